@@ -1,0 +1,56 @@
+//! WebSocket services that lose no message and fail loudly instead of silently.
+//!
+//! `ws-reliability` is a thin facade: each reliability fix is its own crate, and a cargo
+//! feature here re-exports it. Depend on the facade with the features you need, or on a
+//! fix crate directly.
+//!
+//! # Feature flags
+//!
+//! No feature is on by default.
+//!
+//! | feature     | re-exports              | the failure it removes                                   |
+//! |-------------|-------------------------|----------------------------------------------------------|
+//! | `batch`     | [`batch`] (ws-batch)    | messages removed from the queue before the send is confirmed |
+//! | `sync`      | [`sync`] (ws-sync)      | callback failures that vanish inside a join              |
+//! | `conn`      | [`conn`] (ws-conn)      | ghost connections left behind by a failed close          |
+//! | `reconnect` | [`reconnect`] (ws-reconnect) | reconnect loops that hammer a server or fail silently |
+//! | `monitor`   | [`monitor`] (ws-monitor)| health checks that stop at the first failure             |
+//! | `full`      | all of the above        |                                                          |
+//!
+//! The shared vocabulary (backoff, criticality) is always available as [`core`].
+//!
+//! ```toml
+//! [dependencies]
+//! ws-reliability = { version = "0.1", features = ["batch", "conn"] }
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[doc(inline)]
+pub use ws_core as core;
+
+#[cfg(feature = "batch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "batch")))]
+#[doc(inline)]
+pub use ws_batch as batch;
+
+#[cfg(feature = "sync")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
+#[doc(inline)]
+pub use ws_sync as sync;
+
+#[cfg(feature = "conn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "conn")))]
+#[doc(inline)]
+pub use ws_conn as conn;
+
+#[cfg(feature = "reconnect")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reconnect")))]
+#[doc(inline)]
+pub use ws_reconnect as reconnect;
+
+#[cfg(feature = "monitor")]
+#[cfg_attr(docsrs, doc(cfg(feature = "monitor")))]
+#[doc(inline)]
+pub use ws_monitor as monitor;

@@ -1,0 +1,77 @@
+//! `cargo xtask ci`: everything CI checks, in order, stopping at the first failure.
+
+use crate::cmd::{self, Outcome};
+use crate::{compliance, coverage};
+use std::time::Instant;
+
+/// One step of the pipeline.
+struct Step {
+    name: &'static str,
+    run: fn() -> Outcome,
+}
+
+/// The steps, cheapest and most telling first.
+const STEPS: &[Step] = &[
+    Step { name: "format", run: format },
+    Step { name: "clippy", run: clippy },
+    Step { name: "tests", run: tests },
+    Step { name: "doc tests", run: doc_tests },
+    Step { name: "compliance", run: || compliance::run(false, false) },
+    Step { name: "feature powerset", run: feature_powerset },
+    Step { name: "docs", run: docs },
+    Step { name: "coverage", run: || coverage::run(false) },
+];
+
+/// Runs every step; the first failure stops the run.
+pub fn run() -> Outcome {
+    let started = Instant::now();
+    for step in STEPS {
+        if !run_step(step, started)? {
+            return Ok(false);
+        }
+    }
+    eprintln!("ci: all {} steps passed in {:.0?}", STEPS.len(), started.elapsed());
+    Ok(true)
+}
+
+fn run_step(step: &Step, started: Instant) -> Outcome {
+    eprintln!("==> {} ({:.0?} elapsed)", step.name, started.elapsed());
+    let passed = (step.run)()?;
+    if !passed {
+        eprintln!("ci: step `{}` failed", step.name);
+    }
+    Ok(passed)
+}
+
+fn format() -> Outcome {
+    cmd::status(cmd::cargo(&["fmt", "--all", "--check"]))
+}
+
+fn clippy() -> Outcome {
+    cmd::status(cmd::cargo(cmd::CLIPPY_ARGS))
+}
+
+fn tests() -> Outcome {
+    cmd::status(cmd::cargo(&["nextest", "run", "--workspace", "--all-features", "--no-fail-fast"]))
+}
+
+fn doc_tests() -> Outcome {
+    cmd::status(cmd::cargo(&["test", "--workspace", "--all-features", "--doc"]))
+}
+
+fn feature_powerset() -> Outcome {
+    cmd::ensure_installed("hack", &["cargo-hack"])?;
+    cmd::status(cmd::cargo(&[
+        "hack",
+        "check",
+        "--workspace",
+        "--feature-powerset",
+        "--no-dev-deps",
+    ]))
+}
+
+fn docs() -> Outcome {
+    let mut command = cmd::cargo(&["doc", "--workspace", "--no-deps", "--all-features"]);
+    command.env("RUSTDOCFLAGS", "-D warnings");
+    cmd::status(command)
+}

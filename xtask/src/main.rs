@@ -1,0 +1,54 @@
+//! `cargo xtask`: the repository's checks, written in Rust and run from the repository.
+//!
+//! - `compliance`: file length, function length, crate attributes, `//!` doc lines, clippy;
+//! - `coverage`: line coverage per library crate with cargo-tarpaulin (installed if missing);
+//! - `ci`: everything CI checks, in order.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod ci;
+mod cmd;
+mod compliance;
+mod coverage;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// The command line of `cargo xtask`.
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "ws-reliability repository checks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// One task.
+#[derive(Subcommand)]
+enum Command {
+    /// Check the code rules: file and function length, crate attributes, doc lines, clippy.
+    Compliance {
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Skip clippy (the static checks only).
+        #[arg(long)]
+        no_clippy: bool,
+    },
+    /// Measure line coverage per library crate; fail at or below 80%.
+    Coverage {
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run everything CI checks, in order, stopping at the first failure.
+    Ci,
+}
+
+fn main() -> ExitCode {
+    let outcome = match Cli::parse().command {
+        Command::Compliance { json, no_clippy } => compliance::run(json, !no_clippy),
+        Command::Coverage { json } => coverage::run(json),
+        Command::Ci => ci::run(),
+    };
+    cmd::exit_code(outcome)
+}
