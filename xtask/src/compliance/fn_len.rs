@@ -1,5 +1,5 @@
 //! The function-length rule: every non-test function body holds at most
-//! [`MAX_FN_LINES`](super::MAX_FN_LINES) lines of code.
+//! [`MAX_FN_LINES`] lines of code.
 //!
 //! A body runs from its block's opening brace line to its closing brace line; the lines
 //! strictly inside are counted, minus blank and comment lines. Closures and nested items
