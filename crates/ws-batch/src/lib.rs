@@ -1,8 +1,27 @@
 //! Transactional outbox: a message leaves the queue only once its send is confirmed.
-//!
-//! Part of [ws-reliability](https://github.com/ws-reliability/ws-reliability): one crate per
-//! WebSocket failure mode, each usable alone. The implementation lands with this crate's
-//! issue; until then the crate exports nothing.
+#![doc = include_str!("docs/crate.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod config;
+mod dead_letter;
+mod entry;
+mod error;
+mod flusher;
+pub mod metrics;
+mod outbox;
+mod queue;
+mod retry;
+mod state;
+mod stats;
+mod transport;
+
+pub use config::{Confirmation, OutboxConfig};
+pub use dead_letter::{DeadLetter, DeadLetterHandler};
+pub use entry::{EntryInfo, EntryState, MessageSize};
+pub use error::{OutboxError, SendFailure};
+pub use flusher::Flusher;
+pub use outbox::{FlushReport, Outbox};
+pub use stats::OutboxStats;
+pub use ws_core::{Backoff, Jitter, JitterRng};

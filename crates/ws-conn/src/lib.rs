@@ -1,8 +1,30 @@
 //! Connection lifecycle: atomic states, force-close and a sweeper that leaves no ghost connections.
 //!
-//! Part of [ws-reliability](https://github.com/ws-reliability/ws-reliability): one crate per
-//! WebSocket failure mode, each usable alone. The implementation lands with this crate's
-//! issue; until then the crate exports nothing.
+#![doc = include_str!("../docs/crate.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod activity;
+mod config;
+mod connection;
+mod entry;
+mod error;
+mod event;
+pub mod metrics;
+mod rate;
+mod registry;
+mod state;
+#[cfg(feature = "tungstenite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tungstenite")))]
+pub mod tungstenite;
+
+pub use activity::Activity;
+pub use config::{ConnConfig, Limits};
+pub use connection::{CloseCode, CloseFrame, Connection};
+pub use entry::ConnId;
+pub use error::{ConnError, Refusal, TransportError};
+pub use event::{ConnEvent, FailCause, ForceCause};
+pub use registry::{Admission, ConnHandle, HeartbeatReport, Maintenance, Registry};
+pub use registry::{ShutdownReport, SweepReport};
+pub use state::{AtomicState, ConnState, TRANSITIONS};

@@ -19,6 +19,13 @@
 //!
 //! The shared vocabulary (backoff, criticality) is always available as [`core`].
 //!
+//! Two modules are always available, whatever the features:
+//!
+//! - [`protocol`]: wire protocol v1 (`wsr.v1`), its frame codec, resume tokens, in-order
+//!   delivery and ack batching, specified in `docs/protocol.md`;
+//! - [`fault`]: seeded fault injection under any byte stream (failed writes, killed
+//!   connections, delays, stalled reads), every fault counted.
+//!
 //! ```toml
 //! [dependencies]
 //! ws-reliability = { version = "0.1", features = ["batch", "conn"] }
@@ -29,6 +36,9 @@
 
 #[doc(inline)]
 pub use ws_core as core;
+
+pub mod fault;
+pub mod protocol;
 
 #[cfg(feature = "batch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "batch")))]

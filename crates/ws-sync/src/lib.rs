@@ -1,8 +1,24 @@
 //! State synchronizer: callbacks run concurrently and every outcome is inspected.
-//!
-//! Part of [ws-reliability](https://github.com/ws-reliability/ws-reliability): one crate per
-//! WebSocket failure mode, each usable alone. The implementation lands with this crate's
-//! issue; until then the crate exports nothing.
+#![doc = include_str!("../docs/crate.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod builder;
+mod callback;
+mod error;
+mod events;
+pub mod metrics;
+mod report;
+mod run;
+mod state;
+mod synchronizer;
+
+pub use builder::{SynchronizerBuilder, DEFAULT_EVENT_CAPACITY, DEFAULT_NAME, DEFAULT_TIMEOUT};
+pub use callback::{Callback, SyncCallback};
+pub use error::{BoxError, CallbackError, SharedError, SyncError};
+pub use events::{FailureHandler, SyncEvent};
+pub use report::{CallbackReport, Failure, Outcome, SyncReport};
+pub use state::{SyncState, Transition};
+pub use synchronizer::Synchronizer;
+pub use ws_core::Criticality;
