@@ -1,0 +1,2 @@
+//! Criterion bench placeholder.
+fn main() {}

@@ -1,0 +1,85 @@
+//! One queued message: its sequence number, state, attempt count and retry time.
+
+use crate::error::SendFailure;
+use std::sync::Arc;
+use tokio::time::Instant;
+
+/// Where a message is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EntryState {
+    /// Queued, waiting for a flush (a new message, or one whose send failed).
+    Pending,
+    /// Part of the batch being sent right now; still in the queue.
+    Sending,
+    /// Flushed to the transport, waiting for the peer's ack (ack confirmation only).
+    Sent,
+    /// Out of attempts: removed from the live queue and handed to the dead letters.
+    Failed,
+}
+
+/// A read-only view of one live message, for health checks and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryInfo {
+    /// The sequence number given at push time.
+    pub seq: u64,
+    /// The current state.
+    pub state: EntryState,
+    /// Failed attempts so far.
+    pub attempts: u32,
+}
+
+/// A message in the queue with its delivery bookkeeping.
+#[derive(Debug)]
+pub(crate) struct Entry<M> {
+    pub(crate) seq: u64,
+    pub(crate) message: M,
+    pub(crate) size: usize,
+    pub(crate) attempts: u32,
+    pub(crate) state: EntryState,
+    /// `Pending`: not sent before this time; `Sent`: resent if not acked by this time.
+    pub(crate) at: Instant,
+    pub(crate) last_error: Option<Arc<SendFailure>>,
+}
+
+impl<M> Entry<M> {
+    pub(crate) fn new(seq: u64, message: M, size: usize, now: Instant) -> Self {
+        let state = EntryState::Pending;
+        Entry { seq, message, size, attempts: 0, state, at: now, last_error: None }
+    }
+
+    pub(crate) fn info(&self) -> EntryInfo {
+        EntryInfo { seq: self.seq, state: self.state, attempts: self.attempts }
+    }
+}
+
+/// How many bytes a message counts for against the outbox's byte capacity.
+pub trait MessageSize {
+    /// The payload size in bytes.
+    fn message_size(&self) -> usize;
+}
+
+impl MessageSize for Vec<u8> {
+    fn message_size(&self) -> usize {
+        self.len()
+    }
+}
+
+impl MessageSize for String {
+    fn message_size(&self) -> usize {
+        self.len()
+    }
+}
+
+impl MessageSize for &'static str {
+    fn message_size(&self) -> usize {
+        self.len()
+    }
+}
+
+#[cfg(feature = "tungstenite")]
+impl MessageSize for tokio_tungstenite::tungstenite::Message {
+    fn message_size(&self) -> usize {
+        self.len()
+    }
+}

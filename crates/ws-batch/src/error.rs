@@ -1,0 +1,83 @@
+//! The errors of the outbox, and why a send failed.
+
+use std::time::Duration;
+
+/// What went wrong with an outbox operation. Every variant carries what the caller needs to
+/// act on it: a rejected push hands its message back.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutboxError<M> {
+    /// The outbox already holds its maximum number of messages; the message is handed back.
+    #[error("outbox full: {capacity} messages queued")]
+    FullMessages {
+        /// The rejected message, returned to the caller.
+        message: M,
+        /// The configured capacity in messages.
+        capacity: usize,
+    },
+    /// The message would take the outbox over its byte capacity; the message is handed back.
+    #[error("outbox full: {queued} of {capacity} bytes queued, message of {size} bytes")]
+    FullBytes {
+        /// The rejected message, returned to the caller.
+        message: M,
+        /// The size of the rejected message in bytes.
+        size: usize,
+        /// The bytes already queued.
+        queued: usize,
+        /// The configured capacity in bytes.
+        capacity: usize,
+    },
+    /// An ack named a sequence number this outbox never sent.
+    #[error("ack of sequence {seq} that was never sent (highest sent: {highest_sent:?})")]
+    AckOfUnsent {
+        /// The sequence number acked.
+        seq: u64,
+        /// The highest sequence number sent so far, if any.
+        highest_sent: Option<u64>,
+    },
+    /// The flush failed: its batch went back to `Pending` (or to the dead letters).
+    #[error("flush failed: {0}")]
+    Flush(SendFailure),
+}
+
+/// Why a batch was not confirmed; kept as the last error of each message it held.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SendFailure {
+    /// The transport returned an error (its text).
+    #[error("transport error: {0}")]
+    Transport(String),
+    /// The transport did not finish within the flush timeout.
+    #[error("flush timed out after {0:?}")]
+    Timeout(Duration),
+    /// The flush was dropped before it finished.
+    #[error("flush cancelled before it finished")]
+    Cancelled,
+    /// The peer did not ack in time, or the connection was replaced before it did.
+    #[error("sent but not acknowledged")]
+    Unacked,
+}
+
+impl SendFailure {
+    /// A lowercase name, fit for a metric label.
+    pub fn as_label(&self) -> &'static str {
+        match self {
+            SendFailure::Transport(_) => "transport",
+            SendFailure::Timeout(_) => "timeout",
+            SendFailure::Cancelled => "cancelled",
+            SendFailure::Unacked => "unacked",
+        }
+    }
+}
+
+impl<M> OutboxError<M> {
+    /// The message a rejected push hands back, if this error holds one.
+    pub fn into_message(self) -> Option<M> {
+        match self {
+            OutboxError::FullMessages { message, .. } | OutboxError::FullBytes { message, .. } => {
+                Some(message)
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The background flusher: flushes when a batch fills or on an interval, honours the backoff.
+
+use crate::outbox::Outbox;
+use futures::Sink;
+use std::fmt::Display;
+use tokio::sync::oneshot;
+use tokio::task::{JoinError, JoinHandle};
+
+/// A task that owns a sink and flushes an [`Outbox`] into it until stopped.
+///
+/// It wakes when a batch fills, when requeued messages wait, when the next retry of the
+/// backoff schedule is due, or every flush interval. A failed flush is counted and retried
+/// by the outbox; the flusher goes on. Dropping the `Flusher` stops it too.
+#[derive(Debug)]
+pub struct Flusher<S> {
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<S>,
+}
+
+impl<S> Flusher<S>
+where
+    S: Send + 'static,
+{
+    /// Spawns a flusher that sends each message as it is (a tokio-tungstenite split sink
+    /// of `Message` plugs in here).
+    pub fn spawn<M>(outbox: Outbox<M>, sink: S) -> Self
+    where
+        M: Clone + Send + 'static,
+        S: Sink<M> + Unpin,
+        S::Error: Display,
+    {
+        Flusher::spawn_with(outbox, sink, |_seq, message: &M| message.clone())
+    }
+
+    /// Spawns a flusher that encodes each message with its sequence number.
+    pub fn spawn_with<M, I, E>(outbox: Outbox<M>, sink: S, encode: E) -> Self
+    where
+        M: Send + 'static,
+        I: Send + 'static,
+        S: Sink<I> + Unpin,
+        S::Error: Display,
+        E: FnMut(u64, &M) -> I + Send + 'static,
+    {
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(run(outbox, sink, encode, stopped));
+        Flusher { stop, task }
+    }
+
+    /// Stops after the flush in progress (bounded by the flush timeout) and hands the sink
+    /// back, for closing it or flushing into it again. Queued messages stay in the outbox.
+    pub async fn stop(self) -> Result<S, JoinError> {
+        let _already_stopped = self.stop.send(());
+        self.task.await
+    }
+
+    /// Whether the task has ended.
+    pub fn is_finished(&self) -> bool {
+        self.task.is_finished()
+    }
+}
+
+async fn run<M, S, I, E>(
+    outbox: Outbox<M>,
+    mut sink: S,
+    mut encode: E,
+    mut stopped: oneshot::Receiver<()>,
+) -> S
+where
+    S: Sink<I> + Unpin,
+    S::Error: Display,
+    E: FnMut(u64, &M) -> I,
+{
+    loop {
+        tokio::select! {
+            biased;
+            _ = &mut stopped => return sink,
+            () = outbox.until_due() => {}
+        }
+        let _counted_and_retried = outbox.flush_with(&mut sink, &mut encode).await;
+    }
+}

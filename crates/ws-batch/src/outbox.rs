@@ -1,0 +1,270 @@
+//! The outbox handle: push, ack, requeue and flush, shared by producer, flusher and reader.
+
+use crate::config::{Confirmation, OutboxConfig};
+use crate::dead_letter::{DeadLetter, DeadLetterHandler};
+use crate::entry::{EntryInfo, MessageSize};
+use crate::error::{OutboxError, SendFailure};
+use crate::metrics;
+use crate::queue::Batch;
+use crate::state::State;
+use crate::stats::OutboxStats;
+use crate::transport::send_batch;
+use futures::Sink;
+use std::fmt::{self, Display};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+use tokio::sync::{mpsc, Notify};
+use tokio::time::Instant;
+use tracing::Instrument;
+
+/// A transactional outbox: a message stays queued until its send is confirmed.
+///
+/// Cheap to clone: every clone is a handle on the same queue, so a producer can `push`, a
+/// [`Flusher`](crate::Flusher) can flush and a reader can `ack` at the same time.
+pub struct Outbox<M> {
+    shared: Arc<Shared<M>>,
+}
+
+struct Shared<M> {
+    state: Mutex<State<M>>,
+    /// Serialises flushes and requeues, so a retried batch is never overtaken.
+    flush_lock: tokio::sync::Mutex<()>,
+    /// Wakes the flusher when a batch is full or messages were requeued.
+    wake: Notify,
+    config: OutboxConfig,
+    dead_letters: DeadLetterHandler<M>,
+}
+
+/// What one flush did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FlushReport {
+    /// Messages flushed to the transport.
+    pub sent: usize,
+    /// Messages that left the outbox as confirmed.
+    pub confirmed: usize,
+    /// The highest sequence number sent, if the flush sent anything.
+    pub last_seq: Option<u64>,
+}
+
+impl<M> Clone for Outbox<M> {
+    fn clone(&self) -> Self {
+        Outbox { shared: Arc::clone(&self.shared) }
+    }
+}
+
+impl<M> fmt::Debug for Outbox<M> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.debug_struct("Outbox").field("stats", &self.stats()).finish_non_exhaustive()
+    }
+}
+
+impl<M> Drop for Shared<M> {
+    fn drop(&mut self) {
+        self.state.get_mut().unwrap_or_else(PoisonError::into_inner).unpublish();
+    }
+}
+
+impl<M: MessageSize> Outbox<M> {
+    /// Queues a message and returns its sequence number; a full outbox hands it back.
+    pub fn push(&self, message: M) -> Result<u64, OutboxError<M>> {
+        let size = message.message_size();
+        let (seq, pending) =
+            self.lock().push(message, size, &self.shared.config).inspect_err(count_rejection)?;
+        metrics::enqueued();
+        if pending >= self.shared.config.limits.batch_size {
+            self.shared.wake.notify_one();
+        }
+        Ok(seq)
+    }
+}
+
+impl<M> Outbox<M> {
+    /// An empty outbox whose dead letters go to `dead_letters`.
+    pub fn new(config: OutboxConfig, dead_letters: DeadLetterHandler<M>) -> Self {
+        let state = Mutex::new(State::new(&config));
+        let (flush_lock, wake) = (tokio::sync::Mutex::new(()), Notify::new());
+        let shared = Shared { state, flush_lock, wake, config, dead_letters };
+        Outbox { shared: Arc::new(shared) }
+    }
+
+    /// An empty outbox and the channel its dead letters arrive on.
+    pub fn with_dead_letter_channel(
+        config: OutboxConfig,
+    ) -> (Self, mpsc::UnboundedReceiver<DeadLetter<M>>) {
+        let (handler, receiver) = DeadLetterHandler::channel();
+        (Outbox::new(config, handler), receiver)
+    }
+
+    /// Confirms every message up to `seq` (a cumulative ack) and returns how many left now.
+    /// Acking again is harmless; acking a sequence number never sent is an error.
+    pub fn ack(&self, seq: u64) -> Result<usize, OutboxError<M>> {
+        let confirmed = self.lock().ack(seq).inspect_err(|_| metrics::ack_error())?;
+        metrics::acked(confirmed);
+        Ok(confirmed)
+    }
+
+    /// After a reconnect: every sent-but-unacked message goes back to `Pending` with its
+    /// sequence number, ahead of anything newer. Waits for a flush in progress to settle.
+    /// Counts as a failed attempt; returns how many messages will be resent.
+    pub async fn requeue_unacked(&self) -> usize {
+        let _serial = self.shared.flush_lock.lock().await;
+        self.requeue()
+    }
+
+    /// Flushes the next due batch of messages, as they are, into `sink`.
+    pub async fn flush<S>(&self, sink: &mut S) -> Result<FlushReport, OutboxError<M>>
+    where
+        M: Clone,
+        S: Sink<M> + Unpin,
+        S::Error: Display,
+    {
+        self.flush_with(sink, |_seq, message| message.clone()).await
+    }
+
+    /// Flushes the next due batch into `sink`, each message encoded by `encode` from its
+    /// sequence number and itself (to put the sequence number into the frame).
+    pub async fn flush_with<S, I>(
+        &self,
+        sink: &mut S,
+        encode: impl FnMut(u64, &M) -> I,
+    ) -> Result<FlushReport, OutboxError<M>>
+    where
+        S: Sink<I> + Unpin,
+        S::Error: Display,
+    {
+        let _serial = self.shared.flush_lock.lock().await;
+        self.expire_acks();
+        let Some((batch, items)) = self.lock().begin(&self.shared.config, encode) else {
+            return Ok(FlushReport::default());
+        };
+        let span = tracing::debug_span!("ws_batch.flush", first = batch.first, last = batch.last);
+        self.send(batch, items, sink).instrument(span).await
+    }
+
+    /// The counts of live messages by state, and their bytes.
+    pub fn stats(&self) -> OutboxStats {
+        self.lock().queue.stats()
+    }
+
+    /// Every live message's sequence number, state and attempts, in sequence order.
+    pub fn snapshot(&self) -> Vec<EntryInfo> {
+        self.lock().queue.snapshot()
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &OutboxConfig {
+        &self.shared.config
+    }
+
+    /// Waits until a batch is full, messages were requeued, the next retry or ack deadline
+    /// came, or one flush interval passed.
+    pub(crate) async fn until_due(&self) {
+        let tick = Instant::now() + self.shared.config.timing.flush_interval;
+        let due = self.lock().queue.next_deadline().map_or(tick, |due| due.min(tick));
+        tokio::select! {
+            () = self.shared.wake.notified() => {}
+            () = tokio::time::sleep_until(due) => {}
+        }
+    }
+
+    async fn send<S, I>(
+        &self,
+        batch: Batch,
+        items: Vec<I>,
+        sink: &mut S,
+    ) -> Result<FlushReport, OutboxError<M>>
+    where
+        S: Sink<I> + Unpin,
+        S::Error: Display,
+    {
+        let in_flight = InFlight { outbox: self, batch, armed: true };
+        let started = std::time::Instant::now();
+        let sent = send_batch(sink, items, self.shared.config.timing.flush_timeout).await;
+        in_flight.settle(sent, started.elapsed())
+    }
+
+    fn settle_sent(&self, batch: Batch, elapsed: Duration) -> FlushReport {
+        let confirmed = self.lock().settle_sent(batch, &self.shared.config);
+        let by_ack = self.shared.config.confirmation == Confirmation::Ack;
+        metrics::flushed(batch.len, if by_ack { confirmed } else { 0 }, elapsed);
+        FlushReport { sent: batch.len, confirmed, last_seq: Some(batch.last) }
+    }
+
+    fn settle_failed(&self, batch: Batch, failure: SendFailure, elapsed: Duration) -> SendFailure {
+        tracing::warn!(%failure, first = batch.first, last = batch.last, "flush failed");
+        metrics::flush_failed(&failure, elapsed);
+        let settled = self.lock().settle_failed(batch, failure.clone(), &self.shared.config);
+        let retried = batch.len - settled.dead.len() - settled.confirmed;
+        metrics::retried(&failure, retried, settled.dead.len());
+        metrics::acked(settled.confirmed);
+        self.bury(settled.dead);
+        failure
+    }
+
+    /// Requeues unacked messages when the oldest waited past its ack deadline.
+    fn expire_acks(&self) {
+        let expired = self.lock().queue.ack_expired(Instant::now());
+        if expired {
+            self.requeue();
+        }
+    }
+
+    fn requeue(&self) -> usize {
+        let (requeued, dead) = self.lock().requeue(&self.shared.config);
+        metrics::retried(&SendFailure::Unacked, requeued - dead.len(), dead.len());
+        let resent = requeued - dead.len();
+        self.bury(dead);
+        self.shared.wake.notify_one();
+        resent
+    }
+
+    /// Hands dead letters over, outside the lock; counts those nobody took.
+    fn bury(&self, dead: Vec<DeadLetter<M>>) {
+        let delivered = dead.into_iter().map(|letter| self.shared.dead_letters.deliver(letter));
+        delivered.filter(|handed_over| !handed_over).for_each(|_| metrics::undelivered());
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<M>> {
+        self.shared.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A batch on its way: settled as failed (`Cancelled`) if the flush is dropped midway, so no
+/// message is left `Sending` forever.
+struct InFlight<'a, M> {
+    outbox: &'a Outbox<M>,
+    batch: Batch,
+    armed: bool,
+}
+
+impl<M> InFlight<'_, M> {
+    fn settle(
+        mut self,
+        sent: Result<(), SendFailure>,
+        elapsed: Duration,
+    ) -> Result<FlushReport, OutboxError<M>> {
+        self.armed = false;
+        match sent {
+            Ok(()) => Ok(self.outbox.settle_sent(self.batch, elapsed)),
+            Err(failure) => {
+                Err(OutboxError::Flush(self.outbox.settle_failed(self.batch, failure, elapsed)))
+            }
+        }
+    }
+}
+
+impl<M> Drop for InFlight<'_, M> {
+    fn drop(&mut self) {
+        if self.armed {
+            self.outbox.settle_failed(self.batch, SendFailure::Cancelled, Duration::ZERO);
+        }
+    }
+}
+
+fn count_rejection<M>(error: &OutboxError<M>) {
+    let limit = match error {
+        OutboxError::FullBytes { .. } => "bytes",
+        _ => "messages",
+    };
+    metrics::rejected(limit);
+}

@@ -1,0 +1,223 @@
+//! The outbox's queue: entries in sequence order and every state transition, with no I/O.
+
+use crate::dead_letter::DeadLetter;
+use crate::entry::{Entry, EntryInfo, EntryState};
+use crate::error::{OutboxError, SendFailure};
+use crate::retry::Retry;
+use crate::stats::OutboxStats;
+use std::collections::VecDeque;
+use std::sync::Arc;
+use tokio::time::Instant;
+
+/// The sequence numbers of one batch: every `Sending` entry in `first..=last`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Batch {
+    pub(crate) first: u64,
+    pub(crate) last: u64,
+    pub(crate) len: usize,
+}
+
+/// Live entries, strictly increasing by sequence number.
+#[derive(Debug)]
+pub(crate) struct Queue<M> {
+    entries: VecDeque<Entry<M>>,
+    next_seq: u64,
+    stats: OutboxStats,
+    highest_sent: u64,
+    acked_through: u64,
+}
+
+impl<M> Queue<M> {
+    /// An empty queue whose first sequence number is 1 (0 means "nothing").
+    pub(crate) fn new() -> Self {
+        let stats = OutboxStats::default();
+        Queue { entries: VecDeque::new(), next_seq: 1, stats, highest_sent: 0, acked_through: 0 }
+    }
+
+    /// Appends a message admitted by the caller; returns its sequence number.
+    pub(crate) fn push(&mut self, message: M, size: usize, now: Instant) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.stats.bytes += size;
+        self.stats.pending += 1;
+        self.entries.push_back(Entry::new(seq, message, size, now));
+        seq
+    }
+
+    /// Refuses a message that would exceed a capacity, handing it back.
+    pub(crate) fn admit(&self, message: M, size: usize, limits: (usize, usize)) -> Admission<M> {
+        let (capacity, capacity_bytes) = limits;
+        if self.entries.len() >= capacity {
+            return Err(OutboxError::FullMessages { message, capacity });
+        }
+        self.admit_bytes(message, size, capacity_bytes)
+    }
+
+    fn admit_bytes(&self, message: M, size: usize, capacity: usize) -> Admission<M> {
+        let queued = self.stats.bytes;
+        match queued.saturating_add(size) > capacity {
+            true => Err(OutboxError::FullBytes { message, size, queued, capacity }),
+            false => Ok(message),
+        }
+    }
+
+    /// Marks the first due `Pending` entries `Sending` (at most `limit`, stopping at the first
+    /// one not yet due so nothing overtakes a retry) and encodes them.
+    pub(crate) fn begin<I>(
+        &mut self,
+        now: Instant,
+        limit: usize,
+        mut encode: impl FnMut(u64, &M) -> I,
+    ) -> Option<(Batch, Vec<I>)> {
+        let pending = self.entries.iter_mut().filter(|entry| entry.state == EntryState::Pending);
+        let due = pending.take(limit).take_while(|entry| entry.at <= now);
+        let (seqs, items): (Vec<u64>, Vec<I>) =
+            due.map(|entry| mark_sending(entry, &mut encode)).unzip();
+        let batch = Batch { first: *seqs.first()?, last: *seqs.last()?, len: seqs.len() };
+        self.stats.shift(EntryState::Pending, EntryState::Sending, batch.len);
+        self.highest_sent = self.highest_sent.max(batch.last);
+        Some((batch, items))
+    }
+
+    /// The batch reached the peer's transport: `Sent` until `ack_deadline`; with
+    /// `confirm_now` (flush confirmation) it counts as acked at once. Returns how many left.
+    pub(crate) fn settle_sent(
+        &mut self,
+        batch: Batch,
+        ack_deadline: Instant,
+        confirm_now: bool,
+    ) -> usize {
+        let stats = &mut self.stats;
+        batch_entries(&mut self.entries, batch)
+            .for_each(|entry| mark_sent(entry, Some(ack_deadline), stats));
+        if confirm_now {
+            self.acked_through = self.acked_through.max(batch.last);
+        }
+        self.drain_acked()
+    }
+
+    /// The batch failed: each entry goes back to `Pending` with a backoff delay, or out of
+    /// attempts to the dead letters; an entry the peer acked meanwhile is confirmed.
+    pub(crate) fn settle_failed(
+        &mut self,
+        batch: Batch,
+        failure: SendFailure,
+        retry: &mut Retry<'_>,
+    ) -> Settled<M> {
+        let (failure, acked_through) = (Arc::new(failure), self.acked_through);
+        let stats = &mut self.stats;
+        let unacked = batch_entries(&mut self.entries, batch).filter(|e| e.seq > acked_through);
+        unacked.for_each(|entry| retry.fail(entry, &failure, stats));
+        batch_entries(&mut self.entries, batch).for_each(|entry| mark_sent(entry, None, stats));
+        Settled { dead: self.take_failed(), confirmed: self.drain_acked() }
+    }
+
+    /// Every `Sent` entry goes back to `Pending`, due at once, keeping its sequence number;
+    /// counts as a failed attempt. Returns how many were requeued, and the dead letters.
+    pub(crate) fn requeue(&mut self, retry: &mut Retry<'_>) -> (usize, Vec<DeadLetter<M>>) {
+        let failure = Arc::new(SendFailure::Unacked);
+        let stats = &mut self.stats;
+        let sent = self.entries.iter_mut().filter(|entry| entry.state == EntryState::Sent);
+        let requeued = stats.awaiting_ack;
+        sent.for_each(|entry| retry.fail(entry, &failure, stats));
+        (requeued, self.take_failed())
+    }
+
+    /// A cumulative ack: everything up to `seq` is confirmed. Returns how many left now
+    /// (entries still in the batch being sent leave when it settles).
+    pub(crate) fn ack(&mut self, seq: u64) -> Result<usize, OutboxError<M>> {
+        if seq > self.highest_sent {
+            let highest_sent = (self.highest_sent > 0).then_some(self.highest_sent);
+            return Err(OutboxError::AckOfUnsent { seq, highest_sent });
+        }
+        self.acked_through = self.acked_through.max(seq);
+        Ok(self.drain_acked())
+    }
+
+    /// Whether the oldest unacked entry waited past its ack deadline.
+    pub(crate) fn ack_expired(&self, now: Instant) -> bool {
+        let oldest = self.entries.iter().find(|entry| entry.state == EntryState::Sent);
+        oldest.is_some_and(|entry| entry.at <= now)
+    }
+
+    /// The next time something becomes due: the first pending entry, or the oldest ack deadline.
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        let first = |state| self.entries.iter().find(|entry| entry.state == state);
+        let times = [first(EntryState::Pending), first(EntryState::Sent)];
+        times.into_iter().flatten().map(|entry| entry.at).min()
+    }
+
+    pub(crate) fn stats(&self) -> OutboxStats {
+        self.stats
+    }
+
+    pub(crate) fn snapshot(&self) -> Vec<EntryInfo> {
+        self.entries.iter().map(Entry::info).collect()
+    }
+
+    /// Removes confirmed entries from the front; those in the batch being sent wait for it.
+    fn drain_acked(&mut self) -> usize {
+        let acked_through = self.acked_through;
+        let confirmed =
+            |entry: &&Entry<M>| entry.seq <= acked_through && entry.state != EntryState::Sending;
+        let count = self.entries.iter().take_while(confirmed).count();
+        let stats = &mut self.stats;
+        self.entries.drain(..count).for_each(|entry| stats.remove(entry.state, entry.size));
+        count
+    }
+
+    /// Takes every `Failed` entry out of the live queue, as dead letters.
+    fn take_failed(&mut self) -> Vec<DeadLetter<M>> {
+        if self.stats.failed == 0 {
+            return Vec::new();
+        }
+        let (failed, live) = std::mem::take(&mut self.entries)
+            .into_iter()
+            .partition(|entry| entry.state == EntryState::Failed);
+        self.entries = live;
+        failed.into_iter().map(|entry| self.bury(entry)).collect()
+    }
+
+    fn bury(&mut self, entry: Entry<M>) -> DeadLetter<M> {
+        self.stats.remove(EntryState::Failed, entry.size);
+        let last_error = entry.last_error.map_or(SendFailure::Unacked, |error| (*error).clone());
+        DeadLetter { seq: entry.seq, message: entry.message, attempts: entry.attempts, last_error }
+    }
+}
+
+/// What settling a failed batch left behind.
+#[derive(Debug)]
+pub(crate) struct Settled<M> {
+    /// Entries out of attempts, out of the live queue.
+    pub(crate) dead: Vec<DeadLetter<M>>,
+    /// Entries the peer had acked meanwhile, now confirmed.
+    pub(crate) confirmed: usize,
+}
+
+/// The result of admitting a message: the message back, or the error that holds it.
+pub(crate) type Admission<M> = Result<M, OutboxError<M>>;
+
+/// Marks a `Sending` entry `Sent`, with a new ack deadline or keeping its time.
+fn mark_sent<M>(entry: &mut Entry<M>, ack_deadline: Option<Instant>, stats: &mut OutboxStats) {
+    stats.shift(EntryState::Sending, EntryState::Sent, 1);
+    entry.state = EntryState::Sent;
+    entry.at = ack_deadline.unwrap_or(entry.at);
+}
+
+fn mark_sending<M, I>(entry: &mut Entry<M>, encode: &mut impl FnMut(u64, &M) -> I) -> (u64, I) {
+    entry.state = EntryState::Sending;
+    (entry.seq, encode(entry.seq, &entry.message))
+}
+
+/// The `Sending` entries of a batch, found by sequence number.
+fn batch_entries<M>(
+    entries: &mut VecDeque<Entry<M>>,
+    batch: Batch,
+) -> impl Iterator<Item = &mut Entry<M>> {
+    let start = entries.partition_point(|entry| entry.seq < batch.first);
+    let within = entries.range_mut(start..).take_while(move |entry| entry.seq <= batch.last);
+    within.filter(|entry| entry.state == EntryState::Sending)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,46 @@
+//! What a failed attempt does to one entry: count it, schedule the retry, or give up.
+
+use crate::entry::{Entry, EntryState};
+use crate::error::SendFailure;
+use crate::stats::OutboxStats;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+use ws_core::{Backoff, JitterRng};
+
+/// The retry policy applied at one instant.
+#[derive(Debug)]
+pub(crate) struct Retry<'a> {
+    pub(crate) backoff: Backoff,
+    pub(crate) max_attempts: u32,
+    pub(crate) rng: &'a mut JitterRng,
+    pub(crate) now: Instant,
+    /// Whether the retry waits for the backoff (a failed flush) or is due at once (a requeue).
+    pub(crate) delayed: bool,
+}
+
+impl Retry<'_> {
+    /// Counts a failed attempt: back to `Pending` with its next-retry time, or `Failed`.
+    pub(crate) fn fail<M>(
+        &mut self,
+        entry: &mut Entry<M>,
+        failure: &Arc<SendFailure>,
+        stats: &mut OutboxStats,
+    ) {
+        entry.attempts += 1;
+        entry.last_error = Some(Arc::clone(failure));
+        let exhausted = entry.attempts >= self.max_attempts;
+        let next = if exhausted { EntryState::Failed } else { EntryState::Pending };
+        entry.at = self.now + self.delay(entry.attempts);
+        stats.shift(entry.state, next, 1);
+        entry.state = next;
+    }
+
+    /// The wait before the attempt after `attempts` failures.
+    fn delay(&mut self, attempts: u32) -> Duration {
+        match self.delayed {
+            true => self.backoff.delay(attempts.saturating_sub(1), self.rng),
+            false => Duration::ZERO,
+        }
+    }
+}

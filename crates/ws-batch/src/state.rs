@@ -1,0 +1,109 @@
+//! The state behind an outbox's lock: its queue, its jitter source, its reported gauges.
+
+use crate::config::{Confirmation, OutboxConfig};
+use crate::dead_letter::DeadLetter;
+use crate::error::{OutboxError, SendFailure};
+use crate::metrics;
+use crate::queue::{Batch, Queue, Settled};
+use crate::retry::Retry;
+use crate::stats::OutboxStats;
+use std::time::Duration;
+use tokio::time::Instant;
+use ws_core::JitterRng;
+
+/// How far away "never" is for an ack deadline when acks never time out.
+const NEVER: Duration = Duration::from_secs(86_400 * 365 * 30);
+
+/// Everything one outbox guards with its lock.
+#[derive(Debug)]
+pub(crate) struct State<M> {
+    pub(crate) queue: Queue<M>,
+    rng: JitterRng,
+    /// The stats last added to the process-wide gauges.
+    reported: OutboxStats,
+}
+
+impl<M> State<M> {
+    pub(crate) fn new(config: &OutboxConfig) -> Self {
+        State { queue: Queue::new(), rng: config.jitter_rng(), reported: OutboxStats::default() }
+    }
+
+    /// Admits and appends a message; returns its sequence number and the pending count.
+    pub(crate) fn push(
+        &mut self,
+        message: M,
+        size: usize,
+        config: &OutboxConfig,
+    ) -> Result<(u64, usize), OutboxError<M>> {
+        let limits = (config.limits.capacity_messages, config.limits.capacity_bytes);
+        let message = self.queue.admit(message, size, limits)?;
+        let seq = self.queue.push(message, size, Instant::now());
+        self.publish();
+        Ok((seq, self.reported.pending))
+    }
+
+    pub(crate) fn ack(&mut self, seq: u64) -> Result<usize, OutboxError<M>> {
+        let confirmed = self.queue.ack(seq)?;
+        self.publish();
+        Ok(confirmed)
+    }
+
+    /// Marks the next batch `Sending` and encodes it.
+    pub(crate) fn begin<I>(
+        &mut self,
+        config: &OutboxConfig,
+        encode: impl FnMut(u64, &M) -> I,
+    ) -> Option<(Batch, Vec<I>)> {
+        let begun = self.queue.begin(Instant::now(), config.limits.batch_size, encode);
+        self.publish();
+        begun
+    }
+
+    /// The batch was flushed; returns how many messages left the outbox.
+    pub(crate) fn settle_sent(&mut self, batch: Batch, config: &OutboxConfig) -> usize {
+        let now = Instant::now();
+        let deadline = now + config.timing.ack_timeout.unwrap_or(NEVER);
+        let confirm_now = config.confirmation == Confirmation::Flush;
+        let confirmed = self.queue.settle_sent(batch, deadline, confirm_now);
+        self.publish();
+        confirmed
+    }
+
+    pub(crate) fn settle_failed(
+        &mut self,
+        batch: Batch,
+        failure: SendFailure,
+        config: &OutboxConfig,
+    ) -> Settled<M> {
+        let mut retry = retry(&mut self.rng, config, true);
+        let settled = self.queue.settle_failed(batch, failure, &mut retry);
+        self.publish();
+        settled
+    }
+
+    /// Returns every unacked message to `Pending`: how many, and the dead letters.
+    pub(crate) fn requeue(&mut self, config: &OutboxConfig) -> (usize, Vec<DeadLetter<M>>) {
+        let mut retry = retry(&mut self.rng, config, false);
+        let requeued = self.queue.requeue(&mut retry);
+        self.publish();
+        requeued
+    }
+
+    /// Moves the process-wide gauges to this outbox's current counts.
+    pub(crate) fn publish(&mut self) {
+        let now = self.queue.stats();
+        metrics::gauges(self.reported, now);
+        self.reported = now;
+    }
+
+    /// Takes this outbox's counts out of the process-wide gauges.
+    pub(crate) fn unpublish(&mut self) {
+        metrics::gauges(self.reported, OutboxStats::default());
+        self.reported = OutboxStats::default();
+    }
+}
+
+fn retry<'a>(rng: &'a mut JitterRng, config: &OutboxConfig, delayed: bool) -> Retry<'a> {
+    let (backoff, max_attempts) = (config.backoff, config.max_attempts);
+    Retry { backoff, max_attempts, rng, now: Instant::now(), delayed }
+}
