@@ -27,6 +27,9 @@ pub struct EntryInfo {
     pub state: EntryState,
     /// Failed attempts so far.
     pub attempts: u32,
+    /// `Pending`: the earliest time of the next send (the backoff's retry time);
+    /// `Sent`: the ack deadline, after which it is sent again.
+    pub due_at: Instant,
 }
 
 /// A message in the queue with its delivery bookkeeping.
@@ -49,7 +52,7 @@ impl<M> Entry<M> {
     }
 
     pub(crate) fn info(&self) -> EntryInfo {
-        EntryInfo { seq: self.seq, state: self.state, attempts: self.attempts }
+        EntryInfo { seq: self.seq, state: self.state, attempts: self.attempts, due_at: self.at }
     }
 }
 
