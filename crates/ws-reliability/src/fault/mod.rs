@@ -1,0 +1,49 @@
+//! Seeded fault injection under any byte stream, for tests and soak runs.
+//!
+//! A [`FaultInjector`] wraps any `AsyncRead + AsyncWrite + Unpin` stream (a `TcpStream`, a
+//! turmoil stream, a `tokio::io::duplex` half) in a [`FaultyStream`] that, per read or write
+//! operation and with the configured probabilities, fails a write, kills the connection,
+//! delays a write, or stalls a read. Put it under tokio-tungstenite (`client_async` /
+//! `accept_async` over the wrapped stream) on either side. Decisions come from a seeded RNG:
+//! the same seed and the same I/O give the same faults. Every injected fault is counted in
+//! [`FaultStats`] and in the metric `ws_fault_injected_total{kind}` (`kind` is
+//! `write_error`, `kill`, `delay` or `stall`), so a harness can check that each one was
+//! noticed. Delays and stalls use tokio time, so tests can pause the clock.
+//!
+//! ```
+//! use tokio::io::{AsyncReadExt, AsyncWriteExt};
+//! use ws_reliability::fault::{FaultConfig, FaultInjector, FaultKind};
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build()?.block_on(async {
+//! let config = FaultConfig::seeded(7).with_rate(FaultKind::Kill, 1.0);
+//! let injector = FaultInjector::new(config)?;
+//! let (near, _far) = tokio::io::duplex(64);
+//! let mut stream = injector.wrap(near);
+//!
+//! let error = stream.write_all(b"hello").await.unwrap_err();
+//! assert_eq!(error.kind(), std::io::ErrorKind::ConnectionReset);
+//! assert!(stream.read(&mut [0; 8]).await.is_err()); // dead from then on
+//! assert_eq!(injector.stats().count(FaultKind::Kill), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod config;
+mod error;
+mod injector;
+mod kind;
+mod plan;
+mod stats;
+mod stream;
+
+pub use config::{FaultConfig, DEFAULT_DELAY, DEFAULT_STALL};
+pub use error::FaultError;
+pub use injector::{stream_seed, FaultInjector};
+pub use kind::FaultKind;
+pub use plan::FaultPlan;
+pub use stats::FaultStats;
+pub use stream::FaultyStream;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,161 @@
+//! Unit tests of the fault module: configuration, seeded plans, counters, and the stream
+//! wrapper over an in-memory duplex pipe.
+
+use super::*;
+use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+use std::io::ErrorKind;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::time::Instant;
+
+fn only(kind: FaultKind, rate: f64) -> FaultConfig {
+    FaultConfig::seeded(42).with_rate(kind, rate)
+}
+
+fn decisions(config: &FaultConfig, count: usize) -> Vec<(Option<FaultKind>, Option<FaultKind>)> {
+    let mut plan = FaultPlan::new(config.clone());
+    (0..count).map(|_| (plan.next_write(), plan.next_read())).collect()
+}
+
+fn busy(seed: u64) -> FaultConfig {
+    let config = FaultConfig::seeded(seed).with_rate(FaultKind::WriteError, 0.2);
+    let config = config.with_rate(FaultKind::Kill, 0.05).with_rate(FaultKind::Delay, 0.3);
+    config.with_rate(FaultKind::Stall, 0.3)
+}
+
+#[test]
+fn rates_outside_zero_to_one_are_refused() {
+    for rate in [-0.1, 1.01, f64::NAN, f64::INFINITY] {
+        let refused = FaultInjector::new(only(FaultKind::Stall, rate)).unwrap_err();
+        assert!(matches!(refused, FaultError::InvalidRate { kind: FaultKind::Stall, .. }));
+        assert!(refused.to_string().starts_with("stall rate"));
+    }
+    assert!(FaultInjector::new(only(FaultKind::Kill, 1.0)).is_ok());
+    assert!(FaultInjector::new(only(FaultKind::Kill, 0.0)).is_ok());
+}
+
+#[test]
+fn the_same_seed_gives_the_same_faults() {
+    assert_eq!(decisions(&busy(1), 1000), decisions(&busy(1), 1000));
+    assert_ne!(decisions(&busy(1), 1000), decisions(&busy(2), 1000));
+}
+
+/// Expected over 10,000 writes and reads: kills 1000, write errors 0.95 * 0.2 * 10,000 = 1900,
+/// delays 0.95 * 0.8 * 0.3 * 10,000 = 2280, stalls 0.95 * 0.3 * 10,000 = 2850.
+#[test]
+fn every_kind_occurs_near_its_rate() {
+    let all = decisions(&busy(9), 10_000);
+    let writes = |kind| all.iter().filter(|(write, _)| *write == Some(kind)).count();
+    let reads = |kind| all.iter().filter(|(_, read)| *read == Some(kind)).count();
+    assert!((850..=1150).contains(&(writes(FaultKind::Kill) + reads(FaultKind::Kill))));
+    assert!((1700..=2100).contains(&writes(FaultKind::WriteError)));
+    assert!((2050..=2500).contains(&writes(FaultKind::Delay)));
+    assert!((2600..=3100).contains(&reads(FaultKind::Stall)));
+}
+
+#[test]
+fn zero_rates_never_fault() {
+    let all = decisions(&FaultConfig::seeded(3), 1000);
+    assert!(all.iter().all(|pair| *pair == (None, None)));
+}
+
+#[test]
+fn each_wrapped_stream_gets_its_own_seed() {
+    let seeds: Vec<_> = (0..100).map(|index| stream_seed(5, index)).collect();
+    assert!(seeds.iter().enumerate().all(|(i, seed)| !seeds[i + 1..].contains(seed)));
+    assert_ne!(stream_seed(5, 0), stream_seed(6, 0));
+}
+
+#[test]
+fn stats_count_per_kind_and_feed_the_metric() {
+    let recorder = DebuggingRecorder::new();
+    let stats = FaultStats::new();
+    metrics::with_local_recorder(&recorder, || {
+        stats.record(FaultKind::Delay);
+        stats.record(FaultKind::Delay);
+        stats.clone().record(FaultKind::Kill);
+    });
+    assert_eq!(stats.count(FaultKind::Delay), 2);
+    assert_eq!(stats.total(), 3);
+    assert_eq!(stats.snapshot()[FaultKind::Kill.index()], (FaultKind::Kill, 1));
+    let snapshot = recorder.snapshotter().snapshot().into_vec();
+    let delays = snapshot.iter().find(|(key, ..)| {
+        let key = key.key();
+        key.name() == "ws_fault_injected_total" && key.labels().any(|l| l.value() == "delay")
+    });
+    assert!(matches!(delays, Some((_, _, _, DebugValue::Counter(2)))));
+}
+
+#[tokio::test]
+async fn a_failed_write_leaves_the_stream_usable() {
+    let injector = FaultInjector::new(only(FaultKind::WriteError, 1.0)).unwrap();
+    let (near, mut far) = tokio::io::duplex(64);
+    let mut stream = injector.wrap(near);
+    let error = stream.write_all(b"lost").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Other);
+    injector.set_enabled(false);
+    stream.write_all(b"kept").await.unwrap();
+    let mut received = [0; 4];
+    far.read_exact(&mut received).await.unwrap();
+    assert_eq!(&received, b"kept");
+    assert_eq!(injector.stats().count(FaultKind::WriteError), 1);
+}
+
+#[tokio::test]
+async fn a_killed_stream_resets_forever_and_the_peer_sees_eof() {
+    let injector = FaultInjector::new(only(FaultKind::Kill, 1.0)).unwrap();
+    let (near, mut far) = tokio::io::duplex(64);
+    let mut stream = injector.wrap(near);
+    assert_eq!(stream.read(&mut [0; 4]).await.unwrap_err().kind(), ErrorKind::ConnectionReset);
+    assert!(stream.is_killed() && stream.get_ref().is_none());
+    assert_eq!(stream.write(b"x").await.unwrap_err().kind(), ErrorKind::ConnectionReset);
+    assert_eq!(stream.flush().await.unwrap_err().kind(), ErrorKind::ConnectionReset);
+    assert_eq!(stream.shutdown().await.unwrap_err().kind(), ErrorKind::ConnectionReset);
+    assert_eq!(far.read(&mut [0; 4]).await.unwrap(), 0);
+    stream.kill();
+    assert_eq!(injector.stats().count(FaultKind::Kill), 1);
+}
+
+#[tokio::test]
+async fn a_manual_kill_is_counted_once() {
+    let injector = FaultInjector::new(FaultConfig::seeded(0)).unwrap();
+    let (near, _far) = tokio::io::duplex(64);
+    let mut stream = injector.wrap(near);
+    assert!(stream.get_ref().is_some());
+    stream.kill();
+    stream.kill();
+    assert_eq!(injector.stats().total(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_delayed_write_waits_on_tokio_time() {
+    let config = only(FaultKind::Delay, 1.0).with_durations(Duration::from_secs(5), DEFAULT_STALL);
+    let injector = FaultInjector::new(config).unwrap();
+    let (near, mut far) = tokio::io::duplex(64);
+    let mut stream = injector.wrap(near);
+    let start = Instant::now();
+    stream.write_all(b"late").await.unwrap();
+    stream.flush().await.unwrap();
+    assert!(Instant::now() - start >= Duration::from_secs(5));
+    let mut received = [0; 4];
+    far.read_exact(&mut received).await.unwrap();
+    assert_eq!(&received, b"late");
+    assert!(injector.stats().count(FaultKind::Delay) >= 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stalled_read_is_held_for_the_stall() {
+    let config = only(FaultKind::Stall, 1.0).with_durations(DEFAULT_DELAY, Duration::from_secs(3));
+    let injector = FaultInjector::new(config).unwrap();
+    assert!(injector.is_enabled());
+    assert_eq!(injector.config().stall, Duration::from_secs(3));
+    let (near, mut far) = tokio::io::duplex(64);
+    let mut stream = injector.wrap(near);
+    far.write_all(b"held").await.unwrap();
+    let start = Instant::now();
+    let mut received = [0; 4];
+    stream.read_exact(&mut received).await.unwrap();
+    assert!(Instant::now() - start >= Duration::from_secs(3));
+    assert_eq!(&received, b"held");
+    assert_eq!(injector.stats().count(FaultKind::Stall), 1);
+}

@@ -1,0 +1,69 @@
+//! [`CloseCode`]: the WebSocket close codes wsr.v1 uses, and how to build a close message.
+
+use tokio_tungstenite::tungstenite::protocol::frame::{coding, CloseFrame};
+use tokio_tungstenite::tungstenite::Message;
+
+/// A close code of wsr.v1; see `docs/protocol.md` for when each one is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CloseCode {
+    /// 1000: normal closure, both sides done.
+    Normal,
+    /// 1001: the endpoint is going away (server shutdown, page navigation); resume later.
+    GoingAway,
+    /// 1002: malformed frame, unknown frame type, frame out of place, or a sequence gap.
+    ProtocolError,
+    /// 1008: policy violation, e.g. the authentication hook refused the HELLO.
+    Policy,
+    /// 1009: a message exceeded the maximum message size.
+    TooBig,
+    /// 1011: the server hit an internal error.
+    Internal,
+    /// 1013: try again later: the server is at its connection limit.
+    TryAgainLater,
+    /// 4000: the session is lost; a SESSION_LOST frame preceded this close.
+    SessionLost,
+    /// 4001: too many unacknowledged messages (slow consumer, or a sender past the window).
+    UnackedLimit,
+    /// 4002: no HELLO arrived within the handshake timeout.
+    HelloTimeout,
+    /// 4003: another connection resumed this session; this one is superseded.
+    SessionReplaced,
+}
+
+/// Every close code with its numeric value, in one table.
+const TABLE: [(CloseCode, u16); 11] = [
+    (CloseCode::Normal, 1000),
+    (CloseCode::GoingAway, 1001),
+    (CloseCode::ProtocolError, 1002),
+    (CloseCode::Policy, 1008),
+    (CloseCode::TooBig, 1009),
+    (CloseCode::Internal, 1011),
+    (CloseCode::TryAgainLater, 1013),
+    (CloseCode::SessionLost, 4000),
+    (CloseCode::UnackedLimit, 4001),
+    (CloseCode::HelloTimeout, 4002),
+    (CloseCode::SessionReplaced, 4003),
+];
+
+impl CloseCode {
+    /// The numeric code sent in the WebSocket close frame.
+    pub fn code(self) -> u16 {
+        TABLE.iter().find(|(known, _)| *known == self).map_or(1011, |(_, value)| *value)
+    }
+
+    /// The wsr.v1 close code with this number, if it is one.
+    pub fn from_code(value: u16) -> Option<Self> {
+        TABLE.iter().find(|(_, known)| *known == value).map(|(code, _)| *code)
+    }
+
+    /// A close frame with this code and a human-readable reason.
+    pub fn frame(self, reason: &str) -> CloseFrame {
+        CloseFrame { code: coding::CloseCode::from(self.code()), reason: reason.into() }
+    }
+
+    /// A `Message::Close` with this code and reason, ready to send.
+    pub fn message(self, reason: &str) -> Message {
+        Message::Close(Some(self.frame(reason)))
+    }
+}

@@ -1,0 +1,98 @@
+//! [`ProtocolError`]: everything that can go wrong reading or sequencing wsr.v1 frames.
+
+use super::close::CloseCode;
+
+/// A wsr.v1 frame could not be decoded, or arrived out of sequence.
+///
+/// Decoding never panics: every malformed input maps to one of these variants, and
+/// [`ProtocolError::close_code`] names the WebSocket close code the receiver answers with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProtocolError {
+    /// The binary message was empty: there is no frame type byte.
+    #[error("empty message: no frame type byte")]
+    Empty,
+    /// The first byte names no frame type of wsr.v1.
+    #[error("unknown frame type 0x{0:02x}")]
+    UnknownFrameType(u8),
+    /// The message ended in the middle of a field.
+    #[error("truncated frame: a field runs past the end of the message")]
+    Truncated,
+    /// A fixed-size frame carried bytes after its last field.
+    #[error("{extra} trailing bytes after the last field")]
+    TrailingBytes {
+        /// How many bytes were left over.
+        extra: usize,
+    },
+    /// A varint ran over 10 bytes or over 64 bits.
+    #[error("varint overflows 64 bits")]
+    VarintOverflow,
+    /// A varint used more bytes than needed (a zero final byte).
+    #[error("varint is not minimally encoded")]
+    VarintNotMinimal,
+    /// A text payload or an error reason was not valid UTF-8.
+    #[error("text is not valid utf-8")]
+    InvalidUtf8,
+    /// A DATA frame carried sequence number 0 (sequence numbers start at 1).
+    #[error("sequence number 0 in a data frame")]
+    ZeroSequence,
+    /// A HELLO's mode byte was neither fresh (0) nor resume (1).
+    #[error("unknown hello mode {0}")]
+    UnknownHelloMode(u8),
+    /// A WELCOME's flags byte set bits wsr.v1 does not define.
+    #[error("unknown welcome flags 0x{0:02x}")]
+    UnknownFlags(u8),
+    /// A text WebSocket message arrived on a wsr.v1 connection (frames are binary).
+    #[error("text websocket message on a wsr.v1 connection")]
+    TextMessage,
+    /// A message exceeded the negotiated maximum.
+    #[error("message of {size} bytes exceeds the limit of {limit}")]
+    TooLarge {
+        /// Size of the rejected message in bytes.
+        size: usize,
+        /// The limit it exceeded.
+        limit: usize,
+    },
+    /// A DATA frame skipped sequence numbers: messages were lost on the way.
+    #[error("sequence gap: expected {expected}, received {received}")]
+    Gap {
+        /// The sequence number the receiver expected (last delivered + 1).
+        expected: u64,
+        /// The sequence number that arrived.
+        received: u64,
+    },
+    /// The operating system's random source failed while making a token or session id.
+    #[error("os random source unavailable: {0}")]
+    RandomUnavailable(getrandom::Error),
+}
+
+impl ProtocolError {
+    /// The WebSocket close code a receiver sends after this error.
+    pub fn close_code(&self) -> CloseCode {
+        match self {
+            Self::TooLarge { .. } => CloseCode::TooBig,
+            Self::RandomUnavailable(_) => CloseCode::Internal,
+            _ => CloseCode::ProtocolError,
+        }
+    }
+
+    /// A short, low-cardinality label for metrics (`kind`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::ZeroSequence | Self::Gap { .. } => "sequence",
+            Self::TooLarge { .. } => "too_large",
+            Self::RandomUnavailable(_) => "random",
+            malformed => malformed.malformed_kind(),
+        }
+    }
+
+    /// The label of an error in the shape of a frame.
+    fn malformed_kind(&self) -> &'static str {
+        match self {
+            Self::Empty | Self::Truncated | Self::TrailingBytes { .. } => "length",
+            Self::VarintOverflow | Self::VarintNotMinimal => "varint",
+            Self::InvalidUtf8 | Self::TextMessage => "text",
+            _ => "type",
+        }
+    }
+}

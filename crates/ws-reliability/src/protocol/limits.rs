@@ -1,0 +1,46 @@
+//! [`Limits`]: the bounds a server announces in its WELCOME, with their defaults.
+
+use std::time::Duration;
+
+/// Default largest DATA payload in bytes: 1 MiB.
+pub const DEFAULT_MAX_PAYLOAD: u64 = 1024 * 1024;
+/// Default most DATA frames a sender may have unacknowledged: 1024.
+pub const DEFAULT_MAX_UNACKED: u64 = 1024;
+/// Default time a lost connection's session stays resumable: 2 minutes.
+pub const DEFAULT_RESUME_WINDOW: Duration = Duration::from_secs(120);
+
+/// The bounds of a session, announced by the server in WELCOME and binding on both sides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest DATA payload, in bytes; a larger message is closed with 1009.
+    pub max_payload: u64,
+    /// Most DATA frames a sender may have sent beyond the last ack it received; a peer that
+    /// exceeds it (or a slow consumer the server gives up on) is closed with 4001.
+    pub max_unacked: u64,
+    /// How long the server keeps a disconnected session resumable (millisecond precision).
+    pub resume_window: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_payload: DEFAULT_MAX_PAYLOAD,
+            max_unacked: DEFAULT_MAX_UNACKED,
+            resume_window: DEFAULT_RESUME_WINDOW,
+        }
+    }
+}
+
+impl Limits {
+    /// The largest whole WebSocket message: a maximal payload plus the DATA framing.
+    /// Use it as tungstenite's `max_message_size`.
+    pub fn max_message_size(&self) -> usize {
+        let total = self.max_payload.saturating_add(super::MAX_DATA_OVERHEAD as u64);
+        usize::try_from(total).unwrap_or(usize::MAX)
+    }
+
+    /// The resume window in whole milliseconds, as sent on the wire.
+    pub fn resume_window_ms(&self) -> u64 {
+        u64::try_from(self.resume_window.as_millis()).unwrap_or(u64::MAX)
+    }
+}

@@ -1,0 +1,41 @@
+//! Frames as `tungstenite::Message`s: every wsr.v1 frame travels as one binary message.
+
+use super::codec::{decode, encode, encode_into};
+use super::error::ProtocolError;
+use super::frame::{Data, Frame, Payload};
+use super::limits::Limits;
+use tokio_tungstenite::tungstenite::{Bytes, Message};
+
+/// The binary message that carries `frame`.
+pub fn to_message(frame: &Frame) -> Message {
+    Message::Binary(encode(frame))
+}
+
+/// The binary message of a DATA frame (the hot path: one allocation, one copy).
+pub fn data_message(seq: u64, payload: &Payload) -> Message {
+    let frame = Frame::Data(Data { seq, payload: payload.clone() });
+    let mut out = Vec::with_capacity(super::MAX_DATA_OVERHEAD + payload.len());
+    encode_into(&frame, &mut out);
+    Message::Binary(Bytes::from(out))
+}
+
+/// The frame in a received message on a wsr.v1 connection.
+///
+/// `Ok(None)` for ping, pong and close (the caller handles those); an error for a text
+/// message, a message over `limits`, or a malformed frame. The error's
+/// [`close_code`](ProtocolError::close_code) is the code to close with.
+pub fn from_message(message: &Message, limits: &Limits) -> Result<Option<Frame>, ProtocolError> {
+    match message {
+        Message::Binary(bytes) => decode_within(bytes, limits).map(Some),
+        Message::Text(_) => Err(ProtocolError::TextMessage),
+        _ => Ok(None),
+    }
+}
+
+fn decode_within(bytes: &Bytes, limits: &Limits) -> Result<Frame, ProtocolError> {
+    let limit = limits.max_message_size();
+    match bytes.len() {
+        size if size > limit => Err(ProtocolError::TooLarge { size, limit }),
+        _ => decode(bytes.clone()),
+    }
+}

@@ -1,0 +1,63 @@
+//! [`Reader`]: a bounds-checked cursor over a received message; every read returns a
+//! [`ProtocolError`] instead of panicking when the message is short.
+
+use super::error::ProtocolError;
+use super::varint::read_varint;
+use tokio_tungstenite::tungstenite::Bytes;
+
+/// A cursor over the bytes of one binary message.
+pub(crate) struct Reader {
+    bytes: Bytes,
+    position: usize,
+}
+
+impl Reader {
+    /// A cursor at the start of `bytes`.
+    pub(crate) fn new(bytes: Bytes) -> Self {
+        Self { bytes, position: 0 }
+    }
+
+    /// The bytes not read yet.
+    fn remaining(&self) -> &[u8] {
+        self.bytes.get(self.position..).unwrap_or_default()
+    }
+
+    /// The next byte.
+    pub(crate) fn byte(&mut self) -> Result<u8, ProtocolError> {
+        let [byte] = self.array::<1>()?;
+        Ok(byte)
+    }
+
+    /// The next `N` bytes as an array.
+    pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], ProtocolError> {
+        let head = self.remaining().get(..N).ok_or(ProtocolError::Truncated)?;
+        let array = <[u8; N]>::try_from(head).map_err(|_| ProtocolError::Truncated)?;
+        self.position += N;
+        Ok(array)
+    }
+
+    /// The next big-endian `u16`.
+    pub(crate) fn u16(&mut self) -> Result<u16, ProtocolError> {
+        Ok(u16::from_be_bytes(self.array::<2>()?))
+    }
+
+    /// The next varint.
+    pub(crate) fn varint(&mut self) -> Result<u64, ProtocolError> {
+        let (value, used) = read_varint(self.remaining())?;
+        self.position += used;
+        Ok(value)
+    }
+
+    /// Everything after the cursor, without copying.
+    pub(crate) fn rest(self) -> Bytes {
+        self.bytes.slice(self.position..)
+    }
+
+    /// Checks that the message ended exactly at the cursor.
+    pub(crate) fn finish(self) -> Result<(), ProtocolError> {
+        match self.remaining().len() {
+            0 => Ok(()),
+            extra => Err(ProtocolError::TrailingBytes { extra }),
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! [`ResumeToken`] and [`SessionId`]: 128-bit values from the operating system's CSPRNG.
+//!
+//! A resume token is a secret: it is compared in constant time and never printed. A
+//! session id is not secret, but it is random too, so ids cannot be guessed or enumerated.
+
+use super::error::ProtocolError;
+use std::fmt;
+
+/// Length in bytes of a [`ResumeToken`] and of a [`SessionId`] (128 bits).
+pub const ID_LEN: usize = 16;
+
+/// Fills an array from the operating system's CSPRNG.
+fn random_bytes() -> Result<[u8; ID_LEN], ProtocolError> {
+    let mut bytes = [0; ID_LEN];
+    getrandom::fill(&mut bytes).map_err(ProtocolError::RandomUnavailable)?;
+    Ok(bytes)
+}
+
+/// Compares two byte arrays in time independent of where they differ.
+pub fn constant_time_eq(left: &[u8; ID_LEN], right: &[u8; ID_LEN]) -> bool {
+    let difference = left.iter().zip(right).fold(0u8, |acc, (a, b)| acc | (a ^ b));
+    std::hint::black_box(difference) == 0
+}
+
+/// Lower-case hex of a byte array.
+fn write_hex(bytes: &[u8], out: &mut fmt::Formatter<'_>) -> fmt::Result {
+    bytes.iter().try_for_each(|byte| write!(out, "{byte:02x}"))
+}
+
+/// A single-use secret that lets a client resume its session; rotated on every resume.
+///
+/// Equality runs in constant time. `Debug` prints no bytes.
+#[derive(Clone)]
+pub struct ResumeToken([u8; ID_LEN]);
+
+impl ResumeToken {
+    /// A fresh token from the OS CSPRNG.
+    pub fn generate() -> Result<Self, ProtocolError> {
+        random_bytes().map(Self)
+    }
+
+    /// The token with these bytes, as read from the wire.
+    pub fn from_bytes(bytes: [u8; ID_LEN]) -> Self {
+        Self(bytes)
+    }
+
+    /// The token's bytes, to put on the wire.
+    pub fn as_bytes(&self) -> &[u8; ID_LEN] {
+        &self.0
+    }
+
+    /// Whether `presented` is this token, compared in constant time.
+    pub fn verify(&self, presented: &ResumeToken) -> bool {
+        constant_time_eq(&self.0, &presented.0)
+    }
+}
+
+impl PartialEq for ResumeToken {
+    fn eq(&self, other: &Self) -> bool {
+        self.verify(other)
+    }
+}
+
+impl Eq for ResumeToken {}
+
+impl fmt::Debug for ResumeToken {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        out.write_str("ResumeToken(<redacted>)")
+    }
+}
+
+/// The id of a session, chosen by the server at random.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SessionId([u8; ID_LEN]);
+
+impl SessionId {
+    /// A fresh id from the OS CSPRNG.
+    pub fn generate() -> Result<Self, ProtocolError> {
+        random_bytes().map(Self)
+    }
+
+    /// The id with these bytes, as read from the wire.
+    pub fn from_bytes(bytes: [u8; ID_LEN]) -> Self {
+        Self(bytes)
+    }
+
+    /// The id's bytes, to put on the wire.
+    pub fn as_bytes(&self) -> &[u8; ID_LEN] {
+        &self.0
+    }
+}
+
+impl fmt::Display for SessionId {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_hex(&self.0, out)
+    }
+}
+
+impl fmt::Debug for SessionId {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(out, "SessionId({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests;
