@@ -61,6 +61,9 @@ pub enum ProtocolError {
         /// The sequence number that arrived.
         received: u64,
     },
+    /// A resume was refused; send SESSION_LOST with this reason, then close with 4000.
+    #[error("session lost: {0}")]
+    SessionLost(super::frame::SessionLostReason),
     /// The operating system's random source failed while making a token or session id.
     #[error("os random source unavailable: {0}")]
     RandomUnavailable(getrandom::Error),
@@ -72,6 +75,7 @@ impl ProtocolError {
         match self {
             Self::TooLarge { .. } => CloseCode::TooBig,
             Self::RandomUnavailable(_) => CloseCode::Internal,
+            Self::SessionLost(_) => CloseCode::SessionLost,
             _ => CloseCode::ProtocolError,
         }
     }
@@ -82,6 +86,7 @@ impl ProtocolError {
             Self::ZeroSequence | Self::Gap { .. } => "sequence",
             Self::TooLarge { .. } => "too_large",
             Self::RandomUnavailable(_) => "random",
+            Self::SessionLost(_) => "session_lost",
             malformed => malformed.malformed_kind(),
         }
     }

@@ -169,6 +169,19 @@ impl SessionLostReason {
     }
 }
 
+impl std::fmt::Display for SessionLostReason {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::UnknownSession => out.write_str("unknown session"),
+            Self::Expired => out.write_str("expired"),
+            Self::TokenMismatch => out.write_str("token mismatch"),
+            Self::TokenReplayed => out.write_str("token replayed"),
+            Self::Unrecoverable => out.write_str("unrecoverable"),
+            Self::Other(code) => write!(out, "reason {code}"),
+        }
+    }
+}
+
 impl Payload {
     /// The payload's length in bytes.
     pub fn len(&self) -> usize {

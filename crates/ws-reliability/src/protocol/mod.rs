@@ -31,6 +31,7 @@
 //! | `ws_protocol_decode_errors_total` | counter | `kind` (`length`, `type`, `varint`, `text`, `sequence`, `too_large`) | malformed frames received |
 //! | `ws_protocol_duplicates_dropped_total` | counter | | duplicate DATA frames dropped by [`InOrder`] |
 //! | `ws_protocol_sequence_gaps_total` | counter | | DATA frames refused because sequence numbers were skipped |
+//! | `ws_protocol_resumes_total` | counter | `outcome` (`accepted`, `expired`, `token_mismatch`, `token_replayed`) | resume attempts decided by [`ResumeGuard`] |
 
 mod ack;
 mod close;
@@ -42,6 +43,7 @@ mod limits;
 mod message;
 mod negotiate;
 mod reader;
+mod resume;
 mod token;
 mod varint;
 
@@ -58,6 +60,7 @@ pub use message::{data_message, from_message, to_message};
 pub use negotiate::{
     accept, client_request, connect, negotiate, offered, selected, Mode, SUBPROTOCOL,
 };
+pub use resume::{ResumeGuard, REMEMBERED_TOKENS};
 pub use token::{constant_time_eq, ResumeToken, SessionId, ID_LEN};
 pub use varint::{put_varint, read_varint, varint_len, MAX_VARINT_LEN};
 

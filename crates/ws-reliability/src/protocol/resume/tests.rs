@@ -1,0 +1,114 @@
+//! Unit tests of the resume guard: rotation, replay and forgery, the window, and metrics.
+
+use super::*;
+use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+use tokio::time::advance;
+
+const WINDOW: Duration = Duration::from_secs(120);
+
+fn lost(reason: SessionLostReason) -> Result<ResumeToken, ProtocolError> {
+    Err(ProtocolError::SessionLost(reason))
+}
+
+fn resume(guard: &mut ResumeGuard, token: &ResumeToken) -> Result<ResumeToken, ProtocolError> {
+    guard.resume(token, Instant::now()).cloned()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resume_rotates_the_token_and_voids_the_old_one() {
+    let mut guard = ResumeGuard::new(WINDOW).unwrap();
+    let first = guard.token().clone();
+    guard.connection_lost(Instant::now());
+    let second = resume(&mut guard, &first).unwrap();
+    assert_ne!(second, first);
+    assert_eq!(guard.token(), &second);
+    assert_eq!(resume(&mut guard, &first), lost(SessionLostReason::TokenReplayed));
+    assert!(resume(&mut guard, &second).is_ok(), "a refusal leaves the session resumable");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_forged_token_is_a_mismatch() {
+    let mut guard = ResumeGuard::new(WINDOW).unwrap();
+    let forged = ResumeToken::from_bytes([7; 16]);
+    let refused = resume(&mut guard, &forged).unwrap_err();
+    assert_eq!(refused, ProtocolError::SessionLost(SessionLostReason::TokenMismatch));
+    assert_eq!(refused.close_code(), crate::protocol::CloseCode::SessionLost);
+    assert_eq!(refused.to_string(), "session lost: token mismatch");
+    assert_eq!(refused.kind(), "session_lost");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_window_counts_from_the_first_loss() {
+    let mut guard = ResumeGuard::new(WINDOW).unwrap();
+    assert!(!guard.is_expired(Instant::now()));
+    guard.connection_lost(Instant::now());
+    advance(WINDOW).await;
+    guard.connection_lost(Instant::now());
+    assert!(!guard.is_expired(Instant::now()));
+    advance(Duration::from_millis(1)).await;
+    let token = guard.token().clone();
+    assert_eq!(resume(&mut guard, &token), lost(SessionLostReason::Expired));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resume_restarts_the_window() {
+    let mut guard = ResumeGuard::new(WINDOW).unwrap();
+    guard.connection_lost(Instant::now());
+    advance(WINDOW / 2).await;
+    let first = guard.token().clone();
+    let token = resume(&mut guard, &first).unwrap();
+    advance(WINDOW).await;
+    assert!(!guard.is_expired(Instant::now()), "connected again: no window runs");
+    assert!(resume(&mut guard, &token).is_ok());
+}
+
+#[tokio::test(start_paused = true)]
+async fn only_the_last_tokens_are_remembered_as_replays() {
+    let mut guard = ResumeGuard::new(WINDOW).unwrap();
+    let oldest = guard.token().clone();
+    for _ in 0..=REMEMBERED_TOKENS {
+        let current = guard.token().clone();
+        resume(&mut guard, &current).unwrap();
+    }
+    assert_eq!(resume(&mut guard, &oldest), lost(SessionLostReason::TokenMismatch));
+}
+
+#[tokio::test(start_paused = true)]
+async fn outcomes_are_counted() {
+    let recorder = DebuggingRecorder::new();
+    let mut guard = ResumeGuard::new(WINDOW).unwrap();
+    let first = guard.token().clone();
+    metrics::with_local_recorder(&recorder, || {
+        resume(&mut guard, &first).unwrap();
+        resume(&mut guard, &first).unwrap_err();
+        resume(&mut guard, &ResumeToken::from_bytes([1; 16])).unwrap_err();
+    });
+    let snapshot = recorder.snapshotter().snapshot().into_vec();
+    let count = |outcome: &str| {
+        let found =
+            snapshot.iter().find(|(key, ..)| key.key().labels().any(|l| l.value() == outcome));
+        match found {
+            Some((_, _, _, DebugValue::Counter(value))) => *value,
+            _ => 0,
+        }
+    };
+    assert_eq!((count("accepted"), count("token_replayed"), count("token_mismatch")), (1, 1, 1));
+}
+
+#[test]
+fn reasons_print_in_lower_case() {
+    let printed: Vec<String> = [
+        SessionLostReason::UnknownSession,
+        SessionLostReason::Expired,
+        SessionLostReason::TokenReplayed,
+        SessionLostReason::Unrecoverable,
+        SessionLostReason::Other(9),
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    assert_eq!(
+        printed,
+        ["unknown session", "expired", "token replayed", "unrecoverable", "reason 9"]
+    );
+}
