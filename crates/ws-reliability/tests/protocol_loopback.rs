@@ -129,3 +129,59 @@ fn offers_are_read_from_every_header_value() {
     assert_eq!(selected(&reply), Mode::Legacy);
     assert_eq!(SUBPROTOCOL, "wsr.v1");
 }
+
+/// A server that reads one wsr.v1 frame under `limits` and closes with the code the error
+/// names; returns the code it closed with.
+async fn close_on_first_error(listener: TcpListener, limits: Limits) -> u16 {
+    let (stream, _) = listener.accept().await.unwrap();
+    let (mut socket, _) = accept(stream, Some(limits.websocket_config())).await.unwrap();
+    let code = match socket.next().await.unwrap() {
+        Ok(message) => from_message(&message, &limits).unwrap_err().close_code(),
+        Err(error) => CloseCode::for_ws_error(&error).unwrap(),
+    };
+    socket.close(Some(code.frame("refused"))).await.ok();
+    code.code()
+}
+
+async fn refused_with(limits: Limits, message: Message) -> (u16, u16) {
+    let (listener, url) = listener().await;
+    let server = tokio::spawn(close_on_first_error(listener, limits));
+    let address = url.trim_start_matches("ws://").trim_end_matches("/ws").to_string();
+    let (mut client, _) =
+        connect(url.as_str(), TcpStream::connect(address).await.unwrap(), None).await.unwrap();
+    client.send(message).await.unwrap();
+    let seen = loop {
+        match client.next().await {
+            Some(Ok(Message::Close(Some(frame)))) => break u16::from(frame.code),
+            Some(Ok(_)) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    };
+    (server.await.unwrap(), seen)
+}
+
+#[tokio::test]
+async fn an_oversized_message_is_closed_with_1009() {
+    let limits = Limits { max_payload: 16, ..Limits::default() };
+    let big = data_message(1, &Payload::Binary(vec![0; 64].into()));
+    assert_eq!(refused_with(limits, big).await, (1009, 1009));
+}
+
+#[tokio::test]
+async fn a_malformed_frame_is_closed_with_1002() {
+    let garbage = Message::binary(vec![0x42, 0x00]);
+    assert_eq!(refused_with(Limits::default(), garbage).await, (1002, 1002));
+    assert_eq!(refused_with(Limits::default(), Message::text("hi")).await, (1002, 1002));
+}
+
+#[test]
+fn the_websocket_config_enforces_the_limits() {
+    let limits = Limits { max_payload: 100, ..Limits::default() };
+    let config = limits.websocket_config();
+    assert_eq!(config.max_message_size, Some(111));
+    assert_eq!(config.max_frame_size, Some(111));
+    assert_eq!((config.read_buffer_size, config.write_buffer_size), (4096, 4096));
+    assert!(config.max_write_buffer_size > config.write_buffer_size + 111);
+    let io = tokio_tungstenite::tungstenite::Error::Io(std::io::ErrorKind::Other.into());
+    assert_eq!(CloseCode::for_ws_error(&io), None);
+}

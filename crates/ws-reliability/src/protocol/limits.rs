@@ -1,6 +1,7 @@
 //! [`Limits`]: the bounds a server announces in its WELCOME, with their defaults.
 
 use std::time::Duration;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 /// Default largest DATA payload in bytes: 1 MiB.
 pub const DEFAULT_MAX_PAYLOAD: u64 = 1024 * 1024;
@@ -8,6 +9,11 @@ pub const DEFAULT_MAX_PAYLOAD: u64 = 1024 * 1024;
 pub const DEFAULT_MAX_UNACKED: u64 = 1024;
 /// Default time a lost connection's session stays resumable: 2 minutes.
 pub const DEFAULT_RESUME_WINDOW: Duration = Duration::from_secs(120);
+/// Default time a server waits for HELLO after the upgrade before closing with 4002.
+pub const DEFAULT_HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// Read and write buffer size per connection: 4 KiB instead of tungstenite's 128 KiB read
+/// buffer, so an idle connection costs a few KiB.
+pub const DEFAULT_BUFFER_SIZE: usize = 4096;
 
 /// The bounds of a session, announced by the server in WELCOME and binding on both sides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +43,19 @@ impl Limits {
     pub fn max_message_size(&self) -> usize {
         let total = self.max_payload.saturating_add(super::MAX_DATA_OVERHEAD as u64);
         usize::try_from(total).unwrap_or(usize::MAX)
+    }
+
+    /// A tungstenite configuration enforcing these limits: messages and frames above
+    /// [`max_message_size`](Self::max_message_size) are refused (`Error::Capacity`, answer
+    /// with 1009), buffers of [`DEFAULT_BUFFER_SIZE`], and a write buffer bounded to one
+    /// maximal message plus two buffers, so a slow peer meets backpressure.
+    pub fn websocket_config(&self) -> WebSocketConfig {
+        let largest = self.max_message_size();
+        let buffers = WebSocketConfig::default().read_buffer_size(DEFAULT_BUFFER_SIZE);
+        let buffers = buffers.write_buffer_size(DEFAULT_BUFFER_SIZE);
+        let bounded =
+            buffers.max_write_buffer_size(largest.saturating_add(2 * DEFAULT_BUFFER_SIZE));
+        bounded.max_message_size(Some(largest)).max_frame_size(Some(largest))
     }
 
     /// The resume window in whole milliseconds, as sent on the wire.

@@ -55,7 +55,10 @@ pub use error::ProtocolError;
 pub use frame::{
     Data, ErrorNotice, Frame, FrameType, Hello, Payload, Resume, SessionLostReason, Welcome,
 };
-pub use limits::{Limits, DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_UNACKED, DEFAULT_RESUME_WINDOW};
+pub use limits::{
+    Limits, DEFAULT_BUFFER_SIZE, DEFAULT_HELLO_TIMEOUT, DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_UNACKED,
+    DEFAULT_RESUME_WINDOW,
+};
 pub use message::{data_message, from_message, to_message};
 pub use negotiate::{
     accept, client_request, connect, negotiate, offered, selected, Mode, SUBPROTOCOL,
