@@ -1,0 +1,44 @@
+//! Turns a report into metrics: per-check status, failures and duration, run coverage.
+
+use crate::names::{
+    CHECK_DURATION, CHECK_FAILURES, CHECK_STATUS, COVERAGE, HEALTH_STATUS, HTTP_ERRORS, RUNS,
+};
+use crate::report::{CheckReport, HealthReport};
+use metrics::{counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram};
+
+#[cfg(test)]
+mod tests;
+
+/// Records one run through whatever `metrics` recorder is in place.
+pub(crate) fn record(report: &HealthReport) {
+    report.checks().iter().for_each(record_check);
+    gauge!(COVERAGE).set(report.coverage());
+    gauge!(HEALTH_STATUS).set(report.status().gauge_value());
+    counter!(RUNS).increment(1);
+}
+
+fn record_check(check: &CheckReport) {
+    let (name, passed) = (check.name().to_owned(), check.status().is_passed());
+    gauge!(CHECK_STATUS, "check" => name.clone()).set(if passed { 1.0 } else { 0.0 });
+    histogram!(CHECK_DURATION, "check" => name.clone()).record(check.duration().as_secs_f64());
+    if !passed {
+        let reason = check.status().as_str();
+        counter!(CHECK_FAILURES, "check" => name, "reason" => reason).increment(1);
+    }
+}
+
+/// Counts a refused request or a socket error of the health listener.
+pub(crate) fn http_error(reason: &'static str) {
+    counter!(HTTP_ERRORS, "reason" => reason).increment(1);
+}
+
+/// Gives every metric its help text in the installed recorder.
+pub(crate) fn describe() {
+    describe_gauge!(CHECK_STATUS, "1 when the check's last run passed, 0 otherwise");
+    describe_counter!(CHECK_FAILURES, "check runs that failed, panicked or timed out");
+    describe_histogram!(CHECK_DURATION, metrics::Unit::Seconds, "duration of each check run");
+    describe_gauge!(COVERAGE, "checks executed / checks registered in the last run");
+    describe_gauge!(HEALTH_STATUS, "last overall status: 0 healthy, 1 degraded, 2 unhealthy");
+    describe_counter!(RUNS, "health runs completed");
+    describe_counter!(HTTP_ERRORS, "requests refused and socket errors of the health listener");
+}
