@@ -5,6 +5,9 @@ use async_trait::async_trait;
 use std::future::Future;
 use std::sync::Arc;
 
+#[cfg(test)]
+mod tests;
+
 /// What a check returns: a message on success (may be empty), a [`CheckError`] on failure.
 pub type CheckResult = Result<String, CheckError>;
 

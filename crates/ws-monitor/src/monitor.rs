@@ -112,6 +112,10 @@ impl Monitor {
 
     /// Runs the monitor every `every` (at least [`crate::MIN_INTERVAL`]) on the current tokio
     /// runtime, the first run at once, until the returned handle is stopped or dropped.
+    ///
+    /// # Panics
+    ///
+    /// When called outside a tokio runtime (as `tokio::spawn` does).
     pub fn spawn_periodic(self: &Arc<Self>, every: Duration) -> PeriodicRuns {
         PeriodicRuns::spawn(Arc::clone(self), every)
     }
