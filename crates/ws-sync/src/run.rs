@@ -1,0 +1,73 @@
+//! One run of one callback: panics caught, the timeout applied, the duration measured.
+
+use crate::callback::Callback;
+use crate::error::{BoxError, CallbackError};
+use crate::report::CallbackReport;
+use futures::FutureExt;
+use std::any::Any;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+use tracing::Instrument;
+
+/// Runs `callback` once with `state` under its timeout (or `default_timeout`), inside a
+/// `ws_sync.callback` span, and reports how it ended. Never panics, never hangs past the
+/// timeout.
+pub(crate) async fn run_callback<S: Send + Sync + 'static>(
+    callback: &Callback<S>,
+    state: Arc<S>,
+    default_timeout: Option<Duration>,
+) -> CallbackReport {
+    let (name, criticality) = (callback.name().clone(), callback.criticality());
+    let span = tracing::info_span!("ws_sync.callback", callback = %name, %criticality);
+    let limit = callback.own_timeout().or(default_timeout);
+    let started = Instant::now();
+    let result = bounded(limit, guarded(callback.start(state))).instrument(span.clone()).await;
+    span.in_scope(|| trace_result(&result));
+    CallbackReport::new(name, criticality, result, started.elapsed())
+}
+
+/// Turns a returned error or a panic into a [`CallbackError`].
+async fn guarded(run: impl Future<Output = Result<(), BoxError>>) -> Result<(), CallbackError> {
+    match AssertUnwindSafe(run).catch_unwind().await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(CallbackError::failed(error)),
+        Err(payload) => Err(CallbackError::Panicked { message: panic_message(payload) }),
+    }
+}
+
+/// Applies the timeout, if any; a run that outlives it is dropped.
+async fn bounded(
+    limit: Option<Duration>,
+    run: impl Future<Output = Result<(), CallbackError>>,
+) -> Result<(), CallbackError> {
+    match limit {
+        Some(after) => {
+            tokio::time::timeout(after, run).await.unwrap_or(Err(CallbackError::TimedOut { after }))
+        }
+        None => run.await,
+    }
+}
+
+/// The text of a panic payload (`panic!` with a literal or a formatted message).
+fn panic_message(payload: Box<dyn Any + Send>) -> String {
+    match payload.downcast::<String>() {
+        Ok(message) => *message,
+        Err(payload) => payload
+            .downcast_ref::<&str>()
+            .map_or("non-string panic payload", |text| text)
+            .to_owned(),
+    }
+}
+
+fn trace_result(result: &Result<(), CallbackError>) {
+    match result {
+        Ok(()) => tracing::debug!("callback succeeded"),
+        Err(error) => tracing::warn!(%error, "callback failed"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,22 @@
+//! Unit tests of one run: panic payloads and the timeout wrapper.
+
+use super::*;
+
+#[test]
+fn panic_messages_from_str_string_and_other_payloads() {
+    assert_eq!(panic_message(Box::new("static text")), "static text");
+    assert_eq!(panic_message(Box::new(String::from("owned text"))), "owned text");
+    assert_eq!(panic_message(Box::new(7u32)), "non-string panic payload");
+}
+
+#[tokio::test(start_paused = true)]
+async fn bounded_times_out_only_past_the_limit() {
+    let slow = async {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        Ok(())
+    };
+    let after = Duration::from_secs(1);
+    assert!(matches!(bounded(Some(after), slow).await, Err(CallbackError::TimedOut { .. })));
+    assert!(bounded(Some(after), async { Ok(()) }).await.is_ok());
+    assert!(bounded(None, async { Ok(()) }).await.is_ok());
+}
