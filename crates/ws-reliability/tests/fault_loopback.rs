@@ -169,3 +169,21 @@ async fn the_same_seed_fails_the_same_sends() {
     assert!(first.contains(&true) && first.contains(&false));
     assert_ne!(first, failures_with_seed(78, 60).await);
 }
+
+#[tokio::test]
+async fn a_kill_while_sending_ends_the_reading_half_too() {
+    let injector = injector(FaultConfig::seeded(6).with_rate(FaultKind::Kill, 1.0));
+    let (client, _server) = faulty_client(&injector).await;
+    injector.set_enabled(false);
+    let (mut sink, mut stream) = client.split();
+    let reader = tokio::spawn(async move { stream.next().await });
+    tokio::task::yield_now().await;
+    injector.set_enabled(true);
+    let error = sink.send(Message::text("boom")).await.unwrap_err();
+    assert_eq!(io_kind(&error), ErrorKind::ConnectionReset);
+    let read = reader.await.unwrap();
+    assert!(
+        matches!(read, Some(Err(WsError::Io(ref io))) if io.kind() == ErrorKind::ConnectionReset),
+        "{read:?}"
+    );
+}

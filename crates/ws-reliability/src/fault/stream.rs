@@ -9,7 +9,7 @@ use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::task::{ready, Context, Poll};
+use std::task::{ready, Context, Poll, Waker};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::Sleep;
@@ -39,8 +39,8 @@ impl Gate {
 /// The two directions of a stream.
 #[derive(Debug, Clone, Copy)]
 enum Side {
-    Read,
-    Write,
+    Read = 0,
+    Write = 1,
 }
 
 /// A byte stream with injected faults; see [`FaultKind`] for what each one does.
@@ -55,6 +55,9 @@ pub struct FaultyStream<S> {
     enabled: Arc<AtomicBool>,
     read_gate: Gate,
     write_gate: Gate,
+    /// The tasks waiting on the inner stream, per side, woken when the stream is killed
+    /// (dropping a socket does not wake its waiters).
+    parked: [Option<Waker>; 2],
 }
 
 /// The error of every operation on a killed stream.
@@ -65,13 +68,15 @@ fn connection_reset() -> io::Error {
 impl<S> FaultyStream<S> {
     pub(super) fn new(inner: S, plan: FaultPlan, stats: FaultStats, on: Arc<AtomicBool>) -> Self {
         let (read_gate, write_gate) = (Gate::Idle, Gate::Idle);
-        Self { inner: Some(inner), plan, stats, enabled: on, read_gate, write_gate }
+        let parked = [None, None];
+        Self { inner: Some(inner), plan, stats, enabled: on, read_gate, write_gate, parked }
     }
 
     /// Kills the connection now, as an injected [`FaultKind::Kill`] (counted).
     pub fn kill(&mut self) {
-        if self.inner.take().is_some() {
+        if self.inner.is_some() {
             self.stats.record(FaultKind::Kill);
+            self.drop_inner();
         }
     }
 
@@ -88,7 +93,25 @@ impl<S> FaultyStream<S> {
     /// Drops the inner stream (the peer sees the connection close) and returns the error.
     fn drop_inner(&mut self) -> io::Error {
         self.inner = None;
+        self.parked.iter_mut().filter_map(Option::take).for_each(Waker::wake);
         connection_reset()
+    }
+
+    /// Ends an operation on the inner stream: a finished one resets the gate, a pending one
+    /// parks the task so a kill from the other side can wake it.
+    fn settle<T>(&mut self, side: Side, cx: &mut Context<'_>, poll: Poll<T>) -> Poll<T> {
+        match &poll {
+            Poll::Ready(_) => *self.gate(side) = Gate::Idle,
+            Poll::Pending => self.park(side, cx),
+        }
+        poll
+    }
+
+    fn park(&mut self, side: Side, cx: &mut Context<'_>) {
+        let slot = &mut self.parked[side as usize];
+        if !slot.as_ref().is_some_and(|parked| parked.will_wake(cx.waker())) {
+            *slot = Some(cx.waker().clone());
+        }
     }
 
     fn inner(&mut self) -> io::Result<&mut S> {
@@ -146,9 +169,8 @@ impl<S: AsyncRead + Unpin> AsyncRead for FaultyStream<S> {
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         ready!(this.poll_gate(cx, Side::Read))?;
-        let read = ready!(Pin::new(this.inner()?).poll_read(cx, buf));
-        this.read_gate = Gate::Idle;
-        Poll::Ready(read)
+        let read = Pin::new(this.inner()?).poll_read(cx, buf);
+        this.settle(Side::Read, cx, read)
     }
 }
 
@@ -160,13 +182,17 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for FaultyStream<S> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         ready!(this.poll_gate(cx, Side::Write))?;
-        let written = ready!(Pin::new(this.inner()?).poll_write(cx, buf));
-        this.write_gate = Gate::Idle;
-        Poll::Ready(written)
+        let written = Pin::new(this.inner()?).poll_write(cx, buf);
+        this.settle(Side::Write, cx, written)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(self.get_mut().inner()?).poll_flush(cx)
+        let this = self.get_mut();
+        let flushed = Pin::new(this.inner()?).poll_flush(cx);
+        if flushed.is_pending() {
+            this.park(Side::Write, cx);
+        }
+        flushed
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -159,3 +159,17 @@ async fn a_stalled_read_is_held_for_the_stall() {
     assert_eq!(&received, b"held");
     assert_eq!(injector.stats().count(FaultKind::Stall), 1);
 }
+
+#[tokio::test]
+async fn a_kill_from_the_write_side_wakes_a_pending_read() {
+    let injector = FaultInjector::new(only(FaultKind::Kill, 1.0)).unwrap();
+    injector.set_enabled(false);
+    let (near, _far) = tokio::io::duplex(64);
+    let (mut reader, mut writer) = tokio::io::split(injector.wrap(near));
+    let pending_read = tokio::spawn(async move { reader.read(&mut [0; 4]).await });
+    tokio::task::yield_now().await;
+    injector.set_enabled(true);
+    assert_eq!(writer.write(b"x").await.unwrap_err().kind(), ErrorKind::ConnectionReset);
+    let read = pending_read.await.unwrap();
+    assert_eq!(read.unwrap_err().kind(), ErrorKind::ConnectionReset);
+}
