@@ -1,0 +1,64 @@
+//! The `ws_reconnect_*` metrics: names and the functions that record them.
+
+use crate::breaker::BreakerState;
+use std::time::Duration;
+
+/// Counter: connect attempts started.
+pub const ATTEMPTS_TOTAL: &str = "ws_reconnect_attempts_total";
+/// Counter: attempts that ended connected (every critical callback passed).
+pub const SUCCESSES_TOTAL: &str = "ws_reconnect_successes_total";
+/// Counter: times the reconnector gave up, by `reason`.
+pub const GIVE_UPS_TOTAL: &str = "ws_reconnect_give_ups_total";
+/// Counter: connections that ended, by `reason` (`closed`, `error`, `stream_ended`).
+pub const DISCONNECTS_TOTAL: &str = "ws_reconnect_disconnects_total";
+/// Counter: callback failures, by `callback` and `reason` (`error`, `panic`, `timeout`,
+/// `circuit_open`).
+pub const CALLBACK_FAILURES_TOTAL: &str = "ws_reconnect_callback_failures_total";
+/// Counter: fallbacks run, by `callback` and `outcome` (`ok`, `failed`).
+pub const FALLBACKS_TOTAL: &str = "ws_reconnect_fallbacks_total";
+/// Gauge: breaker state by `callback`: 0 closed, 1 half-open, 2 open.
+pub const BREAKER_STATE: &str = "ws_reconnect_breaker_state";
+/// Histogram: seconds from a disconnect to the next connected state.
+pub const TIME_TO_RECONNECT_SECONDS: &str = "ws_reconnect_time_to_reconnect_seconds";
+/// Counter: sends refused by the handle, by `reason` (`buffer_full`, `stopped`).
+pub const SENDS_REJECTED_TOTAL: &str = "ws_reconnect_sends_rejected_total";
+
+pub(crate) fn attempt() {
+    metrics::counter!(ATTEMPTS_TOTAL).increment(1);
+}
+
+pub(crate) fn success() {
+    metrics::counter!(SUCCESSES_TOTAL).increment(1);
+}
+
+pub(crate) fn give_up(reason: &'static str) {
+    metrics::counter!(GIVE_UPS_TOTAL, "reason" => reason).increment(1);
+}
+
+pub(crate) fn disconnect(reason: &'static str) {
+    metrics::counter!(DISCONNECTS_TOTAL, "reason" => reason).increment(1);
+}
+
+pub(crate) fn callback_failure(callback: &str, reason: &'static str) {
+    let callback = callback.to_owned();
+    metrics::counter!(CALLBACK_FAILURES_TOTAL, "callback" => callback, "reason" => reason)
+        .increment(1);
+}
+
+pub(crate) fn fallback(callback: &str, outcome: &'static str) {
+    let callback = callback.to_owned();
+    metrics::counter!(FALLBACKS_TOTAL, "callback" => callback, "outcome" => outcome).increment(1);
+}
+
+pub(crate) fn breaker_state(callback: &str, state: BreakerState) {
+    let callback = callback.to_owned();
+    metrics::gauge!(BREAKER_STATE, "callback" => callback).set(state.gauge_value());
+}
+
+pub(crate) fn time_to_reconnect(elapsed: Duration) {
+    metrics::histogram!(TIME_TO_RECONNECT_SECONDS).record(elapsed.as_secs_f64());
+}
+
+pub(crate) fn send_rejected(reason: &'static str) {
+    metrics::counter!(SENDS_REJECTED_TOTAL, "reason" => reason).increment(1);
+}
