@@ -206,6 +206,8 @@ fn close_codes_have_their_documented_numbers() {
         (CloseCode::UnackedLimit, 4001),
         (CloseCode::HelloTimeout, 4002),
         (CloseCode::SessionReplaced, 4003),
+        (CloseCode::AppProtocolError, 4004),
+        (CloseCode::AppTooBig, 4005),
     ];
     for (code, number) in table {
         assert_eq!(code.code(), number);
@@ -214,6 +216,9 @@ fn close_codes_have_their_documented_numbers() {
         assert_eq!((u16::from(frame.code), frame.reason.as_str()), (number, "why"));
     }
     assert_eq!(CloseCode::from_code(4999), None);
+    assert_eq!(CloseCode::AppProtocolError.canonical(), CloseCode::ProtocolError);
+    assert_eq!(CloseCode::AppTooBig.canonical(), CloseCode::TooBig);
+    assert_eq!(CloseCode::SessionLost.canonical(), CloseCode::SessionLost);
 }
 
 #[test]

@@ -5,8 +5,9 @@
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Bytes;
 use ws_reliability::protocol::{
-    decode, encode, Data, ErrorNotice, Frame, Hello, Limits, Payload, Resume, ResumeToken,
-    SessionId, SessionLostReason, Welcome,
+    decode, encode, AckConfig, Data, ErrorNotice, Frame, Hello, Limits, Payload, Resume,
+    ResumeToken, SessionId, SessionLostReason, Welcome, DEFAULT_HELLO_TIMEOUT,
+    KEEPALIVE_DEAD_AFTER, KEEPALIVE_INTERVAL,
 };
 
 const DOC: &str = include_str!("../../../docs/protocol.md");
@@ -79,6 +80,15 @@ fn every_dump_appears_in_the_document_as_its_own_line() {
 }
 
 #[test]
+fn every_close_code_is_documented() {
+    for number in [1000, 1001, 1002, 1008, 1009, 1011, 1013, 4000, 4001, 4002, 4003, 4004, 4005] {
+        let code = ws_reliability::protocol::CloseCode::from_code(number).unwrap();
+        assert_eq!(code.code(), number);
+        assert!(DOC.contains(&format!("\n| {number} | ")), "close code {number} missing from § 8");
+    }
+}
+
+#[test]
 fn the_documented_defaults_are_the_code_defaults() {
     let limits = Limits::default();
     assert_eq!(limits.max_payload, 1_048_576);
@@ -87,4 +97,10 @@ fn the_documented_defaults_are_the_code_defaults() {
     assert!(DOC.contains("| max_payload | 1 MiB (1 048 576 bytes) | close 1009 |"));
     assert!(DOC.contains("| max_unacked | 1024 DATA frames per direction | close 4001 |"));
     assert!(DOC.contains("| resume window | 2 minutes | SESSION_LOST `02` |"));
+    assert_eq!(DEFAULT_HELLO_TIMEOUT, Duration::from_secs(10));
+    assert!(DOC.contains("| hello timeout | 10 s | close 4002 |"));
+    assert_eq!((KEEPALIVE_INTERVAL.as_secs(), KEEPALIVE_DEAD_AFTER.as_secs()), (15, 45));
+    assert!(DOC.contains("a server frame at least every 15 s; a client gives up after 45 s"));
+    assert_eq!(AckConfig::default(), AckConfig { every: 64, after: Duration::from_millis(100) });
+    assert!(DOC.contains("K = min(64, max_unacked / 2), T = 100 ms"));
 }

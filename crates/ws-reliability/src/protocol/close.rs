@@ -30,10 +30,14 @@ pub enum CloseCode {
     HelloTimeout,
     /// 4003: another connection resumed this session; this one is superseded.
     SessionReplaced,
+    /// 4004: a protocol error, sent by clients that may not send 1002 (browsers).
+    AppProtocolError,
+    /// 4005: a message too big, sent by clients that may not send 1009 (browsers).
+    AppTooBig,
 }
 
 /// Every close code with its numeric value, in one table.
-const TABLE: [(CloseCode, u16); 11] = [
+const TABLE: [(CloseCode, u16); 13] = [
     (CloseCode::Normal, 1000),
     (CloseCode::GoingAway, 1001),
     (CloseCode::ProtocolError, 1002),
@@ -45,6 +49,8 @@ const TABLE: [(CloseCode, u16); 11] = [
     (CloseCode::UnackedLimit, 4001),
     (CloseCode::HelloTimeout, 4002),
     (CloseCode::SessionReplaced, 4003),
+    (CloseCode::AppProtocolError, 4004),
+    (CloseCode::AppTooBig, 4005),
 ];
 
 impl CloseCode {
@@ -56,6 +62,15 @@ impl CloseCode {
     /// The wsr.v1 close code with this number, if it is one.
     pub fn from_code(value: u16) -> Option<Self> {
         TABLE.iter().find(|(_, known)| *known == value).map(|(code, _)| *code)
+    }
+
+    /// The code this one stands for: 4004 and 4005 mean 1002 and 1009.
+    pub fn canonical(self) -> Self {
+        match self {
+            Self::AppProtocolError => Self::ProtocolError,
+            Self::AppTooBig => Self::TooBig,
+            other => other,
+        }
     }
 
     /// A close frame with this code and a human-readable reason.

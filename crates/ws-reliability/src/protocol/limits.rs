@@ -11,6 +11,11 @@ pub const DEFAULT_MAX_UNACKED: u64 = 1024;
 pub const DEFAULT_RESUME_WINDOW: Duration = Duration::from_secs(120);
 /// Default time a server waits for HELLO after the upgrade before closing with 4002.
 pub const DEFAULT_HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest a server stays silent: with nothing else to send it repeats its last ACK, so a
+/// browser (which cannot see pings) notices a dead link.
+pub const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(15);
+/// Silence after which a client treats its connection as dead: three keepalive intervals.
+pub const KEEPALIVE_DEAD_AFTER: Duration = Duration::from_secs(45);
 /// Read and write buffer size per connection: 4 KiB instead of tungstenite's 128 KiB read
 /// buffer, so an idle connection costs a few KiB.
 pub const DEFAULT_BUFFER_SIZE: usize = 4096;
