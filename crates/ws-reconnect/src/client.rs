@@ -75,7 +75,7 @@ impl<C: Connector> Reconnector<C> {
         let (sender, outbox) = mpsc::channel(self.config.buffers.send.max(1));
         let shutdown = CancellationToken::new();
         let (handle, events) = (ClientHandle::new(sender, shutdown.clone()), self.events.clone());
-        let io = Channels { outbox, pending: None, incoming: self.incoming.take() };
+        let io = Channels { outbox, pending: Vec::new(), incoming: self.incoming.take() };
         let driver = Driver::new(self, io, shutdown);
         let task = tokio::spawn(driver.run().instrument(tracing::info_span!("ws_reconnect")));
         Client { handle, events, task }

@@ -44,15 +44,16 @@ pub enum StopReason {
 /// The channels between the driver and the application.
 pub(crate) struct Channels {
     pub(crate) outbox: mpsc::Receiver<Message>,
-    pub(crate) pending: Option<Message>,
+    /// Messages written since the last successful flush: sent again on the next connection.
+    pub(crate) pending: Vec<Message>,
     pub(crate) incoming: Option<mpsc::Sender<Message>>,
 }
 
 impl Channels {
-    /// Closes the buffer and takes what is left in it, the message that failed first.
+    /// Closes the buffer and takes what is left in it, the unflushed messages first.
     fn drain(&mut self) -> Vec<Message> {
         self.outbox.close();
-        let mut unsent: Vec<Message> = self.pending.take().into_iter().collect();
+        let mut unsent = std::mem::take(&mut self.pending);
         while let Ok(message) = self.outbox.try_recv() {
             unsent.push(message);
         }

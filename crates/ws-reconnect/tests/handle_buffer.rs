@@ -134,3 +134,15 @@ fn attempts_successes_give_ups_and_time_to_reconnect_are_recorded() {
         matches!(histogram, Some((_, _, DebugValue::Histogram(samples))) if samples.len() == 1)
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_message_sent_as_the_connection_dies_arrives_on_the_next_one() {
+    let (server, mut accepted) = MemoryServer::new();
+    let client = Reconnector::new(server.connector(0), config(8)).spawn();
+    let (_id, socket) = accepted.recv().await.unwrap();
+    drop(socket);
+    client.handle().send(Message::text("in flight")).unwrap();
+    let (_id, mut socket) = accepted.recv().await.unwrap();
+    assert_eq!(socket.next().await.unwrap().unwrap(), Message::text("in flight"));
+    assert!(client.shutdown().await.unsent.is_empty());
+}

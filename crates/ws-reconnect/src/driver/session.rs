@@ -24,7 +24,8 @@ struct Link<S> {
 }
 
 enum Step {
-    Idle,
+    /// A new session: resend what the last connection left unflushed.
+    Start,
     Shutdown,
     Healthy,
     Outgoing(Option<Message>),
@@ -38,18 +39,13 @@ impl<C: Connector> Driver<C> {
         connection: C::Connection,
     ) -> Result<DisconnectReason, StopReason> {
         let mut link = self.open(connection);
-        let mut step = self.first_step();
+        let mut step = Step::Start;
         loop {
             if let Some(reason) = self.handle(step, &mut link).await? {
                 return Ok(finish(link, reason).await);
             }
             step = self.next_step(&mut link).await;
         }
-    }
-
-    /// A message kept from a connection that died sends first.
-    fn first_step(&mut self) -> Step {
-        self.io.pending.take().map_or(Step::Idle, |message| Step::Outgoing(Some(message)))
     }
 
     fn open(&mut self, connection: C::Connection) -> Link<C::Connection> {
@@ -85,7 +81,7 @@ impl<C: Connector> Driver<C> {
         link: &mut Link<C::Connection>,
     ) -> Result<Option<DisconnectReason>, StopReason> {
         match step {
-            Step::Idle => Ok(None),
+            Step::Start => Ok(self.flush_pending(link).await.err().map(failed)),
             Step::Healthy => Ok(self.healthy(link)),
             Step::Shutdown => Err(self.close(link, StopReason::Shutdown).await),
             Step::Outgoing(None) => Err(self.close(link, StopReason::HandlesDropped).await),
@@ -124,25 +120,23 @@ impl<C: Connector> Driver<C> {
         link: &mut Link<C::Connection>,
         first: Message,
     ) -> Result<(), WsError> {
-        self.feed(link, first).await?;
-        for _ in 1..WRITE_BATCH {
+        self.io.pending.push(first);
+        while self.io.pending.len() < WRITE_BATCH {
             let Ok(message) = self.io.outbox.try_recv() else { break };
-            self.feed(link, message).await?;
+            self.io.pending.push(message);
         }
-        link.sink.flush().await
+        self.flush_pending(link).await
     }
 
-    /// Feeds one message; a message the socket refused is kept for the next connection.
-    async fn feed(
-        &mut self,
-        link: &mut Link<C::Connection>,
-        message: Message,
-    ) -> Result<(), WsError> {
-        let fed = link.sink.feed(message.clone()).await;
-        if fed.is_err() {
-            self.io.pending = Some(message);
+    /// Writes and flushes the pending messages; they stay pending (for the next connection,
+    /// or for [`Stopped::unsent`](super::Stopped)) until the flush succeeds.
+    async fn flush_pending(&mut self, link: &mut Link<C::Connection>) -> Result<(), WsError> {
+        for message in &self.io.pending {
+            link.sink.feed(message.clone()).await?;
         }
-        fed
+        link.sink.flush().await?;
+        self.io.pending.clear();
+        Ok(())
     }
 
     /// Sends everything buffered, then a 1000 close; unsent messages stay for [`Stopped`](super::Stopped).
@@ -153,8 +147,9 @@ impl<C: Connector> Driver<C> {
 
     async fn goodbye(&mut self, link: &mut Link<C::Connection>) -> Result<(), WsError> {
         while let Ok(message) = self.io.outbox.try_recv() {
-            self.feed(link, message).await?;
+            self.io.pending.push(message);
         }
+        self.flush_pending(link).await?;
         let frame = CloseFrame { code: CloseCode::Normal, reason: "client shutdown".into() };
         link.sink.send(Message::Close(Some(frame))).await
     }
