@@ -193,6 +193,32 @@ fn messages_map_to_frames_or_errors() {
 }
 
 #[test]
+fn every_refused_message_is_counted_by_kind() {
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+    let recorder = DebuggingRecorder::new();
+    let limits = Limits { max_payload: 1, ..Limits::default() };
+    metrics::with_local_recorder(&recorder, || {
+        let _ = from_message(&Message::text("x"), &limits);
+        let _ = from_message(&data_message(1, &Payload::Binary(vec![0; 20].into())), &limits);
+        let _ = from_message(&Message::binary(vec![0x09]), &limits);
+        let _ = decode(Bytes::new());
+    });
+    let snapshot = recorder.snapshotter().snapshot().into_vec();
+    let count = |kind: &str| {
+        let found = snapshot.iter().find(|(key, ..)| {
+            let key = key.key();
+            key.name() == "ws_protocol_decode_errors_total"
+                && key.labels().any(|l| l.value() == kind)
+        });
+        match found {
+            Some((_, _, _, DebugValue::Counter(value))) => *value,
+            _ => 0,
+        }
+    };
+    assert_eq!((count("text"), count("too_large"), count("type"), count("length")), (1, 1, 1, 1));
+}
+
+#[test]
 fn close_codes_have_their_documented_numbers() {
     let table = [
         (CloseCode::Normal, 1000),

@@ -18,6 +18,13 @@ async fn listener() -> (TcpListener, String) {
     (listener, url)
 }
 
+/// A wsr.v1 client connected to `url` over a fresh TCP stream.
+async fn connected(url: &str) -> (Socket, Mode) {
+    let address = url.trim_start_matches("ws://").trim_end_matches("/ws");
+    let stream = TcpStream::connect(address).await.unwrap();
+    connect(url, stream, None).await.unwrap()
+}
+
 async fn accepted(listener: &TcpListener) -> (Socket, Mode) {
     let (stream, _) = listener.accept().await.unwrap();
     accept(stream, None).await.unwrap()
@@ -67,9 +74,7 @@ async fn serve(listener: TcpListener) -> Vec<String> {
 async fn a_v1_session_over_loopback_delivers_once_and_in_order() {
     let (listener, url) = listener().await;
     let server = tokio::spawn(serve(listener));
-    let stream =
-        TcpStream::connect(url.trim_start_matches("ws://").trim_end_matches("/ws")).await.unwrap();
-    let (mut client, mode) = connect(url.as_str(), stream, None).await.unwrap();
+    let (mut client, mode) = connected(&url).await;
     assert_eq!(mode, Mode::V1);
     let hello = Hello { resume: None, auth: "bearer x".into() };
     client.send(to_message(&Frame::Hello(hello))).await.unwrap();
@@ -146,9 +151,7 @@ async fn close_on_first_error(listener: TcpListener, limits: Limits) -> u16 {
 async fn refused_with(limits: Limits, message: Message) -> (u16, u16) {
     let (listener, url) = listener().await;
     let server = tokio::spawn(close_on_first_error(listener, limits));
-    let address = url.trim_start_matches("ws://").trim_end_matches("/ws").to_string();
-    let (mut client, _) =
-        connect(url.as_str(), TcpStream::connect(address).await.unwrap(), None).await.unwrap();
+    let (mut client, _) = connected(&url).await;
     client.send(message).await.unwrap();
     let seen = loop {
         match client.next().await {

@@ -102,11 +102,13 @@ fn put_error(out: &mut Vec<u8>, notice: &ErrorNotice) {
 /// Decodes one binary WebSocket message. Malformed input returns an error (counted in
 /// `ws_protocol_decode_errors_total{kind}`); it never panics.
 pub fn decode(bytes: Bytes) -> Result<Frame, ProtocolError> {
-    let result = decode_frame(Reader::new(bytes));
-    if let Err(error) = &result {
-        metrics::counter!("ws_protocol_decode_errors_total", "kind" => error.kind()).increment(1);
-    }
-    result
+    decode_frame(Reader::new(bytes)).map_err(counted)
+}
+
+/// Counts a refused incoming message in `ws_protocol_decode_errors_total{kind}`.
+pub(crate) fn counted(error: ProtocolError) -> ProtocolError {
+    metrics::counter!("ws_protocol_decode_errors_total", "kind" => error.kind()).increment(1);
+    error
 }
 
 /// Reads the body of a frame whose type byte was consumed.

@@ -1,6 +1,6 @@
 //! Frames as `tungstenite::Message`s: every wsr.v1 frame travels as one binary message.
 
-use super::codec::{decode, encode, encode_into};
+use super::codec::{counted, decode, encode, encode_into};
 use super::error::ProtocolError;
 use super::frame::{Data, Frame, Payload};
 use super::limits::Limits;
@@ -21,13 +21,14 @@ pub fn data_message(seq: u64, payload: &Payload) -> Message {
 
 /// The frame in a received message on a wsr.v1 connection.
 ///
-/// `Ok(None)` for ping, pong and close (the caller handles those); an error for a text
-/// message, a message over `limits`, or a malformed frame. The error's
+/// `Ok(None)` for ping, pong and close (the caller handles those); an error (counted in
+/// `ws_protocol_decode_errors_total{kind}`) for a text message, a message over `limits`,
+/// or a malformed frame. The error's
 /// [`close_code`](ProtocolError::close_code) is the code to close with.
 pub fn from_message(message: &Message, limits: &Limits) -> Result<Option<Frame>, ProtocolError> {
     match message {
         Message::Binary(bytes) => decode_within(bytes, limits).map(Some),
-        Message::Text(_) => Err(ProtocolError::TextMessage),
+        Message::Text(_) => Err(counted(ProtocolError::TextMessage)),
         _ => Ok(None),
     }
 }
@@ -35,7 +36,7 @@ pub fn from_message(message: &Message, limits: &Limits) -> Result<Option<Frame>,
 fn decode_within(bytes: &Bytes, limits: &Limits) -> Result<Frame, ProtocolError> {
     let limit = limits.max_message_size();
     match bytes.len() {
-        size if size > limit => Err(ProtocolError::TooLarge { size, limit }),
+        size if size > limit => Err(counted(ProtocolError::TooLarge { size, limit })),
         _ => decode(bytes.clone()),
     }
 }
