@@ -1,0 +1,237 @@
+//! The connection registry: admission under limits, lookup, and the per-connection handle.
+
+mod lifecycle;
+mod maintenance;
+mod sweep;
+
+pub use maintenance::{Maintenance, ShutdownReport};
+pub use sweep::{HeartbeatReport, SweepReport};
+
+use crate::entry::Entry;
+use crate::rate::AcceptRate;
+use crate::{metrics, Activity, CloseCode, ConnConfig, ConnError, ConnEvent, ConnId, ConnState};
+use crate::{Connection, Refusal};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use tokio::sync::broadcast;
+use tokio::task::AbortHandle;
+use tokio::time::Instant;
+
+/// Every live connection, keyed by [`ConnId`]. Cheap to clone: clones share one registry.
+///
+/// See the [crate docs](crate) for the lifecycle; every connection leaves it with exactly
+/// one [`ConnEvent::Closed`] or [`ConnEvent::ForceClosed`].
+#[derive(Debug, Clone)]
+pub struct Registry {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: ConnConfig,
+    entries: Mutex<HashMap<ConnId, Arc<Entry>>>,
+    /// Admitted connections: registered, or holding an [`Admission`].
+    slots: AtomicUsize,
+    next_id: AtomicU64,
+    rate: AcceptRate,
+    events: broadcast::Sender<ConnEvent>,
+    epoch: Instant,
+    shutting_down: AtomicBool,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry").field("id", &self.id).field("state", &self.state()).finish()
+    }
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new(config: ConnConfig) -> Self {
+        let rate = AcceptRate::new(config.limits.accept_burst, config.limits.accept_per_second);
+        let events = broadcast::channel(config.event_capacity.max(1)).0;
+        let (entries, slots, next_id) = (Mutex::default(), AtomicUsize::new(0), AtomicU64::new(1));
+        let (epoch, shutting_down) = (Instant::now(), AtomicBool::new(false));
+        let inner = Inner { config, entries, slots, next_id, rate, events, epoch, shutting_down };
+        Registry { inner: Arc::new(inner) }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ConnConfig {
+        &self.inner.config
+    }
+
+    /// A receiver of every event from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<ConnEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// Reserves room for one connection, or refuses it (limit, accept rate, shutdown) with
+    /// the close code to send. Check this before doing work for a new socket.
+    pub fn admit(&self) -> Result<Admission, ConnError> {
+        self.check_open()?;
+        self.take_slot()?;
+        let admission =
+            Admission { registry: self.clone(), activity: Activity::new(), holds_slot: true };
+        self.check_rate()?;
+        Ok(admission)
+    }
+
+    /// Admits and registers `conn` in one step; see [`Registry::admit`].
+    pub fn register(&self, conn: impl Connection) -> Result<ConnHandle, ConnError> {
+        Ok(self.admit()?.register(conn))
+    }
+
+    fn check_open(&self) -> Result<(), ConnError> {
+        let open = !self.inner.shutting_down.load(Ordering::Acquire);
+        open.then_some(()).ok_or_else(|| refuse(Refusal::ShuttingDown, CloseCode::GOING_AWAY))
+    }
+
+    fn take_slot(&self) -> Result<(), ConnError> {
+        let max = self.inner.config.limits.max_connections;
+        let take = |held: usize| (held < max).then_some(held + 1);
+        let taken = self.inner.slots.fetch_update(Ordering::AcqRel, Ordering::Acquire, take);
+        taken.map(drop).map_err(|_| refuse(Refusal::Limit, self.inner.config.limits.refusal_code))
+    }
+
+    fn check_rate(&self) -> Result<(), ConnError> {
+        let granted = self.inner.rate.try_take();
+        granted
+            .then_some(())
+            .ok_or_else(|| refuse(Refusal::Rate, self.inner.config.limits.refusal_code))
+    }
+
+    /// The state of `id`, or `None` once it left the registry.
+    pub fn state(&self, id: ConnId) -> Option<ConnState> {
+        self.entries().get(&id).map(|entry| entry.state())
+    }
+
+    /// How many connections are registered.
+    pub fn len(&self) -> usize {
+        self.entries().len()
+    }
+
+    /// Whether no connection is registered: after every close, sweep or shutdown settles,
+    /// nothing is left behind.
+    pub fn is_empty(&self) -> bool {
+        self.entries().is_empty()
+    }
+
+    /// How many connections are in `state`.
+    pub fn count(&self, state: ConnState) -> usize {
+        self.entries().values().filter(|entry| entry.state() == state).count()
+    }
+
+    /// Marks a sign of life of `id` by lookup; the owner of the read half should rather
+    /// keep [`ConnHandle::activity`] and call [`Activity::record`] (no lock).
+    pub fn record_activity(&self, id: ConnId) -> Result<(), ConnError> {
+        self.entry(id).map(|entry| entry.activity.record())
+    }
+
+    /// Ties a task (a reader, a writer) to `id`: a force-close aborts it. If `id` is gone,
+    /// the task is aborted at once and `NotFound` returned.
+    pub fn track_task(&self, id: ConnId, task: AbortHandle) -> Result<(), ConnError> {
+        let entry = self.entry(id).inspect_err(|_| task.abort())?;
+        entry.track(task);
+        Ok(())
+    }
+
+    /// An estimate of the registry's own memory per connection, in bytes: the map slot,
+    /// the shared entry and its liveness record (not the transport behind it).
+    pub fn state_bytes_per_connection() -> usize {
+        let slot = std::mem::size_of::<(ConnId, Arc<Entry>)>() + 1;
+        let arc_counts = 2 * std::mem::size_of::<usize>();
+        let activity = arc_counts + std::mem::size_of::<(Instant, u64)>();
+        slot + arc_counts + std::mem::size_of::<Entry>() + activity
+    }
+
+    fn entries(&self) -> MutexGuard<'_, HashMap<ConnId, Arc<Entry>>> {
+        self.inner.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn entry(&self, id: ConnId) -> Result<Arc<Entry>, ConnError> {
+        self.entries().get(&id).cloned().ok_or(ConnError::NotFound { id })
+    }
+
+    fn emit(&self, event: ConnEvent) {
+        // No subscriber is fine: every event is also counted in a metric.
+        let _ = self.inner.events.send(event);
+    }
+
+    fn insert(&self, activity: Activity, conn: Box<dyn Connection>) -> ConnHandle {
+        let id = ConnId::from_u64(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
+        let entry = Arc::new(Entry::new(id, activity.clone(), conn));
+        self.entries().insert(id, entry);
+        metrics::opened();
+        self.emit(ConnEvent::Opened { id });
+        ConnHandle { id, activity }
+    }
+
+    /// `from → Closed` and out of the map in one step under the map lock, so no lookup
+    /// ever finds a `Closed` connection; frees its slot.
+    fn finalize(&self, entry: &Entry, from: ConnState) -> Result<(), ConnError> {
+        let mut entries = self.entries();
+        entry.transition_from(from, ConnState::Closed)?;
+        entries.remove(&entry.id);
+        drop(entries);
+        self.inner.slots.fetch_sub(1, Ordering::AcqRel);
+        metrics::removed();
+        Ok(())
+    }
+}
+
+fn refuse(reason: Refusal, close_code: CloseCode) -> ConnError {
+    metrics::refused(reason);
+    ConnError::Refused { reason, close_code }
+}
+
+/// Room for one connection, reserved by [`Registry::admit`]; dropping it frees the room.
+#[derive(Debug)]
+#[must_use = "an admission holds a slot until it registers a connection or is dropped"]
+pub struct Admission {
+    registry: Registry,
+    activity: Activity,
+    holds_slot: bool,
+}
+
+impl Admission {
+    /// The liveness record the connection will have: hand it to the read half (e.g.
+    /// [`tungstenite::split`](crate::tungstenite::split)) before registering.
+    pub fn activity(&self) -> &Activity {
+        &self.activity
+    }
+
+    /// Registers `conn` as `Active` under a fresh id.
+    pub fn register(mut self, conn: impl Connection) -> ConnHandle {
+        self.holds_slot = false;
+        self.registry.insert(self.activity.clone(), Box::new(conn))
+    }
+}
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        if self.holds_slot {
+            self.registry.inner.slots.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+/// A registered connection's id and liveness record.
+#[derive(Debug, Clone)]
+pub struct ConnHandle {
+    id: ConnId,
+    activity: Activity,
+}
+
+impl ConnHandle {
+    /// The connection's id.
+    pub fn id(&self) -> ConnId {
+        self.id
+    }
+
+    /// The connection's liveness record: call [`Activity::record`] on every inbound frame.
+    pub fn activity(&self) -> &Activity {
+        &self.activity
+    }
+}

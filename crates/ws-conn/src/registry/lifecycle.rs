@@ -1,0 +1,96 @@
+//! Closing a connection gracefully, failing it, and forcing it out of the registry.
+
+use super::Registry;
+use crate::entry::Entry;
+use crate::TransportError;
+use crate::{metrics, CloseFrame, ConnError, ConnEvent, ConnId, ConnState, FailCause, ForceCause};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::error::Elapsed;
+use tracing::Instrument;
+
+impl Registry {
+    /// Closes `id` gracefully: `Active → Closing`, sends `frame`, and waits for the peer
+    /// under the close timeout. On success the connection is `Closed`, released and
+    /// removed; on an error or a timeout it is `Failed` (and the error returned) until the
+    /// sweeper removes it. An illegal transition (already closing, failed) changes nothing.
+    pub async fn close(&self, id: ConnId, frame: CloseFrame) -> Result<(), ConnError> {
+        let entry = self.entry(id)?;
+        let span = tracing::info_span!("ws_conn.close", conn = %id, code = frame.code.as_u16());
+        self.close_entry(&entry, frame).instrument(span).await
+    }
+
+    pub(super) async fn close_entry(
+        &self,
+        entry: &Arc<Entry>,
+        frame: CloseFrame,
+    ) -> Result<(), ConnError> {
+        entry.begin_close(self.inner.epoch)?;
+        let timeout = self.inner.config.close_timeout;
+        let sent = tokio::time::timeout(timeout, entry.conn.close(frame)).await;
+        match close_outcome(entry.id, timeout, sent) {
+            Ok(()) => self.finish_close(entry),
+            Err(error) => Err(self.close_failed(entry, error)),
+        }
+    }
+
+    fn finish_close(&self, entry: &Entry) -> Result<(), ConnError> {
+        self.finalize(entry, ConnState::Closing)?;
+        entry.release();
+        metrics::closed();
+        tracing::debug!(conn = %entry.id, "closed");
+        self.emit(ConnEvent::Closed { id: entry.id });
+        Ok(())
+    }
+
+    fn close_failed(&self, entry: &Entry, error: ConnError) -> ConnError {
+        let (reason, cause) = match error {
+            ConnError::CloseTimedOut { .. } => ("timeout", FailCause::CloseTimeout),
+            _ => ("error", FailCause::CloseError),
+        };
+        metrics::close_failed(reason);
+        tracing::warn!(conn = %entry.id, %error, "close failed");
+        let _ = self.fail(entry, cause);
+        error
+    }
+
+    /// Reports `id` broken (its stream errored, say): `Active` or `Closing` → `Failed`;
+    /// the sweeper releases and removes it.
+    pub fn mark_failed(&self, id: ConnId) -> Result<(), ConnError> {
+        self.fail(&*self.entry(id)?, FailCause::Reported)
+    }
+
+    pub(super) fn fail(&self, entry: &Entry, cause: FailCause) -> Result<(), ConnError> {
+        entry.transition(ConnState::Failed)?;
+        self.emit(ConnEvent::Failed { id: entry.id, cause });
+        Ok(())
+    }
+
+    /// Releases `id` now without waiting for the peer and removes it. `NotFound` if it
+    /// already left; an `IllegalTransition` if another closer won the race.
+    pub fn force_close(&self, id: ConnId) -> Result<(), ConnError> {
+        self.force(&*self.entry(id)?, ForceCause::Requested)
+    }
+
+    /// Any state → `Failed` → `Closed`, release, remove. Of racing forcers and closers
+    /// exactly one reaches `Closed`; the others get the illegal transition.
+    pub(super) fn force(&self, entry: &Entry, cause: ForceCause) -> Result<(), ConnError> {
+        let _already_failed_or_gone = entry.transition(ConnState::Failed);
+        self.finalize(entry, ConnState::Failed)?;
+        entry.release();
+        metrics::force_closed(cause);
+        tracing::info!(conn = %entry.id, cause = cause.as_str(), "force-closed");
+        self.emit(ConnEvent::ForceClosed { id: entry.id, cause });
+        Ok(())
+    }
+}
+
+/// A close's result: sent and answered, failed, or timed out.
+fn close_outcome(
+    id: ConnId,
+    timeout: Duration,
+    sent: Result<Result<(), TransportError>, Elapsed>,
+) -> Result<(), ConnError> {
+    let answered = sent.map_err(|_| ConnError::CloseTimedOut { id, timeout })?;
+    answered.map_err(|source| ConnError::CloseFailed { id, source })
+}

@@ -1,0 +1,103 @@
+//! Unit tests of the tokio-tungstenite adapter over loopback sockets.
+
+use super::*;
+use crate::{ConnConfig, ConnEvent, ForceCause, Registry};
+use futures::{SinkExt, StreamExt};
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::tungstenite::Error as WsError;
+
+type Socket = WebSocketStream<TcpStream>;
+
+/// A server socket and a client socket, connected over 127.0.0.1.
+async fn pair() -> (Socket, Socket) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let client = tokio::spawn(async move {
+        let tcp = TcpStream::connect(addr).await.unwrap();
+        tokio_tungstenite::client_async(format!("ws://{addr}/"), tcp).await.unwrap().0
+    });
+    let server = tokio_tungstenite::accept_async(listener.accept().await.unwrap().0).await.unwrap();
+    (server, client.await.unwrap())
+}
+
+/// Reads the stream to its end, as a server's reader task does.
+fn read_all(registry: &Registry, id: crate::ConnId, mut stream: WsStream<TcpStream>) {
+    let reader = tokio::spawn(async move { while stream.next().await.is_some() {} });
+    registry.track_task(id, reader.abort_handle()).unwrap();
+}
+
+#[tokio::test]
+async fn messages_flow_both_ways_and_count_as_activity() {
+    let (server, mut client) = pair().await;
+    let activity = Activity::new();
+    let opened = activity.last_seen();
+    let (conn, mut sink, mut stream) = split(server, &activity);
+    sink.send(Message::text("hello")).await.unwrap();
+    assert_eq!(client.next().await.unwrap().unwrap(), Message::text("hello"));
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    client.send(Message::text("hi")).await.unwrap();
+    assert_eq!(stream.next().await.unwrap().unwrap(), Message::text("hi"));
+    assert!(activity.last_seen() > opened, "the inbound frame was recorded");
+    conn.force_close();
+}
+
+#[tokio::test]
+async fn a_close_the_peer_answers_completes_and_leaves_nothing() {
+    let (server, mut client) = pair().await;
+    let registry = Registry::new(ConnConfig::default());
+    let admission = registry.admit().unwrap();
+    let (conn, _sink, stream) = split(server, admission.activity());
+    let id = admission.register(conn).id();
+    read_all(&registry, id, stream);
+    let peer = tokio::spawn(async move { client.next().await.unwrap().unwrap() });
+    let frame = crate::CloseFrame::new(crate::CloseCode::NORMAL, "bye");
+    registry.close(id, frame).await.unwrap();
+    let Message::Close(Some(seen)) = peer.await.unwrap() else { panic!("no close frame") };
+    assert_eq!((u16::from(seen.code), seen.reason.as_str()), (1000, "bye"));
+    assert!(registry.is_empty());
+}
+
+#[tokio::test]
+async fn force_close_ends_the_stream_and_fails_the_sink() {
+    let (server, _client) = pair().await;
+    let (conn, mut sink, mut stream) = split(server, &Activity::new());
+    let reader = tokio::spawn(async move { stream.next().await.is_none() });
+    tokio::task::yield_now().await;
+    conn.force_close();
+    assert!(reader.await.unwrap(), "a waiting reader is woken and sees the end");
+    assert!(matches!(sink.send(Message::text("late")).await, Err(WsError::AlreadyClosed)));
+    assert!(matches!(sink.close().await, Err(WsError::AlreadyClosed)));
+    assert!(conn.ping().await.is_err());
+    let closed = conn.close(crate::CloseFrame::normal()).await.unwrap_err();
+    assert_eq!(closed.to_string(), "released before the peer answered");
+    conn.force_close();
+}
+
+#[tokio::test]
+async fn a_peer_that_closed_first_makes_close_complete_at_once() {
+    let (server, mut client) = pair().await;
+    let (conn, _sink, mut stream) = split(server, &Activity::new());
+    client.close(None).await.unwrap();
+    assert!(matches!(stream.next().await, Some(Ok(Message::Close(_)))));
+    conn.close(crate::CloseFrame::normal()).await.unwrap();
+    conn.force_close();
+}
+
+#[tokio::test]
+async fn a_peer_that_never_polls_sends_no_pong_and_is_swept_as_a_ghost() {
+    let (server, _silent_client) = pair().await;
+    let config = ConnConfig { idle_timeout: Duration::from_millis(100), ..ConnConfig::default() };
+    let registry = Registry::new(config);
+    let mut events = registry.subscribe();
+    let admission = registry.admit().unwrap();
+    let (conn, _sink, stream) = split(server, admission.activity());
+    let id = admission.register(conn).id();
+    read_all(&registry, id, stream);
+    assert_eq!(registry.heartbeat_once().await.sent, 1);
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(registry.sweep_once().ghosts, 1, "no pong came back");
+    let last = std::iter::from_fn(|| events.try_recv().ok()).last();
+    assert_eq!(last, Some(ConnEvent::ForceClosed { id, cause: ForceCause::Ghost }));
+    assert!(registry.is_empty());
+}

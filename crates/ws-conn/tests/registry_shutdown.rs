@@ -1,0 +1,42 @@
+//! Graceful shutdown: close everything under a deadline, then force-close the rest.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{conn, drain, registry, Close};
+use std::time::Duration;
+use ws_conn::{ConnEvent, ForceCause};
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_closes_who_answers_and_forces_a_peer_that_never_answers() {
+    let registry = registry();
+    let mut events = registry.subscribe();
+    let polite = registry.register(conn(Close::Succeeds)).unwrap().id();
+    let silent = registry.register(conn(Close::Hangs)).unwrap().id();
+    let broken = registry.register(conn(Close::Fails)).unwrap().id();
+    let already_failed = registry.register(conn(Close::Succeeds)).unwrap().id();
+    registry.mark_failed(already_failed).unwrap();
+    let started = tokio::time::Instant::now();
+    let report = registry.shutdown(Duration::from_secs(2)).await;
+    assert_eq!(started.elapsed(), Duration::from_secs(2), "waited for the deadline, no longer");
+    assert_eq!((report.closed, report.force_closed), (1, 3));
+    let seen = drain(&mut events);
+    assert!(seen.contains(&ConnEvent::Closed { id: polite }));
+    for id in [silent, broken, already_failed] {
+        assert!(seen.contains(&ConnEvent::ForceClosed { id, cause: ForceCause::Shutdown }));
+    }
+    assert!(registry.is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_with_everyone_answering_returns_before_the_deadline() {
+    let registry = registry();
+    for _ in 0..10 {
+        registry.register(conn(Close::Succeeds)).unwrap();
+    }
+    let started = tokio::time::Instant::now();
+    let report = registry.shutdown(Duration::from_secs(30)).await;
+    assert_eq!(started.elapsed(), Duration::ZERO);
+    assert_eq!((report.closed, report.force_closed), (10, 0));
+    assert!(registry.is_empty());
+}
