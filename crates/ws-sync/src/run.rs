@@ -24,7 +24,8 @@ pub(crate) async fn run_callback<S: Send + Sync + 'static>(
     let span = tracing::info_span!("ws_sync.callback", callback = %name, %criticality);
     let limit = callback.own_timeout().or(default_timeout);
     let started = Instant::now();
-    let result = bounded(limit, guarded(callback.start(state))).instrument(span.clone()).await;
+    let run = bounded(started, limit, guarded(callback.start(state)));
+    let result = run.instrument(span.clone()).await;
     span.in_scope(|| trace_result(&result));
     CallbackReport::new(name, criticality, result, started.elapsed())
 }
@@ -38,14 +39,17 @@ async fn guarded(run: impl Future<Output = Result<(), BoxError>>) -> Result<(), 
     }
 }
 
-/// Applies the timeout, if any; a run that outlives it is dropped.
+/// Applies the timeout, if any, counted from `started` (one clock read serves the timeout and
+/// the duration); a run that outlives it is dropped. A limit too large for the clock is none.
 async fn bounded(
+    started: Instant,
     limit: Option<Duration>,
     run: impl Future<Output = Result<(), CallbackError>>,
 ) -> Result<(), CallbackError> {
-    match limit {
-        Some(after) => {
-            tokio::time::timeout(after, run).await.unwrap_or(Err(CallbackError::TimedOut { after }))
+    match limit.and_then(|after| Some((after, started.checked_add(after)?))) {
+        Some((after, deadline)) => {
+            let timed = tokio::time::timeout_at(deadline, run).await;
+            timed.unwrap_or(Err(CallbackError::TimedOut { after }))
         }
         None => run.await,
     }

@@ -15,8 +15,9 @@ async fn bounded_times_out_only_past_the_limit() {
         tokio::time::sleep(Duration::from_secs(2)).await;
         Ok(())
     };
-    let after = Duration::from_secs(1);
-    assert!(matches!(bounded(Some(after), slow).await, Err(CallbackError::TimedOut { .. })));
-    assert!(bounded(Some(after), async { Ok(()) }).await.is_ok());
-    assert!(bounded(None, async { Ok(()) }).await.is_ok());
+    let (after, now) = (Duration::from_secs(1), Instant::now());
+    assert!(matches!(bounded(now, Some(after), slow).await, Err(CallbackError::TimedOut { .. })));
+    assert!(bounded(now, Some(after), async { Ok(()) }).await.is_ok());
+    assert!(bounded(now, None, async { Ok(()) }).await.is_ok());
+    assert!(bounded(now, Some(Duration::MAX), async { Ok(()) }).await.is_ok(), "no overflow");
 }
