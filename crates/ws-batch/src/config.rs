@@ -166,3 +166,6 @@ impl OutboxConfig {
         self.jitter_seed.map_or_else(JitterRng::from_entropy, JitterRng::seeded)
     }
 }
+
+#[cfg(test)]
+mod tests;

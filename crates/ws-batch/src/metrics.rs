@@ -2,7 +2,7 @@
 
 use crate::error::SendFailure;
 use crate::stats::OutboxStats;
-use metrics::{counter, gauge, histogram};
+use metrics::{counter, gauge, histogram, Counter, Gauge, Histogram};
 use std::time::Duration;
 
 /// Messages accepted by `push`.
@@ -30,31 +30,74 @@ pub const IN_FLIGHT: &str = "ws_batch_in_flight_messages";
 /// How long one flush took, failed ones included.
 pub const FLUSH_DURATION: &str = "ws_batch_flush_duration_seconds";
 
-pub(crate) fn enqueued() {
-    counter!(ENQUEUED).increment(1);
+/// The handles of the hot-path metrics, registered once per outbox.
+#[derive(Debug)]
+pub(crate) struct Instruments {
+    enqueued: Counter,
+    sent: Counter,
+    acked: Counter,
+    flush_duration: Histogram,
+}
+
+impl Instruments {
+    pub(crate) fn register() -> Self {
+        let (enqueued, sent, acked) = (counter!(ENQUEUED), counter!(SENT), counter!(ACKED));
+        Instruments { enqueued, sent, acked, flush_duration: histogram!(FLUSH_DURATION) }
+    }
+
+    pub(crate) fn enqueued(&self) {
+        self.enqueued.increment(1);
+    }
+
+    pub(crate) fn flushed(&self, sent: usize, acked: usize, elapsed: Duration) {
+        self.sent.increment(sent as u64);
+        self.acked(acked);
+        self.flush_duration.record(elapsed.as_secs_f64());
+    }
+
+    pub(crate) fn flush_failed(&self, failure: &SendFailure, elapsed: Duration) {
+        counter!(FLUSH_FAILURES, "reason" => failure.as_label()).increment(1);
+        self.flush_duration.record(elapsed.as_secs_f64());
+    }
+
+    pub(crate) fn acked(&self, count: usize) {
+        if count > 0 {
+            self.acked.increment(count as u64);
+        }
+    }
+}
+
+/// The process-wide gauges, moved by the deltas of one outbox.
+#[derive(Debug)]
+pub(crate) struct Gauges {
+    pending: Gauge,
+    in_flight: Gauge,
+}
+
+impl Gauges {
+    pub(crate) fn register() -> Self {
+        Gauges { pending: gauge!(PENDING), in_flight: gauge!(IN_FLIGHT) }
+    }
+
+    /// Moves the gauges by what one outbox changed since it last reported.
+    pub(crate) fn report(&self, before: OutboxStats, after: OutboxStats) {
+        move_by(&self.pending, before.pending, after.pending);
+        move_by(&self.in_flight, before.in_flight(), after.in_flight());
+    }
+}
+
+fn move_by(gauge: &Gauge, before: usize, after: usize) {
+    if before != after {
+        gauge.increment(after as f64 - before as f64);
+    }
 }
 
 pub(crate) fn rejected(limit: &'static str) {
     counter!(REJECTED, "limit" => limit).increment(1);
 }
 
-pub(crate) fn flushed(sent: usize, acked: usize, elapsed: Duration) {
-    counter!(SENT).increment(sent as u64);
-    counter!(ACKED).increment(acked as u64);
-    histogram!(FLUSH_DURATION).record(elapsed.as_secs_f64());
-}
-
-pub(crate) fn acked(count: usize) {
-    counter!(ACKED).increment(count as u64);
-}
-
 pub(crate) fn ack_error() {
     counter!(ACK_ERRORS).increment(1);
-}
-
-pub(crate) fn flush_failed(failure: &SendFailure, elapsed: Duration) {
-    counter!(FLUSH_FAILURES, "reason" => failure.as_label()).increment(1);
-    histogram!(FLUSH_DURATION).record(elapsed.as_secs_f64());
 }
 
 pub(crate) fn retried(failure: &SendFailure, retried: usize, dead: usize) {
@@ -65,10 +108,4 @@ pub(crate) fn retried(failure: &SendFailure, retried: usize, dead: usize) {
 
 pub(crate) fn undelivered() {
     counter!(DEAD_LETTERS_UNDELIVERED).increment(1);
-}
-
-/// Moves the process-wide gauges by what one outbox changed since it last reported.
-pub(crate) fn gauges(before: OutboxStats, after: OutboxStats) {
-    gauge!(PENDING).increment(after.pending as f64 - before.pending as f64);
-    gauge!(IN_FLIGHT).increment(after.in_flight() as f64 - before.in_flight() as f64);
 }

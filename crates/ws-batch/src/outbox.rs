@@ -4,7 +4,7 @@ use crate::config::{Confirmation, OutboxConfig};
 use crate::dead_letter::{DeadLetter, DeadLetterHandler};
 use crate::entry::{EntryInfo, MessageSize};
 use crate::error::{OutboxError, SendFailure};
-use crate::metrics;
+use crate::metrics::{self, Instruments};
 use crate::queue::Batch;
 use crate::state::State;
 use crate::stats::OutboxStats;
@@ -33,6 +33,7 @@ struct Shared<M> {
     wake: Notify,
     config: OutboxConfig,
     dead_letters: DeadLetterHandler<M>,
+    instruments: Instruments,
 }
 
 /// What one flush did.
@@ -70,8 +71,8 @@ impl<M: MessageSize> Outbox<M> {
         let size = message.message_size();
         let (seq, pending) =
             self.lock().push(message, size, &self.shared.config).inspect_err(count_rejection)?;
-        metrics::enqueued();
-        if pending >= self.shared.config.limits.batch_size {
+        self.shared.instruments.enqueued();
+        if pending % self.shared.config.limits.batch_size == 0 {
             self.shared.wake.notify_one();
         }
         Ok(seq)
@@ -83,7 +84,8 @@ impl<M> Outbox<M> {
     pub fn new(config: OutboxConfig, dead_letters: DeadLetterHandler<M>) -> Self {
         let state = Mutex::new(State::new(&config));
         let (flush_lock, wake) = (tokio::sync::Mutex::new(()), Notify::new());
-        let shared = Shared { state, flush_lock, wake, config, dead_letters };
+        let instruments = Instruments::register();
+        let shared = Shared { state, flush_lock, wake, config, dead_letters, instruments };
         Outbox { shared: Arc::new(shared) }
     }
 
@@ -99,7 +101,7 @@ impl<M> Outbox<M> {
     /// Acking again is harmless; acking a sequence number never sent is an error.
     pub fn ack(&self, seq: u64) -> Result<usize, OutboxError<M>> {
         let confirmed = self.lock().ack(seq).inspect_err(|_| metrics::ack_error())?;
-        metrics::acked(confirmed);
+        self.shared.instruments.acked(confirmed);
         Ok(confirmed)
     }
 
@@ -186,17 +188,17 @@ impl<M> Outbox<M> {
     fn settle_sent(&self, batch: Batch, elapsed: Duration) -> FlushReport {
         let confirmed = self.lock().settle_sent(batch, &self.shared.config);
         let by_ack = self.shared.config.confirmation == Confirmation::Ack;
-        metrics::flushed(batch.len, if by_ack { confirmed } else { 0 }, elapsed);
+        self.shared.instruments.flushed(batch.len, if by_ack { confirmed } else { 0 }, elapsed);
         FlushReport { sent: batch.len, confirmed, last_seq: Some(batch.last) }
     }
 
     fn settle_failed(&self, batch: Batch, failure: SendFailure, elapsed: Duration) -> SendFailure {
         tracing::warn!(%failure, first = batch.first, last = batch.last, "flush failed");
-        metrics::flush_failed(&failure, elapsed);
+        self.shared.instruments.flush_failed(&failure, elapsed);
         let settled = self.lock().settle_failed(batch, failure.clone(), &self.shared.config);
         let retried = batch.len - settled.dead.len() - settled.confirmed;
         metrics::retried(&failure, retried, settled.dead.len());
-        metrics::acked(settled.confirmed);
+        self.shared.instruments.acked(settled.confirmed);
         self.bury(settled.dead);
         failure
     }

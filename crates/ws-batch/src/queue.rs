@@ -69,14 +69,25 @@ impl<M> Queue<M> {
         limit: usize,
         mut encode: impl FnMut(u64, &M) -> I,
     ) -> Option<(Batch, Vec<I>)> {
-        let pending = self.entries.iter_mut().filter(|entry| entry.state == EntryState::Pending);
-        let due = pending.take(limit).take_while(|entry| entry.at <= now);
-        let (seqs, items): (Vec<u64>, Vec<I>) =
-            due.map(|entry| mark_sending(entry, &mut encode)).unzip();
-        let batch = Batch { first: *seqs.first()?, last: *seqs.last()?, len: seqs.len() };
+        let start = self.first_pending();
+        let due = self.entries.range_mut(start..).take(limit).take_while(|entry| entry.at <= now);
+        let items: Vec<I> = due.map(|entry| mark_sending(entry, &mut encode)).collect();
+        let batch = self.batch_at(start, items.len())?;
         self.stats.shift(EntryState::Pending, EntryState::Sending, batch.len);
         self.highest_sent = self.highest_sent.max(batch.last);
         Some((batch, items))
+    }
+
+    /// The batch of `len` entries from index `start`, if any.
+    fn batch_at(&self, start: usize, len: usize) -> Option<Batch> {
+        let first = self.entries.get(start).filter(|_| len > 0)?.seq;
+        Some(Batch { first, last: self.entries.get(start + len - 1)?.seq, len })
+    }
+
+    /// Entries are kept in state order, `Sent`, then `Sending`, then `Pending` (each state
+    /// change keeps it; the property test checks it), so the first pending one is found by counting.
+    fn first_pending(&self) -> usize {
+        self.stats.awaiting_ack + self.stats.sending
     }
 
     /// The batch reached the peer's transport: `Sent` until `ack_deadline`; with
@@ -136,14 +147,14 @@ impl<M> Queue<M> {
 
     /// Whether the oldest unacked entry waited past its ack deadline.
     pub(crate) fn ack_expired(&self, now: Instant) -> bool {
-        let oldest = self.entries.iter().find(|entry| entry.state == EntryState::Sent);
+        let oldest = self.entries.front().filter(|entry| entry.state == EntryState::Sent);
         oldest.is_some_and(|entry| entry.at <= now)
     }
 
     /// The next time something becomes due: the first pending entry, or the oldest ack deadline.
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        let first = |state| self.entries.iter().find(|entry| entry.state == state);
-        let times = [first(EntryState::Pending), first(EntryState::Sent)];
+        let oldest_sent = self.entries.front().filter(|entry| entry.state == EntryState::Sent);
+        let times = [self.entries.get(self.first_pending()), oldest_sent];
         times.into_iter().flatten().map(|entry| entry.at).min()
     }
 
@@ -204,9 +215,9 @@ fn mark_sent<M>(entry: &mut Entry<M>, ack_deadline: Option<Instant>, stats: &mut
     entry.at = ack_deadline.unwrap_or(entry.at);
 }
 
-fn mark_sending<M, I>(entry: &mut Entry<M>, encode: &mut impl FnMut(u64, &M) -> I) -> (u64, I) {
+fn mark_sending<M, I>(entry: &mut Entry<M>, encode: &mut impl FnMut(u64, &M) -> I) -> I {
     entry.state = EntryState::Sending;
-    (entry.seq, encode(entry.seq, &entry.message))
+    encode(entry.seq, &entry.message)
 }
 
 /// The `Sending` entries of a batch, found by sequence number.

@@ -3,7 +3,7 @@
 use crate::config::{Confirmation, OutboxConfig};
 use crate::dead_letter::DeadLetter;
 use crate::error::{OutboxError, SendFailure};
-use crate::metrics;
+use crate::metrics::Gauges;
 use crate::queue::{Batch, Queue, Settled};
 use crate::retry::Retry;
 use crate::stats::OutboxStats;
@@ -21,11 +21,16 @@ pub(crate) struct State<M> {
     rng: JitterRng,
     /// The stats last added to the process-wide gauges.
     reported: OutboxStats,
+    gauges: Gauges,
+    /// Before any push: the due time of a new message, so a push needs no clock read.
+    epoch: Instant,
 }
 
 impl<M> State<M> {
     pub(crate) fn new(config: &OutboxConfig) -> Self {
-        State { queue: Queue::new(), rng: config.jitter_rng(), reported: OutboxStats::default() }
+        let (rng, reported, gauges) =
+            (config.jitter_rng(), OutboxStats::default(), Gauges::register());
+        State { queue: Queue::new(), rng, reported, gauges, epoch: Instant::now() }
     }
 
     /// Admits and appends a message; returns its sequence number and the pending count.
@@ -37,7 +42,7 @@ impl<M> State<M> {
     ) -> Result<(u64, usize), OutboxError<M>> {
         let limits = (config.limits.capacity_messages, config.limits.capacity_bytes);
         let message = self.queue.admit(message, size, limits)?;
-        let seq = self.queue.push(message, size, Instant::now());
+        let seq = self.queue.push(message, size, self.epoch);
         self.publish();
         Ok((seq, self.reported.pending))
     }
@@ -92,13 +97,13 @@ impl<M> State<M> {
     /// Moves the process-wide gauges to this outbox's current counts.
     pub(crate) fn publish(&mut self) {
         let now = self.queue.stats();
-        metrics::gauges(self.reported, now);
+        self.gauges.report(self.reported, now);
         self.reported = now;
     }
 
     /// Takes this outbox's counts out of the process-wide gauges.
     pub(crate) fn unpublish(&mut self) {
-        metrics::gauges(self.reported, OutboxStats::default());
+        self.gauges.report(self.reported, OutboxStats::default());
         self.reported = OutboxStats::default();
     }
 }

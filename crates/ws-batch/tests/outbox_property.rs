@@ -69,7 +69,16 @@ fn config(confirmation: Confirmation) -> OutboxConfig {
 
 /// Every pushed message in exactly one place.
 fn check(outbox: &Outbox<String>, ledger: &Ledger) {
-    let live: Vec<u64> = outbox.snapshot().iter().map(|entry| entry.seq).collect();
+    let snapshot = outbox.snapshot();
+    let rank = |state| {
+        [EntryState::Sent, EntryState::Sending, EntryState::Pending]
+            .iter()
+            .position(|s| *s == state)
+            .unwrap()
+    };
+    let ranks: Vec<usize> = snapshot.iter().map(|entry| rank(entry.state)).collect();
+    assert!(ranks.windows(2).all(|pair| pair[0] <= pair[1]), "kept in state order: {snapshot:?}");
+    let live: Vec<u64> = snapshot.iter().map(|entry| entry.seq).collect();
     assert!(live.windows(2).all(|pair| pair[0] < pair[1]), "live entries unique and in order");
     let live_set: BTreeSet<u64> = live.iter().copied().collect();
     assert!(live_set.is_subset(&ledger.pushed), "nothing live that was not pushed");
