@@ -7,7 +7,9 @@ use std::time::Duration;
 /// [`Registry::subscribe`](crate::Registry::subscribe).
 ///
 /// Every connection ends with exactly one `Closed` or `ForceClosed`, emitted after it left
-/// the registry: that is the moment to detach its session.
+/// the registry and its socket was released: that is the moment to detach its session.
+/// A connection's events arrive in the order its transitions happened: `Opened` first,
+/// then `GhostDetected` and `Failed` when they apply, the final event last.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConnEvent {

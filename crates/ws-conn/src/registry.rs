@@ -162,9 +162,11 @@ impl Registry {
     fn insert(&self, activity: Activity, conn: Box<dyn Connection>) -> ConnHandle {
         let id = ConnId::from_u64(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
         let entry = Arc::new(Entry::new(id, activity.clone(), conn));
-        self.entries().insert(id, entry);
+        let mut entries = self.entries();
+        entries.insert(id, entry);
+        self.emit(ConnEvent::Opened { id }); // under the lock: before any other event of `id`
+        drop(entries);
         metrics::opened();
-        self.emit(ConnEvent::Opened { id });
         ConnHandle { id, activity }
     }
 

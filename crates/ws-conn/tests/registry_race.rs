@@ -52,14 +52,21 @@ async fn race(registry: Registry, ids: Vec<ConnId>, seed: u64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn racing_transitions_end_every_connection_exactly_once() {
+    for round in 0..10 {
+        race_round(round * 16).await;
+    }
+}
+
+async fn race_round(first_seed: u64) {
     let mut config = common::config();
     config.event_capacity = 4_096;
     let registry = Registry::new(config);
     let mut events = registry.subscribe();
     let ids: Vec<ConnId> =
         (0..200).map(|n| registry.register(racy(n % 3 == 0)).unwrap().id()).collect();
-    let racers: Vec<_> =
-        (0..16).map(|seed| tokio::spawn(race(registry.clone(), ids.clone(), seed))).collect();
+    let racers: Vec<_> = (first_seed..first_seed + 16)
+        .map(|seed| tokio::spawn(race(registry.clone(), ids.clone(), seed)))
+        .collect();
     for racer in racers {
         racer.await.unwrap();
     }

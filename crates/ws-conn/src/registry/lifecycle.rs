@@ -60,7 +60,10 @@ impl Registry {
         self.fail(&*self.entry(id)?, FailCause::Reported)
     }
 
+    /// `Active` or `Closing` → `Failed`, announced under the map lock so that subscribers
+    /// see a connection's events in the order its transitions happened.
     pub(super) fn fail(&self, entry: &Entry, cause: FailCause) -> Result<(), ConnError> {
+        let _in_order = self.entries();
         entry.transition(ConnState::Failed)?;
         self.emit(ConnEvent::Failed { id: entry.id, cause });
         Ok(())

@@ -93,17 +93,22 @@ impl Registry {
 
     fn sweep_one(&self, entry: &Entry, cause: ForceCause) -> Result<(), crate::ConnError> {
         if cause == ForceCause::Ghost {
-            self.report_ghost(entry);
+            let idle = self.fail_ghost(entry)?;
+            tracing::warn!(conn = %entry.id, ?idle, "ghost connection");
         }
         self.force(entry, cause)
     }
 
-    fn report_ghost(&self, entry: &Entry) {
-        let idle = entry.activity.idle_at(Instant::now());
+    /// `Active → Failed` for a ghost, announced in order (see `fail`); a racer that moved
+    /// it first (a late frame cannot, but a close can) wins and the ghost is not counted.
+    fn fail_ghost(&self, entry: &Entry) -> Result<std::time::Duration, crate::ConnError> {
+        let _in_order = self.entries();
+        entry.transition_from(ConnState::Active, ConnState::Failed)?;
+        let (id, idle) = (entry.id, entry.activity.idle_at(Instant::now()));
         metrics::ghost_detected();
-        tracing::warn!(conn = %entry.id, ?idle, "ghost connection");
-        self.emit(ConnEvent::GhostDetected { id: entry.id, idle });
-        let _ = self.fail(entry, FailCause::Ghost);
+        self.emit(ConnEvent::GhostDetected { id, idle });
+        self.emit(ConnEvent::Failed { id, cause: FailCause::Ghost });
+        Ok(idle)
     }
 
     /// One heartbeat pass: pings every `Active` connection at once, each under the close
