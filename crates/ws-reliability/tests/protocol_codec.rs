@@ -270,3 +270,16 @@ fn frame_types_and_reasons_round_trip_their_bytes() {
     assert_eq!(SessionLostReason::from_code(2), SessionLostReason::Expired);
     assert_eq!(SessionLostReason::from_code(200), SessionLostReason::Other(200));
 }
+
+#[test]
+fn receive_takes_messages_by_value_and_hands_back_control_messages() {
+    let limits = Limits::default();
+    let payload = Payload::Binary(Bytes::from_static(b"abc"));
+    let received = receive(data_message(5, &payload), &limits).unwrap();
+    assert_eq!(received, Received::Frame(Frame::Data(Data { seq: 5, payload })));
+    let close = CloseCode::Normal.message("bye");
+    assert_eq!(receive(close.clone(), &limits), Ok(Received::Control(close)));
+    assert_eq!(receive(Message::text("x"), &limits), Err(ProtocolError::TextMessage));
+    let big = data_message(1, &Payload::Binary(vec![0; 2 << 20].into()));
+    assert!(matches!(receive(big, &limits), Err(ProtocolError::TooLarge { .. })));
+}

@@ -67,6 +67,14 @@ fn put_data(out: &mut Vec<u8>, seq: u64, payload: &Payload) {
     out.extend_from_slice(payload.as_bytes());
 }
 
+/// Encodes a DATA frame straight from its parts, in one allocation of the exact size
+/// (the hot path of a sender).
+pub fn encode_data(seq: u64, payload: &Payload) -> Bytes {
+    let mut out = Vec::with_capacity(data_overhead(seq) + payload.len());
+    put_data(&mut out, seq, payload);
+    Bytes::from(out)
+}
+
 fn put_hello(out: &mut Vec<u8>, hello: &Hello) {
     out.push(FrameType::Hello as u8);
     match &hello.resume {

@@ -1,8 +1,8 @@
 //! Frames as `tungstenite::Message`s: every wsr.v1 frame travels as one binary message.
 
-use super::codec::{counted, decode, encode, encode_into};
+use super::codec::{counted, decode, encode, encode_data};
 use super::error::ProtocolError;
-use super::frame::{Data, Frame, Payload};
+use super::frame::{Frame, Payload};
 use super::limits::Limits;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 
@@ -11,12 +11,9 @@ pub fn to_message(frame: &Frame) -> Message {
     Message::Binary(encode(frame))
 }
 
-/// The binary message of a DATA frame (the hot path: one allocation, one copy).
+/// The binary message of a DATA frame (the hot path: one allocation of the exact size).
 pub fn data_message(seq: u64, payload: &Payload) -> Message {
-    let frame = Frame::Data(Data { seq, payload: payload.clone() });
-    let mut out = Vec::with_capacity(super::MAX_DATA_OVERHEAD + payload.len());
-    encode_into(&frame, &mut out);
-    Message::Binary(Bytes::from(out))
+    Message::Binary(encode_data(seq, payload))
 }
 
 /// The frame in a received message on a wsr.v1 connection.
@@ -27,16 +24,35 @@ pub fn data_message(seq: u64, payload: &Payload) -> Message {
 /// [`close_code`](ProtocolError::close_code) is the code to close with.
 pub fn from_message(message: &Message, limits: &Limits) -> Result<Option<Frame>, ProtocolError> {
     match message {
-        Message::Binary(bytes) => decode_within(bytes, limits).map(Some),
+        Message::Binary(bytes) => decode_within(bytes.clone(), limits).map(Some),
         Message::Text(_) => Err(counted(ProtocolError::TextMessage)),
         _ => Ok(None),
     }
 }
 
-fn decode_within(bytes: &Bytes, limits: &Limits) -> Result<Frame, ProtocolError> {
+/// A received message on a wsr.v1 connection: a frame, or a control message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Received {
+    /// A wsr.v1 frame.
+    Frame(Frame),
+    /// Ping, pong or close, handed back for the caller to handle.
+    Control(Message),
+}
+
+/// Like [`from_message`], taking the message by value: the fast path of a receive loop
+/// (the payload is sliced without a copy or a reference-count update).
+pub fn receive(message: Message, limits: &Limits) -> Result<Received, ProtocolError> {
+    match message {
+        Message::Binary(bytes) => decode_within(bytes, limits).map(Received::Frame),
+        Message::Text(_) => Err(counted(ProtocolError::TextMessage)),
+        control => Ok(Received::Control(control)),
+    }
+}
+
+fn decode_within(bytes: Bytes, limits: &Limits) -> Result<Frame, ProtocolError> {
     let limit = limits.max_message_size();
     match bytes.len() {
         size if size > limit => Err(counted(ProtocolError::TooLarge { size, limit })),
-        _ => decode(bytes.clone()),
+        _ => decode(bytes),
     }
 }

@@ -49,7 +49,7 @@ mod varint;
 
 pub use ack::{AckBatcher, AckConfig, DEFAULT_ACK_AFTER, DEFAULT_ACK_EVERY};
 pub use close::CloseCode;
-pub use codec::{data_overhead, decode, encode, encode_into};
+pub use codec::{data_overhead, decode, encode, encode_data, encode_into};
 pub use dedup::{Delivery, InOrder};
 pub use error::ProtocolError;
 pub use frame::{
@@ -59,7 +59,7 @@ pub use limits::{
     Limits, DEFAULT_BUFFER_SIZE, DEFAULT_HELLO_TIMEOUT, DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_UNACKED,
     DEFAULT_RESUME_WINDOW, KEEPALIVE_DEAD_AFTER, KEEPALIVE_INTERVAL,
 };
-pub use message::{data_message, from_message, to_message};
+pub use message::{data_message, from_message, receive, to_message, Received};
 pub use negotiate::{
     accept, client_request, connect, negotiate, offered, selected, Mode, SUBPROTOCOL,
 };

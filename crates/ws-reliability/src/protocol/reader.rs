@@ -3,6 +3,7 @@
 
 use super::error::ProtocolError;
 use super::varint::read_varint;
+use bytes::Buf;
 use tokio_tungstenite::tungstenite::Bytes;
 
 /// A cursor over the bytes of one binary message.
@@ -48,9 +49,11 @@ impl Reader {
         Ok(value)
     }
 
-    /// Everything after the cursor, without copying.
+    /// Everything after the cursor, without copying (nor touching the reference count).
     pub(crate) fn rest(self) -> Bytes {
-        self.bytes.slice(self.position..)
+        let mut bytes = self.bytes;
+        bytes.advance(self.position);
+        bytes
     }
 
     /// Checks that the message ended exactly at the cursor.
