@@ -124,7 +124,8 @@ impl<M> Outbox<M> {
     }
 
     /// Flushes the next due batch into `sink`, each message encoded by `encode` from its
-    /// sequence number and itself (to put the sequence number into the frame).
+    /// sequence number and itself (to put the sequence number into the frame). `encode`
+    /// runs under the outbox's lock: keep it cheap, and never call the outbox from it.
     pub async fn flush_with<S, I>(
         &self,
         sink: &mut S,
@@ -148,7 +149,7 @@ impl<M> Outbox<M> {
         self.lock().queue.stats()
     }
 
-    /// Every live message's sequence number, state and attempts, in sequence order.
+    /// Every live message's sequence number, state, attempts and due time, in sequence order.
     pub fn snapshot(&self) -> Vec<EntryInfo> {
         self.lock().queue.snapshot()
     }
@@ -213,8 +214,8 @@ impl<M> Outbox<M> {
 
     fn requeue(&self) -> usize {
         let (requeued, dead) = self.lock().requeue(&self.shared.config);
-        metrics::retried(&SendFailure::Unacked, requeued - dead.len(), dead.len());
         let resent = requeued - dead.len();
+        metrics::retried(&SendFailure::Unacked, resent, dead.len());
         self.bury(dead);
         self.shared.wake.notify_one();
         resent

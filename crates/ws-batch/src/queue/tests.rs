@@ -144,3 +144,10 @@ fn bookkeeping_per_queued_message_is_small() {
     eprintln!("entry overhead: {overhead} bytes; message: {} bytes", size_of::<Message>());
     assert!(overhead <= 56, "{overhead} bytes of bookkeeping per message");
 }
+
+#[test]
+fn an_outbox_of_websocket_messages_can_be_shared_across_tasks() {
+    fn shareable<T: Send + Sync + Clone + 'static>() {}
+    shareable::<crate::Outbox<tokio_tungstenite::tungstenite::Message>>();
+    shareable::<crate::Outbox<String>>();
+}
