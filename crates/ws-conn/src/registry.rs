@@ -40,12 +40,6 @@ struct Inner {
     shutting_down: AtomicBool,
 }
 
-impl std::fmt::Debug for Entry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Entry").field("id", &self.id).field("state", &self.state()).finish()
-    }
-}
-
 impl Registry {
     /// An empty registry.
     pub fn new(config: ConnConfig) -> Self {
