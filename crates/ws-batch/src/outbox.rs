@@ -72,7 +72,7 @@ impl<M: MessageSize> Outbox<M> {
         let (seq, pending) =
             self.lock().push(message, size, &self.shared.config).inspect_err(count_rejection)?;
         self.shared.instruments.enqueued();
-        if pending % self.shared.config.limits.batch_size == 0 {
+        if pending == self.shared.config.limits.batch_size {
             self.shared.wake.notify_one();
         }
         Ok(seq)

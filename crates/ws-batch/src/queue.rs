@@ -71,7 +71,8 @@ impl<M> Queue<M> {
     ) -> Option<(Batch, Vec<I>)> {
         let start = self.first_pending();
         let due = self.entries.range_mut(start..).take(limit).take_while(|entry| entry.at <= now);
-        let items: Vec<I> = due.map(|entry| mark_sending(entry, &mut encode)).collect();
+        let mut items = Vec::with_capacity(limit.min(self.stats.pending));
+        items.extend(due.map(|entry| mark_sending(entry, &mut encode)));
         let batch = self.batch_at(start, items.len())?;
         self.stats.shift(EntryState::Pending, EntryState::Sending, batch.len);
         self.highest_sent = self.highest_sent.max(batch.last);
