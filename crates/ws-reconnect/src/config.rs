@@ -16,7 +16,8 @@ pub struct ReconnectConfig {
     pub backoff: Backoff,
     /// When to give up, and when a connection counts as healthy.
     pub limits: RetryLimits,
-    /// Which close codes mean "do not reconnect" or "retry later". Default [`ClosePolicy::default`].
+    /// Which close codes mean "do not reconnect" or "retry later".
+    /// Default [`ClosePolicy::default`].
     pub close_policy: ClosePolicy,
     /// How much the reconnector buffers.
     pub buffers: Buffers,

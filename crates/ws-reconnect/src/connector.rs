@@ -12,9 +12,12 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 /// A WebSocket connection as tokio-tungstenite shapes it: a `Sink` and a `Stream` of
 /// [`Message`]s. `WebSocketStream<S>` is one, over any `AsyncRead + AsyncWrite` stream.
 pub trait Connection:
-    Sink<Message, Error = WsError> + Stream<Item = Result<Message, WsError>> + Send + Unpin + 'static
+    Sink<Message, Error = WsError> + Stream<Item = WsResult> + Send + Unpin + 'static
 {
 }
+
+/// What a connection yields.
+type WsResult = Result<Message, WsError>;
 
 impl<T> Connection for T where
     T: Sink<Message, Error = WsError>
@@ -69,6 +72,10 @@ where
     }
 }
 
+/// The connection [`TungsteniteConnector`] opens: name it in callbacks that use the
+/// connection, `|context: HookContext<TungsteniteConnection>| ...`.
+pub type TungsteniteConnection = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
 /// Connects to a `ws://` URL with tokio-tungstenite, under a connect timeout.
 ///
 /// Defaults: connect timeout 10 s (TCP connect plus WebSocket handshake); buffers of
@@ -111,7 +118,7 @@ impl TungsteniteConnector {
 }
 
 impl Connector for TungsteniteConnector {
-    type Connection = WebSocketStream<MaybeTlsStream<TcpStream>>;
+    type Connection = TungsteniteConnection;
     type Error = ConnectError;
 
     async fn connect(&self) -> Result<Self::Connection, ConnectError> {

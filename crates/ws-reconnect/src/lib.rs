@@ -22,13 +22,15 @@ pub mod metrics;
 mod schedule;
 
 pub use breaker::{
-    BreakerConfig, BreakerInput, BreakerState, CircuitBreaker, Transition, TRANSITIONS,
+    next_state, BreakerConfig, BreakerInput, BreakerState, CircuitBreaker, Transition, TRANSITIONS,
 };
 pub use callback::{Callback, Hook, HookContext};
 pub use client::{Client, Reconnector};
 pub use close_policy::{CloseHint, ClosePolicy};
 pub use config::{Buffers, CallbackDefaults, ReconnectConfig, RetryLimits};
-pub use connector::{connector_fn, Connection, Connector, FnConnector, TungsteniteConnector};
+pub use connector::{
+    connector_fn, Connection, Connector, FnConnector, TungsteniteConnection, TungsteniteConnector,
+};
 pub use driver::{StopReason, Stopped};
 pub use error::{CallbackError, ConnectError, ReconnectError};
 pub use event::{

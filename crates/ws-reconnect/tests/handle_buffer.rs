@@ -146,3 +146,14 @@ async fn a_message_sent_as_the_connection_dies_arrives_on_the_next_one() {
     assert_eq!(socket.next().await.unwrap().unwrap(), Message::text("in flight"));
     assert!(client.shutdown().await.unsent.is_empty());
 }
+
+#[tokio::test(start_paused = true)]
+async fn dropping_every_handle_while_the_server_is_down_stops_the_retries() {
+    let (server, _accepted) = MemoryServer::new();
+    server.set_up(false);
+    let reconnector = Reconnector::new(server.connector(0), config(8));
+    let mut events = reconnector.subscribe();
+    drop(reconnector.spawn());
+    events_until(&mut events, LIMIT, |event| *event == Event::ShutDown).await;
+    assert!(server.connects().len() <= 2, "stopped at the next pause");
+}

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 /// How long closing a rejected or finished connection may take.
 pub(super) const CLOSE_GRACE: Duration = Duration::from_secs(1);
@@ -20,6 +21,7 @@ type Shared<T> = Arc<Mutex<Option<T>>>;
 impl<C: Connector> Driver<C> {
     /// Waits the delay planned for the next attempt, if any; a shutdown cuts it short.
     pub(super) async fn pause(&mut self) -> Result<(), StopReason> {
+        self.still_wanted()?;
         let Some(delay) = self.schedule.take_delay() else { return Ok(()) };
         let attempt = self.schedule.attempts() + 1;
         self.events.emit(Event::Reconnecting { attempt, delay });
@@ -29,6 +31,12 @@ impl<C: Connector> Driver<C> {
         }
     }
 
+    /// Stops retrying once every handle (and the `Client`) is gone: nobody can use a connection.
+    fn still_wanted(&self) -> Result<(), StopReason> {
+        let abandoned = self.io.outbox.is_closed() && self.io.outbox.is_empty();
+        (!abandoned).then_some(()).ok_or(StopReason::HandlesDropped)
+    }
+
     /// Connects and runs the connect hooks; the inner `Err` is a failed attempt.
     pub(super) async fn attempt(
         &mut self,
@@ -36,7 +44,7 @@ impl<C: Connector> Driver<C> {
         let attempt = self.schedule.begin_attempt();
         self.events.emit(Event::Connecting { attempt });
         metrics::attempt();
-        match self.connect().await? {
+        match self.connect().instrument(tracing::debug_span!("connect", attempt)).await? {
             Ok(connection) => Ok(self.prepare(connection, attempt).await),
             Err(error) => Ok(Err(error)),
         }

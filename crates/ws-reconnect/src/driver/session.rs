@@ -28,7 +28,8 @@ enum Step {
     Start,
     Shutdown,
     Healthy,
-    Outgoing(Option<Message>),
+    /// Messages moved from the buffer to the pending batch; 0 when every handle is gone.
+    Outgoing(usize),
     Incoming(Option<Result<Message, WsError>>),
 }
 
@@ -71,7 +72,9 @@ impl<C: Connector> Driver<C> {
             () = self.shutdown.cancelled() => Step::Shutdown,
             () = tokio::time::sleep_until(link.healthy_at), if !link.healthy => Step::Healthy,
             incoming = link.stream.next() => Step::Incoming(incoming),
-            outgoing = self.io.outbox.recv() => Step::Outgoing(outgoing),
+            count = self.io.outbox.recv_many(&mut self.io.pending, WRITE_BATCH) => {
+                Step::Outgoing(count)
+            }
         }
     }
 
@@ -84,8 +87,8 @@ impl<C: Connector> Driver<C> {
             Step::Start => Ok(self.flush_pending(link).await.err().map(failed)),
             Step::Healthy => Ok(self.healthy(link)),
             Step::Shutdown => Err(self.close(link, StopReason::Shutdown).await),
-            Step::Outgoing(None) => Err(self.close(link, StopReason::HandlesDropped).await),
-            Step::Outgoing(Some(message)) => Ok(self.write(link, message).await.err().map(failed)),
+            Step::Outgoing(0) => Err(self.close(link, StopReason::HandlesDropped).await),
+            Step::Outgoing(_) => Ok(self.flush_pending(link).await.err().map(failed)),
             Step::Incoming(incoming) => Ok(self.read(incoming).await),
         }
     }
@@ -114,20 +117,6 @@ impl<C: Connector> Driver<C> {
         }
     }
 
-    /// Writes `first` and whatever else is buffered (up to a batch), then flushes.
-    async fn write(
-        &mut self,
-        link: &mut Link<C::Connection>,
-        first: Message,
-    ) -> Result<(), WsError> {
-        self.io.pending.push(first);
-        while self.io.pending.len() < WRITE_BATCH {
-            let Ok(message) = self.io.outbox.try_recv() else { break };
-            self.io.pending.push(message);
-        }
-        self.flush_pending(link).await
-    }
-
     /// Writes and flushes the pending messages; they stay pending (for the next connection,
     /// or for [`Stopped::unsent`](super::Stopped)) until the flush succeeds.
     async fn flush_pending(&mut self, link: &mut Link<C::Connection>) -> Result<(), WsError> {
@@ -139,7 +128,8 @@ impl<C: Connector> Driver<C> {
         Ok(())
     }
 
-    /// Sends everything buffered, then a 1000 close; unsent messages stay for [`Stopped`](super::Stopped).
+    /// Sends everything buffered, then a 1000 close; unsent messages stay for
+    /// [`Stopped`](super::Stopped).
     async fn close(&mut self, link: &mut Link<C::Connection>, reason: StopReason) -> StopReason {
         let _unsent_are_returned = tokio::time::timeout(CLOSE_GRACE, self.goodbye(link)).await;
         reason
