@@ -21,7 +21,7 @@ pub enum Confirmation {
 /// | `capacity_messages` | 1024 | a slow peer meets backpressure long before memory runs out |
 /// | `capacity_bytes` | 4 MiB | bounds memory per session whatever the message size |
 /// | `batch_size` | 64 | one transport flush per 64 frames amortises the syscall |
-/// | `max_attempts` | 5 | with the default backoff, about 1.5 s of retries before a dead letter |
+/// | `max_attempts` | 5 | four retries over 0.75 to 1.5 s of backoff (plus any flush timeouts) before a dead letter |
 /// | `backoff` | 100 ms × 2, cap 10 s, equal jitter | a floor so a dead socket is not hammered, spread so sessions do not retry in step |
 /// | `flush_timeout` | 5 s | a hung transport counts as a failure instead of hanging the outbox |
 /// | `ack_timeout` | 30 s (ack mode) | an unacked message is resent instead of waiting forever |
