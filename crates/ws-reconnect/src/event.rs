@@ -248,3 +248,6 @@ impl Stream for EventStream {
         self.inner.poll_next_unpin(cx)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,7 +3,7 @@
 use super::*;
 use crate::breaker::BreakerConfig;
 use crate::error::CallbackError;
-use crate::event::EventStream;
+use crate::event::{DisconnectReason, EventStream};
 use futures::StreamExt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use tokio::sync::Mutex;
@@ -188,4 +188,22 @@ fn callback_failures_are_counted_by_name_and_reason() {
             && key.labels().any(|label| label.key() == "reason" && label.value() == "error")
     });
     assert!(matches!(counted, Some((_, _, _, DebugValue::Counter(1)))), "{counted:?}");
+}
+
+#[tokio::test]
+async fn on_disconnected_callbacks_see_the_reason_and_no_connection() {
+    // Critical: a failed assertion inside (a caught panic) makes the run fail.
+    let (mut hooks, _events) = hooks();
+    let callback =
+        Callback::new("inspect", Criticality::Critical, |context: HookContext<()>| async move {
+            assert_eq!(context.hook(), Hook::Disconnected);
+            assert_eq!(context.attempt(), 4);
+            assert_eq!(context.disconnect_reason(), Some(&DisconnectReason::StreamEnded));
+            assert!(context.connection().await.is_none());
+            Ok(())
+        });
+    assert_eq!((callback.name(), callback.criticality()), ("inspect", Criticality::Critical));
+    hooks.register(Hook::Disconnected, callback);
+    let context = HookContext::disconnected(4, DisconnectReason::StreamEnded);
+    assert_eq!(hooks.run(context).await, Ok(()));
 }
