@@ -37,8 +37,21 @@
 #[doc(inline)]
 pub use ws_core as core;
 
+#[cfg(all(feature = "reconnect", feature = "batch"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "reconnect", feature = "batch"))))]
+pub mod client;
+mod error;
 pub mod fault;
+#[cfg(all(feature = "batch", any(feature = "conn", feature = "reconnect")))]
+mod link;
+#[cfg(all(feature = "batch", any(feature = "conn", feature = "reconnect")))]
+mod metrics;
 pub mod protocol;
+#[cfg(all(feature = "batch", feature = "conn"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "batch", feature = "conn"))))]
+pub mod server;
+
+pub use error::Error;
 
 #[cfg(feature = "batch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "batch")))]

@@ -1,0 +1,153 @@
+//! [`ProtocolConnector`]: the ws-reconnect `Connector` of a [`ReliableClient`](super::ReliableClient).
+//! Each attempt dials a byte stream, upgrades with `wsr.v1`, exchanges HELLO and WELCOME
+//! (or meets SESSION_LOST), and starts the connection's link.
+
+use super::link::ClientLink;
+use super::state::ClientState;
+use crate::error::Error;
+use crate::link::{spawn_writer, Link, LinkEnd, Outgoing};
+use crate::protocol::{connect, from_message, to_message, Frame, Mode, Welcome};
+use futures::channel::mpsc::{unbounded, UnboundedSender};
+use futures::{SinkExt, StreamExt};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::WebSocketStream;
+use tokio_util::sync::CancellationToken;
+
+/// Dials, upgrades and greets, for every attempt of the reconnector.
+pub struct ProtocolConnector<D> {
+    pub(crate) url: String,
+    pub(crate) dial: D,
+    pub(crate) state: Arc<ClientState>,
+    pub(crate) hello_timeout: Duration,
+}
+
+impl<D> std::fmt::Debug for ProtocolConnector<D> {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        out.debug_struct("ProtocolConnector").field("url", &self.url).finish_non_exhaustive()
+    }
+}
+
+type Ended = UnboundedSender<Result<Message, WsError>>;
+
+impl<D, F, S> ws_reconnect::Connector for ProtocolConnector<D>
+where
+    D: Fn() -> F + Send + Sync + 'static,
+    F: Future<Output = std::io::Result<S>> + Send,
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    type Connection = ClientLink;
+    type Error = Error;
+
+    async fn connect(&self) -> Result<ClientLink, Error> {
+        let stream = (self.dial)().await?;
+        let config = Some(self.state.limits().websocket_config());
+        let (mut ws, mode) = connect(self.url.as_str(), stream, config).await.map_err(handshake)?;
+        if mode != Mode::V1 {
+            return Err(Error::Handshake("the server did not select wsr.v1".into()));
+        }
+        self.greet(&mut ws).await?;
+        Ok(self.start(ws))
+    }
+}
+
+impl<D> ProtocolConnector<D> {
+    pub(crate) fn new(
+        url: &str,
+        dial: D,
+        state: Arc<ClientState>,
+        hello_timeout: Duration,
+    ) -> Self {
+        ProtocolConnector { url: url.into(), dial, state, hello_timeout }
+    }
+
+    /// HELLO, then WELCOME (applied) or SESSION_LOST (reported, an error for this attempt).
+    async fn greet<S>(&self, ws: &mut WebSocketStream<S>) -> Result<(), Error>
+    where
+        S: AsyncRead + AsyncWrite + Unpin,
+    {
+        ws.send(to_message(&Frame::Hello(self.state.hello()))).await.map_err(handshake)?;
+        let message = self.answer(ws).await?;
+        match from_message(&message, &self.state.limits()) {
+            Ok(Some(Frame::Welcome(welcome))) => self.welcomed(&welcome).await,
+            Ok(Some(Frame::SessionLost(reason))) => Err(self.lost(reason)),
+            _ => Err(Error::Handshake("expected welcome or session lost".into())),
+        }
+    }
+
+    /// The server's answer to HELLO, within the hello timeout.
+    async fn answer<S>(&self, ws: &mut WebSocketStream<S>) -> Result<Message, Error>
+    where
+        S: AsyncRead + AsyncWrite + Unpin,
+    {
+        let answer = tokio::time::timeout(self.hello_timeout, ws.next()).await;
+        let message = answer.map_err(|_| Error::Handshake("no welcome in time".into()))?;
+        message.ok_or(Error::Stopped)?.map_err(handshake)
+    }
+
+    async fn welcomed(&self, welcome: &Welcome) -> Result<(), Error> {
+        self.state.welcomed(welcome).await;
+        Ok(())
+    }
+
+    fn lost(&self, reason: crate::protocol::SessionLostReason) -> Error {
+        self.state.lost(reason);
+        Error::SessionLost(reason)
+    }
+
+    /// Starts the writer, the flusher and the reader of a greeted connection.
+    fn start<S>(&self, ws: WebSocketStream<S>) -> ClientLink
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let (sink, stream) = ws.split();
+        let (out, _writer) = spawn_writer(sink);
+        let (ended, ended_rx) = unbounded();
+        let link = self.link();
+        tokio::spawn(run(link, stream, out.clone(), ended));
+        ClientLink { out, ended: ended_rx }
+    }
+
+    fn link(&self) -> Link {
+        let state = &self.state;
+        let (outbox, inbound, limits) = (state.outbox(), state.inbound(), state.limits());
+        let session = state.session().unwrap_or(crate::protocol::SessionId::from_bytes([0; 16]));
+        let (deliver, cancel) = (state.deliver.clone(), CancellationToken::new());
+        Link { mode: Mode::V1, session, outbox, inbound, deliver, limits, cancel }
+    }
+}
+
+/// Runs one connection's link and tells the reconnector how it ended.
+async fn run<St>(link: Link, mut stream: St, out: Outgoing, ended: Ended)
+where
+    St: futures::Stream<Item = Result<Message, WsError>> + Unpin,
+{
+    let end = link.pump(&mut stream, &out).await;
+    let _reconnector_gone = ended.unbounded_send(report(&end, &out));
+}
+
+/// What the reconnector sees: the peer's close, our close for a violation, or an error.
+fn report(end: &LinkEnd, out: &Outgoing) -> Result<Message, WsError> {
+    match end {
+        LinkEnd::PeerClosed(frame) => Ok(Message::Close(frame.clone())),
+        LinkEnd::Violation(code) => Ok(sent_close(out, code.frame("protocol violation"))),
+        LinkEnd::Lost | LinkEnd::Cancelled => Err(lost()),
+    }
+}
+
+fn sent_close(out: &Outgoing, frame: CloseFrame) -> Message {
+    let _writer_gone = out.unbounded_send(Message::Close(Some(frame.clone())));
+    Message::Close(Some(frame))
+}
+
+fn lost() -> WsError {
+    WsError::Io(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "connection lost"))
+}
+
+fn handshake(error: WsError) -> Error {
+    Error::Handshake(error.to_string())
+}

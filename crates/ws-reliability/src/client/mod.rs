@@ -1,0 +1,172 @@
+//! [`ReliableClient`]: wsr.v1 with reconnection (ws-reconnect), resume, an outbox that
+//! keeps outgoing messages until the server acks them (ws-batch), and in-order,
+//! exactly-once delivery to the application.
+
+mod connector;
+mod link;
+mod state;
+
+pub use connector::ProtocolConnector;
+pub use link::ClientLink;
+
+use crate::error::Error;
+use crate::link::{lock, Delivered};
+use crate::protocol::{Payload, SessionId, SessionLostReason, DEFAULT_HELLO_TIMEOUT};
+use futures::Stream;
+use state::ClientState;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio::sync::{broadcast, mpsc};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{Bytes, Message};
+use ws_batch::OutboxConfig;
+use ws_reconnect::{CloseHint, ClosePolicy, ReconnectConfig, Reconnector, Stopped};
+
+/// How a [`ReliableClient`] connects, retries and buffers.
+///
+/// | setting | default | why |
+/// |---|---|---|
+/// | `reconnect` | ws-reconnect defaults, every close code but 1008 reconnects | a resume must follow any lost connection |
+/// | `outbox` | ws-batch defaults, capacity = the server's `max_unacked` | outgoing messages wait while disconnected, bounded |
+/// | `auth` | empty | the HELLO credentials for the server's hook |
+/// | `hello_timeout` | 10 s | a server that never answers HELLO is a failed attempt |
+/// | `incoming_buffer` | 1024 | a slow application backpressures the reader |
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ClientConfig {
+    /// Backoff, limits and callbacks of the reconnector.
+    pub reconnect: ReconnectConfig,
+    /// The outbox of outgoing messages.
+    pub outbox: OutboxConfig,
+    /// Credentials sent in every HELLO.
+    pub auth: Bytes,
+    /// How long to wait for WELCOME.
+    pub hello_timeout: Duration,
+    /// Delivered messages waiting for the application.
+    pub incoming_buffer: usize,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        let policy =
+            ClosePolicy::reconnect_always().with_rule(1008..=1008, CloseHint::DoNotReconnect);
+        let mut reconnect = ReconnectConfig::default();
+        reconnect.close_policy = policy;
+        let (outbox, hello_timeout) = (OutboxConfig::default(), DEFAULT_HELLO_TIMEOUT);
+        ClientConfig { reconnect, outbox, auth: Bytes::new(), hello_timeout, incoming_buffer: 1024 }
+    }
+}
+
+/// What happened to the client's session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ClientEvent {
+    /// A WELCOME arrived: a fresh session or a resumed one.
+    Connected {
+        /// The session.
+        session: SessionId,
+        /// Whether it was resumed.
+        resumed: bool,
+    },
+    /// The server answered SESSION_LOST: resynchronise the application's state. The next
+    /// connection starts a fresh session.
+    SessionLost {
+        /// The session that was lost.
+        session: Option<SessionId>,
+        /// Why.
+        reason: SessionLostReason,
+        /// Outgoing messages never confirmed by the server: they count as failed.
+        unconfirmed: usize,
+    },
+}
+
+/// A reliable WebSocket client: see the [module docs](self).
+#[derive(Debug)]
+pub struct ReliableClient {
+    state: Arc<ClientState>,
+    reconnect: ws_reconnect::Client,
+    incoming: Mutex<Option<mpsc::Receiver<Delivered>>>,
+}
+
+impl ReliableClient {
+    /// Connects to a `ws://` URL over TCP, reconnecting and resuming on its own.
+    pub fn connect(url: &str, config: ClientConfig) -> Result<Self, Error> {
+        let request =
+            url.into_client_request().map_err(|error| Error::Handshake(error.to_string()))?;
+        let authority = request.uri().authority().map(|a| a.to_string()).unwrap_or_default();
+        Ok(Self::with_dialer(url, config, move || TcpStream::connect(authority.clone())))
+    }
+
+    /// Connects to `url` over the byte streams `dial` opens (the fault wrapper, turmoil).
+    pub fn with_dialer<D, F, S>(url: &str, config: ClientConfig, dial: D) -> Self
+    where
+        D: Fn() -> F + Send + Sync + 'static,
+        F: Future<Output = std::io::Result<S>> + Send,
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let (deliver, incoming) = mpsc::channel(config.incoming_buffer.max(1));
+        let state = Arc::new(ClientState::new(config.outbox, config.auth, deliver));
+        let connector = ProtocolConnector::new(url, dial, Arc::clone(&state), config.hello_timeout);
+        let reconnect = Reconnector::new(connector, config.reconnect).spawn();
+        ReliableClient { state, reconnect, incoming: Mutex::new(Some(incoming)) }
+    }
+
+    /// Queues `message` for the server; it is sent when connected and kept until the
+    /// server acks it. A full outbox refuses it ([`Error::OutboxFull`], handed back).
+    pub fn send(&self, message: Message) -> Result<u64, Error> {
+        let payload = Payload::from_message(message.clone()).ok_or(Error::NotData { message })?;
+        let session = self.state.session().unwrap_or(SessionId::from_bytes([0; 16]));
+        let pushed = self.state.outbox().push(payload);
+        pushed.map_err(|error| crate::link::outbox_full(session, error))
+    }
+
+    /// The messages from the server, each exactly once and in order. `None` after the
+    /// first call.
+    pub fn incoming(&self) -> Option<ClientIncoming> {
+        lock(&self.incoming).take().map(|receiver| ClientIncoming { receiver })
+    }
+
+    /// A receiver of session events from now on.
+    pub fn events(&self) -> broadcast::Receiver<ClientEvent> {
+        self.state.events.subscribe()
+    }
+
+    /// The reconnector's events (connects, disconnects, backoff, callbacks).
+    pub fn reconnect_events(&self) -> ws_reconnect::EventStream {
+        self.reconnect.subscribe()
+    }
+
+    /// Outgoing messages not yet acked by the server.
+    pub fn unacked(&self) -> usize {
+        self.state.outbox().stats().len()
+    }
+
+    /// The current session, once a WELCOME arrived.
+    pub fn session(&self) -> Option<SessionId> {
+        self.state.session()
+    }
+
+    /// Closes with 1000 (the server forgets the session) and stops reconnecting.
+    pub async fn shutdown(self) -> Stopped {
+        self.reconnect.shutdown().await
+    }
+}
+
+/// The stream of messages from the server.
+#[derive(Debug)]
+pub struct ClientIncoming {
+    receiver: mpsc::Receiver<Delivered>,
+}
+
+impl Stream for ClientIncoming {
+    type Item = Message;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Message>> {
+        self.receiver.poll_recv(cx).map(|delivered| delivered.map(|(_, message)| message))
+    }
+}

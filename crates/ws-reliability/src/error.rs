@@ -1,0 +1,92 @@
+//! [`Error`]: what the server and client API return when they cannot do what was asked.
+
+use crate::protocol::SessionId;
+use tokio_tungstenite::tungstenite::Message;
+
+/// An operation of [`ReliableServer`](crate::server::ReliableServer) or
+/// [`ReliableClient`](crate::client::ReliableClient) that did not happen. Every variant that
+/// refused a message hands it back.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No session with this id (never existed, expired, or closed).
+    #[error("unknown session {session}")]
+    UnknownSession {
+        /// The session asked for.
+        session: SessionId,
+        /// The message that was not queued.
+        message: Message,
+    },
+    /// The session's outbox holds its maximum of unacknowledged messages (a slow consumer):
+    /// the message is refused, never dropped; retry later or shed load.
+    #[error("outbox of {session} full ({capacity} messages)")]
+    OutboxFull {
+        /// The session.
+        session: SessionId,
+        /// The outbox capacity.
+        capacity: usize,
+        /// The refused message.
+        message: Message,
+    },
+    /// The message is larger than `max_payload`.
+    #[error("message of {size} bytes exceeds max_payload {limit}")]
+    TooLarge {
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: u64,
+        /// The refused message.
+        message: Message,
+    },
+    /// Only text and binary messages carry application data.
+    #[error("only text and binary messages can be sent")]
+    NotData {
+        /// The refused message.
+        message: Message,
+    },
+    /// Binding or accepting on a socket failed.
+    #[error("socket error: {0}")]
+    Io(#[from] std::io::Error),
+    /// The client has stopped, or the connection ended during the handshake.
+    #[error("client stopped")]
+    Stopped,
+    /// The WebSocket handshake or the wsr.v1 greeting failed.
+    #[error("handshake failed: {0}")]
+    Handshake(String),
+    /// The server answered SESSION_LOST: the next attempt starts a fresh session.
+    #[error("session lost: {0}")]
+    SessionLost(crate::protocol::SessionLostReason),
+}
+
+impl Error {
+    /// The refused message, if this error holds one.
+    pub fn into_message(self) -> Option<Message> {
+        match self {
+            Error::UnknownSession { message, .. }
+            | Error::OutboxFull { message, .. }
+            | Error::TooLarge { message, .. }
+            | Error::NotData { message } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// A short label for this error, as used in metrics.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Error::UnknownSession { .. } => "unknown_session",
+            Error::OutboxFull { .. } => "outbox_full",
+            Error::TooLarge { .. } => "too_large",
+            Error::NotData { .. } => "not_data",
+            other => other.connection_label(),
+        }
+    }
+
+    fn connection_label(&self) -> &'static str {
+        match self {
+            Error::Io(_) => "io",
+            Error::Handshake(_) => "handshake",
+            Error::SessionLost(_) => "session_lost",
+            _ => "stopped",
+        }
+    }
+}

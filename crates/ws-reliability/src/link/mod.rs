@@ -1,0 +1,112 @@
+//! The per-connection data pump shared by the server and the client: a writer task, the
+//! outbox flusher, and a reader that deduplicates, delivers in order and acks in batches.
+
+mod reader;
+mod writer;
+
+pub(crate) use reader::LinkEnd;
+pub(crate) use writer::{spawn_writer, Outgoing};
+
+use crate::protocol::{data_message, AckConfig, InOrder, Limits, Mode, Payload, SessionId};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_util::sync::CancellationToken;
+use ws_batch::{
+    Confirmation, DeadLetterHandler, Flusher, MessageSize, Outbox, OutboxConfig, OutboxError,
+};
+
+impl MessageSize for Payload {
+    fn message_size(&self) -> usize {
+        self.len()
+    }
+}
+
+/// One message handed to the application, with the session it came from.
+pub(crate) type Delivered = (SessionId, Message);
+
+/// The receive side of a session that outlives its connections: what was delivered.
+pub(crate) type Inbound = Arc<Mutex<InOrder>>;
+
+/// Locks a std mutex, recovering from poisoning (the data stays consistent: every critical
+/// section is a single assignment or a pure update).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// An outbox for one session: ack-confirmed for wsr.v1, flush-confirmed for legacy peers,
+/// bounded to `max_unacked` messages so a sender never passes the peer's window.
+pub(crate) fn session_outbox(mode: Mode, limits: &Limits, base: OutboxConfig) -> Outbox<Payload> {
+    let confirmation = if mode == Mode::V1 { Confirmation::Ack } else { Confirmation::Flush };
+    let capacity = usize::try_from(limits.max_unacked).unwrap_or(usize::MAX);
+    let config = base.with_confirmation(confirmation).with_capacity_messages(capacity);
+    let dead = DeadLetterHandler::callback(|_letter| crate::metrics::dead_letter());
+    Outbox::new(config.with_max_attempts(u32::MAX), dead)
+}
+
+/// The error of a push the outbox refused, with the message handed back.
+pub(crate) fn outbox_full(session: SessionId, error: OutboxError<Payload>) -> crate::Error {
+    let capacity = refused_capacity(&error);
+    let message =
+        error.into_message().map_or(Message::Binary(Default::default()), Payload::into_message);
+    crate::Error::OutboxFull { session, capacity, message }
+}
+
+fn refused_capacity(error: &OutboxError<Payload>) -> usize {
+    match error {
+        OutboxError::FullMessages { capacity, .. } | OutboxError::FullBytes { capacity, .. } => {
+            *capacity
+        }
+        _ => 0,
+    }
+}
+
+/// Everything one connection of a session needs to move data both ways.
+pub(crate) struct Link {
+    /// wsr.v1 frames or plain messages.
+    pub(crate) mode: Mode,
+    /// The session the delivered messages belong to.
+    pub(crate) session: SessionId,
+    /// The session's outgoing messages.
+    pub(crate) outbox: Outbox<Payload>,
+    /// The session's receive state.
+    pub(crate) inbound: Inbound,
+    /// Where delivered messages go.
+    pub(crate) deliver: mpsc::Sender<Delivered>,
+    /// The negotiated limits.
+    pub(crate) limits: Limits,
+    /// Stops the link from outside (a resume on another connection, a shutdown).
+    pub(crate) cancel: CancellationToken,
+}
+
+impl Link {
+    /// Starts the flusher of the session's outbox into the connection's writer.
+    pub(crate) fn spawn_flusher(&self, out: &Outgoing) -> Flusher<Outgoing> {
+        match self.mode {
+            Mode::V1 => Flusher::spawn_with(self.outbox.clone(), out.clone(), data_message),
+            Mode::Legacy => Flusher::spawn_with(self.outbox.clone(), out.clone(), plain),
+        }
+    }
+
+    /// Runs the flusher and the reader until the connection ends; the flusher is stopped
+    /// before this returns, so a resume never races it.
+    pub(crate) async fn pump<St>(&self, stream: &mut St, out: &Outgoing) -> LinkEnd
+    where
+        St: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+    {
+        let flusher = self.spawn_flusher(out);
+        let end = self.read(stream, out).await;
+        drop(flusher.stop().await); // its sink is a sender of the writer
+        end
+    }
+
+    /// The ack schedule for this link's limits.
+    pub(crate) fn ack_config(&self) -> AckConfig {
+        AckConfig::for_limits(&self.limits)
+    }
+}
+
+/// A legacy peer gets the payload as a plain message.
+fn plain(_seq: u64, payload: &Payload) -> Message {
+    payload.clone().into_message()
+}

@@ -1,0 +1,68 @@
+//! The facade's metrics, one function per counter; names documented in the README.
+#![cfg_attr(not(feature = "conn"), allow(dead_code))] // the server's counters
+
+use crate::protocol::{CloseCode, SessionLostReason};
+
+/// A message handed to the application (`true`) or lost because nobody reads (`false`).
+pub(crate) fn delivered(handed_over: bool) {
+    let outcome = if handed_over { "delivered" } else { "no_reader" };
+    metrics::counter!("ws_reliability_messages_received_total", "outcome" => outcome).increment(1);
+}
+
+/// A peer broke the protocol; `kind` is the protocol error's label.
+pub(crate) fn violation(kind: &'static str) {
+    metrics::counter!("ws_reliability_protocol_violations_total", "kind" => kind).increment(1);
+}
+
+/// A connection's writer failed (the connection is lost; its session resumes).
+pub(crate) fn write_failed() {
+    metrics::counter!("ws_reliability_write_failures_total").increment(1);
+}
+
+/// A message that used up its attempts (never with the default configuration).
+pub(crate) fn dead_letter() {
+    metrics::counter!("ws_reliability_dead_letters_total").increment(1);
+}
+
+/// The server closed a connection with `code`.
+pub(crate) fn closed_with(code: CloseCode) {
+    let code = code.code().to_string();
+    metrics::counter!("ws_reliability_closes_total", "code" => code).increment(1);
+}
+
+/// A resume refused with SESSION_LOST.
+pub(crate) fn session_lost(reason: SessionLostReason) {
+    let reason = lost_label(reason);
+    metrics::counter!("ws_reliability_sessions_lost_total", "reason" => reason).increment(1);
+}
+
+fn lost_label(reason: SessionLostReason) -> &'static str {
+    match reason {
+        SessionLostReason::UnknownSession => "unknown_session",
+        SessionLostReason::Expired => "expired",
+        SessionLostReason::TokenMismatch => "token_mismatch",
+        SessionLostReason::TokenReplayed => "token_replayed",
+        SessionLostReason::Unrecoverable => "unrecoverable",
+        _ => "other",
+    }
+}
+
+/// A detached session whose resume window passed.
+pub(crate) fn session_expired() {
+    metrics::counter!("ws_reliability_sessions_expired_total").increment(1);
+}
+
+/// The authentication hook refused a HELLO.
+pub(crate) fn auth_refused() {
+    metrics::counter!("ws_reliability_auth_refused_total").increment(1);
+}
+
+/// Accepting a TCP connection or its WebSocket handshake failed.
+pub(crate) fn accept_failed() {
+    metrics::counter!("ws_reliability_accept_failures_total").increment(1);
+}
+
+/// `send` or `broadcast` refused a message.
+pub(crate) fn send_refused(reason: &'static str) {
+    metrics::counter!("ws_reliability_send_refused_total", "reason" => reason).increment(1);
+}

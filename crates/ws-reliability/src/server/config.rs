@@ -1,0 +1,38 @@
+//! [`ServerConfig`]: the limits, timeouts and fix-crate settings of a [`ReliableServer`](super::ReliableServer).
+
+use crate::protocol::{Limits, DEFAULT_HELLO_TIMEOUT};
+use std::time::Duration;
+use ws_batch::OutboxConfig;
+use ws_conn::ConnConfig;
+
+/// How a [`ReliableServer`](super::ReliableServer) runs. Start from the default.
+///
+/// | setting | default | why |
+/// |---|---|---|
+/// | `limits` | 1 MiB payload, 1024 unacked, 2 min resume window | wsr.v1 defaults (`docs/protocol.md` § 9) |
+/// | `hello_timeout` | 10 s | a socket that never says HELLO is closed with 4002 |
+/// | `conn` | ws-conn defaults: 10 000 connections, ping every 20 s, ghost after 60 s | |
+/// | `outbox` | ws-batch defaults, capacity forced to `limits.max_unacked` | the outbox never holds more than the peer's window |
+/// | `incoming_buffer` | 1024 | a slow application backpressures the readers, never grows memory |
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ServerConfig {
+    /// The wsr.v1 limits announced in WELCOME and enforced on every connection.
+    pub limits: Limits,
+    /// How long a wsr.v1 connection may take to send HELLO.
+    pub hello_timeout: Duration,
+    /// The connection registry: heartbeat, ghost sweeping, max connections.
+    pub conn: ConnConfig,
+    /// The per-session outbox (its capacity and confirmation are set by the server).
+    pub outbox: OutboxConfig,
+    /// How many delivered messages wait for the application before readers pause.
+    pub incoming_buffer: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        let (limits, hello_timeout) = (Limits::default(), DEFAULT_HELLO_TIMEOUT);
+        let (conn, outbox) = (ConnConfig::default(), OutboxConfig::default());
+        ServerConfig { limits, hello_timeout, conn, outbox, incoming_buffer: 1024 }
+    }
+}

@@ -1,0 +1,45 @@
+//! [`SessionEvent`]: what happened to a session, broadcast to every subscriber.
+
+use crate::protocol::{Mode, SessionId, SessionLostReason};
+
+/// One thing that happened to a session, from [`ReliableServer::events`](super::ReliableServer::events).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionEvent {
+    /// A fresh session started (wsr.v1 or legacy).
+    Opened {
+        /// The session.
+        session: SessionId,
+        /// Its protocol.
+        mode: Mode,
+    },
+    /// A client resumed its session on a new connection.
+    Resumed {
+        /// The session.
+        session: SessionId,
+    },
+    /// The session's connection ended; it stays resumable for the resume window.
+    Detached {
+        /// The session.
+        session: SessionId,
+    },
+    /// A resume was refused with SESSION_LOST (the session named is not handed out).
+    Lost {
+        /// The session id the client presented.
+        presented: SessionId,
+        /// Why.
+        reason: SessionLostReason,
+    },
+    /// The resume window passed: the session and its unacked messages are gone.
+    Expired {
+        /// The session.
+        session: SessionId,
+        /// Messages still unacknowledged when it expired.
+        unacked: usize,
+    },
+    /// The session ended for good: a normal close, or a legacy connection that ended.
+    Closed {
+        /// The session.
+        session: SessionId,
+    },
+}

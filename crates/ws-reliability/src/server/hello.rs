@@ -1,0 +1,165 @@
+//! The server side of the handshake (`docs/protocol.md` § 4 and § 7): read HELLO, run the
+//! authentication hook, open or resume the session, or refuse with SESSION_LOST.
+
+use super::auth::AuthRequest;
+use super::session::Session;
+use super::{ReliableServer, SessionEvent};
+use crate::link::lock;
+use crate::protocol::{
+    from_message, to_message, CloseCode, Frame, Hello, Limits, Mode, Resume, SessionLostReason,
+    Welcome,
+};
+use futures::{SinkExt, StreamExt};
+use std::sync::Arc;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::http::HeaderMap;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
+
+/// Why a HELLO was not accepted.
+#[derive(Debug)]
+pub(crate) enum Refused {
+    /// Answer SESSION_LOST with this reason, then close with 4000.
+    Lost(SessionLostReason),
+    /// Close with this code.
+    Close(CloseCode),
+}
+
+/// A session opened by a HELLO: `Some(last_received)` of the client when it is a resume.
+pub(crate) type Opened = (Arc<Session>, Option<u64>);
+
+impl ReliableServer {
+    /// Reads the HELLO under the hello timeout.
+    pub(crate) async fn read_hello<S>(
+        &self,
+        ws: &mut WebSocketStream<S>,
+    ) -> Result<Hello, CloseCode>
+    where
+        S: AsyncRead + AsyncWrite + Unpin,
+    {
+        let timeout = self.inner.config.hello_timeout;
+        let first = tokio::time::timeout(timeout, ws.next()).await;
+        let message = first.map_err(|_| CloseCode::HelloTimeout)?.ok_or(CloseCode::GoingAway)?;
+        let message = message.map_err(|error| read_error_code(&error))?;
+        hello_in(&message, &self.inner.config.limits)
+    }
+
+    /// Opens a fresh session or checks a resume (steps 1 to 4 of § 7).
+    pub(crate) fn open(&self, hello: Hello, headers: Option<HeaderMap>) -> Result<Opened, Refused> {
+        let resuming = hello.resume.as_ref().map(|resume| resume.session);
+        let request = AuthRequest { headers, auth: hello.auth, resuming };
+        match hello.resume {
+            None => self.open_fresh(Mode::V1, &request),
+            Some(resume) => self.open_resumed(&resume, &request),
+        }
+    }
+
+    pub(crate) fn open_fresh(&self, mode: Mode, request: &AuthRequest) -> Result<Opened, Refused> {
+        self.authenticate(request)?;
+        let config = &self.inner.config;
+        let session = Session::new(mode, &config.limits, config.outbox.clone());
+        let session = Arc::new(session.map_err(|_| Refused::Close(CloseCode::Internal))?);
+        self.inner.sessions.insert(Arc::clone(&session));
+        self.emit(SessionEvent::Opened { session: session.id, mode });
+        Ok((session, None))
+    }
+
+    fn open_resumed(&self, resume: &Resume, request: &AuthRequest) -> Result<Opened, Refused> {
+        let session = self.inner.sessions.get(&resume.session);
+        let session = session.ok_or(Refused::Lost(SessionLostReason::UnknownSession))?;
+        self.authenticate(request)?;
+        if resume.last_received > session.last_pushed() {
+            return Err(Refused::Lost(SessionLostReason::Unrecoverable));
+        }
+        check_token(&session, resume)?;
+        Ok((session, Some(resume.last_received)))
+    }
+
+    fn authenticate(&self, request: &AuthRequest) -> Result<(), Refused> {
+        let verdict = (self.inner.auth)(request);
+        verdict
+            .map_err(|_reason| crate::metrics::auth_refused())
+            .map_err(|()| Refused::Close(CloseCode::Policy))
+    }
+
+    /// The WELCOME for `session`, once its previous connection has stopped.
+    pub(crate) fn welcome(&self, session: &Session, resumed: bool) -> Frame {
+        let token = lock(&session.guard).token().clone();
+        let last_received = lock(&session.inbound).last_delivered();
+        let limits = self.inner.config.limits;
+        Frame::Welcome(Welcome { resumed, session: session.id, token, last_received, limits })
+    }
+
+    /// Answers a refused HELLO: SESSION_LOST then 4000, or the close code.
+    pub(crate) async fn refuse<S>(
+        &self,
+        mut ws: WebSocketStream<S>,
+        presented: Option<crate::protocol::SessionId>,
+        refused: Refused,
+    ) where
+        S: AsyncRead + AsyncWrite + Unpin,
+    {
+        let code = match refused {
+            Refused::Lost(reason) => self.lost(&mut ws, presented, reason).await,
+            Refused::Close(code) => code,
+        };
+        close_with(ws, code).await;
+    }
+
+    async fn lost<S>(
+        &self,
+        ws: &mut WebSocketStream<S>,
+        presented: Option<crate::protocol::SessionId>,
+        reason: SessionLostReason,
+    ) -> CloseCode
+    where
+        S: AsyncRead + AsyncWrite + Unpin,
+    {
+        crate::metrics::session_lost(reason);
+        if let Some(presented) = presented {
+            self.emit(SessionEvent::Lost { presented, reason });
+        }
+        let _peer_gone_is_fine = ws.send(to_message(&Frame::SessionLost(reason))).await;
+        CloseCode::SessionLost
+    }
+}
+
+/// Closes a socket that never became a session with `code`, politely but briefly.
+pub(crate) async fn close_with<S>(mut ws: WebSocketStream<S>, code: CloseCode)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    crate::metrics::closed_with(code);
+    let closing = async {
+        let _ = ws.close(Some(code.frame("refused"))).await;
+        while let Some(Ok(_)) = ws.next().await {}
+    };
+    let _bounded = tokio::time::timeout(std::time::Duration::from_secs(5), closing).await;
+}
+
+/// Checks and rotates the session's token (§ 7 steps 1, 2 and 6).
+fn check_token(session: &Session, resume: &Resume) -> Result<(), Refused> {
+    let checked = lock(&session.guard).resume(&resume.token, Instant::now()).map(drop);
+    checked.map_err(|error| Refused::Lost(lost_reason(&error)))
+}
+
+/// The HELLO in the first message, or the close code for anything else.
+fn hello_in(message: &Message, limits: &Limits) -> Result<Hello, CloseCode> {
+    match from_message(message, limits) {
+        Ok(Some(Frame::Hello(hello))) => Ok(hello),
+        Ok(_) => Err(CloseCode::ProtocolError),
+        Err(error) => Err(error.close_code()),
+    }
+}
+
+fn read_error_code(error: &tokio_tungstenite::tungstenite::Error) -> CloseCode {
+    CloseCode::for_ws_error(error).unwrap_or(CloseCode::GoingAway)
+}
+
+fn lost_reason(error: &crate::protocol::ProtocolError) -> SessionLostReason {
+    match error {
+        crate::protocol::ProtocolError::SessionLost(reason) => *reason,
+        _ => SessionLostReason::Unrecoverable,
+    }
+}

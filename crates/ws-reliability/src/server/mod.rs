@@ -1,0 +1,200 @@
+//! [`ReliableServer`]: wsr.v1 over tokio-tungstenite, with an outbox per session (ws-batch),
+//! connection lifecycle and ghost sweeping (ws-conn), resume, limits and session events.
+//!
+//! See the [crate docs](crate) for an example and `docs/protocol.md` for the wire protocol.
+
+mod accept;
+mod auth;
+mod config;
+mod connection;
+mod event;
+mod hello;
+mod incoming;
+mod session;
+
+pub use accept::Listener;
+pub use auth::{AuthHook, AuthRequest};
+pub use config::ServerConfig;
+pub use event::SessionEvent;
+pub use incoming::Incoming;
+
+use crate::error::Error;
+use crate::link::{lock, Delivered};
+use crate::protocol::{Payload, SessionId};
+use session::{Session, Sessions};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{broadcast, mpsc};
+use tokio_tungstenite::tungstenite::Message;
+use ws_conn::{Maintenance, Registry};
+
+/// A WebSocket server that loses no message: see the [module docs](self).
+///
+/// Cheap to clone: clones share the sessions, the registry and the streams.
+#[derive(Debug, Clone)]
+pub struct ReliableServer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: ServerConfig,
+    registry: Registry,
+    maintenance: Mutex<Option<Maintenance>>,
+    sessions: Sessions,
+    events: broadcast::Sender<SessionEvent>,
+    channels: Channels,
+    auth: AuthHook,
+}
+
+/// The channel delivered messages go through, and its receiving end until it is taken.
+struct Channels {
+    deliver: mpsc::Sender<Delivered>,
+    incoming: Mutex<Option<mpsc::Receiver<Delivered>>>,
+}
+
+impl Channels {
+    fn new(buffer: usize) -> Self {
+        let (deliver, incoming) = mpsc::channel(buffer.max(1));
+        Channels { deliver, incoming: Mutex::new(Some(incoming)) }
+    }
+}
+
+impl Inner {
+    fn new(config: ServerConfig, auth: AuthHook) -> Self {
+        let registry = Registry::new(config.conn.clone());
+        let channels = Channels::new(config.incoming_buffer);
+        let events = broadcast::channel(1024).0;
+        let (maintenance, sessions) = (Mutex::new(None), Sessions::default());
+        Inner { config, registry, maintenance, sessions, events, channels, auth }
+    }
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        out.debug_struct("ReliableServer").field("sessions", &self.sessions.len()).finish()
+    }
+}
+
+/// Who a broadcast goes to.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    /// Every live session.
+    All,
+    /// These sessions.
+    Sessions(&'a [SessionId]),
+}
+
+/// What a broadcast did: how many sessions queued the message, and each refusal.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct BroadcastReport {
+    /// Sessions whose outbox took the message.
+    pub queued: usize,
+    /// Sessions that refused it, with why (each error hands the message back).
+    pub refused: Vec<Error>,
+}
+
+impl ReliableServer {
+    /// A server that lets every client in.
+    pub fn new(config: ServerConfig) -> Self {
+        Self::with_auth(config, auth::allow_all())
+    }
+
+    /// A server whose `hook` decides every HELLO, fresh and resume alike.
+    pub fn with_auth(config: ServerConfig, hook: AuthHook) -> Self {
+        ReliableServer { inner: Arc::new(Inner::new(config, hook)) }
+    }
+
+    /// Queues `message` for `session`; returns its sequence number. A full outbox refuses
+    /// it ([`Error::OutboxFull`], the message handed back): nothing is ever dropped.
+    pub fn send(&self, session: SessionId, message: Message) -> Result<u64, Error> {
+        let found = self.inner.sessions.get(&session);
+        let target =
+            found.ok_or_else(|| Error::UnknownSession { session, message: message.clone() });
+        let queued = target.and_then(|target| self.push(&target, message));
+        queued.inspect_err(|error| crate::metrics::send_refused(error.label()))
+    }
+
+    fn push(&self, session: &Session, message: Message) -> Result<u64, Error> {
+        let payload = self.payload(message)?;
+        let pushed = session.outbox.push(payload).map_err(|error| full(session, error));
+        pushed.inspect(|seq| session.pushed(*seq))
+    }
+
+    fn payload(&self, message: Message) -> Result<Payload, Error> {
+        let limit = self.inner.config.limits.max_payload;
+        match Payload::from_message(message.clone()) {
+            Some(payload) if payload.len() as u64 > limit => {
+                Err(Error::TooLarge { size: payload.len(), limit, message })
+            }
+            Some(payload) => Ok(payload),
+            None => Err(Error::NotData { message }),
+        }
+    }
+
+    /// Queues `message` for every session of `target`; reports each refusal.
+    pub fn broadcast(&self, target: Target<'_>, message: Message) -> BroadcastReport {
+        let ids = match target {
+            Target::All => self.inner.sessions.ids(),
+            Target::Sessions(ids) => ids.to_vec(),
+        };
+        let outcomes = ids.into_iter().map(|id| self.send(id, message.clone()));
+        outcomes.fold(BroadcastReport::default(), BroadcastReport::add)
+    }
+
+    /// The stream of every message delivered by every session, as `(session, message)`,
+    /// each exactly once and in order per session. `None` after the first call.
+    pub fn incoming(&self) -> Option<Incoming> {
+        lock(&self.inner.channels.incoming).take().map(Incoming::new)
+    }
+
+    /// A receiver of every session event from now on.
+    pub fn events(&self) -> broadcast::Receiver<SessionEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// The ids of every live session (attached or within its resume window).
+    pub fn sessions(&self) -> Vec<SessionId> {
+        self.inner.sessions.ids()
+    }
+
+    /// How many messages `session` holds unacknowledged, if it exists.
+    pub fn unacked(&self, session: SessionId) -> Option<usize> {
+        self.inner.sessions.get(&session).map(|session| session.outbox.stats().len())
+    }
+
+    /// The connection registry (ws-conn): its counts, events and ghost sweeping.
+    pub fn registry(&self) -> &Registry {
+        &self.inner.registry
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ServerConfig {
+        &self.inner.config
+    }
+
+    fn emit(&self, event: SessionEvent) {
+        let _no_subscriber_is_fine = self.inner.events.send(event);
+    }
+
+    /// Starts the registry's heartbeat and sweeper on first use.
+    fn ensure_maintenance(&self) {
+        let mut maintenance = lock(&self.inner.maintenance);
+        if maintenance.is_none() {
+            *maintenance = Some(self.inner.registry.spawn_maintenance());
+        }
+    }
+}
+
+impl BroadcastReport {
+    fn add(mut self, outcome: Result<u64, Error>) -> Self {
+        match outcome {
+            Ok(_) => self.queued += 1,
+            Err(error) => self.refused.push(error),
+        }
+        self
+    }
+}
+
+fn full(session: &Session, error: ws_batch::OutboxError<Payload>) -> Error {
+    crate::link::outbox_full(session.id, error)
+}

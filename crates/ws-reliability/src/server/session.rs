@@ -1,0 +1,134 @@
+//! [`Session`]: what the server keeps for one client across its connections: the outbox,
+//! the receive state, the resume guard and the connection currently attached.
+
+use crate::link::{lock, session_outbox, Inbound};
+use crate::protocol::{InOrder, Limits, Mode, Payload, ProtocolError, ResumeGuard, SessionId};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use ws_batch::{Outbox, OutboxConfig};
+
+/// The connection attached to a session, if any, and how many attached so far.
+#[derive(Debug, Default)]
+struct Attachment {
+    cancel: Option<CancellationToken>,
+    generation: u64,
+}
+
+/// Who runs the session: the attached connection, and the lock it holds while it runs.
+#[derive(Debug, Default)]
+struct Control {
+    attachment: Mutex<Attachment>,
+    /// Held by the connection that runs the session, so a resume waits for the old one.
+    serial: tokio::sync::Mutex<()>,
+    /// The highest sequence number ever queued for the client.
+    pushed: AtomicU64,
+}
+
+/// One client's session.
+#[derive(Debug)]
+pub(crate) struct Session {
+    pub(crate) id: SessionId,
+    pub(crate) mode: Mode,
+    pub(crate) outbox: Outbox<Payload>,
+    pub(crate) inbound: Inbound,
+    pub(crate) guard: Mutex<ResumeGuard>,
+    control: Control,
+}
+
+impl Session {
+    /// A fresh session with a new id and token.
+    pub(crate) fn new(
+        mode: Mode,
+        limits: &Limits,
+        base: OutboxConfig,
+    ) -> Result<Self, ProtocolError> {
+        let id = SessionId::generate()?;
+        let guard = Mutex::new(ResumeGuard::new(limits.resume_window)?);
+        let outbox = session_outbox(mode, limits, base);
+        let inbound = Arc::new(Mutex::new(InOrder::new()));
+        Ok(Session { id, mode, outbox, inbound, guard, control: Control::default() })
+    }
+
+    /// Waits until no other connection runs the session; holds it until dropped.
+    pub(crate) async fn serial(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.control.serial.lock().await
+    }
+
+    /// Notes the sequence number of a message just pushed.
+    pub(crate) fn pushed(&self, seq: u64) {
+        self.control.pushed.fetch_max(seq, Ordering::Relaxed);
+    }
+
+    /// The highest sequence number ever queued for the client.
+    pub(crate) fn last_pushed(&self) -> u64 {
+        self.control.pushed.load(Ordering::Relaxed)
+    }
+
+    /// Attaches a new connection: the previous one (if any) is told to stop. Returns the
+    /// new connection's cancel token and generation.
+    pub(crate) fn attach(&self) -> (CancellationToken, u64) {
+        let mut attachment = lock(&self.control.attachment);
+        let token = CancellationToken::new();
+        if let Some(previous) = attachment.cancel.replace(token.clone()) {
+            previous.cancel();
+        }
+        attachment.generation += 1;
+        (token, attachment.generation)
+    }
+
+    /// Detaches connection `generation` if it is still the attached one: starts the resume
+    /// window. Returns whether it was.
+    pub(crate) fn detach(&self, generation: u64) -> bool {
+        let mut attachment = lock(&self.control.attachment);
+        let current = attachment.generation == generation && attachment.cancel.is_some();
+        if current {
+            attachment.cancel = None;
+            lock(&self.guard).connection_lost(Instant::now());
+        }
+        current
+    }
+
+    /// Whether connection `generation` was the last one and nothing attached since.
+    pub(crate) fn still_detached(&self, generation: u64) -> bool {
+        let attachment = lock(&self.control.attachment);
+        attachment.generation == generation && attachment.cancel.is_none()
+    }
+
+    /// Stops the attached connection, if any.
+    pub(crate) fn cancel(&self) {
+        if let Some(token) = &lock(&self.control.attachment).cancel {
+            token.cancel();
+        }
+    }
+}
+
+/// Every live session, by id.
+#[derive(Debug, Default)]
+pub(crate) struct Sessions {
+    map: Mutex<HashMap<SessionId, Arc<Session>>>,
+}
+
+impl Sessions {
+    pub(crate) fn insert(&self, session: Arc<Session>) {
+        lock(&self.map).insert(session.id, session);
+    }
+
+    pub(crate) fn get(&self, id: &SessionId) -> Option<Arc<Session>> {
+        lock(&self.map).get(id).cloned()
+    }
+
+    pub(crate) fn remove(&self, id: &SessionId) -> Option<Arc<Session>> {
+        lock(&self.map).remove(id)
+    }
+
+    pub(crate) fn ids(&self) -> Vec<SessionId> {
+        lock(&self.map).keys().copied().collect()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        lock(&self.map).len()
+    }
+}

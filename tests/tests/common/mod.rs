@@ -1,0 +1,127 @@
+//! Helpers shared by the end-to-end tests: a server on 127.0.0.1:0, clients with fast
+//! reconnects, fault-injecting dialers, and waits bounded by generous failure guards.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use futures::StreamExt;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::sync::broadcast;
+use tokio_tungstenite::tungstenite::Message;
+use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
+use ws_reliability::core::Backoff;
+use ws_reliability::fault::{FaultConfig, FaultInjector, FaultKind};
+use ws_reliability::protocol::SessionId;
+use ws_reliability::server::{Listener, ReliableServer, ServerConfig, SessionEvent};
+
+/// The failure guard of every wait: far above any expected duration, never a measurement.
+pub const GUARD: Duration = Duration::from_secs(30);
+
+/// Awaits `future` under the guard.
+pub async fn guarded<T>(what: &str, future: impl Future<Output = T>) -> T {
+    tokio::time::timeout(GUARD, future).await.unwrap_or_else(|_| panic!("timed out: {what}"))
+}
+
+/// A server listening on 127.0.0.1:0.
+pub async fn server(config: ServerConfig) -> (ReliableServer, Listener) {
+    let server = ReliableServer::new(config);
+    let listener = server.listen("127.0.0.1:0").await.unwrap();
+    (server, listener)
+}
+
+pub fn url(addr: SocketAddr) -> String {
+    format!("ws://{addr}/ws")
+}
+
+/// A client config with fast reconnects (10 ms to 100 ms).
+pub fn client_config() -> ClientConfig {
+    let mut config = ClientConfig::default();
+    config.reconnect.backoff =
+        Backoff::new(Duration::from_millis(10), 2.0, Duration::from_millis(100));
+    config
+}
+
+/// A client whose connections go through `injector`.
+pub fn faulty_client(addr: SocketAddr, injector: &FaultInjector) -> ReliableClient {
+    let injector = injector.clone();
+    let dial = move || {
+        let injector = injector.clone();
+        async move { Ok(injector.wrap(TcpStream::connect(addr).await?)) }
+    };
+    ReliableClient::with_dialer(&url(addr), client_config(), dial)
+}
+
+/// An injector that kills connections at `rate` per I/O operation until `kills` kills
+/// happened, then turns itself off.
+pub fn killer(seed: u64, rate: f64, kills: u64) -> FaultInjector {
+    let injector =
+        FaultInjector::new(FaultConfig::seeded(seed).with_rate(FaultKind::Kill, rate)).unwrap();
+    let watcher = injector.clone();
+    tokio::spawn(async move {
+        while watcher.stats().count(FaultKind::Kill) < kills {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        watcher.set_enabled(false);
+    });
+    injector
+}
+
+/// The next `Opened` session on the server.
+pub async fn opened(events: &mut broadcast::Receiver<SessionEvent>) -> SessionId {
+    guarded("session opened", async {
+        loop {
+            if let SessionEvent::Opened { session, .. } = events.recv().await.unwrap() {
+                return session;
+            }
+        }
+    })
+    .await
+}
+
+/// Sends `message`, waiting while the outbox is full (the documented policy: refused, handed back).
+pub async fn send_retrying(server: &ReliableServer, session: SessionId, mut message: Message) {
+    loop {
+        match server.send(session, message) {
+            Ok(_) => return,
+            Err(error) => message = error.into_message().unwrap(),
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// Reads `count` messages from `stream`.
+pub async fn take<S: futures::Stream<Item = Message> + Unpin>(
+    stream: &mut S,
+    count: usize,
+) -> Vec<String> {
+    let mut got = Vec::with_capacity(count);
+    while got.len() < count {
+        let next = tokio::time::timeout(GUARD, stream.next()).await;
+        let message = next
+            .unwrap_or_else(|_| panic!("timed out after {} messages", got.len()))
+            .expect("stream ended");
+        got.push(message.into_text().unwrap().to_string());
+    }
+    got
+}
+
+pub fn numbered(count: usize) -> Vec<String> {
+    (0..count).map(|index| format!("m{index}:{}", "x".repeat(200))).collect()
+}
+
+/// The session of the client's first WELCOME.
+pub async fn connected(client: &ReliableClient) -> SessionId {
+    let mut events = client.events();
+    if let Some(session) = client.session() {
+        return session;
+    }
+    guarded("client connected", async {
+        loop {
+            if let ClientEvent::Connected { session, .. } = events.recv().await.unwrap() {
+                return session;
+            }
+        }
+    })
+    .await
+}

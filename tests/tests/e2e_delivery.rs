@@ -1,0 +1,61 @@
+//! Exactly-once, in-order delivery while the connection is killed at random points, in
+//! both directions, over real loopback sockets.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use futures::StreamExt;
+use tokio_tungstenite::tungstenite::Message;
+use ws_reliability::fault::FaultKind;
+use ws_reliability::server::ServerConfig;
+
+const N: usize = 3000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_to_client_survives_repeated_kills() {
+    let (server, listener) = server(ServerConfig::default()).await;
+    let injector = killer(11, 0.05, 5);
+    let client = faulty_client(listener.local_addr(), &injector);
+    let mut incoming = client.incoming().unwrap();
+    let session = connected(&client).await;
+    let sender = server.clone();
+    tokio::spawn(async move {
+        for text in numbered(N) {
+            send_retrying(&sender, session, Message::text(text)).await;
+        }
+    });
+    let got = take(&mut incoming, N).await;
+    assert_eq!(got, numbered(N), "every message exactly once and in order");
+    assert!(injector.stats().count(FaultKind::Kill) >= 5, "killed several times");
+    assert!(server.sessions().contains(&session), "the session was resumed each time");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_to_server_survives_repeated_kills() {
+    let (server, listener) = server(ServerConfig::default()).await;
+    let mut incoming = server.incoming().unwrap();
+    let injector = killer(23, 0.05, 5);
+    let client = faulty_client(listener.local_addr(), &injector);
+    let sending = tokio::spawn(async move {
+        for text in numbered(N) {
+            let mut message = Message::text(text);
+            while let Err(error) = client.send(message) {
+                message = error.into_message().unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+        }
+        client
+    });
+    let mut texts = incoming.by_ref().map(|(_session, message)| message);
+    let got = take(&mut texts, N).await;
+    assert_eq!(got, numbered(N), "every message exactly once and in order");
+    assert!(injector.stats().count(FaultKind::Kill) >= 5, "killed several times");
+    let client = sending.await.unwrap();
+    guarded("client acked", async {
+        while client.unacked() > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+}
