@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 use ws_reliability::core::Backoff;
 use ws_reliability::fault::{FaultConfig, FaultInjector, FaultKind};
-use ws_reliability::protocol::SessionId;
+use ws_reliability::protocol::{from_message, to_message, Frame, Hello, Limits, SessionId};
 use ws_reliability::server::{Listener, ReliableServer, ServerConfig, SessionEvent};
 
 /// The failure guard of every wait: far above any expected duration, never a measurement.
@@ -122,6 +122,52 @@ pub async fn connected(client: &ReliableClient) -> SessionId {
                 return session;
             }
         }
+    })
+    .await
+}
+
+/// A raw wsr.v1 connection, for tests that speak the protocol by hand.
+pub type Raw = tokio_tungstenite::WebSocketStream<TcpStream>;
+
+/// Opens a raw connection offering wsr.v1.
+pub async fn raw_v1(addr: SocketAddr) -> Raw {
+    let stream = TcpStream::connect(addr).await.unwrap();
+    let (ws, mode) =
+        ws_reliability::protocol::connect(url(addr).as_str(), stream, None).await.unwrap();
+    assert_eq!(mode, ws_reliability::protocol::Mode::V1);
+    ws
+}
+
+/// Sends `hello` on a fresh raw connection and returns the answer frame and the socket.
+pub async fn raw_hello(addr: SocketAddr, hello: Hello) -> (Frame, Raw) {
+    use futures::SinkExt;
+    let mut ws = raw_v1(addr).await;
+    ws.send(to_message(&Frame::Hello(hello))).await.unwrap();
+    (next_frame(&mut ws).await, ws)
+}
+
+/// The next wsr.v1 frame on a raw connection.
+pub async fn next_frame(ws: &mut Raw) -> Frame {
+    loop {
+        let message = guarded("next frame", ws.next()).await.unwrap().unwrap();
+        if let Some(frame) = from_message(&message, &Limits::default()).unwrap() {
+            return frame;
+        }
+        if let Message::Close(frame) = message {
+            panic!("closed instead: {frame:?}");
+        }
+    }
+}
+
+/// Reads until the peer closes; returns the close code (`None` for no close frame).
+pub async fn close_code(ws: &mut Raw) -> Option<u16> {
+    guarded("close", async {
+        while let Some(Ok(message)) = ws.next().await {
+            if let Message::Close(frame) = message {
+                return frame.map(|frame| u16::from(frame.code));
+            }
+        }
+        None
     })
     .await
 }

@@ -1,0 +1,48 @@
+//! A client that stops answering pings is swept by the heartbeat; no ghost remains, and its
+//! session is detached (resumable) rather than leaked.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use std::time::Duration;
+use ws_reliability::conn::{ConnEvent, ForceCause};
+use ws_reliability::protocol::*;
+use ws_reliability::server::{ServerConfig, SessionEvent};
+
+#[tokio::test]
+async fn a_silent_client_is_swept_and_no_ghost_remains() {
+    let mut config = ServerConfig::default();
+    config.conn.heartbeat_interval = Duration::from_millis(50);
+    config.conn.idle_timeout = Duration::from_millis(300);
+    config.conn.sweep_interval = Duration::from_millis(50);
+    let (server, listener) = server(config).await;
+    let mut conn_events = server.registry().subscribe();
+    let mut events = server.events();
+    // Says HELLO, reads the WELCOME, then never reads again: pings go unanswered.
+    let (frame, silent) = raw_hello(listener.local_addr(), Hello::default()).await;
+    let Frame::Welcome(welcome) = frame else { panic!() };
+    assert_eq!(server.registry().len(), 1);
+    guarded("ghost force-closed", async {
+        loop {
+            if let Ok(ConnEvent::ForceClosed { cause: ForceCause::Ghost, .. }) =
+                conn_events.recv().await
+            {
+                return;
+            }
+        }
+    })
+    .await;
+    guarded("session detached", async {
+        loop {
+            if let Ok(SessionEvent::Detached { session }) = events.recv().await {
+                assert_eq!(session, welcome.session);
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(server.registry().is_empty(), "no ghost remains after the sweep");
+    assert_eq!(server.sessions(), vec![welcome.session], "the session waits for a resume");
+    drop(silent);
+}

@@ -1,0 +1,97 @@
+//! Resume refusals over real sockets: a forged token, a replayed token, an unknown and an
+//! expired session each get an explicit SESSION_LOST and close 4000, never another
+//! session's data, and each is counted in `ws_reliability_sessions_lost_total`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use futures::StreamExt;
+use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+use ws_reliability::protocol::*;
+use ws_reliability::server::{ServerConfig, SessionEvent};
+
+fn resume(session: SessionId, token: ResumeToken, last_received: u64) -> Hello {
+    Hello { resume: Some(Resume { session, token, last_received }), auth: Default::default() }
+}
+
+/// Presents `hello` and expects SESSION_LOST with `reason`, then close 4000.
+async fn refused(addr: std::net::SocketAddr, hello: Hello) -> SessionLostReason {
+    let (frame, mut ws) = raw_hello(addr, hello).await;
+    let Frame::SessionLost(reason) = frame else { panic!("expected session lost, got {frame:?}") };
+    let after = guarded("close after session lost", ws.next()).await.unwrap().unwrap();
+    let Message::Close(Some(close)) = after else { panic!("only a close may follow: {after:?}") };
+    assert_eq!(u16::from(close.code), 4000);
+    reason
+}
+
+async fn welcome(addr: std::net::SocketAddr, hello: Hello) -> (Welcome, Raw) {
+    let (frame, ws) = raw_hello(addr, hello).await;
+    let Frame::Welcome(welcome) = frame else { panic!("expected welcome, got {frame:?}") };
+    (welcome, ws)
+}
+
+async fn scenario() {
+    let mut config = ServerConfig::default();
+    config.limits.resume_window = Duration::from_millis(300);
+    let (server, listener) = server(config).await;
+    let addr = listener.local_addr();
+    let mut events = server.events();
+    let (first, mut ws) = welcome(addr, Hello::default()).await;
+    server.send(first.session, Message::text("secret of the first session")).unwrap();
+    let Frame::Data(data) = next_frame(&mut ws).await else { panic!("expected data") };
+    assert_eq!(data.seq, 1);
+    drop(ws);
+
+    let forged = resume(first.session, ResumeToken::generate().unwrap(), 1);
+    assert_eq!(refused(addr, forged).await, SessionLostReason::TokenMismatch);
+    let unknown = resume(SessionId::generate().unwrap(), first.token.clone(), 0);
+    assert_eq!(refused(addr, unknown).await, SessionLostReason::UnknownSession);
+
+    let (second, mut ws) = welcome(addr, resume(first.session, first.token.clone(), 1)).await;
+    assert!(second.resumed);
+    assert_eq!(second.session, first.session);
+    assert_ne!(second.token, first.token, "the token rotates on every resume");
+    ws.close(None).await.ok();
+    drop(ws);
+    let replayed = resume(first.session, first.token.clone(), 1);
+    assert_eq!(refused(addr, replayed).await, SessionLostReason::TokenReplayed);
+
+    let (other, ws) = welcome(addr, Hello::default()).await;
+    drop(ws);
+    guarded("expired", async {
+        loop {
+            if let Ok(SessionEvent::Expired { session, .. }) = events.recv().await {
+                if session == other.session {
+                    return;
+                }
+            }
+        }
+    })
+    .await;
+    let late = refused(addr, resume(other.session, other.token, 0)).await;
+    assert!(matches!(late, SessionLostReason::Expired | SessionLostReason::UnknownSession));
+}
+
+#[test]
+fn forged_replayed_unknown_and_expired_resumes_are_lost_and_counted() {
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(scenario());
+    });
+    let lost: u64 = snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .filter(|(key, ..)| key.key().name() == "ws_reliability_sessions_lost_total")
+        .map(|(.., value)| match value {
+            DebugValue::Counter(count) => count,
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(lost, 4, "forged, unknown, replayed and expired are each counted");
+}
