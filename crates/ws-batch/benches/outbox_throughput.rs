@@ -38,6 +38,20 @@ async fn outbox_round(outbox: &Outbox<Message>, payload: &Bytes) {
     outbox.ack(last).unwrap();
 }
 
+/// The same round with the batched push: one lock per `BATCH` messages pushed.
+async fn outbox_many_round(outbox: &Outbox<Message>, payload: &Bytes) {
+    let mut sink = futures::sink::drain();
+    for _ in 0..MESSAGES / BATCH {
+        let batch = (0..BATCH).map(|_| Message::Binary(payload.clone()));
+        outbox.push_many(batch).into_result().unwrap();
+    }
+    let mut last = 0;
+    while outbox.stats().pending > 0 {
+        last = outbox.flush(&mut sink).await.unwrap().last_seq.unwrap_or(last);
+    }
+    outbox.ack(last).unwrap();
+}
+
 /// The naive queue: pop before sending, so a failure would lose the batch.
 async fn naive_round(queue: &mut VecDeque<Message>, payload: &Bytes) {
     let mut sink = futures::sink::drain();
@@ -89,6 +103,9 @@ fn push_flush_ack(criterion: &mut Criterion) {
     group.throughput(Throughput::Elements(MESSAGES as u64));
     group.bench_function("outbox", |bencher| {
         bencher.iter(|| runtime.block_on(outbox_round(black_box(&outbox), &payload)))
+    });
+    group.bench_function("outbox_push_many", |bencher| {
+        bencher.iter(|| runtime.block_on(outbox_many_round(black_box(&outbox), &payload)))
     });
     group.bench_function("naive_vecdeque", |bencher| {
         bencher.iter(|| runtime.block_on(naive_round(black_box(&mut queue), &payload)))

@@ -81,3 +81,23 @@ impl<M> OutboxError<M> {
         }
     }
 }
+
+/// Which capacity a message would exceed: an [`OutboxError`] once the message is attached,
+/// so the message is moved only when it is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    Messages { capacity: usize },
+    Bytes { size: usize, queued: usize, capacity: usize },
+}
+
+impl Refusal {
+    /// The error that hands `message` back.
+    pub(crate) fn into_error<M>(self, message: M) -> OutboxError<M> {
+        match self {
+            Refusal::Messages { capacity } => OutboxError::FullMessages { message, capacity },
+            Refusal::Bytes { size, queued, capacity } => {
+                OutboxError::FullBytes { message, size, queued, capacity }
+            }
+        }
+    }
+}

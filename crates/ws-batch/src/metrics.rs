@@ -45,8 +45,10 @@ impl Instruments {
         Instruments { enqueued, sent, acked, flush_duration: histogram!(FLUSH_DURATION) }
     }
 
-    pub(crate) fn enqueued(&self) {
-        self.enqueued.increment(1);
+    pub(crate) fn enqueued(&self, count: usize) {
+        if count > 0 {
+            self.enqueued.increment(count as u64);
+        }
     }
 
     pub(crate) fn flushed(&self, sent: usize, acked: usize, elapsed: Duration) {

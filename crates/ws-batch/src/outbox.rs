@@ -5,6 +5,7 @@ use crate::dead_letter::{DeadLetter, DeadLetterHandler};
 use crate::entry::{EntryInfo, MessageSize};
 use crate::error::{OutboxError, SendFailure};
 use crate::metrics::{self, Instruments};
+use crate::pushed::Pushed;
 use crate::queue::Batch;
 use crate::state::State;
 use crate::stats::OutboxStats;
@@ -68,14 +69,32 @@ impl<M> Drop for Shared<M> {
 impl<M: MessageSize> Outbox<M> {
     /// Queues a message and returns its sequence number; a full outbox hands it back.
     pub fn push(&self, message: M) -> Result<u64, OutboxError<M>> {
-        let size = message.message_size();
-        let (seq, pending) =
-            self.lock().push(message, size, &self.shared.config).inspect_err(count_rejection)?;
-        self.shared.instruments.enqueued();
-        if pending == self.shared.config.limits.batch_size {
+        let pushed = self.lock().push(message, &self.shared.config);
+        let (seq, pending) = pushed.inspect_err(count_rejection)?;
+        self.shared.instruments.enqueued(1);
+        self.wake_if_filled(pending, 1);
+        Ok(seq)
+    }
+
+    /// Queues messages in order under one lock, with one metrics update and at most one
+    /// wake-up of the flusher for the lot: the batched [`push`](Self::push). Stops at the
+    /// first message a full outbox refuses and hands it back in [`Pushed::refused`]; pass
+    /// `iter.by_ref()` to keep the messages after it. The iterator runs under the outbox's
+    /// lock: keep it cheap, and never call the outbox from it.
+    pub fn push_many(&self, messages: impl IntoIterator<Item = M>) -> Pushed<M> {
+        let (pushed, pending) = self.lock().push_many(messages, &self.shared.config);
+        self.shared.instruments.enqueued(pushed.len());
+        pushed.refused.iter().for_each(count_rejection);
+        self.wake_if_filled(pending, pushed.len());
+        pushed
+    }
+
+    /// Wakes the flusher when the last `pushed` messages filled a batch.
+    fn wake_if_filled(&self, pending: usize, pushed: usize) {
+        let batch_size = self.shared.config.limits.batch_size;
+        if pending >= batch_size && pending - pushed < batch_size {
             self.shared.wake.notify_one();
         }
-        Ok(seq)
     }
 }
 

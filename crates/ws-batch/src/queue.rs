@@ -2,7 +2,7 @@
 
 use crate::dead_letter::DeadLetter;
 use crate::entry::{Entry, EntryInfo, EntryState};
-use crate::error::{OutboxError, SendFailure};
+use crate::error::{OutboxError, Refusal, SendFailure};
 use crate::retry::Retry;
 use crate::stats::OutboxStats;
 use std::collections::VecDeque;
@@ -44,21 +44,20 @@ impl<M> Queue<M> {
         seq
     }
 
-    /// Refuses a message that would exceed a capacity, handing it back.
-    pub(crate) fn admit(&self, message: M, size: usize, limits: (usize, usize)) -> Admission<M> {
-        let (capacity, capacity_bytes) = limits;
-        if self.entries.len() >= capacity {
-            return Err(OutboxError::FullMessages { message, capacity });
-        }
-        self.admit_bytes(message, size, capacity_bytes)
+    /// The sequence number the next push gets.
+    pub(crate) fn next_seq(&self) -> u64 {
+        self.next_seq
     }
 
-    fn admit_bytes(&self, message: M, size: usize, capacity: usize) -> Admission<M> {
-        let queued = self.stats.bytes;
-        match queued.saturating_add(size) > capacity {
-            true => Err(OutboxError::FullBytes { message, size, queued, capacity }),
-            false => Ok(message),
+    /// Why a message of `size` bytes would exceed a capacity (messages, bytes), if it would.
+    pub(crate) fn refusal(&self, size: usize, limits: (usize, usize)) -> Option<Refusal> {
+        let (capacity, capacity_bytes) = limits;
+        if self.entries.len() >= capacity {
+            return Some(Refusal::Messages { capacity });
         }
+        let queued = self.stats.bytes;
+        let over = queued.saturating_add(size) > capacity_bytes;
+        over.then_some(Refusal::Bytes { size, queued, capacity: capacity_bytes })
     }
 
     /// Marks the first due `Pending` entries `Sending` (at most `limit`, stopping at the first
@@ -205,9 +204,6 @@ pub(crate) struct Settled<M> {
     /// Entries the peer had acked meanwhile, now confirmed.
     pub(crate) confirmed: usize,
 }
-
-/// The result of admitting a message: the message back, or the error that holds it.
-pub(crate) type Admission<M> = Result<M, OutboxError<M>>;
 
 /// Marks a `Sending` entry `Sent`, with a new ack deadline or keeping its time.
 fn mark_sent<M>(entry: &mut Entry<M>, ack_deadline: Option<Instant>, stats: &mut OutboxStats) {

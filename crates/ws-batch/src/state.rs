@@ -1,9 +1,11 @@
 //! The state behind an outbox's lock: its queue, its jitter source, its reported gauges.
 
-use crate::config::{Confirmation, OutboxConfig};
+use crate::config::{Confirmation, Limits, OutboxConfig};
 use crate::dead_letter::DeadLetter;
+use crate::entry::MessageSize;
 use crate::error::{OutboxError, SendFailure};
 use crate::metrics::Gauges;
+use crate::pushed::Pushed;
 use crate::queue::{Batch, Queue, Settled};
 use crate::retry::Retry;
 use crate::stats::OutboxStats;
@@ -33,18 +35,46 @@ impl<M> State<M> {
         State { queue: Queue::new(), rng, reported, gauges, epoch: Instant::now() }
     }
 
-    /// Admits and appends a message; returns its sequence number and the pending count.
+    /// Admits and appends one message; returns its sequence number and the pending count.
     pub(crate) fn push(
         &mut self,
         message: M,
-        size: usize,
         config: &OutboxConfig,
-    ) -> Result<(u64, usize), OutboxError<M>> {
-        let limits = (config.limits.capacity_messages, config.limits.capacity_bytes);
-        let message = self.queue.admit(message, size, limits)?;
-        let seq = self.queue.push(message, size, self.epoch);
+    ) -> Result<(u64, usize), OutboxError<M>>
+    where
+        M: MessageSize,
+    {
+        let seq = self.push_one(message, &config.limits)?;
         self.publish();
         Ok((seq, self.reported.pending))
+    }
+
+    /// Admits and appends messages in order until one is refused; returns what was queued
+    /// and the pending count after.
+    pub(crate) fn push_many(
+        &mut self,
+        messages: impl IntoIterator<Item = M>,
+        config: &OutboxConfig,
+    ) -> (Pushed<M>, usize)
+    where
+        M: MessageSize,
+    {
+        let (start, limits) = (self.queue.next_seq(), &config.limits);
+        let refused = messages.into_iter().find_map(|message| self.push_one(message, limits).err());
+        self.publish();
+        (Pushed { seqs: start..self.queue.next_seq(), refused }, self.reported.pending)
+    }
+
+    fn push_one(&mut self, message: M, limits: &Limits) -> Result<u64, OutboxError<M>>
+    where
+        M: MessageSize,
+    {
+        let size = message.message_size();
+        let capacities = (limits.capacity_messages, limits.capacity_bytes);
+        if let Some(refusal) = self.queue.refusal(size, capacities) {
+            return Err(refusal.into_error(message));
+        }
+        Ok(self.queue.push(message, size, self.epoch))
     }
 
     pub(crate) fn ack(&mut self, seq: u64) -> Result<usize, OutboxError<M>> {

@@ -1,6 +1,7 @@
-//! Conservation, as a property: for any sequence of push, flush with random failures, ack,
-//! requeue and time passing, every pushed message is at every step (mid-flush included) in
-//! exactly one place: pending, in flight, awaiting ack, confirmed or dead-lettered.
+//! Conservation, as a property: for any sequence of push (single or batched), flush with
+//! random failures, ack, requeue and time passing, every pushed message is at every step
+//! (mid-flush included) in exactly one place: pending, in flight, awaiting ack, confirmed or
+//! dead-lettered.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -18,6 +19,7 @@ use ws_batch::{
 #[derive(Debug, Clone)]
 enum Op {
     Push(usize),
+    PushMany(Vec<usize>),
     Flush(Fault),
     Ack(u64),
     Requeue,
@@ -36,6 +38,7 @@ fn fault() -> impl Strategy<Value = Fault> {
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (1usize..24).prop_map(Op::Push),
+        2 => prop::collection::vec(1usize..24, 0..8).prop_map(Op::PushMany),
         4 => fault().prop_map(Op::Flush),
         2 => (0u64..8).prop_map(Op::Ack),
         1 => Just(Op::Requeue),
@@ -108,6 +111,7 @@ async fn apply(
             Ok(seq) => assert!(ledger.lock().unwrap().pushed.insert(seq), "sequence reused"),
             Err(error) => assert!(error.into_message().is_some(), "a full push hands back"),
         },
+        Op::PushMany(lens) => push_many(outbox, &lens, ledger),
         Op::Flush(fault) => {
             sink.set_fault(fault);
             if let Ok(report) = outbox.flush_with(sink, frame).await {
@@ -118,6 +122,18 @@ async fn apply(
         Op::Requeue => drop(outbox.requeue_unacked().await),
         Op::Advance(millis) => tokio::time::advance(Duration::from_millis(millis)).await,
     }
+}
+
+/// A batched push: each message queued with a fresh number, handed back, or left untaken.
+fn push_many(outbox: &Outbox<String>, lens: &[usize], ledger: &Shared) {
+    let mut messages = lens.iter().map(|len| "x".repeat(*len));
+    let pushed = outbox.push_many(messages.by_ref());
+    let untaken = messages.count();
+    let mut ledger = ledger.lock().unwrap();
+    pushed.seqs.clone().for_each(|seq| assert!(ledger.pushed.insert(seq), "sequence reused"));
+    let refused = pushed.refused.map(|error| error.into_message().expect("handed back"));
+    let handled = pushed.seqs.count() + usize::from(refused.is_some()) + untaken;
+    assert_eq!(handled, lens.len(), "each message queued, handed back or left with the caller");
 }
 
 fn ack(outbox: &Outbox<String>, back: u64, ledger: &Shared) {

@@ -128,13 +128,14 @@ fn requeue_returns_sent_entries_due_at_once() {
 }
 
 #[test]
-fn admit_refuses_by_count_then_by_bytes() {
+fn refusal_by_count_then_by_bytes() {
     let queue = queue_of(2);
-    let full = queue.admit("x".to_string(), 1, (2, 100)).unwrap_err();
+    let full = queue.refusal(1, (2, 100)).unwrap().into_error("x".to_string());
     assert!(matches!(full, OutboxError::FullMessages { capacity: 2, .. }));
-    let heavy = queue.admit("x".to_string(), 97, (3, 100)).unwrap_err();
+    let heavy = queue.refusal(97, (3, 100)).unwrap().into_error("y".to_string());
     assert!(matches!(heavy, OutboxError::FullBytes { size: 97, queued: 4, capacity: 100, .. }));
-    assert_eq!(queue.admit("x".to_string(), 96, (3, 100)).unwrap(), "x");
+    assert_eq!(heavy.into_message().as_deref(), Some("y"));
+    assert_eq!(queue.refusal(96, (3, 100)), None);
 }
 
 #[test]
