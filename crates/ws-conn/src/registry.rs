@@ -10,7 +10,7 @@ pub use sweep::{HeartbeatReport, SweepReport};
 use crate::entry::Entry;
 use crate::rate::AcceptRate;
 use crate::{metrics, Activity, CloseCode, ConnConfig, ConnError, ConnEvent, ConnId, ConnState};
-use crate::{Connection, Refusal};
+use crate::{Connection, ForceCause, Refusal};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -153,15 +153,29 @@ impl Registry {
         let _ = self.inner.events.send(event);
     }
 
+    /// Registers `conn` as `Active`; one admitted before a shutdown and registered after it
+    /// began is force-closed at once, so a shutdown leaves no connection behind.
     fn insert(&self, activity: Activity, conn: Box<dyn Connection>) -> ConnHandle {
         let id = ConnId::from_u64(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
         let entry = Arc::new(Entry::new(id, activity.clone(), conn));
+        if self.enter(&entry) {
+            // Only a racing closer can win, and it removes the connection just the same.
+            let _removed_either_way = self.force(&entry, ForceCause::Shutdown);
+        }
+        ConnHandle { id, activity }
+    }
+
+    /// Puts `entry` in the map and announces it; `true` when a shutdown has begun. The flag
+    /// is read under the map lock, so a shutdown's final sweep either sees the entry or the
+    /// entry sees the flag.
+    fn enter(&self, entry: &Arc<Entry>) -> bool {
         let mut entries = self.entries();
-        entries.insert(id, entry);
-        self.emit(ConnEvent::Opened { id }); // under the lock: before any other event of `id`
+        entries.insert(entry.id, Arc::clone(entry));
+        self.emit(ConnEvent::Opened { id: entry.id }); // under the lock: before its other events
+        let late = self.inner.shutting_down.load(Ordering::Acquire);
         drop(entries);
         metrics::opened();
-        ConnHandle { id, activity }
+        late
     }
 
     /// `from → Closed` and out of the map in one step under the map lock, so no lookup
@@ -198,7 +212,9 @@ impl Admission {
         &self.activity
     }
 
-    /// Registers `conn` as `Active` under a fresh id.
+    /// Registers `conn` as `Active` under a fresh id. If a shutdown began since the
+    /// admission, `conn` is force-closed at once (a [`ConnEvent::ForceClosed`] with cause
+    /// `Shutdown`) and the id is already gone from the registry.
     pub fn register(mut self, conn: impl Connection) -> ConnHandle {
         self.holds_slot = false;
         self.registry.insert(self.activity.clone(), Box::new(conn))

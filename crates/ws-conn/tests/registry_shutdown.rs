@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::{conn, drain, registry, Close};
+use common::{about, conn, drain, registry, Close};
 use std::time::Duration;
-use ws_conn::{ConnEvent, ForceCause};
+use ws_conn::{ConnEvent, ForceCause, ShutdownReport};
 
 #[tokio::test(start_paused = true)]
 async fn shutdown_closes_who_answers_and_forces_a_peer_that_never_answers() {
@@ -39,4 +39,19 @@ async fn shutdown_with_everyone_answering_returns_before_the_deadline() {
     assert_eq!(started.elapsed(), Duration::ZERO);
     assert_eq!((report.closed, report.force_closed), (10, 0));
     assert!(registry.is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_connection_admitted_before_shutdown_and_registered_after_it_is_force_closed() {
+    let registry = registry();
+    let mut events = registry.subscribe();
+    let admission = registry.admit().unwrap();
+    let report = registry.shutdown(Duration::from_secs(2)).await;
+    assert_eq!(report, ShutdownReport::default(), "nothing was registered yet");
+    // The handshake of an admitted socket finished after the shutdown: no ghost is left.
+    let id = admission.register(conn(Close::Hangs)).id();
+    assert!(registry.is_empty());
+    let expected =
+        [ConnEvent::Opened { id }, ConnEvent::ForceClosed { id, cause: ForceCause::Shutdown }];
+    assert_eq!(about(&drain(&mut events), id), expected);
 }

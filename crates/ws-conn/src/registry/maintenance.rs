@@ -66,7 +66,8 @@ impl Registry {
 
     /// Refuses new connections, closes every `Active` one with 1001 (going away) and waits
     /// for them until `grace` ends; then force-closes everything left. Afterwards the
-    /// registry is empty.
+    /// registry is empty, and stays so: a connection admitted before and registered after
+    /// is force-closed at once.
     pub async fn shutdown(&self, grace: Duration) -> ShutdownReport {
         self.inner.shutting_down.store(true, Ordering::Release);
         let span = tracing::info_span!("ws_conn.shutdown", ?grace);
