@@ -42,6 +42,15 @@ pub use ws_core as core;
 pub mod client;
 mod error;
 pub mod fault;
+#[cfg(feature = "monitor")]
+mod health;
+#[cfg(all(feature = "batch", any(feature = "conn", feature = "reconnect")))]
+mod hooks;
+#[cfg(feature = "monitor")]
+#[cfg_attr(docsrs, doc(cfg(feature = "monitor")))]
+pub use health::serve_health;
+#[cfg(all(feature = "batch", any(feature = "conn", feature = "reconnect")))]
+pub use hooks::Hooks;
 #[cfg(all(feature = "batch", any(feature = "conn", feature = "reconnect")))]
 mod link;
 #[cfg(all(feature = "batch", any(feature = "conn", feature = "reconnect")))]
@@ -50,8 +59,15 @@ pub mod protocol;
 #[cfg(all(feature = "batch", feature = "conn"))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "batch", feature = "conn"))))]
 pub mod server;
+#[cfg(all(feature = "sync", feature = "batch", any(feature = "conn", feature = "reconnect")))]
+mod state_sync;
+#[cfg(all(feature = "sync", feature = "batch", any(feature = "conn", feature = "reconnect")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
+pub use state_sync::{SessionSync, SyncFailure};
 
 pub use error::Error;
+/// The WebSocket message type of the whole API (tokio-tungstenite's).
+pub use tokio_tungstenite::tungstenite::Message;
 
 #[cfg(feature = "batch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "batch")))]

@@ -66,3 +66,10 @@ pub(crate) fn accept_failed() {
 pub(crate) fn send_refused(reason: &'static str) {
     metrics::counter!("ws_reliability_send_refused_total", "reason" => reason).increment(1);
 }
+
+/// A state sync on open or resume did not come out clean.
+#[cfg(feature = "sync")]
+pub(crate) fn sync_failed(critical: bool) {
+    let level = if critical { "critical" } else { "warning" };
+    metrics::counter!("ws_reliability_sync_failures_total", "criticality" => level).increment(1);
+}

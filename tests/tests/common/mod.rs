@@ -44,12 +44,21 @@ pub fn client_config() -> ClientConfig {
 
 /// A client whose connections go through `injector`.
 pub fn faulty_client(addr: SocketAddr, injector: &FaultInjector) -> ReliableClient {
+    faulty_client_with(addr, injector, client_config())
+}
+
+/// A client with `config` whose connections go through `injector`.
+pub fn faulty_client_with(
+    addr: SocketAddr,
+    injector: &FaultInjector,
+    config: ClientConfig,
+) -> ReliableClient {
     let injector = injector.clone();
     let dial = move || {
         let injector = injector.clone();
         async move { Ok(injector.wrap(TcpStream::connect(addr).await?)) }
     };
-    ReliableClient::with_dialer(&url(addr), client_config(), dial)
+    ReliableClient::with_dialer(&url(addr), config, dial)
 }
 
 /// An injector that kills connections at `rate` per I/O operation until `kills` kills
@@ -170,4 +179,25 @@ pub async fn close_code(ws: &mut Raw) -> Option<u16> {
         None
     })
     .await
+}
+
+/// An injector that kills every connection operation while enabled; starts disabled.
+pub fn kill_switch(seed: u64) -> FaultInjector {
+    let config = FaultConfig::seeded(seed).with_rate(FaultKind::Kill, 1.0);
+    let injector = FaultInjector::new(config).unwrap();
+    injector.set_enabled(false);
+    injector
+}
+
+/// Arms `injector` until it has killed one more connection, on a background task.
+pub fn kill_next(injector: &FaultInjector) {
+    let before = injector.stats().count(FaultKind::Kill);
+    let watcher = injector.clone();
+    injector.set_enabled(true);
+    tokio::spawn(async move {
+        while watcher.stats().count(FaultKind::Kill) == before {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        watcher.set_enabled(false);
+    });
 }

@@ -3,6 +3,7 @@
 //! exactly-once delivery to the application.
 
 mod connector;
+mod health;
 mod link;
 mod state;
 
@@ -49,6 +50,8 @@ pub struct ClientConfig {
     pub hello_timeout: Duration,
     /// Delivered messages waiting for the application.
     pub incoming_buffer: usize,
+    /// The application's callbacks (state sync after every WELCOME).
+    pub hooks: crate::Hooks,
 }
 
 impl Default for ClientConfig {
@@ -58,7 +61,8 @@ impl Default for ClientConfig {
         let mut reconnect = ReconnectConfig::default();
         reconnect.close_policy = policy;
         let (outbox, hello_timeout) = (OutboxConfig::default(), DEFAULT_HELLO_TIMEOUT);
-        ClientConfig { reconnect, outbox, auth: Bytes::new(), hello_timeout, incoming_buffer: 1024 }
+        let (auth, incoming_buffer, hooks) = (Bytes::new(), 1024, crate::Hooks::default());
+        ClientConfig { reconnect, outbox, auth, hello_timeout, incoming_buffer, hooks }
     }
 }
 
@@ -83,6 +87,10 @@ pub enum ClientEvent {
         /// Outgoing messages never confirmed by the server: they count as failed.
         unconfirmed: usize,
     },
+    /// The application's state callbacks failed after a WELCOME (feature `sync`).
+    #[cfg(feature = "sync")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
+    SyncFailed(crate::SyncFailure),
 }
 
 /// A reliable WebSocket client: see the [module docs](self).
@@ -91,6 +99,7 @@ pub struct ReliableClient {
     state: Arc<ClientState>,
     reconnect: ws_reconnect::Client,
     incoming: Mutex<Option<mpsc::Receiver<Delivered>>>,
+    circuits: health::OpenCircuits,
 }
 
 impl ReliableClient {
@@ -110,10 +119,11 @@ impl ReliableClient {
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let (deliver, incoming) = mpsc::channel(config.incoming_buffer.max(1));
-        let state = Arc::new(ClientState::new(config.outbox, config.auth, deliver));
+        let state = Arc::new(ClientState::new(&config, deliver));
         let connector = ProtocolConnector::new(url, dial, Arc::clone(&state), config.hello_timeout);
         let reconnect = Reconnector::new(connector, config.reconnect).spawn();
-        ReliableClient { state, reconnect, incoming: Mutex::new(Some(incoming)) }
+        let circuits = health::OpenCircuits::watch(reconnect.subscribe());
+        ReliableClient { state, reconnect, incoming: Mutex::new(Some(incoming)), circuits }
     }
 
     /// Queues `message` for the server; it is sent when connected and kept until the

@@ -1,8 +1,8 @@
 //! [`ClientState`]: what a client keeps across connections: the session id and token, its
 //! outbox, what it delivered, and what a WELCOME or a SESSION_LOST does to them.
 
-use super::ClientEvent;
-use crate::link::{lock, session_outbox, Delivered, Inbound};
+use super::{ClientConfig, ClientEvent};
+use crate::link::{lock, Delivered, Inbound, OutboxBase};
 use crate::protocol::{
     Hello, InOrder, Limits, Mode, Payload, Resume, ResumeToken, SessionId, SessionLostReason,
     Welcome,
@@ -10,13 +10,32 @@ use crate::protocol::{
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, mpsc};
 use tokio_tungstenite::tungstenite::Bytes;
-use ws_batch::{Outbox, OutboxConfig};
+use ws_batch::Outbox;
 
 /// The session a client can resume.
 #[derive(Debug, Clone)]
 struct Resumable {
     id: SessionId,
     token: ResumeToken,
+}
+
+/// What the client's configuration fixes for every session.
+#[derive(Debug)]
+struct Settings {
+    base: OutboxBase,
+    auth: Bytes,
+    #[cfg(feature = "sync")]
+    sync: Option<ws_sync::Synchronizer<crate::SessionSync>>,
+}
+
+impl From<&ClientConfig> for Settings {
+    fn from(config: &ClientConfig) -> Self {
+        let (base, auth) = (OutboxBase::new(config.outbox.clone()), config.auth.clone());
+        #[cfg(feature = "sync")]
+        return Settings { base, auth, sync: config.hooks.sync.clone() };
+        #[cfg(not(feature = "sync"))]
+        Settings { base, auth }
+    }
 }
 
 /// Shared by the client handle and every connection attempt.
@@ -26,20 +45,19 @@ pub(crate) struct ClientState {
     outbox: Mutex<Outbox<Payload>>,
     inbound: Mutex<Inbound>,
     limits: Mutex<Limits>,
-    base: OutboxConfig,
-    auth: Bytes,
+    settings: Settings,
     pub(crate) deliver: mpsc::Sender<Delivered>,
     pub(crate) events: broadcast::Sender<ClientEvent>,
 }
 
 impl ClientState {
-    pub(crate) fn new(base: OutboxConfig, auth: Bytes, deliver: mpsc::Sender<Delivered>) -> Self {
-        let limits = Limits::default();
-        let outbox = Mutex::new(session_outbox(Mode::V1, &limits, base.clone()));
-        let (session, inbound) =
-            (Mutex::new(None), Mutex::new(Arc::new(Mutex::new(InOrder::new()))));
+    pub(crate) fn new(config: &ClientConfig, deliver: mpsc::Sender<Delivered>) -> Self {
+        let (limits, settings) = (Limits::default(), Settings::from(config));
+        let outbox = Mutex::new(settings.base.outbox(Mode::V1, &limits));
+        let fresh = Arc::new(Mutex::new(InOrder::new()));
+        let (session, inbound) = (Mutex::new(None), Mutex::new(fresh));
         let (limits, events) = (Mutex::new(limits), broadcast::channel(256).0);
-        ClientState { session, outbox, inbound, limits, base, auth, deliver, events }
+        ClientState { session, outbox, inbound, limits, settings, deliver, events }
     }
 
     /// The HELLO for the next connection: a resume when a session is held.
@@ -48,7 +66,7 @@ impl ClientState {
         let last_received = lock(&self.inbound()).last_delivered();
         let resume =
             session.map(|held| Resume { session: held.id, token: held.token, last_received });
-        Hello { resume, auth: self.auth.clone() }
+        Hello { resume, auth: self.settings.auth.clone() }
     }
 
     /// Applies a WELCOME: keeps the new token; on a resume the server's `last_received`
@@ -60,7 +78,24 @@ impl ClientState {
         self.resend_after(welcome.last_received).await;
         let event = ClientEvent::Connected { session: welcome.session, resumed: welcome.resumed };
         let _no_subscriber = self.events.send(event);
+        self.start_sync(welcome.session, welcome.resumed);
     }
+
+    /// Runs the state callbacks on their own task; a failure is an event.
+    #[cfg(feature = "sync")]
+    fn start_sync(&self, session: SessionId, resumed: bool) {
+        if let Some(sync) = self.settings.sync.clone() {
+            let (events, context) = (self.events.clone(), crate::SessionSync { session, resumed });
+            tokio::spawn(async move {
+                let failure = crate::state_sync::run(&sync, context).await;
+                failure.map(|failure| events.send(ClientEvent::SyncFailed(failure)))
+            });
+        }
+    }
+
+    /// Without the `sync` feature there are no state callbacks.
+    #[cfg(not(feature = "sync"))]
+    fn start_sync(&self, _session: SessionId, _resumed: bool) {}
 
     /// Everything up to `last_received` arrived; the rest goes out again, first.
     async fn resend_after(&self, last_received: u64) {
@@ -75,11 +110,44 @@ impl ClientState {
     /// unconfirmed outgoing messages are reported, and the next HELLO is fresh.
     pub(crate) fn lost(&self, reason: SessionLostReason) {
         let previous = lock(&self.session).take().map(|held| held.id);
-        let fresh = session_outbox(Mode::V1, &Limits::default(), self.base.clone());
+        let fresh = self.settings.base.outbox(Mode::V1, &Limits::default());
         let unconfirmed = std::mem::replace(&mut *lock(&self.outbox), fresh).stats().len();
         *lock(&self.inbound) = Arc::new(Mutex::new(InOrder::new()));
         let event = ClientEvent::SessionLost { session: previous, reason, unconfirmed };
         let _no_subscriber = self.events.send(event);
+    }
+
+    /// Messages dead-lettered so far (never with the default settings).
+    #[cfg(feature = "monitor")]
+    pub(crate) fn dead_letters(&self) -> u64 {
+        self.settings.base.dead_letters()
+    }
+
+    /// Whether the outbox holds as many messages as the server's window allows.
+    #[cfg(feature = "monitor")]
+    pub(crate) fn outbox_is_full(&self) -> bool {
+        self.outbox().stats().len() as u64 >= self.limits().max_unacked
+    }
+
+    #[cfg(all(feature = "monitor", feature = "sync"))]
+    pub(crate) fn register_sync_check(
+        &self,
+        monitor: &mut ws_monitor::Monitor,
+    ) -> Result<(), ws_monitor::MonitorError> {
+        let Some(sync) = self.settings.sync.clone() else { return Ok(()) };
+        let check = ws_monitor::from_fn(move || crate::health::sync_check(&sync));
+        let critical = ws_core::Criticality::Critical;
+        monitor
+            .register("client.sync_state", critical, crate::health::CHECK_TIMEOUT, check)
+            .map(drop)
+    }
+
+    #[cfg(all(feature = "monitor", not(feature = "sync")))]
+    pub(crate) fn register_sync_check(
+        &self,
+        _monitor: &mut ws_monitor::Monitor,
+    ) -> Result<(), ws_monitor::MonitorError> {
+        Ok(())
     }
 
     pub(crate) fn outbox(&self) -> Outbox<Payload> {

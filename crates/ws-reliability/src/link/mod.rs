@@ -8,6 +8,7 @@ pub(crate) use reader::LinkEnd;
 pub(crate) use writer::{spawn_writer, Outgoing};
 
 use crate::protocol::{data_message, AckConfig, InOrder, Limits, Mode, Payload, SessionId};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
@@ -34,14 +35,41 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// An outbox for one session: ack-confirmed for wsr.v1, flush-confirmed for legacy peers,
-/// bounded to `max_unacked` messages so a sender never passes the peer's window.
-pub(crate) fn session_outbox(mode: Mode, limits: &Limits, base: OutboxConfig) -> Outbox<Payload> {
-    let confirmation = if mode == Mode::V1 { Confirmation::Ack } else { Confirmation::Flush };
-    let capacity = usize::try_from(limits.max_unacked).unwrap_or(usize::MAX);
-    let config = base.with_confirmation(confirmation).with_capacity_messages(capacity);
-    let dead = DeadLetterHandler::callback(|_letter| crate::metrics::dead_letter());
-    Outbox::new(config.with_max_attempts(u32::MAX), dead)
+/// The outbox settings every session shares, and the count of their dead letters.
+#[derive(Debug, Clone)]
+pub(crate) struct OutboxBase {
+    config: OutboxConfig,
+    dead_letters: Arc<AtomicU64>,
+}
+
+impl OutboxBase {
+    pub(crate) fn new(config: OutboxConfig) -> Self {
+        OutboxBase { config, dead_letters: Arc::default() }
+    }
+
+    /// Messages that used up their attempts so far (never with the default settings).
+    #[cfg(feature = "monitor")]
+    pub(crate) fn dead_letters(&self) -> u64 {
+        self.dead_letters.load(Ordering::Relaxed)
+    }
+
+    /// An outbox for one session: ack-confirmed for wsr.v1, flush-confirmed for legacy
+    /// peers, bounded to `max_unacked` messages so a sender never passes the peer's window.
+    pub(crate) fn outbox(&self, mode: Mode, limits: &Limits) -> Outbox<Payload> {
+        let confirmation = if mode == Mode::V1 { Confirmation::Ack } else { Confirmation::Flush };
+        let capacity = usize::try_from(limits.max_unacked).unwrap_or(usize::MAX);
+        let config = self.config.clone().with_confirmation(confirmation);
+        let config = config.with_capacity_messages(capacity).with_max_attempts(u32::MAX);
+        Outbox::new(config, self.dead_letter_handler())
+    }
+
+    fn dead_letter_handler(&self) -> DeadLetterHandler<Payload> {
+        let count = Arc::clone(&self.dead_letters);
+        DeadLetterHandler::callback(move |_letter| {
+            count.fetch_add(1, Ordering::Relaxed);
+            crate::metrics::dead_letter();
+        })
+    }
 }
 
 /// The error of a push the outbox refused, with the message handed back.

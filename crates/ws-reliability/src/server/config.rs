@@ -27,12 +27,15 @@ pub struct ServerConfig {
     pub outbox: OutboxConfig,
     /// How many delivered messages wait for the application before readers pause.
     pub incoming_buffer: usize,
+    /// The application's callbacks (state sync on open and resume).
+    pub hooks: crate::Hooks,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         let (limits, hello_timeout) = (Limits::default(), DEFAULT_HELLO_TIMEOUT);
         let (conn, outbox) = (ConnConfig::default(), OutboxConfig::default());
-        ServerConfig { limits, hello_timeout, conn, outbox, incoming_buffer: 1024 }
+        let hooks = crate::Hooks::default();
+        ServerConfig { limits, hello_timeout, conn, outbox, incoming_buffer: 1024, hooks }
     }
 }

@@ -110,6 +110,7 @@ impl ReliableServer {
         let (session, resumed) = opened;
         let (cancel, generation) = session.attach();
         let _serial = session.serial().await;
+        self.start_sync(session.id, resumed.is_some());
         let attached = Attached { session: Arc::clone(&session), admission, cancel };
         let end = self.welcome_and_run(ws, attached, resumed).await;
         self.ended(&session, generation, &end);

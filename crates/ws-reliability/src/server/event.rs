@@ -37,6 +37,10 @@ pub enum SessionEvent {
         /// Messages still unacknowledged when it expired.
         unacked: usize,
     },
+    /// The application's state callbacks failed on open or resume (feature `sync`).
+    #[cfg(feature = "sync")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
+    SyncFailed(crate::SyncFailure),
     /// The session ended for good: a normal close, or a legacy connection that ended.
     Closed {
         /// The session.

@@ -1,14 +1,57 @@
 //! [`ReliableServer`]: wsr.v1 over tokio-tungstenite, with an outbox per session (ws-batch),
 //! connection lifecycle and ghost sweeping (ws-conn), resume, limits and session events.
 //!
-//! See the [crate docs](crate) for an example and `docs/protocol.md` for the wire protocol.
+//! Needs the `batch` and `conn` features. The wire protocol is `docs/protocol.md`.
+//!
+//! ```
+//! use futures::StreamExt;
+//! use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
+//! use ws_reliability::server::{ReliableServer, ServerConfig};
+//! use ws_reliability::Message;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = ReliableServer::new(ServerConfig::default());
+//! let listener = server.listen("127.0.0.1:0").await?;
+//! let mut from_clients = server.incoming().ok_or("taken")?;
+//!
+//! let url = format!("ws://{}/", listener.local_addr());
+//! let client = ReliableClient::connect(&url, ClientConfig::default())?;
+//! let mut from_server = client.incoming().ok_or("taken")?;
+//! let mut events = client.events();
+//! let ClientEvent::Connected { session, .. } = events.recv().await? else { return Err("lost".into()) };
+//!
+//! server.send(session, Message::text("hello"))?; // kept until the client acks it
+//! assert_eq!(from_server.next().await, Some(Message::text("hello")));
+//! client.send(Message::text("hi"))?; // buffered while disconnected, resent after a resume
+//! assert_eq!(from_clients.next().await, Some((session, Message::text("hi"))));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Per connection: admission and registration in the ws-conn [`Registry`] (heartbeat pings,
+//! ghosts swept), a ws-batch outbox per session with ack confirmation whose DATA frames carry
+//! the sequence number, incoming DATA deduplicated and delivered in order exactly once and
+//! acked in batches. When a connection ends, its unacked messages are requeued and the
+//! session waits for a resume during the resume window; the token is checked in constant
+//! time, rotated, a replay detected, and the authentication hook runs again. A refused
+//! resume gets SESSION_LOST and is counted. Legacy clients (no `wsr.v1`) get plain
+//! messages, confirmed when flushed, and their session ends with the connection.
+//!
+//! **When an outbox is full** (`max_unacked` messages not yet acked: a slow or gone
+//! consumer), [`ReliableServer::send`] refuses the message with [`Error::OutboxFull`] and
+//! hands it back; nothing is dropped and memory stays bounded. Retry later, shed load, or
+//! close the session.
 
 mod accept;
 mod auth;
 mod config;
 mod connection;
 mod event;
+#[cfg(feature = "monitor")]
+mod health;
 mod hello;
+mod hooks;
 mod incoming;
 mod session;
 
@@ -19,7 +62,7 @@ pub use event::SessionEvent;
 pub use incoming::Incoming;
 
 use crate::error::Error;
-use crate::link::{lock, Delivered};
+use crate::link::{lock, Delivered, OutboxBase};
 use crate::protocol::{Payload, SessionId};
 use session::{Session, Sessions};
 use std::sync::{Arc, Mutex};
@@ -43,6 +86,7 @@ struct Inner {
     events: broadcast::Sender<SessionEvent>,
     channels: Channels,
     auth: AuthHook,
+    outbox_base: OutboxBase,
 }
 
 /// The channel delivered messages go through, and its receiving end until it is taken.
@@ -64,7 +108,8 @@ impl Inner {
         let channels = Channels::new(config.incoming_buffer);
         let events = broadcast::channel(1024).0;
         let (maintenance, sessions) = (Mutex::new(None), Sessions::default());
-        Inner { config, registry, maintenance, sessions, events, channels, auth }
+        let outbox_base = OutboxBase::new(config.outbox.clone());
+        Inner { config, registry, maintenance, sessions, events, channels, auth, outbox_base }
     }
 }
 

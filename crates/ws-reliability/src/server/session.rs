@@ -1,14 +1,14 @@
 //! [`Session`]: what the server keeps for one client across its connections: the outbox,
 //! the receive state, the resume guard and the connection currently attached.
 
-use crate::link::{lock, session_outbox, Inbound};
+use crate::link::{lock, Inbound, OutboxBase};
 use crate::protocol::{InOrder, Limits, Mode, Payload, ProtocolError, ResumeGuard, SessionId};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use ws_batch::{Outbox, OutboxConfig};
+use ws_batch::Outbox;
 
 /// The connection attached to a session, if any, and how many attached so far.
 #[derive(Debug, Default)]
@@ -43,11 +43,11 @@ impl Session {
     pub(crate) fn new(
         mode: Mode,
         limits: &Limits,
-        base: OutboxConfig,
+        base: &OutboxBase,
     ) -> Result<Self, ProtocolError> {
         let id = SessionId::generate()?;
         let guard = Mutex::new(ResumeGuard::new(limits.resume_window)?);
-        let outbox = session_outbox(mode, limits, base);
+        let outbox = base.outbox(mode, limits);
         let inbound = Arc::new(Mutex::new(InOrder::new()));
         Ok(Session { id, mode, outbox, inbound, guard, control: Control::default() })
     }
@@ -126,6 +126,11 @@ impl Sessions {
 
     pub(crate) fn ids(&self) -> Vec<SessionId> {
         lock(&self.map).keys().copied().collect()
+    }
+
+    #[cfg(feature = "monitor")]
+    pub(crate) fn all(&self) -> Vec<Arc<Session>> {
+        lock(&self.map).values().cloned().collect()
     }
 
     pub(crate) fn len(&self) -> usize {

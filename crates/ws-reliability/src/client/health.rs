@@ -1,0 +1,93 @@
+//! The client's built-in health checks for ws-monitor: open circuit breakers of the
+//! reconnector's callbacks, dead letters, a full outbox, and the state synchronizer.
+
+use super::ReliableClient;
+use futures::StreamExt;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use ws_reconnect::{Event, EventStream};
+
+/// The names of the reconnector's callbacks whose circuit breaker is open (or half-open).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OpenCircuits(Arc<Mutex<HashSet<Arc<str>>>>);
+
+impl OpenCircuits {
+    /// Follows `events` on a background task.
+    pub(crate) fn watch(events: EventStream) -> Self {
+        let open = OpenCircuits::default();
+        tokio::spawn(open.clone().follow(events));
+        open
+    }
+
+    async fn follow(self, mut events: EventStream) {
+        while let Some(event) = events.next().await {
+            self.apply(event);
+        }
+    }
+
+    fn apply(&self, event: Event) {
+        let mut open = crate::link::lock(&self.0);
+        match event {
+            Event::CircuitOpened { callback } => drop(open.insert(callback)),
+            Event::CircuitClosed { callback } => drop(open.remove(&callback)),
+            _ => {}
+        }
+    }
+
+    /// How many circuits are open now.
+    pub(crate) fn count(&self) -> usize {
+        crate::link::lock(&self.0).len()
+    }
+}
+
+#[cfg(feature = "monitor")]
+mod checks {
+    use super::ReliableClient;
+    use crate::health::register_at_most;
+    use ws_monitor::{Monitor, MonitorError};
+
+    /// A reading of the client for a threshold check.
+    type Reading = fn(&ReliableClient) -> f64;
+
+    /// The warning checks: name, what is measured, and how; each must stay at 0.
+    const CHECKS: [(&str, &str, Reading); 3] = [
+        ("client.open_circuits", "callback circuit breakers open", open_circuits),
+        ("client.dead_letters", "messages dead-lettered", dead_letters),
+        ("client.outbox_depth", "outbox full", outbox_full),
+    ];
+
+    impl ReliableClient {
+        /// Registers the client's checks in `monitor`: `client.open_circuits`,
+        /// `client.dead_letters`, `client.outbox_depth` (warnings, each must be 0) and,
+        /// with a synchronizer configured, `client.sync_state` (critical).
+        pub fn register_checks(
+            self: &std::sync::Arc<Self>,
+            monitor: &mut Monitor,
+        ) -> Result<(), MonitorError> {
+            for (name, what, read) in CHECKS {
+                let client = std::sync::Arc::clone(self);
+                register_at_most(monitor, name, what, move || read(&client))?;
+            }
+            self.state.register_sync_check(monitor)
+        }
+    }
+
+    fn open_circuits(client: &ReliableClient) -> f64 {
+        client.circuits.count() as f64
+    }
+
+    fn dead_letters(client: &ReliableClient) -> f64 {
+        client.state.dead_letters() as f64
+    }
+
+    fn outbox_full(client: &ReliableClient) -> f64 {
+        f64::from(u8::from(client.state.outbox_is_full()))
+    }
+}
+
+impl ReliableClient {
+    /// How many of the reconnector's callback circuit breakers are open now.
+    pub fn open_circuits(&self) -> usize {
+        self.circuits.count()
+    }
+}

@@ -1,0 +1,58 @@
+//! The server's built-in health checks for ws-monitor (feature `monitor`): ghost
+//! connections, dead letters, full outboxes, and the state synchronizer.
+
+use super::ReliableServer;
+use crate::health::register_at_most;
+use ws_conn::ConnState;
+use ws_monitor::{Monitor, MonitorError};
+
+/// A reading of the server for a threshold check.
+type Reading = fn(&ReliableServer) -> f64;
+
+/// The warning checks: name, what is measured, and how; each must stay at 0.
+const CHECKS: [(&str, &str, Reading); 3] = [
+    ("server.ghost_connections", "connections failed and not swept yet", failed_connections),
+    ("server.dead_letters", "messages dead-lettered", dead_letters),
+    ("server.outbox_depth", "sessions whose outbox is full", full_outboxes),
+];
+
+impl ReliableServer {
+    /// Registers the server's checks in `monitor`: `server.ghost_connections`,
+    /// `server.dead_letters`, `server.outbox_depth` (warnings, each must be 0) and, with a
+    /// synchronizer configured, `server.sync_state` (critical).
+    pub fn register_checks(&self, monitor: &mut Monitor) -> Result<(), MonitorError> {
+        for (name, what, read) in CHECKS {
+            let server = self.clone();
+            register_at_most(monitor, name, what, move || read(&server))?;
+        }
+        self.register_sync_check(monitor)
+    }
+
+    #[cfg(feature = "sync")]
+    fn register_sync_check(&self, monitor: &mut Monitor) -> Result<(), MonitorError> {
+        let Some(sync) = self.inner.config.hooks.sync.clone() else { return Ok(()) };
+        let check = ws_monitor::from_fn(move || crate::health::sync_check(&sync));
+        let critical = ws_core::Criticality::Critical;
+        monitor.register("server.sync_state", critical, crate::health::CHECK_TIMEOUT, check)?;
+        Ok(())
+    }
+
+    #[cfg(not(feature = "sync"))]
+    fn register_sync_check(&self, _monitor: &mut Monitor) -> Result<(), MonitorError> {
+        Ok(())
+    }
+}
+
+fn failed_connections(server: &ReliableServer) -> f64 {
+    server.inner.registry.count(ConnState::Failed) as f64
+}
+
+fn dead_letters(server: &ReliableServer) -> f64 {
+    server.inner.outbox_base.dead_letters() as f64
+}
+
+fn full_outboxes(server: &ReliableServer) -> f64 {
+    let limit = usize::try_from(server.inner.config.limits.max_unacked).unwrap_or(usize::MAX);
+    let sessions = server.inner.sessions.all();
+    sessions.iter().filter(|session| session.outbox.stats().len() >= limit).count() as f64
+}

@@ -1,0 +1,31 @@
+//! What the server runs beside the data path: the application's state callbacks on every
+//! open and resume (feature `sync`).
+
+use super::ReliableServer;
+use crate::protocol::SessionId;
+
+impl ReliableServer {
+    /// Runs the state callbacks for `session` on their own task; a failure is an event.
+    #[cfg(feature = "sync")]
+    pub(crate) fn start_sync(&self, session: SessionId, resumed: bool) {
+        if let Some(sync) = self.inner.config.hooks.sync.clone() {
+            let (server, context) = (self.clone(), crate::SessionSync { session, resumed });
+            tokio::spawn(async move { server.report_sync(&sync, context).await });
+        }
+    }
+
+    #[cfg(feature = "sync")]
+    async fn report_sync(
+        &self,
+        sync: &ws_sync::Synchronizer<crate::SessionSync>,
+        context: crate::SessionSync,
+    ) {
+        if let Some(failure) = crate::state_sync::run(sync, context).await {
+            self.emit(super::SessionEvent::SyncFailed(failure));
+        }
+    }
+
+    /// Without the `sync` feature there are no state callbacks.
+    #[cfg(not(feature = "sync"))]
+    pub(crate) fn start_sync(&self, _session: SessionId, _resumed: bool) {}
+}
