@@ -7,6 +7,9 @@
 //!   [`JitterRng`] the caller can seed, so tests are deterministic.
 //! - [`Criticality`]: how much a failing callback or check matters, used by `ws-sync`,
 //!   `ws-reconnect` and `ws-monitor`.
+//! - [`capped_delay`]: a configured duration made safe to add to an `Instant` (a
+//!   `Duration::MAX` meaning "never" would overflow), used by `ws-conn`, `ws-reconnect` and
+//!   `ws-monitor` for their intervals and deadlines.
 //!
 //! ```
 //! use std::time::Duration;
@@ -23,6 +26,8 @@
 
 mod backoff;
 mod criticality;
+mod delay;
 
 pub use backoff::{Backoff, Jitter, JitterRng};
 pub use criticality::Criticality;
+pub use delay::{capped_delay, FAR_FUTURE};
