@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 /// How a [`Registry`](crate::Registry) times closes, heartbeats and sweeps, and what it
-/// admits. Start from [`ConnConfig::default`] and change fields.
+/// admits. Start from [`ConnConfig::default`] and change fields. A duration of
+/// `Duration::MAX` means "never" (capped to [`ws_core::FAR_FUTURE`], it cannot overflow).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConnConfig {

@@ -55,3 +55,12 @@ async fn a_connection_admitted_before_shutdown_and_registered_after_it_is_force_
         [ConnEvent::Opened { id }, ConnEvent::ForceClosed { id, cause: ForceCause::Shutdown }];
     assert_eq!(about(&drain(&mut events), id), expected);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_grace_meant_as_never_waits_for_the_closes_without_overflowing() {
+    let registry = registry();
+    registry.register(conn(Close::Succeeds)).unwrap();
+    let report = registry.shutdown(Duration::MAX).await;
+    assert_eq!((report.closed, report.force_closed), (1, 0));
+    assert!(registry.is_empty());
+}

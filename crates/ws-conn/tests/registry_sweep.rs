@@ -108,3 +108,16 @@ async fn the_background_sweeper_stops_with_its_handle() {
     assert_eq!(registry.sweep_once().ghosts, 1);
     assert!(registry.is_empty());
 }
+
+#[tokio::test(start_paused = true)]
+async fn intervals_meant_as_never_keep_the_maintenance_tasks_alive() {
+    let mut config = common::config();
+    (config.sweep_interval, config.heartbeat_interval) = (Duration::MAX, Duration::MAX);
+    let registry = Registry::new(config);
+    let maintenance = registry.spawn_maintenance();
+    assert!(maintenance.is_running());
+    tokio::time::advance(IDLE * 3).await;
+    tokio::task::yield_now().await;
+    assert!(maintenance.is_running(), "neither task overflowed its first deadline");
+    maintenance.stop();
+}

@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::task::AbortHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use tracing::Instrument;
+use ws_core::capped_delay;
 
 /// The background sweeper and heartbeat of a registry; dropping it stops both.
 #[derive(Debug)]
@@ -20,6 +21,11 @@ pub struct Maintenance {
 impl Maintenance {
     /// Stops the sweeper and the heartbeat.
     pub fn stop(self) {}
+
+    /// Whether the sweeper and the heartbeat both still run: a health check can watch it.
+    pub fn is_running(&self) -> bool {
+        self.tasks.iter().all(|task| !task.is_finished())
+    }
 }
 
 impl Drop for Maintenance {
@@ -71,7 +77,8 @@ impl Registry {
     pub async fn shutdown(&self, grace: Duration) -> ShutdownReport {
         self.inner.shutting_down.store(true, Ordering::Release);
         let span = tracing::info_span!("ws_conn.shutdown", ?grace);
-        let closed = self.close_all_by(Instant::now() + grace).instrument(span).await;
+        let deadline = Instant::now() + capped_delay(grace);
+        let closed = self.close_all_by(deadline).instrument(span).await;
         let force_closed = self.force_all(ForceCause::Shutdown);
         ShutdownReport { closed, force_closed }
     }
@@ -94,8 +101,10 @@ impl Registry {
     }
 }
 
+/// Ticks every `period` (at least 1 ms; a "never" is capped so it cannot overflow), the
+/// first tick one period from now.
 fn ticker(period: Duration) -> tokio::time::Interval {
-    let period = period.max(Duration::from_millis(1));
+    let period = capped_delay(period.max(Duration::from_millis(1)));
     let mut ticks = tokio::time::interval_at(Instant::now() + period, period);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
     ticks
