@@ -11,9 +11,12 @@ pub(crate) struct History {
 }
 
 impl History {
+    /// Room for `capacity` reports; memory is reserved up front only for the first few, so
+    /// a huge capacity (meant as "unbounded") cannot abort on allocation.
     pub(crate) fn new(capacity: usize) -> Self {
         let capacity = capacity.max(1);
-        Self { capacity, reports: VecDeque::with_capacity(capacity) }
+        let reserved = capacity.min(crate::monitor::DEFAULT_HISTORY);
+        Self { capacity, reports: VecDeque::with_capacity(reserved) }
     }
 
     pub(crate) fn push(&mut self, report: HealthReport) {

@@ -62,3 +62,20 @@ async fn a_zero_interval_is_raised_to_the_minimum() {
     assert!(monitor.latest().unwrap().run() >= 3);
     drop(periodic);
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_interval_meant_as_never_runs_once_and_keeps_the_task_alive() {
+    let monitor = Arc::new(Monitor::new());
+    let periodic = monitor.spawn_periodic(Duration::MAX);
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    assert!(periodic.is_running(), "the second tick did not overflow");
+    assert_eq!(monitor.latest().map(|report| report.run()), Some(1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_history_capacity_meant_as_unbounded_does_not_preallocate() {
+    let mut monitor = Monitor::with_history_capacity(usize::MAX);
+    monitor.register("a", Criticality::Warning, Duration::from_secs(1), ok_check()).unwrap();
+    monitor.run().await;
+    assert_eq!(monitor.history().len(), 1);
+}
