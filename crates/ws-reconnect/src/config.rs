@@ -36,6 +36,7 @@ pub struct RetryLimits {
     pub max_elapsed: Option<Duration>,
     /// How long a connection must stay up before the backoff and the limits reset.
     /// Default 10 s: a server that accepts and drops at once keeps backing off.
+    /// `Duration::MAX` means "never reset".
     pub healthy_after: Duration,
 }
 

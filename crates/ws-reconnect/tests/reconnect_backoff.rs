@@ -147,6 +147,19 @@ async fn backoff_resets_only_after_a_healthy_connection() {
     client.shutdown().await;
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_healthy_after_meant_as_never_does_not_overflow() {
+    let (server, mut accepted) = MemoryServer::new();
+    let mut config = config(fast());
+    config.limits.healthy_after = Duration::MAX;
+    let (client, mut events) =
+        Reconnector::new(server.connector(0), config).subscribe_and(|r| r.spawn());
+    let _socket = accepted.recv().await.unwrap();
+    events_until(&mut events, LIMIT, |event| matches!(event, Event::Connected { .. })).await;
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    assert_eq!(client.shutdown().await.reason, StopReason::Shutdown, "the driver is alive");
+}
+
 /// Subscribes before spawning, so the first events are seen.
 trait SubscribeAnd: Sized {
     fn subscribe_and(

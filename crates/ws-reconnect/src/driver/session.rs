@@ -12,6 +12,7 @@ use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use ws_core::capped_delay;
 
 /// Messages written to the socket before one flush and another look at the socket.
 const WRITE_BATCH: usize = 64;
@@ -52,7 +53,7 @@ impl<C: Connector> Driver<C> {
     fn open(&mut self, connection: C::Connection) -> Link<C::Connection> {
         self.declare_connected();
         let (sink, stream) = connection.split();
-        let healthy_at = Instant::now() + self.config.limits.healthy_after;
+        let healthy_at = Instant::now() + capped_delay(self.config.limits.healthy_after);
         Link { sink, stream, healthy_at, healthy: false }
     }
 
