@@ -10,7 +10,7 @@ pub enum CloseHint {
     /// Reconnect with the usual backoff.
     Reconnect,
     /// Reconnect, but wait at least the retry-later delay
-    /// ([`ReconnectConfig::retry_later`](crate::ReconnectConfig)).
+    /// ([`ClosePolicy::retry_later`]).
     RetryLater,
     /// Stop: the reconnector gives up at once.
     DoNotReconnect,

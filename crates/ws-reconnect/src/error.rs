@@ -16,7 +16,7 @@ pub enum ReconnectError {
     BufferFull {
         /// The message that was not buffered.
         message: Message,
-        /// The buffer's capacity, from [`ReconnectConfig::send_buffer`](crate::ReconnectConfig).
+        /// The buffer's capacity, from [`Buffers::send`](crate::Buffers::send).
         capacity: usize,
     },
     /// The reconnector has stopped (shut down, gave up, or its task ended).

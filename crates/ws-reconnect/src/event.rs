@@ -148,9 +148,9 @@ impl DisconnectReason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GiveUpReason {
-    /// [`ReconnectConfig::max_attempts`](crate::ReconnectConfig) attempts failed.
+    /// [`RetryLimits::max_attempts`](crate::RetryLimits::max_attempts) attempts failed.
     MaxAttempts,
-    /// [`ReconnectConfig::max_elapsed`](crate::ReconnectConfig) passed since the outage began.
+    /// [`RetryLimits::max_elapsed`](crate::RetryLimits::max_elapsed) passed since the outage began.
     MaxElapsed,
     /// The server closed with a "do not reconnect" code.
     DoNotReconnect {
