@@ -101,3 +101,24 @@ async fn a_peer_that_never_polls_sends_no_pong_and_is_swept_as_a_ghost() {
     assert_eq!(last, Some(ConnEvent::ForceClosed { id, cause: ForceCause::Ghost }));
     assert!(registry.is_empty());
 }
+
+#[tokio::test]
+async fn a_peer_that_reads_answers_the_heartbeat_and_its_pong_counts_as_liveness() {
+    let (server, mut client) = pair().await;
+    let registry = Registry::new(ConnConfig::default());
+    let admission = registry.admit().unwrap();
+    let activity = admission.activity().clone();
+    let (conn, _sink, mut stream) = split(server, &activity);
+    let id = admission.register(conn).id();
+    // Reading is what makes the peer's tungstenite answer a ping with a pong.
+    let peer = tokio::spawn(async move { while let Some(Ok(_)) = client.next().await {} });
+    // At least 5 ms pass, so any new record is later than the one made at the opening.
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let before = activity.last_seen();
+    assert_eq!(registry.heartbeat_once().await.sent, 1);
+    assert!(matches!(stream.next().await, Some(Ok(Message::Pong(_)))), "the peer answered");
+    assert!(activity.last_seen() > before, "the pong was recorded as liveness");
+    registry.force_close(id).unwrap();
+    peer.await.unwrap();
+    assert!(registry.is_empty());
+}
