@@ -19,6 +19,11 @@ pub(crate) fn write_failed() {
     metrics::counter!("ws_reliability_write_failures_total").increment(1);
 }
 
+/// A link ended because the peer was silent past the idle timeout.
+pub(crate) fn idle_timeout() {
+    metrics::counter!("ws_reliability_idle_timeouts_total").increment(1);
+}
+
 /// A message that used up its attempts (never with the default configuration).
 pub(crate) fn dead_letter() {
     metrics::counter!("ws_reliability_dead_letters_total").increment(1);

@@ -5,7 +5,7 @@
 use super::link::ClientLink;
 use super::state::ClientState;
 use crate::error::Error;
-use crate::link::{spawn_writer, Link, LinkEnd, Outgoing};
+use crate::link::{spawn_writer, Link, LinkEnd, Outgoing, Stop};
 use crate::protocol::{connect, from_message, to_message, Frame, Mode, Welcome};
 use futures::channel::mpsc::{unbounded, UnboundedSender};
 use futures::{SinkExt, StreamExt};
@@ -43,7 +43,21 @@ where
     type Connection = ClientLink;
     type Error = Error;
 
+    /// Dials, upgrades and greets, all within the hello timeout (a dial into a partition
+    /// fails instead of hanging).
     async fn connect(&self) -> Result<ClientLink, Error> {
+        let attempt = tokio::time::timeout(self.hello_timeout, self.attempt()).await;
+        attempt.map_err(|_| Error::Handshake("no welcome in time".into()))?
+    }
+}
+
+impl<D> ProtocolConnector<D> {
+    async fn attempt<F, S>(&self) -> Result<ClientLink, Error>
+    where
+        D: Fn() -> F,
+        F: Future<Output = std::io::Result<S>>,
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
         let stream = (self.dial)().await?;
         let config = Some(self.state.limits().websocket_config());
         let (mut ws, mode) = connect(self.url.as_str(), stream, config).await.map_err(handshake)?;
@@ -116,8 +130,9 @@ impl<D> ProtocolConnector<D> {
         let state = &self.state;
         let (outbox, inbound, limits) = (state.outbox(), state.inbound(), state.limits());
         let session = state.session().unwrap_or(crate::protocol::SessionId::from_bytes([0; 16]));
-        let (deliver, cancel) = (state.deliver.clone(), CancellationToken::new());
-        Link { mode: Mode::V1, session, outbox, inbound, deliver, limits, cancel }
+        let stop = Stop { cancel: CancellationToken::new(), idle_timeout: state.idle_timeout() };
+        let deliver = state.deliver.clone();
+        Link { mode: Mode::V1, session, outbox, inbound, deliver, limits, stop }
     }
 }
 

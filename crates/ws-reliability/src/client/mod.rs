@@ -28,6 +28,9 @@ use tokio_tungstenite::tungstenite::{Bytes, Message};
 use ws_batch::OutboxConfig;
 use ws_reconnect::{CloseHint, ClosePolicy, ReconnectConfig, Reconnector, Stopped};
 
+/// Default silence after which a client drops its connection and resumes: 60 s.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// How a [`ReliableClient`] connects, retries and buffers.
 ///
 /// | setting | default | why |
@@ -35,8 +38,9 @@ use ws_reconnect::{CloseHint, ClosePolicy, ReconnectConfig, Reconnector, Stopped
 /// | `reconnect` | ws-reconnect defaults, every close code but 1008 reconnects | a resume must follow any lost connection |
 /// | `outbox` | ws-batch defaults, capacity = the server's `max_unacked` | outgoing messages wait while disconnected, bounded |
 /// | `auth` | empty | the HELLO credentials for the server's hook |
-/// | `hello_timeout` | 10 s | a server that never answers HELLO is a failed attempt |
+/// | `timeouts.hello` | 10 s | a server that never answers HELLO is a failed attempt |
 /// | `incoming_buffer` | 1024 | a slow application backpressures the reader |
+/// | `timeouts.idle` | 60 s | three missed server heartbeats: the link is half-open |
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ClientConfig {
@@ -46,23 +50,45 @@ pub struct ClientConfig {
     pub outbox: OutboxConfig,
     /// Credentials sent in every HELLO.
     pub auth: Bytes,
-    /// How long to wait for WELCOME.
-    pub hello_timeout: Duration,
     /// Delivered messages waiting for the application.
     pub incoming_buffer: usize,
     /// The application's callbacks (state sync after every WELCOME).
     pub hooks: crate::Hooks,
+    /// How long to wait for WELCOME, and for any sign of life from the server.
+    pub timeouts: Timeouts,
 }
 
 impl Default for ClientConfig {
     fn default() -> Self {
-        let policy =
-            ClosePolicy::reconnect_always().with_rule(1008..=1008, CloseHint::DoNotReconnect);
-        let mut reconnect = ReconnectConfig::default();
-        reconnect.close_policy = policy;
-        let (outbox, hello_timeout) = (OutboxConfig::default(), DEFAULT_HELLO_TIMEOUT);
+        let (reconnect, outbox) = (default_reconnect(), OutboxConfig::default());
         let (auth, incoming_buffer, hooks) = (Bytes::new(), 1024, crate::Hooks::default());
-        ClientConfig { reconnect, outbox, auth, hello_timeout, incoming_buffer, hooks }
+        let timeouts = Timeouts::default();
+        ClientConfig { reconnect, outbox, auth, incoming_buffer, hooks, timeouts }
+    }
+}
+
+/// Every close code reconnects but 1008 (the server refused the credentials).
+fn default_reconnect() -> ReconnectConfig {
+    let mut reconnect = ReconnectConfig::default();
+    let policy = ClosePolicy::reconnect_always();
+    reconnect.close_policy = policy.with_rule(1008..=1008, CloseHint::DoNotReconnect);
+    reconnect
+}
+
+/// How long a client waits for the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timeouts {
+    /// How long to wait for WELCOME after HELLO. Default 10 s.
+    pub hello: Duration,
+    /// A connection that receives nothing (the server pings every 20 s by default) for
+    /// this long is dead: a silent half-open link. `None` never gives up. Default 60 s.
+    pub idle: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts { hello: DEFAULT_HELLO_TIMEOUT, idle: Some(DEFAULT_IDLE_TIMEOUT) }
     }
 }
 
@@ -120,7 +146,8 @@ impl ReliableClient {
     {
         let (deliver, incoming) = mpsc::channel(config.incoming_buffer.max(1));
         let state = Arc::new(ClientState::new(&config, deliver));
-        let connector = ProtocolConnector::new(url, dial, Arc::clone(&state), config.hello_timeout);
+        let connector =
+            ProtocolConnector::new(url, dial, Arc::clone(&state), config.timeouts.hello);
         let reconnect = Reconnector::new(connector, config.reconnect).spawn();
         let circuits = health::OpenCircuits::watch(reconnect.subscribe());
         ReliableClient { state, reconnect, incoming: Mutex::new(Some(incoming)), circuits }

@@ -8,6 +8,7 @@ use crate::protocol::{
     Welcome,
 };
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
 use tokio_tungstenite::tungstenite::Bytes;
 use ws_batch::Outbox;
@@ -24,6 +25,7 @@ struct Resumable {
 struct Settings {
     base: OutboxBase,
     auth: Bytes,
+    idle_timeout: Option<Duration>,
     #[cfg(feature = "sync")]
     sync: Option<ws_sync::Synchronizer<crate::SessionSync>>,
 }
@@ -31,10 +33,11 @@ struct Settings {
 impl From<&ClientConfig> for Settings {
     fn from(config: &ClientConfig) -> Self {
         let (base, auth) = (OutboxBase::new(config.outbox.clone()), config.auth.clone());
+        let idle_timeout = config.timeouts.idle;
         #[cfg(feature = "sync")]
-        return Settings { base, auth, sync: config.hooks.sync.clone() };
+        return Settings { base, auth, idle_timeout, sync: config.hooks.sync.clone() };
         #[cfg(not(feature = "sync"))]
-        Settings { base, auth }
+        Settings { base, auth, idle_timeout }
     }
 }
 
@@ -148,6 +151,11 @@ impl ClientState {
         _monitor: &mut ws_monitor::Monitor,
     ) -> Result<(), ws_monitor::MonitorError> {
         Ok(())
+    }
+
+    /// How long the server may stay silent before the connection counts as lost.
+    pub(crate) fn idle_timeout(&self) -> Option<Duration> {
+        self.settings.idle_timeout
     }
 
     pub(crate) fn outbox(&self) -> Outbox<Payload> {

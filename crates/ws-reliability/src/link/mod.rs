@@ -10,6 +10,7 @@ pub(crate) use writer::{spawn_writer, Outgoing};
 use crate::protocol::{data_message, AckConfig, InOrder, Limits, Mode, Payload, SessionId};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
@@ -103,8 +104,17 @@ pub(crate) struct Link {
     pub(crate) deliver: mpsc::Sender<Delivered>,
     /// The negotiated limits.
     pub(crate) limits: Limits,
+    /// What ends the link besides the connection itself.
+    pub(crate) stop: Stop,
+}
+
+/// What ends a link besides its connection.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Stop {
     /// Stops the link from outside (a resume on another connection, a shutdown).
     pub(crate) cancel: CancellationToken,
+    /// Ends the link when the peer sends nothing (not even a ping) for this long.
+    pub(crate) idle_timeout: Option<Duration>,
 }
 
 impl Link {

@@ -8,6 +8,8 @@ use crate::protocol::{
 };
 use futures::{Stream, StreamExt};
 use std::ops::ControlFlow;
+use std::time::Duration;
+use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
@@ -26,6 +28,38 @@ pub(crate) enum LinkEnd {
 
 type Step = ControlFlow<LinkEnd>;
 
+/// The reader's own state: the ack schedule and when the peer was last heard.
+struct Reading {
+    acks: AckBatcher,
+    seen: Instant,
+}
+
+impl Reading {
+    fn new(acks: AckBatcher) -> Self {
+        Reading { acks, seen: Instant::now() }
+    }
+
+    /// Notes that something (a frame, a ping, an error) arrived now.
+    fn saw<T>(&mut self, read: T) -> T {
+        self.seen = Instant::now();
+        read
+    }
+}
+
+/// Completes `idle` after `seen`; never without an idle timeout.
+async fn silence(seen: Instant, idle: Option<Duration>) {
+    match idle {
+        Some(idle) => tokio::time::sleep_until(seen + idle).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// A peer silent past the idle timeout: the link is dead (a half-open connection).
+fn silent() -> LinkEnd {
+    crate::metrics::idle_timeout();
+    LinkEnd::Lost
+}
+
 impl Link {
     /// Reads until the connection ends; sends acks through `out`.
     pub(crate) async fn read<St>(&self, stream: &mut St, out: &Outgoing) -> LinkEnd
@@ -33,23 +67,24 @@ impl Link {
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
         let last = lock(&self.inbound).last_delivered();
-        let mut acks = AckBatcher::resuming_after(self.ack_config(), last);
+        let mut reading = Reading::new(AckBatcher::resuming_after(self.ack_config(), last));
         loop {
-            if let ControlFlow::Break(end) = self.next(stream, &mut acks, out).await {
-                flush_ack(&mut acks, out);
+            if let ControlFlow::Break(end) = self.next(stream, &mut reading, out).await {
+                flush_ack(&mut reading.acks, out);
                 return end;
             }
         }
     }
 
-    async fn next<St>(&self, stream: &mut St, acks: &mut AckBatcher, out: &Outgoing) -> Step
+    async fn next<St>(&self, stream: &mut St, reading: &mut Reading, out: &Outgoing) -> Step
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
         tokio::select! {
-            () = self.cancel.cancelled() => ControlFlow::Break(LinkEnd::Cancelled),
-            seq = acks.expired() => send_ack(out, seq),
-            read = stream.next() => self.on_read(read, acks, out).await,
+            () = self.stop.cancel.cancelled() => ControlFlow::Break(LinkEnd::Cancelled),
+            () = silence(reading.seen, self.stop.idle_timeout) => ControlFlow::Break(silent()),
+            seq = reading.acks.expired() => send_ack(out, seq),
+            read = stream.next() => self.on_read(reading.saw(read), &mut reading.acks, out).await,
         }
     }
 

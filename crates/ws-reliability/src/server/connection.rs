@@ -4,7 +4,7 @@
 use super::hello::{close_with, Opened};
 use super::session::Session;
 use super::{ReliableServer, SessionEvent};
-use crate::link::{spawn_writer, Link, LinkEnd, Outgoing};
+use crate::link::{spawn_writer, Link, LinkEnd, Outgoing, Stop};
 use crate::protocol::{to_message, CloseCode, Hello, Mode};
 use futures::{SinkExt, Stream, StreamExt};
 use std::sync::Arc;
@@ -169,8 +169,8 @@ impl ReliableServer {
         let session = &attached.session;
         let (outbox, inbound) = (session.outbox.clone(), Arc::clone(&session.inbound));
         let (deliver, limits) = (self.inner.channels.deliver.clone(), self.inner.config.limits);
-        let cancel = attached.cancel.clone();
-        Link { mode: session.mode, session: session.id, outbox, inbound, deliver, limits, cancel }
+        let stop = Stop { cancel: attached.cancel.clone(), idle_timeout: None };
+        Link { mode: session.mode, session: session.id, outbox, inbound, deliver, limits, stop }
     }
 
     /// Sends the close frame `end` calls for, lets the writer finish, waits for the peer's
