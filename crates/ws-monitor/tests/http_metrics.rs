@@ -3,30 +3,16 @@
 //! The only test binary that installs the global recorder: one test, so one install.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{exchange, get, loopback};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use ws_monitor::{
     from_fn, install_and_serve, install_recorder, Criticality, HealthReport, HealthServer,
     HealthStatus, Monitor, MonitorError, ThresholdCheck,
 };
-
-/// Sends `request` raw and returns the status code and body of the answer.
-async fn exchange(addr: SocketAddr, request: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
-    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, body.to_owned())
-}
-
-async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
-    exchange(addr, &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n")).await
-}
 
 fn monitor(dead_letters: f64) -> Arc<Monitor> {
     let mut monitor = Monitor::new();
@@ -40,10 +26,6 @@ fn monitor(dead_letters: f64) -> Arc<Monitor> {
         .register("ghosts", Criticality::Warning, second, from_fn(|| panic!("ghost probe bug")))
         .unwrap();
     Arc::new(monitor)
-}
-
-fn loopback() -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], 0))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
