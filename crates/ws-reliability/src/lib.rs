@@ -19,6 +19,13 @@
 //!
 //! The shared vocabulary (backoff, criticality) is always available as [`core`].
 //!
+//! | with features          | you get |
+//! |------------------------|---------|
+//! | `batch` + `conn`       | `server::ReliableServer`: wsr.v1 over tokio-tungstenite, sessions, resume, limits |
+//! | `batch` + `reconnect`  | `client::ReliableClient`: reconnect, resume, exactly-once in-order delivery |
+//! | `sync` (with either)   | the application's state callbacks on every open and resume (`Hooks`) |
+//! | `monitor`              | `serve_health`, and built-in checks on the server and the client |
+//!
 //! Two modules are always available, whatever the features:
 //!
 //! - [`protocol`]: wire protocol v1 (`wsr.v1`), its frame codec, resume tokens, in-order
