@@ -10,6 +10,8 @@
 //! - [`capped_delay`]: a configured duration made safe to add to an `Instant` (a
 //!   `Duration::MAX` meaning "never" would overflow), used by `ws-conn`, `ws-reconnect` and
 //!   `ws-monitor` for their intervals and deadlines.
+//! - [`panic_message`]: the text of a caught panic, used by `ws-sync`, `ws-reconnect` and
+//!   `ws-monitor`, which catch the panics of callbacks and checks and report them.
 //!
 //! ```
 //! use std::time::Duration;
@@ -27,7 +29,9 @@
 mod backoff;
 mod criticality;
 mod delay;
+mod panic;
 
 pub use backoff::{Backoff, Jitter, JitterRng};
 pub use criticality::Criticality;
 pub use delay::{capped_delay, FAR_FUTURE};
+pub use panic::panic_message;
