@@ -35,7 +35,7 @@ async fn guarded(run: impl Future<Output = Result<(), BoxError>>) -> Result<(), 
     match AssertUnwindSafe(run).catch_unwind().await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(error)) => Err(CallbackError::failed(error)),
-        Err(payload) => Err(CallbackError::Panicked { message: panic_message(payload) }),
+        Err(payload) => Err(CallbackError::Panicked { message: panic_message(payload.as_ref()) }),
     }
 }
 
@@ -56,14 +56,8 @@ async fn bounded(
 }
 
 /// The text of a panic payload (`panic!` with a literal or a formatted message).
-fn panic_message(payload: Box<dyn Any + Send>) -> String {
-    match payload.downcast::<String>() {
-        Ok(message) => *message,
-        Err(payload) => payload
-            .downcast_ref::<&str>()
-            .map_or("non-string panic payload", |text| text)
-            .to_owned(),
-    }
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    ws_core::panic_message(payload).unwrap_or("non-string panic payload").to_owned()
 }
 
 fn trace_result(result: &Result<(), CallbackError>) {

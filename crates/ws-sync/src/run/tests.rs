@@ -4,9 +4,9 @@ use super::*;
 
 #[test]
 fn panic_messages_from_str_string_and_other_payloads() {
-    assert_eq!(panic_message(Box::new("static text")), "static text");
-    assert_eq!(panic_message(Box::new(String::from("owned text"))), "owned text");
-    assert_eq!(panic_message(Box::new(7u32)), "non-string panic payload");
+    assert_eq!(panic_message(&"static text"), "static text");
+    assert_eq!(panic_message(&String::from("owned text")), "owned text");
+    assert_eq!(panic_message(&7u32), "non-string panic payload");
 }
 
 #[tokio::test(start_paused = true)]
