@@ -47,7 +47,5 @@ fn classify(outcome: Guarded, limit: Duration) -> (CheckStatus, String) {
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> String {
-    let text = payload.downcast_ref::<&str>().copied();
-    let text = text.or_else(|| payload.downcast_ref::<String>().map(String::as_str));
-    format!("panicked: {}", text.unwrap_or("(no message)"))
+    format!("panicked: {}", ws_core::panic_message(payload).unwrap_or("(no message)"))
 }
