@@ -176,8 +176,8 @@ impl GiveUpReason {
 pub enum CallbackFailure {
     /// It returned an error.
     Error(Arc<str>),
-    /// It panicked.
-    Panicked,
+    /// It panicked, with this message (the panic's text, or `(no message)`).
+    Panicked(Arc<str>),
     /// It ran longer than its timeout.
     TimedOut,
     /// It was skipped because its breaker is open.
@@ -189,7 +189,7 @@ impl CallbackFailure {
     pub fn as_str(&self) -> &'static str {
         match self {
             CallbackFailure::Error(_) => "error",
-            CallbackFailure::Panicked => "panic",
+            CallbackFailure::Panicked(_) => "panic",
             CallbackFailure::TimedOut => "timeout",
             CallbackFailure::CircuitOpen => "circuit_open",
         }

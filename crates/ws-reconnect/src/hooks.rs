@@ -150,9 +150,14 @@ async fn invoke<C>(
     let guarded = AssertUnwindSafe(async move { callback(context).await }).catch_unwind();
     match tokio::time::timeout(timeout, guarded).await {
         Err(_elapsed) => Err(CallbackFailure::TimedOut),
-        Ok(Err(_panic)) => Err(CallbackFailure::Panicked),
+        Ok(Err(panic)) => Err(CallbackFailure::Panicked(panic_text(panic.as_ref()))),
         Ok(Ok(result)) => result.map_err(|error| CallbackFailure::Error(error.to_string().into())),
     }
+}
+
+/// The message of a caught panic, kept in the failure so the event says what broke.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> Arc<str> {
+    ws_core::panic_message(payload).unwrap_or("(no message)").into()
 }
 
 #[cfg(test)]

@@ -147,7 +147,8 @@ async fn panics_and_timeouts_are_failures() {
             _ => None,
         })
         .collect();
-    assert_eq!(failures, vec![CallbackFailure::Panicked, CallbackFailure::TimedOut]);
+    let panicked = CallbackFailure::Panicked("bug".into());
+    assert_eq!(failures, vec![panicked, CallbackFailure::TimedOut]);
 }
 
 #[tokio::test]
