@@ -1,5 +1,6 @@
 //! One queued message: its sequence number, state, attempt count and retry time.
 
+use crate::clock::{Epoch, Ticks};
 use crate::error::SendFailure;
 use std::sync::Arc;
 use tokio::time::Instant;
@@ -41,18 +42,27 @@ pub(crate) struct Entry<M> {
     pub(crate) attempts: u32,
     pub(crate) state: EntryState,
     /// `Pending`: not sent before this time; `Sent`: resent if not acked by this time.
-    pub(crate) at: Instant,
+    pub(crate) at: Ticks,
     pub(crate) last_error: Option<Arc<SendFailure>>,
 }
 
 impl<M> Entry<M> {
-    pub(crate) fn new(seq: u64, message: M, size: usize, now: Instant) -> Self {
-        let state = EntryState::Pending;
-        Entry { seq, message, size, attempts: 0, state, at: now, last_error: None }
+    /// A new message, due at once.
+    pub(crate) fn new(seq: u64, message: M, size: usize) -> Self {
+        let (state, at) = (EntryState::Pending, Ticks::default());
+        Entry { seq, message, size, attempts: 0, state, at, last_error: None }
     }
 
-    pub(crate) fn info(&self) -> EntryInfo {
-        EntryInfo { seq: self.seq, state: self.state, attempts: self.attempts, due_at: self.at }
+    /// Marks a `Sending` entry `Sent`, to be resent after `ack_deadline` (the stats are the
+    /// caller's, once per batch).
+    pub(crate) fn mark_sent(&mut self, ack_deadline: Ticks) {
+        self.state = EntryState::Sent;
+        self.at = ack_deadline;
+    }
+
+    pub(crate) fn info(&self, epoch: Epoch) -> EntryInfo {
+        let (seq, state, attempts) = (self.seq, self.state, self.attempts);
+        EntryInfo { seq, state, attempts, due_at: epoch.instant(self.at) }
     }
 }
 
@@ -80,9 +90,17 @@ impl MessageSize for &'static str {
     }
 }
 
+/// The payload's length, as `Message::len` counts it; the data variants are matched here so
+/// the hot path of `push` inlines them (a call into tungstenite cannot be inlined).
 #[cfg(feature = "tungstenite")]
 impl MessageSize for tokio_tungstenite::tungstenite::Message {
+    #[inline]
     fn message_size(&self) -> usize {
-        self.len()
+        use tokio_tungstenite::tungstenite::Message;
+        match self {
+            Message::Binary(data) | Message::Ping(data) | Message::Pong(data) => data.len(),
+            Message::Text(text) => text.len(),
+            other => other.len(),
+        }
     }
 }

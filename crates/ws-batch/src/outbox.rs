@@ -155,8 +155,9 @@ impl<M> Outbox<M> {
         S::Error: Display,
     {
         let _serial = self.shared.flush_lock.lock().await;
-        self.expire_acks();
-        let Some((batch, items)) = self.lock().begin(&self.shared.config, encode) else {
+        let now = Instant::now();
+        self.expire_acks(now);
+        let Some((batch, items)) = self.lock().begin(now, &self.shared.config, encode) else {
             return Ok(FlushReport::default());
         };
         let span = tracing::debug_span!("ws_batch.flush", first = batch.first, last = batch.last);
@@ -224,8 +225,8 @@ impl<M> Outbox<M> {
     }
 
     /// Requeues unacked messages when the oldest waited past its ack deadline.
-    fn expire_acks(&self) {
-        let expired = self.lock().queue.ack_expired(Instant::now());
+    fn expire_acks(&self, now: Instant) {
+        let expired = self.lock().queue.ack_expired(now);
         if expired {
             self.requeue();
         }

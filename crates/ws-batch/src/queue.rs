@@ -1,5 +1,6 @@
 //! The outbox's queue: entries in sequence order and every state transition, with no I/O.
 
+use crate::clock::Epoch;
 use crate::dead_letter::DeadLetter;
 use crate::entry::{Entry, EntryInfo, EntryState};
 use crate::error::{OutboxError, Refusal, SendFailure};
@@ -25,22 +26,24 @@ pub(crate) struct Queue<M> {
     stats: OutboxStats,
     highest_sent: u64,
     acked_through: u64,
+    /// What entry times count from.
+    epoch: Epoch,
 }
 
 impl<M> Queue<M> {
     /// An empty queue whose first sequence number is 1 (0 means "nothing").
     pub(crate) fn new() -> Self {
-        let stats = OutboxStats::default();
-        Queue { entries: VecDeque::new(), next_seq: 1, stats, highest_sent: 0, acked_through: 0 }
+        let (entries, stats, epoch) = (VecDeque::new(), OutboxStats::default(), Epoch::now());
+        Queue { entries, next_seq: 1, stats, highest_sent: 0, acked_through: 0, epoch }
     }
 
-    /// Appends a message admitted by the caller; returns its sequence number.
-    pub(crate) fn push(&mut self, message: M, size: usize, now: Instant) -> u64 {
+    /// Appends a message admitted by the caller, due at once; returns its sequence number.
+    pub(crate) fn push(&mut self, message: M, size: usize) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.stats.bytes += size;
         self.stats.pending += 1;
-        self.entries.push_back(Entry::new(seq, message, size, now));
+        self.entries.push_back(Entry::new(seq, message, size));
         seq
     }
 
@@ -68,7 +71,7 @@ impl<M> Queue<M> {
         limit: usize,
         mut encode: impl FnMut(u64, &M) -> I,
     ) -> Option<(Batch, Vec<I>)> {
-        let start = self.first_pending();
+        let (start, now) = (self.first_pending(), self.epoch.ticks(now));
         let due = self.entries.range_mut(start..).take(limit).take_while(|entry| entry.at <= now);
         let mut items = Vec::with_capacity(limit.min(self.stats.pending));
         items.extend(due.map(|entry| mark_sending(entry, &mut encode)));
@@ -98,9 +101,9 @@ impl<M> Queue<M> {
         ack_deadline: Instant,
         confirm_now: bool,
     ) -> usize {
-        let stats = &mut self.stats;
-        batch_entries(&mut self.entries, batch)
-            .for_each(|entry| mark_sent(entry, Some(ack_deadline), stats));
+        let ack_deadline = self.epoch.ticks(ack_deadline);
+        batch_entries(&mut self.entries, batch).for_each(|entry| entry.mark_sent(ack_deadline));
+        self.stats.shift(EntryState::Sending, EntryState::Sent, batch.len);
         if confirm_now {
             self.acked_through = self.acked_through.max(batch.last);
         }
@@ -116,10 +119,10 @@ impl<M> Queue<M> {
         retry: &mut Retry<'_>,
     ) -> Settled<M> {
         let (failure, acked_through) = (Arc::new(failure), self.acked_through);
-        let stats = &mut self.stats;
+        let (stats, epoch) = (&mut self.stats, self.epoch);
         let unacked = batch_entries(&mut self.entries, batch).filter(|e| e.seq > acked_through);
-        unacked.for_each(|entry| retry.fail(entry, &failure, stats));
-        batch_entries(&mut self.entries, batch).for_each(|entry| mark_sent(entry, None, stats));
+        unacked.for_each(|entry| retry.fail(entry, &failure, stats, epoch));
+        batch_entries(&mut self.entries, batch).for_each(|entry| mark_sent(entry, stats));
         Settled { dead: self.take_failed(), confirmed: self.drain_acked() }
     }
 
@@ -127,10 +130,10 @@ impl<M> Queue<M> {
     /// counts as a failed attempt. Returns how many were requeued, and the dead letters.
     pub(crate) fn requeue(&mut self, retry: &mut Retry<'_>) -> (usize, Vec<DeadLetter<M>>) {
         let failure = Arc::new(SendFailure::Unacked);
-        let stats = &mut self.stats;
+        let (stats, epoch) = (&mut self.stats, self.epoch);
         let sent = self.entries.iter_mut().filter(|entry| entry.state == EntryState::Sent);
         let requeued = stats.awaiting_ack;
-        sent.for_each(|entry| retry.fail(entry, &failure, stats));
+        sent.for_each(|entry| retry.fail(entry, &failure, stats, epoch));
         (requeued, self.take_failed())
     }
 
@@ -148,14 +151,15 @@ impl<M> Queue<M> {
     /// Whether the oldest unacked entry waited past its ack deadline.
     pub(crate) fn ack_expired(&self, now: Instant) -> bool {
         let oldest = self.entries.front().filter(|entry| entry.state == EntryState::Sent);
-        oldest.is_some_and(|entry| entry.at <= now)
+        oldest.is_some_and(|entry| entry.at <= self.epoch.ticks(now))
     }
 
     /// The next time something becomes due: the first pending entry, or the oldest ack deadline.
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
         let oldest_sent = self.entries.front().filter(|entry| entry.state == EntryState::Sent);
         let times = [self.entries.get(self.first_pending()), oldest_sent];
-        times.into_iter().flatten().map(|entry| entry.at).min()
+        let earliest = times.into_iter().flatten().map(|entry| entry.at).min();
+        earliest.map(|ticks| self.epoch.instant(ticks))
     }
 
     pub(crate) fn stats(&self) -> OutboxStats {
@@ -163,18 +167,26 @@ impl<M> Queue<M> {
     }
 
     pub(crate) fn snapshot(&self) -> Vec<EntryInfo> {
-        self.entries.iter().map(Entry::info).collect()
+        self.entries.iter().map(|entry| entry.info(self.epoch)).collect()
     }
 
     /// Removes confirmed entries from the front; those in the batch being sent wait for it.
     fn drain_acked(&mut self) -> usize {
         let acked_through = self.acked_through;
         let confirmed =
-            |entry: &&Entry<M>| entry.seq <= acked_through && entry.state != EntryState::Sending;
-        let count = self.entries.iter().take_while(confirmed).count();
-        let stats = &mut self.stats;
-        self.entries.drain(..count).for_each(|entry| stats.remove(entry.state, entry.size));
-        count
+            |entry: &Entry<M>| entry.seq <= acked_through && entry.state != EntryState::Sending;
+        let before = self.entries.len();
+        while self.entries.front().is_some_and(confirmed) {
+            self.pop_front();
+        }
+        before - self.entries.len()
+    }
+
+    /// Removes the front entry, forgetting it in the stats.
+    fn pop_front(&mut self) {
+        if let Some(entry) = self.entries.pop_front() {
+            self.stats.remove(entry.state, entry.size);
+        }
     }
 
     /// Takes every `Failed` entry out of the live queue, as dead letters.
@@ -205,11 +217,10 @@ pub(crate) struct Settled<M> {
     pub(crate) confirmed: usize,
 }
 
-/// Marks a `Sending` entry `Sent`, with a new ack deadline or keeping its time.
-fn mark_sent<M>(entry: &mut Entry<M>, ack_deadline: Option<Instant>, stats: &mut OutboxStats) {
+/// Marks a `Sending` entry of a failed batch, one the peer acked meanwhile, `Sent`.
+fn mark_sent<M>(entry: &mut Entry<M>, stats: &mut OutboxStats) {
     stats.shift(EntryState::Sending, EntryState::Sent, 1);
     entry.state = EntryState::Sent;
-    entry.at = ack_deadline.unwrap_or(entry.at);
 }
 
 fn mark_sending<M, I>(entry: &mut Entry<M>, encode: &mut impl FnMut(u64, &M) -> I) -> I {

@@ -1,5 +1,6 @@
 //! What a failed attempt does to one entry: count it, schedule the retry, or give up.
 
+use crate::clock::Epoch;
 use crate::entry::{Entry, EntryState};
 use crate::error::SendFailure;
 use crate::stats::OutboxStats;
@@ -26,12 +27,13 @@ impl Retry<'_> {
         entry: &mut Entry<M>,
         failure: &Arc<SendFailure>,
         stats: &mut OutboxStats,
+        epoch: Epoch,
     ) {
         entry.attempts += 1;
         entry.last_error = Some(Arc::clone(failure));
         let exhausted = entry.attempts >= self.max_attempts;
         let next = if exhausted { EntryState::Failed } else { EntryState::Pending };
-        entry.at = self.now + self.delay(entry.attempts);
+        entry.at = epoch.ticks(self.now + self.delay(entry.attempts));
         stats.shift(entry.state, next, 1);
         entry.state = next;
     }

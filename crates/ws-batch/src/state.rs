@@ -24,15 +24,13 @@ pub(crate) struct State<M> {
     /// The stats last added to the process-wide gauges.
     reported: OutboxStats,
     gauges: Gauges,
-    /// Before any push: the due time of a new message, so a push needs no clock read.
-    epoch: Instant,
 }
 
 impl<M> State<M> {
     pub(crate) fn new(config: &OutboxConfig) -> Self {
         let (rng, reported, gauges) =
             (config.jitter_rng(), OutboxStats::default(), Gauges::register());
-        State { queue: Queue::new(), rng, reported, gauges, epoch: Instant::now() }
+        State { queue: Queue::new(), rng, reported, gauges }
     }
 
     /// Admits and appends one message; returns its sequence number and the pending count.
@@ -74,7 +72,7 @@ impl<M> State<M> {
         if let Some(refusal) = self.queue.refusal(size, capacities) {
             return Err(refusal.into_error(message));
         }
-        Ok(self.queue.push(message, size, self.epoch))
+        Ok(self.queue.push(message, size))
     }
 
     pub(crate) fn ack(&mut self, seq: u64) -> Result<usize, OutboxError<M>> {
@@ -83,13 +81,14 @@ impl<M> State<M> {
         Ok(confirmed)
     }
 
-    /// Marks the next batch `Sending` and encodes it.
+    /// Marks the next batch due at `now` `Sending` and encodes it.
     pub(crate) fn begin<I>(
         &mut self,
+        now: Instant,
         config: &OutboxConfig,
         encode: impl FnMut(u64, &M) -> I,
     ) -> Option<(Batch, Vec<I>)> {
-        let begun = self.queue.begin(Instant::now(), config.limits.batch_size, encode);
+        let begun = self.queue.begin(now, config.limits.batch_size, encode);
         self.publish();
         begun
     }

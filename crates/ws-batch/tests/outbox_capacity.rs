@@ -36,8 +36,21 @@ async fn a_push_past_the_byte_capacity_returns_the_message() {
 
 #[test]
 fn sizes_count_payload_bytes() {
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+    use tokio_tungstenite::tungstenite::protocol::CloseFrame;
     use tokio_tungstenite::tungstenite::Message;
     assert_eq!("abc".message_size(), 3);
     assert_eq!("abcd".to_string().message_size(), 4);
     assert_eq!(Message::binary(vec![0u8; 64]).message_size(), 64);
+    let close = CloseFrame { code: CloseCode::Normal, reason: "bye".into() };
+    let messages = [
+        Message::text("héllo"),
+        Message::Ping(vec![0u8; 5].into()),
+        Message::Pong(vec![0u8; 7].into()),
+        Message::Close(Some(close)),
+        Message::Close(None),
+    ];
+    for message in messages {
+        assert_eq!(message.message_size(), message.len(), "as tungstenite counts {message:?}");
+    }
 }

@@ -11,7 +11,7 @@ use ws_core::{Backoff, Jitter, JitterRng};
 fn queue_of(count: usize) -> Queue<String> {
     let mut queue = Queue::new();
     for index in 0..count {
-        queue.push(format!("m{index}"), 2, Instant::now());
+        queue.push(format!("m{index}"), 2);
     }
     queue
 }
