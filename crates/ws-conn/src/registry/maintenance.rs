@@ -48,6 +48,10 @@ pub struct ShutdownReport {
 impl Registry {
     /// Starts the sweeper (every `sweep_interval`) and the heartbeat (every
     /// `heartbeat_interval`) on the current tokio runtime.
+    ///
+    /// # Panics
+    ///
+    /// When called outside a tokio runtime (as `tokio::spawn` does).
     pub fn spawn_maintenance(&self) -> Maintenance {
         let sweeper = tokio::spawn(self.clone().sweep_forever()).abort_handle();
         let heartbeat = tokio::spawn(self.clone().heartbeat_forever()).abort_handle();
