@@ -71,6 +71,10 @@ impl<C: Connector> Reconnector<C> {
     }
 
     /// Starts the reconnect loop on the current tokio runtime.
+    ///
+    /// # Panics
+    ///
+    /// When called outside a tokio runtime (as `tokio::spawn` does).
     pub fn spawn(mut self) -> Client {
         let (sender, outbox) = mpsc::channel(self.config.buffers.send.max(1));
         let shutdown = CancellationToken::new();
