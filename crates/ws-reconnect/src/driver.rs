@@ -141,7 +141,9 @@ impl<C: Connector> Driver<C> {
         if matches!(reason, StopReason::Shutdown | StopReason::HandlesDropped) {
             self.events.emit(Event::ShutDown);
         }
-        Stopped { reason, unsent: self.io.drain() }
+        let unsent = self.io.drain();
+        metrics::unsent(unsent.len());
+        Stopped { reason, unsent }
     }
 }
 

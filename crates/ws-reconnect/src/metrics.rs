@@ -22,6 +22,9 @@ pub const BREAKER_STATE: &str = "ws_reconnect_breaker_state";
 pub const TIME_TO_RECONNECT_SECONDS: &str = "ws_reconnect_time_to_reconnect_seconds";
 /// Counter: sends refused by the handle, by `reason` (`buffer_full`, `stopped`).
 pub const SENDS_REJECTED_TOTAL: &str = "ws_reconnect_sends_rejected_total";
+/// Counter: buffered messages that never reached a connection because the reconnector
+/// stopped; handed back in [`Stopped::unsent`](crate::Stopped), lost if nobody awaits it.
+pub const UNSENT_MESSAGES_TOTAL: &str = "ws_reconnect_unsent_messages_total";
 
 pub(crate) fn attempt() {
     metrics::counter!(ATTEMPTS_TOTAL).increment(1);
@@ -61,4 +64,9 @@ pub(crate) fn time_to_reconnect(elapsed: Duration) {
 
 pub(crate) fn send_rejected(reason: &'static str) {
     metrics::counter!(SENDS_REJECTED_TOTAL, "reason" => reason).increment(1);
+}
+
+pub(crate) fn unsent(messages: usize) {
+    let messages = u64::try_from(messages).unwrap_or(u64::MAX);
+    metrics::counter!(UNSENT_MESSAGES_TOTAL).increment(messages);
 }

@@ -127,6 +127,7 @@ fn attempts_successes_give_ups_and_time_to_reconnect_are_recorded() {
     assert_eq!(counter(&snapshot, metrics::GIVE_UPS_TOTAL), 1);
     assert_eq!(counter(&snapshot, metrics::DISCONNECTS_TOTAL), 2);
     assert_eq!(counter(&snapshot, metrics::SENDS_REJECTED_TOTAL), 1);
+    assert_eq!(counter(&snapshot, metrics::UNSENT_MESSAGES_TOTAL), 1, "\"kept\" never left");
     let give_up = snapshot.iter().find(|(name, ..)| name == metrics::GIVE_UPS_TOTAL).unwrap();
     assert_eq!(give_up.1, vec![("reason".to_owned(), "max_attempts".to_owned())]);
     let histogram = snapshot.iter().find(|(name, ..)| name == metrics::TIME_TO_RECONNECT_SECONDS);
