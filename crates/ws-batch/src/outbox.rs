@@ -161,7 +161,7 @@ impl<M> Outbox<M> {
             return Ok(FlushReport::default());
         };
         let span = tracing::debug_span!("ws_batch.flush", first = batch.first, last = batch.last);
-        self.send(batch, items, sink).instrument(span).await
+        self.send(batch, items, sink, now).instrument(span).await
     }
 
     /// The counts of live messages by state, and their bytes.
@@ -195,19 +195,21 @@ impl<M> Outbox<M> {
         batch: Batch,
         items: Vec<I>,
         sink: &mut S,
+        started: Instant,
     ) -> Result<FlushReport, OutboxError<M>>
     where
         S: Sink<I> + Unpin,
         S::Error: Display,
     {
         let in_flight = InFlight { outbox: self, batch, armed: true };
-        let started = std::time::Instant::now();
-        let sent = send_batch(sink, items, self.shared.config.timing.flush_timeout).await;
-        in_flight.settle(sent, started.elapsed())
+        let sent = send_batch(sink, items, started, self.shared.config.timing.flush_timeout).await;
+        let ended = Instant::now();
+        in_flight.settle(sent, ended, ended.saturating_duration_since(started))
     }
 
-    fn settle_sent(&self, batch: Batch, elapsed: Duration) -> FlushReport {
-        let confirmed = self.lock().settle_sent(batch, &self.shared.config);
+    /// The batch was flushed, the flush ending at `ended` (the start of the ack wait).
+    fn settle_sent(&self, batch: Batch, ended: Instant, elapsed: Duration) -> FlushReport {
+        let confirmed = self.lock().settle_sent(batch, ended, &self.shared.config);
         let by_ack = self.shared.config.confirmation == Confirmation::Ack;
         self.shared.instruments.flushed(batch.len, if by_ack { confirmed } else { 0 }, elapsed);
         FlushReport { sent: batch.len, confirmed, last_seq: Some(batch.last) }
@@ -264,11 +266,12 @@ impl<M> InFlight<'_, M> {
     fn settle(
         mut self,
         sent: Result<(), SendFailure>,
+        ended: Instant,
         elapsed: Duration,
     ) -> Result<FlushReport, OutboxError<M>> {
         self.armed = false;
         match sent {
-            Ok(()) => Ok(self.outbox.settle_sent(self.batch, elapsed)),
+            Ok(()) => Ok(self.outbox.settle_sent(self.batch, ended, elapsed)),
             Err(failure) => {
                 Err(OutboxError::Flush(self.outbox.settle_failed(self.batch, failure, elapsed)))
             }

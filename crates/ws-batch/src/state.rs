@@ -93,9 +93,13 @@ impl<M> State<M> {
         begun
     }
 
-    /// The batch was flushed; returns how many messages left the outbox.
-    pub(crate) fn settle_sent(&mut self, batch: Batch, config: &OutboxConfig) -> usize {
-        let now = Instant::now();
+    /// The batch was flushed by `now`; returns how many messages left the outbox.
+    pub(crate) fn settle_sent(
+        &mut self,
+        batch: Batch,
+        now: Instant,
+        config: &OutboxConfig,
+    ) -> usize {
         let deadline = now + config.timing.ack_timeout.unwrap_or(NEVER);
         let confirm_now = config.confirmation == Confirmation::Flush;
         let confirmed = self.queue.settle_sent(batch, deadline, confirm_now);

@@ -4,18 +4,21 @@ use crate::error::SendFailure;
 use futures::{Sink, SinkExt};
 use std::fmt::Display;
 use std::time::Duration;
+use tokio::time::Instant;
 
-/// Feeds every item and flushes once; an error or a timeout is the batch's failure.
+/// Feeds every item and flushes once; an error, or `timeout` passing since `started`, is the
+/// batch's failure.
 pub(crate) async fn send_batch<S, I>(
     sink: &mut S,
     items: Vec<I>,
+    started: Instant,
     timeout: Duration,
 ) -> Result<(), SendFailure>
 where
     S: Sink<I> + Unpin,
     S::Error: Display,
 {
-    match tokio::time::timeout(timeout, feed_all(sink, items)).await {
+    match tokio::time::timeout_at(started + timeout, feed_all(sink, items)).await {
         Ok(sent) => sent.map_err(|error| SendFailure::Transport(error.to_string())),
         Err(_elapsed) => Err(SendFailure::Timeout(timeout)),
     }
