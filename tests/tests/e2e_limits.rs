@@ -57,3 +57,15 @@ async fn a_full_outbox_refuses_and_hands_the_message_back() {
     assert!(matches!(too_big, Error::TooLarge { size: 2048, limit: 1024, .. }));
     assert_eq!(server.unacked(welcome.session), Some(8), "memory bounded by max_unacked");
 }
+
+#[tokio::test]
+async fn connections_past_the_limit_are_refused_with_1013() {
+    let mut config = ServerConfig::default();
+    config.conn.limits.max_connections = 1;
+    let (_server, listener) = server(config).await;
+    let addr = listener.local_addr();
+    let (frame, _held) = raw_hello(addr, Hello::default()).await;
+    assert!(matches!(frame, Frame::Welcome(_)));
+    let mut refused = raw_v1(addr).await;
+    assert_eq!(close_code(&mut refused).await, Some(1013));
+}

@@ -72,7 +72,7 @@ async fn scenario() {
     })
     .await;
     let late = refused(addr, resume(other.session, other.token, 0)).await;
-    assert!(matches!(late, SessionLostReason::Expired | SessionLostReason::UnknownSession));
+    assert_eq!(late, SessionLostReason::Expired);
 }
 
 #[test]
@@ -94,4 +94,47 @@ fn forged_replayed_unknown_and_expired_resumes_are_lost_and_counted() {
         })
         .sum();
     assert_eq!(lost, 4, "forged, unknown, replayed and expired are each counted");
+}
+
+#[tokio::test]
+async fn a_resume_replaces_a_half_open_connection_with_4003() {
+    let (server, listener) = server(ServerConfig::default()).await;
+    let addr = listener.local_addr();
+    let (first, mut stale) = welcome(addr, Hello::default()).await;
+    server.send(first.session, Message::text("one")).unwrap();
+    let Frame::Data(data) = next_frame(&mut stale).await else { panic!("expected data") };
+    // The stale connection is still open when the client resumes on a new one.
+    let (second, mut fresh) = welcome(addr, resume(first.session, first.token, data.seq)).await;
+    assert!(second.resumed);
+    assert_eq!(close_code(&mut stale).await, Some(4003));
+    server.send(first.session, Message::text("two")).unwrap();
+    let Frame::Data(data) = next_frame(&mut fresh).await else { panic!("expected data") };
+    assert_eq!((data.seq, data.payload), (2, Payload::Text("two".into())));
+}
+
+#[tokio::test]
+async fn the_auth_hook_runs_on_hello_and_again_on_resume() {
+    let allowed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let gate = std::sync::Arc::clone(&allowed);
+    let hook: ws_reliability::server::AuthHook = std::sync::Arc::new(move |request| {
+        let open = gate.load(std::sync::atomic::Ordering::SeqCst);
+        (open && &request.auth[..] == b"let me in")
+            .then_some(())
+            .ok_or_else(|| "refused".to_owned())
+    });
+    let server = ws_reliability::server::ReliableServer::with_auth(ServerConfig::default(), hook);
+    let listener = server.listen("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr();
+    let mut ws = raw_v1(addr).await;
+    futures::SinkExt::send(&mut ws, to_message(&Frame::Hello(Hello::default()))).await.unwrap();
+    assert_eq!(close_code(&mut ws).await, Some(1008), "no credentials: refused");
+    let credentials = Hello { resume: None, auth: "let me in".into() };
+    let (first, ws) = welcome(addr, credentials).await;
+    drop(ws);
+    allowed.store(false, std::sync::atomic::Ordering::SeqCst);
+    let mut again = resume(first.session, first.token, 0);
+    again.auth = "let me in".into();
+    let mut ws = raw_v1(addr).await;
+    futures::SinkExt::send(&mut ws, to_message(&Frame::Hello(again))).await.unwrap();
+    assert_eq!(close_code(&mut ws).await, Some(1008), "a resume is no way around auth");
 }

@@ -179,11 +179,21 @@ impl ReliableServer {
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
+        if matches!(end, LinkEnd::Cancelled) {
+            return self.replaced(id, closing).await;
+        }
         let grace = self.inner.config.conn.close_timeout;
         closing.finish(close_code(end), grace).await;
         let drained = async { while stream.next().await.is_some() {} };
         let _bounded = tokio::time::timeout(grace, drained).await;
         let _failed_ones_are_swept = self.inner.registry.close(id, CloseFrame::normal()).await;
+    }
+
+    /// A connection whose session was resumed elsewhere (or removed): told with 4003, then
+    /// released at once. The resume waits for this, and its peer is probably dead.
+    async fn replaced(&self, id: ConnId, closing: Closing) {
+        closing.finish(Some(CloseCode::SessionReplaced), REPLACED_GRACE).await;
+        let _already_gone = self.inner.registry.force_close(id);
     }
 
     /// The session after its connection ended: detached and resumable (wsr.v1), or gone.
@@ -202,6 +212,7 @@ impl ReliableServer {
         if session.still_detached(generation) {
             crate::metrics::session_expired();
             let unacked = session.outbox.stats().len();
+            self.inner.sessions.bury(session.id);
             self.remove(&session, SessionEvent::Expired { session: session.id, unacked });
         }
     }
@@ -213,6 +224,9 @@ impl ReliableServer {
         }
     }
 }
+
+/// How long a replaced connection's writer gets to send its 4003.
+const REPLACED_GRACE: Duration = Duration::from_millis(100);
 
 /// The writer of an ending connection and the last sender into it.
 struct Closing {

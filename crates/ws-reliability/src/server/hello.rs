@@ -66,14 +66,19 @@ impl ReliableServer {
     }
 
     fn open_resumed(&self, resume: &Resume, request: &AuthRequest) -> Result<Opened, Refused> {
-        let session = self.inner.sessions.get(&resume.session);
-        let session = session.ok_or(Refused::Lost(SessionLostReason::UnknownSession))?;
+        let session = self.live(&resume.session)?;
         self.authenticate(request)?;
         if resume.last_received > session.last_pushed() {
             return Err(Refused::Lost(SessionLostReason::Unrecoverable));
         }
         check_token(&session, resume)?;
         Ok((session, Some(resume.last_received)))
+    }
+
+    /// The live session `id`, or why a resume of it is lost (unknown, or expired).
+    fn live(&self, id: &crate::protocol::SessionId) -> Result<Arc<Session>, Refused> {
+        let sessions = &self.inner.sessions;
+        sessions.get(id).ok_or_else(|| Refused::Lost(sessions.missing(id)))
     }
 
     fn authenticate(&self, request: &AuthRequest) -> Result<(), Refused> {

@@ -2,8 +2,10 @@
 //! the receive state, the resume guard and the connection currently attached.
 
 use crate::link::{lock, Inbound, OutboxBase};
-use crate::protocol::{InOrder, Limits, Mode, Payload, ProtocolError, ResumeGuard, SessionId};
-use std::collections::HashMap;
+use crate::protocol::{
+    InOrder, Limits, Mode, Payload, ProtocolError, ResumeGuard, SessionId, SessionLostReason,
+};
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::time::Instant;
@@ -105,13 +107,32 @@ impl Session {
     }
 }
 
-/// Every live session, by id.
+/// How many expired session ids are remembered, to answer "expired" rather than "unknown".
+const REMEMBERED_EXPIRED: usize = 4096;
+
+/// Every live session, by id, and the ids that expired last.
 #[derive(Debug, Default)]
 pub(crate) struct Sessions {
     map: Mutex<HashMap<SessionId, Arc<Session>>>,
+    expired: Mutex<VecDeque<SessionId>>,
 }
 
 impl Sessions {
+    /// Remembers that `id` expired (a bounded memory: the oldest are forgotten).
+    pub(crate) fn bury(&self, id: SessionId) {
+        let mut expired = lock(&self.expired);
+        expired.push_front(id);
+        expired.truncate(REMEMBERED_EXPIRED);
+    }
+
+    /// Why a resume of an id that is not live fails: expired (remembered) or unknown.
+    pub(crate) fn missing(&self, id: &SessionId) -> SessionLostReason {
+        match lock(&self.expired).contains(id) {
+            true => SessionLostReason::Expired,
+            false => SessionLostReason::UnknownSession,
+        }
+    }
+
     pub(crate) fn insert(&self, session: Arc<Session>) {
         lock(&self.map).insert(session.id, session);
     }
