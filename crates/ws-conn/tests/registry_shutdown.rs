@@ -5,7 +5,8 @@ mod common;
 
 use common::{about, conn, drain, registry, Close};
 use std::time::Duration;
-use ws_conn::{ConnEvent, ForceCause, ShutdownReport};
+use ws_conn::{CloseFrame, ConnError, ConnEvent, ConnState, ForceCause, Registry};
+use ws_conn::{ConnId, ShutdownReport};
 
 #[tokio::test(start_paused = true)]
 async fn shutdown_closes_who_answers_and_forces_a_peer_that_never_answers() {
@@ -63,4 +64,44 @@ async fn a_grace_meant_as_never_waits_for_the_closes_without_overflowing() {
     let report = registry.shutdown(Duration::MAX).await;
     assert_eq!((report.closed, report.force_closed), (1, 0));
     assert!(registry.is_empty());
+}
+
+/// Starts a close of `id` the way the application would, in its own task.
+fn close_in_flight(
+    registry: &Registry,
+    id: ConnId,
+) -> tokio::task::JoinHandle<Result<(), ConnError>> {
+    let registry = registry.clone();
+    tokio::spawn(async move { registry.close(id, CloseFrame::normal()).await })
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_lets_a_close_already_in_flight_finish_within_the_grace() {
+    let registry = registry();
+    let mut events = registry.subscribe();
+    let id = registry.register(conn(Close::AnswersAfter(Duration::from_secs(1)))).unwrap().id();
+    let closing = close_in_flight(&registry, id);
+    tokio::task::yield_now().await;
+    assert_eq!(registry.state(id), Some(ConnState::Closing));
+    let started = tokio::time::Instant::now();
+    let report = registry.shutdown(Duration::from_secs(2)).await;
+    assert_eq!(started.elapsed(), Duration::from_secs(1), "waited for the answer, no longer");
+    assert!(closing.await.unwrap().is_ok(), "the application's close completed");
+    assert_eq!(report.force_closed, 0);
+    assert!(drain(&mut events).contains(&ConnEvent::Closed { id }));
+    assert!(registry.is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_forces_a_close_in_flight_that_outlives_the_grace() {
+    let registry = registry();
+    let id = registry.register(conn(Close::Hangs)).unwrap().id();
+    let closing = close_in_flight(&registry, id);
+    tokio::task::yield_now().await;
+    let started = tokio::time::Instant::now();
+    let report = registry.shutdown(Duration::from_secs(2)).await;
+    assert_eq!(started.elapsed(), Duration::from_secs(2));
+    assert_eq!(report.force_closed, 1);
+    assert!(registry.is_empty());
+    closing.abort();
 }

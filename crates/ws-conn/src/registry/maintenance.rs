@@ -2,10 +2,11 @@
 
 use super::Registry;
 use crate::entry::Entry;
-use crate::{CloseCode, CloseFrame, ConnState, ForceCause};
+use crate::{CloseCode, CloseFrame, ConnEvent, ConnState, ForceCause};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::task::AbortHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use tracing::Instrument;
@@ -38,7 +39,8 @@ impl Drop for Maintenance {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ShutdownReport {
-    /// Connections closed gracefully before the deadline.
+    /// Connections the shutdown closed gracefully before the deadline (closes the
+    /// application had begun are awaited but not counted here).
     pub closed: usize,
     /// Connections force-closed at the deadline (peers that never answered, and
     /// connections that were already failing).
@@ -75,16 +77,32 @@ impl Registry {
     }
 
     /// Refuses new connections, closes every `Active` one with 1001 (going away) and waits
-    /// for them until `grace` ends; then force-closes everything left. Afterwards the
-    /// registry is empty, and stays so: a connection admitted before and registered after
-    /// is force-closed at once.
+    /// for them until `grace` ends; closes the application had already begun get the same
+    /// time to finish. Then it force-closes everything left. Afterwards the registry is
+    /// empty, and stays so: a connection admitted before and registered after is
+    /// force-closed at once.
     pub async fn shutdown(&self, grace: Duration) -> ShutdownReport {
         self.inner.shutting_down.store(true, Ordering::Release);
+        let mut events = self.subscribe();
         let span = tracing::info_span!("ws_conn.shutdown", ?grace);
         let deadline = Instant::now() + capped_delay(grace);
-        let closed = self.close_all_by(deadline).instrument(span).await;
+        let closed = self.close_all_by(deadline).instrument(span.clone()).await;
+        self.await_closing(&mut events, deadline).instrument(span).await;
         let force_closed = self.force_all(ForceCause::Shutdown);
         ShutdownReport { closed, force_closed }
+    }
+
+    /// Waits until no connection is `Closing` (the closes already in flight answered,
+    /// failed or timed out), woken by `events`; at most until `deadline`, and no longer
+    /// than one close timeout, after which a connection still `Closing` is stuck.
+    async fn await_closing(&self, events: &mut broadcast::Receiver<ConnEvent>, deadline: Instant) {
+        let stuck_at = Instant::now() + capped_delay(self.inner.config.close_timeout);
+        while self.count(ConnState::Closing) > 0 {
+            let woke = tokio::time::timeout_at(deadline.min(stuck_at), events.recv()).await;
+            if matches!(woke, Err(_) | Ok(Err(RecvError::Closed))) {
+                return;
+            }
+        }
     }
 
     async fn close_all_by(&self, deadline: Instant) -> usize {

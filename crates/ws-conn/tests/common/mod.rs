@@ -40,6 +40,8 @@ pub enum Close {
     Succeeds,
     Fails,
     Hangs,
+    /// Answers after this long.
+    AnswersAfter(Duration),
 }
 
 /// A connection whose close behaves as told, whose pings succeed, and whose socket must be
@@ -50,6 +52,10 @@ pub fn scripted(close: Close, releases: usize) -> Scripted {
         Close::Succeeds => Box::pin(async { Ok(()) }),
         Close::Fails => Box::pin(async { Err(TransportError::new("broken pipe")) }),
         Close::Hangs => Box::pin(std::future::pending()),
+        Close::AnswersAfter(delay) => Box::pin(async move {
+            tokio::time::sleep(delay).await;
+            Ok(())
+        }),
     });
     script.expect_ping().returning(|| Box::pin(async { Ok(()) }));
     script.expect_force_close().times(releases).return_const(());
