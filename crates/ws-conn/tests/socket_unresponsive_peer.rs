@@ -1,15 +1,20 @@
 //! Real tokio-tungstenite sockets on loopback: a peer that stops reading and answering is
-//! closed under a timeout, failed, force-closed by the sweeper, and its socket released.
+//! closed under a timeout, failed, force-closed by the sweeper (or by a graceful shutdown
+//! whose grace runs out), and its socket released.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use futures::{SinkExt, StreamExt};
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
+use ws_conn::ShutdownReport;
 use ws_conn::{CloseFrame, ConnConfig, ConnError, ConnEvent, ConnState, ForceCause, Registry};
 
-#[tokio::test]
-async fn a_peer_that_stops_reading_is_failed_swept_and_released() {
+type Socket = WebSocketStream<TcpStream>;
+
+/// A server socket and its peer over 127.0.0.1, both past the handshake.
+async fn pair() -> (Socket, Socket) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let peer = tokio::spawn(async move {
@@ -17,8 +22,13 @@ async fn a_peer_that_stops_reading_is_failed_swept_and_released() {
         tokio_tungstenite::client_async(format!("ws://{addr}/"), tcp).await.unwrap().0
     });
     let server = tokio_tungstenite::accept_async(listener.accept().await.unwrap().0).await.unwrap();
+    (server, peer.await.unwrap())
+}
+
+#[tokio::test]
+async fn a_peer_that_stops_reading_is_failed_swept_and_released() {
     // The peer finished its handshake and now neither reads nor answers.
-    let mut peer = peer.await.unwrap();
+    let (server, mut peer) = pair().await;
 
     let mut config = ConnConfig::default();
     config.close_timeout = Duration::from_millis(300);
@@ -68,5 +78,36 @@ async fn a_peer_that_stops_reading_is_failed_swept_and_released() {
     };
     let ending = tokio::time::timeout(Duration::from_secs(60), drained).await.unwrap();
     // Seen here: `ResetWithoutClosingHandshake`: the socket ended without a close frame.
+    assert!(matches!(ending, None | Some(Err(_))), "the socket must end: {ending:?}");
+}
+
+#[tokio::test]
+async fn shutdown_forces_a_real_peer_that_never_answers_and_releases_its_socket() {
+    let (server, mut peer) = pair().await;
+    let registry = Registry::new(ConnConfig::default());
+    let admission = registry.admit().unwrap();
+    let (conn, _sink, mut stream) = ws_conn::tungstenite::split(server, admission.activity());
+    let id = admission.register(conn).id();
+    let reader = tokio::spawn(async move { while stream.next().await.is_some() {} });
+    registry.track_task(id, reader.abort_handle()).unwrap();
+    let mut events = registry.subscribe();
+
+    // The peer never polls, so the 1001 close is never answered: the grace runs out.
+    let report = registry.shutdown(Duration::from_millis(200)).await;
+    assert_eq!((report.closed, report.force_closed), (0, 1));
+    assert!(registry.is_empty());
+    let forced = ConnEvent::ForceClosed { id, cause: ForceCause::Shutdown };
+    assert_eq!(std::iter::from_fn(|| events.try_recv().ok()).last(), Some(forced));
+
+    // Reading at last, the peer finds the close frame and then the end of the socket.
+    let ending = tokio::time::timeout(Duration::from_secs(60), async {
+        loop {
+            match peer.next().await {
+                Some(Ok(Message::Close(_))) => continue,
+                ending => break ending,
+            }
+        }
+    });
+    let ending = ending.await.unwrap();
     assert!(matches!(ending, None | Some(Err(_))), "the socket must end: {ending:?}");
 }
