@@ -8,7 +8,6 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
-use ws_conn::ShutdownReport;
 use ws_conn::{CloseFrame, ConnConfig, ConnError, ConnEvent, ConnState, ForceCause, Registry};
 
 type Socket = WebSocketStream<TcpStream>;
