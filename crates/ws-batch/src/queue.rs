@@ -171,22 +171,16 @@ impl<M> Queue<M> {
     }
 
     /// Removes confirmed entries from the front; those in the batch being sent wait for it.
+    /// One read-only pass counts them out of the stats, then they are dropped in place.
     fn drain_acked(&mut self) -> usize {
         let acked_through = self.acked_through;
         let confirmed =
-            |entry: &Entry<M>| entry.seq <= acked_through && entry.state != EntryState::Sending;
-        let before = self.entries.len();
-        while self.entries.front().is_some_and(confirmed) {
-            self.pop_front();
-        }
-        before - self.entries.len()
-    }
-
-    /// Removes the front entry, forgetting it in the stats.
-    fn pop_front(&mut self) {
-        if let Some(entry) = self.entries.pop_front() {
-            self.stats.remove(entry.state, entry.size);
-        }
+            |entry: &&Entry<M>| entry.seq <= acked_through && entry.state != EntryState::Sending;
+        let stats = &mut self.stats;
+        let leaving = self.entries.iter().take_while(confirmed);
+        let count = leaving.inspect(|entry| stats.remove(entry.state, entry.size)).count();
+        self.entries.drain(..count);
+        count
     }
 
     /// Takes every `Failed` entry out of the live queue, as dead letters.
