@@ -5,6 +5,7 @@ use crate::error::{BoxError, CallbackError};
 use crate::report::CallbackReport;
 use futures::FutureExt;
 use std::any::Any;
+use std::error::Error as _;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -60,10 +61,15 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
     ws_core::panic_message(payload).unwrap_or("non-string panic payload").to_owned()
 }
 
+/// Logs the outcome; a failure's `cause` is the callback's own error (the `source` of
+/// [`CallbackError::Failed`]), which the `error` text alone does not show.
 fn trace_result(result: &Result<(), CallbackError>) {
     match result {
         Ok(()) => tracing::debug!("callback succeeded"),
-        Err(error) => tracing::warn!(%error, "callback failed"),
+        Err(error) => {
+            let cause = error.source().map(tracing::field::display);
+            tracing::warn!(%error, cause, "callback failed");
+        }
     }
 }
 

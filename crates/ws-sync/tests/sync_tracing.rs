@@ -7,11 +7,13 @@ use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 use ws_sync::{BoxError, Callback, Synchronizer};
 
-/// Records the name of every span created, with its fields rendered.
+/// Records the name of every span created, with its fields rendered, and every event's
+/// fields.
 #[derive(Default)]
 struct SpanLog {
     next: AtomicU64,
     spans: Arc<Mutex<Vec<String>>>,
+    events: Arc<Mutex<Vec<String>>>,
 }
 
 struct Fields(String);
@@ -34,7 +36,11 @@ impl Subscriber for SpanLog {
     }
     fn record(&self, _: &Id, _: &Record<'_>) {}
     fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, _: &Event<'_>) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut fields = Fields(String::new());
+        event.record(&mut fields);
+        self.events.lock().unwrap().push(fields.0);
+    }
     fn enter(&self, _: &Id) {}
     fn exit(&self, _: &Id) {}
 }
@@ -42,13 +48,13 @@ impl Subscriber for SpanLog {
 #[test]
 fn a_span_per_sync_per_callback_and_per_recovery() {
     let log = SpanLog::default();
-    let spans = log.spans.clone();
+    let (spans, events) = (log.spans.clone(), log.events.clone());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
     tracing::subscriber::with_default(log, || {
         runtime.block_on(async {
             let sync = Synchronizer::<u32>::new("traced");
-            sync.register(Callback::critical("restore", |_| async { Err(BoxError::from("x")) }))
-                .unwrap();
+            let no_user = |_| async { Err(BoxError::from("no user")) };
+            sync.register(Callback::critical("restore", no_user)).unwrap();
             sync.register(Callback::warning("presence", |_| async { Ok(()) })).unwrap();
             sync.sync(1).await.unwrap_err();
             sync.recover().unwrap();
@@ -64,4 +70,7 @@ fn a_span_per_sync_per_callback_and_per_recovery() {
             "ws_sync.recover synchronizer=traced",
         ]
     );
+    let failed = " message=callback failed error=callback returned an error cause=no user";
+    let events = events.lock().unwrap().clone();
+    assert!(events.iter().any(|event| event == failed), "the cause is logged: {events:?}");
 }
