@@ -1,0 +1,94 @@
+//! The command line of `ws-soak` and the duration syntax it accepts (`90`, `30s`, `10m`, `24h`).
+
+use clap::Parser;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The longest run the plan asks for.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
+
+/// What to run: how many clients, how long, how fast, how faulty.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "ws-soak", about = "Soak and chaos run of ReliableServer and ReliableClients")]
+pub struct Args {
+    /// Concurrent client connections.
+    #[arg(long, default_value_t = 1000)]
+    pub connections: usize,
+    /// How long messages are sent: plain seconds or 30s, 10m, 24h (at most 24h).
+    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    pub duration: Duration,
+    /// Messages per second the server sends, summed over every client.
+    #[arg(long, default_value_t = 20_000)]
+    pub rate: u64,
+    /// Probability per client read or write of each fault kind (kill, write error, delay,
+    /// stall); the chaos health check fails with 200 times this probability per run.
+    #[arg(long, default_value_t = 0.0005)]
+    pub fault_rate: f64,
+    /// Seed of every fault decision (random when absent; always printed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Print one JSON object on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Where the JSON report is always written.
+    #[arg(long, default_value = "target/reliability/report.json")]
+    pub out: PathBuf,
+}
+
+/// Parses `90`, `90s`, `10m` or `24h` into a duration between 1 s and [`MAX_DURATION`].
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().map_err(|_| format!("`{text}` is not a duration"))?;
+    let seconds = number.checked_mul(unit_seconds(unit)?).ok_or("duration overflows")?;
+    bounded(Duration::from_secs(seconds))
+}
+
+fn unit_seconds(unit: &str) -> Result<u64, String> {
+    match unit {
+        "" | "s" => Ok(1),
+        "m" => Ok(60),
+        "h" => Ok(3600),
+        other => Err(format!("unknown unit `{other}`: use s, m or h (e.g. 30s, 10m, 24h)")),
+    }
+}
+
+fn bounded(duration: Duration) -> Result<Duration, String> {
+    match duration {
+        Duration::ZERO => Err("the duration must be at least 1s".into()),
+        long if long > MAX_DURATION => Err("the duration must be at most 24h".into()),
+        fine => Ok(fine),
+    }
+}
+
+/// The human form of a duration as `--duration` takes it back (`90s`, `10m`, `24h`).
+pub fn format_duration(duration: Duration) -> String {
+    match duration.as_secs() {
+        hours if hours % 3600 == 0 => format!("{}h", hours / 3600),
+        minutes if minutes % 60 == 0 => format!("{}m", minutes / 60),
+        seconds => format!("{seconds}s"),
+    }
+}
+
+impl Args {
+    /// The parameters of this run, for the report.
+    pub fn run(&self, seed: u64, duration_seconds: f64) -> crate::report::Run {
+        let (connections, rate, fault_rate) = (self.connections, self.rate, self.fault_rate);
+        let command = self.reproduce(seed);
+        crate::report::Run { seed, command, connections, duration_seconds, rate, fault_rate }
+    }
+
+    /// The exact command that repeats this run with `seed`.
+    pub fn reproduce(&self, seed: u64) -> String {
+        let (connections, rate, fault_rate) = (self.connections, self.rate, self.fault_rate);
+        let duration = format_duration(self.duration);
+        format!(
+            "cargo xtask reliability --connections {connections} --duration {duration} \
+             --rate {rate} --fault-rate {fault_rate} --seed {seed}"
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,144 @@
+//! The end of a run: drain what is in flight, match the faults, count the ghosts after the
+//! clients shut down, and build the [`Report`].
+
+use super::clients::Faulty;
+use super::monitor::CHAOS;
+use super::shared::{lock, Shared, Tallies};
+use super::Setup;
+use crate::args::Args;
+use crate::report::{Absorbed, Churn, Counts, Measured, Report};
+use crate::silent::Matched;
+use crate::stats::Summary;
+use crate::{memory, prom};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio::time::Instant;
+use ws_reliability::conn::Registry;
+use ws_reliability::fault::FaultKind;
+
+/// How long in-flight messages have to arrive after sending stops.
+const DRAIN_LIMIT: Duration = Duration::from_secs(60);
+/// How long the server has to release connections after the clients shut down.
+const RELEASE_LIMIT: Duration = Duration::from_secs(30);
+
+/// What the report says about faults the facade cannot inject yet.
+pub const NOT_INJECTED: [&str; 2] = [
+    "failed closes: the facade has no hook to make a ws-conn close fail \
+     (a kill during a close is counted as a kill)",
+    "failing sync callbacks: the facade does not run ws-sync callbacks on connect or resume yet",
+];
+
+/// How a kill is noticed.
+const KILL_EVIDENCE: &str =
+    "that client's connection or attempt ended (ws-reconnect Disconnected / ConnectFailed)";
+/// How a failed write is noticed.
+const WRITE_EVIDENCE: &str = "ws_reliability_write_failures_total or a failed connect attempt";
+/// How a failed health check is noticed.
+const CHECK_EVIDENCE: &str = "ws_monitor_check_failures_total{check=\"chaos\"}";
+
+/// Drains, measures and reports.
+pub async fn finish(setup: Setup, args: &Args, seconds: f64) -> Report {
+    until(DRAIN_LIMIT, || setup.core.shared.all_caught_up()).await;
+    let metrics = setup.core.monitoring.metrics.render();
+    let mut measured = measure(&setup, &metrics);
+    measured.run = args.run(setup.core.seed, seconds);
+    measured.ghosts_at_end = ghosts_at_end(setup).await;
+    measured.memory.0 = memory::peak_rss();
+    Report::new(measured)
+}
+
+/// Polls `done` every 20 ms until it holds or `limit` passed.
+async fn until(limit: Duration, done: impl Fn() -> bool) {
+    let started = Instant::now();
+    while !done() && started.elapsed() < limit {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn measure(setup: &Setup, metrics: &str) -> Measured {
+    let (core, clients) = (&setup.core, &setup.clients);
+    let tallies = &core.shared.tallies;
+    let faults = matched(clients, &core.shared, metrics, core.monitoring.chaos_injected());
+    let (counts, churn, recovery) = (counts(tallies), churn(tallies), recoveries(tallies));
+    let (absorbed, monitoring) = (absorbed(clients), core.monitoring.runs.summary());
+    let (not_injected, memory) = (not_injected(), (0, setup.memory_per_connection));
+    let base = Measured { not_injected, memory, ..Measured::default() };
+    Measured { counts, churn, faults, absorbed, monitoring, recovery, ..base }
+}
+
+fn not_injected() -> Vec<String> {
+    NOT_INJECTED.map(String::from).to_vec()
+}
+
+fn recoveries(tallies: &Tallies) -> Summary {
+    Summary::of(&lock(&tallies.recoveries))
+}
+
+fn counts(tallies: &Tallies) -> Counts {
+    let get = Tallies::get;
+    let (sent, delivered) = (get(&tallies.sent), get(&tallies.delivered));
+    let (duplicated, out_of_order) = (get(&tallies.duplicated), get(&tallies.out_of_order));
+    let misdelivered = get(&tallies.misdelivered);
+    Counts { sent, delivered, duplicated, out_of_order, misdelivered }
+}
+
+fn churn(tallies: &Tallies) -> Churn {
+    let get = Tallies::get;
+    let (disconnects, connect_failures) =
+        (get(&tallies.disconnects), get(&tallies.connect_failures));
+    let (reconnects, sessions_lost) = (get(&tallies.reconnects), get(&tallies.sessions_lost));
+    Churn { disconnects, connect_failures, reconnects, sessions_lost }
+}
+
+fn injected(clients: &[Faulty], kind: FaultKind) -> u64 {
+    clients.iter().map(|faulty| faulty.injector.stats().count(kind)).sum()
+}
+
+fn absorbed(clients: &[Faulty]) -> Absorbed {
+    let delayed_writes = injected(clients, FaultKind::Delay);
+    Absorbed { delayed_writes, stalled_reads: injected(clients, FaultKind::Stall) }
+}
+
+/// Each failing fault kind against what the system reported about it.
+fn matched(clients: &[Faulty], shared: &Shared, metrics: &str, chaos: u64) -> Vec<Matched> {
+    let kills = |(faulty, slot): (&Faulty, &super::shared::Slot)| {
+        (faulty.injector.stats().count(FaultKind::Kill), slot.ended.load(Ordering::Relaxed))
+    };
+    let per_client = clients.iter().zip(&shared.slots).map(kills);
+    let kills = Matched::per_source("kill", per_client, KILL_EVIDENCE);
+    [kills, writes(clients, shared, metrics), checks(chaos, metrics)].into()
+}
+
+fn writes(clients: &[Faulty], shared: &Shared, metrics: &str) -> Matched {
+    let failures = prom::sum(metrics, "ws_reliability_write_failures_total", &[]) as u64;
+    let noticed = failures + Tallies::get(&shared.tallies.connect_failures);
+    Matched::pooled(
+        "write_error",
+        injected(clients, FaultKind::WriteError),
+        noticed,
+        WRITE_EVIDENCE,
+    )
+}
+
+fn checks(chaos: u64, metrics: &str) -> Matched {
+    let seen = prom::sum(metrics, "ws_monitor_check_failures_total", &[("check", CHAOS)]);
+    Matched::pooled("health_check", chaos, seen as u64, CHECK_EVIDENCE)
+}
+
+/// Server connections left without a client: before the clients shut down (all of them
+/// connected), and after they did and the server had time to release them.
+async fn ghosts_at_end(setup: Setup) -> u64 {
+    let registry = setup.core.server.registry().clone();
+    let before = registry.len().saturating_sub(setup.core.shared.connected());
+    let shutdowns = setup.clients.into_iter().map(|faulty| faulty.client.shutdown());
+    futures::future::join_all(shutdowns).await;
+    let after = released(&registry).await;
+    eprintln!("ws-soak: ghosts: {before} before the clients shut down, {after} after");
+    before.max(after) as u64
+}
+
+/// Connections still registered once the server had [`RELEASE_LIMIT`] to release them.
+async fn released(registry: &Registry) -> usize {
+    until(RELEASE_LIMIT, || registry.is_empty()).await;
+    registry.len()
+}

@@ -1,0 +1,127 @@
+//! The soak run itself: a [`ReliableServer`] and N [`ReliableClient`]s on loopback, faults
+//! injected under every client connection, a sender at the asked rate, watchers checking
+//! every message, a monitor serving `/metrics` and `/health`, and the [`Report`] at the end.
+//!
+//! [`ReliableClient`]: ws_reliability::client::ReliableClient
+
+pub mod clients;
+mod finish;
+pub mod limits;
+pub mod monitor;
+pub mod progress;
+pub mod sender;
+pub mod shared;
+mod watch;
+
+use crate::args::Args;
+use crate::report::Report;
+use crate::{memory, SoakError};
+use clients::Faulty;
+use monitor::{Monitoring, Sources};
+use shared::Shared;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+use ws_reliability::server::{Listener, ReliableServer, ServerConfig};
+
+/// How long every client has to connect at the start.
+const CONNECT_LIMIT: Duration = Duration::from_secs(120);
+
+/// The server side of a run: the server, its listener, the counters, the monitoring.
+pub struct Core {
+    server: ReliableServer,
+    listener: Listener,
+    shared: Arc<Shared>,
+    monitoring: Monitoring,
+    seed: u64,
+}
+
+/// Everything a run holds once every client is connected.
+pub struct Setup {
+    core: Core,
+    clients: Vec<Faulty>,
+    memory_per_connection: u64,
+}
+
+/// Runs the soak `args` describe and reports on it.
+pub async fn run(args: &Args) -> Result<Report, SoakError> {
+    let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
+    limits::raise_open_files(args.connections)?;
+    let setup = prepare(args, seed).await?;
+    let seconds = exercise(&setup, args).await;
+    Ok(finish::finish(setup, args, seconds).await)
+}
+
+/// Starts the server, the monitor and the clients; waits until every client is connected.
+async fn prepare(args: &Args, seed: u64) -> Result<Setup, SoakError> {
+    let baseline = memory::current_rss();
+    let core = start_core(args, seed).await?;
+    let addr = announce(&core, args);
+    let clients = clients::start(addr, args.connections, (seed, args.fault_rate), &core.shared)?;
+    connected(&clients, &core.shared).await?;
+    let loaded = memory::current_rss();
+    let memory_per_connection = memory::per_connection(baseline, loaded, args.connections);
+    Ok(Setup { core, clients, memory_per_connection })
+}
+
+async fn start_core(args: &Args, seed: u64) -> Result<Core, SoakError> {
+    let server = ReliableServer::new(ServerConfig::default());
+    let listener = server.listen("127.0.0.1:0").await?;
+    let shared = Arc::new(Shared::new(args.connections));
+    let chaos = (seed, chaos_rate(args.fault_rate));
+    let sources = Sources { server: server.clone(), shared: Arc::clone(&shared), chaos };
+    let monitoring = monitor::start(sources).await?;
+    Ok(Core { server, listener, shared, monitoring, seed })
+}
+
+/// The chaos health check fails 200 times as often as a connection operation (capped at 1).
+pub fn chaos_rate(fault_rate: f64) -> f64 {
+    (fault_rate * 200.0).min(1.0)
+}
+
+/// Prints where the server, `/metrics` and `/health` are, the seed and how to repeat the
+/// run; returns the server's address.
+fn announce(core: &Core, args: &Args) -> SocketAddr {
+    let (http, addr) = (core.monitoring.http.local_addr(), core.listener.local_addr());
+    eprintln!("ws-soak: server ws://{addr}/ , {} clients", args.connections);
+    eprintln!("ws-soak: metrics http://{http}/metrics  health http://{http}/health");
+    eprintln!("ws-soak: seed {}; reproduce with: {}", core.seed, args.reproduce(core.seed));
+    addr
+}
+
+/// Waits until every client has a session (or fails after [`CONNECT_LIMIT`]), then marks
+/// them connected.
+async fn connected(clients: &[Faulty], shared: &Shared) -> Result<(), SoakError> {
+    let welcomed = || clients.iter().filter(|faulty| faulty.client.session().is_some()).count();
+    let started = Instant::now();
+    while welcomed() < clients.len() && started.elapsed() < CONNECT_LIMIT {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    clients.iter().zip(&shared.slots).for_each(|(faulty, slot)| watch::adopt(&faulty.client, slot));
+    let count = welcomed();
+    (count == clients.len()).then_some(()).ok_or_else(|| connect_error(count, clients.len()))
+}
+
+fn connect_error(connected: usize, connections: usize) -> SoakError {
+    let seconds = CONNECT_LIMIT.as_secs();
+    SoakError::Connect { connected: connected as u64, connections, seconds }
+}
+
+/// Faults on, the sender and the progress bar for the run's duration, faults off. Returns
+/// the seconds spent sending.
+async fn exercise(setup: &Setup, args: &Args) -> f64 {
+    let (started, core) = (Instant::now(), &setup.core);
+    clients::inject(&setup.clients, true);
+    let bar = progress::start(watched(setup), args.duration.as_secs());
+    let shared = Arc::clone(&core.shared);
+    sender::send_for(core.server.clone(), shared, args.rate, args.duration).await;
+    clients::inject(&setup.clients, false);
+    bar.finish();
+    started.elapsed().as_secs_f64()
+}
+
+fn watched(setup: &Setup) -> progress::Watched {
+    let (server, shared) = (setup.core.server.clone(), Arc::clone(&setup.core.shared));
+    progress::Watched { server, shared, faults: progress::fault_stats(&setup.clients) }
+}

@@ -1,0 +1,73 @@
+//! The server's workload: at the asked rate, messages numbered per client, round-robin over
+//! the clients that have a session. A refused send (a full outbox: the documented
+//! backpressure) is retried on a later pass; a message is counted once `send` accepted it.
+
+use super::shared::{Shared, Tallies};
+use crate::payload::Stamp;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message;
+use ws_reliability::server::ReliableServer;
+
+/// How often the sender wakes up.
+const TICK: Duration = Duration::from_millis(10);
+
+/// Sends at `rate` messages per second (0: as fast as the outboxes take them) for `run`.
+pub async fn send_for(server: ReliableServer, shared: Arc<Shared>, rate: u64, run: Duration) {
+    let (start, mut cursor) = (Instant::now(), 0);
+    let mut ticks = tokio::time::interval(TICK);
+    while start.elapsed() < run {
+        ticks.tick().await;
+        let due = budget(rate, start.elapsed(), Tallies::get(&shared.tallies.sent));
+        cursor = send_round(&server, &shared, due, cursor);
+    }
+}
+
+/// Messages still due at `elapsed` at `rate`, given `sent` so far (a pass's worth of
+/// messages when the rate is unlimited).
+pub fn budget(rate: u64, elapsed: Duration, sent: u64) -> u64 {
+    if rate == 0 {
+        return u64::MAX;
+    }
+    let target = (rate as f64 * elapsed.as_secs_f64()) as u64;
+    target.saturating_sub(sent)
+}
+
+/// Sends up to `due` messages, one per client in turn from `cursor`, stopping after a full
+/// pass in which nothing was accepted. Returns where the next round starts.
+fn send_round(server: &ReliableServer, shared: &Shared, due: u64, mut cursor: usize) -> usize {
+    let (clients, mut sent, mut idle) = (shared.slots.len(), 0, 0);
+    while sent < due && idle < clients {
+        let accepted = send_one(server, shared, cursor);
+        (sent, idle) = if accepted { (sent + 1, 0) } else { (sent, idle + 1) };
+        cursor = (cursor + 1) % clients;
+    }
+    cursor
+}
+
+/// Sends client `index` its next message; whether the server accepted it.
+fn send_one(server: &ReliableServer, shared: &Shared, index: usize) -> bool {
+    let slot = &shared.slots[index];
+    let Some(session) = slot.session() else { return false };
+    let stamp = Stamp { client: index as u32, number: slot.sent.load(Ordering::Relaxed) };
+    let accepted = server.send(session, Message::binary(stamp.encode())).is_ok();
+    if accepted {
+        [&slot.sent, &shared.tallies.sent].into_iter().for_each(Tallies::bump);
+    }
+    accepted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_budget_follows_the_rate() {
+        assert_eq!(budget(1000, Duration::from_millis(500), 0), 500);
+        assert_eq!(budget(1000, Duration::from_millis(500), 450), 50);
+        assert_eq!(budget(1000, Duration::from_millis(500), 600), 0);
+        assert_eq!(budget(0, Duration::from_secs(1), 10), u64::MAX);
+    }
+}

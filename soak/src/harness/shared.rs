@@ -1,0 +1,112 @@
+//! What the harness's tasks share: one [`Slot`] per client (its sequence counters and
+//! current session) and the run-wide [`Tallies`].
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+use ws_reliability::protocol::SessionId;
+
+/// Locks a mutex, recovering from poisoning (every critical section is one assignment).
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// One client, as the sender and the watchers see it.
+#[derive(Debug, Default)]
+pub struct Slot {
+    /// Messages the server accepted for it (the next number to send).
+    pub sent: AtomicU64,
+    /// Distinct messages it received.
+    pub received: AtomicU64,
+    /// Its connections and attempts that ended (disconnects and failed connects).
+    pub ended: AtomicU64,
+    /// Its session, once welcomed; `None` after SESSION_LOST until the next WELCOME.
+    pub session: Mutex<Option<SessionId>>,
+    /// Whether it is connected now.
+    pub up: AtomicBool,
+}
+
+impl Slot {
+    /// The session to send to, if any.
+    pub fn session(&self) -> Option<SessionId> {
+        *lock(&self.session)
+    }
+
+    /// Whether it received everything sent to it.
+    pub fn caught_up(&self) -> bool {
+        self.received.load(Ordering::Relaxed) >= self.sent.load(Ordering::Relaxed)
+    }
+}
+
+/// Run-wide counters, read by the progress bar and the report.
+#[derive(Debug, Default)]
+pub struct Tallies {
+    /// Messages accepted by `send`.
+    pub sent: AtomicU64,
+    /// Distinct messages received.
+    pub delivered: AtomicU64,
+    /// Messages received twice.
+    pub duplicated: AtomicU64,
+    /// Messages received past a gap.
+    pub out_of_order: AtomicU64,
+    /// Messages received by the wrong client (or not ours at all).
+    pub misdelivered: AtomicU64,
+    /// Connections that ended.
+    pub disconnects: AtomicU64,
+    /// Connect attempts that failed.
+    pub connect_failures: AtomicU64,
+    /// Connections re-established.
+    pub reconnects: AtomicU64,
+    /// SESSION_LOST answers.
+    pub sessions_lost: AtomicU64,
+    /// Reconnect events a watcher missed (its subscription lagged).
+    pub events_missed: AtomicU64,
+    /// Seconds from each disconnect to the next WELCOME.
+    pub recoveries: Mutex<Vec<f64>>,
+}
+
+impl Tallies {
+    /// Adds one to `counter`.
+    pub fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Records one recovery.
+    pub fn recovered(&self, after: Duration) {
+        lock(&self.recoveries).push(after.as_secs_f64());
+    }
+
+    /// The value of `counter`.
+    pub fn get(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+}
+
+/// Every client's slot and the tallies.
+#[derive(Debug)]
+pub struct Shared {
+    /// One per client, by index.
+    pub slots: Vec<Slot>,
+    /// Run-wide counters.
+    pub tallies: Tallies,
+}
+
+impl Shared {
+    /// Slots for `clients` clients.
+    pub fn new(clients: usize) -> Self {
+        Shared {
+            slots: (0..clients).map(|_| Slot::default()).collect(),
+            tallies: Tallies::default(),
+        }
+    }
+
+    /// Clients connected now.
+    pub fn connected(&self) -> usize {
+        self.slots.iter().filter(|slot| slot.up.load(Ordering::Relaxed)).count()
+    }
+
+    /// Whether every client received everything sent to it.
+    pub fn all_caught_up(&self) -> bool {
+        self.slots.iter().all(Slot::caught_up)
+    }
+}

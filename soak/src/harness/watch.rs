@@ -1,0 +1,131 @@
+//! The watchers of one client: its incoming messages (checked against its [`Sequence`]),
+//! its session events and its reconnector's events (churn, recovery times).
+
+use super::shared::{lock, Shared, Slot, Tallies};
+use crate::payload::Stamp;
+use crate::sequence::{Sequence, Verdict};
+use futures::StreamExt;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message;
+use ws_reliability::client::{ClientEvent, ReliableClient};
+use ws_reliability::reconnect::Event;
+
+/// Starts the three watchers of client `index`.
+pub fn spawn(client: &ReliableClient, index: usize, shared: &Arc<Shared>) {
+    if let Some(incoming) = client.incoming() {
+        tokio::spawn(check_incoming(incoming, index, Arc::clone(shared)));
+    }
+    tokio::spawn(session_events(client.events(), index, Arc::clone(shared)));
+    tokio::spawn(reconnect_events(client.reconnect_events(), index, Arc::clone(shared)));
+}
+
+async fn check_incoming<S>(mut incoming: S, index: usize, shared: Arc<Shared>)
+where
+    S: futures::Stream<Item = Message> + Unpin,
+{
+    let mut sequence = Sequence::default();
+    while let Some(message) = incoming.next().await {
+        observe(&message, index, &mut sequence, &shared);
+    }
+}
+
+/// Checks one message against the client's sequence and counts the verdict.
+fn observe(message: &Message, index: usize, sequence: &mut Sequence, shared: &Shared) {
+    let tallies = &shared.tallies;
+    match Stamp::decode(&message.clone().into_data()) {
+        Some(stamp) if stamp.client as usize == index => {
+            count(sequence.observe(stamp.number), tallies);
+            shared.slots[index].received.store(sequence.received, Ordering::Relaxed);
+        }
+        _ => Tallies::bump(&tallies.misdelivered),
+    }
+}
+
+fn count(verdict: Verdict, tallies: &Tallies) {
+    match verdict {
+        Verdict::InOrder => Tallies::bump(&tallies.delivered),
+        Verdict::Duplicate => Tallies::bump(&tallies.duplicated),
+        Verdict::Gap => {
+            [&tallies.delivered, &tallies.out_of_order].into_iter().for_each(Tallies::bump)
+        }
+    }
+}
+
+async fn session_events(
+    mut events: tokio::sync::broadcast::Receiver<ClientEvent>,
+    index: usize,
+    shared: Arc<Shared>,
+) {
+    while let Ok(event) = events.recv().await {
+        let slot = &shared.slots[index];
+        match event {
+            ClientEvent::Connected { session, .. } => *lock(&slot.session) = Some(session),
+            ClientEvent::SessionLost { .. } => lost(slot, &shared.tallies),
+            _ => {}
+        }
+    }
+}
+
+fn lost(slot: &Slot, tallies: &Tallies) {
+    *lock(&slot.session) = None;
+    Tallies::bump(&tallies.sessions_lost);
+}
+
+async fn reconnect_events(
+    mut events: ws_reliability::reconnect::EventStream,
+    index: usize,
+    shared: Arc<Shared>,
+) {
+    let mut down_since: Option<Instant> = None;
+    while let Some(event) = events.next().await {
+        on_reconnect_event(&event, index, &shared, &mut down_since);
+    }
+}
+
+/// Counts churn and measures recovery: from `Disconnected` to the next `Connected`.
+fn on_reconnect_event(event: &Event, index: usize, shared: &Shared, down: &mut Option<Instant>) {
+    let (tallies, slot, down_since) = (&shared.tallies, &shared.slots[index], down);
+    match event {
+        Event::Disconnected { .. } => disconnected(tallies, slot, down_since),
+        Event::ConnectFailed { .. } => failed_attempt(tallies, slot),
+        Event::Connected { reconnect, .. } => connected(tallies, slot, *reconnect, down_since),
+        Event::Lagged { missed } => lagged(tallies, *missed),
+        _ => {}
+    }
+}
+
+fn disconnected(tallies: &Tallies, slot: &Slot, down_since: &mut Option<Instant>) {
+    [&tallies.disconnects, &slot.ended].into_iter().for_each(Tallies::bump);
+    slot.up.store(false, Ordering::Relaxed);
+    *down_since = Some(Instant::now());
+}
+
+fn connected(tallies: &Tallies, slot: &Slot, reconnect: bool, down: &mut Option<Instant>) {
+    let down_since = down.take();
+    slot.up.store(true, Ordering::Relaxed);
+    if reconnect {
+        Tallies::bump(&tallies.reconnects);
+    }
+    if let Some(since) = down_since {
+        tallies.recovered(since.elapsed());
+    }
+}
+
+/// Marks every client that has a session as connected, with that session: the watchers
+/// subscribe after a client starts, so they can miss its first `Connected`.
+pub fn adopt(client: &ReliableClient, slot: &Slot) {
+    if let Some(session) = client.session() {
+        lock(&slot.session).get_or_insert(session);
+        slot.up.store(true, Ordering::Relaxed);
+    }
+}
+
+fn failed_attempt(tallies: &Tallies, slot: &Slot) {
+    [&tallies.connect_failures, &slot.ended].into_iter().for_each(Tallies::bump);
+}
+
+fn lagged(tallies: &Tallies, missed: u64) {
+    tallies.events_missed.fetch_add(missed, Ordering::Relaxed);
+}

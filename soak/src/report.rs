@@ -1,0 +1,114 @@
+//! [`Report`]: the figures of a soak run, the success checks they meet or miss, and the
+//! table printed at the end. The JSON form is the same struct serialized: one flat object
+//! with snake_case keys (every section is flattened).
+
+mod checks;
+mod sections;
+mod table;
+
+pub use checks::{checks, Check};
+pub use sections::{Absorbed, Churn, Counts, Delivery, Faults, Health, Recovery, Resources, Run};
+pub use table::table;
+
+use crate::silent::Matched;
+use crate::stats::Summary;
+use serde::Serialize;
+
+/// The raw figures a run measured; [`Report::new`] derives the rest.
+#[derive(Debug, Clone, Default)]
+pub struct Measured {
+    /// The run's parameters.
+    pub run: Run,
+    /// Messages sent and what the clients made of them.
+    pub counts: Counts,
+    /// Injected faults matched against what the system reported.
+    pub faults: Vec<Matched>,
+    /// Injected delays and stalls (latency, not failures).
+    pub absorbed: Absorbed,
+    /// Faults the facade gives no way to inject yet, with why.
+    pub not_injected: Vec<String>,
+    /// Connections coming and going.
+    pub churn: Churn,
+    /// Server connections left without a client after the clients shut down.
+    pub ghosts_at_end: u64,
+    /// Lowest coverage of any monitor run, and how many runs.
+    pub monitoring: (f64, u64),
+    /// Seconds from each lost connection to its client's next session.
+    pub recovery: Summary,
+    /// Peak resident set size and growth per idle connection, bytes.
+    pub memory: (u64, u64),
+}
+
+/// What `ws-soak` prints (as a table or one JSON object) and writes to the report file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The run's parameters.
+    #[serde(flatten)]
+    pub run: Run,
+    /// Delivery figures.
+    #[serde(flatten)]
+    pub delivery: Delivery,
+    /// Fault figures.
+    #[serde(flatten)]
+    pub faults: Faults,
+    /// Ghosts, churn and monitoring.
+    #[serde(flatten)]
+    pub health: Health,
+    /// Recovery after a lost connection.
+    #[serde(flatten)]
+    pub recovery: Recovery,
+    /// Memory.
+    #[serde(flatten)]
+    pub resources: Resources,
+    /// Every success check and target.
+    pub checks: Vec<Check>,
+    /// Whether every required check passed.
+    pub passed: bool,
+}
+
+impl Report {
+    /// Derives rates and checks from what a run measured.
+    pub fn new(measured: Measured) -> Report {
+        let mut report = Report::figures(measured);
+        report.checks = checks(&report);
+        report.passed = report.checks.iter().all(|check| check.met || !check.required);
+        report
+    }
+
+    fn figures(m: Measured) -> Report {
+        let delivery = Delivery::new(&m.counts, m.run.duration_seconds);
+        let faults = Faults::new(m.faults, m.absorbed, m.not_injected);
+        let health = Health::new(m.churn, m.ghosts_at_end, m.run.connections, m.monitoring);
+        let (recovery, resources) = (Recovery::new(&m.recovery), Resources::new(m.memory));
+        let (checks, passed) = (Vec::new(), false);
+        Report { run: m.run, delivery, faults, health, recovery, resources, checks, passed }
+    }
+
+    /// The exit status of the run: 0 when every required check passed.
+    pub fn exit_code(&self) -> u8 {
+        u8::from(!self.passed)
+    }
+}
+
+/// `part / whole`, 1 when `whole` is 0.
+pub fn ratio(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        1.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+/// Writes `report` as pretty JSON to `path`, creating its folder.
+pub fn write(report: &Report, path: &std::path::Path) -> Result<(), crate::SoakError> {
+    let failed = |source| crate::SoakError::Report { path: path.display().to_string(), source };
+    if let Some(folder) = path.parent().filter(|folder| !folder.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(failed)?;
+    }
+    let json =
+        serde_json::to_string_pretty(report).map_err(std::io::Error::other).map_err(failed)?;
+    std::fs::write(path, json + "\n").map_err(failed)
+}

@@ -1,0 +1,181 @@
+//! The sections of a [`Report`](super::Report), each flattened into the JSON object.
+
+use super::ratio;
+use crate::silent::{total_silent, Matched};
+use crate::stats::Summary;
+use serde::Serialize;
+
+/// The run's parameters and how to repeat it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Run {
+    /// Seed of every fault decision.
+    pub seed: u64,
+    /// The command that repeats the run.
+    pub command: String,
+    /// Client connections.
+    pub connections: usize,
+    /// Seconds spent sending.
+    pub duration_seconds: f64,
+    /// Requested messages per second.
+    pub rate: u64,
+    /// Requested fault probability per operation.
+    pub fault_rate: f64,
+}
+
+/// Messages sent and what the clients made of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Accepted by the server's `send`.
+    pub sent: u64,
+    /// Distinct messages the clients received.
+    pub delivered: u64,
+    /// Received twice.
+    pub duplicated: u64,
+    /// Received past a gap.
+    pub out_of_order: u64,
+    /// Received by a client they were not for.
+    pub misdelivered: u64,
+}
+
+/// Delivery figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Delivery {
+    /// Sent, delivered, duplicated, out of order, misdelivered.
+    #[serde(flatten)]
+    pub counts: Counts,
+    /// delivered / sent, a fraction (1 when nothing was sent).
+    pub delivery_rate: f64,
+    /// sent − delivered.
+    pub lost: u64,
+    /// Delivered messages per second of sending.
+    pub throughput_msgs_per_second: f64,
+}
+
+impl Delivery {
+    /// The delivery figures of `counts` over `seconds` of sending.
+    pub fn new(counts: &Counts, seconds: f64) -> Self {
+        let (sent, delivered) = (counts.sent, counts.delivered);
+        let (delivery_rate, lost) = (ratio(delivered, sent), sent.saturating_sub(delivered));
+        let throughput_msgs_per_second = delivered as f64 / seconds.max(f64::EPSILON);
+        Delivery { counts: *counts, delivery_rate, lost, throughput_msgs_per_second }
+    }
+}
+
+/// Delays and stalls injected: they slow a connection down, nothing fails.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Absorbed {
+    /// Delayed writes.
+    pub delayed_writes: u64,
+    /// Stalled reads.
+    pub stalled_reads: u64,
+}
+
+/// Fault figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Faults {
+    /// Injected faults that nothing reported.
+    pub silent_failures: u64,
+    /// Injected failures (every matched kind).
+    pub faults_injected: u64,
+    /// Each kind, injected against noticed.
+    pub faults: Vec<Matched>,
+    /// Delays and stalls.
+    pub absorbed_faults: Absorbed,
+    /// Faults the facade cannot inject yet, with why.
+    pub not_injected: Vec<String>,
+}
+
+impl Faults {
+    /// The fault figures.
+    pub fn new(faults: Vec<Matched>, absorbed_faults: Absorbed, not_injected: Vec<String>) -> Self {
+        let silent_failures = total_silent(&faults);
+        let faults_injected = faults.iter().map(|line| line.injected).sum();
+        Faults { silent_failures, faults_injected, faults, absorbed_faults, not_injected }
+    }
+}
+
+/// How connections came and went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Churn {
+    /// Connections that ended (ws-reconnect `Disconnected`).
+    pub disconnects: u64,
+    /// Connect attempts that failed (`ConnectFailed`).
+    pub connect_failures: u64,
+    /// Connections re-established (`Connected` with `reconnect`).
+    pub reconnects: u64,
+    /// Sessions the server answered SESSION_LOST for.
+    pub sessions_lost: u64,
+}
+
+/// Ghosts, churn and monitoring.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Health {
+    /// Connection churn.
+    #[serde(flatten)]
+    pub churn: Churn,
+    /// Server connections left without a client at the end.
+    pub ghosts_at_end: u64,
+    /// ghosts_at_end / connections, a fraction.
+    pub ghost_rate: f64,
+    /// Lowest coverage of any monitor run, a fraction.
+    pub monitoring_coverage: f64,
+    /// Monitor runs.
+    pub monitor_runs: u64,
+}
+
+impl Health {
+    /// The health figures.
+    pub fn new(
+        churn: Churn,
+        ghosts_at_end: u64,
+        connections: usize,
+        monitoring: (f64, u64),
+    ) -> Self {
+        let ghost_rate = ghosts_at_end as f64 / connections.max(1) as f64;
+        let (monitoring_coverage, monitor_runs) = monitoring;
+        Health { churn, ghosts_at_end, ghost_rate, monitoring_coverage, monitor_runs }
+    }
+}
+
+/// Recovery after a lost connection: from the disconnect to the next WELCOME.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Recovery {
+    /// Recoveries measured.
+    pub recoveries: usize,
+    /// Mean, seconds.
+    #[serde(rename = "recovery_mean_seconds")]
+    pub mean: f64,
+    /// Median, seconds.
+    #[serde(rename = "recovery_p50_seconds")]
+    pub p50: f64,
+    /// 99th percentile, seconds.
+    #[serde(rename = "recovery_p99_seconds")]
+    pub p99: f64,
+    /// Longest, seconds.
+    #[serde(rename = "recovery_max_seconds")]
+    pub max: f64,
+}
+
+impl Recovery {
+    /// The recovery figures of `summary`.
+    pub fn new(summary: &Summary) -> Self {
+        let Summary { count, mean, p50, p99, max } = *summary;
+        Recovery { recoveries: count, mean, p50, p99, max }
+    }
+}
+
+/// Memory of the process (server and clients run in it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Resources {
+    /// Peak resident set size (VmHWM), bytes.
+    pub peak_rss_bytes: u64,
+    /// Resident set growth per idle connection, both ends counted, bytes.
+    pub memory_per_connection_bytes: u64,
+}
+
+impl Resources {
+    /// From `(peak, per connection)`.
+    pub fn new((peak_rss_bytes, memory_per_connection_bytes): (u64, u64)) -> Self {
+        Resources { peak_rss_bytes, memory_per_connection_bytes }
+    }
+}

@@ -1,0 +1,109 @@
+//! The human form of a [`Report`]: the success checks first, then the figures behind them.
+
+use super::checks::{percent, Check};
+use super::Report;
+use std::fmt::Write;
+
+/// One line of a section: a name and its value.
+type Row = (String, String);
+
+/// The report as an aligned text table.
+pub fn table(report: &Report) -> String {
+    let mut out = String::new();
+    let verdict = if report.passed { "PASSED" } else { "FAILED" };
+    let _ = writeln!(out, "ws-reliability soak: {verdict}\n");
+    section(&mut out, "success metric", report.checks.iter().map(check_row).collect());
+    section(&mut out, "figure", figure_rows(report));
+    section(&mut out, "fault: injected / noticed / silent", fault_rows(report));
+    let _ = writeln!(out, "seed {}\nreproduce: {}", report.run.seed, report.run.command);
+    out
+}
+
+fn section(out: &mut String, title: &str, rows: Vec<Row>) {
+    let _ = writeln!(out, "{title}");
+    for (name, value) in rows {
+        let _ = writeln!(out, "  {name:<36} {value}");
+    }
+    out.push('\n');
+}
+
+fn check_row(check: &Check) -> Row {
+    let value = format!("{:<14} goal {:<15} {}", check.value, check.goal, mark(check));
+    (check.metric.to_owned(), value)
+}
+
+fn mark(check: &Check) -> &'static str {
+    match (check.met, check.required) {
+        (true, _) => "ok",
+        (false, true) => "MISSED",
+        (false, false) => "target missed",
+    }
+}
+
+fn figure_rows(report: &Report) -> Vec<Row> {
+    let sections = [run_rows(report), churn_rows(report), resource_rows(report)];
+    sections.into_iter().flatten().collect()
+}
+
+fn run_rows(report: &Report) -> Vec<Row> {
+    let (run, delivery, counts) = (&report.run, &report.delivery, &report.delivery.counts);
+    let delivered = format!("{} ({})", counts.delivered, percent(delivery.delivery_rate));
+    vec![
+        row("connections / seconds", format!("{} / {:.1}", run.connections, run.duration_seconds)),
+        row("rate asked / fault rate", format!("{} msg/s / {}", run.rate, run.fault_rate)),
+        row("sent / delivered", format!("{} / {delivered}", counts.sent)),
+        row("throughput", format!("{:.0} msg/s delivered", delivery.throughput_msgs_per_second)),
+    ]
+}
+
+fn churn_rows(report: &Report) -> Vec<Row> {
+    let (churn, health) = (&report.health.churn, &report.health);
+    vec![
+        row("disconnects / reconnects", format!("{} / {}", churn.disconnects, churn.reconnects)),
+        row("connect failures / sessions lost", pair(churn.connect_failures, churn.sessions_lost)),
+        row("ghosts at end / monitor runs", pair(health.ghosts_at_end, health.monitor_runs)),
+    ]
+}
+
+fn resource_rows(report: &Report) -> Vec<Row> {
+    let resources = &report.resources;
+    let per_connection = resources.memory_per_connection_bytes as f64 / 1024.0;
+    vec![
+        row("recovery mean / p50 / p99 / max", recovery_times(&report.recovery)),
+        row("peak RSS (server + clients)", mebibytes(resources.peak_rss_bytes)),
+        row("memory per connection (both ends)", format!("{per_connection:.1} KiB")),
+    ]
+}
+
+fn recovery_times(recovery: &super::Recovery) -> String {
+    let super::Recovery { recoveries, mean, p50, p99, max } = recovery;
+    format!("{mean:.3} / {p50:.3} / {p99:.3} / {max:.3} s ({recoveries} recoveries)")
+}
+
+fn fault_rows(report: &Report) -> Vec<Row> {
+    let faults = &report.faults;
+    let matched = faults.faults.iter().map(|line| {
+        let counts = format!("{} / {} / {}", line.injected, line.noticed, line.silent);
+        row(line.kind, format!("{counts:<22} noticed as: {}", line.evidence))
+    });
+    let missing = faults.not_injected.iter().map(|why| row("not injected", why.clone()));
+    matched.chain(latency_rows(report)).chain(missing).collect()
+}
+
+fn latency_rows(report: &Report) -> [Row; 2] {
+    let absorbed = &report.faults.absorbed_faults;
+    let delays = row("delayed writes (latency only)", absorbed.delayed_writes.to_string());
+    [delays, row("stalled reads (latency only)", absorbed.stalled_reads.to_string())]
+}
+
+fn row(name: &str, value: String) -> Row {
+    (name.to_owned(), value)
+}
+
+fn pair(first: u64, second: u64) -> String {
+    format!("{first} / {second}")
+}
+
+fn mebibytes(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}

@@ -1,0 +1,113 @@
+//! Tests of the report's derived figures, its checks, its JSON keys and its table.
+
+use super::*;
+use crate::silent::Matched;
+
+fn measured() -> Measured {
+    let run = Run {
+        seed: 7,
+        command: "cargo xtask reliability --seed 7".into(),
+        connections: 100,
+        duration_seconds: 10.0,
+        rate: 1000,
+        fault_rate: 0.001,
+    };
+    let counts = Counts { sent: 10_000, delivered: 10_000, ..Counts::default() };
+    let faults = vec![Matched::pooled("kill", 12, 12, "disconnect events")];
+    let recovery = Summary::of(&[0.01, 0.02, 0.5]);
+    let (monitoring, memory) = ((1.0, 10), (50 << 20, 9000));
+    Measured { run, counts, faults, recovery, monitoring, memory, ..Measured::default() }
+}
+
+fn check<'a>(report: &'a Report, metric: &str) -> &'a Check {
+    report.checks.iter().find(|check| check.metric == metric).unwrap()
+}
+
+#[test]
+fn a_clean_run_passes_every_check() {
+    let report = Report::new(measured());
+    assert!(report.passed, "{}", table(&report));
+    assert_eq!(report.exit_code(), 0);
+    assert_eq!((report.delivery.delivery_rate, report.delivery.lost), (1.0, 0));
+    assert_eq!(report.delivery.throughput_msgs_per_second, 1000.0);
+    assert_eq!(report.checks.len(), 11);
+}
+
+#[test]
+fn a_loss_under_a_thousandth_passes_but_misses_the_target() {
+    let mut losing = measured();
+    losing.counts.delivered = 9_995;
+    let report = Report::new(losing);
+    assert!(report.passed);
+    assert_eq!(report.delivery.lost, 5);
+    assert!(!check(&report, "lost").met && !check(&report, "lost").required);
+    assert!(table(&report).contains("target missed"));
+}
+
+#[test]
+fn each_required_metric_fails_the_run() {
+    let breakers: [fn(&mut Measured); 8] = [
+        |m| m.counts.delivered = 9_000,
+        |m| m.counts.duplicated = 1,
+        |m| m.counts.out_of_order = 1,
+        |m| m.counts.misdelivered = 1,
+        |m| m.faults = vec![Matched::pooled("kill", 3, 2, "events")],
+        |m| m.ghosts_at_end = 1,
+        |m| m.monitoring = (0.9, 10),
+        |m| m.recovery = Summary::of(&[31.0]),
+    ];
+    for breaker in breakers {
+        let mut broken = measured();
+        breaker(&mut broken);
+        let report = Report::new(broken);
+        assert!(!report.passed && report.exit_code() == 1, "{}", table(&report));
+        assert!(table(&report).contains("MISSED"));
+    }
+}
+
+#[test]
+fn a_faulty_run_without_faults_proved_nothing() {
+    let mut idle = measured();
+    idle.faults = vec![Matched::pooled("kill", 0, 0, "events")];
+    assert!(!Report::new(idle.clone()).passed);
+    idle.run.fault_rate = 0.0;
+    assert!(Report::new(idle).passed);
+}
+
+#[test]
+fn the_json_object_is_flat_with_snake_case_keys() {
+    let json = serde_json::to_value(Report::new(measured())).unwrap();
+    for key in [
+        "delivery_rate",
+        "lost",
+        "duplicated",
+        "out_of_order",
+        "silent_failures",
+        "ghost_rate",
+        "monitoring_coverage",
+        "recovery_p50_seconds",
+        "recovery_p99_seconds",
+        "recovery_mean_seconds",
+        "recovery_max_seconds",
+        "throughput_msgs_per_second",
+        "peak_rss_bytes",
+        "memory_per_connection_bytes",
+        "seed",
+        "command",
+        "disconnects",
+        "passed",
+    ] {
+        assert!(json.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(json["delivery_rate"], 1.0);
+    assert_eq!(json["faults"][0]["kind"], "kill");
+}
+
+#[test]
+fn the_table_names_the_seed_and_the_command() {
+    let text = table(&Report::new(measured()));
+    assert!(text.starts_with("ws-reliability soak: PASSED"));
+    assert!(text.contains("seed 7\nreproduce: cargo xtask reliability --seed 7"));
+    assert!(text.contains("recovery mean") && text.contains("50.0 MiB"));
+    assert_eq!(ratio(0, 0), 1.0);
+}
