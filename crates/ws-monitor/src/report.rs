@@ -7,6 +7,7 @@ use ws_core::Criticality;
 
 #[cfg(test)]
 mod tests;
+mod wire;
 
 /// How one check ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -132,27 +133,26 @@ impl CheckReport {
 }
 
 /// The result of one run of every registered check.
+///
+/// The status, the coverage and the executed count are derived from the checks, never
+/// stored apart from them; the JSON spells them out, and [`HealthReport::from_json`] refuses
+/// a report whose spelled-out values disagree with its checks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "wire::Wire", try_from = "wire::Wire")]
 pub struct HealthReport {
     run: u64,
     unix_ms: u64,
-    status: HealthStatus,
-    coverage: f64,
-    executed: usize,
     registered: usize,
-    #[serde(rename = "duration_us", with = "micros")]
     duration: Duration,
     checks: Vec<CheckReport>,
 }
 
 impl HealthReport {
-    /// Aggregates the outcomes of run number `run` of `registered` checks.
+    /// The outcomes of run number `run` of `registered` checks.
     pub fn new(run: u64, registered: usize, checks: Vec<CheckReport>, duration: Duration) -> Self {
-        let executed = checks.len();
-        let (status, coverage) = (aggregate(&checks), coverage(executed, registered));
         let duration = micros::truncate(duration);
         let unix_ms = unix_millis(SystemTime::now());
-        Self { run, unix_ms, status, coverage, executed, registered, duration, checks }
+        Self { run, unix_ms, registered, duration, checks }
     }
 
     /// The run's sequence number in its monitor, from 1.
@@ -167,17 +167,17 @@ impl HealthReport {
 
     /// Healthy, degraded or unhealthy: the worst impact among the checks.
     pub fn status(&self) -> HealthStatus {
-        self.status
+        aggregate(&self.checks)
     }
 
     /// Checks executed / checks registered (1.0 for a monitor without checks).
     pub fn coverage(&self) -> f64 {
-        self.coverage
+        coverage(self.executed(), self.registered)
     }
 
     /// How many checks produced an outcome.
     pub fn executed(&self) -> usize {
-        self.executed
+        self.checks.len()
     }
 
     /// How many checks were registered.

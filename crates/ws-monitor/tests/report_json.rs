@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 use ws_monitor::{
-    from_async_fn, from_fn, CheckResult, Criticality, HealthReport, Monitor, ThresholdCheck,
+    from_async_fn, from_fn, CheckResult, Criticality, HealthReport, HealthStatus, Monitor,
+    ThresholdCheck,
 };
 
 #[tokio::test(start_paused = true)]
@@ -52,4 +53,20 @@ fn a_report_from_another_producer_parses() {
     let report = HealthReport::from_json(json).unwrap();
     assert_eq!(report.failures().count(), 1);
     assert_eq!(HealthReport::from_json(&report.to_json().unwrap()).unwrap(), report);
+}
+
+#[test]
+fn a_report_whose_status_disagrees_with_its_checks_is_refused() {
+    // "healthy" beside a failed check: a producer bug, or a forged report.
+    let json = r#"{"run":3,"unix_ms":1700000000000,"status":"healthy","coverage":1.0,
+        "executed":1,"registered":1,"duration_us":1200,
+        "checks":[{"name":"outbox","criticality":"critical","status":"failed",
+                   "message":"outbox depth is 900, above the limit 500","duration_us":1200}]}"#;
+    let error = HealthReport::from_json(json).unwrap_err();
+    assert!(error.to_string().contains("disagree with its checks"), "{error}");
+    let undercounted = json.replace(r#""status":"healthy""#, r#""status":"unhealthy""#);
+    let undercounted = undercounted.replace(r#""executed":1"#, r#""executed":0"#);
+    assert!(HealthReport::from_json(&undercounted).is_err(), "executed must match the checks");
+    let consistent = undercounted.replace(r#""executed":0"#, r#""executed":1"#);
+    assert_eq!(HealthReport::from_json(&consistent).unwrap().status(), HealthStatus::Unhealthy);
 }
