@@ -152,3 +152,11 @@ fn an_outbox_of_websocket_messages_can_be_shared_across_tasks() {
     shareable::<crate::Outbox<tokio_tungstenite::tungstenite::Message>>();
     shareable::<crate::Outbox<String>>();
 }
+
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn an_entry_costs_forty_bytes_beside_its_message() {
+    use tokio_tungstenite::tungstenite::Message;
+    let overhead = size_of::<Entry<Message>>() - size_of::<Message>();
+    assert_eq!((size_of::<Message>(), overhead), (56, 40), "the figure in the README");
+}
