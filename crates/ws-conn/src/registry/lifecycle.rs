@@ -50,7 +50,9 @@ impl Registry {
         };
         metrics::close_failed(reason);
         tracing::warn!(conn = %entry.id, %error, "close failed");
-        let _ = self.fail(entry, cause);
+        // Only a racer that already moved it (a force-close, the sweeper) makes this fail;
+        // the close's own failure is counted above and returned.
+        let _moved_by_a_racer = self.fail(entry, cause);
         error
     }
 

@@ -132,7 +132,9 @@ impl Registry {
     fn ping_failed(&self, entry: &Entry, error: &crate::TransportError) -> PingOutcome {
         metrics::ping_failed("error");
         tracing::warn!(conn = %entry.id, %error, "heartbeat ping failed");
-        let _ = self.fail(entry, FailCause::PingError);
+        // Only a racer that already moved it (a close, the sweeper) makes this fail; the
+        // ping's failure is counted above and reported.
+        let _moved_by_a_racer = self.fail(entry, FailCause::PingError);
         PingOutcome::Failed
     }
 
