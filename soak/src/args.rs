@@ -1,8 +1,10 @@
 //! The command line of `ws-soak` and the duration syntax it accepts (`90`, `30s`, `10m`, `24h`).
 
+use crate::report::Run;
 use clap::Parser;
 use std::path::PathBuf;
 use std::time::Duration;
+use ws_reliability::fault::FaultKind;
 
 /// The longest run the plan asks for.
 pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
@@ -24,6 +26,9 @@ pub struct Args {
     /// stall); the chaos health check fails with 200 times this probability per run.
     #[arg(long, default_value_t = 0.0005)]
     pub fault_rate: f64,
+    /// The fault kinds injected under client connections, comma-separated.
+    #[arg(long, default_value = "kill,write_error,delay,stall", value_parser = parse_kinds)]
+    pub faults: Kinds,
     /// Seed of every fault decision (random when absent; always printed).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -33,6 +38,28 @@ pub struct Args {
     /// Where the JSON report is always written.
     #[arg(long, default_value = "target/reliability/report.json")]
     pub out: PathBuf,
+}
+
+/// Fault kinds, as `--faults` lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kinds(pub Vec<FaultKind>);
+
+impl std::fmt::Display for Kinds {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let labels: Vec<_> = self.0.iter().map(|kind| kind.label()).collect();
+        out.write_str(&labels.join(","))
+    }
+}
+
+/// Parses `kill,write_error,delay,stall` (any subset, in any order; empty for none).
+pub fn parse_kinds(text: &str) -> Result<Kinds, String> {
+    let words = text.split(',').map(str::trim).filter(|word| !word.is_empty());
+    words.map(kind).collect::<Result<_, _>>().map(Kinds)
+}
+
+fn kind(word: &str) -> Result<FaultKind, String> {
+    let found = FaultKind::ALL.into_iter().find(|kind| kind.label() == word);
+    found.ok_or_else(|| format!("unknown fault `{word}`: use kill, write_error, delay, stall"))
 }
 
 /// Parses `90`, `90s`, `10m` or `24h` into a duration between 1 s and [`MAX_DURATION`].
@@ -73,10 +100,10 @@ pub fn format_duration(duration: Duration) -> String {
 
 impl Args {
     /// The parameters of this run, for the report.
-    pub fn run(&self, seed: u64, duration_seconds: f64) -> crate::report::Run {
+    pub fn run(&self, seed: u64, duration_seconds: f64) -> Run {
         let (connections, rate, fault_rate) = (self.connections, self.rate, self.fault_rate);
-        let command = self.reproduce(seed);
-        crate::report::Run { seed, command, connections, duration_seconds, rate, fault_rate }
+        let (command, faults) = (self.reproduce(seed), self.faults.to_string());
+        Run { seed, command, connections, duration_seconds, rate, fault_rate, faults }
     }
 
     /// The exact command that repeats this run with `seed`.
@@ -85,7 +112,8 @@ impl Args {
         let duration = format_duration(self.duration);
         format!(
             "cargo xtask reliability --connections {connections} --duration {duration} \
-             --rate {rate} --fault-rate {fault_rate} --seed {seed}"
+             --rate {rate} --fault-rate {fault_rate} --faults {} --seed {seed}",
+            self.faults
         )
     }
 }

@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: everything CI checks, in order, stopping at the first failure.
 
 use crate::cmd::{self, Outcome};
-use crate::{compliance, coverage};
+use crate::{compliance, coverage, reliability};
 use std::time::Instant;
 
 /// One step of the pipeline.
@@ -17,6 +17,7 @@ const STEPS: &[Step] = &[
     Step { name: "tests", run: tests },
     Step { name: "doc tests", run: doc_tests },
     Step { name: "compliance", run: || compliance::run(false, false) },
+    Step { name: "short soak", run: || reliability::run(&reliability::Options::short()) },
     Step { name: "feature powerset", run: feature_powerset },
     Step { name: "docs", run: docs },
     Step { name: "coverage", run: || coverage::run(false) },

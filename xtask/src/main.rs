@@ -2,6 +2,7 @@
 //!
 //! - `compliance`: file length, function length, crate attributes, `//!` doc lines, clippy;
 //! - `coverage`: line coverage per library crate with cargo-tarpaulin (installed if missing);
+//! - `reliability`: the soak and chaos run of a server and 1000 clients (`ws-soak`);
 //! - `ci`: everything CI checks, in order.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -10,6 +11,7 @@ mod ci;
 mod cmd;
 mod compliance;
 mod coverage;
+mod reliability;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -40,6 +42,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Soak and chaos run: a ReliableServer and N clients on loopback under random faults;
+    /// fails when a success metric is missed.
+    Reliability(reliability::Options),
     /// Run everything CI checks, in order, stopping at the first failure.
     Ci,
 }
@@ -48,6 +53,7 @@ fn main() -> ExitCode {
     let outcome = match Cli::parse().command {
         Command::Compliance { json, no_clippy } => compliance::run(json, !no_clippy),
         Command::Coverage { json } => coverage::run(json),
+        Command::Reliability(options) => reliability::run(&options),
         Command::Ci => ci::run(),
     };
     cmd::exit_code(outcome)

@@ -20,11 +20,10 @@ pub struct Faulty {
     pub injector: FaultInjector,
 }
 
-/// The fault configuration of client `index`: every kind at `rate`, its own seed.
-pub fn fault_config(seed: u64, index: usize, rate: f64) -> FaultConfig {
+/// The fault configuration of client `index`: each of `kinds` at `rate`, its own seed.
+pub fn fault_config(seed: u64, index: usize, (kinds, rate): (&[FaultKind], f64)) -> FaultConfig {
     let config = FaultConfig::seeded(stream_seed(seed, index as u64));
-    let kinds = [FaultKind::Kill, FaultKind::WriteError, FaultKind::Delay, FaultKind::Stall];
-    kinds.into_iter().fold(config, |config, kind| config.with_rate(kind, rate))
+    kinds.iter().fold(config, |config, kind| config.with_rate(*kind, rate))
 }
 
 /// Client settings: reconnect fast (10 ms doubling to 500 ms, jittered) so a recovery is
@@ -39,13 +38,13 @@ pub fn client_config() -> ClientConfig {
 /// Starts `count` clients of the server at `addr`, each watched, injectors off.
 pub fn start(
     addr: SocketAddr,
-    count: usize,
-    (seed, rate): (u64, f64),
+    args: &crate::args::Args,
+    seed: u64,
     shared: &Arc<Shared>,
 ) -> Result<Vec<Faulty>, crate::SoakError> {
-    (0..count)
-        .map(|index| start_one(addr, index, fault_config(seed, index, rate), shared))
-        .collect()
+    let faults = (args.faults.0.as_slice(), args.fault_rate);
+    let config = |index| fault_config(seed, index, faults);
+    (0..args.connections).map(|index| start_one(addr, index, config(index), shared)).collect()
 }
 
 fn start_one(

@@ -58,7 +58,7 @@ async fn prepare(args: &Args, seed: u64) -> Result<Setup, SoakError> {
     let baseline = memory::current_rss();
     let core = start_core(args, seed).await?;
     let addr = announce(&core, args);
-    let clients = clients::start(addr, args.connections, (seed, args.fault_rate), &core.shared)?;
+    let clients = clients::start(addr, args, seed, &core.shared)?;
     connected(&clients, &core.shared).await?;
     let loaded = memory::current_rss();
     let memory_per_connection = memory::per_connection(baseline, loaded, args.connections);

@@ -20,6 +20,8 @@ pub struct Run {
     pub rate: u64,
     /// Requested fault probability per operation.
     pub fault_rate: f64,
+    /// The fault kinds injected under the clients' connections.
+    pub faults: String,
 }
 
 /// Messages sent and what the clients made of them.

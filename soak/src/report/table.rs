@@ -59,6 +59,7 @@ fn run_rows(report: &Report) -> Vec<Row> {
 fn churn_rows(report: &Report) -> Vec<Row> {
     let (churn, health) = (&report.health.churn, &report.health);
     vec![
+        row("faults injected under clients", report.run.faults.clone()),
         row("disconnects / reconnects", format!("{} / {}", churn.disconnects, churn.reconnects)),
         row("connect failures / sessions lost", pair(churn.connect_failures, churn.sessions_lost)),
         row("ghosts at end / monitor runs", pair(health.ghosts_at_end, health.monitor_runs)),

@@ -11,6 +11,7 @@ fn measured() -> Measured {
         duration_seconds: 10.0,
         rate: 1000,
         fault_rate: 0.001,
+        faults: "kill".into(),
     };
     let counts = Counts { sent: 10_000, delivered: 10_000, ..Counts::default() };
     let faults = vec![Matched::pooled("kill", 12, 12, "disconnect events")];
