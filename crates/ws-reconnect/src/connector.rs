@@ -32,6 +32,10 @@ impl<T> Connection for T where
 ///
 /// Wrap a connector to run a handshake over each fresh connection before the reconnector
 /// sees it; or register an on-connected [`Callback`](crate::Callback), which receives it.
+///
+/// The reconnector puts no timeout of its own around `connect`: bound it (as
+/// [`TungsteniteConnector`] does), or a connect that never resolves holds the loop, with no
+/// further event, until shutdown.
 pub trait Connector: Send + Sync + 'static {
     /// The connection it opens.
     type Connection: Connection;
