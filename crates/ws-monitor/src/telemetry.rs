@@ -3,7 +3,7 @@
 use crate::names::{
     CHECK_DURATION, CHECK_FAILURES, CHECK_STATUS, COVERAGE, HEALTH_STATUS, HTTP_ERRORS, RUNS,
 };
-use crate::report::{CheckReport, HealthReport};
+use crate::report::{CheckReport, CheckStatus, HealthReport};
 use metrics::{counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram};
 
 #[cfg(test)]
@@ -24,6 +24,17 @@ fn record_check(check: &CheckReport) {
     if !passed {
         let reason = check.status().as_str();
         counter!(CHECK_FAILURES, "check" => name, "reason" => reason).increment(1);
+    }
+}
+
+/// Creates every failure counter of the checks `names` at 0, so a check's first failure
+/// shows as an increase (Prometheus `increase()` and `rate()` miss a series that appears at 1).
+pub(crate) fn zero_failures<'a>(names: impl Iterator<Item = &'a str>) {
+    let reasons = [CheckStatus::Failed, CheckStatus::Panicked, CheckStatus::TimedOut];
+    for name in names {
+        for reason in reasons.map(CheckStatus::as_str) {
+            counter!(CHECK_FAILURES, "check" => name.to_owned(), "reason" => reason).increment(0);
+        }
     }
 }
 

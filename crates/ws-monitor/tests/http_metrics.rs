@@ -50,6 +50,8 @@ async fn metrics_and_health_are_served_on_one_port() {
         r#"ws_monitor_check_status{check="sync"} 1"#,
         r#"ws_monitor_check_status{check="dead_letters"} 0"#,
         r#"ws_monitor_check_failures_total{check="ghosts",reason="panicked"} 1"#,
+        r#"ws_monitor_check_failures_total{check="sync",reason="failed"} 0"#,
+        r#"ws_monitor_check_failures_total{check="ghosts",reason="timed_out"} 0"#,
         r#"ws_monitor_check_duration_seconds_bucket{check="sync",le="0.001"}"#,
         "ws_monitor_coverage_ratio 1",
         "ws_monitor_health_status 1",

@@ -31,7 +31,7 @@ pub struct HealthServer {
 
 impl HealthServer {
     /// Binds `addr` (port 0 picks a free one) and serves `monitor` and `metrics` from it on
-    /// the current tokio runtime.
+    /// the current tokio runtime. Every registered check's failure counters start at 0.
     pub async fn bind(
         addr: SocketAddr,
         monitor: Arc<Monitor>,
@@ -40,6 +40,7 @@ impl HealthServer {
         let bind_error = |source| MonitorError::Bind { addr, source };
         let listener = TcpListener::bind(addr).await.map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
+        telemetry::zero_failures(monitor.names());
         let routes = Arc::new(Routes::new(monitor, metrics));
         let upkeep = tokio::spawn(upkeep_forever(Arc::clone(&routes)));
         Ok(Self { local_addr, tasks: [tokio::spawn(accept_forever(listener, routes)), upkeep] })
