@@ -27,10 +27,12 @@ pub const HANDLER_PANICS_TOTAL: &str = "ws_sync_failure_handler_panics_total";
 pub(crate) fn record_callback(synchronizer: &Arc<str>, run: &CallbackReport) {
     let (synchronizer, callback) = (synchronizer.clone(), run.name().clone());
     let outcome = run.outcome().as_str();
-    metrics::histogram!(CALLBACK_DURATION_SECONDS, "synchronizer" => synchronizer.clone(), "callback" => callback.clone())
-        .record(run.duration());
-    metrics::counter!(CALLBACKS_TOTAL, "synchronizer" => synchronizer, "callback" => callback, "outcome" => outcome)
-        .increment(1);
+    metrics::histogram!(CALLBACK_DURATION_SECONDS,
+        "synchronizer" => synchronizer.clone(), "callback" => callback.clone())
+    .record(run.duration());
+    metrics::counter!(CALLBACKS_TOTAL,
+        "synchronizer" => synchronizer, "callback" => callback, "outcome" => outcome)
+    .increment(1);
 }
 
 /// Records a finished sync by the result it had (its own verdict).
@@ -38,8 +40,9 @@ pub(crate) fn record_sync(synchronizer: &Arc<str>, verdict: SyncState, duration:
     let result = verdict.as_str();
     metrics::counter!(SYNCS_TOTAL, "synchronizer" => synchronizer.clone(), "result" => result)
         .increment(1);
-    metrics::histogram!(SYNC_DURATION_SECONDS, "synchronizer" => synchronizer.clone(), "result" => result)
-        .record(duration);
+    metrics::histogram!(SYNC_DURATION_SECONDS,
+        "synchronizer" => synchronizer.clone(), "result" => result)
+    .record(duration);
 }
 
 /// Records a sync refused in the error state.
