@@ -74,7 +74,8 @@ pub enum FailCause {
     CloseTimeout,
     /// A heartbeat ping could not be sent.
     PingError,
-    /// The owner reported the connection broken ([`Registry::mark_failed`](crate::Registry::mark_failed)).
+    /// The owner reported the connection broken
+    /// ([`Registry::mark_failed`](crate::Registry::mark_failed)).
     Reported,
     /// The sweeper found it stuck in `Closing` past the close timeout.
     StuckClosing,
