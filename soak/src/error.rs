@@ -22,6 +22,9 @@ pub enum SoakError {
     /// The fault rate is not a probability.
     #[error("fault rate: {0}")]
     FaultRate(#[from] ws_reliability::fault::FaultError),
+    /// The chaos synchronizer could not be built.
+    #[error("state sync: {0}")]
+    Sync(#[from] ws_reliability::sync::SyncError),
     /// The monitor or its listener could not start.
     #[error("monitor: {0}")]
     Monitor(#[from] ws_reliability::monitor::MonitorError),

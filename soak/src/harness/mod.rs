@@ -4,6 +4,7 @@
 //!
 //! [`ReliableClient`]: ws_reliability::client::ReliableClient
 
+pub mod chaos;
 pub mod clients;
 mod finish;
 pub mod limits;
@@ -16,8 +17,9 @@ mod watch;
 use crate::args::Args;
 use crate::report::Report;
 use crate::{memory, SoakError};
+use chaos::Chaos;
 use clients::Faulty;
-use monitor::{Monitoring, Sources};
+use monitor::Monitoring;
 use shared::Shared;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -25,6 +27,10 @@ use std::time::Duration;
 use tokio::time::Instant;
 use ws_reliability::server::{Listener, ReliableServer, ServerConfig};
 
+/// Separates the chaos health check's seed from the run's seed.
+const CHECK_SEED: u64 = 0x00C4_EC4C;
+/// Separates the chaos sync callback's seed from the run's seed.
+const SYNC_SEED: u64 = 0x005E_ED5C;
 /// How long every client has to connect at the start.
 const CONNECT_LIMIT: Duration = Duration::from_secs(120);
 
@@ -34,6 +40,7 @@ pub struct Core {
     listener: Listener,
     shared: Arc<Shared>,
     monitoring: Monitoring,
+    sync_chaos: Chaos,
     seed: u64,
 }
 
@@ -66,16 +73,24 @@ async fn prepare(args: &Args, seed: u64) -> Result<Setup, SoakError> {
 }
 
 async fn start_core(args: &Args, seed: u64) -> Result<Core, SoakError> {
-    let server = ReliableServer::new(ServerConfig::default());
+    let rate = chaos_rate(args.fault_rate);
+    let sync_chaos = Chaos::new(seed ^ SYNC_SEED, rate);
+    let server = ReliableServer::new(server_config(&sync_chaos)?);
     let listener = server.listen("127.0.0.1:0").await?;
     let shared = Arc::new(Shared::new(args.connections));
-    let chaos = (seed, chaos_rate(args.fault_rate));
-    let sources = Sources { server: server.clone(), shared: Arc::clone(&shared), chaos };
-    let monitoring = monitor::start(sources).await?;
-    Ok(Core { server, listener, shared, monitoring, seed })
+    let monitoring = monitor::start(&server, Chaos::new(seed ^ CHECK_SEED, rate)).await?;
+    Ok(Core { server, listener, shared, monitoring, sync_chaos, seed })
 }
 
-/// The chaos health check fails 200 times as often as a connection operation (capped at 1).
+/// The server's defaults, with the chaos synchronizer run on every open and resume.
+fn server_config(chaos: &Chaos) -> Result<ServerConfig, SoakError> {
+    let mut config = ServerConfig::default();
+    config.hooks.sync = Some(chaos.clone().synchronizer()?);
+    Ok(config)
+}
+
+/// The chaos check and the chaos sync callback fail 200 times as often as a connection
+/// operation (capped at 1).
 pub fn chaos_rate(fault_rate: f64) -> f64 {
     (fault_rate * 200.0).min(1.0)
 }
