@@ -17,3 +17,12 @@ fn every_metric_the_dashboard_queries_is_emitted() {
     let missing = unknown(&queried, &emitted);
     assert!(missing.is_empty(), "queried but emitted by no crate: {missing:?}");
 }
+
+#[test]
+fn every_metric_the_runbook_names_is_emitted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let text = std::fs::read_to_string(root.join("docs/runbook.md")).expect("docs/runbook.md");
+    let named = ws_soak::dashboard::names_in_expr(&text).into_iter().collect();
+    let missing = unknown(&named, &emitted_by_crates(&root.join("crates")));
+    assert!(missing.is_empty(), "named in the runbook but emitted by no crate: {missing:?}");
+}
