@@ -31,6 +31,8 @@ pub struct Measured {
     pub churn: Churn,
     /// Server connections left without a client after the clients shut down.
     pub ghosts_at_end: u64,
+    /// Sessions whose outbox was full after the drain.
+    pub full_outboxes_at_end: u64,
     /// Lowest coverage of any monitor run, and how many runs.
     pub monitoring: (f64, u64),
     /// Seconds from each lost connection to its client's next session.
@@ -79,6 +81,7 @@ impl Report {
         let delivery = Delivery::new(&m.counts, m.run.duration_seconds);
         let faults = Faults::new(m.faults, m.absorbed, m.not_injected);
         let health = Health::new(m.churn, m.ghosts_at_end, m.run.connections, m.monitoring);
+        let health = Health { full_outboxes_at_end: m.full_outboxes_at_end, ..health };
         let (recovery, resources) = (Recovery::new(&m.recovery), Resources::new(m.memory));
         let (checks, passed) = (Vec::new(), false);
         Report { run: m.run, delivery, faults, health, recovery, resources, checks, passed }

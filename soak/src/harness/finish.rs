@@ -15,6 +15,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use ws_reliability::conn::Registry;
 use ws_reliability::fault::FaultKind;
+use ws_reliability::server::ReliableServer;
 
 /// How long in-flight messages have to arrive after sending stops.
 const DRAIN_LIMIT: Duration = Duration::from_secs(60);
@@ -42,6 +43,7 @@ pub async fn finish(setup: Setup, args: &Args, seconds: f64) -> Report {
     until(DRAIN_LIMIT, || setup.core.shared.all_caught_up()).await;
     let metrics = setup.core.monitoring.metrics.render();
     let mut measured = measure(&setup, &metrics);
+    measured.full_outboxes_at_end = full_outboxes(&setup.core.server);
     measured.run = args.run(setup.core.seed, seconds);
     measured.ghosts_at_end = ghosts_at_end(setup).await;
     measured.memory.0 = memory::peak_rss();
@@ -79,8 +81,8 @@ fn counts(tallies: &Tallies) -> Counts {
     let get = Tallies::get;
     let (sent, delivered) = (get(&tallies.sent), get(&tallies.delivered));
     let (duplicated, out_of_order) = (get(&tallies.duplicated), get(&tallies.out_of_order));
-    let misdelivered = get(&tallies.misdelivered);
-    Counts { sent, delivered, duplicated, out_of_order, misdelivered }
+    let (misdelivered, refused_sends) = (get(&tallies.misdelivered), get(&tallies.refused));
+    Counts { sent, delivered, duplicated, out_of_order, misdelivered, refused_sends }
 }
 
 fn churn(tallies: &Tallies) -> Churn {
@@ -131,6 +133,14 @@ fn syncs(injected: u64, metrics: &str) -> Matched {
     let seen =
         prom::sum(metrics, "ws_reliability_sync_failures_total", &[("criticality", "warning")]);
     Matched::pooled("sync_callback", injected, seen as u64, SYNC_EVIDENCE)
+}
+
+/// Sessions whose outbox holds the most unacked messages allowed: their client stopped
+/// acking.
+fn full_outboxes(server: &ReliableServer) -> u64 {
+    let limit = usize::try_from(server.config().limits.max_unacked).unwrap_or(usize::MAX);
+    let depths = server.sessions().into_iter().filter_map(|session| server.unacked(session));
+    depths.filter(|depth| *depth >= limit).count() as u64
 }
 
 /// Server connections left without a client: before the clients shut down (all of them

@@ -4,7 +4,7 @@
 
 use super::shared::{Shared, Tallies};
 use crate::payload::Stamp;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -53,10 +53,15 @@ fn send_one(server: &ReliableServer, shared: &Shared, index: usize) -> bool {
     let Some(session) = slot.session() else { return false };
     let stamp = Stamp { client: index as u32, number: slot.sent.load(Ordering::Relaxed) };
     let accepted = server.send(session, Message::binary(stamp.encode())).is_ok();
-    if accepted {
-        [&slot.sent, &shared.tallies.sent].into_iter().for_each(Tallies::bump);
-    }
+    counted(accepted, slot, &shared.tallies);
     accepted
+}
+
+/// Counts a send: accepted for the client and the run, or refused.
+fn counted(accepted: bool, slot: &super::shared::Slot, tallies: &Tallies) {
+    let counters: &[&AtomicU64] =
+        if accepted { &[&slot.sent, &tallies.sent] } else { &[&tallies.refused] };
+    counters.iter().for_each(|counter| Tallies::bump(counter));
 }
 
 #[cfg(test)]

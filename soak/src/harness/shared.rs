@@ -43,6 +43,8 @@ impl Slot {
 pub struct Tallies {
     /// Messages accepted by `send`.
     pub sent: AtomicU64,
+    /// Sends the server refused (a full outbox, or no session yet): backpressure.
+    pub refused: AtomicU64,
     /// Distinct messages received.
     pub delivered: AtomicU64,
     /// Messages received twice.

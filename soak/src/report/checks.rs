@@ -27,7 +27,7 @@ struct Spec {
     evaluate: fn(&Report) -> (String, bool),
 }
 
-const SPECS: [Spec; 10] = [
+const SPECS: [Spec; 11] = [
     Spec { metric: "delivery rate", goal: ">= 99.9%", required: true, evaluate: delivery },
     Spec { metric: "lost", goal: "0 (target)", required: false, evaluate: lost },
     Spec { metric: "duplicated", goal: "0", required: true, evaluate: duplicated },
@@ -43,6 +43,7 @@ const SPECS: [Spec; 10] = [
         required: false,
         evaluate: recovery_p99,
     },
+    Spec { metric: "full outboxes at end", goal: "0 (target)", required: false, evaluate: stuck },
 ];
 
 /// Every check of `report`, plus one that faults were injected when a rate was set.
@@ -109,6 +110,10 @@ fn recovery_p99(report: &Report) -> (String, bool) {
 fn faults_injected(report: &Report) -> (String, bool) {
     let injected = report.faults.faults_injected;
     (injected.to_string(), injected > 0 || report.run.fault_rate == 0.0)
+}
+
+fn stuck(report: &Report) -> (String, bool) {
+    zero(report.health.full_outboxes_at_end)
 }
 
 fn zero(count: u64) -> (String, bool) {

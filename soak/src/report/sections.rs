@@ -37,6 +37,8 @@ pub struct Counts {
     pub out_of_order: u64,
     /// Received by a client they were not for.
     pub misdelivered: u64,
+    /// Sends the server refused (a full outbox: backpressure, retried later, not lost).
+    pub refused_sends: u64,
 }
 
 /// Delivery figures.
@@ -123,6 +125,8 @@ pub struct Health {
     pub monitoring_coverage: f64,
     /// Monitor runs.
     pub monitor_runs: u64,
+    /// Sessions whose outbox was full after the drain: clients that stopped acking.
+    pub full_outboxes_at_end: u64,
 }
 
 impl Health {
@@ -135,7 +139,8 @@ impl Health {
     ) -> Self {
         let ghost_rate = ghosts_at_end as f64 / connections.max(1) as f64;
         let (monitoring_coverage, monitor_runs) = monitoring;
-        Health { churn, ghosts_at_end, ghost_rate, monitoring_coverage, monitor_runs }
+        let base = Health { churn, ghosts_at_end, ghost_rate, ..Health::default() };
+        Health { monitoring_coverage, monitor_runs, ..base }
     }
 }
 

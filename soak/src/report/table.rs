@@ -58,11 +58,12 @@ fn run_rows(report: &Report) -> Vec<Row> {
 
 fn churn_rows(report: &Report) -> Vec<Row> {
     let (churn, health) = (&report.health.churn, &report.health);
+    let refused = report.delivery.counts.refused_sends;
     vec![
-        row("faults injected under clients", report.run.faults.clone()),
         row("disconnects / reconnects", format!("{} / {}", churn.disconnects, churn.reconnects)),
         row("connect failures / sessions lost", pair(churn.connect_failures, churn.sessions_lost)),
         row("ghosts at end / monitor runs", pair(health.ghosts_at_end, health.monitor_runs)),
+        row("refused sends / full outboxes at end", pair(refused, health.full_outboxes_at_end)),
     ]
 }
 
@@ -70,6 +71,7 @@ fn resource_rows(report: &Report) -> Vec<Row> {
     let resources = &report.resources;
     let per_connection = resources.memory_per_connection_bytes as f64 / 1024.0;
     vec![
+        row("faults injected under clients", report.run.faults.clone()),
         row("recovery mean / p50 / p99 / max", recovery_times(&report.recovery)),
         row("peak RSS (server + clients)", mebibytes(resources.peak_rss_bytes)),
         row("memory per connection (both ends)", format!("{per_connection:.1} KiB")),

@@ -31,7 +31,7 @@ fn a_clean_run_passes_every_check() {
     assert_eq!(report.exit_code(), 0);
     assert_eq!((report.delivery.delivery_rate, report.delivery.lost), (1.0, 0));
     assert_eq!(report.delivery.throughput_msgs_per_second, 1000.0);
-    assert_eq!(report.checks.len(), 11);
+    assert_eq!(report.checks.len(), 12);
 }
 
 #[test]
