@@ -13,14 +13,19 @@ use ws_reliability::server::ReliableServer;
 
 /// How often the sender wakes up.
 const TICK: Duration = Duration::from_millis(10);
+/// The most passes over the clients one tick makes, so the sender yields (and the run
+/// ends on time) even when the rate is unlimited.
+const PASSES_PER_TICK: u64 = 16;
 
-/// Sends at `rate` messages per second (0: as fast as the outboxes take them) for `run`.
+/// Sends at `rate` messages per second (0: as fast as the outboxes take them, up to
+/// [`PASSES_PER_TICK`] messages per client per tick) for `run`.
 pub async fn send_for(server: ReliableServer, shared: Arc<Shared>, rate: u64, run: Duration) {
     let (start, mut cursor) = (Instant::now(), 0);
     let mut ticks = tokio::time::interval(TICK);
     while start.elapsed() < run {
         ticks.tick().await;
         let due = budget(rate, start.elapsed(), Tallies::get(&shared.tallies.sent));
+        let due = due.min(PASSES_PER_TICK * shared.slots.len() as u64);
         cursor = send_round(&server, &shared, due, cursor);
     }
 }
