@@ -134,7 +134,7 @@ impl ReliableClient {
         let request =
             url.into_client_request().map_err(|error| Error::Handshake(error.to_string()))?;
         let authority = request.uri().authority().map(|a| a.to_string()).unwrap_or_default();
-        Ok(Self::with_dialer(url, config, move || TcpStream::connect(authority.clone())))
+        Ok(Self::with_dialer(url, config, move || dial_tcp(authority.clone())))
     }
 
     /// Connects to `url` over the byte streams `dial` opens (the fault wrapper, turmoil).
@@ -192,6 +192,13 @@ impl ReliableClient {
     pub async fn shutdown(self) -> Stopped {
         self.reconnect.shutdown().await
     }
+}
+
+/// Opens a TCP connection with Nagle's algorithm off, so small acks are not held back.
+async fn dial_tcp(authority: String) -> std::io::Result<TcpStream> {
+    let stream = TcpStream::connect(authority).await?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
 }
 
 /// The stream of messages from the server.
