@@ -59,3 +59,58 @@ async fn client_to_server_survives_repeated_kills() {
     })
     .await;
 }
+
+/// Faults under the server: its own accept loop replaced by `serve_stream` over the fault
+/// wrapper, the way an application plugs any byte stream in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_under_the_server_side_stream_lose_nothing() {
+    let server = ws_reliability::server::ReliableServer::new(ServerConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let injector = killer(31, 0.05, 5);
+    let (acceptor, wrapper) = (server.clone(), injector.clone());
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (server, stream) = (acceptor.clone(), wrapper.wrap(stream));
+            tokio::spawn(async move { server.serve_stream(stream).await });
+        }
+    });
+    let client =
+        ws_reliability::client::ReliableClient::connect(&url(addr), client_config()).unwrap();
+    let mut incoming = client.incoming().unwrap();
+    let session = connected(&client).await;
+    let sender = server.clone();
+    tokio::spawn(async move {
+        for text in numbered(N) {
+            send_retrying(&sender, session, Message::text(text)).await;
+        }
+    });
+    assert_eq!(take(&mut incoming, N).await, numbered(N));
+    assert!(injector.stats().count(FaultKind::Kill) >= 5, "killed several times");
+}
+
+/// A client that shuts down closes with 1000: the server forgets the session at once.
+#[tokio::test]
+async fn a_client_shutdown_ends_its_session() {
+    let (server, listener) = server(ServerConfig::default()).await;
+    let mut events = server.events();
+    let client = ws_reliability::client::ReliableClient::connect(
+        &url(listener.local_addr()),
+        client_config(),
+    )
+    .unwrap();
+    let session = connected(&client).await;
+    client.shutdown().await;
+    guarded("session closed", async {
+        loop {
+            if let Ok(ws_reliability::server::SessionEvent::Closed { session: closed }) =
+                events.recv().await
+            {
+                assert_eq!(closed, session);
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(server.sessions().is_empty());
+}
