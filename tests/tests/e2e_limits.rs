@@ -40,6 +40,8 @@ async fn oversized_and_malformed_frames_close_with_their_codes_and_spare_others(
     assert_eq!(refused_with(addr, data_message(2, &Payload::Text("gap".into()))).await, Some(1002));
     server.send(session, Message::text("still here")).unwrap();
     assert_eq!(take(&mut incoming, 1).await, ["still here"]);
+    let refused = bystander.send(Message::binary(vec![0; 2048])).unwrap_err();
+    assert!(matches!(refused, Error::TooLarge { limit: 1024, .. }), "the client refuses too");
 }
 
 #[tokio::test]

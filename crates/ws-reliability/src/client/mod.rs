@@ -12,7 +12,7 @@ pub use link::ClientLink;
 
 use crate::error::Error;
 use crate::link::{lock, Delivered};
-use crate::protocol::{Payload, SessionId, SessionLostReason, DEFAULT_HELLO_TIMEOUT};
+use crate::protocol::{SessionId, SessionLostReason, DEFAULT_HELLO_TIMEOUT};
 use futures::Stream;
 use state::ClientState;
 use std::future::Future;
@@ -156,7 +156,7 @@ impl ReliableClient {
     /// Queues `message` for the server; it is sent when connected and kept until the
     /// server acks it. A full outbox refuses it ([`Error::OutboxFull`], handed back).
     pub fn send(&self, message: Message) -> Result<u64, Error> {
-        let payload = Payload::from_message(message.clone()).ok_or(Error::NotData { message })?;
+        let payload = crate::link::checked_payload(message, self.state.limits().max_payload)?;
         let session = self.state.session().unwrap_or(SessionId::from_bytes([0; 16]));
         let pushed = self.state.outbox().push(payload);
         pushed.map_err(|error| crate::link::outbox_full(session, error))

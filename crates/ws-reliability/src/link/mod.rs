@@ -73,6 +73,19 @@ impl OutboxBase {
     }
 }
 
+/// The payload of an application message, refused when it is not data or too large for
+/// the session's `max_payload` (the peer would close with 1009 and the resend would fail
+/// again).
+pub(crate) fn checked_payload(message: Message, limit: u64) -> Result<Payload, crate::Error> {
+    match Payload::from_message(message.clone()) {
+        Some(payload) if payload.len() as u64 > limit => {
+            Err(crate::Error::TooLarge { size: payload.len(), limit, message })
+        }
+        Some(payload) => Ok(payload),
+        None => Err(crate::Error::NotData { message }),
+    }
+}
+
 /// The error of a push the outbox refused, with the message handed back.
 pub(crate) fn outbox_full(session: SessionId, error: OutboxError<Payload>) -> crate::Error {
     let capacity = refused_capacity(&error);

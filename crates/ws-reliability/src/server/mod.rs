@@ -166,14 +166,7 @@ impl ReliableServer {
     }
 
     fn payload(&self, message: Message) -> Result<Payload, Error> {
-        let limit = self.inner.config.limits.max_payload;
-        match Payload::from_message(message.clone()) {
-            Some(payload) if payload.len() as u64 > limit => {
-                Err(Error::TooLarge { size: payload.len(), limit, message })
-            }
-            Some(payload) => Ok(payload),
-            None => Err(Error::NotData { message }),
-        }
+        crate::link::checked_payload(message, self.inner.config.limits.max_payload)
     }
 
     /// Queues `message` for every session of `target`; reports each refusal.
