@@ -46,3 +46,15 @@ async fn a_silent_client_is_swept_and_no_ghost_remains() {
     assert_eq!(server.sessions(), vec![welcome.session], "the session waits for a resume");
     drop(silent);
 }
+
+#[tokio::test]
+async fn a_shutdown_closes_every_connection_with_1001_and_leaves_none() {
+    let (server, listener) = server(ServerConfig::default()).await;
+    let (frame, mut ws) = raw_hello(listener.local_addr(), Hello::default()).await;
+    assert!(matches!(frame, Frame::Welcome(_)));
+    let closing = tokio::spawn(async move { close_code(&mut ws).await });
+    let report = guarded("shutdown", server.shutdown(Duration::from_secs(5))).await;
+    assert_eq!(report.closed + report.force_closed, 1);
+    assert_eq!(closing.await.unwrap(), Some(1001));
+    assert!(server.registry().is_empty());
+}

@@ -205,6 +205,13 @@ impl ReliableServer {
         &self.inner.registry
     }
 
+    /// Refuses new connections, closes every open one with 1001 (going away: clients
+    /// resume elsewhere or later) and force-closes what is left after `grace`. Sessions
+    /// stay resumable for their window.
+    pub async fn shutdown(&self, grace: std::time::Duration) -> ws_conn::ShutdownReport {
+        self.inner.registry.shutdown(grace).await
+    }
+
     /// The configuration.
     pub fn config(&self) -> &ServerConfig {
         &self.inner.config
