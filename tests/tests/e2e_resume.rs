@@ -35,7 +35,7 @@ async fn welcome(addr: std::net::SocketAddr, hello: Hello) -> (Welcome, Raw) {
 
 async fn scenario() {
     let mut config = ServerConfig::default();
-    config.limits.resume_window = Duration::from_millis(300);
+    config.limits.resume_window = Duration::from_secs(3);
     let (server, listener) = server(config).await;
     let addr = listener.local_addr();
     let mut events = server.events();
