@@ -10,6 +10,16 @@ use ws_reliability::conn::{ConnEvent, ForceCause};
 use ws_reliability::protocol::*;
 use ws_reliability::server::{ServerConfig, SessionEvent};
 
+/// Waits until the server registered its connection (just after sending WELCOME).
+async fn registered(server: &ws_reliability::server::ReliableServer) {
+    guarded("registered", async {
+        while server.registry().len() != 1 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_silent_client_is_swept_and_no_ghost_remains() {
     let mut config = ServerConfig::default();
@@ -22,7 +32,7 @@ async fn a_silent_client_is_swept_and_no_ghost_remains() {
     // Says HELLO, reads the WELCOME, then never reads again: pings go unanswered.
     let (frame, silent) = raw_hello(listener.local_addr(), Hello::default()).await;
     let Frame::Welcome(welcome) = frame else { panic!() };
-    assert_eq!(server.registry().len(), 1);
+    registered(&server).await;
     guarded("ghost force-closed", async {
         loop {
             if let Ok(ConnEvent::ForceClosed { cause: ForceCause::Ghost, .. }) =
@@ -52,6 +62,7 @@ async fn a_shutdown_closes_every_connection_with_1001_and_leaves_none() {
     let (server, listener) = server(ServerConfig::default()).await;
     let (frame, mut ws) = raw_hello(listener.local_addr(), Hello::default()).await;
     assert!(matches!(frame, Frame::Welcome(_)));
+    registered(&server).await;
     let closing = tokio::spawn(async move { close_code(&mut ws).await });
     let report = guarded("shutdown", server.shutdown(Duration::from_secs(5))).await;
     assert_eq!(report.closed + report.force_closed, 1);
