@@ -119,7 +119,7 @@ impl<D> ProtocolConnector<D> {
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let (sink, stream) = ws.split();
-        let (out, _writer) = spawn_writer(sink);
+        let (out, _writer) = spawn_writer(sink, None);
         let (ended, ended_rx) = unbounded();
         let link = self.link();
         tokio::spawn(run(link, stream, out.clone(), ended));

@@ -10,13 +10,16 @@ use tokio_tungstenite::tungstenite::Message;
 /// The sending side of a writer: a `Sink<Message>` (for the flusher) that never blocks.
 pub(crate) type Outgoing = UnboundedSender<Message>;
 
-/// Spawns the writer over `sink`; it ends when every sender is dropped or a write fails,
-/// and closes the sink on its way out.
-pub(crate) fn spawn_writer<S>(sink: S) -> (Outgoing, JoinHandle<()>)
+/// Spawns the writer over `sink`, `first` (a WELCOME) queued ahead of everything; it ends
+/// when every sender is dropped or a write fails, and closes the sink on its way out.
+pub(crate) fn spawn_writer<S>(sink: S, first: Option<Message>) -> (Outgoing, JoinHandle<()>)
 where
     S: Sink<Message> + Unpin + Send + 'static,
 {
     let (sender, receiver) = unbounded();
+    if let Some(message) = first {
+        let _receiver_is_right_here = sender.unbounded_send(message);
+    }
     (sender, tokio::spawn(write_all(receiver, sink)))
 }
 

@@ -6,7 +6,7 @@ use super::session::Session;
 use super::{ReliableServer, SessionEvent};
 use crate::link::{spawn_writer, Link, LinkEnd, Outgoing, Stop};
 use crate::protocol::{to_message, CloseCode, Hello, Mode};
-use futures::{SinkExt, Stream, StreamExt};
+use futures::{Stream, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -118,40 +118,37 @@ impl ReliableServer {
 
     async fn welcome_and_run<S>(
         &self,
-        mut ws: WebSocketStream<S>,
+        ws: WebSocketStream<S>,
         attached: Attached,
         resumed: Option<u64>,
     ) -> LinkEnd
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let v1 = attached.session.mode == Mode::V1;
-        if v1 && !self.welcomed(&mut ws, &attached.session, resumed).await {
-            return LinkEnd::Lost;
-        }
-        self.run(ws, attached).await
+        let welcome = match attached.session.mode {
+            Mode::V1 => Some(self.prepare(&attached.session, resumed).await),
+            Mode::Legacy => None,
+        };
+        self.run(ws, attached, welcome).await
     }
 
-    /// Resume: the client's `last_received` acks the outbox, the rest is requeued; then
-    /// WELCOME. Returns whether it was sent.
-    async fn welcomed<S>(
-        &self,
-        ws: &mut WebSocketStream<S>,
-        session: &Session,
-        resumed: Option<u64>,
-    ) -> bool
-    where
-        S: AsyncRead + AsyncWrite + Unpin,
-    {
+    /// Resume: the client's `last_received` acks the outbox, the rest is requeued. Returns
+    /// the WELCOME, sent first on the registered connection.
+    async fn prepare(&self, session: &Session, resumed: Option<u64>) -> Message {
         if let Some(client_last) = resumed {
             let _acked_or_nothing_sent = session.outbox.ack(client_last);
             session.outbox.requeue_unacked().await;
             self.emit(SessionEvent::Resumed { session: session.id });
         }
-        ws.send(to_message(&self.welcome(session, resumed.is_some()))).await.is_ok()
+        to_message(&self.welcome(session, resumed.is_some()))
     }
 
-    async fn run<S>(&self, ws: WebSocketStream<S>, attached: Attached) -> LinkEnd
+    async fn run<S>(
+        &self,
+        ws: WebSocketStream<S>,
+        attached: Attached,
+        first: Option<Message>,
+    ) -> LinkEnd
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
@@ -159,7 +156,7 @@ impl ReliableServer {
             ws_conn::tungstenite::split(ws, attached.admission.activity());
         let link = self.link(&attached);
         let id = attached.admission.register(conn).id();
-        let (out, writer) = spawn_writer(sink);
+        let (out, writer) = spawn_writer(sink, first);
         let end = link.pump(&mut stream, &out).await;
         self.close(id, &end, Closing { out, writer }, stream).await;
         end
