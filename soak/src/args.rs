@@ -35,6 +35,9 @@ pub struct Args {
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Internal: run as the server process of the memory probe.
+    #[arg(long, hide = true)]
+    pub serve_idle: bool,
     /// Where the JSON report is always written.
     #[arg(long, default_value = "target/reliability/report.json")]
     pub out: PathBuf,

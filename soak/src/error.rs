@@ -49,6 +49,9 @@ pub enum SoakError {
         /// The wait.
         seconds: u64,
     },
+    /// The server process of the memory probe failed.
+    #[error("memory probe: {0}")]
+    Probe(String),
     /// Writing the report failed.
     #[error("writing the report to {path}: {source}")]
     Report {

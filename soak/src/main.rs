@@ -7,13 +7,13 @@
 use clap::Parser;
 use std::process::ExitCode;
 use ws_soak::args::Args;
+use ws_soak::harness::probe;
 use ws_soak::report::{table, Report};
 use ws_soak::SoakError;
 
 fn main() -> ExitCode {
-    let args = Args::parse();
-    match soak(&args) {
-        Ok(report) => ExitCode::from(report.exit_code()),
+    match run(&Args::parse()) {
+        Ok(code) => ExitCode::from(code),
         Err(error) => {
             eprintln!("ws-soak: error: {error}");
             ExitCode::from(2)
@@ -21,9 +21,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn soak(args: &Args) -> Result<Report, SoakError> {
+/// Runs the soak (or, with `--serve-idle`, the memory probe's server); the exit code.
+fn run(args: &Args) -> Result<u8, SoakError> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build();
-    let runtime = runtime.map_err(|source| SoakError::Report { path: "runtime".into(), source })?;
+    let runtime = runtime.map_err(|source| SoakError::Probe(source.to_string()))?;
+    if args.serve_idle {
+        return runtime.block_on(probe::serve_idle()).map(|()| 0);
+    }
+    soak(&runtime, args).map(|report| report.exit_code())
+}
+
+fn soak(runtime: &tokio::runtime::Runtime, args: &Args) -> Result<Report, SoakError> {
     let report = runtime.block_on(ws_soak::harness::run(args))?;
     ws_soak::report::write(&report, &args.out)?;
     print(&report, args);

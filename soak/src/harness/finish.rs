@@ -43,7 +43,6 @@ pub async fn finish(setup: Setup, args: &Args, seconds: f64) -> Report {
     until(DRAIN_LIMIT, || setup.core.shared.all_caught_up()).await;
     let metrics = setup.core.monitoring.metrics.render();
     let mut measured = measure(&setup, &metrics);
-    measured.full_outboxes_at_end = full_outboxes(&setup.core.server);
     measured.run = args.run(setup.core.seed, seconds);
     measured.ghosts_at_end = ghosts_at_end(setup).await;
     measured.memory.0 = memory::peak_rss();
@@ -60,12 +59,12 @@ async fn until(limit: Duration, done: impl Fn() -> bool) {
 
 fn measure(setup: &Setup, metrics: &str) -> Measured {
     let (core, clients, tallies) = (&setup.core, &setup.clients, &setup.core.shared.tallies);
-    let chaos = (core.monitoring.chaos.injected(), core.sync_chaos.injected());
-    let faults = matched(clients, &core.shared, metrics, chaos);
+    let faults = matched(clients, &core.shared, metrics, core.chaos_injected());
     let (counts, churn, recovery) = (counts(tallies), churn(tallies), recoveries(tallies));
     let (absorbed, monitoring) = (absorbed(clients), core.monitoring.runs.summary());
     let (not_injected, memory) = (not_injected(), (0, setup.memory_per_connection));
-    let base = Measured { not_injected, memory, ..Measured::default() };
+    let full_outboxes_at_end = full_outboxes(&core.server);
+    let base = Measured { not_injected, memory, full_outboxes_at_end, ..Measured::default() };
     Measured { counts, churn, faults, absorbed, monitoring, recovery, ..base }
 }
 

@@ -9,6 +9,7 @@ pub mod clients;
 mod finish;
 pub mod limits;
 pub mod monitor;
+pub mod probe;
 pub mod progress;
 pub mod sender;
 pub mod shared;
@@ -44,6 +45,13 @@ pub struct Core {
     seed: u64,
 }
 
+impl Core {
+    /// Failures injected by the chaos health check and the chaos sync callback.
+    fn chaos_injected(&self) -> (u64, u64) {
+        (self.monitoring.chaos.injected(), self.sync_chaos.injected())
+    }
+}
+
 /// Everything a run holds once every client is connected.
 pub struct Setup {
     core: Core,
@@ -57,7 +65,8 @@ pub async fn run(args: &Args) -> Result<Report, SoakError> {
     limits::raise_open_files(args.connections)?;
     let setup = prepare(args, seed).await?;
     let seconds = exercise(&setup, args).await;
-    Ok(finish::finish(setup, args, seconds).await)
+    let report = finish::finish(setup, args, seconds).await;
+    Ok(probe::measure(args.connections).await?.into_report(report))
 }
 
 /// Starts the server, the monitor and the clients; waits until every client is connected.

@@ -171,18 +171,29 @@ impl Recovery {
     }
 }
 
-/// Memory of the process (server and clients run in it).
+/// Memory: of the soak process (server and clients together, under load) and of the
+/// server alone (its own process, with the run's connections idle).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Resources {
-    /// Peak resident set size (VmHWM), bytes.
+    /// Peak resident set size (VmHWM) of the soak process, bytes.
     pub peak_rss_bytes: u64,
     /// Resident set growth per idle connection, both ends counted, bytes.
     pub memory_per_connection_bytes: u64,
+    /// Peak resident set size of the server process with the connections idle, bytes.
+    pub server_peak_rss_bytes: u64,
+    /// The server's resident set growth per idle connection, bytes.
+    pub server_memory_per_connection_bytes: u64,
 }
 
 impl Resources {
-    /// From `(peak, per connection)`.
+    /// From `(peak, per connection)` of the soak process; the server's figures at 0.
     pub fn new((peak_rss_bytes, memory_per_connection_bytes): (u64, u64)) -> Self {
-        Resources { peak_rss_bytes, memory_per_connection_bytes }
+        Resources { peak_rss_bytes, memory_per_connection_bytes, ..Resources::default() }
+    }
+
+    /// These figures with the server's own peak and growth per idle connection.
+    pub fn with_server(self, server_peak_rss_bytes: u64, per_connection: u64) -> Self {
+        let server_memory_per_connection_bytes = per_connection;
+        Resources { server_peak_rss_bytes, server_memory_per_connection_bytes, ..self }
     }
 }

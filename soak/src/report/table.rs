@@ -41,7 +41,8 @@ fn mark(check: &Check) -> &'static str {
 }
 
 fn figure_rows(report: &Report) -> Vec<Row> {
-    let sections = [run_rows(report), churn_rows(report), resource_rows(report)];
+    let sections =
+        [run_rows(report), churn_rows(report), resource_rows(report), server_rows(report)];
     sections.into_iter().flatten().collect()
 }
 
@@ -81,6 +82,15 @@ fn resource_rows(report: &Report) -> Vec<Row> {
 fn recovery_times(recovery: &super::Recovery) -> String {
     let super::Recovery { recoveries, mean, p50, p99, max } = recovery;
     format!("{mean:.3} / {p50:.3} / {p99:.3} / {max:.3} s ({recoveries} recoveries)")
+}
+
+fn server_rows(report: &Report) -> Vec<Row> {
+    let resources = &report.resources;
+    let per_connection = resources.server_memory_per_connection_bytes as f64 / 1024.0;
+    vec![
+        row("server peak RSS (own process, idle)", mebibytes(resources.server_peak_rss_bytes)),
+        row("server memory per idle connection", format!("{per_connection:.1} KiB")),
+    ]
 }
 
 fn fault_rows(report: &Report) -> Vec<Row> {

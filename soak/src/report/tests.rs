@@ -93,6 +93,8 @@ fn the_json_object_is_flat_with_snake_case_keys() {
         "throughput_msgs_per_second",
         "peak_rss_bytes",
         "memory_per_connection_bytes",
+        "server_peak_rss_bytes",
+        "server_memory_per_connection_bytes",
         "seed",
         "command",
         "disconnects",
