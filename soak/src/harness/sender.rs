@@ -18,7 +18,7 @@ const TICK: Duration = Duration::from_millis(10);
 const PASSES_PER_TICK: u64 = 16;
 
 /// Sends at `rate` messages per second (0: as fast as the outboxes take them, up to
-/// [`PASSES_PER_TICK`] messages per client per tick) for `run`.
+/// 16 messages per client per 10 ms tick) for `run`.
 pub async fn send_for(server: ReliableServer, shared: Arc<Shared>, rate: u64, run: Duration) {
     let (start, mut cursor) = (Instant::now(), 0);
     let mut ticks = tokio::time::interval(TICK);
