@@ -114,3 +114,35 @@ async fn a_client_shutdown_ends_its_session() {
     .await;
     assert!(server.sessions().is_empty());
 }
+
+/// A failed write ends the link (it does not stay half alive): the client resumes, every
+/// message arrives once, the server's outbox drains, and a shutdown leaves no ghost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_writes_end_the_link_and_the_session_resumes() {
+    let (server, listener) = server(ServerConfig::default()).await;
+    let injector = injecting(41, FaultKind::WriteError, 0.2, 5);
+    let client = faulty_client(listener.local_addr(), &injector);
+    let mut incoming = client.incoming().unwrap();
+    let session = connected(&client).await;
+    let sender = server.clone();
+    tokio::spawn(async move {
+        for text in numbered(N) {
+            send_retrying(&sender, session, Message::text(text)).await;
+        }
+    });
+    assert_eq!(take(&mut incoming, N).await, numbered(N));
+    assert!(injector.stats().count(FaultKind::WriteError) >= 5, "writes failed several times");
+    guarded("server outbox drained by acks", async {
+        while server.unacked(session) != Some(0) {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    client.shutdown().await;
+    guarded("no ghost after shutdown", async {
+        while !server.registry().is_empty() {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+}

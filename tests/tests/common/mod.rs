@@ -64,11 +64,16 @@ pub fn faulty_client_with(
 /// An injector that kills connections at `rate` per I/O operation until `kills` kills
 /// happened, then turns itself off.
 pub fn killer(seed: u64, rate: f64, kills: u64) -> FaultInjector {
-    let injector =
-        FaultInjector::new(FaultConfig::seeded(seed).with_rate(FaultKind::Kill, rate)).unwrap();
+    injecting(seed, FaultKind::Kill, rate, kills)
+}
+
+/// An injector that causes `kind` at `rate` per I/O operation until `count` of them
+/// happened, then turns itself off.
+pub fn injecting(seed: u64, kind: FaultKind, rate: f64, count: u64) -> FaultInjector {
+    let injector = FaultInjector::new(FaultConfig::seeded(seed).with_rate(kind, rate)).unwrap();
     let watcher = injector.clone();
     tokio::spawn(async move {
-        while watcher.stats().count(FaultKind::Kill) < kills {
+        while watcher.stats().count(kind) < count {
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
         watcher.set_enabled(false);

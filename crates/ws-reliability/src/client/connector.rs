@@ -16,7 +16,6 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
-use tokio_util::sync::CancellationToken;
 
 /// Dials, upgrades and greets, for every attempt of the reconnector.
 pub struct ProtocolConnector<D> {
@@ -119,9 +118,9 @@ impl<D> ProtocolConnector<D> {
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let (sink, stream) = ws.split();
-        let (out, _writer) = spawn_writer(sink, None);
-        let (ended, ended_rx) = unbounded();
         let link = self.link();
+        let (out, _writer) = spawn_writer(sink, None, link.stop.broken.clone());
+        let (ended, ended_rx) = unbounded();
         tokio::spawn(run(link, stream, out.clone(), ended));
         ClientLink { out, ended: ended_rx }
     }
@@ -130,7 +129,7 @@ impl<D> ProtocolConnector<D> {
         let state = &self.state;
         let (outbox, inbound, limits) = (state.outbox(), state.inbound(), state.limits());
         let session = state.session().unwrap_or(crate::protocol::SessionId::from_bytes([0; 16]));
-        let stop = Stop { cancel: CancellationToken::new(), idle_timeout: state.idle_timeout() };
+        let stop = Stop { idle_timeout: state.idle_timeout(), ..Stop::default() };
         let deliver = state.deliver.clone();
         Link { mode: Mode::V1, session, outbox, inbound, deliver, limits, stop }
     }
@@ -150,7 +149,7 @@ fn report(end: &LinkEnd, out: &Outgoing) -> Result<Message, WsError> {
     match end {
         LinkEnd::PeerClosed(frame) => Ok(Message::Close(frame.clone())),
         LinkEnd::Violation(code) => Ok(sent_close(out, code.frame("protocol violation"))),
-        LinkEnd::Lost | LinkEnd::Cancelled => Err(lost()),
+        LinkEnd::Lost | LinkEnd::Cancelled | LinkEnd::WriteFailed => Err(lost()),
     }
 }
 

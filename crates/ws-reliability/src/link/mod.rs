@@ -128,6 +128,8 @@ pub(crate) struct Stop {
     pub(crate) cancel: CancellationToken,
     /// Ends the link when the peer sends nothing (not even a ping) for this long.
     pub(crate) idle_timeout: Option<Duration>,
+    /// Cancelled by the writer when a write fails: the connection is lost.
+    pub(crate) broken: CancellationToken,
 }
 
 impl Link {

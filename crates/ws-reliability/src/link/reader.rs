@@ -24,6 +24,8 @@ pub(crate) enum LinkEnd {
     Violation(CloseCode),
     /// Stopped from outside.
     Cancelled,
+    /// A write failed: the connection cannot carry frames any more.
+    WriteFailed,
 }
 
 type Step = ControlFlow<LinkEnd>;
@@ -82,6 +84,7 @@ impl Link {
     {
         tokio::select! {
             () = self.stop.cancel.cancelled() => ControlFlow::Break(LinkEnd::Cancelled),
+            () = self.stop.broken.cancelled() => ControlFlow::Break(LinkEnd::WriteFailed),
             () = silence(reading.seen, self.stop.idle_timeout) => ControlFlow::Break(silent()),
             seq = reading.acks.expired() => send_ack(out, seq),
             read = stream.next() => self.on_read(reading.saw(read), &mut reading.acks, out).await,

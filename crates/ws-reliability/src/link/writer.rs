@@ -6,13 +6,20 @@ use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures::{Sink, SinkExt, StreamExt};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_util::sync::CancellationToken;
 
 /// The sending side of a writer: a `Sink<Message>` (for the flusher) that never blocks.
 pub(crate) type Outgoing = UnboundedSender<Message>;
 
 /// Spawns the writer over `sink`, `first` (a WELCOME) queued ahead of everything; it ends
 /// when every sender is dropped or a write fails, and closes the sink on its way out.
-pub(crate) fn spawn_writer<S>(sink: S, first: Option<Message>) -> (Outgoing, JoinHandle<()>)
+/// A failed write cancels `broken`, which ends the link's reader: the connection is lost
+/// (the session resumes on a new one) instead of half alive.
+pub(crate) fn spawn_writer<S>(
+    sink: S,
+    first: Option<Message>,
+    broken: CancellationToken,
+) -> (Outgoing, JoinHandle<()>)
 where
     S: Sink<Message> + Unpin + Send + 'static,
 {
@@ -20,17 +27,20 @@ where
     if let Some(message) = first {
         let _receiver_is_right_here = sender.unbounded_send(message);
     }
-    (sender, tokio::spawn(write_all(receiver, sink)))
+    (sender, tokio::spawn(write_all(receiver, sink, broken)))
 }
 
-async fn write_all<S>(mut receiver: UnboundedReceiver<Message>, mut sink: S)
-where
+async fn write_all<S>(
+    mut receiver: UnboundedReceiver<Message>,
+    mut sink: S,
+    broken: CancellationToken,
+) where
     S: Sink<Message> + Unpin,
 {
     while let Some(first) = receiver.next().await {
         if write_batch(&mut receiver, &mut sink, first).await.is_err() {
             crate::metrics::write_failed();
-            return;
+            return broken.cancel();
         }
     }
     let _closing_anyway = sink.close().await;

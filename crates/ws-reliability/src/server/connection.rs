@@ -156,7 +156,7 @@ impl ReliableServer {
             ws_conn::tungstenite::split(ws, attached.admission.activity());
         let link = self.link(&attached);
         let id = attached.admission.register(conn).id();
-        let (out, writer) = spawn_writer(sink, first);
+        let (out, writer) = spawn_writer(sink, first, link.stop.broken.clone());
         let end = link.pump(&mut stream, &out).await;
         self.close(id, &end, Closing { out, writer }, stream).await;
         end
@@ -166,7 +166,7 @@ impl ReliableServer {
         let session = &attached.session;
         let (outbox, inbound) = (session.outbox.clone(), Arc::clone(&session.inbound));
         let (deliver, limits) = (self.inner.channels.deliver.clone(), self.inner.config.limits);
-        let stop = Stop { cancel: attached.cancel.clone(), idle_timeout: None };
+        let stop = Stop { cancel: attached.cancel.clone(), ..Stop::default() };
         Link { mode: session.mode, session: session.id, outbox, inbound, deliver, limits, stop }
     }
 
@@ -176,8 +176,8 @@ impl ReliableServer {
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
-        if matches!(end, LinkEnd::Cancelled) {
-            return self.replaced(id, closing).await;
+        if let Some(code) = released_at_once(end) {
+            return self.release(id, closing, code).await;
         }
         let grace = self.inner.config.conn.close_timeout;
         closing.finish(close_code(end), grace).await;
@@ -186,10 +186,10 @@ impl ReliableServer {
         let _failed_ones_are_swept = self.inner.registry.close(id, CloseFrame::normal()).await;
     }
 
-    /// A connection whose session was resumed elsewhere (or removed): told with 4003, then
-    /// released at once. The resume waits for this, and its peer is probably dead.
-    async fn replaced(&self, id: ConnId, closing: Closing) {
-        closing.finish(Some(CloseCode::SessionReplaced), REPLACED_GRACE).await;
+    /// A connection released at once: replaced by a resume elsewhere (told with 4003; the
+    /// resume waits for this and the peer is probably dead), or whose writer failed.
+    async fn release(&self, id: ConnId, closing: Closing, code: Option<CloseCode>) {
+        closing.finish(code, REPLACED_GRACE).await;
         let _already_gone = self.inner.registry.force_close(id);
     }
 
@@ -243,6 +243,15 @@ impl Closing {
     }
 }
 
+/// `Some(code)` for a connection to release without waiting for its peer.
+fn released_at_once(end: &LinkEnd) -> Option<Option<CloseCode>> {
+    match end {
+        LinkEnd::Cancelled => Some(Some(CloseCode::SessionReplaced)),
+        LinkEnd::WriteFailed => Some(None),
+        _ => None,
+    }
+}
+
 fn is_normal_close(end: &LinkEnd) -> bool {
     matches!(end, LinkEnd::PeerClosed(Some(frame)) if u16::from(frame.code) == 1000)
 }
@@ -257,7 +266,7 @@ fn close_code(end: &LinkEnd) -> Option<CloseCode> {
     match end {
         LinkEnd::Violation(code) => Some(*code),
         LinkEnd::Cancelled => Some(CloseCode::SessionReplaced),
-        LinkEnd::PeerClosed(_) | LinkEnd::Lost => None,
+        LinkEnd::PeerClosed(_) | LinkEnd::Lost | LinkEnd::WriteFailed => None,
     }
 }
 
