@@ -89,7 +89,8 @@ fn churn(tallies: &Tallies) -> Churn {
     let (disconnects, connect_failures) =
         (get(&tallies.disconnects), get(&tallies.connect_failures));
     let (reconnects, sessions_lost) = (get(&tallies.reconnects), get(&tallies.sessions_lost));
-    Churn { disconnects, connect_failures, reconnects, sessions_lost }
+    let events_missed = get(&tallies.events_missed);
+    Churn { disconnects, connect_failures, reconnects, sessions_lost, events_missed }
 }
 
 fn injected(clients: &[Faulty], kind: FaultKind) -> u64 {

@@ -7,6 +7,7 @@ use crate::sequence::{Sequence, Verdict};
 use futures::StreamExt;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::client::{ClientEvent, ReliableClient};
@@ -58,13 +59,20 @@ async fn session_events(
     index: usize,
     shared: Arc<Shared>,
 ) {
-    while let Ok(event) = events.recv().await {
-        let slot = &shared.slots[index];
-        match event {
-            ClientEvent::Connected { session, .. } => *lock(&slot.session) = Some(session),
-            ClientEvent::SessionLost { .. } => lost(slot, &shared.tallies),
-            _ => {}
+    loop {
+        match events.recv().await {
+            Ok(event) => on_session_event(event, &shared.slots[index], &shared.tallies),
+            Err(RecvError::Lagged(missed)) => lagged(&shared.tallies, missed),
+            Err(RecvError::Closed) => return,
         }
+    }
+}
+
+fn on_session_event(event: ClientEvent, slot: &Slot, tallies: &Tallies) {
+    match event {
+        ClientEvent::Connected { session, .. } => *lock(&slot.session) = Some(session),
+        ClientEvent::SessionLost { .. } => lost(slot, tallies),
+        _ => {}
     }
 }
 

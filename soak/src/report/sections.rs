@@ -109,6 +109,9 @@ pub struct Churn {
     pub reconnects: u64,
     /// Sessions the server answered SESSION_LOST for.
     pub sessions_lost: u64,
+    /// Client and reconnector events the harness missed (lagged subscriptions): 0 means
+    /// the per-client fault matching saw every event.
+    pub events_missed: u64,
 }
 
 /// Ghosts, churn and monitoring.

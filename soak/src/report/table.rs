@@ -41,9 +41,16 @@ fn mark(check: &Check) -> &'static str {
 }
 
 fn figure_rows(report: &Report) -> Vec<Row> {
-    let sections =
-        [run_rows(report), churn_rows(report), resource_rows(report), server_rows(report)];
-    sections.into_iter().flatten().collect()
+    let sections = [run_rows(report), churn_rows(report), watch_rows(report)];
+    let memory = [resource_rows(report), server_rows(report)];
+    sections.into_iter().chain(memory).flatten().collect()
+}
+
+fn watch_rows(report: &Report) -> Vec<Row> {
+    vec![
+        row("faults injected under clients", report.run.faults.clone()),
+        row("watcher events missed", report.health.churn.events_missed.to_string()),
+    ]
 }
 
 fn run_rows(report: &Report) -> Vec<Row> {
@@ -72,7 +79,6 @@ fn resource_rows(report: &Report) -> Vec<Row> {
     let resources = &report.resources;
     let per_connection = resources.memory_per_connection_bytes as f64 / 1024.0;
     vec![
-        row("faults injected under clients", report.run.faults.clone()),
         row("recovery mean / p50 / p99 / max", recovery_times(&report.recovery)),
         row("peak RSS (server + clients)", mebibytes(resources.peak_rss_bytes)),
         row("memory per connection (both ends)", format!("{per_connection:.1} KiB")),
