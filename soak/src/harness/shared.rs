@@ -49,7 +49,7 @@ pub struct Tallies {
     pub delivered: AtomicU64,
     /// Messages received twice.
     pub duplicated: AtomicU64,
-    /// Messages received past a gap.
+    /// Messages received after later ones.
     pub out_of_order: AtomicU64,
     /// Messages received by the wrong client (or not ours at all).
     pub misdelivered: AtomicU64,

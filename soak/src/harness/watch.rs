@@ -46,11 +46,11 @@ fn observe(message: &Message, index: usize, sequence: &mut Sequence, shared: &Sh
 
 fn count(verdict: Verdict, tallies: &Tallies) {
     match verdict {
-        Verdict::InOrder => Tallies::bump(&tallies.delivered),
-        Verdict::Duplicate => Tallies::bump(&tallies.duplicated),
-        Verdict::Gap => {
+        Verdict::InOrder | Verdict::Gap => Tallies::bump(&tallies.delivered),
+        Verdict::Late => {
             [&tallies.delivered, &tallies.out_of_order].into_iter().for_each(Tallies::bump)
         }
+        Verdict::Duplicate => Tallies::bump(&tallies.duplicated),
     }
 }
 

@@ -33,7 +33,7 @@ pub struct Counts {
     pub delivered: u64,
     /// Received twice.
     pub duplicated: u64,
-    /// Received past a gap.
+    /// Received after later ones (a skipped number arriving late).
     pub out_of_order: u64,
     /// Received by a client they were not for.
     pub misdelivered: u64,
