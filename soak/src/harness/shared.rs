@@ -18,6 +18,8 @@ pub struct Slot {
     pub sent: AtomicU64,
     /// Distinct messages it received.
     pub received: AtomicU64,
+    /// Numbers it skipped and has not received since (lost unless they arrive).
+    pub missing: AtomicU64,
     /// Its connections and attempts that ended (disconnects and failed connects).
     pub ended: AtomicU64,
     /// Its session, once welcomed; `None` after SESSION_LOST until the next WELCOME.
@@ -32,9 +34,12 @@ impl Slot {
         *lock(&self.session)
     }
 
-    /// Whether it received everything sent to it.
+    /// Whether everything sent to it was received or skipped (a skipped number is lost
+    /// with its session: it will not come).
     pub fn caught_up(&self) -> bool {
-        self.received.load(Ordering::Relaxed) >= self.sent.load(Ordering::Relaxed)
+        let accounted =
+            self.received.load(Ordering::Relaxed) + self.missing.load(Ordering::Relaxed);
+        accounted >= self.sent.load(Ordering::Relaxed)
     }
 }
 

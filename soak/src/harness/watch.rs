@@ -38,10 +38,16 @@ fn observe(message: &Message, index: usize, sequence: &mut Sequence, shared: &Sh
     match Stamp::decode(&message.clone().into_data()) {
         Some(stamp) if stamp.client as usize == index => {
             count(sequence.observe(stamp.number), tallies);
-            shared.slots[index].received.store(sequence.received, Ordering::Relaxed);
+            publish(sequence, &shared.slots[index]);
         }
         _ => Tallies::bump(&tallies.misdelivered),
     }
+}
+
+/// What the drain and the report read of a client's sequence.
+fn publish(sequence: &Sequence, slot: &Slot) {
+    slot.received.store(sequence.received, Ordering::Relaxed);
+    slot.missing.store(sequence.missing(), Ordering::Relaxed);
 }
 
 fn count(verdict: Verdict, tallies: &Tallies) {
