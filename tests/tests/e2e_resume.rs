@@ -1,5 +1,5 @@
-//! Resume refusals over real sockets: a forged token, a replayed token, an unknown and an
-//! expired session each get an explicit SESSION_LOST and close 4000, never another
+//! Resume refusals over real sockets: a forged token, a replayed (confirmed used) token, an
+//! unknown and an expired session each get an explicit SESSION_LOST and close 4000, never another
 //! session's data, and each is counted in `ws_reliability_sessions_lost_total`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -54,8 +54,10 @@ async fn scenario() {
     assert!(second.resumed);
     assert_eq!(second.session, first.session);
     assert_ne!(second.token, first.token, "the token rotates on every resume");
+    // The client's first frame confirms the new token; the close handshake orders it.
+    futures::SinkExt::send(&mut ws, to_message(&Frame::Ack(1))).await.unwrap();
     ws.close(None).await.ok();
-    drop(ws);
+    guarded("server close", async { while ws.next().await.is_some() {} }).await;
     let replayed = resume(first.session, first.token.clone(), 1);
     assert_eq!(refused(addr, replayed).await, SessionLostReason::TokenReplayed);
 

@@ -63,7 +63,7 @@ pub use message::{data_message, from_message, receive, to_message, Received};
 pub use negotiate::{
     accept, client_request, connect, negotiate, offered, selected, Mode, SUBPROTOCOL,
 };
-pub use resume::{ResumeGuard, REMEMBERED_TOKENS};
+pub use resume::{Presented, ResumeGuard, REMEMBERED_TOKENS};
 pub use token::{constant_time_eq, ResumeToken, SessionId, ID_LEN};
 pub use varint::{put_varint, read_varint, varint_len, MAX_VARINT_LEN};
 

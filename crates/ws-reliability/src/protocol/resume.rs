@@ -1,5 +1,6 @@
 //! [`ResumeGuard`]: the server side of § 7 of `docs/protocol.md` for one session: the
-//! current token, the tokens already used, the resume window, and the decision.
+//! current token, the previous one while its rotation is unconfirmed, the tokens already
+//! used, the resume window, and the decision.
 
 use super::error::ProtocolError;
 use super::frame::SessionLostReason;
@@ -11,15 +12,28 @@ use tokio::time::Instant;
 /// How many used tokens a session remembers, to tell a replay from a forgery.
 pub const REMEMBERED_TOKENS: usize = 8;
 
+/// Which of a session's valid tokens a resume presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presented {
+    /// The token of the last WELCOME.
+    Current,
+    /// The token before it, still valid: the client has not confirmed the rotation.
+    Pending,
+}
+
 /// Holds a session's resume token and decides whether a presented token resumes it.
 ///
-/// The token is compared in constant time and rotated on every accepted resume, so each
-/// token works once. A refusal never changes the guard: the holder of the current token
-/// can still resume. Outcomes are counted in `ws_protocol_resumes_total{outcome}`
-/// (`accepted`, `expired`, `token_mismatch`, `token_replayed`).
+/// Tokens are compared in constant time. An accepted resume rotates the token, but the
+/// presented token stays valid (pending) until the client proves it received the new one:
+/// [`confirm`](Self::confirm) on its first DATA or ACK, or a resume with the new token. So
+/// a WELCOME lost to a dropped connection costs a retry, not the session; once confirmed,
+/// the old token is a replay. A refusal never changes the guard. Outcomes are counted in
+/// `ws_protocol_resumes_total{outcome}` (`accepted`, `expired`, `token_mismatch`,
+/// `token_replayed`).
 #[derive(Debug)]
 pub struct ResumeGuard {
     current: ResumeToken,
+    pending: Option<ResumeToken>,
     used: VecDeque<ResumeToken>,
     window: Duration,
     lost_at: Option<Instant>,
@@ -29,7 +43,7 @@ impl ResumeGuard {
     /// A guard with a fresh token for a new session whose resume window is `window`.
     pub fn new(window: Duration) -> Result<Self, ProtocolError> {
         let current = ResumeToken::generate()?;
-        Ok(Self { current, used: VecDeque::new(), window, lost_at: None })
+        Ok(Self { current, pending: None, used: VecDeque::new(), window, lost_at: None })
     }
 
     /// The token to put in the next WELCOME.
@@ -47,29 +61,34 @@ impl ResumeGuard {
         self.lost_at.is_some_and(|lost_at| now.saturating_duration_since(lost_at) > self.window)
     }
 
-    /// Checks `presented` at `now`; on success rotates the token and returns the new one
-    /// for the WELCOME. A refusal is [`ProtocolError::SessionLost`] with the reason to send.
+    /// [`check`](Self::check) then [`rotate`](Self::rotate): the new token for the WELCOME.
     pub fn resume(
         &mut self,
         presented: &ResumeToken,
         now: Instant,
     ) -> Result<&ResumeToken, ProtocolError> {
-        let refusal = self.refusal(presented, now);
-        count_outcome(refusal);
-        if let Some(reason) = refusal {
-            return Err(ProtocolError::SessionLost(reason));
-        }
-        self.rotate()?;
-        Ok(&self.current)
+        let which = self.check(presented, now)?;
+        self.rotate(which)
     }
 
-    fn refusal(&self, presented: &ResumeToken, now: Instant) -> Option<SessionLostReason> {
-        if self.is_expired(now) {
-            Some(SessionLostReason::Expired)
-        } else if self.current.verify(presented) {
-            None
-        } else {
-            Some(self.mismatch(presented))
+    /// Checks `presented` at `now` (§ 7 steps 1 and 2) without changing the guard. A
+    /// refusal is [`ProtocolError::SessionLost`] with the reason to send, and is counted.
+    pub fn check(&self, presented: &ResumeToken, now: Instant) -> Result<Presented, ProtocolError> {
+        self.decide(presented, now).map_err(refused)
+    }
+
+    fn decide(
+        &self,
+        presented: &ResumeToken,
+        now: Instant,
+    ) -> Result<Presented, SessionLostReason> {
+        let current = self.current.verify(presented);
+        let pending = self.pending.as_ref().is_some_and(|pending| pending.verify(presented));
+        match (self.is_expired(now), current, pending) {
+            (true, ..) => Err(SessionLostReason::Expired),
+            (_, true, _) => Ok(Presented::Current),
+            (_, _, true) => Ok(Presented::Pending),
+            _ => Err(self.mismatch(presented)),
         }
     }
 
@@ -83,13 +102,48 @@ impl ResumeGuard {
         }
     }
 
-    fn rotate(&mut self) -> Result<(), ProtocolError> {
-        let next = ResumeToken::generate()?;
-        self.used.push_front(std::mem::replace(&mut self.current, next));
-        self.used.truncate(REMEMBERED_TOKENS);
+    /// Rotates after a resume that presented `which` (§ 7 step 6) and returns the new token
+    /// for the WELCOME. The current token presented commits the pending one (the client
+    /// had the new token) and becomes pending itself; the pending one presented voids the
+    /// current one (its WELCOME never arrived) and stays pending.
+    pub fn rotate(&mut self, which: Presented) -> Result<&ResumeToken, ProtocolError> {
+        let previous = std::mem::replace(&mut self.current, ResumeToken::generate()?);
+        let void = self.void_after(which, previous);
+        self.remember(void);
         self.lost_at = None;
-        Ok(())
+        count_outcome(None);
+        Ok(&self.current)
     }
+
+    /// The token a rotation voids, given the token it replaced as current (`previous`).
+    fn void_after(&mut self, which: Presented, previous: ResumeToken) -> Option<ResumeToken> {
+        match which {
+            Presented::Current => self.pending.replace(previous),
+            Presented::Pending => Some(previous),
+        }
+    }
+
+    /// The client proved it holds `welcomed` (the token its WELCOME carried): if that is
+    /// still the current token, the pending one is committed and from now on a replay.
+    pub fn confirm(&mut self, welcomed: &ResumeToken) {
+        if self.current.verify(welcomed) {
+            let committed = self.pending.take();
+            self.remember(committed);
+        }
+    }
+
+    fn remember(&mut self, used: Option<ResumeToken>) {
+        if let Some(used) = used {
+            self.used.push_front(used);
+            self.used.truncate(REMEMBERED_TOKENS);
+        }
+    }
+}
+
+/// A refusal, counted.
+fn refused(reason: SessionLostReason) -> ProtocolError {
+    count_outcome(Some(reason));
+    ProtocolError::SessionLost(reason)
 }
 
 fn count_outcome(refusal: Option<SessionLostReason>) {

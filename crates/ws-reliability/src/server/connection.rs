@@ -5,7 +5,7 @@ use super::hello::{close_with, Opened};
 use super::session::Session;
 use super::{ReliableServer, SessionEvent};
 use crate::link::{spawn_writer, Link, LinkEnd, Outgoing, Stop};
-use crate::protocol::{to_message, CloseCode, Hello, Mode};
+use crate::protocol::{CloseCode, Hello, Mode, Welcome};
 use futures::{Stream, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
@@ -134,26 +134,28 @@ impl ReliableServer {
 
     /// Resume: the client's `last_received` acks the outbox, the rest is requeued. Returns
     /// the WELCOME, sent first on the registered connection.
-    async fn prepare(&self, session: &Session, resumed: Option<u64>) -> Message {
+    async fn prepare(&self, session: &Session, resumed: Option<u64>) -> Welcome {
         if let Some(client_last) = resumed {
             let _acked_or_nothing_sent = session.outbox.ack(client_last);
             session.outbox.requeue_unacked().await;
             self.emit(SessionEvent::Resumed { session: session.id });
         }
-        to_message(&self.welcome(session, resumed.is_some()))
+        self.welcome(session, resumed.is_some())
     }
 
+    /// Runs the link, its WELCOME (wsr.v1) first; the client's first DATA or ACK confirms
+    /// the token the WELCOME carried.
     async fn run<S>(
         &self,
         ws: WebSocketStream<S>,
         attached: Attached,
-        first: Option<Message>,
+        welcome: Option<Welcome>,
     ) -> LinkEnd
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let (conn, sink, mut stream) =
-            ws_conn::tungstenite::split(ws, attached.admission.activity());
+        let (conn, sink, stream) = ws_conn::tungstenite::split(ws, attached.admission.activity());
+        let (first, mut stream) = self.welcomed(&attached.session, welcome, stream);
         let link = self.link(&attached);
         let id = attached.admission.register(conn).id();
         let (out, writer) = spawn_writer(sink, first, link.stop.broken.clone());

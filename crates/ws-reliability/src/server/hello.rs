@@ -67,12 +67,23 @@ impl ReliableServer {
 
     fn open_resumed(&self, resume: &Resume, request: &AuthRequest) -> Result<Opened, Refused> {
         let session = self.live(&resume.session)?;
-        self.authenticate(request)?;
-        if resume.last_received > session.last_pushed() {
-            return Err(Refused::Lost(SessionLostReason::Unrecoverable));
-        }
-        check_token(&session, resume)?;
+        self.resume_checked(&session, resume, request)?;
         Ok((session, Some(resume.last_received)))
+    }
+
+    /// Steps 1 to 4 and 6 of § 7 in order, under the session's guard so no other resume
+    /// rotates the token between its check and its rotation.
+    fn resume_checked(
+        &self,
+        session: &Session,
+        resume: &Resume,
+        request: &AuthRequest,
+    ) -> Result<(), Refused> {
+        let mut guard = lock(&session.guard);
+        let presented = guard.check(&resume.token, Instant::now()).map_err(refusal)?;
+        self.authenticate(request)?;
+        resendable(session, resume)?;
+        guard.rotate(presented).map(drop).map_err(refusal)
     }
 
     /// The live session `id`, or why a resume of it is lost (unknown, or expired).
@@ -89,11 +100,11 @@ impl ReliableServer {
     }
 
     /// The WELCOME for `session`, once its previous connection has stopped.
-    pub(crate) fn welcome(&self, session: &Session, resumed: bool) -> Frame {
+    pub(crate) fn welcome(&self, session: &Session, resumed: bool) -> Welcome {
         let token = lock(&session.guard).token().clone();
         let last_received = lock(&session.inbound).last_delivered();
         let limits = self.inner.config.limits;
-        Frame::Welcome(Welcome { resumed, session: session.id, token, last_received, limits })
+        Welcome { resumed, session: session.id, token, last_received, limits }
     }
 
     /// Answers a refused HELLO: SESSION_LOST then 4000, or the close code.
@@ -143,10 +154,17 @@ where
     let _bounded = tokio::time::timeout(std::time::Duration::from_secs(5), closing).await;
 }
 
-/// Checks and rotates the session's token (§ 7 steps 1, 2 and 6).
-fn check_token(session: &Session, resume: &Resume) -> Result<(), Refused> {
-    let checked = lock(&session.guard).resume(&resume.token, Instant::now()).map(drop);
-    checked.map_err(|error| Refused::Lost(lost_reason(&error)))
+/// Whether the server can resend from the client's `last_received` (§ 7 step 4).
+fn resendable(session: &Session, resume: &Resume) -> Result<(), Refused> {
+    match resume.last_received > session.last_pushed() {
+        true => Err(Refused::Lost(SessionLostReason::Unrecoverable)),
+        false => Ok(()),
+    }
+}
+
+/// The SESSION_LOST answer to a refused token check or rotation.
+fn refusal(error: crate::protocol::ProtocolError) -> Refused {
+    Refused::Lost(lost_reason(&error))
 }
 
 /// The HELLO in the first message, or the close code for anything else.

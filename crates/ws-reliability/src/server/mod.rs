@@ -46,6 +46,7 @@
 mod accept;
 mod auth;
 mod config;
+mod confirm;
 mod connection;
 mod event;
 #[cfg(feature = "monitor")]

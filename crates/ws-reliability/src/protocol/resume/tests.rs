@@ -1,4 +1,5 @@
-//! Unit tests of the resume guard: rotation, replay and forgery, the window, and metrics.
+//! Unit tests of the resume guard: rotation, the pending token until confirmation, replay
+//! and forgery, the window, and metrics.
 
 use super::*;
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
@@ -15,15 +16,56 @@ fn resume(guard: &mut ResumeGuard, token: &ResumeToken) -> Result<ResumeToken, P
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_resume_rotates_the_token_and_voids_the_old_one() {
+async fn a_resume_rotates_the_token_and_a_confirmation_voids_the_old_one() {
     let mut guard = ResumeGuard::new(WINDOW).unwrap();
     let first = guard.token().clone();
     guard.connection_lost(Instant::now());
     let second = resume(&mut guard, &first).unwrap();
     assert_ne!(second, first);
     assert_eq!(guard.token(), &second);
+    guard.confirm(&second);
     assert_eq!(resume(&mut guard, &first), lost(SessionLostReason::TokenReplayed));
     assert!(resume(&mut guard, &second).is_ok(), "a refusal leaves the session resumable");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_previous_token_works_until_the_client_confirms_the_new_one() {
+    let mut guard = ResumeGuard::new(WINDOW).unwrap();
+    let first = guard.token().clone();
+    let lost_welcome = resume(&mut guard, &first).unwrap();
+    assert_eq!(guard.check(&first, Instant::now()), Ok(Presented::Pending));
+    let retried = resume(&mut guard, &first).expect("the WELCOME was lost: a retry, not a loss");
+    assert_ne!(retried, lost_welcome);
+    assert_eq!(resume(&mut guard, &lost_welcome), lost(SessionLostReason::TokenReplayed));
+    guard.confirm(&lost_welcome);
+    assert!(resume(&mut guard, &first).is_ok(), "a stale confirmation commits nothing");
+    let confirmed = guard.token().clone();
+    guard.confirm(&confirmed);
+    assert_eq!(resume(&mut guard, &first), lost(SessionLostReason::TokenReplayed));
+    let forged = ResumeToken::from_bytes([7; 16]);
+    assert_eq!(resume(&mut guard, &forged), lost(SessionLostReason::TokenMismatch));
+    assert!(resume(&mut guard, &confirmed).is_ok(), "the new token works");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resume_with_the_new_token_commits_the_previous_one() {
+    let mut guard = ResumeGuard::new(WINDOW).unwrap();
+    let first = guard.token().clone();
+    let second = resume(&mut guard, &first).unwrap();
+    let third = resume(&mut guard, &second).unwrap();
+    assert_eq!(guard.check(&second, Instant::now()), Ok(Presented::Pending));
+    assert_eq!(resume(&mut guard, &first), lost(SessionLostReason::TokenReplayed));
+    assert_eq!(guard.check(&third, Instant::now()), Ok(Presented::Current));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_check_changes_nothing() {
+    let mut guard = ResumeGuard::new(WINDOW).unwrap();
+    let first = guard.token().clone();
+    assert_eq!(guard.check(&first, Instant::now()), Ok(Presented::Current));
+    assert_eq!(guard.token(), &first, "only a rotation changes the token");
+    let second = guard.rotate(Presented::Current).unwrap().clone();
+    assert_ne!(second, first);
 }
 
 #[tokio::test(start_paused = true)]
@@ -66,7 +108,7 @@ async fn a_resume_restarts_the_window() {
 async fn only_the_last_tokens_are_remembered_as_replays() {
     let mut guard = ResumeGuard::new(WINDOW).unwrap();
     let oldest = guard.token().clone();
-    for _ in 0..=REMEMBERED_TOKENS {
+    for _ in 0..=REMEMBERED_TOKENS + 1 {
         let current = guard.token().clone();
         resume(&mut guard, &current).unwrap();
     }
@@ -79,7 +121,8 @@ async fn outcomes_are_counted() {
     let mut guard = ResumeGuard::new(WINDOW).unwrap();
     let first = guard.token().clone();
     metrics::with_local_recorder(&recorder, || {
-        resume(&mut guard, &first).unwrap();
+        let second = resume(&mut guard, &first).unwrap();
+        guard.confirm(&second);
         resume(&mut guard, &first).unwrap_err();
         resume(&mut guard, &ResumeToken::from_bytes([1; 16])).unwrap_err();
     });
