@@ -26,12 +26,15 @@
 //! | `sync` (with either)   | the application's state callbacks on every open and resume (`Hooks`) |
 //! | `monitor`              | `serve_health`, and built-in checks on the server and the client |
 //!
-//! Two modules are always available, whatever the features:
+//! Three modules are always available, whatever the features:
 //!
 //! - [`protocol`]: wire protocol v1 (`wsr.v1`), its frame codec, resume tokens, in-order
 //!   delivery and ack batching, specified in `docs/protocol.md`;
 //! - [`fault`]: seeded fault injection under any byte stream (failed writes, killed
-//!   connections, delays, stalled reads), every fault counted.
+//!   connections, delays, stalled reads), every fault counted;
+//! - [`rollout`]: runtime switches (each fix off, on, or on for a percentage of sessions,
+//!   without a restart) and a rollback guard that turns a fix off when its error rate
+//!   spikes.
 //!
 //! ```toml
 //! [dependencies]
@@ -63,6 +66,7 @@ mod link;
 #[cfg(all(feature = "batch", any(feature = "conn", feature = "reconnect")))]
 mod metrics;
 pub mod protocol;
+pub mod rollout;
 #[cfg(all(feature = "batch", feature = "conn"))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "batch", feature = "conn"))))]
 pub mod server;
