@@ -2,11 +2,12 @@
 //! checks, and [`serve_health`], which serves `/metrics` and `/health`.
 #![cfg_attr(not(any(feature = "conn", feature = "reconnect")), allow(dead_code))]
 
+use crate::rollout::{Fix, Rollout};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use ws_core::Criticality;
-use ws_monitor::{HealthServer, Monitor, MonitorError, ThresholdCheck};
+use ws_monitor::{CheckResult, HealthCheck, HealthServer, Monitor, MonitorError, ThresholdCheck};
 
 /// The timeout of every built-in check: they only read counters.
 pub(crate) const CHECK_TIMEOUT: Duration = Duration::from_secs(1);
@@ -22,23 +23,49 @@ pub async fn serve_health(
     ws_monitor::install_and_serve(addr, Arc::new(monitor)).await
 }
 
-/// Registers a warning check that fails when `read` goes above 0.
+/// Registers a warning check that fails when `read` goes above 0. While `rollout`'s
+/// `monitor` switch is off it reads nothing and says so (`docs/rollout.md`).
 pub(crate) fn register_at_most(
     monitor: &mut Monitor,
-    name: &str,
-    what: &str,
+    (name, what): (&str, &str),
+    rollout: &Rollout,
     read: impl Fn() -> f64 + Send + Sync + 'static,
 ) -> Result<(), MonitorError> {
-    let check = ThresholdCheck::at_most(what, 0.0, read);
+    let threshold: Arc<dyn HealthCheck> = Arc::new(ThresholdCheck::at_most(what, 0.0, read));
+    let rollout = rollout.clone();
+    let check = ws_monitor::from_async_fn(move || switched(rollout.clone(), threshold.clone()));
     monitor.register(name, Criticality::Warning, CHECK_TIMEOUT, check).map(drop)
+}
+
+/// Runs `check` while the `monitor` switch is on.
+async fn switched(rollout: Rollout, check: Arc<dyn HealthCheck>) -> CheckResult {
+    match rollout.is_on(Fix::Monitor) {
+        true => check.check().await,
+        false => switched_off(),
+    }
+}
+
+/// What a built-in check answers while the `monitor` switch is off.
+pub(crate) const SWITCHED_OFF: &str = "not run: the monitor fix is switched off";
+
+/// The answer of a check not run because the `monitor` switch is off: counted, and said.
+pub(crate) fn switched_off() -> CheckResult {
+    metrics::counter!("ws_reliability_checks_skipped_total").increment(1);
+    Ok(SWITCHED_OFF.to_owned())
 }
 
 /// The state of a synchronizer as a check: failed while it is in the error state.
 #[cfg(feature = "sync")]
-pub(crate) fn sync_check<S>(sync: &ws_sync::Synchronizer<S>) -> ws_monitor::CheckResult
+pub(crate) fn sync_check<S>(
+    sync: &ws_sync::Synchronizer<S>,
+    rollout: &Rollout,
+) -> ws_monitor::CheckResult
 where
     S: Send + Sync + 'static,
 {
+    if !rollout.is_on(Fix::Monitor) {
+        return switched_off();
+    }
     let state = sync.state();
     match state.is_error() {
         true => Err(ws_monitor::CheckError::new("state synchronizer in the error state")),

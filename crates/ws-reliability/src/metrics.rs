@@ -52,6 +52,13 @@ fn lost_label(reason: SessionLostReason) -> &'static str {
     }
 }
 
+/// Messages a session still held when it ended for good (expired, or closed with its
+/// connection): counted by why, so none leaves unseen.
+pub(crate) fn abandoned(reason: &'static str, messages: usize) {
+    let counter = metrics::counter!("ws_reliability_messages_abandoned_total", "reason" => reason);
+    counter.increment(messages as u64);
+}
+
 /// A detached session whose resume window passed.
 pub(crate) fn session_expired() {
     metrics::counter!("ws_reliability_sessions_expired_total").increment(1);

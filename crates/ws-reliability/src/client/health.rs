@@ -66,7 +66,8 @@ mod checks {
         ) -> Result<(), MonitorError> {
             for (name, what, read) in CHECKS {
                 let client = std::sync::Arc::clone(self);
-                register_at_most(monitor, name, what, move || read(&client))?;
+                let rollout = self.state.rollout();
+                register_at_most(monitor, (name, what), rollout, move || read(&client))?;
             }
             self.state.register_sync_check(monitor)
         }

@@ -56,14 +56,17 @@ pub struct ClientConfig {
     pub hooks: crate::Hooks,
     /// How long to wait for WELCOME, and for any sign of life from the server.
     pub timeouts: Timeouts,
+    /// The runtime switches this client follows (`sync`, `monitor`): keep a clone to
+    /// change them while it runs.
+    pub rollout: crate::rollout::Rollout,
 }
 
 impl Default for ClientConfig {
     fn default() -> Self {
         let (reconnect, outbox) = (default_reconnect(), OutboxConfig::default());
         let (auth, incoming_buffer, hooks) = (Bytes::new(), 1024, crate::Hooks::default());
-        let timeouts = Timeouts::default();
-        ClientConfig { reconnect, outbox, auth, incoming_buffer, hooks, timeouts }
+        let (timeouts, rollout) = (Timeouts::default(), crate::rollout::Rollout::new());
+        ClientConfig { reconnect, outbox, auth, incoming_buffer, hooks, timeouts, rollout }
     }
 }
 
@@ -186,6 +189,11 @@ impl ReliableClient {
     /// The current session, once a WELCOME arrived.
     pub fn session(&self) -> Option<SessionId> {
         self.state.session()
+    }
+
+    /// The runtime switches this client follows (the same handle as its config's).
+    pub fn rollout(&self) -> &crate::rollout::Rollout {
+        self.state.rollout()
     }
 
     /// Closes with 1000 (the server forgets the session) and stops reconnecting.

@@ -4,14 +4,13 @@
 use super::{ClientConfig, ClientEvent};
 use crate::link::{lock, Delivered, Inbound, OutboxBase};
 use crate::protocol::{
-    Hello, InOrder, Limits, Mode, Payload, Resume, ResumeToken, SessionId, SessionLostReason,
-    Welcome,
+    Hello, InOrder, Limits, Payload, Resume, ResumeToken, SessionId, SessionLostReason, Welcome,
 };
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
 use tokio_tungstenite::tungstenite::Bytes;
-use ws_batch::Outbox;
+use ws_batch::{Confirmation, Outbox};
 
 /// The session a client can resume.
 #[derive(Debug, Clone)]
@@ -26,6 +25,7 @@ struct Settings {
     base: OutboxBase,
     auth: Bytes,
     idle_timeout: Option<Duration>,
+    rollout: crate::rollout::Rollout,
     #[cfg(feature = "sync")]
     sync: Option<ws_sync::Synchronizer<crate::SessionSync>>,
 }
@@ -33,11 +33,11 @@ struct Settings {
 impl From<&ClientConfig> for Settings {
     fn from(config: &ClientConfig) -> Self {
         let (base, auth) = (OutboxBase::new(config.outbox.clone()), config.auth.clone());
-        let idle_timeout = config.timeouts.idle;
+        let (idle_timeout, rollout) = (config.timeouts.idle, config.rollout.clone());
         #[cfg(feature = "sync")]
-        return Settings { base, auth, idle_timeout, sync: config.hooks.sync.clone() };
+        return Settings { base, auth, idle_timeout, rollout, sync: config.hooks.sync.clone() };
         #[cfg(not(feature = "sync"))]
-        Settings { base, auth, idle_timeout }
+        Settings { base, auth, idle_timeout, rollout }
     }
 }
 
@@ -56,7 +56,7 @@ pub(crate) struct ClientState {
 impl ClientState {
     pub(crate) fn new(config: &ClientConfig, deliver: mpsc::Sender<Delivered>) -> Self {
         let (limits, settings) = (Limits::default(), Settings::from(config));
-        let outbox = Mutex::new(settings.base.outbox(Mode::V1, &limits));
+        let outbox = Mutex::new(settings.base.outbox_with(Confirmation::Ack, &limits));
         let fresh = Arc::new(Mutex::new(InOrder::new()));
         let (session, inbound) = (Mutex::new(None), Mutex::new(fresh));
         let (limits, events) = (Mutex::new(limits), broadcast::channel(256).0);
@@ -84,16 +84,27 @@ impl ClientState {
         self.start_sync(welcome.session, welcome.resumed);
     }
 
+    /// The synchronizer, when one is configured and `session` has the `sync` fix.
+    #[cfg(feature = "sync")]
+    fn synchronizer_for(
+        &self,
+        session: &SessionId,
+    ) -> Option<ws_sync::Synchronizer<crate::SessionSync>> {
+        let on = self.settings.rollout.enabled_for(crate::rollout::Fix::Sync, session);
+        self.settings.sync.clone().filter(|_| on)
+    }
+
     /// Runs the state callbacks on their own task; a failure is an event.
     #[cfg(feature = "sync")]
     fn start_sync(&self, session: SessionId, resumed: bool) {
-        if let Some(sync) = self.settings.sync.clone() {
-            let (events, context) = (self.events.clone(), crate::SessionSync { session, resumed });
-            tokio::spawn(async move {
-                let failure = crate::state_sync::run(&sync, context).await;
-                failure.map(|failure| events.send(ClientEvent::SyncFailed(failure)))
-            });
-        }
+        let Some(sync) = self.synchronizer_for(&session) else { return };
+        let rollout = self.settings.rollout.clone();
+        let (events, context) = (self.events.clone(), crate::SessionSync { session, resumed });
+        tokio::spawn(async move {
+            let failure = crate::state_sync::run(&sync, context).await;
+            rollout.record(crate::rollout::Fix::Sync, failure.is_none());
+            failure.map(|failure| events.send(ClientEvent::SyncFailed(failure)))
+        });
     }
 
     /// Without the `sync` feature there are no state callbacks.
@@ -113,11 +124,16 @@ impl ClientState {
     /// unconfirmed outgoing messages are reported, and the next HELLO is fresh.
     pub(crate) fn lost(&self, reason: SessionLostReason) {
         let previous = lock(&self.session).take().map(|held| held.id);
-        let fresh = self.settings.base.outbox(Mode::V1, &Limits::default());
+        let fresh = self.settings.base.outbox_with(Confirmation::Ack, &Limits::default());
         let unconfirmed = std::mem::replace(&mut *lock(&self.outbox), fresh).stats().len();
         *lock(&self.inbound) = Arc::new(Mutex::new(InOrder::new()));
         let event = ClientEvent::SessionLost { session: previous, reason, unconfirmed };
         let _no_subscriber = self.events.send(event);
+    }
+
+    /// The runtime switches this client follows.
+    pub(crate) fn rollout(&self) -> &crate::rollout::Rollout {
+        &self.settings.rollout
     }
 
     /// Messages dead-lettered so far (never with the default settings).
@@ -138,7 +154,8 @@ impl ClientState {
         monitor: &mut ws_monitor::Monitor,
     ) -> Result<(), ws_monitor::MonitorError> {
         let Some(sync) = self.settings.sync.clone() else { return Ok(()) };
-        let check = ws_monitor::from_fn(move || crate::health::sync_check(&sync));
+        let rollout = self.settings.rollout.clone();
+        let check = ws_monitor::from_fn(move || crate::health::sync_check(&sync, &rollout));
         let critical = ws_core::Criticality::Critical;
         monitor
             .register("client.sync_state", critical, crate::health::CHECK_TIMEOUT, check)

@@ -54,10 +54,15 @@ impl OutboxBase {
         self.dead_letters.load(Ordering::Relaxed)
     }
 
-    /// An outbox for one session: ack-confirmed for wsr.v1, flush-confirmed for legacy
-    /// peers, bounded to `max_unacked` messages so a sender never passes the peer's window.
-    pub(crate) fn outbox(&self, mode: Mode, limits: &Limits) -> Outbox<Payload> {
-        let confirmation = if mode == Mode::V1 { Confirmation::Ack } else { Confirmation::Flush };
+    /// An outbox for one session: ack-confirmed while the session can resume (wsr.v1 with
+    /// the `batch` fix), flush-confirmed otherwise (legacy peers, sessions rolled out of
+    /// the fix); bounded to `max_unacked` messages so a sender never passes the peer's
+    /// window.
+    pub(crate) fn outbox_with(
+        &self,
+        confirmation: Confirmation,
+        limits: &Limits,
+    ) -> Outbox<Payload> {
         let capacity = usize::try_from(limits.max_unacked).unwrap_or(usize::MAX);
         let config = self.config.clone().with_confirmation(confirmation);
         let config = config.with_capacity_messages(capacity).with_max_attempts(u32::MAX);

@@ -14,6 +14,7 @@ use ws_conn::ConnConfig;
 /// | `conn` | ws-conn defaults: 10 000 connections, ping every 20 s, ghost after 60 s | |
 /// | `outbox` | ws-batch defaults, capacity forced to `limits.max_unacked` | the outbox never holds more than the peer's window |
 /// | `incoming_buffer` | 1024 | a slow application backpressures the readers, never grows memory |
+/// | `rollout` | every fix on, no guard | keep a clone to flip switches at runtime (`docs/rollout.md`) |
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ServerConfig {
@@ -29,13 +30,17 @@ pub struct ServerConfig {
     pub incoming_buffer: usize,
     /// The application's callbacks (state sync on open and resume).
     pub hooks: crate::Hooks,
+    /// The runtime switches of the fixes (`batch`, `sync`, `conn`, `monitor`) and their
+    /// rollback guards: keep a clone to change them while the server runs.
+    pub rollout: crate::rollout::Rollout,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         let (limits, hello_timeout) = (Limits::default(), DEFAULT_HELLO_TIMEOUT);
         let (conn, outbox) = (ConnConfig::default(), OutboxConfig::default());
-        let hooks = crate::Hooks::default();
-        ServerConfig { limits, hello_timeout, conn, outbox, incoming_buffer: 1024, hooks }
+        let (hooks, rollout) = (crate::Hooks::default(), crate::rollout::Rollout::new());
+        let incoming_buffer = 1024;
+        ServerConfig { limits, hello_timeout, conn, outbox, incoming_buffer, hooks, rollout }
     }
 }

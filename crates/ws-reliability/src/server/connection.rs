@@ -6,6 +6,7 @@ use super::session::Session;
 use super::{ReliableServer, SessionEvent};
 use crate::link::{spawn_writer, Link, LinkEnd, Outgoing, Stop};
 use crate::protocol::{CloseCode, Hello, Mode, Welcome};
+use crate::rollout::Fix;
 use futures::{Stream, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
@@ -185,7 +186,14 @@ impl ReliableServer {
         closing.finish(close_code(end), grace).await;
         let drained = async { while stream.next().await.is_some() {} };
         let _bounded = tokio::time::timeout(grace, drained).await;
-        let _failed_ones_are_swept = self.inner.registry.close(id, CloseFrame::normal()).await;
+        self.close_registered(id).await;
+    }
+
+    /// Closes `id` through the registry (a failed close is force-closed and counted there)
+    /// and feeds the outcome to the `conn` guard.
+    async fn close_registered(&self, id: ConnId) {
+        let closed = self.inner.registry.close(id, CloseFrame::normal()).await;
+        self.inner.config.rollout.record(Fix::Conn, closed.is_ok());
     }
 
     /// A connection released at once: replaced by a resume elsewhere (told with 4003; the
@@ -197,7 +205,7 @@ impl ReliableServer {
 
     /// The session after its connection ended: detached and resumable (wsr.v1), or gone.
     fn ended(&self, session: &Arc<Session>, generation: u64, end: &LinkEnd) {
-        if session.mode == Mode::Legacy || is_normal_close(end) {
+        if !session.resumable || is_normal_close(end) {
             return self.remove(session, SessionEvent::Closed { session: session.id });
         }
         if session.detach(generation) {
@@ -216,9 +224,11 @@ impl ReliableServer {
         }
     }
 
+    /// Ends `session` for good; messages it still held are counted as abandoned.
     fn remove(&self, session: &Session, event: SessionEvent) {
         session.cancel();
         if self.inner.sessions.remove(&session.id).is_some() {
+            crate::metrics::abandoned(abandon_reason(&event), session.outbox.stats().len());
             self.emit(event);
         }
     }
@@ -251,6 +261,14 @@ fn released_at_once(end: &LinkEnd) -> Option<Option<CloseCode>> {
         LinkEnd::Cancelled => Some(Some(CloseCode::SessionReplaced)),
         LinkEnd::WriteFailed => Some(None),
         _ => None,
+    }
+}
+
+/// Why a session's messages were abandoned, for the metric's `reason` label.
+fn abandon_reason(ended: &SessionEvent) -> &'static str {
+    match ended {
+        SessionEvent::Expired { .. } => "expired",
+        _ => "closed",
     }
 }
 

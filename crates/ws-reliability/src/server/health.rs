@@ -23,7 +23,8 @@ impl ReliableServer {
     pub fn register_checks(&self, monitor: &mut Monitor) -> Result<(), MonitorError> {
         for (name, what, read) in CHECKS {
             let server = self.clone();
-            register_at_most(monitor, name, what, move || read(&server))?;
+            let rollout = self.rollout();
+            register_at_most(monitor, (name, what), rollout, move || read(&server))?;
         }
         self.register_sync_check(monitor)
     }
@@ -31,7 +32,8 @@ impl ReliableServer {
     #[cfg(feature = "sync")]
     fn register_sync_check(&self, monitor: &mut Monitor) -> Result<(), MonitorError> {
         let Some(sync) = self.inner.config.hooks.sync.clone() else { return Ok(()) };
-        let check = ws_monitor::from_fn(move || crate::health::sync_check(&sync));
+        let rollout = self.rollout().clone();
+        let check = ws_monitor::from_fn(move || crate::health::sync_check(&sync, &rollout));
         let critical = ws_core::Criticality::Critical;
         monitor.register("server.sync_state", critical, crate::health::CHECK_TIMEOUT, check)?;
         Ok(())

@@ -58,7 +58,7 @@ impl ReliableServer {
     pub(crate) fn open_fresh(&self, mode: Mode, request: &AuthRequest) -> Result<Opened, Refused> {
         self.authenticate(request)?;
         let config = &self.inner.config;
-        let session = Session::new(mode, &config.limits, &self.inner.outbox_base);
+        let session = Session::new(mode, &config.limits, &self.inner.outbox_base, &config.rollout);
         let session = Arc::new(session.map_err(|_| Refused::Close(CloseCode::Internal))?);
         self.inner.sessions.insert(Arc::clone(&session));
         self.emit(SessionEvent::Opened { session: session.id, mode });

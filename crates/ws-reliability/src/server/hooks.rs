@@ -8,6 +8,9 @@ impl ReliableServer {
     /// Runs the state callbacks for `session` on their own task; a failure is an event.
     #[cfg(feature = "sync")]
     pub(crate) fn start_sync(&self, session: SessionId, resumed: bool) {
+        if !self.inner.config.rollout.enabled_for(crate::rollout::Fix::Sync, &session) {
+            return;
+        }
         if let Some(sync) = self.inner.config.hooks.sync.clone() {
             let (server, context) = (self.clone(), crate::SessionSync { session, resumed });
             tokio::spawn(async move { server.report_sync(&sync, context).await });
@@ -20,7 +23,9 @@ impl ReliableServer {
         sync: &ws_sync::Synchronizer<crate::SessionSync>,
         context: crate::SessionSync,
     ) {
-        if let Some(failure) = crate::state_sync::run(sync, context).await {
+        let failure = crate::state_sync::run(sync, context).await;
+        self.inner.config.rollout.record(crate::rollout::Fix::Sync, failure.is_none());
+        if let Some(failure) = failure {
             self.emit(super::SessionEvent::SyncFailed(failure));
         }
     }

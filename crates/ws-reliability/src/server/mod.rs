@@ -55,6 +55,7 @@ mod hello;
 mod hooks;
 mod incoming;
 mod session;
+mod switches;
 
 pub use accept::Listener;
 pub use auth::{AuthHook, AuthRequest};
@@ -67,9 +68,10 @@ use crate::link::{lock, Delivered, OutboxBase};
 use crate::protocol::{Payload, SessionId};
 use session::{Session, Sessions};
 use std::sync::{Arc, Mutex};
+use switches::Upkeep;
 use tokio::sync::{broadcast, mpsc};
 use tokio_tungstenite::tungstenite::Message;
-use ws_conn::{Maintenance, Registry};
+use ws_conn::Registry;
 
 /// A WebSocket server that loses no message: see the [module docs](self).
 ///
@@ -82,7 +84,7 @@ pub struct ReliableServer {
 struct Inner {
     config: ServerConfig,
     registry: Registry,
-    maintenance: Mutex<Option<Maintenance>>,
+    upkeep: Upkeep,
     sessions: Sessions,
     events: broadcast::Sender<SessionEvent>,
     channels: Channels,
@@ -108,9 +110,9 @@ impl Inner {
         let registry = Registry::new(config.conn.clone());
         let channels = Channels::new(config.incoming_buffer);
         let events = broadcast::channel(1024).0;
-        let (maintenance, sessions) = (Mutex::new(None), Sessions::default());
+        let (upkeep, sessions) = (Upkeep::default(), Sessions::default());
         let outbox_base = OutboxBase::new(config.outbox.clone());
-        Inner { config, registry, maintenance, sessions, events, channels, auth, outbox_base }
+        Inner { config, registry, upkeep, sessions, events, channels, auth, outbox_base }
     }
 }
 
@@ -163,6 +165,7 @@ impl ReliableServer {
     fn push(&self, session: &Session, message: Message) -> Result<u64, Error> {
         let payload = self.payload(message)?;
         let pushed = session.outbox.push(payload).map_err(|error| full(session, error));
+        self.batch_outcome(session, pushed.is_ok());
         pushed.inspect(|seq| session.pushed(*seq))
     }
 
@@ -218,16 +221,13 @@ impl ReliableServer {
         &self.inner.config
     }
 
-    fn emit(&self, event: SessionEvent) {
-        let _no_subscriber_is_fine = self.inner.events.send(event);
+    /// The runtime switches and rollback guards (the same handle as `config().rollout`).
+    pub fn rollout(&self) -> &crate::rollout::Rollout {
+        &self.inner.config.rollout
     }
 
-    /// Starts the registry's heartbeat and sweeper on first use.
-    fn ensure_maintenance(&self) {
-        let mut maintenance = lock(&self.inner.maintenance);
-        if maintenance.is_none() {
-            *maintenance = Some(self.inner.registry.spawn_maintenance());
-        }
+    fn emit(&self, event: SessionEvent) {
+        let _no_subscriber_is_fine = self.inner.events.send(event);
     }
 }
 

@@ -5,12 +5,13 @@ use crate::link::{lock, Inbound, OutboxBase};
 use crate::protocol::{
     InOrder, Limits, Mode, Payload, ProtocolError, ResumeGuard, SessionId, SessionLostReason,
 };
+use crate::rollout::{Fix, Rollout};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use ws_batch::Outbox;
+use ws_batch::{Confirmation, Outbox};
 
 /// The connection attached to a session, if any, and how many attached so far.
 #[derive(Debug, Default)]
@@ -34,6 +35,9 @@ struct Control {
 pub(crate) struct Session {
     pub(crate) id: SessionId,
     pub(crate) mode: Mode,
+    /// Whether the session outlives its connection: wsr.v1 with the `batch` fix, whose
+    /// outbox keeps every message until the client acks it.
+    pub(crate) resumable: bool,
     pub(crate) outbox: Outbox<Payload>,
     pub(crate) inbound: Inbound,
     pub(crate) guard: Mutex<ResumeGuard>,
@@ -41,17 +45,21 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    /// A fresh session with a new id and token.
+    /// A fresh session with a new id and token. Without the `batch` fix (rolled out of it,
+    /// or a legacy peer) its outbox confirms on flush and it ends with its connection.
     pub(crate) fn new(
         mode: Mode,
         limits: &Limits,
         base: &OutboxBase,
+        rollout: &Rollout,
     ) -> Result<Self, ProtocolError> {
         let id = SessionId::generate()?;
+        let resumable = mode == Mode::V1 && rollout.enabled_for(Fix::Batch, &id);
         let guard = Mutex::new(ResumeGuard::new(limits.resume_window)?);
-        let outbox = base.outbox(mode, limits);
+        let confirmation = if resumable { Confirmation::Ack } else { Confirmation::Flush };
+        let outbox = base.outbox_with(confirmation, limits);
         let inbound = Arc::new(Mutex::new(InOrder::new()));
-        Ok(Session { id, mode, outbox, inbound, guard, control: Control::default() })
+        Ok(Session { id, mode, resumable, outbox, inbound, guard, control: Control::default() })
     }
 
     /// Waits until no other connection runs the session; holds it until dropped.
