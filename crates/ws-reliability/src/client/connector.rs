@@ -7,6 +7,7 @@ use super::state::ClientState;
 use crate::error::Error;
 use crate::link::{spawn_writer, Link, LinkEnd, Outgoing, Stop};
 use crate::protocol::{connect, from_message, to_message, Frame, Mode, Welcome};
+use crate::rollout::{Fix, Rollout};
 use futures::channel::mpsc::{unbounded, UnboundedSender};
 use futures::{SinkExt, StreamExt};
 use std::future::Future;
@@ -102,12 +103,18 @@ impl<D> ProtocolConnector<D> {
         message.ok_or(Error::Stopped)?.map_err(handshake)
     }
 
+    /// Applies the WELCOME; a resume's outcome feeds the `reconnect` guard.
     async fn welcomed(&self, welcome: &Welcome) -> Result<(), Error> {
+        if welcome.resumed {
+            self.state.rollout().record(Fix::Reconnect, true);
+        }
         self.state.welcomed(welcome).await;
         Ok(())
     }
 
+    /// Reports SESSION_LOST: a refused resume is the `reconnect` fix's failure.
     fn lost(&self, reason: crate::protocol::SessionLostReason) -> Error {
+        self.state.rollout().record(Fix::Reconnect, false);
         self.state.lost(reason);
         Error::SessionLost(reason)
     }
@@ -121,7 +128,8 @@ impl<D> ProtocolConnector<D> {
         let link = self.link();
         let (out, _writer) = spawn_writer(sink, None, link.stop.broken.clone());
         let (ended, ended_rx) = unbounded();
-        tokio::spawn(run(link, stream, out.clone(), ended));
+        let reconnect = self.state.rollout().clone();
+        tokio::spawn(run(link, stream, out.clone(), (ended, reconnect)));
         ClientLink { out, ended: ended_rx }
     }
 
@@ -135,13 +143,24 @@ impl<D> ProtocolConnector<D> {
     }
 }
 
-/// Runs one connection's link and tells the reconnector how it ended.
-async fn run<St>(link: Link, mut stream: St, out: Outgoing, ended: Ended)
+/// Runs one connection's link and tells the reconnector how it ended; with the
+/// `reconnect` switch off for the session, that it must not reconnect.
+async fn run<St>(link: Link, mut stream: St, out: Outgoing, (ended, rollout): (Ended, Rollout))
 where
     St: futures::Stream<Item = Result<Message, WsError>> + Unpin,
 {
     let end = link.pump(&mut stream, &out).await;
-    let _reconnector_gone = ended.unbounded_send(report(&end, &out));
+    let report = match rollout.enabled_for(Fix::Reconnect, &link.session) {
+        true => report(&end, &out),
+        false => Ok(Message::Close(Some(switched_off()))),
+    };
+    let _reconnector_gone = ended.unbounded_send(report);
+}
+
+/// The close the reconnector gives up on: the `reconnect` switch is off.
+fn switched_off() -> CloseFrame {
+    let code = super::RECONNECT_SWITCHED_OFF.into();
+    CloseFrame { code, reason: "the reconnect fix is switched off".into() }
 }
 
 /// What the reconnector sees: the peer's close, our close for a violation, or an error.

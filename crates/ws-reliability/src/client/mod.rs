@@ -56,8 +56,8 @@ pub struct ClientConfig {
     pub hooks: crate::Hooks,
     /// How long to wait for WELCOME, and for any sign of life from the server.
     pub timeouts: Timeouts,
-    /// The runtime switches this client follows (`sync`, `monitor`): keep a clone to
-    /// change them while it runs.
+    /// The runtime switches this client follows (`reconnect`, decided when a connection is
+    /// lost; `sync`; `monitor`): keep a clone to change them while it runs.
     pub rollout: crate::rollout::Rollout,
 }
 
@@ -70,11 +70,18 @@ impl Default for ClientConfig {
     }
 }
 
-/// Every close code reconnects but 1008 (the server refused the credentials).
+/// The close code a client reports to its own reconnector when the `reconnect` switch is
+/// off for its session: it never goes on the wire, and the default close policy gives up
+/// on it (a custom `close_policy` must keep that rule).
+pub const RECONNECT_SWITCHED_OFF: u16 = 4100;
+
+/// Every close code reconnects but 1008 (the server refused the credentials) and
+/// [`RECONNECT_SWITCHED_OFF`].
 fn default_reconnect() -> ReconnectConfig {
     let mut reconnect = ReconnectConfig::default();
-    let policy = ClosePolicy::reconnect_always();
-    reconnect.close_policy = policy.with_rule(1008..=1008, CloseHint::DoNotReconnect);
+    let policy = ClosePolicy::reconnect_always().with_rule(1008..=1008, CloseHint::DoNotReconnect);
+    let switched_off = RECONNECT_SWITCHED_OFF..=RECONNECT_SWITCHED_OFF;
+    reconnect.close_policy = policy.with_rule(switched_off, CloseHint::DoNotReconnect);
     reconnect
 }
 
