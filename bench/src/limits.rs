@@ -45,15 +45,11 @@ pub fn budget(clients: usize, idle: usize, limit: u64) -> Result<Budget, BenchEr
 
 /// The message printed when fewer idle connections than asked are measured.
 pub fn fallback_message(asked: usize, budget: Budget) -> Option<String> {
-    (budget.idle < asked).then(|| {
-        format!(
-            "ws-bench: the open-file limit is {} (hard limit reached): measuring memory at {} \
-             idle connections instead of {asked}; raise it with `ulimit -n {}` to measure {asked}",
-            budget.limit,
-            budget.idle,
-            idle_files(asked)
-        )
-    })
+    let (limit, idle, needed) = (budget.limit, budget.idle, idle_files(asked));
+    let instead = format!("measuring memory at {idle} idle connections instead of {asked}");
+    let raise = format!("raise it with `ulimit -n {needed}` to measure {asked}");
+    let message = format!("ws-bench: the open-file limit is {limit}: {instead}; {raise}");
+    (idle < asked).then_some(message)
 }
 
 #[cfg(test)]

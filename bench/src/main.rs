@@ -24,7 +24,10 @@ fn run(args: Args) -> Result<(), BenchError> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match args.internal {
         Some(Internal::Serve { kind }) => runtime.block_on(ws_bench::idle::serve::serve(kind)),
-        None => print(&runtime.block_on(ws_bench::run::run(&args))?, args.json),
+        None => print(
+            &runtime.block_on(ws_bench::run::run(&args, &std::env::current_exe()?))?,
+            args.json,
+        ),
     }
 }
 

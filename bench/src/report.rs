@@ -179,16 +179,21 @@ pub fn table(report: &Report) -> String {
 }
 
 fn title(setup: &Setup) -> String {
-    let pushed = match (setup.messages_per_client, setup.duration_secs) {
-        (Some(count), _) => format!("{} messages each", grouped(count)),
-        (None, seconds) => format!("for {:.0} s", seconds.unwrap_or_default()),
-    };
     let (clients, bytes, flush) = (setup.clients, setup.payload_bytes, setup.raw_flush_every);
+    let pushed = pushed(setup);
     let head =
         format!("ws-bench: {bytes}-byte binary messages pushed to {clients} clients, {pushed}");
     let raw = format!("raw: tokio-tungstenite 0.30 defaults, feed + flush every {flush}");
     let reliable = "reliable: ReliableServer/ReliableClient defaults, wsr.v1, acks on";
     format!("{head}\n  {raw}\n  {reliable}, send retried on OutboxFull\n\n")
+}
+
+/// How much each client was pushed.
+fn pushed(setup: &Setup) -> String {
+    match (setup.messages_per_client, setup.duration_secs) {
+        (Some(count), _) => format!("{} messages each", grouped(count)),
+        (None, seconds) => format!("for {:.0} s", seconds.unwrap_or_default()),
+    }
 }
 
 fn throughput_row(throughput: &ThroughputReport) -> String {
@@ -206,9 +211,14 @@ fn memory_rows(memory: &MemoryReport) -> String {
     let measure = "server RSS per idle conn (bytes)";
     let line =
         row([measure, &grouped(raw), &grouped(reliable), &ratio, &target, verdict(memory.pass)]);
+    line + &memory_note(memory.connections)
+}
+
+/// What the memory figures mean.
+fn memory_note(connections: usize) -> String {
     let how = "server in a child process, (RSS after - RSS before) / connections";
     let buffers = "raw server with ReliableServer's 4 KiB read and write buffers";
-    line + &format!("  idle: {} connections, {how};\n  {buffers}\n", memory.connections)
+    format!("  idle: {connections} connections, {how};\n  {buffers}\n")
 }
 
 fn skipped_memory() -> String {

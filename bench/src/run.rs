@@ -6,16 +6,18 @@ use crate::idle::{self, IdleMemory};
 use crate::push::{self, Throughput};
 use crate::report::{MemoryReport, Report, Setup, Targets, ThroughputReport};
 use crate::{limits, BenchError};
+use std::path::Path;
 
-/// Runs every measurement `args` asks for.
-pub async fn run(args: &Args) -> Result<Report, BenchError> {
+/// Runs every measurement `args` asks for; `exe` is the `ws-bench` binary, whose `serve`
+/// subcommand is the memory probe's server.
+pub async fn run(args: &Args, exe: &Path) -> Result<Report, BenchError> {
     let budget = limits::raise(args.clients, args.idle)?;
     if let Some(message) = limits::fallback_message(args.idle, budget) {
         eprintln!("{message}");
     }
     let (setup, workload) = (Setup::new(args.clients, args.workload()), args.workload());
     let throughput = throughput(args.clients, workload).await?;
-    let memory = memory(budget.idle).await?;
+    let memory = memory(exe, budget.idle).await?;
     Ok(Report { setup, throughput, memory, targets: Targets::default() })
 }
 
@@ -39,19 +41,23 @@ fn progress(name: &str, run: Throughput) {
 }
 
 /// Raw then reliable idle memory at `connections` (none with 0).
-async fn memory(connections: usize) -> Result<Option<MemoryReport>, BenchError> {
+async fn memory(exe: &Path, connections: usize) -> Result<Option<MemoryReport>, BenchError> {
     if connections == 0 {
         return Ok(None);
     }
-    let raw = idle_memory(ServerKind::Raw, connections).await?;
-    let reliable = idle_memory(ServerKind::Reliable, connections).await?;
+    let raw = idle_memory(exe, ServerKind::Raw, connections).await?;
+    let reliable = idle_memory(exe, ServerKind::Reliable, connections).await?;
     Ok(Some(MemoryReport::new(raw, reliable)))
 }
 
-async fn idle_memory(kind: ServerKind, connections: usize) -> Result<IdleMemory, BenchError> {
+async fn idle_memory(
+    exe: &Path,
+    kind: ServerKind,
+    connections: usize,
+) -> Result<IdleMemory, BenchError> {
     let name = idle::kind_arg(kind);
     eprintln!("ws-bench: {name} server memory with {connections} idle connections…");
-    let memory = idle::measure(kind, connections).await?;
+    let memory = idle::measure(exe, kind, connections).await?;
     eprintln!("ws-bench: {name}: {} bytes per idle connection", memory.bytes_per_connection);
     Ok(memory)
 }

@@ -12,6 +12,7 @@ pub mod serve;
 use crate::args::ServerKind;
 use crate::rss::per_connection;
 use crate::BenchError;
+use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
@@ -72,9 +73,14 @@ impl Reading {
     }
 }
 
-/// The memory of a `kind` server holding `connections` idle connections.
-pub async fn measure(kind: ServerKind, connections: usize) -> Result<IdleMemory, BenchError> {
-    let mut probe = Probe::spawn(kind)?;
+/// The memory of a `kind` server holding `connections` idle connections; the server is
+/// `exe serve --kind <kind>` (`exe`: the `ws-bench` binary).
+pub async fn measure(
+    exe: &Path,
+    kind: ServerKind,
+    connections: usize,
+) -> Result<IdleMemory, BenchError> {
+    let mut probe = Probe::spawn(exe, kind)?;
     let addr = probe.line().await?;
     let baseline = probe.reading().await?;
     let held = connect::open(kind, &addr, connections).await?;
@@ -91,8 +97,8 @@ struct Probe {
 }
 
 impl Probe {
-    fn spawn(kind: ServerKind) -> Result<Probe, BenchError> {
-        let mut command = Command::new(std::env::current_exe()?);
+    fn spawn(exe: &Path, kind: ServerKind) -> Result<Probe, BenchError> {
+        let mut command = Command::new(exe);
         command.args(["serve", "--kind", kind_arg(kind)]);
         let mut child =
             command.stdin(Stdio::piped()).stdout(Stdio::piped()).kill_on_drop(true).spawn()?;
@@ -116,14 +122,18 @@ impl Probe {
     async fn settled(&mut self, connections: usize) -> Result<Reading, BenchError> {
         let started = tokio::time::Instant::now();
         while self.reading().await?.connections < connections {
-            if started.elapsed() > CONNECT_LIMIT {
-                return Err(BenchError::TimedOut("the idle connections were not all served"));
-            }
+            within_limit(started)?;
             tokio::time::sleep(POLL).await;
         }
         tokio::time::sleep(SETTLE).await;
         self.reading().await
     }
+}
+
+/// An error once [`CONNECT_LIMIT`] has passed since `started`.
+fn within_limit(started: tokio::time::Instant) -> Result<(), BenchError> {
+    let within = started.elapsed() <= CONNECT_LIMIT;
+    within.then_some(()).ok_or(BenchError::TimedOut("the idle connections were not all served"))
 }
 
 /// The `--kind` value of `kind`.

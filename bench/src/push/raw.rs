@@ -24,11 +24,20 @@ pub async fn run(clients: usize, workload: Workload) -> Result<Throughput, Bench
     let url = format!("ws://{}/", listener.local_addr()?);
     let setup = futures::future::try_join(accept(&listener, clients), connect(&url, clients));
     let (servers, clients) = tokio::time::timeout(SETUP_LIMIT, setup).await??;
+    measure(servers, clients, workload).await
+}
+
+/// Times the push of `workload` from every server side to its client.
+async fn measure(
+    servers: Vec<ServerSide>,
+    clients: Vec<ClientSide>,
+    workload: Workload,
+) -> Result<Throughput, BenchError> {
     let started = Instant::now();
     let receivers = clients.into_iter().map(spawn_receiver).collect();
-    let senders =
-        servers.into_iter().map(|ws| tokio::spawn(push(ws, Pace::new(workload, started))));
-    super::finish(started, receivers, senders.collect(), workload).await
+    let pace = Pace::new(workload, started);
+    let senders = servers.into_iter().map(|ws| tokio::spawn(push(ws, pace))).collect();
+    super::finish(started, receivers, senders, workload).await
 }
 
 /// Accepts `count` connections and completes their handshakes with the default config.
