@@ -3,10 +3,12 @@
 //! - `compliance`: file length, function length, crate attributes, `//!` doc lines, clippy;
 //! - `coverage`: line coverage per library crate with cargo-tarpaulin (installed if missing);
 //! - `reliability`: the soak and chaos run of a server and 1000 clients (`ws-soak`);
+//! - `bench`: push throughput and memory per idle connection, raw against reliable (`ws-bench`);
 //! - `ci`: everything CI checks, in order.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod bench;
 mod ci;
 mod cmd;
 mod compliance;
@@ -45,6 +47,10 @@ enum Command {
     /// Soak and chaos run: a ReliableServer and N clients on loopback under random faults;
     /// fails when a success metric is missed.
     Reliability(reliability::Options),
+    /// Benchmark: push throughput and server memory per idle connection, raw
+    /// tokio-tungstenite against ReliableServer/ReliableClient in one run; PASS or MISS per
+    /// target, exit 0 whenever it measured.
+    Bench(bench::Options),
     /// Run everything CI checks, in order, stopping at the first failure.
     Ci,
 }
@@ -54,6 +60,7 @@ fn main() -> ExitCode {
         Command::Compliance { json, no_clippy } => compliance::run(json, !no_clippy),
         Command::Coverage { json } => coverage::run(json),
         Command::Reliability(options) => reliability::run(&options),
+        Command::Bench(options) => bench::run(&options),
         Command::Ci => ci::run(),
     };
     cmd::exit_code(outcome)

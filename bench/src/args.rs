@@ -1,0 +1,102 @@
+//! The command line of `ws-bench` and the workload it describes: a message count per
+//! client, or a duration (`90`, `30s`, `2m`).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::time::Duration;
+
+/// Messages per client when neither `--messages` nor `--duration` is given.
+pub const DEFAULT_MESSAGES: u64 = 100_000;
+
+/// What to measure: how many push clients, how much to push, how many idle connections.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "ws-bench",
+    about = "Push throughput and memory per idle connection: raw \
+    tokio-tungstenite against ReliableServer/ReliableClient, in one run"
+)]
+pub struct Args {
+    /// Concurrent push clients.
+    #[arg(long, default_value_t = 100)]
+    pub clients: usize,
+    /// Messages (64 bytes each) pushed to every client [default: 100000].
+    #[arg(long, conflicts_with = "duration")]
+    pub messages: Option<u64>,
+    /// Push for this long instead of a message count: plain seconds or 30s, 2m.
+    #[arg(long, value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+    /// Idle connections for the memory measurement (fewer, with a message, when the
+    /// open-file limit cannot be raised that far; 0 skips it).
+    #[arg(long, default_value_t = 10_000)]
+    pub idle: usize,
+    /// Print one JSON object on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Internal subcommands.
+    #[command(subcommand)]
+    pub internal: Option<Internal>,
+}
+
+/// Subcommands the benchmark runs itself.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Internal {
+    /// The memory probe's server process: serves idle connections on 127.0.0.1 and answers
+    /// each stdin line with `<VmRSS> <VmHWM> <connections>`.
+    #[command(hide = true)]
+    Serve {
+        /// Which server to run.
+        #[arg(long, value_enum)]
+        kind: ServerKind,
+    },
+}
+
+/// The two servers compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServerKind {
+    /// Plain tokio-tungstenite.
+    Raw,
+    /// `ReliableServer` (wsr.v1).
+    Reliable,
+}
+
+/// How much each client is pushed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    /// This many messages per client.
+    Messages(u64),
+    /// As many as fit in this time.
+    Duration(Duration),
+}
+
+impl Args {
+    /// The workload the flags ask for.
+    pub fn workload(&self) -> Workload {
+        match (self.duration, self.messages) {
+            (Some(duration), _) => Workload::Duration(duration),
+            (None, messages) => Workload::Messages(messages.unwrap_or(DEFAULT_MESSAGES)),
+        }
+    }
+}
+
+impl std::fmt::Display for Workload {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Workload::Messages(count) => write!(out, "{count} messages each"),
+            Workload::Duration(time) => write!(out, "as many messages as fit in {time:?}"),
+        }
+    }
+}
+
+/// Parses `90`, `90s` or `2m` into a non-zero duration.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, minutes) = match text.strip_suffix('m') {
+        Some(number) => (number, true),
+        None => (text.strip_suffix('s').unwrap_or(text), false),
+    };
+    let seconds: u64 = number.parse().map_err(|_| format!("`{text}` is not a duration"))?;
+    let seconds = if minutes { seconds.saturating_mul(60) } else { seconds };
+    (seconds > 0).then(|| Duration::from_secs(seconds)).ok_or("the duration must not be 0".into())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,53 @@
+//! Tests of the command line: defaults, the workload, durations, the hidden subcommand.
+
+use super::*;
+
+fn parse(line: &[&str]) -> Result<Args, clap::Error> {
+    Args::try_parse_from(std::iter::once("ws-bench").chain(line.iter().copied()))
+}
+
+#[test]
+fn defaults_are_the_issue_workload() {
+    let args = parse(&[]).unwrap();
+    assert_eq!((args.clients, args.idle, args.json), (100, 10_000, false));
+    assert_eq!(args.workload(), Workload::Messages(DEFAULT_MESSAGES));
+    assert!(args.internal.is_none());
+}
+
+#[test]
+fn flags_set_the_workload() {
+    let args = parse(&["--clients", "1000", "--messages", "5000", "--idle", "1000"]).unwrap();
+    assert_eq!((args.clients, args.idle), (1000, 1000));
+    assert_eq!(args.workload(), Workload::Messages(5000));
+    let args = parse(&["--duration", "2m", "--json"]).unwrap();
+    assert_eq!(args.workload(), Workload::Duration(Duration::from_secs(120)));
+    assert!(args.json);
+}
+
+#[test]
+fn messages_and_duration_exclude_each_other() {
+    assert!(parse(&["--messages", "10", "--duration", "5s"]).is_err());
+}
+
+#[test]
+fn durations_parse() {
+    assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+    assert_eq!(parse_duration(" 30s "), Ok(Duration::from_secs(30)));
+    assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+    assert!(parse_duration("0").unwrap_err().contains("not be 0"));
+    assert!(parse_duration("soon").unwrap_err().contains("not a duration"));
+    assert!(parse_duration("5h").is_err());
+}
+
+#[test]
+fn serve_is_a_hidden_subcommand() {
+    let args = parse(&["serve", "--kind", "reliable"]).unwrap();
+    assert!(matches!(args.internal, Some(Internal::Serve { kind: ServerKind::Reliable })));
+    assert!(parse(&["serve", "--kind", "other"]).is_err());
+}
+
+#[test]
+fn workloads_describe_themselves() {
+    assert_eq!(Workload::Messages(7).to_string(), "7 messages each");
+    assert!(Workload::Duration(Duration::from_secs(3)).to_string().contains("3s"));
+}

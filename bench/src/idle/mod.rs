@@ -1,0 +1,173 @@
+//! Server memory per idle connection: the server runs in a child process (`ws-bench serve
+//! --kind raw|reliable`, see [`serve`]), this process opens the idle connections
+//! ([`connect`]), and the child's resident set before and after, divided by the number of
+//! connections, is the server's cost per idle connection, transport included.
+//!
+//! The child speaks a line protocol: it prints its address, then answers each line on its
+//! stdin with `<VmRSS bytes> <VmHWM bytes> <connections>` ([`Reading`]).
+
+pub mod connect;
+pub mod serve;
+
+use crate::args::ServerKind;
+use crate::rss::per_connection;
+use crate::BenchError;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+
+/// How long the idle connections have to be served.
+const CONNECT_LIMIT: Duration = Duration::from_secs(300);
+/// How often the child is asked while connections open.
+const POLL: Duration = Duration::from_millis(100);
+/// The pause between all connections being served and the reading that counts.
+const SETTLE: Duration = Duration::from_millis(500);
+
+/// One server's memory with its idle connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct IdleMemory {
+    /// Idle connections held open.
+    pub connections: usize,
+    /// The server process's resident set before any connection, bytes.
+    pub baseline_rss: u64,
+    /// Its resident set with every connection open and idle, bytes.
+    pub loaded_rss: u64,
+    /// Its peak resident set, bytes.
+    pub peak_rss: u64,
+    /// `(loaded_rss - baseline_rss) / connections`.
+    pub bytes_per_connection: u64,
+}
+
+impl IdleMemory {
+    fn new(connections: usize, baseline: Reading, loaded: Reading) -> Self {
+        let bytes_per_connection = per_connection(baseline.rss, loaded.rss, connections);
+        let (baseline_rss, loaded_rss, peak_rss) = (baseline.rss, loaded.rss, loaded.peak);
+        IdleMemory { connections, baseline_rss, loaded_rss, peak_rss, bytes_per_connection }
+    }
+}
+
+/// One answer of the child: resident set, peak, connections served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    /// VmRSS, bytes.
+    pub rss: u64,
+    /// VmHWM, bytes.
+    pub peak: u64,
+    /// Connections the server holds (handshaken; for wsr.v1, with a session).
+    pub connections: usize,
+}
+
+impl Reading {
+    /// Parses `<rss> <peak> <connections>`.
+    pub fn parse(line: &str) -> Option<Reading> {
+        let mut fields = line.split_whitespace();
+        let (rss, peak) = (fields.next()?.parse().ok()?, fields.next()?.parse().ok()?);
+        Some(Reading { rss, peak, connections: fields.next()?.parse().ok()? })
+    }
+
+    /// The line that [`parse`](Self::parse) reads.
+    pub fn line(&self) -> String {
+        format!("{} {} {}\n", self.rss, self.peak, self.connections)
+    }
+}
+
+/// The memory of a `kind` server holding `connections` idle connections; the server is
+/// `exe serve --kind <kind>` (`exe`: the `ws-bench` binary).
+pub async fn measure(
+    exe: &Path,
+    kind: ServerKind,
+    connections: usize,
+) -> Result<IdleMemory, BenchError> {
+    let mut probe = Probe::spawn(exe, kind)?;
+    let addr = probe.line().await?;
+    let baseline = probe.reading().await?;
+    let held = connect::open(kind, &addr, connections).await?;
+    let loaded = probe.settled(connections).await;
+    held.close().await;
+    Ok(IdleMemory::new(connections, baseline, loaded?))
+}
+
+/// The child process and its pipes (killed when dropped).
+struct Probe {
+    _child: Child,
+    stdin: ChildStdin,
+    lines: Lines<BufReader<ChildStdout>>,
+}
+
+impl Probe {
+    fn spawn(exe: &Path, kind: ServerKind) -> Result<Probe, BenchError> {
+        let mut command = Command::new(exe);
+        command.args(["serve", "--kind", kind_arg(kind)]);
+        let mut child =
+            command.stdin(Stdio::piped()).stdout(Stdio::piped()).kill_on_drop(true).spawn()?;
+        let pipes = child.stdin.take().zip(child.stdout.take());
+        let (stdin, stdout) = pipes.ok_or_else(|| BenchError::Probe("no pipes".into()))?;
+        Ok(Probe { _child: child, stdin, lines: BufReader::new(stdout).lines() })
+    }
+
+    async fn line(&mut self) -> Result<String, BenchError> {
+        let line = self.lines.next_line().await?;
+        line.ok_or_else(|| BenchError::Probe("the server process ended".into()))
+    }
+
+    async fn reading(&mut self) -> Result<Reading, BenchError> {
+        self.stdin.write_all(b"rss\n").await?;
+        let line = self.line().await?;
+        Reading::parse(&line).ok_or_else(|| BenchError::Probe(format!("unreadable `{line}`")))
+    }
+
+    /// The reading once `connections` are served and [`SETTLE`] has passed.
+    async fn settled(&mut self, connections: usize) -> Result<Reading, BenchError> {
+        let started = tokio::time::Instant::now();
+        while self.reading().await?.connections < connections {
+            within_limit(started)?;
+            tokio::time::sleep(POLL).await;
+        }
+        tokio::time::sleep(SETTLE).await;
+        self.reading().await
+    }
+}
+
+/// An error once [`CONNECT_LIMIT`] has passed since `started`.
+fn within_limit(started: tokio::time::Instant) -> Result<(), BenchError> {
+    let within = started.elapsed() <= CONNECT_LIMIT;
+    within.then_some(()).ok_or(BenchError::TimedOut("the idle connections were not all served"))
+}
+
+/// The `--kind` value of `kind`.
+pub fn kind_arg(kind: ServerKind) -> &'static str {
+    match kind {
+        ServerKind::Raw => "raw",
+        ServerKind::Reliable => "reliable",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readings_round_trip() {
+        let reading = Reading { rss: 10, peak: 20, connections: 3 };
+        assert_eq!(Reading::parse(&reading.line()), Some(reading));
+        assert_eq!(Reading::parse("10 20"), None);
+        assert_eq!(Reading::parse("ten 20 3"), None);
+    }
+
+    #[test]
+    fn memory_divides_the_growth() {
+        let at = |rss, connections| Reading { rss, peak: rss + 1, connections };
+        let memory = IdleMemory::new(10, at(1000, 0), at(81_000, 10));
+        assert_eq!((memory.bytes_per_connection, memory.peak_rss), (8000, 81_001));
+    }
+
+    #[test]
+    fn kinds_name_their_flag() {
+        assert_eq!(
+            (kind_arg(ServerKind::Raw), kind_arg(ServerKind::Reliable)),
+            ("raw", "reliable")
+        );
+    }
+}

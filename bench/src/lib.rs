@@ -1,0 +1,32 @@
+//! `ws-bench`: the benchmark behind `cargo xtask bench`.
+//!
+//! Two measurements, each over raw tokio-tungstenite 0.30 and over
+//! [`ReliableServer`](ws_reliability::server::ReliableServer) /
+//! [`ReliableClient`](ws_reliability::client::ReliableClient) (wsr.v1, acks on), side by side
+//! in the same run on loopback:
+//!
+//! - push throughput ([`push`]): K clients each receive M 64-byte binary messages pushed by
+//!   the server (raw: `feed` + a `flush` every [`push::FLUSH_EVERY`] messages; reliable:
+//!   `ReliableServer::send`, retried after a yield while the outbox is full). Only messages
+//!   delivered to the client application count, each checked in order; connection setup is
+//!   not timed;
+//! - server memory per idle connection ([`idle`]): the server runs in a child process (this
+//!   binary's `serve` subcommand), the parent opens N idle connections, and the child's
+//!   resident set before and after gives the bytes per connection, transport included.
+//!
+//! The logic is unit-tested: arguments ([`args`]), payload checks ([`payload`]), `/proc`
+//! figures ([`rss`]), the open-file limit ([`limits`]) and the report ([`report`]).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod args;
+mod error;
+pub mod idle;
+pub mod limits;
+pub mod payload;
+pub mod push;
+pub mod report;
+pub mod rss;
+pub mod run;
+
+pub use error::BenchError;

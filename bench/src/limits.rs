@@ -1,0 +1,81 @@
+//! The open-file limit: raised towards the hard limit to cover the run, the push clients
+//! required (both ends of each live in this process), the idle connections reduced to what
+//! fits, with a message saying so (their server ends live in the child process).
+
+use crate::BenchError;
+
+/// Files the run opens besides its connections: listeners, the runtime, pipes, `/proc`.
+pub const SPARE_FILES: u64 = 256;
+
+/// What the limit allows: the idle connections to measure at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// The soft limit after raising it.
+    pub limit: u64,
+    /// Idle connections that fit (at most the ones asked for).
+    pub idle: usize,
+}
+
+/// Open files for `clients` push clients in one process (two sockets each).
+pub fn push_files(clients: usize) -> u64 {
+    2 * clients as u64 + SPARE_FILES
+}
+
+/// Open files for `idle` connections in one process (one end each).
+pub fn idle_files(idle: usize) -> u64 {
+    idle as u64 + SPARE_FILES
+}
+
+/// Raises the soft `RLIMIT_NOFILE` (inherited by the probe's server process) for the run.
+pub fn raise(clients: usize, idle: usize) -> Result<Budget, BenchError> {
+    let wanted = push_files(clients).max(idle_files(idle));
+    let limit = rlimit::increase_nofile_limit(wanted).unwrap_or(0);
+    budget(clients, idle, limit)
+}
+
+/// The budget `limit` leaves, or the error when the push clients do not fit.
+pub fn budget(clients: usize, idle: usize, limit: u64) -> Result<Budget, BenchError> {
+    let needed = push_files(clients);
+    if limit < needed {
+        return Err(BenchError::OpenFiles { clients, needed, limit });
+    }
+    let fits = usize::try_from(limit - SPARE_FILES).unwrap_or(usize::MAX);
+    Ok(Budget { limit, idle: idle.min(fits) })
+}
+
+/// The message printed when fewer idle connections than asked are measured.
+pub fn fallback_message(asked: usize, budget: Budget) -> Option<String> {
+    let (limit, idle, needed) = (budget.limit, budget.idle, idle_files(asked));
+    let instead = format!("measuring memory at {idle} idle connections instead of {asked}");
+    let raise = format!("raise it with `ulimit -n {needed}` to measure {asked}");
+    let message = format!("ws-bench: the open-file limit is {limit}: {instead}; {raise}");
+    (idle < asked).then_some(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_clients_must_fit() {
+        assert_eq!(push_files(100), 456);
+        let error = budget(1000, 10, 1024).unwrap_err().to_string();
+        assert!(error.contains("ulimit -n 2256") && error.contains("fewer --clients"));
+    }
+
+    #[test]
+    fn idle_connections_shrink_to_the_limit() {
+        assert_eq!(budget(100, 10_000, 20_000).unwrap(), Budget { limit: 20_000, idle: 10_000 });
+        let short = budget(100, 10_000, 4096).unwrap();
+        assert_eq!(short.idle, 4096 - 256);
+        let message = fallback_message(10_000, short).unwrap();
+        assert!(message.contains("3840 idle connections instead of 10000"));
+        assert!(message.contains("ulimit -n 10256"));
+        assert_eq!(fallback_message(10, budget(1, 10, 4096).unwrap()), None);
+    }
+
+    #[test]
+    fn the_limit_here_covers_a_small_run() {
+        assert!(raise(10, 100).unwrap().limit >= idle_files(100));
+    }
+}

@@ -1,0 +1,40 @@
+//! `ws-bench`: runs the benchmark (see the library docs) and prints the report as a table,
+//! or one JSON object with `--json`. Exits 0 whenever it measured, targets missed or not;
+//! 2 when the run failed. `ws-bench serve --kind raw|reliable` is the memory probe's server.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use clap::Parser;
+use std::process::ExitCode;
+use ws_bench::args::{Args, Internal};
+use ws_bench::BenchError;
+
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("ws-bench: error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs the benchmark, or the probe's server with `serve`.
+fn run(args: Args) -> Result<(), BenchError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    match args.internal {
+        Some(Internal::Serve { kind }) => runtime.block_on(ws_bench::idle::serve::serve(kind)),
+        None => print(
+            &runtime.block_on(ws_bench::run::run(&args, &std::env::current_exe()?))?,
+            args.json,
+        ),
+    }
+}
+
+fn print(report: &ws_bench::report::Report, json: bool) -> Result<(), BenchError> {
+    match json {
+        true => println!("{}", serde_json::to_string(report)?),
+        false => print!("{}", ws_bench::report::table(report)),
+    }
+    Ok(())
+}

@@ -1,0 +1,229 @@
+//! [`Report`]: what a run measured, side by side, with a PASS or MISS per issue target,
+//! as one JSON object or as a table.
+
+use crate::args::Workload;
+use crate::idle::IdleMemory;
+use crate::payload::PAYLOAD_BYTES;
+use crate::push::{Throughput, FLUSH_EVERY};
+use serde::Serialize;
+
+/// Issue target: reliable push throughput at least this fraction of raw.
+pub const RATIO_TARGET: f64 = 0.9;
+/// Issue target: server RSS per idle wsr.v1 connection at most this many bytes (8 KiB).
+pub const IDLE_TARGET_BYTES: u64 = 8 * 1024;
+
+/// A whole run: its setup, the push throughput and, unless skipped, the idle memory.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The workload.
+    #[serde(flatten)]
+    pub setup: Setup,
+    /// Push throughput, raw and reliable.
+    #[serde(flatten)]
+    pub throughput: ThroughputReport,
+    /// Server memory per idle connection, raw and reliable (absent with `--idle 0`).
+    #[serde(flatten)]
+    pub memory: Option<MemoryReport>,
+    /// The issue's targets.
+    #[serde(flatten)]
+    pub targets: Targets,
+}
+
+/// The issue's targets, as numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Targets {
+    /// [`RATIO_TARGET`].
+    pub ratio_target: f64,
+    /// [`IDLE_TARGET_BYTES`].
+    pub idle_target_bytes: u64,
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets { ratio_target: RATIO_TARGET, idle_target_bytes: IDLE_TARGET_BYTES }
+    }
+}
+
+/// The push workload.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Setup {
+    /// Push clients.
+    pub clients: usize,
+    /// Messages pushed to each client (`None` in a timed run).
+    pub messages_per_client: Option<u64>,
+    /// Length of a timed run, seconds.
+    pub duration_secs: Option<f64>,
+    /// Bytes per message payload.
+    pub payload_bytes: usize,
+    /// Raw server: a flush after this many fed messages.
+    pub raw_flush_every: u64,
+}
+
+impl Setup {
+    /// The setup of a run of `workload` to `clients` clients.
+    pub fn new(clients: usize, workload: Workload) -> Self {
+        let (messages_per_client, duration_secs) = match workload {
+            Workload::Messages(count) => (Some(count), None),
+            Workload::Duration(time) => (None, Some(time.as_secs_f64())),
+        };
+        let (payload_bytes, raw_flush_every) = (PAYLOAD_BYTES, FLUSH_EVERY);
+        Setup { clients, messages_per_client, duration_secs, payload_bytes, raw_flush_every }
+    }
+}
+
+/// Push throughput side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ThroughputReport {
+    /// Raw tokio-tungstenite, messages delivered per second.
+    #[serde(rename = "raw_msgs_per_sec")]
+    pub raw_rate: f64,
+    /// ReliableServer → ReliableClient, messages delivered per second.
+    #[serde(rename = "reliable_msgs_per_sec")]
+    pub reliable_rate: f64,
+    /// Reliable over raw.
+    pub ratio: f64,
+    /// Whether `ratio` reaches [`RATIO_TARGET`].
+    #[serde(rename = "throughput_pass")]
+    pub pass: bool,
+    /// The raw run's count and time.
+    #[serde(rename = "raw_push")]
+    pub raw: Throughput,
+    /// The reliable run's count and time.
+    #[serde(rename = "reliable_push")]
+    pub reliable: Throughput,
+}
+
+impl ThroughputReport {
+    /// The comparison of two runs.
+    pub fn new(raw: Throughput, reliable: Throughput) -> Self {
+        let (raw_rate, reliable_rate) = (raw.per_second(), reliable.per_second());
+        let ratio = ratio(reliable_rate, raw_rate);
+        let pass = ratio >= RATIO_TARGET;
+        ThroughputReport { raw_rate, reliable_rate, ratio, pass, raw, reliable }
+    }
+}
+
+/// Server memory per idle connection side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MemoryReport {
+    /// Idle connections each server held.
+    #[serde(rename = "idle_connections")]
+    pub connections: usize,
+    /// Raw tokio-tungstenite server (4 KiB buffers), bytes per idle connection.
+    #[serde(rename = "raw_idle_bytes_per_conn")]
+    pub raw_bytes: u64,
+    /// ReliableServer, bytes per idle wsr.v1 connection.
+    #[serde(rename = "reliable_idle_bytes_per_conn")]
+    pub reliable_bytes: u64,
+    /// Whether the reliable figure is within [`IDLE_TARGET_BYTES`].
+    #[serde(rename = "idle_pass")]
+    pub pass: bool,
+    /// The raw server's readings.
+    #[serde(rename = "raw_idle")]
+    pub raw: IdleMemory,
+    /// The reliable server's readings.
+    #[serde(rename = "reliable_idle")]
+    pub reliable: IdleMemory,
+}
+
+impl MemoryReport {
+    /// The comparison of two servers' memory.
+    pub fn new(raw: IdleMemory, reliable: IdleMemory) -> Self {
+        let connections = reliable.connections;
+        let (raw_bytes, reliable_bytes) = (raw.bytes_per_connection, reliable.bytes_per_connection);
+        let pass = reliable_bytes <= IDLE_TARGET_BYTES;
+        MemoryReport { connections, raw_bytes, reliable_bytes, pass, raw, reliable }
+    }
+}
+
+/// `part / whole`, 0 when `whole` is 0.
+pub fn ratio(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        part / whole
+    } else {
+        0.0
+    }
+}
+
+/// `1234567` as `1 234 567`.
+pub fn grouped(value: u64) -> String {
+    let digits = value.to_string();
+    let first = digits.len() % 3;
+    let groups = (first..digits.len()).step_by(3).map(|start| &digits[start..start + 3]);
+    let head = (first > 0).then(|| &digits[..first]).into_iter();
+    head.chain(groups).collect::<Vec<_>>().join(" ")
+}
+
+/// PASS or MISS.
+pub fn verdict(pass: bool) -> &'static str {
+    if pass {
+        "PASS"
+    } else {
+        "MISS"
+    }
+}
+
+/// One table row.
+fn row(cells: [&str; 6]) -> String {
+    let [measure, raw, reliable, ratio, target, verdict] = cells;
+    format!("{measure:<34}{raw:>13}{reliable:>13}{ratio:>9}   {target:<13}{verdict}\n")
+}
+
+/// The report as a table: the workload, one row per measure, what the figures mean.
+pub fn table(report: &Report) -> String {
+    let mut out = title(&report.setup);
+    out += &row(["measure", "raw", "reliable", "ratio", "target", "verdict"]);
+    out += &throughput_row(&report.throughput);
+    out += &report.memory.as_ref().map(memory_rows).unwrap_or_else(skipped_memory);
+    out
+}
+
+fn title(setup: &Setup) -> String {
+    let (clients, bytes, flush) = (setup.clients, setup.payload_bytes, setup.raw_flush_every);
+    let pushed = pushed(setup);
+    let head =
+        format!("ws-bench: {bytes}-byte binary messages pushed to {clients} clients, {pushed}");
+    let raw = format!("raw: tokio-tungstenite 0.30 defaults, feed + flush every {flush}");
+    let reliable = "reliable: ReliableServer/ReliableClient defaults, wsr.v1, acks on";
+    format!("{head}\n  {raw}\n  {reliable}, send retried on OutboxFull\n\n")
+}
+
+/// How much each client was pushed.
+fn pushed(setup: &Setup) -> String {
+    match (setup.messages_per_client, setup.duration_secs) {
+        (Some(count), _) => format!("{} messages each", grouped(count)),
+        (None, seconds) => format!("for {:.0} s", seconds.unwrap_or_default()),
+    }
+}
+
+fn throughput_row(throughput: &ThroughputReport) -> String {
+    let rate = |value: f64| grouped(value.round() as u64);
+    let (raw, reliable) = (rate(throughput.raw_rate), rate(throughput.reliable_rate));
+    let (ratio, target) = (format!("{:.2}x", throughput.ratio), format!(">= {RATIO_TARGET:.2}x"));
+    let verdict = verdict(throughput.pass);
+    row(["push throughput (msgs/s)", &raw, &reliable, &ratio, &target, verdict])
+}
+
+fn memory_rows(memory: &MemoryReport) -> String {
+    let (raw, reliable) = (memory.raw_bytes, memory.reliable_bytes);
+    let ratio = format!("{:.2}x", ratio(reliable as f64, raw as f64));
+    let target = format!("<= {}", grouped(IDLE_TARGET_BYTES));
+    let measure = "server RSS per idle conn (bytes)";
+    let line =
+        row([measure, &grouped(raw), &grouped(reliable), &ratio, &target, verdict(memory.pass)]);
+    line + &memory_note(memory.connections)
+}
+
+/// What the memory figures mean.
+fn memory_note(connections: usize) -> String {
+    let how = "server in a child process, (RSS after - RSS before) / connections";
+    let buffers = "raw server with ReliableServer's 4 KiB read and write buffers";
+    format!("  idle: {connections} connections, {how};\n  {buffers}\n")
+}
+
+fn skipped_memory() -> String {
+    "  idle memory: skipped (--idle 0)\n".to_owned()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,83 @@
+//! Tests of the report: ratios, verdicts, number grouping, the table and the JSON keys.
+
+use super::*;
+use std::time::Duration;
+
+fn idle(connections: usize, bytes_per_connection: u64) -> IdleMemory {
+    let loaded_rss = 1_000_000 + bytes_per_connection * connections as u64;
+    let (baseline_rss, peak_rss) = (1_000_000, loaded_rss);
+    IdleMemory { connections, baseline_rss, loaded_rss, peak_rss, bytes_per_connection }
+}
+
+fn report(memory: Option<MemoryReport>) -> Report {
+    let raw = Throughput { delivered: 10_000_000, seconds: 1.0 };
+    let reliable = Throughput { delivered: 10_000_000, seconds: 2.5 };
+    let setup = Setup::new(100, Workload::Messages(100_000));
+    let throughput = ThroughputReport::new(raw, reliable);
+    Report { setup, throughput, memory, targets: Targets::default() }
+}
+
+#[test]
+fn ratios_and_verdicts() {
+    assert_eq!(ratio(4.0, 10.0), 0.4);
+    assert_eq!(ratio(4.0, 0.0), 0.0);
+    assert_eq!((verdict(true), verdict(false)), ("PASS", "MISS"));
+    let even = Throughput { delivered: 9, seconds: 1.0 };
+    let close = ThroughputReport::new(Throughput { delivered: 10, seconds: 1.0 }, even);
+    assert!(close.pass && (close.ratio - 0.9).abs() < 1e-9);
+    assert!(!report(None).throughput.pass);
+}
+
+#[test]
+fn memory_passes_at_eight_kib() {
+    assert!(MemoryReport::new(idle(10, 7000), idle(10, 8192)).pass);
+    let over = MemoryReport::new(idle(10, 7000), idle(10, 8193));
+    assert!(!over.pass && over.connections == 10 && over.raw_bytes == 7000);
+}
+
+#[test]
+fn numbers_are_grouped_by_thousands() {
+    assert_eq!(grouped(0), "0");
+    assert_eq!(grouped(999), "999");
+    assert_eq!(grouped(1000), "1 000");
+    assert_eq!(grouped(10_123_456), "10 123 456");
+    assert_eq!(grouped(123_456), "123 456");
+}
+
+#[test]
+fn the_table_shows_both_sides_and_the_verdicts() {
+    let memory = MemoryReport::new(idle(10_000, 7_100), idle(10_000, 12_000));
+    let table = table(&report(Some(memory)));
+    assert!(table.contains("100 000 messages each") && table.contains("flush every 256"));
+    let push = table.lines().find(|line| line.starts_with("push throughput")).unwrap();
+    assert!(push.contains("10 000 000") && push.contains("4 000 000") && push.contains("0.40x"));
+    assert!(push.ends_with("MISS") && push.contains(">= 0.90x"));
+    let rss = table.lines().find(|line| line.starts_with("server RSS")).unwrap();
+    assert!(rss.contains("7 100") && rss.contains("12 000") && rss.contains("<= 8 192"));
+    assert!(table.contains("10000 connections"));
+}
+
+#[test]
+fn a_timed_run_without_memory_says_so() {
+    let mut report = report(None);
+    report.setup = Setup::new(5, Workload::Duration(Duration::from_secs(30)));
+    let table = table(&report);
+    assert!(table.contains("for 30 s") && table.contains("skipped (--idle 0)"));
+}
+
+#[test]
+fn json_has_the_issue_keys_at_the_top() {
+    let memory = MemoryReport::new(idle(100, 7_000), idle(100, 6_000));
+    let json = serde_json::to_value(report(Some(memory))).unwrap();
+    for key in ["raw_msgs_per_sec", "reliable_msgs_per_sec", "ratio", "throughput_pass"] {
+        assert!(json.get(key).is_some(), "{key}");
+    }
+    assert_eq!(json["raw_idle_bytes_per_conn"], 7_000);
+    assert_eq!(json["reliable_idle_bytes_per_conn"], 6_000);
+    assert_eq!(
+        (json["idle_pass"].as_bool(), json["idle_connections"].as_u64()),
+        (Some(true), Some(100))
+    );
+    assert_eq!((json["clients"].as_u64(), json["ratio_target"].as_f64()), (Some(100), Some(0.9)));
+    assert!(serde_json::to_value(report(None)).unwrap().get("idle_pass").is_none());
+}

@@ -1,0 +1,104 @@
+//! `cargo xtask bench`: builds the benchmark `ws-bench` in release and runs it with the
+//! flags given (its defaults otherwise: 100 clients, 100 000 messages each, 10 000 idle
+//! connections). It measures raw tokio-tungstenite against ReliableServer/ReliableClient
+//! in one run and prints PASS or MISS per issue target; the exit status is 0 whenever it
+//! measured, targets missed or not.
+
+use crate::cmd::{self, Outcome};
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The flags of `cargo xtask bench`, passed on to `ws-bench` when given.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct Options {
+    /// Concurrent push clients (default 100).
+    #[arg(long)]
+    pub clients: Option<usize>,
+    /// 64-byte messages pushed to every client (default 100000).
+    #[arg(long, conflicts_with = "duration")]
+    pub messages: Option<u64>,
+    /// Push for this long instead: plain seconds or 30s, 2m.
+    #[arg(long)]
+    pub duration: Option<String>,
+    /// Idle connections for the memory measurement (default 10000; 0 skips it).
+    #[arg(long)]
+    pub idle: Option<usize>,
+    /// Print one JSON object on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Options {
+    /// The `ws-bench` arguments for these options.
+    pub fn bench_args(&self) -> Vec<String> {
+        let given =
+            self.flags().into_iter().filter_map(|(flag, value)| Some([flag.into(), value?]));
+        given.flatten().chain(self.json.then(|| "--json".to_owned())).collect()
+    }
+
+    /// Each flag with its value, if given.
+    fn flags(&self) -> [(&'static str, Option<String>); 4] {
+        [
+            ("--clients", shown(self.clients)),
+            ("--messages", shown(self.messages)),
+            ("--duration", self.duration.clone()),
+            ("--idle", shown(self.idle)),
+        ]
+    }
+}
+
+fn shown<T: ToString>(value: Option<T>) -> Option<String> {
+    value.as_ref().map(ToString::to_string)
+}
+
+/// Builds `ws-bench` in release and runs it with `options`.
+pub fn run(options: &Options) -> Outcome {
+    if !cmd::status(cmd::cargo(&["build", "--release", "-p", "ws-bench"]))? {
+        return Err("building ws-bench failed".into());
+    }
+    let mut bench = Command::new(binary());
+    bench.args(options.bench_args()).current_dir(cmd::workspace_root());
+    eprintln!("$ {} {}", bench.get_program().to_string_lossy(), options.bench_args().join(" "));
+    let status = bench.status().map_err(|error| format!("cannot run ws-bench: {error}"))?;
+    verdict(status.code())
+}
+
+/// The release binary, in `CARGO_TARGET_DIR` or the workspace's `target/`.
+fn binary() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from);
+    let target = target.unwrap_or_else(|| cmd::workspace_root().join("target"));
+    target.join("release").join("ws-bench")
+}
+
+/// 0: it measured (targets are reported, not enforced); anything else: it could not.
+fn verdict(code: Option<i32>) -> Outcome {
+    match code {
+        Some(0) => Ok(true),
+        other => Err(format!("ws-bench could not measure (exit status {other:?})")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_given_flags_are_passed_on() {
+        assert!(Options::default().bench_args().is_empty());
+        let options =
+            Options { clients: Some(1000), idle: Some(0), json: true, ..Options::default() };
+        assert_eq!(options.bench_args(), ["--clients", "1000", "--idle", "0", "--json"]);
+        let timed = Options { duration: Some("30s".into()), messages: None, ..Options::default() };
+        assert_eq!(timed.bench_args(), ["--duration", "30s"]);
+        let counted = Options { messages: Some(5), ..Options::default() };
+        assert_eq!(counted.bench_args(), ["--messages", "5"]);
+    }
+
+    #[test]
+    fn only_a_failed_measurement_fails() {
+        assert_eq!(verdict(Some(0)), Ok(true));
+        assert!(verdict(Some(2)).unwrap_err().contains("could not measure"));
+        assert!(verdict(None).is_err());
+        assert!(binary().ends_with("release/ws-bench"));
+    }
+}
