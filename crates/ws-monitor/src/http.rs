@@ -6,4 +6,4 @@ mod routes;
 mod server;
 
 pub use request::{Method, Request, MAX_HEAD_BYTES};
-pub use server::{HealthServer, READ_TIMEOUT};
+pub use server::{HealthServer, MAX_IN_FLIGHT, READ_TIMEOUT};

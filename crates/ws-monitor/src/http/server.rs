@@ -1,4 +1,5 @@
-//! The listener: accepts connections on a tokio `TcpListener`, one task per connection.
+//! The listener: accepts connections on a tokio `TcpListener`, one task per connection,
+//! at most [`MAX_IN_FLIGHT`] at once.
 
 use super::request::Request;
 use super::response::Response;
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 use tokio::time::{interval, sleep, timeout};
 
@@ -21,6 +23,9 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 const UPKEEP_EVERY: Duration = Duration::from_secs(5);
 /// The pause after a failed accept (e.g. out of file descriptors), so it does not spin.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+/// The most connections the listener serves at once; the next ones wait in the listen
+/// backlog until one ends, so slow or idle clients cannot pile up tasks.
+pub const MAX_IN_FLIGHT: usize = 64;
 
 /// A running health listener serving `/metrics` and `/health`; dropping it stops it.
 #[derive(Debug)]
@@ -62,12 +67,19 @@ impl Drop for HealthServer {
 }
 
 async fn accept_forever(listener: TcpListener, routes: Arc<Routes>) {
-    loop {
+    let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    while let Ok(permit) = Arc::clone(&permits).acquire_owned().await {
         match listener.accept().await {
-            Ok((stream, _peer)) => drop(tokio::spawn(serve(stream, Arc::clone(&routes)))),
+            Ok((stream, _peer)) => {
+                drop(tokio::spawn(serve_holding(stream, routes.clone(), permit)))
+            }
             Err(error) => accept_failed(&error).await,
         }
     }
+}
+
+async fn serve_holding(stream: TcpStream, routes: Arc<Routes>, _permit: OwnedSemaphorePermit) {
+    serve(stream, routes).await;
 }
 
 async fn accept_failed(error: &std::io::Error) {
