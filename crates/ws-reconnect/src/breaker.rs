@@ -16,12 +16,12 @@ pub enum BreakerState {
 }
 
 impl BreakerState {
-    /// The value of the `ws_reconnect_breaker_state` gauge: 0 closed, 1 half-open, 2 open.
-    pub fn gauge_value(self) -> f64 {
+    /// The state's label in the `ws_reconnect_breakers` gauge.
+    pub fn as_str(self) -> &'static str {
         match self {
-            BreakerState::Closed => 0.0,
-            BreakerState::HalfOpen => 1.0,
-            BreakerState::Open => 2.0,
+            BreakerState::Closed => "closed",
+            BreakerState::HalfOpen => "half_open",
+            BreakerState::Open => "open",
         }
     }
 }

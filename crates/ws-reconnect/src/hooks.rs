@@ -27,6 +27,13 @@ struct Registered<C> {
     events: EventBus,
 }
 
+impl<C> Drop for Registered<C> {
+    /// A reconnector that ends takes its breaker out of the process-wide counts.
+    fn drop(&mut self) {
+        metrics::breakers(&self.callback.name, self.breaker.state(), -1.0);
+    }
+}
+
 impl<C: Send + 'static> Hooks<C> {
     pub(crate) fn new(events: EventBus, defaults: CallbackDefaults) -> Self {
         Hooks { entries: Vec::new(), events, defaults }
@@ -35,7 +42,7 @@ impl<C: Send + 'static> Hooks<C> {
     pub(crate) fn register(&mut self, hook: Hook, callback: Callback<C>) {
         let breaker = CircuitBreaker::new(callback.breaker.unwrap_or(self.defaults.breaker));
         let timeout = callback.timeout.unwrap_or(self.defaults.timeout);
-        metrics::breaker_state(&callback.name, breaker.state());
+        metrics::breakers(&callback.name, breaker.state(), 1.0);
         let events = self.events.clone();
         self.entries.push((hook, Registered { callback, breaker, timeout, events }));
     }
@@ -123,8 +130,9 @@ impl<C: Send + 'static> Registered<C> {
     }
 
     fn announce(&self, transition: Option<Transition>) {
-        let Some((_, to)) = transition else { return };
-        metrics::breaker_state(&self.callback.name, to);
+        let Some((from, to)) = transition else { return };
+        metrics::breakers(&self.callback.name, from, -1.0);
+        metrics::breakers(&self.callback.name, to, 1.0);
         let callback = self.name();
         self.events.emit(match to {
             BreakerState::Open => Event::CircuitOpened { callback },

@@ -16,8 +16,9 @@ pub const DISCONNECTS_TOTAL: &str = "ws_reconnect_disconnects_total";
 pub const CALLBACK_FAILURES_TOTAL: &str = "ws_reconnect_callback_failures_total";
 /// Counter: fallbacks run, by `callback` and `outcome` (`ok`, `failed`).
 pub const FALLBACKS_TOTAL: &str = "ws_reconnect_fallbacks_total";
-/// Gauge: breaker state by `callback`: 0 closed, 1 half-open, 2 open.
-pub const BREAKER_STATE: &str = "ws_reconnect_breaker_state";
+/// Gauge: how many breakers are in each `state` (`closed`, `half_open`, `open`), by
+/// `callback`, summed over every reconnector of the process.
+pub const BREAKERS: &str = "ws_reconnect_breakers";
 /// Histogram: seconds from a disconnect to the next connected state.
 pub const TIME_TO_RECONNECT_SECONDS: &str = "ws_reconnect_time_to_reconnect_seconds";
 /// Counter: sends refused by the handle, by `reason` (`buffer_full`, `stopped`).
@@ -53,9 +54,10 @@ pub(crate) fn fallback(callback: &str, outcome: &'static str) {
     metrics::counter!(FALLBACKS_TOTAL, "callback" => callback, "outcome" => outcome).increment(1);
 }
 
-pub(crate) fn breaker_state(callback: &str, state: BreakerState) {
-    let callback = callback.to_owned();
-    metrics::gauge!(BREAKER_STATE, "callback" => callback).set(state.gauge_value());
+/// One breaker of `callback` entered (`1.0`) or left (`-1.0`) `state`.
+pub(crate) fn breakers(callback: &str, state: BreakerState, delta: f64) {
+    let (callback, state) = (callback.to_owned(), state.as_str());
+    metrics::gauge!(BREAKERS, "callback" => callback, "state" => state).increment(delta);
 }
 
 pub(crate) fn time_to_reconnect(elapsed: Duration) {

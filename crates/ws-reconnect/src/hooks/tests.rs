@@ -208,3 +208,51 @@ async fn on_disconnected_callbacks_see_the_reason_and_no_connection() {
     let context = HookContext::disconnected(4, DisconnectReason::StreamEnded);
     assert_eq!(hooks.run(context).await, Ok(()));
 }
+
+/// The `ws_reconnect_breakers` gauge of `callback` in `state`, from a snapshot.
+fn breakers(snapshot: &[(String, String, f64)], state: &str) -> f64 {
+    snapshot.iter().find(|(_, label, _)| label == state).map_or(0.0, |(.., value)| *value)
+}
+
+#[test]
+fn breaker_counts_add_up_over_every_reconnector_of_the_process() {
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let read = || -> Vec<(String, String, f64)> {
+        let gauges =
+            snapshotter.snapshot().into_vec().into_iter().filter_map(|(key, .., value)| {
+                let key = key.key();
+                let state = key.labels().find(|label| label.key() == "state")?.value().to_owned();
+                let DebugValue::Gauge(value) = value else { return None };
+                (key.name() == crate::metrics::BREAKERS)
+                    .then(|| ("sync".to_owned(), state, value.0))
+            });
+        gauges.collect()
+    };
+    let (open, closed) = ::metrics::with_local_recorder(&recorder, || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let (mut broken, _events) = hooks();
+            let breaker = BreakerConfig::new(1, Duration::from_secs(30));
+            broken.register(
+                Hook::Connected,
+                failing("sync", Criticality::Warning).with_breaker(breaker),
+            );
+            let (mut healthy, _events) = hooks();
+            healthy.register(Hook::Connected, ok("sync"));
+            let _ = broken.run(context(Hook::Connected)).await;
+            let during = read();
+            drop((broken, healthy));
+            (breakers(&during, "open"), breakers(&during, "closed"))
+        })
+    });
+    assert_eq!(
+        (open, closed),
+        (1.0, 1.0),
+        "one open and one closed, neither overwriting the other"
+    );
+    let after = read(); // a snapshot drains the gauges: this reads the change since `during`
+    let totals = (open + breakers(&after, "open"), closed + breakers(&after, "closed"));
+    assert_eq!(totals, (0.0, 0.0), "dropped reconnectors leave the counts");
+}
