@@ -15,7 +15,7 @@
 //!   resident set before and after gives the bytes per connection, transport included.
 //!
 //! The logic is unit-tested: arguments ([`args`]), payload checks ([`payload`]), `/proc`
-//! figures ([`rss`]), the open-file limit ([`limits`]) and the report ([`report`]).
+//! figures (`ws_soak::memory`), the open-file limit ([`limits`]) and the report ([`report`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -26,7 +26,6 @@ pub mod limits;
 pub mod payload;
 pub mod push;
 pub mod report;
-pub mod rss;
 pub mod run;
 
 pub use error::BenchError;

@@ -10,13 +10,13 @@ pub mod connect;
 pub mod serve;
 
 use crate::args::ServerKind;
-use crate::rss::per_connection;
 use crate::BenchError;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use ws_soak::memory::per_connection;
 
 /// How long the idle connections have to be served.
 const CONNECT_LIMIT: Duration = Duration::from_secs(300);

@@ -64,7 +64,7 @@ pub async fn serve(kind: ServerKind) -> Result<(), BenchError> {
 }
 
 fn reading(server: &Server) -> Reading {
-    let (rss, peak) = crate::rss::own();
+    let (rss, peak) = (ws_soak::memory::current_rss(), ws_soak::memory::peak_rss());
     Reading { rss, peak, connections: server.connections() }
 }
 
