@@ -131,8 +131,7 @@ impl<C: Send + 'static> Registered<C> {
 
     fn announce(&self, transition: Option<Transition>) {
         let Some((from, to)) = transition else { return };
-        metrics::breakers(&self.callback.name, from, -1.0);
-        metrics::breakers(&self.callback.name, to, 1.0);
+        metrics::breaker_moved(&self.callback.name, from, to);
         let callback = self.name();
         self.events.emit(match to {
             BreakerState::Open => Event::CircuitOpened { callback },

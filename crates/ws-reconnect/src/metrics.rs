@@ -54,6 +54,12 @@ pub(crate) fn fallback(callback: &str, outcome: &'static str) {
     metrics::counter!(FALLBACKS_TOTAL, "callback" => callback, "outcome" => outcome).increment(1);
 }
 
+/// One breaker of `callback` left `from` for `to`.
+pub(crate) fn breaker_moved(callback: &str, from: BreakerState, to: BreakerState) {
+    breakers(callback, from, -1.0);
+    breakers(callback, to, 1.0);
+}
+
 /// One breaker of `callback` entered (`1.0`) or left (`-1.0`) `state`.
 pub(crate) fn breakers(callback: &str, state: BreakerState, delta: f64) {
     let (callback, state) = (callback.to_owned(), state.as_str());

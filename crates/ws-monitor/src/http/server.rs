@@ -69,12 +69,15 @@ impl Drop for HealthServer {
 async fn accept_forever(listener: TcpListener, routes: Arc<Routes>) {
     let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
     while let Ok(permit) = Arc::clone(&permits).acquire_owned().await {
-        match listener.accept().await {
-            Ok((stream, _peer)) => {
-                drop(tokio::spawn(serve_holding(stream, routes.clone(), permit)))
-            }
-            Err(error) => accept_failed(&error).await,
-        }
+        accept_one(&listener, &routes, permit).await;
+    }
+}
+
+/// Accepts one connection and serves it on its own task, holding `permit` until it ends.
+async fn accept_one(listener: &TcpListener, routes: &Arc<Routes>, permit: OwnedSemaphorePermit) {
+    match listener.accept().await {
+        Ok((stream, _peer)) => drop(tokio::spawn(serve_holding(stream, routes.clone(), permit))),
+        Err(error) => accept_failed(&error).await,
     }
 }
 
