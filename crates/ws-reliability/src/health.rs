@@ -1,6 +1,10 @@
 //! Health (feature `monitor`): the helpers behind the server's and the client's built-in
 //! checks, and [`serve_health`], which serves `/metrics` and `/health`.
-#![cfg_attr(not(any(feature = "conn", feature = "reconnect")), allow(dead_code))]
+// The helpers serve the built-in checks, which need a server or a client.
+#![cfg_attr(
+    not(all(feature = "batch", any(feature = "conn", feature = "reconnect"))),
+    allow(dead_code)
+)]
 
 use crate::rollout::{Fix, Rollout};
 use std::net::SocketAddr;
