@@ -1,8 +1,10 @@
 //! The server's own accept loop, and the handshake over any byte stream: subprotocol
 //! negotiation in the handshake callback, the upgrade request's headers kept for auth.
 
+use super::connection::Ready;
 use super::ReliableServer;
 use crate::protocol::{negotiate, Mode};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -65,14 +67,23 @@ impl ReliableServer {
 
     /// Performs the WebSocket handshake on `stream` (any byte stream: TCP, the fault
     /// wrapper, turmoil), negotiating `wsr.v1`, then serves it until it ends.
-    pub async fn serve_stream<S>(&self, stream: S)
+    pub fn serve_stream<S>(&self, stream: S) -> impl Future<Output = ()> + '_
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        match self.handshake(stream).await {
-            Some((ws, mode, headers)) => self.serve_upgraded(ws, mode, Some(headers)).await,
-            None => crate::metrics::accept_failed(),
-        }
+        self.attach_opened(Box::pin(self.open_stream(stream)))
+    }
+
+    /// The handshake, then the admission and the session of the upgraded socket.
+    async fn open_stream<S>(&self, stream: S) -> Option<Ready<S>>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let Some((ws, mode, headers)) = self.handshake(stream).await else {
+            crate::metrics::accept_failed();
+            return None;
+        };
+        self.open_upgraded(ws, mode, Some(headers)).await
     }
 
     /// The WebSocket handshake with the negotiated mode and the request's headers.
