@@ -60,9 +60,12 @@ impl ReliableServer {
         }
     }
 
-    async fn serve_owned(self, stream: tokio::net::TcpStream) {
-        let _nodelay_is_an_optimisation = stream.set_nodelay(true);
-        self.serve_stream(stream).await;
+    #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
+    fn serve_owned(self, stream: tokio::net::TcpStream) -> impl Future<Output = ()> {
+        async move {
+            let _nodelay_is_an_optimisation = stream.set_nodelay(true);
+            self.serve_stream(stream).await;
+        }
     }
 
     /// Performs the WebSocket handshake on `stream` (any byte stream: TCP, the fault

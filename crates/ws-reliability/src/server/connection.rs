@@ -4,37 +4,48 @@
 //! An idle connection costs what its task's future holds, so the opening (handshake,
 //! admission, HELLO, refusals) runs in a boxed future freed once the session is known, and
 //! the task keeps only the compact running part: the split socket's handles, the link and
-//! its pump ([`Ready`], [`ReliableServer::attach`]).
+//! its pump ([`Ready`], [`Running`]). The functions on that path return `async move`
+//! blocks instead of being `async fn`s: an async fn keeps a second copy of its arguments
+//! in its state (rust-lang/rust#62958), for as long as the connection lives.
 
 mod close;
+mod open;
 
-use super::hello::{close_with, Opened};
+use super::hello::Opened;
 use super::session::Session;
 use super::{ReliableServer, SessionEvent};
 use crate::link::{spawn_writer, Link, LinkEnd, Stop};
-use crate::protocol::{CloseCode, Hello, Mode, Welcome};
+use crate::protocol::{Mode, Welcome};
 use close::Closing;
+use futures::Stream;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::http::HeaderMap;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
+use tokio_util::sync::CancellationToken;
 use ws_conn::tungstenite::{WsConnection, WsSink, WsStream};
-use ws_conn::Admission;
+use ws_conn::{Admission, ConnId};
 
-/// Everything a connection needs once its session is known.
-struct Attached {
-    session: Arc<Session>,
-    admission: Admission,
-    cancel: tokio_util::sync::CancellationToken,
+/// The socket split into the registry's handle, the sink and the stream.
+type Split<S> = (WsConnection<S>, WsSink<S>, WsStream<S>);
+
+/// A running connection: its link, registry id, writer and (watched) stream; all the
+/// connection's task keeps while it idles, with the link's pump.
+struct Running<St> {
+    link: Link,
+    id: ConnId,
+    closing: Closing,
+    stream: St,
 }
 
 /// An admitted connection whose session is open: the socket already split into the
 /// registry's handle, the sink and the stream (a few pointers, the socket is on the heap).
 pub(crate) struct Ready<S> {
-    split: (WsConnection<S>, WsSink<S>, WsStream<S>),
+    split: Split<S>,
     admission: Admission,
     opened: Opened,
 }
@@ -67,124 +78,47 @@ impl ReliableServer {
 
     /// Runs the connection `opening` yields, if any. `opening` is boxed so that its (large,
     /// short-lived) state is freed before the connection idles.
-    pub(crate) async fn attach_opened<S, F>(&self, opening: Pin<Box<F>>)
+    #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
+    pub(crate) fn attach_opened<'a, S, F>(
+        &'a self,
+        opening: Pin<Box<F>>,
+    ) -> impl Future<Output = ()> + 'a
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-        F: Future<Output = Option<Ready<S>>>,
+        F: Future<Output = Option<Ready<S>>> + 'a,
     {
-        if let Some(ready) = opening.await {
-            self.attach(ready).await;
-        }
-    }
-
-    /// Admits an upgraded socket and opens its session (HELLO for wsr.v1); `None` once it
-    /// was refused and closed.
-    pub(crate) async fn open_upgraded<S>(
-        &self,
-        ws: WebSocketStream<S>,
-        mode: Mode,
-        headers: Option<HeaderMap>,
-    ) -> Option<Ready<S>>
-    where
-        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    {
-        self.ensure_maintenance();
-        let (ws, admission) = self.admit(ws).await?;
-        let (ws, opened) = match mode {
-            Mode::V1 => self.open_v1(ws, headers).await?,
-            Mode::Legacy => self.open_legacy(ws, headers).await?,
-        };
-        Some(Ready::new(ws, admission, opened))
-    }
-
-    async fn admit<S>(&self, ws: WebSocketStream<S>) -> Option<(WebSocketStream<S>, Admission)>
-    where
-        S: AsyncRead + AsyncWrite + Unpin,
-    {
-        match self.inner.registry.admit() {
-            Ok(admission) => Some((ws, admission)),
-            Err(error) => {
-                close_with(ws, refusal_code(&error)).await;
-                None
+        async move {
+            if let Some(ready) = opening.await {
+                self.attach(ready).await;
             }
-        }
-    }
-
-    /// Reads the HELLO and opens or resumes its session; refuses it otherwise.
-    async fn open_v1<S>(
-        &self,
-        mut ws: WebSocketStream<S>,
-        headers: Option<HeaderMap>,
-    ) -> Option<(WebSocketStream<S>, Opened)>
-    where
-        S: AsyncRead + AsyncWrite + Unpin,
-    {
-        match self.read_hello(&mut ws).await {
-            Ok(hello) => self.greet(ws, hello, headers).await,
-            Err(code) => refused_with(ws, code).await,
-        }
-    }
-
-    async fn greet<S>(
-        &self,
-        ws: WebSocketStream<S>,
-        hello: Hello,
-        headers: Option<HeaderMap>,
-    ) -> Option<(WebSocketStream<S>, Opened)>
-    where
-        S: AsyncRead + AsyncWrite + Unpin,
-    {
-        let presented = hello.resume.as_ref().map(|resume| resume.session);
-        match self.open(hello, headers) {
-            Ok(opened) => Some((ws, opened)),
-            Err(refused) => self.refuse(ws, presented, refused).await,
-        }
-    }
-
-    async fn open_legacy<S>(
-        &self,
-        ws: WebSocketStream<S>,
-        headers: Option<HeaderMap>,
-    ) -> Option<(WebSocketStream<S>, Opened)>
-    where
-        S: AsyncRead + AsyncWrite + Unpin,
-    {
-        let request = super::AuthRequest { headers, auth: Default::default(), resuming: None };
-        match self.open_fresh(Mode::Legacy, &request) {
-            Ok(opened) => Some((ws, opened)),
-            Err(_) => refused_with(ws, CloseCode::Policy).await,
         }
     }
 
     /// Takes the session over from its previous connection, answers WELCOME (wsr.v1),
     /// and runs the link.
-    async fn attach<S>(&self, ready: Ready<S>)
+    #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
+    fn attach<S>(&self, ready: Ready<S>) -> impl Future<Output = ()> + '_
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let Ready { split, admission, opened: (session, resumed) } = ready;
-        let (cancel, generation) = session.attach();
-        let _serial = session.serial().await;
-        self.start_sync(session.id, resumed.is_some());
-        let attached = Attached { session: Arc::clone(&session), admission, cancel };
-        let end = self.welcome_and_run(split, attached, resumed).await;
-        self.ended(&session, generation, &end);
+        async move {
+            let session = &ready.opened.0;
+            let (cancel, generation) = session.attach();
+            let _serial = session.serial().await;
+            let welcome = self.welcome_for(session, ready.opened.1).await;
+            let running = self.start(ready.split, ready.admission, (session, cancel), welcome);
+            self.ended(session, generation, &self.run(running).await);
+        }
     }
 
-    async fn welcome_and_run<S>(
-        &self,
-        split: (WsConnection<S>, WsSink<S>, WsStream<S>),
-        attached: Attached,
-        resumed: Option<u64>,
-    ) -> LinkEnd
-    where
-        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    {
-        let welcome = match attached.session.mode {
-            Mode::V1 => Some(Box::pin(self.prepare(&attached.session, resumed)).await),
+    /// Starts the state sync; the WELCOME of a wsr.v1 session (after a resume's requeue),
+    /// none for legacy.
+    async fn welcome_for(&self, session: &Session, resumed: Option<u64>) -> Option<Welcome> {
+        self.start_sync(session.id, resumed.is_some());
+        match session.mode {
+            Mode::V1 => Some(Box::pin(self.prepare(session, resumed)).await),
             Mode::Legacy => None,
-        };
-        self.run(split, attached, welcome).await
+        }
     }
 
     /// Resume: the client's `last_received` acks the outbox, the rest is requeued. Returns
@@ -198,31 +132,42 @@ impl ReliableServer {
         self.welcome(session, resumed.is_some())
     }
 
-    /// Runs the link, its WELCOME (wsr.v1) first; the client's first DATA or ACK confirms
-    /// the token the WELCOME carried.
-    async fn run<S>(
+    /// Registers the connection and starts its writer, the WELCOME (wsr.v1) queued first;
+    /// the client's first DATA or ACK confirms the token the WELCOME carried.
+    fn start<S>(
         &self,
-        (conn, sink, stream): (WsConnection<S>, WsSink<S>, WsStream<S>),
-        attached: Attached,
+        (conn, sink, stream): Split<S>,
+        admission: Admission,
+        (session, cancel): (&Arc<Session>, CancellationToken),
         welcome: Option<Welcome>,
-    ) -> LinkEnd
+    ) -> Running<impl Stream<Item = Result<Message, WsError>> + Unpin>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let (first, mut stream) = self.welcomed(&attached.session, welcome, stream);
-        let link = self.link(&attached);
-        let id = attached.admission.register(conn).id();
+        let (first, stream) = self.welcomed(session, welcome, stream);
+        let link = self.link(session, cancel);
+        let id = admission.register(conn).id();
         let (out, writer) = spawn_writer(sink, first, link.stop.broken.clone());
-        let end = link.pump(&mut stream, &out).await;
-        Box::pin(self.close(id, &end, Closing { out, writer }, stream)).await;
-        end
+        Running { link, id, closing: Closing { out, writer }, stream }
     }
 
-    fn link(&self, attached: &Attached) -> Link {
-        let session = &attached.session;
+    /// Runs the link until the connection ends, then closes it.
+    #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
+    fn run<St>(&self, mut running: Running<St>) -> impl Future<Output = LinkEnd> + '_
+    where
+        St: Stream<Item = Result<Message, WsError>> + Unpin + Send + 'static,
+    {
+        async move {
+            let end = running.link.pump(&mut running.stream, &running.closing.out).await;
+            Box::pin(self.close(running.id, &end, running.closing, running.stream)).await;
+            end
+        }
+    }
+
+    fn link(&self, session: &Session, cancel: CancellationToken) -> Link {
         let (outbox, inbound) = (session.outbox.clone(), Arc::clone(&session.inbound));
         let (deliver, limits) = (self.inner.channels.deliver.clone(), self.inner.config.limits);
-        let stop = Stop { cancel: attached.cancel.clone(), ..Stop::default() };
+        let stop = Stop { cancel, ..Stop::default() };
         Link { mode: session.mode, session: session.id, outbox, inbound, deliver, limits, stop }
     }
 
@@ -257,15 +202,6 @@ impl ReliableServer {
     }
 }
 
-/// Closes a refused socket with `code`; nothing to run.
-async fn refused_with<S, T>(ws: WebSocketStream<S>, code: CloseCode) -> Option<T>
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
-    close_with(ws, code).await;
-    None
-}
-
 /// Why a session's messages were abandoned, for the metric's `reason` label.
 fn abandon_reason(ended: &SessionEvent) -> &'static str {
     match ended {
@@ -276,10 +212,4 @@ fn abandon_reason(ended: &SessionEvent) -> &'static str {
 
 fn is_normal_close(end: &LinkEnd) -> bool {
     matches!(end, LinkEnd::PeerClosed(Some(frame)) if u16::from(frame.code) == 1000)
-}
-
-/// The close code of a refused admission (1013 when the registry names none).
-fn refusal_code(error: &ws_conn::ConnError) -> CloseCode {
-    let code = error.close_code().map(|code| code.as_u16());
-    code.and_then(CloseCode::from_code).unwrap_or(CloseCode::TryAgainLater)
 }
