@@ -95,7 +95,7 @@ impl ReliableServer {
         S: AsyncRead + AsyncWrite + Unpin,
     {
         let seen: Seen = Arc::default();
-        let config = Some(self.inner.config.limits.websocket_config());
+        let config = Some(self.inner.config.limits.server_websocket_config());
         let callback = handshake_callback(Arc::clone(&seen));
         let ws = tokio_tungstenite::accept_hdr_async_with_config(stream, callback, config).await;
         let (mode, headers) = crate::link::lock(&seen).take()?;

@@ -213,3 +213,6 @@ fn abandon_reason(ended: &SessionEvent) -> &'static str {
 fn is_normal_close(end: &LinkEnd) -> bool {
     matches!(end, LinkEnd::PeerClosed(Some(frame)) if u16::from(frame.code) == 1000)
 }
+
+#[cfg(test)]
+mod tests;
