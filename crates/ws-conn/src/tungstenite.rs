@@ -19,7 +19,7 @@ use tokio_tungstenite::WebSocketStream;
 /// [`WsSink`] to send with and a [`WsStream`] to read from.
 ///
 /// The stream records every inbound frame (pongs included) in `activity` and notices the
-/// peer's close; [`Connection::force_close`] drops both halves at once, so the socket is
+/// peer's close; [`Connection::force_close`] drops the socket under both halves, so it is
 /// released even if nobody polls the stream again.
 pub fn split<S>(
     socket: WebSocketStream<S>,
@@ -47,13 +47,10 @@ where
     /// Sends the close frame, then waits until the read side sees the peer's close (the
     /// application must keep polling its [`WsStream`]).
     async fn close(&self, frame: CloseFrame) -> Result<(), TransportError> {
-        let mut status = self.shared.watch_status();
-        if *status.borrow() == Status::Open {
+        if self.shared.status() == Status::Open {
             self.shared.send(Message::Close(Some(wire_frame(frame)))).await?;
         }
-        let settled =
-            *status.wait_for(|now| *now != Status::Open).await.map_err(TransportError::new)?;
-        settled.answered()
+        self.shared.settled().await.answered()
     }
 
     async fn ping(&self) -> Result<(), TransportError> {

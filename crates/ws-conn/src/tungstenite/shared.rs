@@ -1,28 +1,32 @@
-//! The socket halves shared by the control handle, the sink and the stream.
+//! The socket shared by the control handle, the sink and the stream.
+//!
+//! One allocation per connection holds everything: the `WebSocketStream` itself behind a
+//! lock held only during one poll (tokio-tungstenite keeps separate read and write wakers,
+//! so the reader and the writer can poll it from different tasks, as with a split
+//! socket), the reader's waker, the close status and its waiters (a `Notify`, no channel).
 
 use crate::{Activity, TransportError};
-use futures::stream::{SplitSink, SplitStream};
 use futures::task::AtomicWaker;
 use futures::{Sink, StreamExt};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{ready, Context, Poll};
-use tokio::sync::watch;
+use tokio::sync::Notify;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
 
-type WriteHalf<S> = SplitSink<WebSocketStream<S>, Message>;
-type ReadHalf<S> = SplitStream<WebSocketStream<S>>;
 type Polled = Poll<Option<Result<Message, WsError>>>;
 
 /// Where the socket is, as the close handshake sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub(super) enum Status {
     /// No close seen from the peer yet.
     Open,
     /// The peer sent its close frame (or the stream ended).
     PeerClosed,
-    /// Force-closed: both halves dropped.
+    /// Force-closed: the socket dropped.
     Released,
 }
 
@@ -34,15 +38,24 @@ impl Status {
             .then_some(())
             .ok_or_else(|| TransportError::new("released before the peer answered"))
     }
+
+    fn from_u8(value: u8) -> Status {
+        match value {
+            0 => Status::Open,
+            1 => Status::PeerClosed,
+            _ => Status::Released,
+        }
+    }
 }
 
-/// Both halves, each behind a lock held only during one poll, so force-close can take them.
+/// The socket, behind a lock held only during one poll, so force-close can take it.
 #[derive(Debug)]
 pub(super) struct Shared<S> {
-    write: Mutex<Option<WriteHalf<S>>>,
-    read: Mutex<Option<ReadHalf<S>>>,
+    socket: Mutex<Option<WebSocketStream<S>>>,
     reader: AtomicWaker,
-    status: watch::Sender<Status>,
+    status: AtomicU8,
+    /// Woken when the status leaves `Open`.
+    settled: Notify,
     activity: Activity,
 }
 
@@ -51,14 +64,24 @@ where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
     pub(super) fn new(socket: WebSocketStream<S>, activity: Activity) -> Self {
-        let (write, read) = socket.split();
-        let (write, read) = (Mutex::new(Some(write)), Mutex::new(Some(read)));
-        let status = watch::Sender::new(Status::Open);
-        Shared { write, read, reader: AtomicWaker::new(), status, activity }
+        let (socket, status) = (Mutex::new(Some(socket)), AtomicU8::new(Status::Open as u8));
+        Shared { socket, reader: AtomicWaker::new(), status, settled: Notify::new(), activity }
     }
 
-    pub(super) fn watch_status(&self) -> watch::Receiver<Status> {
-        self.status.subscribe()
+    pub(super) fn status(&self) -> Status {
+        Status::from_u8(self.status.load(Ordering::Acquire))
+    }
+
+    /// Waits until the status leaves `Open` and returns it.
+    pub(super) async fn settled(&self) -> Status {
+        loop {
+            let notified = self.settled.notified();
+            let now = self.status();
+            if now != Status::Open {
+                return now;
+            }
+            notified.await;
+        }
     }
 
     /// Sends one message and flushes it.
@@ -73,26 +96,31 @@ where
         cx: &mut Context<'_>,
         pending: &mut Option<Message>,
     ) -> Poll<Result<(), WsError>> {
-        let polled = self.with_write(|mut half| {
+        let polled = self.with_write(|mut socket| {
             if pending.is_some() {
-                ready!(half.as_mut().poll_ready(cx))?;
-                pending.take().map_or(Ok(()), |message| half.as_mut().start_send(message))?;
+                ready!(socket.as_mut().poll_ready(cx))?;
+                pending.take().map_or(Ok(()), |message| socket.as_mut().start_send(message))?;
             }
-            half.poll_flush(cx)
+            socket.poll_flush(cx)
         });
         polled.unwrap_or(Poll::Ready(Err(WsError::AlreadyClosed)))
     }
 
-    /// Runs one operation on the write half; `None` once released.
-    pub(super) fn with_write<T>(&self, op: impl FnOnce(Pin<&mut WriteHalf<S>>) -> T) -> Option<T> {
-        lock(&self.write).as_mut().map(|half| op(Pin::new(half)))
+    /// Runs one sink operation on the socket; `None` once released.
+    pub(super) fn with_write<T>(
+        &self,
+        op: impl FnOnce(Pin<&mut WebSocketStream<S>>) -> T,
+    ) -> Option<T> {
+        lock(&self.socket).as_mut().map(|socket| op(Pin::new(socket)))
     }
 
-    /// Polls the read half, recording activity and the peer's close; ends once released.
+    /// Polls the socket for a message, recording activity and the peer's close; ends once
+    /// released.
     pub(super) fn poll_read(&self, cx: &mut Context<'_>) -> Polled {
         self.reader.register(cx.waker());
-        let polled =
-            lock(&self.read).as_mut().map_or(Poll::Ready(None), |half| half.poll_next_unpin(cx));
+        let polled = lock(&self.socket)
+            .as_mut()
+            .map_or(Poll::Ready(None), |socket| socket.poll_next_unpin(cx));
         self.observe(&polled);
         polled
     }
@@ -105,27 +133,24 @@ where
         }
     }
 
+    /// `Open → PeerClosed`; a released socket stays released.
     fn peer_closed(&self) {
         self.activity.record();
-        self.status.send_if_modified(open_to_peer_closed);
+        let (open, closed) = (Status::Open as u8, Status::PeerClosed as u8);
+        let exchanged =
+            self.status.compare_exchange(open, closed, Ordering::AcqRel, Ordering::Acquire);
+        if exchanged.is_ok() {
+            self.settled.notify_waiters();
+        }
     }
 
-    /// Drops both halves (the socket closes with them) and wakes the reader.
+    /// Drops the socket (it closes with it) and wakes the reader and the close waiters.
     pub(super) fn release(&self) {
-        drop(lock(&self.write).take());
-        drop(lock(&self.read).take());
-        self.status.send_replace(Status::Released);
+        drop(lock(&self.socket).take());
+        self.status.store(Status::Released as u8, Ordering::Release);
+        self.settled.notify_waiters();
         self.reader.wake();
     }
-}
-
-/// `Open → PeerClosed`; a released socket stays released.
-fn open_to_peer_closed(status: &mut Status) -> bool {
-    let open = *status == Status::Open;
-    if open {
-        *status = Status::PeerClosed;
-    }
-    open
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -19,6 +19,11 @@ pub const KEEPALIVE_DEAD_AFTER: Duration = Duration::from_secs(45);
 /// Read and write buffer size per connection: 4 KiB instead of tungstenite's 128 KiB read
 /// buffer, so an idle connection costs a few KiB.
 pub const DEFAULT_BUFFER_SIZE: usize = 4096;
+/// A server connection's read buffer ([`Limits::server_websocket_config`]): 1 KiB. The
+/// server mostly reads ACKs (a few bytes) and the buffer stays allocated for as long as
+/// the connection is open, busy or idle; a larger message still arrives whole
+/// (tungstenite grows the buffer for its frame), it only takes more reads.
+pub const DEFAULT_SERVER_READ_BUFFER_SIZE: usize = 1024;
 
 /// The bounds of a session, announced by the server in WELCOME and binding on both sides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +66,13 @@ impl Limits {
         let bounded =
             buffers.max_write_buffer_size(largest.saturating_add(2 * DEFAULT_BUFFER_SIZE));
         bounded.max_message_size(Some(largest)).max_frame_size(Some(largest))
+    }
+
+    /// [`websocket_config`](Self::websocket_config) with the server's smaller read buffer,
+    /// [`DEFAULT_SERVER_READ_BUFFER_SIZE`]: what `ReliableServer` uses for the sockets it
+    /// upgrades itself.
+    pub fn server_websocket_config(&self) -> WebSocketConfig {
+        self.websocket_config().read_buffer_size(DEFAULT_SERVER_READ_BUFFER_SIZE)
     }
 
     /// The resume window in whole milliseconds, as sent on the wire.

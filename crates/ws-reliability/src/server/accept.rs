@@ -1,8 +1,10 @@
 //! The server's own accept loop, and the handshake over any byte stream: subprotocol
 //! negotiation in the handshake callback, the upgrade request's headers kept for auth.
 
+use super::connection::Ready;
 use super::ReliableServer;
 use crate::protocol::{negotiate, Mode};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -58,21 +60,33 @@ impl ReliableServer {
         }
     }
 
-    async fn serve_owned(self, stream: tokio::net::TcpStream) {
-        let _nodelay_is_an_optimisation = stream.set_nodelay(true);
-        self.serve_stream(stream).await;
+    #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
+    fn serve_owned(self, stream: tokio::net::TcpStream) -> impl Future<Output = ()> {
+        async move {
+            let _nodelay_is_an_optimisation = stream.set_nodelay(true);
+            self.serve_stream(stream).await;
+        }
     }
 
     /// Performs the WebSocket handshake on `stream` (any byte stream: TCP, the fault
     /// wrapper, turmoil), negotiating `wsr.v1`, then serves it until it ends.
-    pub async fn serve_stream<S>(&self, stream: S)
+    pub fn serve_stream<S>(&self, stream: S) -> impl Future<Output = ()> + '_
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        match self.handshake(stream).await {
-            Some((ws, mode, headers)) => self.serve_upgraded(ws, mode, Some(headers)).await,
-            None => crate::metrics::accept_failed(),
-        }
+        self.attach_opened(Box::pin(self.open_stream(stream)))
+    }
+
+    /// The handshake, then the admission and the session of the upgraded socket.
+    async fn open_stream<S>(&self, stream: S) -> Option<Ready<S>>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let Some((ws, mode, headers)) = self.handshake(stream).await else {
+            crate::metrics::accept_failed();
+            return None;
+        };
+        self.open_upgraded(ws, mode, Some(headers)).await
     }
 
     /// The WebSocket handshake with the negotiated mode and the request's headers.
@@ -81,7 +95,7 @@ impl ReliableServer {
         S: AsyncRead + AsyncWrite + Unpin,
     {
         let seen: Seen = Arc::default();
-        let config = Some(self.inner.config.limits.websocket_config());
+        let config = Some(self.inner.config.limits.server_websocket_config());
         let callback = handshake_callback(Arc::clone(&seen));
         let ws = tokio_tungstenite::accept_hdr_async_with_config(stream, callback, config).await;
         let (mode, headers) = crate::link::lock(&seen).take()?;

@@ -1,136 +1,124 @@
 //! One connection of a session: admission and registration in the ws-conn registry, the
 //! link (writer, flusher, reader), and what happens to the session when it ends.
+//!
+//! An idle connection costs what its task's future holds, so the opening (handshake,
+//! admission, HELLO, refusals) runs in a boxed future freed once the session is known, and
+//! the task keeps only the compact running part: the split socket's handles, the link and
+//! its pump ([`Ready`], [`Running`]). The functions on that path return `async move`
+//! blocks instead of being `async fn`s: an async fn keeps a second copy of its arguments
+//! in its state (rust-lang/rust#62958), for as long as the connection lives.
 
-use super::hello::{close_with, Opened};
+mod close;
+mod open;
+
+use super::hello::Opened;
 use super::session::Session;
 use super::{ReliableServer, SessionEvent};
-use crate::link::{spawn_writer, Link, LinkEnd, Outgoing, Stop};
-use crate::protocol::{CloseCode, Hello, Mode, Welcome};
-use crate::rollout::Fix;
-use futures::{Stream, StreamExt};
+use crate::link::{spawn_writer, Link, LinkEnd, Stop};
+use crate::protocol::{Mode, Welcome};
+use close::Closing;
+use futures::Stream;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::http::HeaderMap;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
-use ws_conn::{Admission, CloseFrame, ConnId};
+use tokio_util::sync::CancellationToken;
+use ws_conn::tungstenite::{WsConnection, WsSink, WsStream};
+use ws_conn::{Admission, ConnId};
 
-/// Everything a connection needs once its session is known.
-struct Attached {
-    session: Arc<Session>,
+/// The socket split into the registry's handle, the sink and the stream.
+type Split<S> = (WsConnection<S>, WsSink<S>, WsStream<S>);
+
+/// A running connection: its link, registry id, writer and (watched) stream; all the
+/// connection's task keeps while it idles, with the link's pump.
+struct Running<St> {
+    link: Link,
+    id: ConnId,
+    closing: Closing,
+    stream: St,
+}
+
+/// An admitted connection whose session is open: the socket already split into the
+/// registry's handle, the sink and the stream (a few pointers, the socket is on the heap).
+pub(crate) struct Ready<S> {
+    split: Split<S>,
     admission: Admission,
-    cancel: tokio_util::sync::CancellationToken,
+    opened: Opened,
+}
+
+impl<S> Ready<S>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    fn new(ws: WebSocketStream<S>, admission: Admission, opened: Opened) -> Self {
+        let split = ws_conn::tungstenite::split(ws, admission.activity());
+        Ready { split, admission, opened }
+    }
 }
 
 impl ReliableServer {
     /// Serves an already-upgraded socket until it ends: `mode` is what the handshake
     /// negotiated ([`protocol::negotiate`](crate::protocol::negotiate)), `headers` the
     /// upgrade request's, for the authentication hook.
-    pub async fn serve_upgraded<S>(
+    pub fn serve_upgraded<S>(
         &self,
         ws: WebSocketStream<S>,
         mode: Mode,
         headers: Option<HeaderMap>,
-    ) where
-        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    {
-        self.ensure_maintenance();
-        let Some((ws, admission)) = self.admit(ws).await else { return };
-        match mode {
-            Mode::V1 => self.serve_v1(ws, admission, headers).await,
-            Mode::Legacy => self.serve_legacy(ws, admission, headers).await,
-        }
-    }
-
-    async fn admit<S>(&self, ws: WebSocketStream<S>) -> Option<(WebSocketStream<S>, Admission)>
+    ) -> impl Future<Output = ()> + '_
     where
-        S: AsyncRead + AsyncWrite + Unpin,
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        match self.inner.registry.admit() {
-            Ok(admission) => Some((ws, admission)),
-            Err(error) => {
-                close_with(ws, refusal_code(&error)).await;
-                None
+        self.attach_opened(Box::pin(self.open_upgraded(ws, mode, headers)))
+    }
+
+    /// Runs the connection `opening` yields, if any. `opening` is boxed so that its (large,
+    /// short-lived) state is freed before the connection idles.
+    #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
+    pub(crate) fn attach_opened<'a, S, F>(
+        &'a self,
+        opening: Pin<Box<F>>,
+    ) -> impl Future<Output = ()> + 'a
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+        F: Future<Output = Option<Ready<S>>> + 'a,
+    {
+        async move {
+            if let Some(ready) = opening.await {
+                self.attach(ready).await;
             }
-        }
-    }
-
-    async fn serve_v1<S>(
-        &self,
-        mut ws: WebSocketStream<S>,
-        admission: Admission,
-        headers: Option<HeaderMap>,
-    ) where
-        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    {
-        match self.read_hello(&mut ws).await {
-            Ok(hello) => self.greet(ws, admission, hello, headers).await,
-            Err(code) => close_with(ws, code).await,
-        }
-    }
-
-    async fn greet<S>(
-        &self,
-        ws: WebSocketStream<S>,
-        admission: Admission,
-        hello: Hello,
-        headers: Option<HeaderMap>,
-    ) where
-        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    {
-        let presented = hello.resume.as_ref().map(|resume| resume.session);
-        match self.open(hello, headers) {
-            Ok(opened) => self.attach(ws, admission, opened).await,
-            Err(refused) => self.refuse(ws, presented, refused).await,
-        }
-    }
-
-    async fn serve_legacy<S>(
-        &self,
-        ws: WebSocketStream<S>,
-        admission: Admission,
-        headers: Option<HeaderMap>,
-    ) where
-        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    {
-        let request = super::AuthRequest { headers, auth: Default::default(), resuming: None };
-        match self.open_fresh(Mode::Legacy, &request) {
-            Ok(opened) => self.attach(ws, admission, opened).await,
-            Err(_) => close_with(ws, CloseCode::Policy).await,
         }
     }
 
     /// Takes the session over from its previous connection, answers WELCOME (wsr.v1),
     /// and runs the link.
-    async fn attach<S>(&self, ws: WebSocketStream<S>, admission: Admission, opened: Opened)
+    #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
+    fn attach<S>(&self, ready: Ready<S>) -> impl Future<Output = ()> + '_
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let (session, resumed) = opened;
-        let (cancel, generation) = session.attach();
-        let _serial = session.serial().await;
-        self.start_sync(session.id, resumed.is_some());
-        let attached = Attached { session: Arc::clone(&session), admission, cancel };
-        let end = self.welcome_and_run(ws, attached, resumed).await;
-        self.ended(&session, generation, &end);
+        async move {
+            let session = &ready.opened.0;
+            let (cancel, generation) = session.attach();
+            let _serial = session.serial().await;
+            let welcome = self.welcome_for(session, ready.opened.1).await;
+            let running = self.start(ready.split, ready.admission, (session, cancel), welcome);
+            self.ended(session, generation, &self.run(running).await);
+        }
     }
 
-    async fn welcome_and_run<S>(
-        &self,
-        ws: WebSocketStream<S>,
-        attached: Attached,
-        resumed: Option<u64>,
-    ) -> LinkEnd
-    where
-        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    {
-        let welcome = match attached.session.mode {
-            Mode::V1 => Some(self.prepare(&attached.session, resumed).await),
+    /// Starts the state sync; the WELCOME of a wsr.v1 session (after a resume's requeue),
+    /// none for legacy.
+    async fn welcome_for(&self, session: &Session, resumed: Option<u64>) -> Option<Welcome> {
+        self.start_sync(session.id, resumed.is_some());
+        match session.mode {
+            Mode::V1 => Some(Box::pin(self.prepare(session, resumed)).await),
             Mode::Legacy => None,
-        };
-        self.run(ws, attached, welcome).await
+        }
     }
 
     /// Resume: the client's `last_received` acks the outbox, the rest is requeued. Returns
@@ -144,63 +132,43 @@ impl ReliableServer {
         self.welcome(session, resumed.is_some())
     }
 
-    /// Runs the link, its WELCOME (wsr.v1) first; the client's first DATA or ACK confirms
-    /// the token the WELCOME carried.
-    async fn run<S>(
+    /// Registers the connection and starts its writer, the WELCOME (wsr.v1) queued first;
+    /// the client's first DATA or ACK confirms the token the WELCOME carried.
+    fn start<S>(
         &self,
-        ws: WebSocketStream<S>,
-        attached: Attached,
+        (conn, sink, stream): Split<S>,
+        admission: Admission,
+        (session, cancel): (&Arc<Session>, CancellationToken),
         welcome: Option<Welcome>,
-    ) -> LinkEnd
+    ) -> Running<impl Stream<Item = Result<Message, WsError>> + Unpin>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let (conn, sink, stream) = ws_conn::tungstenite::split(ws, attached.admission.activity());
-        let (first, mut stream) = self.welcomed(&attached.session, welcome, stream);
-        let link = self.link(&attached);
-        let id = attached.admission.register(conn).id();
+        let (first, stream) = self.welcomed(session, welcome, stream);
+        let link = self.link(session, cancel);
+        let id = admission.register(conn).id();
         let (out, writer) = spawn_writer(sink, first, link.stop.broken.clone());
-        let end = link.pump(&mut stream, &out).await;
-        self.close(id, &end, Closing { out, writer }, stream).await;
-        end
+        Running { link, id, closing: Closing { out, writer }, stream }
     }
 
-    fn link(&self, attached: &Attached) -> Link {
-        let session = &attached.session;
+    /// Runs the link until the connection ends, then closes it.
+    #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
+    fn run<St>(&self, mut running: Running<St>) -> impl Future<Output = LinkEnd> + '_
+    where
+        St: Stream<Item = Result<Message, WsError>> + Unpin + Send + 'static,
+    {
+        async move {
+            let end = running.link.pump(&mut running.stream, &running.closing.out).await;
+            Box::pin(self.close(running.id, &end, running.closing, running.stream)).await;
+            end
+        }
+    }
+
+    fn link(&self, session: &Session, cancel: CancellationToken) -> Link {
         let (outbox, inbound) = (session.outbox.clone(), Arc::clone(&session.inbound));
         let (deliver, limits) = (self.inner.channels.deliver.clone(), self.inner.config.limits);
-        let stop = Stop { cancel: attached.cancel.clone(), ..Stop::default() };
+        let stop = Stop { cancel, ..Stop::default() };
         Link { mode: session.mode, session: session.id, outbox, inbound, deliver, limits, stop }
-    }
-
-    /// Sends the close frame `end` calls for, lets the writer finish, waits for the peer's
-    /// close, and takes the connection out of the registry.
-    async fn close<St>(&self, id: ConnId, end: &LinkEnd, closing: Closing, mut stream: St)
-    where
-        St: Stream<Item = Result<Message, WsError>> + Unpin,
-    {
-        if let Some(code) = released_at_once(end) {
-            return self.release(id, closing, code).await;
-        }
-        let grace = self.inner.config.conn.close_timeout;
-        closing.finish(close_code(end), grace).await;
-        let drained = async { while stream.next().await.is_some() {} };
-        let _bounded = tokio::time::timeout(grace, drained).await;
-        self.close_registered(id).await;
-    }
-
-    /// Closes `id` through the registry (a failed close is force-closed and counted there)
-    /// and feeds the outcome to the `conn` guard.
-    async fn close_registered(&self, id: ConnId) {
-        let closed = self.inner.registry.close(id, CloseFrame::normal()).await;
-        self.inner.config.rollout.record(Fix::Conn, closed.is_ok());
-    }
-
-    /// A connection released at once: replaced by a resume elsewhere (told with 4003; the
-    /// resume waits for this and the peer is probably dead), or whose writer failed.
-    async fn release(&self, id: ConnId, closing: Closing, code: Option<CloseCode>) {
-        closing.finish(code, REPLACED_GRACE).await;
-        let _already_gone = self.inner.registry.force_close(id);
     }
 
     /// The session after its connection ended: detached and resumable (wsr.v1), or gone.
@@ -234,36 +202,6 @@ impl ReliableServer {
     }
 }
 
-/// How long a replaced connection's writer gets to send its 4003.
-const REPLACED_GRACE: Duration = Duration::from_millis(100);
-
-/// The writer of an ending connection and the last sender into it.
-struct Closing {
-    out: Outgoing,
-    writer: JoinHandle<()>,
-}
-
-impl Closing {
-    /// Queues the close frame, if any, and waits (bounded) for the writer to send it.
-    async fn finish(self, code: Option<CloseCode>, grace: Duration) {
-        if let Some(code) = code {
-            crate::metrics::closed_with(code);
-            let _writer_gone = self.out.unbounded_send(code.message(code_reason(code)));
-        }
-        drop(self.out);
-        let _bounded = tokio::time::timeout(grace, self.writer).await;
-    }
-}
-
-/// `Some(code)` for a connection to release without waiting for its peer.
-fn released_at_once(end: &LinkEnd) -> Option<Option<CloseCode>> {
-    match end {
-        LinkEnd::Cancelled => Some(Some(CloseCode::SessionReplaced)),
-        LinkEnd::WriteFailed => Some(None),
-        _ => None,
-    }
-}
-
 /// Why a session's messages were abandoned, for the metric's `reason` label.
 fn abandon_reason(ended: &SessionEvent) -> &'static str {
     match ended {
@@ -276,25 +214,5 @@ fn is_normal_close(end: &LinkEnd) -> bool {
     matches!(end, LinkEnd::PeerClosed(Some(frame)) if u16::from(frame.code) == 1000)
 }
 
-/// The close code of a refused admission (1013 when the registry names none).
-fn refusal_code(error: &ws_conn::ConnError) -> CloseCode {
-    let code = error.close_code().map(|code| code.as_u16());
-    code.and_then(CloseCode::from_code).unwrap_or(CloseCode::TryAgainLater)
-}
-
-fn close_code(end: &LinkEnd) -> Option<CloseCode> {
-    match end {
-        LinkEnd::Violation(code) => Some(*code),
-        LinkEnd::Cancelled => Some(CloseCode::SessionReplaced),
-        LinkEnd::PeerClosed(_) | LinkEnd::Lost | LinkEnd::WriteFailed => None,
-    }
-}
-
-fn code_reason(code: CloseCode) -> &'static str {
-    match code {
-        CloseCode::TooBig => "message too big",
-        CloseCode::SessionReplaced => "session replaced",
-        CloseCode::UnackedLimit => "unacked limit",
-        _ => "protocol error",
-    }
-}
+#[cfg(test)]
+mod tests;

@@ -107,13 +107,14 @@ impl ReliableServer {
         Welcome { resumed, session: session.id, token, last_received, limits }
     }
 
-    /// Answers a refused HELLO: SESSION_LOST then 4000, or the close code.
-    pub(crate) async fn refuse<S>(
+    /// Answers a refused HELLO: SESSION_LOST then 4000, or the close code; nothing to run.
+    pub(crate) async fn refuse<S, T>(
         &self,
         mut ws: WebSocketStream<S>,
         presented: Option<crate::protocol::SessionId>,
         refused: Refused,
-    ) where
+    ) -> Option<T>
+    where
         S: AsyncRead + AsyncWrite + Unpin,
     {
         let code = match refused {
@@ -121,6 +122,7 @@ impl ReliableServer {
             Refused::Close(code) => code,
         };
         close_with(ws, code).await;
+        None
     }
 
     async fn lost<S>(
