@@ -109,7 +109,7 @@ pub struct MemoryReport {
     /// Idle connections each server held.
     #[serde(rename = "idle_connections")]
     pub connections: usize,
-    /// Raw tokio-tungstenite server (4 KiB buffers), bytes per idle connection.
+    /// Raw tokio-tungstenite server (ReliableServer's buffers), bytes per idle connection.
     #[serde(rename = "raw_idle_bytes_per_conn")]
     pub raw_bytes: u64,
     /// ReliableServer, bytes per idle wsr.v1 connection.
@@ -217,7 +217,7 @@ fn memory_rows(memory: &MemoryReport) -> String {
 /// What the memory figures mean.
 fn memory_note(connections: usize) -> String {
     let how = "server in a child process, (RSS after - RSS before) / connections";
-    let buffers = "raw server with ReliableServer's 4 KiB read and write buffers";
+    let buffers = "raw server with ReliableServer's buffers (1 KiB read, 4 KiB write)";
     format!("  idle: {connections} connections, {how};\n  {buffers}\n")
 }
 

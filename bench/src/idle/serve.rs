@@ -1,5 +1,6 @@
-//! The child's side of the memory probe: a raw tokio-tungstenite server (4 KiB buffers, the
-//! same [`WebSocketConfig`](tokio_tungstenite::tungstenite::protocol::WebSocketConfig) as
+//! The child's side of the memory probe: a raw tokio-tungstenite server (1 KiB read and
+//! 4 KiB write buffers, the same
+//! [`WebSocketConfig`](tokio_tungstenite::tungstenite::protocol::WebSocketConfig) as
 //! ReliableServer's) or a ReliableServer with its defaults, on 127.0.0.1; it prints its
 //! address and answers each stdin line with a [`Reading`] until stdin closes.
 
@@ -107,7 +108,7 @@ async fn accept_loop(listener: TcpListener, count: Arc<AtomicUsize>) {
 /// Serves one raw connection: reads (nothing comes) until it ends.
 async fn hold(stream: TcpStream, count: Arc<AtomicUsize>) {
     let _nodelay_is_an_optimisation = stream.set_nodelay(true);
-    let config = Some(Limits::default().websocket_config());
+    let config = Some(Limits::default().server_websocket_config());
     let Ok(mut ws) = tokio_tungstenite::accept_async_with_config(stream, config).await else {
         return;
     };
