@@ -131,6 +131,7 @@ async fn failed_writes_end_the_link_and_the_session_resumes() {
         }
     });
     assert_eq!(take(&mut incoming, N).await, numbered(N));
+    eprintln!("WRITE_ERRORS {} ", injector.stats().count(FaultKind::WriteError));
     assert!(injector.stats().count(FaultKind::WriteError) >= 5, "writes failed several times");
     guarded("server outbox drained by acks", async {
         while server.unacked(session) != Some(0) {
