@@ -1,9 +1,12 @@
 //! The per-connection data pump shared by the server and the client: a writer task, the
 //! outbox flusher, and a reader that deduplicates, delivers in order and acks in batches.
 
+mod burst;
+mod deliver;
 mod reader;
 mod writer;
 
+pub(crate) use deliver::{channel as delivery_channel, DeliverRx, DeliverTx};
 pub(crate) use reader::LinkEnd;
 pub(crate) use writer::{spawn_writer, Outgoing};
 
@@ -11,7 +14,6 @@ use crate::protocol::{data_message, AckConfig, InOrder, Limits, Mode, Payload, S
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
-use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
 use ws_batch::{
@@ -23,9 +25,6 @@ impl MessageSize for Payload {
         self.len()
     }
 }
-
-/// One message handed to the application, with the session it came from.
-pub(crate) type Delivered = (SessionId, Message);
 
 /// The receive side of a session that outlives its connections: what was delivered.
 pub(crate) type Inbound = Arc<Mutex<InOrder>>;
@@ -82,13 +81,24 @@ impl OutboxBase {
 /// the session's `max_payload` (the peer would close with 1009 and the resend would fail
 /// again).
 pub(crate) fn checked_payload(message: Message, limit: u64) -> Result<Payload, crate::Error> {
-    match Payload::from_message(message.clone()) {
-        Some(payload) if payload.len() as u64 > limit => {
-            Err(crate::Error::TooLarge { size: payload.len(), limit, message })
-        }
-        Some(payload) => Ok(payload),
-        None => Err(crate::Error::NotData { message }),
+    let payload = data_payload(message)?;
+    match payload.len() as u64 > limit {
+        true => Err(too_large(payload, limit)),
+        false => Ok(payload),
     }
+}
+
+/// The payload of a text or binary message; any other is refused and handed back.
+fn data_payload(message: Message) -> Result<Payload, crate::Error> {
+    match message {
+        Message::Text(text) => Ok(Payload::Text(text)),
+        Message::Binary(bytes) => Ok(Payload::Binary(bytes)),
+        other => Err(crate::Error::NotData { message: other }),
+    }
+}
+
+fn too_large(payload: Payload, limit: u64) -> crate::Error {
+    crate::Error::TooLarge { size: payload.len(), limit, message: payload.into_message() }
 }
 
 /// The error of a push the outbox refused, with the message handed back.
@@ -119,7 +129,7 @@ pub(crate) struct Link {
     /// The session's receive state.
     pub(crate) inbound: Inbound,
     /// Where delivered messages go.
-    pub(crate) deliver: mpsc::Sender<Delivered>,
+    pub(crate) deliver: DeliverTx,
     /// The negotiated limits.
     pub(crate) limits: Limits,
     /// What ends the link besides the connection itself.

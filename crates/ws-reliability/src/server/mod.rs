@@ -64,12 +64,12 @@ pub use event::SessionEvent;
 pub use incoming::Incoming;
 
 use crate::error::Error;
-use crate::link::{lock, Delivered, OutboxBase};
+use crate::link::{lock, DeliverRx, DeliverTx, OutboxBase};
 use crate::protocol::{Payload, SessionId};
 use session::{Session, Sessions};
 use std::sync::{Arc, Mutex};
 use switches::Upkeep;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Message;
 use ws_conn::Registry;
 
@@ -94,13 +94,13 @@ struct Inner {
 
 /// The channel delivered messages go through, and its receiving end until it is taken.
 struct Channels {
-    deliver: mpsc::Sender<Delivered>,
-    incoming: Mutex<Option<mpsc::Receiver<Delivered>>>,
+    deliver: DeliverTx,
+    incoming: Mutex<Option<DeliverRx>>,
 }
 
 impl Channels {
     fn new(buffer: usize) -> Self {
-        let (deliver, incoming) = mpsc::channel(buffer.max(1));
+        let (deliver, incoming) = crate::link::delivery_channel(buffer);
         Channels { deliver, incoming: Mutex::new(Some(incoming)) }
     }
 }
