@@ -56,7 +56,7 @@ impl OutboxBase {
     /// An outbox for one session: ack-confirmed while the session can resume (wsr.v1 with
     /// the `batch` fix), flush-confirmed otherwise (legacy peers, sessions rolled out of
     /// the fix); bounded to `max_unacked` messages so a sender never passes the peer's
-    /// window.
+    /// window, with batches no larger than that (a full window wakes the flusher at once).
     pub(crate) fn outbox_with(
         &self,
         confirmation: Confirmation,
@@ -65,7 +65,8 @@ impl OutboxBase {
         let capacity = usize::try_from(limits.max_unacked).unwrap_or(usize::MAX);
         let config = self.config.clone().with_confirmation(confirmation);
         let config = config.with_capacity_messages(capacity).with_max_attempts(u32::MAX);
-        Outbox::new(config, self.dead_letter_handler())
+        let batch = config.batch_size().min(capacity); // a batch the window can hold wakes the flusher
+        Outbox::new(config.with_batch_size(batch), self.dead_letter_handler())
     }
 
     fn dead_letter_handler(&self) -> DeadLetterHandler<Payload> {
