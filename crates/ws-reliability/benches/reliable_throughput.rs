@@ -46,7 +46,7 @@ async fn raw_round() {
 }
 
 /// ReliableServer → ReliableClient: every message sequenced, kept until acked, acked in
-/// batches; a full outbox is waited out.
+/// batches; a full outbox is waited out (`send_wait`, the backpressure `feed` gives raw).
 async fn reliable_round() {
     let mut config = ServerConfig::default();
     config.outbox = config.outbox.with_flush_interval(std::time::Duration::from_millis(1));
@@ -58,11 +58,7 @@ async fn reliable_round() {
     let session = connected(&client).await;
     let sender = tokio::spawn(async move {
         for _ in 0..MESSAGES {
-            let mut message = payload();
-            while let Err(refused) = server.send(session, message) {
-                message = refused.into_message().unwrap();
-                tokio::task::yield_now().await;
-            }
+            server.send_wait(session, payload()).await.unwrap();
         }
         server
     });
@@ -143,6 +139,18 @@ async fn reliable_steady_round(pair: &ReliablePair) {
     let (server, session) = (pair.server.clone(), pair.session);
     let sender = tokio::spawn(async move {
         for _ in 0..MESSAGES {
+            server.send_wait(session, payload()).await.unwrap();
+        }
+    });
+    receive_all(pair, sender).await;
+}
+
+/// The same with `send`, retrying a refused message after `yield_now`: a producer that
+/// polls a full outbox instead of waiting for room.
+async fn reliable_retry_round(pair: &ReliablePair) {
+    let (server, session) = (pair.server.clone(), pair.session);
+    let sender = tokio::spawn(async move {
+        for _ in 0..MESSAGES {
             let mut message = payload();
             while let Err(refused) = server.send(session, message) {
                 message = refused.into_message().unwrap();
@@ -150,6 +158,10 @@ async fn reliable_steady_round(pair: &ReliablePair) {
             }
         }
     });
+    receive_all(pair, sender).await;
+}
+
+async fn receive_all(pair: &ReliablePair, sender: tokio::task::JoinHandle<()>) {
     let mut incoming = pair.incoming.lock().await;
     for _ in 0..MESSAGES {
         incoming.next().await.unwrap();
@@ -168,6 +180,9 @@ fn steady(c: &mut Criterion) {
     });
     group.bench_function("reliable", |b| {
         b.to_async(&runtime).iter(|| reliable_steady_round(&reliable))
+    });
+    group.bench_function("reliable_send_retry", |b| {
+        b.to_async(&runtime).iter(|| reliable_retry_round(&reliable))
     });
     group.finish();
 }
