@@ -56,6 +56,7 @@ mod hooks;
 mod incoming;
 mod session;
 mod switches;
+mod wait;
 
 pub use accept::Listener;
 pub use auth::{AuthHook, AuthRequest};
@@ -72,9 +73,6 @@ use switches::Upkeep;
 use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Message;
 use ws_conn::Registry;
-
-/// How often a [`ReliableServer::send_wait`] waiting for room checks its session still exists.
-const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// A WebSocket server that loses no message: see the [module docs](self).
 ///
@@ -163,51 +161,6 @@ impl ReliableServer {
             found.ok_or_else(|| Error::UnknownSession { session, message: message.clone() });
         let queued = target.and_then(|target| self.push(&target, message));
         queued.inspect_err(|error| crate::metrics::send_refused(error.label()))
-    }
-
-    /// Queues `message` for `session` like [`send`](Self::send), but waits while the
-    /// session's outbox is full (until the client acks) instead of refusing it: the
-    /// backpressure a `Sink`'s `feed` gives. Refused, the message handed back, when the
-    /// session is unknown or ends while waiting, or when the message is not data or too
-    /// large. Cancel-safe: dropping the future queues nothing.
-    pub async fn send_wait(&self, session: SessionId, message: Message) -> Result<u64, Error> {
-        let queued = self.send_waiting(session, message).await;
-        queued.inspect_err(|error| crate::metrics::send_refused(error.label()))
-    }
-
-    async fn send_waiting(&self, session: SessionId, message: Message) -> Result<u64, Error> {
-        let kept = message.clone(); // a refcount: handed back if the session ends meanwhile
-        let found = self.inner.sessions.get(&session);
-        let target = found.ok_or_else(|| Error::UnknownSession { session, message })?;
-        let payload = self.payload(kept.clone())?;
-        let seq = self.wait_for_room(&target, payload, kept).await?;
-        target.pushed(seq);
-        Ok(seq)
-    }
-
-    /// Pushes `payload`, waiting for room; checks now and then that the session still
-    /// exists (an expired one is never acked again).
-    async fn wait_for_room(
-        &self,
-        session: &Session,
-        payload: Payload,
-        kept: Message,
-    ) -> Result<u64, Error> {
-        let pushing = session.outbox.push_wait(payload);
-        tokio::pin!(pushing);
-        loop {
-            tokio::select! {
-                pushed = &mut pushing => return pushed.map_err(|error| full(session, error)),
-                () = tokio::time::sleep(SESSION_RECHECK) => self.still_live(session.id, &kept)?,
-            }
-        }
-    }
-
-    fn still_live(&self, session: SessionId, message: &Message) -> Result<(), Error> {
-        match self.inner.sessions.get(&session) {
-            Some(_) => Ok(()),
-            None => Err(Error::UnknownSession { session, message: message.clone() }),
-        }
     }
 
     fn push(&self, session: &Session, message: Message) -> Result<u64, Error> {
