@@ -3,6 +3,7 @@
 
 mod burst;
 mod deliver;
+mod encode;
 mod reader;
 mod writer;
 
@@ -10,7 +11,8 @@ pub(crate) use deliver::{channel as delivery_channel, DeliverRx, DeliverTx};
 pub(crate) use reader::LinkEnd;
 pub(crate) use writer::{spawn_writer, Outgoing};
 
-use crate::protocol::{data_message, AckConfig, InOrder, Limits, Mode, Payload, SessionId};
+use crate::protocol::{AckConfig, Data, InOrder, Limits, Mode, Payload, SessionId};
+use encode::Outbound;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -152,7 +154,7 @@ impl Link {
     /// Starts the flusher of the session's outbox into the connection's writer.
     pub(crate) fn spawn_flusher(&self, out: &Outgoing) -> Flusher<Outgoing> {
         match self.mode {
-            Mode::V1 => Flusher::spawn_with(self.outbox.clone(), out.clone(), data_message),
+            Mode::V1 => Flusher::spawn_with(self.outbox.clone(), out.clone(), data_frame),
             Mode::Legacy => Flusher::spawn_with(self.outbox.clone(), out.clone(), plain),
         }
     }
@@ -175,7 +177,12 @@ impl Link {
     }
 }
 
+/// A wsr.v1 peer gets a DATA frame, encoded with the rest of its batch.
+fn data_frame(seq: u64, payload: &Payload) -> Outbound {
+    Outbound::Data(Data { seq, payload: payload.clone() })
+}
+
 /// A legacy peer gets the payload as a plain message.
-fn plain(_seq: u64, payload: &Payload) -> Message {
-    payload.clone().into_message()
+fn plain(_seq: u64, payload: &Payload) -> Outbound {
+    Outbound::Ready(payload.clone().into_message())
 }

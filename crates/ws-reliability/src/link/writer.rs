@@ -3,6 +3,7 @@
 //! capacity) in batches: a flusher's whole batch is one channel item, and the writer writes
 //! everything queued with one flush.
 
+use super::encode::{encode_batch, Outbound};
 use futures::channel::mpsc::{unbounded, TrySendError, UnboundedReceiver, UnboundedSender};
 use futures::{Sink, SinkExt, StreamExt};
 use std::pin::Pin;
@@ -11,13 +12,13 @@ use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
 
-/// The sending side of a writer, which never blocks. As a `Sink<Message>` (for the
-/// flusher) it collects what is fed and hands it over as one batch on `flush`; each clone
-/// collects its own batch.
+/// The sending side of a writer, which never blocks. As a `Sink<Outbound>` (for the
+/// flusher) it collects what is fed and hands it over as one batch, encoded, on `flush`;
+/// each clone collects its own batch.
 #[derive(Debug)]
 pub(crate) struct Outgoing {
     sender: UnboundedSender<Vec<Message>>,
-    fed: Vec<Message>,
+    fed: Vec<Outbound>,
 }
 
 /// The writer ended (its connection failed or closed): nothing more can be queued.
@@ -54,19 +55,20 @@ impl Outgoing {
         if self.fed.is_empty() {
             return Ok(());
         }
-        self.sender.unbounded_send(std::mem::take(&mut self.fed)).map_err(|_| WriterGone)
+        let batch = encode_batch(std::mem::take(&mut self.fed));
+        self.sender.unbounded_send(batch).map_err(|_| WriterGone)
     }
 }
 
-impl Sink<Message> for Outgoing {
+impl Sink<Outbound> for Outgoing {
     type Error = WriterGone;
 
     fn poll_ready(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Result<(), WriterGone>> {
         Poll::Ready(if self.is_closed() { Err(WriterGone) } else { Ok(()) })
     }
 
-    fn start_send(mut self: Pin<&mut Self>, message: Message) -> Result<(), WriterGone> {
-        self.fed.push(message);
+    fn start_send(mut self: Pin<&mut Self>, item: Outbound) -> Result<(), WriterGone> {
+        self.fed.push(item);
         Ok(())
     }
 
