@@ -41,7 +41,7 @@
 //! **When an outbox is full** (`max_unacked` messages not yet acked: a slow or gone
 //! consumer), [`ReliableServer::send`] refuses the message with [`Error::OutboxFull`] and
 //! hands it back; nothing is dropped and memory stays bounded. Retry later, shed load, or
-//! close the session.
+//! close the session; or wait for room with [`ReliableServer::send_wait`].
 
 mod accept;
 mod auth;
