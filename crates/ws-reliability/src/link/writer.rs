@@ -47,6 +47,7 @@ impl Outgoing {
     }
 
     /// Closes the channel: the writer writes what is queued, then closes the sink.
+    #[cfg_attr(not(feature = "reconnect"), allow(dead_code))] // the client's shutdown
     pub(crate) fn close_channel(&self) {
         self.sender.close_channel();
     }
