@@ -120,7 +120,7 @@ async fn a_client_shutdown_ends_its_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_writes_end_the_link_and_the_session_resumes() {
     let (server, listener) = server(ServerConfig::default()).await;
-    let injector = injecting(41, FaultKind::WriteError, 0.2, 5);
+    let injector = injecting(41, FaultKind::WriteError, 0.4, 5);
     let client = faulty_client(listener.local_addr(), &injector);
     let mut incoming = client.incoming().unwrap();
     let session = connected(&client).await;

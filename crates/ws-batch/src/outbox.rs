@@ -18,6 +18,11 @@ use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
 use tracing::Instrument;
 
+mod in_flight;
+mod room;
+
+use in_flight::InFlight;
+
 /// A transactional outbox: a message stays queued until its send is confirmed.
 ///
 /// Cheap to clone: every clone is a handle on the same queue, so a producer can `push`, a
@@ -32,6 +37,8 @@ struct Shared<M> {
     flush_lock: tokio::sync::Mutex<()>,
     /// Wakes the flusher when a batch is full or messages were requeued.
     wake: Notify,
+    /// Wakes producers waiting for room when messages leave the queue.
+    room: Notify,
     config: OutboxConfig,
     dead_letters: DeadLetterHandler<M>,
     instruments: Instruments,
@@ -71,9 +78,15 @@ impl<M: MessageSize> Outbox<M> {
     pub fn push(&self, message: M) -> Result<u64, OutboxError<M>> {
         let pushed = self.lock().push(message, &self.shared.config);
         let (seq, pending) = pushed.inspect_err(count_rejection)?;
+        Ok(self.accepted(seq, pending))
+    }
+
+    /// Counts one message queued as `seq`, `pending` now waiting, and wakes the flusher if
+    /// it filled a batch.
+    fn accepted(&self, seq: u64, pending: usize) -> u64 {
         self.shared.instruments.enqueued(1);
         self.wake_if_filled(pending, 1);
-        Ok(seq)
+        seq
     }
 
     /// Queues messages in order under one lock, with one metrics update and at most one
@@ -102,9 +115,9 @@ impl<M> Outbox<M> {
     /// An empty outbox whose dead letters go to `dead_letters`.
     pub fn new(config: OutboxConfig, dead_letters: DeadLetterHandler<M>) -> Self {
         let state = Mutex::new(State::new(&config));
-        let (flush_lock, wake) = (tokio::sync::Mutex::new(()), Notify::new());
+        let (flush_lock, wake, room) = (tokio::sync::Mutex::new(()), Notify::new(), Notify::new());
         let instruments = Instruments::register();
-        let shared = Shared { state, flush_lock, wake, config, dead_letters, instruments };
+        let shared = Shared { state, flush_lock, wake, room, config, dead_letters, instruments };
         Outbox { shared: Arc::new(shared) }
     }
 
@@ -120,7 +133,7 @@ impl<M> Outbox<M> {
     /// Acking again is harmless; acking a sequence number never sent is an error.
     pub fn ack(&self, seq: u64) -> Result<usize, OutboxError<M>> {
         let confirmed = self.lock().ack(seq).inspect_err(|_| metrics::ack_error())?;
-        self.shared.instruments.acked(confirmed);
+        self.confirmed(confirmed);
         Ok(confirmed)
     }
 
@@ -212,6 +225,7 @@ impl<M> Outbox<M> {
         let confirmed = self.lock().settle_sent(batch, ended, &self.shared.config);
         let by_ack = self.shared.config.confirmation == Confirmation::Ack;
         self.shared.instruments.flushed(batch.len, if by_ack { confirmed } else { 0 }, elapsed);
+        self.freed(confirmed);
         FlushReport { sent: batch.len, confirmed, last_seq: Some(batch.last) }
     }
 
@@ -221,7 +235,7 @@ impl<M> Outbox<M> {
         let settled = self.lock().settle_failed(batch, failure.clone(), &self.shared.config);
         let retried = batch.len - settled.dead.len() - settled.confirmed;
         metrics::retried(&failure, retried, settled.dead.len());
-        self.shared.instruments.acked(settled.confirmed);
+        self.confirmed(settled.confirmed);
         self.bury(settled.dead);
         failure
     }
@@ -245,45 +259,13 @@ impl<M> Outbox<M> {
 
     /// Hands dead letters over, outside the lock; counts those nobody took.
     fn bury(&self, dead: Vec<DeadLetter<M>>) {
+        self.freed(dead.len());
         let delivered = dead.into_iter().map(|letter| self.shared.dead_letters.deliver(letter));
         delivered.filter(|handed_over| !handed_over).for_each(|_| metrics::undelivered());
     }
 
     fn lock(&self) -> MutexGuard<'_, State<M>> {
         self.shared.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// A batch on its way: settled as failed (`Cancelled`) if the flush is dropped midway, so no
-/// message is left `Sending` forever.
-struct InFlight<'a, M> {
-    outbox: &'a Outbox<M>,
-    batch: Batch,
-    armed: bool,
-}
-
-impl<M> InFlight<'_, M> {
-    fn settle(
-        mut self,
-        sent: Result<(), SendFailure>,
-        ended: Instant,
-        elapsed: Duration,
-    ) -> Result<FlushReport, OutboxError<M>> {
-        self.armed = false;
-        match sent {
-            Ok(()) => Ok(self.outbox.settle_sent(self.batch, ended, elapsed)),
-            Err(failure) => {
-                Err(OutboxError::Flush(self.outbox.settle_failed(self.batch, failure, elapsed)))
-            }
-        }
-    }
-}
-
-impl<M> Drop for InFlight<'_, M> {
-    fn drop(&mut self) {
-        if self.armed {
-            self.outbox.settle_failed(self.batch, SendFailure::Cancelled, Duration::ZERO);
-        }
     }
 }
 

@@ -3,10 +3,12 @@
 
 use crate::protocol::{CloseCode, SessionLostReason};
 
-/// A message handed to the application (`true`) or lost because nobody reads (`false`).
-pub(crate) fn delivered(handed_over: bool) {
+/// `count` messages handed to the application (`true`) or lost because nobody reads
+/// (`false`): one update per delivered batch.
+pub(crate) fn delivered(handed_over: bool, count: usize) {
     let outcome = if handed_over { "delivered" } else { "no_reader" };
-    metrics::counter!("ws_reliability_messages_received_total", "outcome" => outcome).increment(1);
+    let counter = metrics::counter!("ws_reliability_messages_received_total", "outcome" => outcome);
+    counter.increment(count as u64);
 }
 
 /// A peer broke the protocol; `kind` is the protocol error's label.

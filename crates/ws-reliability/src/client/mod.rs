@@ -11,7 +11,7 @@ pub use connector::ProtocolConnector;
 pub use link::ClientLink;
 
 use crate::error::Error;
-use crate::link::{lock, Delivered};
+use crate::link::{lock, DeliverRx};
 use crate::protocol::{SessionId, SessionLostReason, DEFAULT_HELLO_TIMEOUT};
 use futures::Stream;
 use state::ClientState;
@@ -22,7 +22,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 use ws_batch::OutboxConfig;
@@ -134,7 +134,7 @@ pub enum ClientEvent {
 pub struct ReliableClient {
     state: Arc<ClientState>,
     reconnect: ws_reconnect::Client,
-    incoming: Mutex<Option<mpsc::Receiver<Delivered>>>,
+    incoming: Mutex<Option<DeliverRx>>,
     circuits: health::OpenCircuits,
 }
 
@@ -154,7 +154,7 @@ impl ReliableClient {
         F: Future<Output = std::io::Result<S>> + Send,
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let (deliver, incoming) = mpsc::channel(config.incoming_buffer.max(1));
+        let (deliver, incoming) = crate::link::delivery_channel(config.incoming_buffer);
         let state = Arc::new(ClientState::new(&config, deliver));
         let connector =
             ProtocolConnector::new(url, dial, Arc::clone(&state), config.timeouts.hello);
@@ -219,7 +219,7 @@ async fn dial_tcp(authority: String) -> std::io::Result<TcpStream> {
 /// The stream of messages from the server.
 #[derive(Debug)]
 pub struct ClientIncoming {
-    receiver: mpsc::Receiver<Delivered>,
+    receiver: DeliverRx,
 }
 
 impl Stream for ClientIncoming {

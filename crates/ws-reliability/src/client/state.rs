@@ -2,13 +2,13 @@
 //! outbox, what it delivered, and what a WELCOME or a SESSION_LOST does to them.
 
 use super::{ClientConfig, ClientEvent};
-use crate::link::{lock, Delivered, Inbound, OutboxBase};
+use crate::link::{lock, DeliverTx, Inbound, OutboxBase};
 use crate::protocol::{
     Hello, InOrder, Limits, Payload, Resume, ResumeToken, SessionId, SessionLostReason, Welcome,
 };
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Bytes;
 use ws_batch::{Confirmation, Outbox};
 
@@ -49,12 +49,12 @@ pub(crate) struct ClientState {
     inbound: Mutex<Inbound>,
     limits: Mutex<Limits>,
     settings: Settings,
-    pub(crate) deliver: mpsc::Sender<Delivered>,
+    pub(crate) deliver: DeliverTx,
     pub(crate) events: broadcast::Sender<ClientEvent>,
 }
 
 impl ClientState {
-    pub(crate) fn new(config: &ClientConfig, deliver: mpsc::Sender<Delivered>) -> Self {
+    pub(crate) fn new(config: &ClientConfig, deliver: DeliverTx) -> Self {
         let (limits, settings) = (Limits::default(), Settings::from(config));
         let outbox = Mutex::new(settings.base.outbox_with(Confirmation::Ack, &limits));
         let fresh = Arc::new(Mutex::new(InOrder::new()));

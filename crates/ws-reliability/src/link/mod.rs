@@ -1,17 +1,21 @@
 //! The per-connection data pump shared by the server and the client: a writer task, the
 //! outbox flusher, and a reader that deduplicates, delivers in order and acks in batches.
 
+mod burst;
+mod deliver;
+mod encode;
 mod reader;
 mod writer;
 
+pub(crate) use deliver::{channel as delivery_channel, DeliverRx, DeliverTx};
 pub(crate) use reader::LinkEnd;
 pub(crate) use writer::{spawn_writer, Outgoing};
 
-use crate::protocol::{data_message, AckConfig, InOrder, Limits, Mode, Payload, SessionId};
+use crate::protocol::{AckConfig, Data, InOrder, Limits, Mode, Payload, SessionId};
+use encode::Outbound;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
-use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
 use ws_batch::{
@@ -23,9 +27,6 @@ impl MessageSize for Payload {
         self.len()
     }
 }
-
-/// One message handed to the application, with the session it came from.
-pub(crate) type Delivered = (SessionId, Message);
 
 /// The receive side of a session that outlives its connections: what was delivered.
 pub(crate) type Inbound = Arc<Mutex<InOrder>>;
@@ -57,7 +58,7 @@ impl OutboxBase {
     /// An outbox for one session: ack-confirmed while the session can resume (wsr.v1 with
     /// the `batch` fix), flush-confirmed otherwise (legacy peers, sessions rolled out of
     /// the fix); bounded to `max_unacked` messages so a sender never passes the peer's
-    /// window.
+    /// window, with batches no larger than that (a full window wakes the flusher at once).
     pub(crate) fn outbox_with(
         &self,
         confirmation: Confirmation,
@@ -66,7 +67,8 @@ impl OutboxBase {
         let capacity = usize::try_from(limits.max_unacked).unwrap_or(usize::MAX);
         let config = self.config.clone().with_confirmation(confirmation);
         let config = config.with_capacity_messages(capacity).with_max_attempts(u32::MAX);
-        Outbox::new(config, self.dead_letter_handler())
+        let batch = config.batch_size().min(capacity); // a batch the window can hold wakes the flusher
+        Outbox::new(config.with_batch_size(batch), self.dead_letter_handler())
     }
 
     fn dead_letter_handler(&self) -> DeadLetterHandler<Payload> {
@@ -82,13 +84,24 @@ impl OutboxBase {
 /// the session's `max_payload` (the peer would close with 1009 and the resend would fail
 /// again).
 pub(crate) fn checked_payload(message: Message, limit: u64) -> Result<Payload, crate::Error> {
-    match Payload::from_message(message.clone()) {
-        Some(payload) if payload.len() as u64 > limit => {
-            Err(crate::Error::TooLarge { size: payload.len(), limit, message })
-        }
-        Some(payload) => Ok(payload),
-        None => Err(crate::Error::NotData { message }),
+    let payload = data_payload(message)?;
+    match payload.len() as u64 > limit {
+        true => Err(too_large(payload, limit)),
+        false => Ok(payload),
     }
+}
+
+/// The payload of a text or binary message; any other is refused and handed back.
+fn data_payload(message: Message) -> Result<Payload, crate::Error> {
+    match message {
+        Message::Text(text) => Ok(Payload::Text(text)),
+        Message::Binary(bytes) => Ok(Payload::Binary(bytes)),
+        other => Err(crate::Error::NotData { message: other }),
+    }
+}
+
+fn too_large(payload: Payload, limit: u64) -> crate::Error {
+    crate::Error::TooLarge { size: payload.len(), limit, message: payload.into_message() }
 }
 
 /// The error of a push the outbox refused, with the message handed back.
@@ -119,7 +132,7 @@ pub(crate) struct Link {
     /// The session's receive state.
     pub(crate) inbound: Inbound,
     /// Where delivered messages go.
-    pub(crate) deliver: mpsc::Sender<Delivered>,
+    pub(crate) deliver: DeliverTx,
     /// The negotiated limits.
     pub(crate) limits: Limits,
     /// What ends the link besides the connection itself.
@@ -141,7 +154,7 @@ impl Link {
     /// Starts the flusher of the session's outbox into the connection's writer.
     pub(crate) fn spawn_flusher(&self, out: &Outgoing) -> Flusher<Outgoing> {
         match self.mode {
-            Mode::V1 => Flusher::spawn_with(self.outbox.clone(), out.clone(), data_message),
+            Mode::V1 => Flusher::spawn_with(self.outbox.clone(), out.clone(), data_frame),
             Mode::Legacy => Flusher::spawn_with(self.outbox.clone(), out.clone(), plain),
         }
     }
@@ -164,7 +177,12 @@ impl Link {
     }
 }
 
+/// A wsr.v1 peer gets a DATA frame, encoded with the rest of its batch.
+fn data_frame(seq: u64, payload: &Payload) -> Outbound {
+    Outbound::Data(Data { seq, payload: payload.clone() })
+}
+
 /// A legacy peer gets the payload as a plain message.
-fn plain(_seq: u64, payload: &Payload) -> Message {
-    payload.clone().into_message()
+fn plain(_seq: u64, payload: &Payload) -> Outbound {
+    Outbound::Ready(payload.clone().into_message())
 }

@@ -1,12 +1,13 @@
 //! The reader side of a [`Link`]: frames in, messages delivered once and in order, acks
-//! out in batches, peer acks applied to the outbox. It ends with a [`LinkEnd`].
+//! out in batches, peer acks applied to the outbox. Frames already readable are taken in
+//! bursts (see [`Burst`]). It ends with a [`LinkEnd`].
 
+use super::burst::{Burst, Gathered};
 use super::{lock, Link, Outgoing};
 use crate::protocol::{
-    from_message, to_message, AckBatcher, CloseCode, Data, Delivery, Frame, Mode, Payload,
-    ProtocolError,
+    from_message, to_message, AckBatcher, CloseCode, Frame, Mode, ProtocolError,
 };
-use futures::{Stream, StreamExt};
+use futures::{FutureExt, Stream, StreamExt};
 use std::ops::ControlFlow;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -28,7 +29,7 @@ pub(crate) enum LinkEnd {
     WriteFailed,
 }
 
-type Step = ControlFlow<LinkEnd>;
+pub(super) type Step = ControlFlow<LinkEnd>;
 
 /// The reader's own state: the ack schedule and when the peer was last heard.
 struct Reading {
@@ -62,6 +63,9 @@ fn silent() -> LinkEnd {
     LinkEnd::Lost
 }
 
+/// One read from the connection.
+type Read = Option<Result<Message, WsError>>;
+
 impl Link {
     /// Reads until the connection ends; sends acks through `out`.
     pub(crate) async fn read<St>(&self, stream: &mut St, out: &Outgoing) -> LinkEnd
@@ -87,52 +91,71 @@ impl Link {
             () = self.stop.broken.cancelled() => ControlFlow::Break(LinkEnd::WriteFailed),
             () = silence(reading.seen, self.stop.idle_timeout) => ControlFlow::Break(silent()),
             seq = reading.acks.expired() => send_ack(out, seq),
-            read = stream.next() => self.on_read(reading.saw(read), &mut reading.acks, out).await,
+            read = stream.next() => self.on_burst(read, stream, reading, out).await,
         }
     }
 
-    async fn on_read(
+    /// Takes `first` and every frame already readable (up to one delivery batch) in one go:
+    /// one lock of the receive state, at most one ack (queued at once: the messages it
+    /// confirms are accepted and delivered right after, whatever happens), one delivery.
+    async fn on_burst<St>(
         &self,
-        read: Option<Result<Message, WsError>>,
-        acks: &mut AckBatcher,
+        first: Read,
+        stream: &mut St,
+        reading: &mut Reading,
         out: &Outgoing,
-    ) -> Step {
+    ) -> Step
+    where
+        St: Stream<Item = Result<Message, WsError>> + Unpin,
+    {
+        let first = reading.saw(first);
+        let (messages, ack, step) = self.gather(first, stream, &mut reading.acks);
+        ack.into_iter().for_each(|seq| queue_ack(out, seq));
+        self.deliver(messages).await;
+        step
+    }
+
+    fn gather<St>(&self, first: Read, stream: &mut St, acks: &mut AckBatcher) -> Gathered
+    where
+        St: Stream<Item = Result<Message, WsError>> + Unpin,
+    {
+        let mut burst = Burst::new(lock(&self.inbound), acks, self.deliver.batch_limit());
+        let mut step = self.on_read(first, &mut burst);
+        while step.is_continue() && burst.has_room() {
+            let Some(read) = stream.next().now_or_never() else { break };
+            step = self.on_read(read, &mut burst);
+        }
+        burst.finish(step)
+    }
+
+    fn on_read(&self, read: Read, burst: &mut Burst<'_>) -> Step {
+        burst.reads += 1;
         match read {
             Some(Ok(Message::Close(frame))) => ControlFlow::Break(LinkEnd::PeerClosed(frame)),
-            Some(Ok(message)) => self.on_message(message, acks, out).await,
+            Some(Ok(message)) => self.on_message(message, burst),
             Some(Err(error)) => ControlFlow::Break(read_error(&error)),
             None => ControlFlow::Break(LinkEnd::Lost),
         }
     }
 
-    async fn on_message(&self, message: Message, acks: &mut AckBatcher, out: &Outgoing) -> Step {
+    fn on_message(&self, message: Message, burst: &mut Burst<'_>) -> Step {
         match self.mode {
             Mode::V1 => match from_message(&message, &self.limits) {
-                Ok(Some(frame)) => self.on_frame(frame, acks, out).await,
+                Ok(Some(frame)) => self.on_frame(frame, burst),
                 Ok(None) => ControlFlow::Continue(()),
                 Err(error) => violation(&error),
             },
-            Mode::Legacy => self.on_plain(message).await,
+            Mode::Legacy => burst.plain(message),
         }
     }
 
-    async fn on_frame(&self, frame: Frame, acks: &mut AckBatcher, out: &Outgoing) -> Step {
+    fn on_frame(&self, frame: Frame, burst: &mut Burst<'_>) -> Step {
         match frame {
-            Frame::Data(data) => self.on_data(data, acks, out).await,
+            Frame::Data(data) => burst.data(data),
             Frame::Ack(seq) => self.on_ack(seq),
             Frame::Error(_) => ControlFlow::Continue(()),
             _ => ControlFlow::Break(LinkEnd::Violation(CloseCode::ProtocolError)),
         }
-    }
-
-    async fn on_data(&self, data: Data, acks: &mut AckBatcher, out: &Outgoing) -> Step {
-        let accepted = lock(&self.inbound).accept(data.seq);
-        match accepted {
-            Ok(Delivery::Deliver) => self.deliver(data.payload).await,
-            Ok(Delivery::Duplicate) => {}
-            Err(error) => return violation(&error),
-        }
-        acks.record(data.seq).map_or(ControlFlow::Continue(()), |seq| send_ack(out, seq))
     }
 
     fn on_ack(&self, seq: u64) -> Step {
@@ -142,23 +165,23 @@ impl Link {
         }
     }
 
-    async fn on_plain(&self, message: Message) -> Step {
-        if let Some(payload) = Payload::from_message(message) {
-            self.deliver(payload).await;
+    /// Hands a burst's messages to the application; a receiver that is gone is counted.
+    async fn deliver(&self, messages: Vec<Message>) {
+        if messages.is_empty() {
+            return;
         }
-        ControlFlow::Continue(())
-    }
-
-    /// Hands one message to the application; a receiver that is gone is counted.
-    async fn deliver(&self, payload: Payload) {
-        let delivered = self.deliver.send((self.session, payload.into_message())).await;
-        crate::metrics::delivered(delivered.is_ok());
+        let count = messages.len();
+        crate::metrics::delivered(self.deliver.send(self.session, messages).await, count);
     }
 }
 
 fn send_ack(out: &Outgoing, seq: u64) -> Step {
-    let _writer_gone_ends_the_read_too = out.unbounded_send(to_message(&Frame::Ack(seq)));
+    queue_ack(out, seq);
     ControlFlow::Continue(())
+}
+
+fn queue_ack(out: &Outgoing, seq: u64) {
+    let _writer_gone_ends_the_read_too = out.unbounded_send(to_message(&Frame::Ack(seq)));
 }
 
 fn flush_ack(acks: &mut AckBatcher, out: &Outgoing) {
@@ -167,7 +190,7 @@ fn flush_ack(acks: &mut AckBatcher, out: &Outgoing) {
     }
 }
 
-fn violation(error: &ProtocolError) -> Step {
+pub(super) fn violation(error: &ProtocolError) -> Step {
     crate::metrics::violation(error.kind());
     ControlFlow::Break(LinkEnd::Violation(error.close_code()))
 }

@@ -1,15 +1,86 @@
 //! The writer task: the only owner of a connection's sink. Frames from the flusher, acks
 //! and the final close go through one unbounded channel (bounded in practice by the outbox
-//! capacity) and are written in batches with one flush each.
+//! capacity) in batches: a flusher's whole batch is one channel item, and the writer writes
+//! everything queued with one flush.
 
-use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
+use super::encode::{encode_batch, Outbound};
+use futures::channel::mpsc::{unbounded, TrySendError, UnboundedReceiver, UnboundedSender};
 use futures::{Sink, SinkExt, StreamExt};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
 
-/// The sending side of a writer: a `Sink<Message>` (for the flusher) that never blocks.
-pub(crate) type Outgoing = UnboundedSender<Message>;
+/// The sending side of a writer, which never blocks. As a `Sink<Outbound>` (for the
+/// flusher) it collects what is fed and hands it over as one batch, encoded, on `flush`;
+/// each clone collects its own batch.
+#[derive(Debug)]
+pub(crate) struct Outgoing {
+    sender: UnboundedSender<Vec<Message>>,
+    fed: Vec<Outbound>,
+}
+
+/// The writer ended (its connection failed or closed): nothing more can be queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the connection's writer is gone")]
+pub(crate) struct WriterGone;
+
+impl Clone for Outgoing {
+    fn clone(&self) -> Self {
+        Outgoing { sender: self.sender.clone(), fed: Vec::new() }
+    }
+}
+
+impl Outgoing {
+    /// Queues one message at once (an ack, a close), ahead of anything fed but not flushed.
+    pub(crate) fn unbounded_send(
+        &self,
+        message: Message,
+    ) -> Result<(), TrySendError<Vec<Message>>> {
+        self.sender.unbounded_send(vec![message])
+    }
+
+    /// Whether the writer is gone or the channel was closed.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.sender.is_closed()
+    }
+
+    /// Closes the channel: the writer writes what is queued, then closes the sink.
+    #[cfg_attr(not(feature = "reconnect"), allow(dead_code))] // the client's shutdown
+    pub(crate) fn close_channel(&self) {
+        self.sender.close_channel();
+    }
+
+    fn hand_over(&mut self) -> Result<(), WriterGone> {
+        if self.fed.is_empty() {
+            return Ok(());
+        }
+        let batch = encode_batch(std::mem::take(&mut self.fed));
+        self.sender.unbounded_send(batch).map_err(|_| WriterGone)
+    }
+}
+
+impl Sink<Outbound> for Outgoing {
+    type Error = WriterGone;
+
+    fn poll_ready(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Result<(), WriterGone>> {
+        Poll::Ready(if self.is_closed() { Err(WriterGone) } else { Ok(()) })
+    }
+
+    fn start_send(mut self: Pin<&mut Self>, item: Outbound) -> Result<(), WriterGone> {
+        self.fed.push(item);
+        Ok(())
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Result<(), WriterGone>> {
+        Poll::Ready(self.hand_over())
+    }
+
+    fn poll_close(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Result<(), WriterGone>> {
+        Poll::Ready(self.hand_over())
+    }
+}
 
 /// Spawns the writer over `sink`, `first` (a WELCOME) queued ahead of everything; it ends
 /// when every sender is dropped or a write fails, and closes the sink on its way out.
@@ -24,14 +95,15 @@ where
     S: Sink<Message> + Unpin + Send + 'static,
 {
     let (sender, receiver) = unbounded();
+    let outgoing = Outgoing { sender, fed: Vec::new() };
     if let Some(message) = first {
-        let _receiver_is_right_here = sender.unbounded_send(message);
+        let _receiver_is_right_here = outgoing.unbounded_send(message);
     }
-    (sender, tokio::spawn(write_all(receiver, sink, broken)))
+    (outgoing, tokio::spawn(write_all(receiver, sink, broken)))
 }
 
 async fn write_all<S>(
-    mut receiver: UnboundedReceiver<Message>,
+    mut receiver: UnboundedReceiver<Vec<Message>>,
     mut sink: S,
     broken: CancellationToken,
 ) where
@@ -46,18 +118,32 @@ async fn write_all<S>(
     let _closing_anyway = sink.close().await;
 }
 
-/// Writes `first` and everything already queued, then flushes once.
+/// Writes the batch `first` and every batch already queued, then flushes once.
 async fn write_batch<S>(
-    receiver: &mut UnboundedReceiver<Message>,
+    receiver: &mut UnboundedReceiver<Vec<Message>>,
     sink: &mut S,
-    first: Message,
+    first: Vec<Message>,
 ) -> Result<(), S::Error>
 where
     S: Sink<Message> + Unpin,
 {
-    sink.feed(first).await?;
-    while let Ok(next) = receiver.try_recv() {
-        sink.feed(next).await?;
+    let mut batch = Some(first);
+    while let Some(messages) = batch {
+        feed_all(sink, messages).await?;
+        batch = receiver.try_recv().ok();
     }
     sink.flush().await
 }
+
+async fn feed_all<S: Sink<Message> + Unpin>(
+    sink: &mut S,
+    batch: Vec<Message>,
+) -> Result<(), S::Error> {
+    for message in batch {
+        sink.feed(message).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,21 +1,20 @@
 //! [`Incoming`]: the stream of messages every session delivered, in order per session.
 
-use crate::link::Delivered;
+use crate::link::DeliverRx;
 use crate::protocol::SessionId;
 use futures::Stream;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
 /// Every application message received, as `(session, message)`, exactly once each.
 #[derive(Debug)]
 pub struct Incoming {
-    receiver: mpsc::Receiver<Delivered>,
+    receiver: DeliverRx,
 }
 
 impl Incoming {
-    pub(crate) fn new(receiver: mpsc::Receiver<Delivered>) -> Self {
+    pub(crate) fn new(receiver: DeliverRx) -> Self {
         Incoming { receiver }
     }
 }

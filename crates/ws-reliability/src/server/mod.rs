@@ -41,7 +41,7 @@
 //! **When an outbox is full** (`max_unacked` messages not yet acked: a slow or gone
 //! consumer), [`ReliableServer::send`] refuses the message with [`Error::OutboxFull`] and
 //! hands it back; nothing is dropped and memory stays bounded. Retry later, shed load, or
-//! close the session.
+//! close the session; or wait for room with [`ReliableServer::send_wait`].
 
 mod accept;
 mod auth;
@@ -56,6 +56,7 @@ mod hooks;
 mod incoming;
 mod session;
 mod switches;
+mod wait;
 
 pub use accept::Listener;
 pub use auth::{AuthHook, AuthRequest};
@@ -64,12 +65,12 @@ pub use event::SessionEvent;
 pub use incoming::Incoming;
 
 use crate::error::Error;
-use crate::link::{lock, Delivered, OutboxBase};
+use crate::link::{lock, DeliverRx, DeliverTx, OutboxBase};
 use crate::protocol::{Payload, SessionId};
 use session::{Session, Sessions};
 use std::sync::{Arc, Mutex};
 use switches::Upkeep;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Message;
 use ws_conn::Registry;
 
@@ -94,13 +95,13 @@ struct Inner {
 
 /// The channel delivered messages go through, and its receiving end until it is taken.
 struct Channels {
-    deliver: mpsc::Sender<Delivered>,
-    incoming: Mutex<Option<mpsc::Receiver<Delivered>>>,
+    deliver: DeliverTx,
+    incoming: Mutex<Option<DeliverRx>>,
 }
 
 impl Channels {
     fn new(buffer: usize) -> Self {
-        let (deliver, incoming) = mpsc::channel(buffer.max(1));
+        let (deliver, incoming) = crate::link::delivery_channel(buffer);
         Channels { deliver, incoming: Mutex::new(Some(incoming)) }
     }
 }

@@ -1,0 +1,91 @@
+//! The channel between a link's reader and the application: delivered messages travel in
+//! batches (one channel operation and at most one wake-up per batch, not per message) and
+//! come out one at a time, so the public streams still yield single messages. A semaphore
+//! counts messages, so the buffer stays bounded in messages whatever the batch sizes.
+
+use crate::protocol::SessionId;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio_tungstenite::tungstenite::Message;
+
+/// One message handed to the application, with the session it came from.
+pub(crate) type Delivered = (SessionId, Message);
+
+/// Most messages a reader hands over in one batch.
+pub(crate) const MAX_BATCH: usize = 256;
+
+/// Messages of one session, in order, delivered together, with their room in the buffer
+/// (given back when the application takes the batch).
+#[derive(Debug)]
+struct Batch {
+    session: SessionId,
+    messages: Vec<Message>,
+    _room: OwnedSemaphorePermit,
+}
+
+/// The reader's end: sends whole batches, waiting while the application is behind.
+#[derive(Debug, Clone)]
+pub(crate) struct DeliverTx {
+    sender: mpsc::UnboundedSender<Batch>,
+    room: Arc<Semaphore>,
+    batch_limit: usize,
+}
+
+/// The application's end: yields the batches' messages one by one, in order.
+#[derive(Debug)]
+pub(crate) struct DeliverRx {
+    receiver: mpsc::UnboundedReceiver<Batch>,
+    room: Arc<Semaphore>,
+    session: SessionId,
+    ready: std::vec::IntoIter<Message>,
+}
+
+/// A channel holding at most `buffer` messages (at least 1) waiting for the application,
+/// besides the batch it is reading; a batch holds at most `min(buffer, MAX_BATCH)`.
+pub(crate) fn channel(buffer: usize) -> (DeliverTx, DeliverRx) {
+    let batch_limit = buffer.clamp(1, MAX_BATCH);
+    let (sender, receiver) = mpsc::unbounded_channel();
+    let (room, session) = (Arc::new(Semaphore::new(buffer.max(1))), SessionId::from_bytes([0; 16]));
+    let (ready, tx_room) = (Vec::new().into_iter(), Arc::clone(&room));
+    (DeliverTx { sender, room: tx_room, batch_limit }, DeliverRx { receiver, room, session, ready })
+}
+
+impl DeliverTx {
+    /// How many messages one batch may hold.
+    pub(crate) fn batch_limit(&self) -> usize {
+        self.batch_limit
+    }
+
+    /// Hands `messages` of `session` over; `false` when nobody reads any more.
+    pub(crate) async fn send(&self, session: SessionId, messages: Vec<Message>) -> bool {
+        let needed = u32::try_from(messages.len().min(self.batch_limit)).unwrap_or(1);
+        let Ok(room) = Arc::clone(&self.room).acquire_many_owned(needed).await else {
+            return false;
+        };
+        self.sender.send(Batch { session, messages, _room: room }).is_ok()
+    }
+}
+
+impl DeliverRx {
+    /// The next delivered message, `None` once every sender is gone and all was read.
+    pub(crate) fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Delivered>> {
+        while self.ready.len() == 0 {
+            let Some(batch) = std::task::ready!(self.receiver.poll_recv(cx)) else {
+                return Poll::Ready(None);
+            };
+            (self.session, self.ready) = (batch.session, batch.messages.into_iter());
+        }
+        Poll::Ready(self.ready.next().map(|message| (self.session, message)))
+    }
+}
+
+impl Drop for DeliverRx {
+    /// Nobody reads any more: a reader waiting for room gives up instead of hanging.
+    fn drop(&mut self) {
+        self.room.close();
+    }
+}
+
+#[cfg(test)]
+mod tests;

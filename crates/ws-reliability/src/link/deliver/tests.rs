@@ -1,0 +1,70 @@
+//! Unit tests of the batched delivery channel.
+
+use super::*;
+use futures::future::poll_fn;
+
+fn session(byte: u8) -> SessionId {
+    SessionId::from_bytes([byte; 16])
+}
+
+async fn next(rx: &mut DeliverRx) -> Option<Delivered> {
+    poll_fn(|cx| rx.poll_recv(cx)).await
+}
+
+#[tokio::test]
+async fn batches_come_out_one_message_at_a_time_in_order() {
+    let (tx, mut rx) = channel(16);
+    assert!(tx.send(session(1), vec![Message::text("a"), Message::text("b")]).await);
+    assert!(tx.send(session(2), vec![Message::text("c")]).await);
+    drop(tx);
+    assert_eq!(next(&mut rx).await, Some((session(1), Message::text("a"))));
+    assert_eq!(next(&mut rx).await, Some((session(1), Message::text("b"))));
+    assert_eq!(next(&mut rx).await, Some((session(2), Message::text("c"))));
+    assert_eq!(next(&mut rx).await, None);
+}
+
+#[tokio::test]
+async fn an_empty_batch_is_skipped() {
+    let (tx, mut rx) = channel(4);
+    assert!(tx.send(session(1), Vec::new()).await);
+    assert!(tx.send(session(1), vec![Message::text("a")]).await);
+    assert_eq!(next(&mut rx).await, Some((session(1), Message::text("a"))));
+}
+
+#[test]
+fn the_batch_limit_keeps_the_buffer_bound() {
+    assert_eq!(channel(1).0.batch_limit(), 1);
+    assert_eq!(channel(100).0.batch_limit(), 100);
+    assert_eq!(channel(1024).0.batch_limit(), MAX_BATCH);
+}
+
+#[tokio::test]
+async fn a_full_buffer_holds_the_sender_until_the_application_reads() {
+    let (tx, mut rx) = channel(2);
+    assert!(tx.send(session(1), vec![Message::text("a"), Message::text("b")]).await);
+    let blocked = tx.send(session(1), vec![Message::text("c")]);
+    tokio::pin!(blocked);
+    assert!(futures::poll!(&mut blocked).is_pending(), "two messages fill a buffer of two");
+    assert_eq!(next(&mut rx).await, Some((session(1), Message::text("a"))));
+    assert!(blocked.await, "taking the batch gave its room back");
+    assert_eq!(next(&mut rx).await, Some((session(1), Message::text("b"))));
+    assert_eq!(next(&mut rx).await, Some((session(1), Message::text("c"))));
+}
+
+#[tokio::test]
+async fn a_send_without_a_reader_reports_it() {
+    let (tx, rx) = channel(4);
+    drop(rx);
+    assert!(!tx.send(session(1), vec![Message::text("a")]).await);
+}
+
+#[tokio::test]
+async fn a_sender_waiting_for_room_gives_up_when_the_reader_goes() {
+    let (tx, rx) = channel(1);
+    assert!(tx.send(session(1), vec![Message::text("a")]).await);
+    let blocked = tx.send(session(1), vec![Message::text("b")]);
+    tokio::pin!(blocked);
+    assert!(futures::poll!(&mut blocked).is_pending());
+    drop(rx);
+    assert!(!blocked.await);
+}

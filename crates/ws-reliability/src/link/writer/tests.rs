@@ -1,0 +1,68 @@
+//! Unit tests of the batching `Outgoing` sink and the writer task.
+
+use super::*;
+use crate::link::encode::Outbound;
+use futures::channel::mpsc::unbounded as sink_channel;
+
+#[tokio::test]
+async fn fed_messages_reach_the_writer_as_one_batch_on_flush() {
+    let (sender, mut receiver) = unbounded();
+    let mut out = Outgoing { sender, fed: Vec::new() };
+    out.feed(Outbound::Ready(Message::text("a"))).await.unwrap();
+    out.feed(Outbound::Ready(Message::text("b"))).await.unwrap();
+    assert!(receiver.try_recv().is_err(), "nothing leaves before the flush");
+    out.flush().await.unwrap();
+    assert_eq!(receiver.try_recv().unwrap(), vec![Message::text("a"), Message::text("b")]);
+    out.flush().await.unwrap();
+    assert!(receiver.try_recv().is_err(), "an empty flush sends no batch");
+}
+
+#[tokio::test]
+async fn a_clone_collects_its_own_batch() {
+    let (sender, mut receiver) = unbounded();
+    let mut out = Outgoing { sender, fed: Vec::new() };
+    out.feed(Outbound::Ready(Message::text("a"))).await.unwrap();
+    let mut other = out.clone();
+    other.send(Outbound::Ready(Message::text("b"))).await.unwrap();
+    out.close().await.unwrap();
+    assert_eq!(receiver.try_recv().unwrap(), vec![Message::text("b")]);
+    assert_eq!(receiver.try_recv().unwrap(), vec![Message::text("a")]);
+}
+
+#[tokio::test]
+async fn a_gone_writer_is_an_error() {
+    let (sender, receiver) = unbounded();
+    let mut out = Outgoing { sender, fed: Vec::new() };
+    drop(receiver);
+    assert!(out.is_closed());
+    assert_eq!(out.send(Outbound::Ready(Message::text("a"))).await, Err(WriterGone));
+    assert!(out.unbounded_send(Message::text("b")).is_err());
+}
+
+#[tokio::test]
+async fn the_writer_writes_everything_in_order_then_closes_the_sink() {
+    let (sink, mut written) = sink_channel::<Message>();
+    let (out, writer) =
+        spawn_writer(sink, Some(Message::text("welcome")), CancellationToken::new());
+    let mut flusher = out.clone();
+    flusher.feed(Outbound::Ready(Message::text("1"))).await.unwrap();
+    flusher.feed(Outbound::Ready(Message::text("2"))).await.unwrap();
+    flusher.flush().await.unwrap();
+    out.unbounded_send(Message::text("ack")).unwrap();
+    out.close_channel();
+    writer.await.unwrap();
+    let all: Vec<Message> = written.by_ref().collect().await;
+    let expected = ["welcome", "1", "2", "ack"].map(Message::text);
+    assert_eq!(all, expected);
+}
+
+#[tokio::test]
+async fn a_failed_write_cancels_broken() {
+    let (sink, written) = sink_channel::<Message>();
+    drop(written);
+    let broken = CancellationToken::new();
+    let (out, writer) = spawn_writer(sink, None, broken.clone());
+    out.unbounded_send(Message::text("lost")).unwrap();
+    writer.await.unwrap();
+    assert!(broken.is_cancelled());
+}

@@ -1,0 +1,76 @@
+//! [`ReliableServer::send_wait`]: a send that waits for room in the session's outbox
+//! instead of refusing, the backpressure a `Sink`'s `feed` gives.
+
+use super::session::Session;
+use super::{full, ReliableServer};
+use crate::error::Error;
+use crate::protocol::{Payload, SessionId};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
+use tokio_tungstenite::tungstenite::Message;
+
+/// How often a [`ReliableServer::send_wait`] waiting for room checks its session still exists.
+const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_millis(250);
+
+impl ReliableServer {
+    /// Queues `message` for `session` like [`send`](Self::send), but waits while the
+    /// session's outbox is full (until the client acks) instead of refusing it: the
+    /// backpressure a `Sink`'s `feed` gives. Refused, the message handed back, when the
+    /// session is unknown or ends while waiting, or when the message is not data or too
+    /// large. Cancel-safe: dropping the future queues nothing.
+    pub async fn send_wait(&self, session: SessionId, message: Message) -> Result<u64, Error> {
+        let queued = self.send_waiting(session, message).await;
+        queued.inspect_err(|error| crate::metrics::send_refused(error.label()))
+    }
+
+    async fn send_waiting(&self, session: SessionId, message: Message) -> Result<u64, Error> {
+        let kept = message.clone(); // a refcount: handed back if the session ends meanwhile
+        let found = self.inner.sessions.get(&session);
+        let target = found.ok_or_else(|| Error::UnknownSession { session, message })?;
+        let payload = self.payload(kept.clone())?;
+        let seq = self.wait_for_room(&target, payload, kept).await?;
+        target.pushed(seq);
+        Ok(seq)
+    }
+
+    /// Pushes `payload`, waiting for room. The first try needs no timer.
+    async fn wait_for_room(
+        &self,
+        session: &Session,
+        payload: Payload,
+        kept: Message,
+    ) -> Result<u64, Error> {
+        let mut pushing = std::pin::pin!(session.outbox.push_wait(payload));
+        match futures::poll!(&mut pushing) {
+            Poll::Ready(pushed) => pushed.map_err(|error| full(session, error)),
+            Poll::Pending => self.rechecking(session, pushing, &kept).await,
+        }
+    }
+
+    /// Waits for `pushing`, checking now and then that the session still exists (an
+    /// expired one is never acked again): if not, `kept` is handed back.
+    async fn rechecking<F>(
+        &self,
+        session: &Session,
+        mut pushing: Pin<&mut F>,
+        kept: &Message,
+    ) -> Result<u64, Error>
+    where
+        F: Future<Output = Result<u64, ws_batch::OutboxError<Payload>>>,
+    {
+        loop {
+            tokio::select! {
+                pushed = &mut pushing => return pushed.map_err(|error| full(session, error)),
+                () = tokio::time::sleep(SESSION_RECHECK) => self.still_live(session.id, kept)?,
+            }
+        }
+    }
+
+    fn still_live(&self, session: SessionId, message: &Message) -> Result<(), Error> {
+        match self.inner.sessions.get(&session) {
+            Some(_) => Ok(()),
+            None => Err(Error::UnknownSession { session, message: message.clone() }),
+        }
+    }
+}
