@@ -1,6 +1,6 @@
 //! ReliableServer → ReliableClient with their default configurations (wsr.v1, sequence
 //! numbers, outbox, batched acks): one sender task per session calling
-//! [`ReliableServer::send`], yielding and retrying while the outbox is full; each client
+//! [`ReliableServer::send_wait`], which waits while the outbox is full; each client
 //! reads [`ReliableClient::incoming`].
 
 use super::{Pace, Throughput, CONNECTS_AT_ONCE, SETUP_LIMIT};
@@ -15,7 +15,7 @@ use tokio::time::Instant;
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 use ws_reliability::protocol::SessionId;
 use ws_reliability::server::{ReliableServer, ServerConfig};
-use ws_reliability::{Error, Message};
+use ws_reliability::Message;
 
 /// A task counting messages.
 type Counting = JoinHandle<Result<u64, BenchError>>;
@@ -97,28 +97,15 @@ async fn push(server: ReliableServer, session: SessionId, pace: Pace) -> Result<
     Ok(sent)
 }
 
-/// Sends `message`, yielding and retrying while the session's outbox is full.
+/// Sends `message`, waiting while the session's outbox is full (`send_wait`: the
+/// backpressure a `Sink` gives); any refusal is an error.
 async fn send(
     server: &ReliableServer,
     session: SessionId,
     message: Message,
 ) -> Result<(), BenchError> {
-    let mut message = message;
-    while let Err(refused) = server.send(session, message) {
-        message = retry(refused)?;
-        tokio::task::yield_now().await;
-    }
-    Ok(())
-}
-
-/// The message an [`Error::OutboxFull`] handed back; any other refusal is an error.
-fn retry(refused: Error) -> Result<Message, BenchError> {
-    match refused {
-        full @ Error::OutboxFull { .. } => {
-            full.into_message().ok_or(BenchError::Reliable("lost".into()))
-        }
-        other => Err(other.into()),
-    }
+    let queued = server.send_wait(session, message).await;
+    queued.map(drop).map_err(|error| BenchError::Reliable(error.to_string()))
 }
 
 /// Shuts the clients down, then the server.

@@ -30,6 +30,7 @@ impl ReliableServer {
         let target = found.ok_or_else(|| Error::UnknownSession { session, message })?;
         let payload = self.payload(kept.clone())?;
         let seq = self.wait_for_room(&target, payload, kept).await?;
+        self.batch_outcome(&target, true); // waiting is the policy here, not a failure
         target.pushed(seq);
         Ok(seq)
     }
