@@ -3,12 +3,21 @@
 //! A [`FaultInjector`] wraps any `AsyncRead + AsyncWrite + Unpin` stream (a `TcpStream`, a
 //! turmoil stream, a `tokio::io::duplex` half) in a [`FaultyStream`] that, per read or write
 //! operation and with the configured probabilities, fails a write, kills the connection,
-//! delays a write, or stalls a read. Put it under tokio-tungstenite (`client_async` /
-//! `accept_async` over the wrapped stream) on either side. Decisions come from a seeded RNG:
-//! the same seed and the same I/O give the same faults. Every injected fault is counted in
-//! [`FaultStats`] and in the metric `ws_fault_injected_total{kind}` (`kind` is
-//! `write_error`, `kill`, `delay` or `stall`), so a harness can check that each one was
-//! noticed. Delays and stalls use tokio time, so tests can pause the clock.
+//! delays a write, or stalls a read; and, per close this side starts, fails the close.
+//! Put it under tokio-tungstenite (`client_async` / `accept_async` over the wrapped stream)
+//! on either side. Decisions come from seeded RNGs: the same seed and the same I/O give the
+//! same faults. Every injected fault is counted in [`FaultStats`] and in the metric
+//! `ws_fault_injected_total{kind}` (`kind` is `write_error`, `kill`, `delay`, `stall` or
+//! `failed_close`), so a harness can check that each one was noticed. Delays and stalls
+//! use tokio time, so tests can pause the clock.
+//!
+//! The wrapper follows the WebSocket framing in both directions (the HTTP upgrade, then
+//! frame headers; payloads are skipped, not parsed). A close this side starts (its close
+//! frame goes out before the peer's came in) is where a [`FaultKind::FailedClose`] strikes:
+//! that write fails and the stream goes silent both ways, so the close handshake cannot
+//! complete; under a ws-conn server the close fails (`ws_conn_close_failed_total`, a
+//! `Failed` event) and the connection is force-closed. Once a close began, either side's,
+//! no other fault is drawn: a fault on a connection already ending could not be noticed.
 //!
 //! ```
 //! use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -29,8 +38,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod close;
 mod config;
 mod error;
+mod frames;
 mod injector;
 mod kind;
 mod plan;

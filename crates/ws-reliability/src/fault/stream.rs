@@ -1,6 +1,8 @@
 //! [`FaultyStream`]: an `AsyncRead + AsyncWrite` wrapper that injects the faults its
-//! [`FaultPlan`] draws, one decision per read or write operation.
+//! [`FaultPlan`] draws, one decision per read or write operation, and one per close this
+//! side starts.
 
+use super::close::{CloseWatch, Verdict};
 use super::kind::FaultKind;
 use super::plan::FaultPlan;
 use super::stats::FaultStats;
@@ -58,6 +60,8 @@ pub struct FaultyStream<S> {
     /// The tasks waiting on the inner stream, per side, woken when the stream is killed
     /// (dropping a socket does not wake its waiters).
     parked: [Option<Waker>; 2],
+    /// Where the close handshake stands.
+    closes: CloseWatch,
 }
 
 /// The error of every operation on a killed stream.
@@ -65,11 +69,17 @@ fn connection_reset() -> io::Error {
     io::Error::new(io::ErrorKind::ConnectionReset, "connection killed by fault injection")
 }
 
+/// The error of every write after a failed close.
+fn close_failed() -> io::Error {
+    io::Error::new(io::ErrorKind::BrokenPipe, "close failed by fault injection")
+}
+
 impl<S> FaultyStream<S> {
     pub(super) fn new(inner: S, plan: FaultPlan, stats: FaultStats, on: Arc<AtomicBool>) -> Self {
         let (read_gate, write_gate) = (Gate::Idle, Gate::Idle);
-        let parked = [None, None];
-        Self { inner: Some(inner), plan, stats, enabled: on, read_gate, write_gate, parked }
+        let (parked, closes) = ([None, None], CloseWatch::default());
+        let inner = Some(inner);
+        Self { inner, plan, stats, enabled: on, read_gate, write_gate, parked, closes }
     }
 
     /// Kills the connection now, as an injected [`FaultKind::Kill`] (counted).
@@ -83,6 +93,12 @@ impl<S> FaultyStream<S> {
     /// Whether the connection was killed.
     pub fn is_killed(&self) -> bool {
         self.inner.is_none()
+    }
+
+    /// Whether a close this side started failed by injection
+    /// ([`FaultKind::FailedClose`]): nothing goes out or comes in any more.
+    pub fn close_failed(&self) -> bool {
+        self.closes.has_failed()
     }
 
     /// The wrapped stream, unless it was killed.
@@ -133,10 +149,63 @@ impl<S> FaultyStream<S> {
         }
     }
 
-    /// Waits until the current operation on `side` may touch the inner stream.
+    /// How many bytes of `buf` may go out: all, those before a close that failed, or none
+    /// (an error) once the close failed. Our first close frame draws its fate here.
+    fn allowed(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner()?;
+        if self.closes.verdict(buf) == Verdict::Decide {
+            self.decide_close();
+        }
+        match self.closes.verdict(buf) {
+            Verdict::Write(len) => Ok(len),
+            Verdict::Refuse | Verdict::Decide => Err(close_failed()),
+        }
+    }
+
+    /// Draws whether our close fails (counted when it does).
+    fn decide_close(&mut self) {
+        let failed = self.enabled.load(Ordering::Relaxed) && self.plan.next_close();
+        self.closes.decide(failed);
+        if failed {
+            self.stats.record(FaultKind::FailedClose);
+        }
+    }
+
+    /// Follows what came in (the bytes of `buf` after `before`): a close frame, an EOF or
+    /// an error starts the close.
+    fn received(&mut self, read: &Poll<io::Result<()>>, buf: &ReadBuf<'_>, before: usize) {
+        let filled = &buf.filled()[before..];
+        let eof = filled.is_empty() && buf.remaining() > 0;
+        match read {
+            Poll::Ready(Ok(())) if !eof => self.closes.received(filled),
+            Poll::Ready(_) => self.closes.closing(),
+            Poll::Pending => {}
+        }
+    }
+
+    /// Waits until a read may touch the inner stream; after a failed close, forever (nothing
+    /// comes in any more; a kill still wakes it).
+    fn poll_read_gate(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if !self.closes.has_failed() {
+            return self.poll_gate(cx, Side::Read);
+        }
+        self.inner()?;
+        self.park(Side::Read, cx);
+        Poll::Pending
+    }
+
+    /// Follows what went out.
+    fn wrote(&mut self, buf: &[u8], written: &Poll<io::Result<usize>>) {
+        if let Poll::Ready(Ok(count)) = written {
+            self.closes.sent(&buf[..*count]);
+        }
+    }
+
+    /// Waits until the current operation on `side` may touch the inner stream; once the
+    /// close began, nothing more is drawn.
     fn poll_gate(&mut self, cx: &mut Context<'_>, side: Side) -> Poll<io::Result<()>> {
         self.inner()?;
-        if matches!(self.gate(side), Gate::Idle) {
+        if self.closes.is_open() && matches!(self.gate(side), Gate::Idle) {
             let fault = self.draw(side);
             *self.gate(side) = self.apply(fault)?;
         }
@@ -150,8 +219,16 @@ impl<S> FaultyStream<S> {
         match kind {
             FaultKind::WriteError => Err(io::Error::other("write failed by fault injection")),
             FaultKind::Kill => Err(self.drop_inner()),
-            FaultKind::Delay => Ok(waiting(self.plan.config().delay)),
-            FaultKind::Stall => Ok(waiting(self.plan.config().stall)),
+            FaultKind::Delay | FaultKind::Stall | FaultKind::FailedClose => Ok(self.pause(kind)),
+        }
+    }
+
+    /// The gate of a delay or a stall (a failed close is drawn per close, never here).
+    fn pause(&self, kind: FaultKind) -> Gate {
+        match kind {
+            FaultKind::Delay => waiting(self.plan.config().delay),
+            FaultKind::Stall => waiting(self.plan.config().stall),
+            _ => Gate::Open,
         }
     }
 }
@@ -168,8 +245,10 @@ impl<S: AsyncRead + Unpin> AsyncRead for FaultyStream<S> {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        ready!(this.poll_gate(cx, Side::Read))?;
+        ready!(this.poll_read_gate(cx))?;
+        let before = buf.filled().len();
         let read = Pin::new(this.inner()?).poll_read(cx, buf);
+        this.received(&read, buf, before);
         this.settle(Side::Read, cx, read)
     }
 }
@@ -181,8 +260,10 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for FaultyStream<S> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        let allowed = &buf[..this.allowed(buf)?];
         ready!(this.poll_gate(cx, Side::Write))?;
-        let written = Pin::new(this.inner()?).poll_write(cx, buf);
+        let written = Pin::new(this.inner()?).poll_write(cx, allowed);
+        this.wrote(allowed, &written);
         this.settle(Side::Write, cx, written)
     }
 

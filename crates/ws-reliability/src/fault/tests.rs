@@ -173,3 +173,78 @@ async fn a_kill_from_the_write_side_wakes_a_pending_read() {
     let read = pending_read.await.unwrap();
     assert_eq!(read.unwrap_err().kind(), ErrorKind::ConnectionReset);
 }
+
+const UPGRADE: &[u8] = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n";
+const TEXT: &[u8] = &[0x81, 0x02, b'h', b'i'];
+const CLOSE: &[u8] = &[0x88, 0x02, 0x03, 0xE8];
+
+#[test]
+fn failed_close_is_a_kind_with_its_own_rate() {
+    assert_eq!(FaultKind::ALL.len(), FaultKind::COUNT);
+    assert!(FaultKind::ALL.iter().enumerate().all(|(index, kind)| kind.index() == index));
+    assert_eq!(FaultKind::FailedClose.to_string(), "failed_close");
+    let config = only(FaultKind::FailedClose, 0.25);
+    assert_eq!((config.rate(FaultKind::FailedClose), config.rate(FaultKind::Kill)), (0.25, 0.0));
+    let refused = FaultInjector::new(only(FaultKind::FailedClose, 2.0)).unwrap_err();
+    assert!(matches!(refused, FaultError::InvalidRate { kind: FaultKind::FailedClose, .. }));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_close_lets_earlier_frames_out_then_silences_the_stream() {
+    let injector = FaultInjector::new(only(FaultKind::FailedClose, 1.0)).unwrap();
+    let (near, mut far) = tokio::io::duplex(256);
+    let mut stream = injector.wrap(near);
+    stream.write_all(UPGRADE).await.unwrap();
+    let error = stream.write_all(&[TEXT, CLOSE].concat()).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::BrokenPipe);
+    assert!(stream.close_failed());
+    let mut received = vec![0; UPGRADE.len() + TEXT.len()];
+    far.read_exact(&mut received).await.unwrap();
+    assert_eq!(&received[UPGRADE.len()..], TEXT);
+    far.write_all(CLOSE).await.unwrap();
+    let read = tokio::time::timeout(Duration::from_secs(3600), stream.read(&mut [0; 8])).await;
+    assert!(read.is_err(), "nothing comes in after a failed close");
+    assert_eq!(stream.write(CLOSE).await.unwrap_err().kind(), ErrorKind::BrokenPipe);
+    assert_eq!(injector.stats().count(FaultKind::FailedClose), 1);
+    stream.kill();
+    assert_eq!(stream.read(&mut [0; 8]).await.unwrap_err().kind(), ErrorKind::ConnectionReset);
+}
+
+#[tokio::test]
+async fn once_the_peer_closed_no_fault_is_drawn() {
+    let config = only(FaultKind::Kill, 1.0).with_rate(FaultKind::FailedClose, 1.0);
+    let injector = FaultInjector::new(config).unwrap();
+    injector.set_enabled(false);
+    let (near, mut far) = tokio::io::duplex(256);
+    let mut stream = injector.wrap(near);
+    far.write_all(&[UPGRADE, CLOSE].concat()).await.unwrap();
+    stream.read_exact(&mut vec![0; UPGRADE.len() + CLOSE.len()]).await.unwrap();
+    injector.set_enabled(true);
+    stream.write_all(CLOSE).await.unwrap();
+    stream.write_all(TEXT).await.unwrap();
+    drop(far);
+    assert_eq!(stream.read(&mut [0; 8]).await.unwrap(), 0);
+    assert_eq!(injector.stats().total(), 0);
+}
+
+#[tokio::test]
+async fn an_eof_ends_injection_and_a_spared_close_is_not_drawn_again() {
+    let injector = FaultInjector::new(only(FaultKind::Kill, 1.0)).unwrap();
+    injector.set_enabled(false);
+    let (near, far) = tokio::io::duplex(256);
+    let mut stream = injector.wrap(near);
+    drop(far);
+    assert_eq!(stream.read(&mut [0; 8]).await.unwrap(), 0);
+    injector.set_enabled(true);
+    assert_eq!(stream.read(&mut [0; 8]).await.unwrap(), 0);
+    assert_eq!(injector.stats().total(), 0);
+
+    let spared = FaultInjector::new(only(FaultKind::FailedClose, 1.0)).unwrap();
+    spared.set_enabled(false);
+    let (near, _far) = tokio::io::duplex(256);
+    let mut stream = spared.wrap(near);
+    stream.write_all(&[UPGRADE, CLOSE].concat()).await.unwrap();
+    spared.set_enabled(true);
+    stream.write_all(CLOSE).await.unwrap();
+    assert!(!stream.close_failed() && spared.stats().total() == 0);
+}
