@@ -17,7 +17,7 @@ use ws_reliability::conn::{
     CloseCode, CloseFrame, ConnConfig, ConnError, ConnEvent, ConnId, ConnState, FailCause,
     ForceCause, Registry,
 };
-use ws_reliability::fault::{FaultConfig, FaultInjector, FaultKind, FaultyStream};
+use ws_reliability::fault::{FaultConfig, FaultInjector, FaultKind, FaultyStream, Injected};
 use ws_reliability::server::{ReliableServer, ServerConfig};
 
 type Received = Vec<Result<Message, WsError>>;
@@ -84,7 +84,12 @@ async fn a_failed_close_fails_in_ws_conn_and_the_sweeper_leaves_no_ghost() {
     sink.send(Message::text("before the close")).await.unwrap();
 
     let closed = registry.close(id, going_away()).await;
-    assert!(matches!(closed, Err(ConnError::CloseFailed { id: failed, .. }) if failed == id));
+    let Err(ConnError::CloseFailed { id: failed, source }) = closed else { panic!("{closed:?}") };
+    let cause = source.inner().downcast_ref::<WsError>().and_then(|error| match error {
+        WsError::Io(io) => Injected::cause_of(io),
+        _ => None,
+    });
+    assert_eq!((failed, cause), (id, Some(FaultKind::FailedClose)));
     assert_eq!(registry.state(id), Some(ConnState::Failed));
     assert_eq!(events.recv().await.unwrap(), ConnEvent::Opened { id });
     assert_eq!(

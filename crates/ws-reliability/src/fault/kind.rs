@@ -46,6 +46,17 @@ impl FaultKind {
         }
     }
 
+    /// What the fault does, as an injected failure's error message says it.
+    pub fn failure(self) -> &'static str {
+        match self {
+            Self::WriteError => "write failed",
+            Self::Kill => "connection killed",
+            Self::Delay => "write delayed",
+            Self::Stall => "read stalled",
+            Self::FailedClose => "close failed",
+        }
+    }
+
     /// The position of this kind in [`FaultKind::ALL`].
     pub fn index(self) -> usize {
         self as usize

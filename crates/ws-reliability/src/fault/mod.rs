@@ -21,7 +21,7 @@
 //!
 //! ```
 //! use tokio::io::{AsyncReadExt, AsyncWriteExt};
-//! use ws_reliability::fault::{FaultConfig, FaultInjector, FaultKind};
+//! use ws_reliability::fault::{FaultConfig, FaultInjector, FaultKind, Injected};
 //!
 //! # tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build()?.block_on(async {
 //! let config = FaultConfig::seeded(7).with_rate(FaultKind::Kill, 1.0);
@@ -31,6 +31,7 @@
 //!
 //! let error = stream.write_all(b"hello").await.unwrap_err();
 //! assert_eq!(error.kind(), std::io::ErrorKind::ConnectionReset);
+//! assert_eq!(Injected::cause_of(&error), Some(FaultKind::Kill)); // not a real reset
 //! assert!(stream.read(&mut [0; 8]).await.is_err()); // dead from then on
 //! assert_eq!(injector.stats().count(FaultKind::Kill), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -49,7 +50,7 @@ mod stats;
 mod stream;
 
 pub use config::{FaultConfig, DEFAULT_DELAY, DEFAULT_STALL};
-pub use error::FaultError;
+pub use error::{FaultError, Injected};
 pub use injector::{stream_seed, FaultInjector};
 pub use kind::FaultKind;
 pub use plan::FaultPlan;

@@ -3,6 +3,7 @@
 //! side starts.
 
 use super::close::{CloseWatch, Verdict};
+use super::error::Injected;
 use super::kind::FaultKind;
 use super::plan::FaultPlan;
 use super::stats::FaultStats;
@@ -66,12 +67,12 @@ pub struct FaultyStream<S> {
 
 /// The error of every operation on a killed stream.
 fn connection_reset() -> io::Error {
-    io::Error::new(io::ErrorKind::ConnectionReset, "connection killed by fault injection")
+    Injected(FaultKind::Kill).error(io::ErrorKind::ConnectionReset)
 }
 
 /// The error of every write after a failed close.
 fn close_failed() -> io::Error {
-    io::Error::new(io::ErrorKind::BrokenPipe, "close failed by fault injection")
+    Injected(FaultKind::FailedClose).error(io::ErrorKind::BrokenPipe)
 }
 
 impl<S> FaultyStream<S> {
@@ -217,7 +218,7 @@ impl<S> FaultyStream<S> {
         let Some(kind) = fault else { return Ok(Gate::Open) };
         self.stats.record(kind);
         match kind {
-            FaultKind::WriteError => Err(io::Error::other("write failed by fault injection")),
+            FaultKind::WriteError => Err(Injected(kind).error(io::ErrorKind::Other)),
             FaultKind::Kill => Err(self.drop_inner()),
             FaultKind::Delay | FaultKind::Stall | FaultKind::FailedClose => Ok(self.pause(kind)),
         }

@@ -93,6 +93,9 @@ async fn a_failed_write_leaves_the_stream_usable() {
     let mut stream = injector.wrap(near);
     let error = stream.write_all(b"lost").await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Other);
+    assert_eq!(Injected::cause_of(&error), Some(FaultKind::WriteError));
+    assert_eq!(error.to_string(), "write failed by fault injection");
+    assert_eq!(Injected::cause_of(&std::io::Error::other("real")), None);
     injector.set_enabled(false);
     stream.write_all(b"kept").await.unwrap();
     let mut received = [0; 4];
@@ -183,6 +186,8 @@ fn failed_close_is_a_kind_with_its_own_rate() {
     assert_eq!(FaultKind::ALL.len(), FaultKind::COUNT);
     assert!(FaultKind::ALL.iter().enumerate().all(|(index, kind)| kind.index() == index));
     assert_eq!(FaultKind::FailedClose.to_string(), "failed_close");
+    let failures = FaultKind::ALL.map(FaultKind::failure);
+    assert!(failures.iter().enumerate().all(|(i, text)| !failures[i + 1..].contains(text)));
     let config = only(FaultKind::FailedClose, 0.25);
     assert_eq!((config.rate(FaultKind::FailedClose), config.rate(FaultKind::Kill)), (0.25, 0.0));
     let refused = FaultInjector::new(only(FaultKind::FailedClose, 2.0)).unwrap_err();
@@ -197,6 +202,7 @@ async fn a_failed_close_lets_earlier_frames_out_then_silences_the_stream() {
     stream.write_all(UPGRADE).await.unwrap();
     let error = stream.write_all(&[TEXT, CLOSE].concat()).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::BrokenPipe);
+    assert_eq!(Injected::cause_of(&error), Some(FaultKind::FailedClose));
     assert!(stream.close_failed());
     let mut received = vec![0; UPGRADE.len() + TEXT.len()];
     far.read_exact(&mut received).await.unwrap();

@@ -1,0 +1,144 @@
+//! The soak's own accept loop: every accepted socket is wrapped in the fault injector of
+//! the client it belongs to (found by the client's local port) before the WebSocket
+//! upgrade, then served by [`ReliableServer::serve_stream`], so faults strike the server's
+//! end of the connections too.
+
+use super::clients::Faulty;
+use super::shared::lock;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+use ws_reliability::fault::FaultInjector;
+use ws_reliability::server::ReliableServer;
+
+/// Which client each local port belongs to; a client notes its port right after
+/// connecting, before its upgrade request goes out.
+#[derive(Debug, Default)]
+pub struct Ports {
+    owners: Mutex<HashMap<u16, usize>>,
+}
+
+impl Ports {
+    /// Notes that `local` is client `index`'s (a reused port gets its new owner).
+    pub fn note(&self, local: SocketAddr, index: usize) {
+        lock(&self.owners).insert(local.port(), index);
+    }
+
+    /// The client that connected from `peer`.
+    pub fn owner(&self, peer: SocketAddr) -> Option<usize> {
+        lock(&self.owners).get(&peer.port()).copied()
+    }
+}
+
+/// The running accept loop; dropping it stops accepting.
+#[derive(Debug)]
+pub struct Acceptor {
+    local_addr: SocketAddr,
+    unattributed: Arc<AtomicU64>,
+    task: JoinHandle<()>,
+}
+
+impl Acceptor {
+    /// The address it accepts on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Sockets served without faults: their client was not found (it died before its
+    /// upgrade request).
+    pub fn unattributed(&self) -> u64 {
+        self.unattributed.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for Acceptor {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Every client's server-side injector, by index, and the ports they connect from.
+#[derive(Debug, Clone, Default)]
+pub struct Owners {
+    /// The client ports.
+    pub ports: Arc<Ports>,
+    injectors: Arc<Mutex<Vec<FaultInjector>>>,
+    unattributed: Arc<AtomicU64>,
+}
+
+impl Owners {
+    /// Hands over the clients' server-side injectors once they exist.
+    pub fn adopt(&self, clients: &[Faulty]) {
+        *lock(&self.injectors) = clients.iter().map(|faulty| faulty.server_side.clone()).collect();
+    }
+
+    /// Serves `stream` from `peer` on its own task.
+    fn spawn_serve(&self, server: &ReliableServer, stream: TcpStream, peer: SocketAddr) {
+        drop(tokio::spawn(serve(stream, peer, server.clone(), self.clone())));
+    }
+
+    /// Counts a socket served without faults.
+    fn unattributed(&self, stream: TcpStream) -> TcpStream {
+        self.unattributed.fetch_add(1, Ordering::Relaxed);
+        stream
+    }
+
+    /// The injector for a socket from `peer`, if its client is known.
+    fn injector(&self, peer: SocketAddr) -> Option<FaultInjector> {
+        let index = self.ports.owner(peer)?;
+        lock(&self.injectors).get(index).cloned()
+    }
+}
+
+/// Binds 127.0.0.1 and serves every accepted socket on its own task.
+pub async fn listen(server: &ReliableServer, owners: &Owners) -> std::io::Result<Acceptor> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let local_addr = listener.local_addr()?;
+    let unattributed = Arc::clone(&owners.unattributed);
+    let task = tokio::spawn(accept_loop(listener, server.clone(), owners.clone()));
+    Ok(Acceptor { local_addr, unattributed, task })
+}
+
+async fn accept_loop(listener: TcpListener, server: ReliableServer, owners: Owners) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, peer)) => owners.spawn_serve(&server, stream, peer),
+            // Out of file descriptors, say: the clients see it as failed connects.
+            Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+        }
+    }
+}
+
+/// Waits for the upgrade request (its client noted its port before sending it), wraps the
+/// socket in that client's server-side injector, and serves it.
+async fn serve(stream: TcpStream, peer: SocketAddr, server: ReliableServer, owners: Owners) {
+    let _nodelay_is_an_optimisation = stream.set_nodelay(true);
+    let _request_or_eof = stream.readable().await;
+    match owners.injector(peer) {
+        Some(injector) => server.serve_stream(injector.wrap(stream)).await,
+        None => server.serve_stream(owners.unattributed(stream)).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_port_names_its_latest_client() {
+        let ports = Ports::default();
+        let (first, second) =
+            ("127.0.0.1:40001".parse().unwrap(), "127.0.0.1:40002".parse().unwrap());
+        ports.note(first, 7);
+        ports.note(second, 8);
+        assert_eq!((ports.owner(first), ports.owner(second)), (Some(7), Some(8)));
+        ports.note(first, 9);
+        assert_eq!(ports.owner(first), Some(9));
+        assert_eq!(ports.owner("127.0.0.1:40003".parse().unwrap()), None);
+        assert!(Owners::default().injector(first).is_none(), "no injector adopted yet");
+    }
+}
