@@ -12,25 +12,27 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
-use ws_reliability::fault::FaultInjector;
+use ws_reliability::fault::{FaultInjector, Pair};
 use ws_reliability::server::ReliableServer;
 
-/// Which client each local port belongs to; a client notes its port right after
-/// connecting, before its upgrade request goes out.
+/// Which client each local port belongs to, and the [`Pair`] tying the connection's two
+/// wrapped ends; a client notes its port right after connecting, before its upgrade
+/// request goes out.
 #[derive(Debug, Default)]
 pub struct Ports {
-    owners: Mutex<HashMap<u16, usize>>,
+    owners: Mutex<HashMap<u16, (usize, Pair)>>,
 }
 
 impl Ports {
-    /// Notes that `local` is client `index`'s (a reused port gets its new owner).
-    pub fn note(&self, local: SocketAddr, index: usize) {
-        lock(&self.owners).insert(local.port(), index);
+    /// Notes that `local` is client `index`'s connection tied by `pair` (a reused port gets
+    /// its new owner).
+    pub fn note(&self, local: SocketAddr, index: usize, pair: &Pair) {
+        lock(&self.owners).insert(local.port(), (index, pair.clone()));
     }
 
-    /// The client that connected from `peer`.
-    pub fn owner(&self, peer: SocketAddr) -> Option<usize> {
-        lock(&self.owners).get(&peer.port()).copied()
+    /// The client that connected from `peer`, and the connection's pair.
+    pub fn owner(&self, peer: SocketAddr) -> Option<(usize, Pair)> {
+        lock(&self.owners).get(&peer.port()).cloned()
     }
 }
 
@@ -87,10 +89,11 @@ impl Owners {
         stream
     }
 
-    /// The injector for a socket from `peer`, if its client is known.
-    fn injector(&self, peer: SocketAddr) -> Option<FaultInjector> {
-        let index = self.ports.owner(peer)?;
-        lock(&self.injectors).get(index).cloned()
+    /// The injector for a socket from `peer` and the connection's pair, if its client is
+    /// known.
+    fn injector(&self, peer: SocketAddr) -> Option<(FaultInjector, Pair)> {
+        let (index, pair) = self.ports.owner(peer)?;
+        Some((lock(&self.injectors).get(index)?.clone(), pair))
     }
 }
 
@@ -119,7 +122,7 @@ async fn serve(stream: TcpStream, peer: SocketAddr, server: ReliableServer, owne
     let _nodelay_is_an_optimisation = stream.set_nodelay(true);
     let _request_or_eof = stream.readable().await;
     match owners.injector(peer) {
-        Some(injector) => server.serve_stream(injector.wrap(stream)).await,
+        Some((injector, pair)) => server.serve_stream(injector.wrap_paired(stream, &pair)).await,
         None => server.serve_stream(owners.unattributed(stream)).await,
     }
 }
@@ -133,12 +136,13 @@ mod tests {
         let ports = Ports::default();
         let (first, second) =
             ("127.0.0.1:40001".parse().unwrap(), "127.0.0.1:40002".parse().unwrap());
-        ports.note(first, 7);
-        ports.note(second, 8);
-        assert_eq!((ports.owner(first), ports.owner(second)), (Some(7), Some(8)));
-        ports.note(first, 9);
-        assert_eq!(ports.owner(first), Some(9));
-        assert_eq!(ports.owner("127.0.0.1:40003".parse().unwrap()), None);
+        let index = |peer| ports.owner(peer).map(|(index, _)| index);
+        ports.note(first, 7, &Pair::new());
+        ports.note(second, 8, &Pair::new());
+        assert_eq!((index(first), index(second)), (Some(7), Some(8)));
+        ports.note(first, 9, &Pair::new());
+        assert_eq!(index(first), Some(9));
+        assert!(ports.owner("127.0.0.1:40003".parse().unwrap()).is_none());
         assert!(Owners::default().injector(first).is_none(), "no injector adopted yet");
     }
 }

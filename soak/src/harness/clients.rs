@@ -13,7 +13,9 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use ws_reliability::client::{ClientConfig, ReliableClient};
 use ws_reliability::core::Backoff;
-use ws_reliability::fault::{stream_seed, FaultConfig, FaultInjector, FaultKind, FaultyStream};
+use ws_reliability::fault::{
+    stream_seed, FaultConfig, FaultInjector, FaultKind, FaultyStream, Pair,
+};
 
 /// Separates the server-side injectors' seeds from the clients'.
 const SERVER_SIDE_SEED: u64 = 0x5E4F_E45D;
@@ -117,7 +119,7 @@ fn off(config: FaultConfig) -> Result<FaultInjector, SoakError> {
 }
 
 /// Connects, notes the local port as client `index`'s (before the upgrade request goes
-/// out, so the acceptor finds it), and wraps the socket.
+/// out, so the acceptor finds it) with a fresh [`Pair`], and wraps the socket in it.
 fn dialer(
     addr: SocketAddr,
     injector: &FaultInjector,
@@ -136,9 +138,9 @@ async fn connect(
     ports: Arc<Ports>,
     index: usize,
 ) -> std::io::Result<FaultyStream<TcpStream>> {
-    let stream = TcpStream::connect(addr).await?;
-    ports.note(stream.local_addr()?, index);
-    Ok(injector.wrap(stream))
+    let (stream, pair) = (TcpStream::connect(addr).await?, Pair::new());
+    ports.note(stream.local_addr()?, index, &pair);
+    Ok(injector.wrap_paired(stream, &pair))
 }
 
 /// Turns fault injection on or off under both ends of every client's connections.

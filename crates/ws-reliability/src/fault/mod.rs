@@ -18,6 +18,8 @@
 //! complete; under a ws-conn server the close fails (`ws_conn_close_failed_total`, a
 //! `Failed` event) and the connection is force-closed. Once a close began, either side's,
 //! no other fault is drawn: a fault on a connection already ending could not be noticed.
+//! When both ends of a connection are wrapped in one process, [`FaultInjector::wrap_paired`]
+//! with one [`Pair`] extends that to the other end.
 //!
 //! ```
 //! use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -43,8 +45,10 @@ mod close;
 mod config;
 mod error;
 mod frames;
+mod gate;
 mod injector;
 mod kind;
+mod pair;
 mod plan;
 mod stats;
 mod stream;
@@ -53,6 +57,7 @@ pub use config::{FaultConfig, DEFAULT_DELAY, DEFAULT_STALL};
 pub use error::{FaultError, Injected};
 pub use injector::{stream_seed, FaultInjector};
 pub use kind::FaultKind;
+pub use pair::Pair;
 pub use plan::FaultPlan;
 pub use stats::FaultStats;
 pub use stream::FaultyStream;

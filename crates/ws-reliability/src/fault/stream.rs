@@ -4,40 +4,17 @@
 
 use super::close::{CloseWatch, Verdict};
 use super::error::Injected;
+use super::gate::{waiting, Gate};
 use super::kind::FaultKind;
+use super::pair::Pair;
 use super::plan::FaultPlan;
 use super::stats::FaultStats;
-use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{ready, Context, Poll, Waker};
-use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::time::Sleep;
-
-/// Where one direction of the stream stands in its current operation.
-#[derive(Debug, Default)]
-enum Gate {
-    /// No operation in progress: the next poll draws a decision.
-    #[default]
-    Idle,
-    /// A delay or stall is running; the operation proceeds when it ends.
-    Waiting(Pin<Box<Sleep>>),
-    /// The decision was "proceed" and the inner operation is in progress.
-    Open,
-}
-
-impl Gate {
-    fn poll_open(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        if let Gate::Waiting(sleep) = self {
-            ready!(sleep.as_mut().poll(cx));
-            *self = Gate::Open;
-        }
-        Poll::Ready(())
-    }
-}
 
 /// The two directions of a stream.
 #[derive(Debug, Clone, Copy)]
@@ -63,6 +40,8 @@ pub struct FaultyStream<S> {
     parked: [Option<Waker>; 2],
     /// Where the close handshake stands.
     closes: CloseWatch,
+    /// The other end's view: over once either end is.
+    pair: Pair,
 }
 
 /// The error of every operation on a killed stream.
@@ -76,11 +55,14 @@ fn close_failed() -> io::Error {
 }
 
 impl<S> FaultyStream<S> {
-    pub(super) fn new(inner: S, plan: FaultPlan, stats: FaultStats, on: Arc<AtomicBool>) -> Self {
-        let (read_gate, write_gate) = (Gate::Idle, Gate::Idle);
-        let (parked, closes) = ([None, None], CloseWatch::default());
-        let inner = Some(inner);
-        Self { inner, plan, stats, enabled: on, read_gate, write_gate, parked, closes }
+    pub(super) fn new(
+        inner: S,
+        plan: FaultPlan,
+        shared: (FaultStats, Arc<AtomicBool>, Pair),
+    ) -> Self {
+        let ((read_gate, write_gate), (stats, enabled, pair)) = ((Gate::Idle, Gate::Idle), shared);
+        let (parked, closes, inner) = ([None, None], CloseWatch::default(), Some(inner));
+        Self { inner, plan, stats, enabled, read_gate, write_gate, parked, closes, pair }
     }
 
     /// Kills the connection now, as an injected [`FaultKind::Kill`] (counted).
@@ -110,6 +92,7 @@ impl<S> FaultyStream<S> {
     /// Drops the inner stream (the peer sees the connection close) and returns the error.
     fn drop_inner(&mut self) -> io::Error {
         self.inner = None;
+        self.pair.end();
         self.parked.iter_mut().filter_map(Option::take).for_each(Waker::wake);
         connection_reset()
     }
@@ -142,8 +125,20 @@ impl<S> FaultyStream<S> {
         }
     }
 
+    /// Whether faults may be drawn: injection on, and neither end over.
+    fn drawing(&self) -> bool {
+        self.enabled.load(Ordering::Relaxed) && !self.pair.is_over()
+    }
+
+    /// Tells the other end once this one is over (closing, or its close failed).
+    fn sync_pair(&self) {
+        if !self.closes.is_open() {
+            self.pair.end();
+        }
+    }
+
     fn draw(&mut self, side: Side) -> Option<FaultKind> {
-        match (self.enabled.load(Ordering::Relaxed), side) {
+        match (self.drawing(), side) {
             (false, _) => None,
             (true, Side::Read) => self.plan.next_read(),
             (true, Side::Write) => self.plan.next_write(),
@@ -165,8 +160,9 @@ impl<S> FaultyStream<S> {
 
     /// Draws whether our close fails (counted when it does).
     fn decide_close(&mut self) {
-        let failed = self.enabled.load(Ordering::Relaxed) && self.plan.next_close();
+        let failed = self.drawing() && self.plan.next_close();
         self.closes.decide(failed);
+        self.sync_pair();
         if failed {
             self.stats.record(FaultKind::FailedClose);
         }
@@ -182,6 +178,7 @@ impl<S> FaultyStream<S> {
             Poll::Ready(_) => self.closes.closing(),
             Poll::Pending => {}
         }
+        self.sync_pair();
     }
 
     /// Waits until a read may touch the inner stream; after a failed close, forever (nothing
@@ -199,6 +196,7 @@ impl<S> FaultyStream<S> {
     fn wrote(&mut self, buf: &[u8], written: &Poll<io::Result<usize>>) {
         if let Poll::Ready(Ok(count)) = written {
             self.closes.sent(&buf[..*count]);
+            self.sync_pair();
         }
     }
 
@@ -234,9 +232,11 @@ impl<S> FaultyStream<S> {
     }
 }
 
-/// A gate held closed for `duration` of tokio time.
-fn waiting(duration: Duration) -> Gate {
-    Gate::Waiting(Box::pin(tokio::time::sleep(duration)))
+impl<S> Drop for FaultyStream<S> {
+    /// A dropped end is over: the other end draws no more faults.
+    fn drop(&mut self) {
+        self.pair.end();
+    }
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for FaultyStream<S> {

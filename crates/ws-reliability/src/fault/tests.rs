@@ -254,3 +254,23 @@ async fn an_eof_ends_injection_and_a_spared_close_is_not_drawn_again() {
     stream.write_all(CLOSE).await.unwrap();
     assert!(!stream.close_failed() && spared.stats().total() == 0);
 }
+
+#[tokio::test]
+async fn once_one_end_of_a_pair_is_over_the_other_draws_nothing() {
+    let injector = FaultInjector::new(only(FaultKind::Kill, 1.0)).unwrap();
+    let (pair, (near, far)) = (Pair::new(), tokio::io::duplex(64));
+    let (mut near, mut far) = (injector.wrap_paired(near, &pair), injector.wrap_paired(far, &pair));
+    assert!(!pair.is_over());
+    assert!(near.write_all(b"x").await.is_err(), "the first end is killed");
+    assert!(pair.is_over());
+    assert_eq!(far.read(&mut [0; 4]).await.unwrap(), 0, "an EOF, not a second kill");
+    assert_eq!(injector.stats().count(FaultKind::Kill), 1);
+
+    let (pair, (near, far)) = (Pair::new(), tokio::io::duplex(64));
+    injector.set_enabled(false);
+    let (near, mut far) = (injector.wrap_paired(near, &pair), injector.wrap_paired(far, &pair));
+    injector.set_enabled(true);
+    drop(near);
+    assert_eq!(far.read(&mut [0; 4]).await.unwrap(), 0);
+    assert_eq!(injector.stats().count(FaultKind::Kill), 1, "a dropped end ends the pair");
+}
