@@ -42,13 +42,24 @@ const CHECK_EVIDENCE: &str = "ws_monitor_check_failures_total{check=\"chaos\"}";
 
 /// Drains, measures and reports.
 pub async fn finish(setup: Setup, args: &Args, seconds: f64) -> Report {
-    until(DRAIN_LIMIT, || setup.core.shared.all_caught_up()).await;
+    drain(&setup.core.shared).await;
     let metrics = setup.core.monitoring.metrics.render();
     let mut measured = measure(&setup, &metrics);
     measured.run = args.run(setup.core.seed, seconds);
     measured.ghosts_at_end = ghosts_at_end(setup).await;
     measured.memory.0 = memory::peak_rss();
     Report::new(measured)
+}
+
+/// Waits until every client received everything or [`DRAIN_LIMIT`] passed; says which.
+async fn drain(shared: &Shared) {
+    let started = Instant::now();
+    until(DRAIN_LIMIT, || shared.all_caught_up()).await;
+    let behind = shared.slots.iter().filter(|slot| !slot.caught_up()).count();
+    eprintln!(
+        "ws-soak: drain: {behind} clients behind after {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 /// Polls `done` every 20 ms until it holds or `limit` passed.
@@ -62,7 +73,7 @@ async fn until(limit: Duration, done: impl Fn() -> bool) {
 fn measure(setup: &Setup, metrics: &str) -> Measured {
     let (core, clients, tallies) = (&setup.core, &setup.clients, &setup.core.shared.tallies);
     let faults = matched(clients, &core.shared, metrics, core.chaos_injected());
-    let (counts, churn, recovery) = (counts(tallies), churn(core), recoveries(tallies));
+    let (counts, churn, recovery) = (counts(&core.shared), churn(core), recoveries(tallies));
     let (absorbed, monitoring) = (absorbed(clients), core.monitoring.runs.summary());
     let (sides, memory) = (sides(clients), (0, setup.memory_per_connection));
     let full_outboxes_at_end = full_outboxes(&core.server);
@@ -83,12 +94,13 @@ fn recoveries(tallies: &Tallies) -> Summary {
     Summary::of(&lock(&tallies.recoveries))
 }
 
-fn counts(tallies: &Tallies) -> Counts {
-    let get = Tallies::get;
+fn counts(shared: &Shared) -> Counts {
+    let (get, tallies) = (Tallies::get, &shared.tallies);
     let (sent, delivered) = (get(&tallies.sent), get(&tallies.delivered));
     let (duplicated, out_of_order) = (get(&tallies.duplicated), get(&tallies.out_of_order));
     let (misdelivered, refused_sends) = (get(&tallies.misdelivered), get(&tallies.refused));
-    Counts { sent, delivered, duplicated, out_of_order, misdelivered, refused_sends }
+    let skipped = shared.slots.iter().map(|slot| get(&slot.missing)).sum();
+    Counts { sent, delivered, duplicated, out_of_order, misdelivered, refused_sends, skipped }
 }
 
 fn churn(core: &super::Core) -> Churn {

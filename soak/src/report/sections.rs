@@ -39,6 +39,9 @@ pub struct Counts {
     pub misdelivered: u64,
     /// Sends the server refused (a full outbox: backpressure, retried later, not lost).
     pub refused_sends: u64,
+    /// Numbers a client skipped (a later one came first) and never received: the lost
+    /// that are gaps; the rest of the lost were still undelivered when the drain ended.
+    pub skipped: u64,
 }
 
 /// Delivery figures.

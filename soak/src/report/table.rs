@@ -48,6 +48,7 @@ fn figure_rows(report: &Report) -> Vec<Row> {
 
 fn watch_rows(report: &Report) -> Vec<Row> {
     vec![
+        row("lost as gaps / still undelivered", lost_rows(&report.delivery)),
         row("faults injected (both ends)", report.run.faults.clone()),
         row("server closes answered / failed", server_closes(&report.health.churn.server_closes)),
         row("watcher events missed", report.health.churn.events_missed.to_string()),
@@ -68,6 +69,11 @@ fn run_rows(report: &Report) -> Vec<Row> {
         row("sent / delivered", format!("{} / {delivered}", counts.sent)),
         row("throughput", format!("{:.0} msg/s delivered", delivery.throughput_msgs_per_second)),
     ]
+}
+
+fn lost_rows(delivery: &super::Delivery) -> String {
+    let gaps = delivery.counts.skipped.min(delivery.lost);
+    pair(gaps, delivery.lost - gaps)
 }
 
 fn churn_rows(report: &Report) -> Vec<Row> {

@@ -45,6 +45,7 @@ fn a_loss_under_a_thousandth_passes_but_misses_the_target() {
     let report = Report::new(losing);
     assert!(report.passed);
     assert_eq!(report.delivery.lost, 5);
+    assert!(table(&report).contains("lost as gaps / still undelivered     0 / 5"));
     assert!(!check(&report, "lost").met && !check(&report, "lost").required);
     assert!(table(&report).contains("target missed"));
 }
@@ -102,6 +103,7 @@ fn the_json_object_is_flat_with_snake_case_keys() {
         "seed",
         "command",
         "disconnects",
+        "skipped",
         "server_closes_answered",
         "server_closes_failed",
         "server_closes_failed_injected",
