@@ -3,7 +3,6 @@
 //! upgrade, then served by [`ReliableServer::serve_stream`], so faults strike the server's
 //! end of the connections too.
 
-use super::clients::Faulty;
 use super::shared::lock;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -73,9 +72,9 @@ pub struct Owners {
 }
 
 impl Owners {
-    /// Hands over the clients' server-side injectors once they exist.
-    pub fn adopt(&self, clients: &[Faulty]) {
-        *lock(&self.injectors) = clients.iter().map(|faulty| faulty.server_side.clone()).collect();
+    /// Takes the clients' server-side injectors, by client index (before they connect).
+    pub fn adopt(&self, injectors: &[FaultInjector]) {
+        *lock(&self.injectors) = injectors.to_vec();
     }
 
     /// Serves `stream` from `peer` on its own task.

@@ -90,20 +90,38 @@ pub struct Plan<'a> {
     pub rates: Rates<'a>,
     /// Client ports, for the acceptor.
     pub ports: &'a Arc<Ports>,
+    /// The injector under the server's end of each client's connections, by index
+    /// ([`server_sides`]), handed to the acceptor before any client connects.
+    pub server_sides: &'a [FaultInjector],
 }
 
-/// Starts `count` clients of the server, each watched, injectors off.
+/// The injectors under the server's end of `count` clients' connections, off.
+pub fn server_sides(
+    seed: u64,
+    count: usize,
+    rates: Rates<'_>,
+) -> Result<Vec<FaultInjector>, SoakError> {
+    (0..count).map(|index| off(fault_config(seed, index, rates, true))).collect()
+}
+
+/// Starts `count` clients of the server (at most one per server-side injector), each
+/// watched, injectors off.
 pub fn start(
     plan: &Plan<'_>,
     count: usize,
     shared: &Arc<Shared>,
 ) -> Result<Vec<Faulty>, SoakError> {
-    (0..count).map(|index| start_one(plan, index, shared)).collect()
+    let sides = plan.server_sides.iter().take(count).enumerate();
+    sides.map(|(index, server_side)| start_one(plan, (index, server_side), shared)).collect()
 }
 
-fn start_one(plan: &Plan<'_>, index: usize, shared: &Arc<Shared>) -> Result<Faulty, SoakError> {
+fn start_one(
+    plan: &Plan<'_>,
+    (index, server_side): (usize, &FaultInjector),
+    shared: &Arc<Shared>,
+) -> Result<Faulty, SoakError> {
     let injector = off(fault_config(plan.seed, index, plan.rates, false))?;
-    let server_side = off(fault_config(plan.seed, index, plan.rates, true))?;
+    let server_side = server_side.clone();
     let url = format!("ws://{}/soak", plan.addr);
     let dial = dialer(plan.addr, &injector, (Arc::clone(plan.ports), index));
     let client = ReliableClient::with_dialer(&url, client_config(), dial);

@@ -42,7 +42,7 @@ const CHECK_EVIDENCE: &str = "ws_monitor_check_failures_total{check=\"chaos\"}";
 
 /// Drains, measures and reports.
 pub async fn finish(setup: Setup, args: &Args, seconds: f64) -> Report {
-    drain(&setup.core.shared).await;
+    drain(&setup.core).await;
     let metrics = setup.core.monitoring.metrics.render();
     let mut measured = measure(&setup, &metrics);
     measured.run = args.run(setup.core.seed, seconds);
@@ -51,15 +51,16 @@ pub async fn finish(setup: Setup, args: &Args, seconds: f64) -> Report {
     Report::new(measured)
 }
 
-/// Waits until every client received everything or [`DRAIN_LIMIT`] passed; says which.
-async fn drain(shared: &Shared) {
-    let started = Instant::now();
+/// Waits until every client received everything or [`DRAIN_LIMIT`] passed; says which,
+/// and how many sockets the accept loop could not attribute to a client.
+async fn drain(core: &super::Core) {
+    let (started, shared) = (Instant::now(), &core.shared);
+    let unattributed = core.acceptor.unattributed();
+    eprintln!("ws-soak: {unattributed} accepted sockets served without faults (client unknown)");
     until(DRAIN_LIMIT, || shared.all_caught_up()).await;
     let behind = shared.slots.iter().filter(|slot| !slot.caught_up()).count();
-    eprintln!(
-        "ws-soak: drain: {behind} clients behind after {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!("ws-soak: drain: {behind} clients behind after {seconds:.1} s");
 }
 
 /// Polls `done` every 20 ms until it holds or `limit` passed.

@@ -105,10 +105,10 @@ async fn start_core(args: &Args, seed: u64) -> Result<Core, SoakError> {
 /// the accept loop.
 fn start_clients(core: &Core, args: &Args) -> Result<Vec<Faulty>, SoakError> {
     let (addr, seed, ports) = (announce(core, args), core.seed, &core.owners.ports);
-    let plan = clients::Plan { addr, seed, rates: rates(args), ports };
-    let clients = clients::start(&plan, args.connections, &core.shared)?;
-    core.owners.adopt(&clients);
-    Ok(clients)
+    let server_sides = &clients::server_sides(seed, args.connections, rates(args))?;
+    core.owners.adopt(server_sides);
+    let plan = clients::Plan { addr, seed, rates: rates(args), ports, server_sides };
+    clients::start(&plan, args.connections, &core.shared)
 }
 
 /// The rates `--faults` and `--fault-rate` ask for: a close the server starts fails with
