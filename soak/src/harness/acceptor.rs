@@ -119,7 +119,8 @@ async fn accept_loop(listener: TcpListener, server: ReliableServer, owners: Owne
 /// socket in that client's server-side injector, and serves it.
 async fn serve(stream: TcpStream, peer: SocketAddr, server: ReliableServer, owners: Owners) {
     let _nodelay_is_an_optimisation = stream.set_nodelay(true);
-    let _request_or_eof = stream.readable().await;
+    // `readable` may wake before a byte is there; `peek` waits for the request (or EOF).
+    let _request_or_eof = stream.peek(&mut [0; 1]).await;
     match owners.injector(peer) {
         Some((injector, pair)) => server.serve_stream(injector.wrap_paired(stream, &pair)).await,
         None => server.serve_stream(owners.unattributed(stream)).await,
