@@ -233,9 +233,11 @@ impl<S> FaultyStream<S> {
 }
 
 impl<S> Drop for FaultyStream<S> {
-    /// A dropped end is over: the other end draws no more faults.
+    /// A dropped end is over: the other end draws no more faults; a task parked on this
+    /// end (a silenced read) is woken to find it gone.
     fn drop(&mut self) {
         self.pair.end();
+        self.parked.iter_mut().filter_map(Option::take).for_each(Waker::wake);
     }
 }
 
