@@ -8,6 +8,8 @@ use ws_reliability::fault::FaultKind;
 
 /// The longest run the plan asks for.
 pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
+/// Every fault kind, the default of `--faults`.
+pub const DEFAULT_FAULTS: &str = "kill,write_error,delay,stall,failed_close";
 
 /// What to run: how many clients, how long, how fast, how faulty.
 #[derive(Debug, Clone, Parser)]
@@ -22,12 +24,14 @@ pub struct Args {
     /// Messages per second the server sends, summed over every client.
     #[arg(long, default_value_t = 20_000)]
     pub rate: u64,
-    /// Probability per client read or write of each fault kind (kill, write error, delay,
-    /// stall); the chaos health check fails with 200 times this probability per run.
+    /// Probability per read or write, on either end of a connection, of each fault kind
+    /// (kill, write error, delay, stall); a close the server starts fails (failed_close,
+    /// server end only), the chaos health check fails (per run) and the chaos sync callback
+    /// fails (per call) with 200 times this probability, capped at 1.
     #[arg(long, default_value_t = 0.0005)]
     pub fault_rate: f64,
-    /// The fault kinds injected under client connections, comma-separated.
-    #[arg(long, default_value = "kill,write_error,delay,stall", value_parser = parse_kinds)]
+    /// The fault kinds injected under both ends of the connections, comma-separated.
+    #[arg(long, default_value = DEFAULT_FAULTS, value_parser = parse_kinds)]
     pub faults: Kinds,
     /// Seed of every fault decision (random when absent; always printed).
     #[arg(long)]
@@ -54,7 +58,8 @@ impl std::fmt::Display for Kinds {
     }
 }
 
-/// Parses `kill,write_error,delay,stall` (any subset, in any order; empty for none).
+/// Parses `kill,write_error,delay,stall,failed_close` (any subset, in any order; empty for
+/// none).
 pub fn parse_kinds(text: &str) -> Result<Kinds, String> {
     let words = text.split(',').map(str::trim).filter(|word| !word.is_empty());
     words.map(kind).collect::<Result<_, _>>().map(Kinds)
@@ -62,7 +67,7 @@ pub fn parse_kinds(text: &str) -> Result<Kinds, String> {
 
 fn kind(word: &str) -> Result<FaultKind, String> {
     let found = FaultKind::ALL.into_iter().find(|kind| kind.label() == word);
-    found.ok_or_else(|| format!("unknown fault `{word}`: use kill, write_error, delay, stall"))
+    found.ok_or_else(|| format!("unknown fault `{word}`: use {}", DEFAULT_FAULTS))
 }
 
 /// Parses `90`, `90s`, `10m` or `24h` into a duration between 1 s and [`MAX_DURATION`].

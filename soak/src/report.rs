@@ -7,7 +7,10 @@ mod sections;
 mod table;
 
 pub use checks::{checks, Check};
-pub use sections::{Absorbed, Churn, Counts, Delivery, Faults, Health, Recovery, Resources, Run};
+pub use sections::{
+    Absorbed, Churn, Counts, Delivery, Faults, Health, Recovery, Resources, Run, ServerCloses,
+    Sides,
+};
 pub use table::table;
 
 use crate::silent::Matched;
@@ -25,8 +28,8 @@ pub struct Measured {
     pub faults: Vec<Matched>,
     /// Injected delays and stalls (latency, not failures).
     pub absorbed: Absorbed,
-    /// Faults the facade gives no way to inject yet, with why.
-    pub not_injected: Vec<String>,
+    /// Every fault injected under the clients' ends and under the server's.
+    pub sides: Sides,
     /// Connections coming and going.
     pub churn: Churn,
     /// Server connections left without a client after the clients shut down.
@@ -79,7 +82,7 @@ impl Report {
 
     fn figures(m: Measured) -> Report {
         let delivery = Delivery::new(&m.counts, m.run.duration_seconds);
-        let faults = Faults::new(m.faults, m.absorbed, m.not_injected);
+        let faults = Faults::new(m.faults, m.absorbed, m.sides);
         let health = Health::new(m.churn, m.ghosts_at_end, m.run.connections, m.monitoring);
         let health = Health { full_outboxes_at_end: m.full_outboxes_at_end, ..health };
         let (recovery, resources) = (Recovery::new(&m.recovery), Resources::new(m.memory));

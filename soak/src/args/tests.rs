@@ -31,9 +31,14 @@ fn durations_format_back_to_what_parses() {
 
 #[test]
 fn fault_kinds_parse_and_print_back() {
-    let all = parse_kinds("kill,write_error,delay,stall").unwrap();
-    assert_eq!(all.0, [FaultKind::Kill, FaultKind::WriteError, FaultKind::Delay, FaultKind::Stall]);
-    assert_eq!(all.to_string(), "kill,write_error,delay,stall");
+    let all = parse_kinds(DEFAULT_FAULTS).unwrap();
+    assert_eq!(all.0.len(), FaultKind::COUNT);
+    assert_eq!(
+        all.0[..4],
+        [FaultKind::Kill, FaultKind::WriteError, FaultKind::Delay, FaultKind::Stall]
+    );
+    assert_eq!(all.0[4], FaultKind::FailedClose);
+    assert_eq!(all.to_string(), DEFAULT_FAULTS);
     assert_eq!(parse_kinds(" stall , kill ").unwrap().0, [FaultKind::Stall, FaultKind::Kill]);
     assert!(parse_kinds("").unwrap().0.is_empty());
     assert!(parse_kinds("kill,fire").unwrap_err().contains("unknown fault `fire`"));
@@ -44,6 +49,7 @@ fn the_defaults_and_the_reproduce_command() {
     let args = Args::parse_from(["ws-soak"]);
     assert_eq!((args.connections, args.duration), (1000, Duration::from_secs(60)));
     assert!(!args.json && args.seed.is_none());
+    assert_eq!(args.faults.to_string(), "kill,write_error,delay,stall,failed_close");
     let command = args.reproduce(42);
     assert!(command.starts_with("cargo xtask reliability --connections 1000 --duration 1m"));
     assert!(command.ends_with("--seed 42"));

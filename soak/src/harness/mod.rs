@@ -1,11 +1,14 @@
-//! The soak run itself: a [`ReliableServer`] and N [`ReliableClient`]s on loopback, faults
-//! injected under every client connection, a sender at the asked rate, watchers checking
-//! every message, a monitor serving `/metrics` and `/health`, and the [`Report`] at the end.
+//! The soak run itself: a [`ReliableServer`] behind the soak's own accept loop and N
+//! [`ReliableClient`]s on loopback, faults injected under both ends of every connection,
+//! closes the server starts, a sender at the asked rate, watchers checking every message, a
+//! monitor serving `/metrics` and `/health`, and the [`Report`] at the end.
 //!
 //! [`ReliableClient`]: ws_reliability::client::ReliableClient
 
+pub mod acceptor;
 pub mod chaos;
 pub mod clients;
+pub mod closer;
 mod finish;
 pub mod limits;
 pub mod monitor;
@@ -18,27 +21,34 @@ mod watch;
 use crate::args::Args;
 use crate::report::Report;
 use crate::{memory, SoakError};
+use acceptor::{Acceptor, Owners};
 use chaos::Chaos;
 use clients::Faulty;
+use closer::Closer;
 use monitor::Monitoring;
 use shared::Shared;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
-use ws_reliability::server::{Listener, ReliableServer, ServerConfig};
+use ws_reliability::server::{ReliableServer, ServerConfig};
 
 /// Separates the chaos health check's seed from the run's seed.
 const CHECK_SEED: u64 = 0x00C4_EC4C;
 /// Separates the chaos sync callback's seed from the run's seed.
 const SYNC_SEED: u64 = 0x005E_ED5C;
+/// Separates the closer's seed from the run's seed.
+const CLOSE_SEED: u64 = 0x00C1_05E5;
 /// How long every client has to connect at the start.
 const CONNECT_LIMIT: Duration = Duration::from_secs(120);
 
-/// The server side of a run: the server, its listener, the counters, the monitoring.
+/// The server side of a run: the server, its accept loop, the closer, the counters, the
+/// monitoring.
 pub struct Core {
     server: ReliableServer,
-    listener: Listener,
+    acceptor: Acceptor,
+    owners: Owners,
+    closer: Closer,
     shared: Arc<Shared>,
     monitoring: Monitoring,
     sync_chaos: Chaos,
@@ -73,8 +83,7 @@ pub async fn run(args: &Args) -> Result<Report, SoakError> {
 async fn prepare(args: &Args, seed: u64) -> Result<Setup, SoakError> {
     let baseline = memory::current_rss();
     let core = start_core(args, seed).await?;
-    let addr = announce(&core, args);
-    let clients = clients::start(addr, args, seed, &core.shared)?;
+    let clients = start_clients(&core, args)?;
     connected(&clients, &core.shared).await?;
     let loaded = memory::current_rss();
     let memory_per_connection = memory::per_connection(baseline, loaded, args.connections);
@@ -85,10 +94,28 @@ async fn start_core(args: &Args, seed: u64) -> Result<Core, SoakError> {
     let rate = chaos_rate(args.fault_rate);
     let sync_chaos = Chaos::new(seed ^ SYNC_SEED, rate);
     let server = ReliableServer::new(server_config(&sync_chaos)?);
-    let listener = server.listen("127.0.0.1:0").await?;
+    let (owners, closer) = (Owners::default(), Closer::follow(server.registry()));
+    let acceptor = acceptor::listen(&server, &owners).await.map_err(ws_reliability::Error::from)?;
     let shared = Arc::new(Shared::new(args.connections));
     let monitoring = monitor::start(&server, Chaos::new(seed ^ CHECK_SEED, rate)).await?;
-    Ok(Core { server, listener, shared, monitoring, sync_chaos, seed })
+    Ok(Core { server, acceptor, owners, closer, shared, monitoring, sync_chaos, seed })
+}
+
+/// Starts the clients of the server `core` runs, their server-side injectors handed to
+/// the accept loop.
+fn start_clients(core: &Core, args: &Args) -> Result<Vec<Faulty>, SoakError> {
+    let (addr, seed, ports) = (announce(core, args), core.seed, &core.owners.ports);
+    let server_sides = &clients::server_sides(seed, args.connections, rates(args))?;
+    core.owners.adopt(server_sides);
+    let plan = clients::Plan { addr, seed, rates: rates(args), ports, server_sides };
+    clients::start(&plan, args.connections, &core.shared)
+}
+
+/// The rates `--faults` and `--fault-rate` ask for: a close the server starts fails with
+/// the chaos rate.
+fn rates(args: &Args) -> clients::Rates<'_> {
+    let (kinds, operation) = (args.faults.0.as_slice(), args.fault_rate);
+    clients::Rates { kinds, operation, close: chaos_rate(operation) }
 }
 
 /// The server's defaults, with the chaos synchronizer run on every open and resume.
@@ -98,8 +125,8 @@ fn server_config(chaos: &Chaos) -> Result<ServerConfig, SoakError> {
     Ok(config)
 }
 
-/// The chaos check and the chaos sync callback fail 200 times as often as a connection
-/// operation (capped at 1).
+/// The chaos check, the chaos sync callback and a close the server starts fail 200 times
+/// as often as a connection operation (capped at 1).
 pub fn chaos_rate(fault_rate: f64) -> f64 {
     (fault_rate * 200.0).min(1.0)
 }
@@ -107,7 +134,7 @@ pub fn chaos_rate(fault_rate: f64) -> f64 {
 /// Prints where the server, `/metrics` and `/health` are, the seed and how to repeat the
 /// run; returns the server's address.
 fn announce(core: &Core, args: &Args) -> SocketAddr {
-    let (http, addr) = (core.monitoring.http.local_addr(), core.listener.local_addr());
+    let (http, addr) = (core.monitoring.http.local_addr(), core.acceptor.local_addr());
     eprintln!("ws-soak: server ws://{addr}/ , {} clients", args.connections);
     eprintln!("ws-soak: metrics http://{http}/metrics  health http://{http}/health");
     eprintln!("ws-soak: seed {}; reproduce with: {}", core.seed, args.reproduce(core.seed));
@@ -132,17 +159,24 @@ fn connect_error(connected: usize, connections: usize) -> SoakError {
     SoakError::Connect { connected: connected as u64, connections, seconds }
 }
 
-/// Faults on, the sender and the progress bar for the run's duration, faults off. Returns
-/// the seconds spent sending.
+/// Faults and server closes on, the sender and the progress bar for the run's duration,
+/// faults and closes off. Returns the seconds spent sending.
 async fn exercise(setup: &Setup, args: &Args) -> f64 {
     let (started, core) = (Instant::now(), &setup.core);
     clients::inject(&setup.clients, true);
+    let closing =
+        core.closer.start(core.server.registry(), args.connections, core.seed ^ CLOSE_SEED);
     let bar = progress::start(watched(setup), args.duration.as_secs());
-    let shared = Arc::clone(&core.shared);
-    sender::send_for(core.server.clone(), shared, args.rate, args.duration).await;
+    sender::send_for(core.server.clone(), Arc::clone(&core.shared), args.rate, args.duration).await;
+    calm(setup, closing, &bar);
+    started.elapsed().as_secs_f64()
+}
+
+/// The server's closes, every fault and the progress bar off.
+fn calm(setup: &Setup, closing: closer::Closing, bar: &indicatif::ProgressBar) {
+    drop(closing);
     clients::inject(&setup.clients, false);
     bar.finish();
-    started.elapsed().as_secs_f64()
 }
 
 fn watched(setup: &Setup) -> progress::Watched {

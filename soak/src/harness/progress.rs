@@ -53,7 +53,8 @@ fn line(watched: &Watched) -> String {
     )
 }
 
-/// The injectors' counters of `clients`.
+/// The injectors' counters of `clients`, both ends of their connections.
 pub fn fault_stats(clients: &[Faulty]) -> Vec<ws_reliability::fault::FaultStats> {
-    clients.iter().map(|faulty| faulty.injector.stats().clone()).collect()
+    let both = clients.iter().flat_map(|faulty| [&faulty.injector, &faulty.server_side]);
+    both.map(|injector| injector.stats().clone()).collect()
 }

@@ -20,7 +20,8 @@ pub struct Slot {
     pub received: AtomicU64,
     /// Numbers it skipped and has not received since (lost unless they arrive).
     pub missing: AtomicU64,
-    /// Its connections and attempts that ended (disconnects and failed connects).
+    /// Its connections and attempts that ended (disconnects and failed connects), but for
+    /// the closes the server started.
     pub ended: AtomicU64,
     /// Its session, once welcomed; `None` after SESSION_LOST until the next WELCOME.
     pub session: Mutex<Option<SessionId>>,
@@ -62,6 +63,8 @@ pub struct Tallies {
     pub disconnects: AtomicU64,
     /// Connect attempts that failed.
     pub connect_failures: AtomicU64,
+    /// Connections that ended with the server's 1001 (its closes during the run).
+    pub server_closes_seen: AtomicU64,
     /// Connections re-established.
     pub reconnects: AtomicU64,
     /// SESSION_LOST answers.

@@ -11,7 +11,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::client::{ClientEvent, ReliableClient};
-use ws_reliability::reconnect::Event;
+use ws_reliability::reconnect::{DisconnectReason, Event};
 
 /// Starts the three watchers of client `index`.
 pub fn spawn(client: &ReliableClient, index: usize, shared: &Arc<Shared>) {
@@ -102,7 +102,7 @@ async fn reconnect_events(
 fn on_reconnect_event(event: &Event, index: usize, shared: &Shared, down: &mut Option<Instant>) {
     let (tallies, slot, down_since) = (&shared.tallies, &shared.slots[index], down);
     match event {
-        Event::Disconnected { .. } => disconnected(tallies, slot, down_since),
+        Event::Disconnected { reason } => disconnected(tallies, slot, reason, down_since),
         Event::ConnectFailed { .. } => failed_attempt(tallies, slot),
         Event::Connected { reconnect, .. } => connected(tallies, slot, *reconnect, down_since),
         Event::Lagged { missed } => lagged(tallies, *missed),
@@ -110,10 +110,19 @@ fn on_reconnect_event(event: &Event, index: usize, shared: &Shared, down: &mut O
     }
 }
 
-fn disconnected(tallies: &Tallies, slot: &Slot, down_since: &mut Option<Instant>) {
-    [&tallies.disconnects, &slot.ended].into_iter().for_each(Tallies::bump);
+/// A connection ended: by a close the server started (its 1001), or by something a fault
+/// may explain (counted in the slot's `ended`).
+fn disconnected(
+    tallies: &Tallies,
+    slot: &Slot,
+    reason: &DisconnectReason,
+    down: &mut Option<Instant>,
+) {
+    let by_server = reason.close_code() == Some(super::closer::GOING_AWAY);
+    let cause = if by_server { &tallies.server_closes_seen } else { &slot.ended };
+    [&tallies.disconnects, cause].into_iter().for_each(Tallies::bump);
     slot.up.store(false, Ordering::Relaxed);
-    *down_since = Some(Instant::now());
+    *down = Some(Instant::now());
 }
 
 fn connected(tallies: &Tallies, slot: &Slot, reconnect: bool, down: &mut Option<Instant>) {

@@ -20,7 +20,7 @@ pub struct Run {
     pub rate: u64,
     /// Requested fault probability per operation.
     pub fault_rate: f64,
-    /// The fault kinds injected under the clients' connections.
+    /// The fault kinds injected under both ends of the connections.
     pub faults: String,
 }
 
@@ -39,6 +39,9 @@ pub struct Counts {
     pub misdelivered: u64,
     /// Sends the server refused (a full outbox: backpressure, retried later, not lost).
     pub refused_sends: u64,
+    /// Numbers a client skipped (a later one came first) and never received: the lost
+    /// that are gaps; the rest of the lost were still undelivered when the drain ended.
+    pub skipped: u64,
 }
 
 /// Delivery figures.
@@ -74,6 +77,15 @@ pub struct Absorbed {
     pub stalled_reads: u64,
 }
 
+/// Every fault injected (delays and stalls included) under each end of the connections.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Sides {
+    /// Under the clients' sockets.
+    pub injected_under_clients: u64,
+    /// Under the server's accepted sockets.
+    pub injected_under_server: u64,
+}
+
 /// Fault figures.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Faults {
@@ -85,17 +97,35 @@ pub struct Faults {
     pub faults: Vec<Matched>,
     /// Delays and stalls.
     pub absorbed_faults: Absorbed,
-    /// Faults the facade cannot inject yet, with why.
-    pub not_injected: Vec<String>,
+    /// Every fault, by the end it was injected under.
+    #[serde(flatten)]
+    pub sides: Sides,
 }
 
 impl Faults {
     /// The fault figures.
-    pub fn new(faults: Vec<Matched>, absorbed_faults: Absorbed, not_injected: Vec<String>) -> Self {
+    pub fn new(faults: Vec<Matched>, absorbed_faults: Absorbed, sides: Sides) -> Self {
         let silent_failures = total_silent(&faults);
         let faults_injected = faults.iter().map(|line| line.injected).sum();
-        Faults { silent_failures, faults_injected, faults, absorbed_faults, not_injected }
+        Faults { silent_failures, faults_injected, faults, absorbed_faults, sides }
     }
+}
+
+/// The closes the server started during the run (1001, through its ws-conn registry).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ServerCloses {
+    /// Closes the client answered.
+    #[serde(rename = "server_closes_answered")]
+    pub answered: u64,
+    /// Closes the registry returned an error for (failed or timed out).
+    #[serde(rename = "server_closes_failed")]
+    pub failed: u64,
+    /// Of those, closes whose error is the injected failed close.
+    #[serde(rename = "server_closes_failed_injected")]
+    pub injected: u64,
+    /// Connections the clients saw end with the server's 1001.
+    #[serde(rename = "server_closes_seen_by_clients")]
+    pub seen: u64,
 }
 
 /// How connections came and went.
@@ -112,6 +142,9 @@ pub struct Churn {
     /// Client and reconnector events the harness missed (lagged subscriptions): 0 means
     /// the per-client fault matching saw every event.
     pub events_missed: u64,
+    /// The closes the server started.
+    #[serde(flatten)]
+    pub server_closes: ServerCloses,
 }
 
 /// Ghosts, churn and monitoring.

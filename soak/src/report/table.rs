@@ -48,9 +48,16 @@ fn figure_rows(report: &Report) -> Vec<Row> {
 
 fn watch_rows(report: &Report) -> Vec<Row> {
     vec![
-        row("faults injected under clients", report.run.faults.clone()),
+        row("lost as gaps / still undelivered", lost_rows(&report.delivery)),
+        row("faults injected (both ends)", report.run.faults.clone()),
+        row("server closes answered / failed", server_closes(&report.health.churn.server_closes)),
         row("watcher events missed", report.health.churn.events_missed.to_string()),
     ]
+}
+
+fn server_closes(closes: &super::ServerCloses) -> String {
+    let super::ServerCloses { answered, failed, injected, seen } = closes;
+    format!("{answered} / {failed} ({injected} injected; {seen} seen by clients)")
 }
 
 fn run_rows(report: &Report) -> Vec<Row> {
@@ -62,6 +69,11 @@ fn run_rows(report: &Report) -> Vec<Row> {
         row("sent / delivered", format!("{} / {delivered}", counts.sent)),
         row("throughput", format!("{:.0} msg/s delivered", delivery.throughput_msgs_per_second)),
     ]
+}
+
+fn lost_rows(delivery: &super::Delivery) -> String {
+    let gaps = delivery.counts.skipped.min(delivery.lost);
+    pair(gaps, delivery.lost - gaps)
 }
 
 fn churn_rows(report: &Report) -> Vec<Row> {
@@ -105,14 +117,15 @@ fn fault_rows(report: &Report) -> Vec<Row> {
         let counts = format!("{} / {} / {}", line.injected, line.noticed, line.silent);
         row(line.kind, format!("{counts:<22} noticed as: {}", line.evidence))
     });
-    let missing = faults.not_injected.iter().map(|why| row("not injected", why.clone()));
-    matched.chain(latency_rows(report)).chain(missing).collect()
+    matched.chain(latency_rows(report)).collect()
 }
 
-fn latency_rows(report: &Report) -> [Row; 2] {
-    let absorbed = &report.faults.absorbed_faults;
+fn latency_rows(report: &Report) -> [Row; 3] {
+    let (absorbed, sides) = (&report.faults.absorbed_faults, &report.faults.sides);
     let delays = row("delayed writes (latency only)", absorbed.delayed_writes.to_string());
-    [delays, row("stalled reads (latency only)", absorbed.stalled_reads.to_string())]
+    let stalls = row("stalled reads (latency only)", absorbed.stalled_reads.to_string());
+    let by_side = pair(sides.injected_under_clients, sides.injected_under_server);
+    [delays, stalls, row("all, under clients / under server", by_side)]
 }
 
 fn row(name: &str, value: String) -> Row {

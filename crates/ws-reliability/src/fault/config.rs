@@ -10,7 +10,8 @@ pub const DEFAULT_DELAY: Duration = Duration::from_millis(20);
 /// Default duration of an injected read stall.
 pub const DEFAULT_STALL: Duration = Duration::from_secs(1);
 
-/// Fault rates (each the probability per read or write operation, `0.0..=1.0`) and a seed.
+/// Fault rates (each the probability per read or write operation, `0.0..=1.0`; for a
+/// failed close, per close this side starts) and a seed.
 ///
 /// All rates 0 (the [`seeded`](Self::seeded) start) makes the wrapper transparent.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,14 +30,26 @@ pub struct FaultConfig {
     pub stall_rate: f64,
     /// How long a stalled read is held.
     pub stall: Duration,
+    /// Probability that a close this side starts fails.
+    pub failed_close_rate: f64,
 }
+
+/// Every rate 0, the default durations.
+const NO_FAULTS: FaultConfig = FaultConfig {
+    seed: 0,
+    write_error_rate: 0.0,
+    kill_rate: 0.0,
+    delay_rate: 0.0,
+    delay: DEFAULT_DELAY,
+    stall_rate: 0.0,
+    stall: DEFAULT_STALL,
+    failed_close_rate: 0.0,
+};
 
 impl FaultConfig {
     /// No faults, the default durations, and this seed.
     pub fn seeded(seed: u64) -> Self {
-        let (write_error_rate, kill_rate, delay_rate, stall_rate) = (0.0, 0.0, 0.0, 0.0);
-        let (delay, stall) = (DEFAULT_DELAY, DEFAULT_STALL);
-        Self { seed, write_error_rate, kill_rate, delay_rate, delay, stall_rate, stall }
+        Self { seed, ..NO_FAULTS }
     }
 
     /// This configuration with the rate of `kind` set to `rate`.
@@ -57,6 +70,7 @@ impl FaultConfig {
             FaultKind::Kill => self.kill_rate,
             FaultKind::Delay => self.delay_rate,
             FaultKind::Stall => self.stall_rate,
+            FaultKind::FailedClose => self.failed_close_rate,
         }
     }
 
@@ -66,6 +80,7 @@ impl FaultConfig {
             FaultKind::Kill => &mut self.kill_rate,
             FaultKind::Delay => &mut self.delay_rate,
             FaultKind::Stall => &mut self.stall_rate,
+            FaultKind::FailedClose => &mut self.failed_close_rate,
         }
     }
 

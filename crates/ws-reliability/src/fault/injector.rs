@@ -3,6 +3,7 @@
 
 use super::config::FaultConfig;
 use super::error::FaultError;
+use super::pair::Pair;
 use super::plan::FaultPlan;
 use super::stats::FaultStats;
 use super::stream::FaultyStream;
@@ -32,10 +33,17 @@ impl FaultInjector {
 
     /// Wraps `stream`; its faults are drawn from this injector's next per-stream seed.
     pub fn wrap<S>(&self, stream: S) -> FaultyStream<S> {
+        self.wrap_paired(stream, &Pair::new())
+    }
+
+    /// Wraps one end of a connection whose other end is wrapped with the same `pair`:
+    /// once either end is over, neither draws another fault.
+    pub fn wrap_paired<S>(&self, stream: S, pair: &Pair) -> FaultyStream<S> {
         let index = self.wrapped.fetch_add(1, Ordering::Relaxed);
         let seed = stream_seed(self.config.seed, index);
         let plan = FaultPlan::new(FaultConfig { seed, ..self.config.clone() });
-        FaultyStream::new(stream, plan, self.stats.clone(), Arc::clone(&self.enabled))
+        let shared = (self.stats.clone(), Arc::clone(&self.enabled), pair.clone());
+        FaultyStream::new(stream, plan, shared)
     }
 
     /// Turns injection on or off for every stream of this injector (e.g. off during a

@@ -10,16 +10,19 @@ const READ_FAULTS: [FaultKind; 2] = [FaultKind::Kill, FaultKind::Stall];
 
 /// Separates the read generator's seed from the write generator's.
 const READ_SEED_MASK: u64 = 0xA5A5_A5A5_A5A5_A5A5;
+/// Separates the close generator's seed from the others.
+const CLOSE_SEED_MASK: u64 = 0x5A5A_0C10_5E5A_5A5A;
 
 /// Draws fault decisions from seeded RNGs: the same seed gives the same sequence.
 ///
-/// Reads and writes draw from two independent generators, so how reads and writes
-/// interleave does not change either sequence.
+/// Reads, writes and closes draw from three independent generators, so how they
+/// interleave does not change any sequence.
 #[derive(Debug, Clone)]
 pub struct FaultPlan {
     config: FaultConfig,
     writes: fastrand::Rng,
     reads: fastrand::Rng,
+    closes: fastrand::Rng,
 }
 
 impl FaultPlan {
@@ -27,7 +30,8 @@ impl FaultPlan {
     pub fn new(config: FaultConfig) -> Self {
         let writes = fastrand::Rng::with_seed(config.seed);
         let reads = fastrand::Rng::with_seed(config.seed ^ READ_SEED_MASK);
-        Self { config, writes, reads }
+        let closes = fastrand::Rng::with_seed(config.seed ^ CLOSE_SEED_MASK);
+        Self { config, writes, reads, closes }
     }
 
     /// The fault for the next write operation, if any.
@@ -38,6 +42,11 @@ impl FaultPlan {
     /// The fault for the next read operation, if any.
     pub fn next_read(&mut self) -> Option<FaultKind> {
         draw(&self.config, &mut self.reads, &READ_FAULTS)
+    }
+
+    /// Whether the next close this side starts fails ([`FaultKind::FailedClose`]).
+    pub fn next_close(&mut self) -> bool {
+        self.closes.f64() < self.config.rate(FaultKind::FailedClose)
     }
 
     /// The configuration the plan draws with.

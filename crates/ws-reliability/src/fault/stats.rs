@@ -11,7 +11,7 @@ use std::sync::Arc;
 /// that no injected fault went unnoticed.
 #[derive(Debug, Clone, Default)]
 pub struct FaultStats {
-    counts: Arc<[AtomicU64; 4]>,
+    counts: Arc<[AtomicU64; FaultKind::COUNT]>,
 }
 
 impl FaultStats {
@@ -38,7 +38,7 @@ impl FaultStats {
     }
 
     /// Every kind with its count.
-    pub fn snapshot(&self) -> [(FaultKind, u64); 4] {
+    pub fn snapshot(&self) -> [(FaultKind, u64); FaultKind::COUNT] {
         FaultKind::ALL.map(|kind| (kind, self.count(kind)))
     }
 }

@@ -1,40 +1,20 @@
 //! [`FaultyStream`]: an `AsyncRead + AsyncWrite` wrapper that injects the faults its
-//! [`FaultPlan`] draws, one decision per read or write operation.
+//! [`FaultPlan`] draws, one decision per read or write operation, and one per close this
+//! side starts.
 
+use super::close::{CloseWatch, Verdict};
+use super::error::Injected;
+use super::gate::{waiting, Gate};
 use super::kind::FaultKind;
+use super::pair::Pair;
 use super::plan::FaultPlan;
 use super::stats::FaultStats;
-use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{ready, Context, Poll, Waker};
-use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::time::Sleep;
-
-/// Where one direction of the stream stands in its current operation.
-#[derive(Debug, Default)]
-enum Gate {
-    /// No operation in progress: the next poll draws a decision.
-    #[default]
-    Idle,
-    /// A delay or stall is running; the operation proceeds when it ends.
-    Waiting(Pin<Box<Sleep>>),
-    /// The decision was "proceed" and the inner operation is in progress.
-    Open,
-}
-
-impl Gate {
-    fn poll_open(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        if let Gate::Waiting(sleep) = self {
-            ready!(sleep.as_mut().poll(cx));
-            *self = Gate::Open;
-        }
-        Poll::Ready(())
-    }
-}
 
 /// The two directions of a stream.
 #[derive(Debug, Clone, Copy)]
@@ -58,18 +38,31 @@ pub struct FaultyStream<S> {
     /// The tasks waiting on the inner stream, per side, woken when the stream is killed
     /// (dropping a socket does not wake its waiters).
     parked: [Option<Waker>; 2],
+    /// Where the close handshake stands.
+    closes: CloseWatch,
+    /// The other end's view: over once either end is.
+    pair: Pair,
 }
 
 /// The error of every operation on a killed stream.
 fn connection_reset() -> io::Error {
-    io::Error::new(io::ErrorKind::ConnectionReset, "connection killed by fault injection")
+    Injected(FaultKind::Kill).error(io::ErrorKind::ConnectionReset)
+}
+
+/// The error of every write after a failed close.
+fn close_failed() -> io::Error {
+    Injected(FaultKind::FailedClose).error(io::ErrorKind::BrokenPipe)
 }
 
 impl<S> FaultyStream<S> {
-    pub(super) fn new(inner: S, plan: FaultPlan, stats: FaultStats, on: Arc<AtomicBool>) -> Self {
-        let (read_gate, write_gate) = (Gate::Idle, Gate::Idle);
-        let parked = [None, None];
-        Self { inner: Some(inner), plan, stats, enabled: on, read_gate, write_gate, parked }
+    pub(super) fn new(
+        inner: S,
+        plan: FaultPlan,
+        shared: (FaultStats, Arc<AtomicBool>, Pair),
+    ) -> Self {
+        let ((read_gate, write_gate), (stats, enabled, pair)) = ((Gate::Idle, Gate::Idle), shared);
+        let (parked, closes, inner) = ([None, None], CloseWatch::default(), Some(inner));
+        Self { inner, plan, stats, enabled, read_gate, write_gate, parked, closes, pair }
     }
 
     /// Kills the connection now, as an injected [`FaultKind::Kill`] (counted).
@@ -85,6 +78,12 @@ impl<S> FaultyStream<S> {
         self.inner.is_none()
     }
 
+    /// Whether a close this side started failed by injection
+    /// ([`FaultKind::FailedClose`]): nothing goes out or comes in any more.
+    pub fn close_failed(&self) -> bool {
+        self.closes.has_failed()
+    }
+
     /// The wrapped stream, unless it was killed.
     pub fn get_ref(&self) -> Option<&S> {
         self.inner.as_ref()
@@ -93,6 +92,7 @@ impl<S> FaultyStream<S> {
     /// Drops the inner stream (the peer sees the connection close) and returns the error.
     fn drop_inner(&mut self) -> io::Error {
         self.inner = None;
+        self.pair.end();
         self.parked.iter_mut().filter_map(Option::take).for_each(Waker::wake);
         connection_reset()
     }
@@ -125,18 +125,86 @@ impl<S> FaultyStream<S> {
         }
     }
 
+    /// Whether faults may be drawn: injection on, and neither end over.
+    fn drawing(&self) -> bool {
+        self.enabled.load(Ordering::Relaxed) && !self.pair.is_over()
+    }
+
+    /// Tells the other end once this one is over (closing, or its close failed).
+    fn sync_pair(&self) {
+        if !self.closes.is_open() {
+            self.pair.end();
+        }
+    }
+
     fn draw(&mut self, side: Side) -> Option<FaultKind> {
-        match (self.enabled.load(Ordering::Relaxed), side) {
+        match (self.drawing(), side) {
             (false, _) => None,
             (true, Side::Read) => self.plan.next_read(),
             (true, Side::Write) => self.plan.next_write(),
         }
     }
 
-    /// Waits until the current operation on `side` may touch the inner stream.
+    /// How many bytes of `buf` may go out: all, those before a close that failed, or none
+    /// (an error) once the close failed. Our first close frame draws its fate here.
+    fn allowed(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner()?;
+        if self.closes.verdict(buf) == Verdict::Decide {
+            self.decide_close();
+        }
+        match self.closes.verdict(buf) {
+            Verdict::Write(len) => Ok(len),
+            Verdict::Refuse | Verdict::Decide => Err(close_failed()),
+        }
+    }
+
+    /// Draws whether our close fails (counted when it does).
+    fn decide_close(&mut self) {
+        let failed = self.drawing() && self.plan.next_close();
+        self.closes.decide(failed);
+        self.sync_pair();
+        if failed {
+            self.stats.record(FaultKind::FailedClose);
+        }
+    }
+
+    /// Follows what came in (the bytes of `buf` after `before`): a close frame, an EOF or
+    /// an error starts the close.
+    fn received(&mut self, read: &Poll<io::Result<()>>, buf: &ReadBuf<'_>, before: usize) {
+        let filled = &buf.filled()[before..];
+        let eof = filled.is_empty() && buf.remaining() > 0;
+        match read {
+            Poll::Ready(Ok(())) if !eof => self.closes.received(filled),
+            Poll::Ready(_) => self.closes.closing(),
+            Poll::Pending => {}
+        }
+        self.sync_pair();
+    }
+
+    /// Waits until a read may touch the inner stream; after a failed close, forever (nothing
+    /// comes in any more; a kill still wakes it).
+    fn poll_read_gate(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if !self.closes.has_failed() {
+            return self.poll_gate(cx, Side::Read);
+        }
+        self.inner()?;
+        self.park(Side::Read, cx);
+        Poll::Pending
+    }
+
+    /// Follows what went out.
+    fn wrote(&mut self, buf: &[u8], written: &Poll<io::Result<usize>>) {
+        if let Poll::Ready(Ok(count)) = written {
+            self.closes.sent(&buf[..*count]);
+            self.sync_pair();
+        }
+    }
+
+    /// Waits until the current operation on `side` may touch the inner stream; once the
+    /// close began, nothing more is drawn.
     fn poll_gate(&mut self, cx: &mut Context<'_>, side: Side) -> Poll<io::Result<()>> {
         self.inner()?;
-        if matches!(self.gate(side), Gate::Idle) {
+        if self.closes.is_open() && matches!(self.gate(side), Gate::Idle) {
             let fault = self.draw(side);
             *self.gate(side) = self.apply(fault)?;
         }
@@ -148,17 +216,29 @@ impl<S> FaultyStream<S> {
         let Some(kind) = fault else { return Ok(Gate::Open) };
         self.stats.record(kind);
         match kind {
-            FaultKind::WriteError => Err(io::Error::other("write failed by fault injection")),
+            FaultKind::WriteError => Err(Injected(kind).error(io::ErrorKind::Other)),
             FaultKind::Kill => Err(self.drop_inner()),
-            FaultKind::Delay => Ok(waiting(self.plan.config().delay)),
-            FaultKind::Stall => Ok(waiting(self.plan.config().stall)),
+            FaultKind::Delay | FaultKind::Stall | FaultKind::FailedClose => Ok(self.pause(kind)),
+        }
+    }
+
+    /// The gate of a delay or a stall (a failed close is drawn per close, never here).
+    fn pause(&self, kind: FaultKind) -> Gate {
+        match kind {
+            FaultKind::Delay => waiting(self.plan.config().delay),
+            FaultKind::Stall => waiting(self.plan.config().stall),
+            _ => Gate::Open,
         }
     }
 }
 
-/// A gate held closed for `duration` of tokio time.
-fn waiting(duration: Duration) -> Gate {
-    Gate::Waiting(Box::pin(tokio::time::sleep(duration)))
+impl<S> Drop for FaultyStream<S> {
+    /// A dropped end is over: the other end draws no more faults; a task parked on this
+    /// end (a silenced read) is woken to find it gone.
+    fn drop(&mut self) {
+        self.pair.end();
+        self.parked.iter_mut().filter_map(Option::take).for_each(Waker::wake);
+    }
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for FaultyStream<S> {
@@ -168,8 +248,10 @@ impl<S: AsyncRead + Unpin> AsyncRead for FaultyStream<S> {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        ready!(this.poll_gate(cx, Side::Read))?;
+        ready!(this.poll_read_gate(cx))?;
+        let before = buf.filled().len();
         let read = Pin::new(this.inner()?).poll_read(cx, buf);
+        this.received(&read, buf, before);
         this.settle(Side::Read, cx, read)
     }
 }
@@ -181,8 +263,10 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for FaultyStream<S> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        let allowed = &buf[..this.allowed(buf)?];
         ready!(this.poll_gate(cx, Side::Write))?;
-        let written = Pin::new(this.inner()?).poll_write(cx, buf);
+        let written = Pin::new(this.inner()?).poll_write(cx, allowed);
+        this.wrote(allowed, &written);
         this.settle(Side::Write, cx, written)
     }
 

@@ -93,6 +93,9 @@ async fn a_failed_write_leaves_the_stream_usable() {
     let mut stream = injector.wrap(near);
     let error = stream.write_all(b"lost").await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Other);
+    assert_eq!(Injected::cause_of(&error), Some(FaultKind::WriteError));
+    assert_eq!(error.to_string(), "write failed by fault injection");
+    assert_eq!(Injected::cause_of(&std::io::Error::other("real")), None);
     injector.set_enabled(false);
     stream.write_all(b"kept").await.unwrap();
     let mut received = [0; 4];
@@ -172,4 +175,102 @@ async fn a_kill_from_the_write_side_wakes_a_pending_read() {
     assert_eq!(writer.write(b"x").await.unwrap_err().kind(), ErrorKind::ConnectionReset);
     let read = pending_read.await.unwrap();
     assert_eq!(read.unwrap_err().kind(), ErrorKind::ConnectionReset);
+}
+
+const UPGRADE: &[u8] = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n";
+const TEXT: &[u8] = &[0x81, 0x02, b'h', b'i'];
+const CLOSE: &[u8] = &[0x88, 0x02, 0x03, 0xE8];
+
+#[test]
+fn failed_close_is_a_kind_with_its_own_rate() {
+    assert_eq!(FaultKind::ALL.len(), FaultKind::COUNT);
+    assert!(FaultKind::ALL.iter().enumerate().all(|(index, kind)| kind.index() == index));
+    assert_eq!(FaultKind::FailedClose.to_string(), "failed_close");
+    let failures = FaultKind::ALL.map(FaultKind::failure);
+    assert!(failures.iter().enumerate().all(|(i, text)| !failures[i + 1..].contains(text)));
+    let config = only(FaultKind::FailedClose, 0.25);
+    assert_eq!((config.rate(FaultKind::FailedClose), config.rate(FaultKind::Kill)), (0.25, 0.0));
+    let refused = FaultInjector::new(only(FaultKind::FailedClose, 2.0)).unwrap_err();
+    assert!(matches!(refused, FaultError::InvalidRate { kind: FaultKind::FailedClose, .. }));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_close_lets_earlier_frames_out_then_silences_the_stream() {
+    let injector = FaultInjector::new(only(FaultKind::FailedClose, 1.0)).unwrap();
+    let (near, mut far) = tokio::io::duplex(256);
+    let mut stream = injector.wrap(near);
+    stream.write_all(UPGRADE).await.unwrap();
+    let error = stream.write_all(&[TEXT, CLOSE].concat()).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::BrokenPipe);
+    assert_eq!(Injected::cause_of(&error), Some(FaultKind::FailedClose));
+    assert!(stream.close_failed());
+    let mut received = vec![0; UPGRADE.len() + TEXT.len()];
+    far.read_exact(&mut received).await.unwrap();
+    assert_eq!(&received[UPGRADE.len()..], TEXT);
+    far.write_all(CLOSE).await.unwrap();
+    let read = tokio::time::timeout(Duration::from_secs(3600), stream.read(&mut [0; 8])).await;
+    assert!(read.is_err(), "nothing comes in after a failed close");
+    assert_eq!(stream.write(CLOSE).await.unwrap_err().kind(), ErrorKind::BrokenPipe);
+    assert_eq!(injector.stats().count(FaultKind::FailedClose), 1);
+    stream.kill();
+    assert_eq!(stream.read(&mut [0; 8]).await.unwrap_err().kind(), ErrorKind::ConnectionReset);
+}
+
+#[tokio::test]
+async fn once_the_peer_closed_no_fault_is_drawn() {
+    let config = only(FaultKind::Kill, 1.0).with_rate(FaultKind::FailedClose, 1.0);
+    let injector = FaultInjector::new(config).unwrap();
+    injector.set_enabled(false);
+    let (near, mut far) = tokio::io::duplex(256);
+    let mut stream = injector.wrap(near);
+    far.write_all(&[UPGRADE, CLOSE].concat()).await.unwrap();
+    stream.read_exact(&mut vec![0; UPGRADE.len() + CLOSE.len()]).await.unwrap();
+    injector.set_enabled(true);
+    stream.write_all(CLOSE).await.unwrap();
+    stream.write_all(TEXT).await.unwrap();
+    drop(far);
+    assert_eq!(stream.read(&mut [0; 8]).await.unwrap(), 0);
+    assert_eq!(injector.stats().total(), 0);
+}
+
+#[tokio::test]
+async fn an_eof_ends_injection_and_a_spared_close_is_not_drawn_again() {
+    let injector = FaultInjector::new(only(FaultKind::Kill, 1.0)).unwrap();
+    injector.set_enabled(false);
+    let (near, far) = tokio::io::duplex(256);
+    let mut stream = injector.wrap(near);
+    drop(far);
+    assert_eq!(stream.read(&mut [0; 8]).await.unwrap(), 0);
+    injector.set_enabled(true);
+    assert_eq!(stream.read(&mut [0; 8]).await.unwrap(), 0);
+    assert_eq!(injector.stats().total(), 0);
+
+    let spared = FaultInjector::new(only(FaultKind::FailedClose, 1.0)).unwrap();
+    spared.set_enabled(false);
+    let (near, _far) = tokio::io::duplex(256);
+    let mut stream = spared.wrap(near);
+    stream.write_all(&[UPGRADE, CLOSE].concat()).await.unwrap();
+    spared.set_enabled(true);
+    stream.write_all(CLOSE).await.unwrap();
+    assert!(!stream.close_failed() && spared.stats().total() == 0);
+}
+
+#[tokio::test]
+async fn once_one_end_of_a_pair_is_over_the_other_draws_nothing() {
+    let injector = FaultInjector::new(only(FaultKind::Kill, 1.0)).unwrap();
+    let (pair, (near, far)) = (Pair::new(), tokio::io::duplex(64));
+    let (mut near, mut far) = (injector.wrap_paired(near, &pair), injector.wrap_paired(far, &pair));
+    assert!(!pair.is_over());
+    assert!(near.write_all(b"x").await.is_err(), "the first end is killed");
+    assert!(pair.is_over());
+    assert_eq!(far.read(&mut [0; 4]).await.unwrap(), 0, "an EOF, not a second kill");
+    assert_eq!(injector.stats().count(FaultKind::Kill), 1);
+
+    let (pair, (near, far)) = (Pair::new(), tokio::io::duplex(64));
+    injector.set_enabled(false);
+    let (near, mut far) = (injector.wrap_paired(near, &pair), injector.wrap_paired(far, &pair));
+    injector.set_enabled(true);
+    drop(near);
+    assert_eq!(far.read(&mut [0; 4]).await.unwrap(), 0);
+    assert_eq!(injector.stats().count(FaultKind::Kill), 1, "a dropped end ends the pair");
 }
