@@ -76,6 +76,7 @@ where
             _ = &mut stopped => return sink,
             () = outbox.until_due() => {}
         }
-        let _counted_and_retried = outbox.flush_with(&mut sink, &mut encode).await;
+        // boxed: the flush's state lives only while it runs, not in every idle task
+        let _counted_and_retried = Box::pin(outbox.flush_with(&mut sink, &mut encode)).await;
     }
 }

@@ -21,7 +21,7 @@ impl<M: MessageSize> Outbox<M> {
     pub async fn push_wait(&self, mut message: M) -> Result<u64, OutboxError<M>> {
         loop {
             let freed = self.shared.room.notified(); // before the attempt: no lost wake-up
-            match self.attempt(message) {
+            match self.push_if_room(message) {
                 ControlFlow::Break(done) => return done,
                 ControlFlow::Continue(refused) => message = refused,
             }
@@ -29,7 +29,11 @@ impl<M: MessageSize> Outbox<M> {
         }
     }
 
-    fn attempt(&self, message: M) -> Attempt<M> {
+    /// One try of [`push_wait`](Self::push_wait), without waiting: `Break` with the outcome
+    /// (queued, or refused for good and counted as [`push`](Self::push) counts it), or
+    /// `Continue` with the message handed back, uncounted, when the outbox is full and
+    /// waiting for room would help. Lets a caller keep the message only when it must wait.
+    pub fn push_if_room(&self, message: M) -> ControlFlow<Result<u64, OutboxError<M>>, M> {
         let mut state = self.lock();
         let refused = match state.push(message, &self.shared.config) {
             Ok((seq, pending)) => return ControlFlow::Break(Ok(self.accepted(seq, pending))),

@@ -177,9 +177,13 @@ impl Link {
     }
 }
 
-/// A wsr.v1 peer gets a DATA frame, encoded with the rest of its batch.
+/// A wsr.v1 peer gets a DATA frame, encoded with the rest of its batch; a small payload
+/// is copied (under the outbox's lock), a larger one shared.
 fn data_frame(seq: u64, payload: &Payload) -> Outbound {
-    Outbound::Data(Data { seq, payload: payload.clone() })
+    match encode::Inline::copy(seq, payload) {
+        Some(inline) => Outbound::Inline(inline),
+        None => Outbound::Data(Data { seq, payload: payload.clone() }),
+    }
 }
 
 /// A legacy peer gets the payload as a plain message.

@@ -110,7 +110,8 @@ async fn write_all<S>(
     S: Sink<Message> + Unpin,
 {
     while let Some(first) = receiver.next().await {
-        if write_batch(&mut receiver, &mut sink, first).await.is_err() {
+        // boxed: the write's state lives only while it runs, not in every idle writer
+        if Box::pin(write_batch(&mut receiver, &mut sink, first)).await.is_err() {
             crate::metrics::write_failed();
             return broken.cancel();
         }

@@ -6,8 +6,8 @@ use super::{full, ReliableServer};
 use crate::error::Error;
 use crate::protocol::{Payload, SessionId};
 use std::future::Future;
+use std::ops::ControlFlow;
 use std::pin::Pin;
-use std::task::Poll;
 use tokio_tungstenite::tungstenite::Message;
 
 /// How often a [`ReliableServer::send_wait`] waiting for room checks its session still exists.
@@ -25,27 +25,26 @@ impl ReliableServer {
     }
 
     async fn send_waiting(&self, session: SessionId, message: Message) -> Result<u64, Error> {
-        let kept = message.clone(); // a refcount: handed back if the session ends meanwhile
-        let found = self.inner.sessions.get(&session);
-        let target = found.ok_or_else(|| Error::UnknownSession { session, message })?;
-        let payload = self.payload(kept.clone())?;
-        let seq = self.wait_for_room(&target, payload, kept).await?;
+        let Some(target) = self.inner.sessions.get(&session) else {
+            return Err(Error::UnknownSession { session, message });
+        };
+        let payload = self.payload(message)?;
+        let seq = self.wait_for_room(&target, payload).await?;
         self.batch_outcome(&target, true); // waiting is the policy here, not a failure
         target.pushed(seq);
         Ok(seq)
     }
 
-    /// Pushes `payload`, waiting for room. The first try needs no timer.
-    async fn wait_for_room(
-        &self,
-        session: &Session,
-        payload: Payload,
-        kept: Message,
-    ) -> Result<u64, Error> {
-        let mut pushing = std::pin::pin!(session.outbox.push_wait(payload));
-        match futures::poll!(&mut pushing) {
-            Poll::Ready(pushed) => pushed.map_err(|error| full(session, error)),
-            Poll::Pending => self.rechecking(session, pushing, &kept).await,
+    /// Pushes `payload`, waiting for room. The first try needs no timer and no copy of the
+    /// message: only a push that must wait keeps one (a refcount) to hand back.
+    async fn wait_for_room(&self, session: &Session, payload: Payload) -> Result<u64, Error> {
+        match session.outbox.push_if_room(payload) {
+            ControlFlow::Break(pushed) => pushed.map_err(|error| full(session, error)),
+            ControlFlow::Continue(payload) => {
+                let kept = payload.clone().into_message();
+                let pushing = std::pin::pin!(session.outbox.push_wait(payload));
+                self.rechecking(session, pushing, &kept).await
+            }
         }
     }
 

@@ -1,6 +1,7 @@
-//! Unit tests of `push_wait`: waiting for room, and refusing what can never fit.
+//! Unit tests of `push_wait` and `push_if_room`: waiting for room, and refusing what can never fit.
 
 use crate::{Confirmation, Outbox, OutboxConfig, OutboxError};
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 fn ack_outbox(capacity: usize) -> Outbox<Vec<u8>> {
@@ -69,4 +70,18 @@ async fn dropping_a_waiting_push_queues_nothing() {
     let last = flush(&outbox).await;
     outbox.ack(last).unwrap();
     assert!(outbox.stats().is_empty());
+}
+
+#[test]
+fn push_if_room_queues_or_hands_the_message_back_uncounted() {
+    let outbox = ack_outbox(1);
+    let recorder = metrics_util::debugging::DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        assert!(matches!(outbox.push_if_room(vec![1]), ControlFlow::Break(Ok(1))));
+        assert!(matches!(outbox.push_if_room(vec![2]), ControlFlow::Continue(back) if back == [2]));
+    });
+    let rejected = snapshotter.snapshot().into_vec();
+    assert!(!rejected.iter().any(|(key, ..)| key.key().name().contains("rejected")));
+    assert_eq!(outbox.stats().pending, 1);
 }

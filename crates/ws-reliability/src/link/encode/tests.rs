@@ -33,3 +33,20 @@ fn ready_messages_keep_their_place_between_frames() {
 fn an_empty_batch_is_empty() {
     assert!(encode_batch(Vec::new()).is_empty());
 }
+
+#[test]
+fn inline_frames_encode_as_data_message_does() {
+    let payloads = [
+        Payload::Text("hi".into()),
+        Payload::Binary(Bytes::from_static(b"")),
+        Payload::Binary(Bytes::from(vec![7; INLINE_MAX])),
+    ];
+    let expected: Vec<Message> = payloads.iter().map(|p| data_message(300, p)).collect();
+    let batch = payloads.iter().map(|p| Outbound::Inline(Inline::copy(300, p).unwrap()));
+    assert_eq!(encode_batch(batch.collect()), expected);
+}
+
+#[test]
+fn a_payload_past_the_inline_limit_is_not_copied() {
+    assert!(Inline::copy(1, &Payload::Binary(Bytes::from(vec![0; INLINE_MAX + 1]))).is_none());
+}
