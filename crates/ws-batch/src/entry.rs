@@ -1,8 +1,6 @@
 //! One queued message: its sequence number, state, attempt count and retry time.
 
 use crate::clock::{Epoch, Ticks};
-use crate::error::SendFailure;
-use std::sync::Arc;
 use tokio::time::Instant;
 
 /// Where a message is in its life.
@@ -43,14 +41,13 @@ pub(crate) struct Entry<M> {
     pub(crate) state: EntryState,
     /// `Pending`: not sent before this time; `Sent`: resent if not acked by this time.
     pub(crate) at: Ticks,
-    pub(crate) last_error: Option<Arc<SendFailure>>,
 }
 
 impl<M> Entry<M> {
     /// A new message, due at once.
     pub(crate) fn new(seq: u64, message: M, size: usize) -> Self {
         let (state, at) = (EntryState::Pending, Ticks::default());
-        Entry { seq, message, size, attempts: 0, state, at, last_error: None }
+        Entry { seq, message, size, attempts: 0, state, at }
     }
 
     /// Marks a `Sending` entry `Sent`, to be resent after `ack_deadline` (the stats are the

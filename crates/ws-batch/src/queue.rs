@@ -7,7 +7,6 @@ use crate::error::{OutboxError, Refusal, SendFailure};
 use crate::retry::Retry;
 use crate::stats::OutboxStats;
 use std::collections::VecDeque;
-use std::sync::Arc;
 use tokio::time::Instant;
 
 /// The sequence numbers of one batch: every `Sending` entry in `first..=last`.
@@ -93,7 +92,8 @@ impl<M> Queue<M> {
         self.stats.awaiting_ack + self.stats.sending
     }
 
-    /// The batch reached the peer's transport: `Sent` until `ack_deadline`; with
+    /// The batch reached the peer's transport: `Sent` until `ack_deadline` (its entries are
+    /// the `Sending` ones, found by index: they follow the `Sent` ones); with
     /// `confirm_now` (flush confirmation) it counts as acked at once. Returns how many left.
     pub(crate) fn settle_sent(
         &mut self,
@@ -101,8 +101,9 @@ impl<M> Queue<M> {
         ack_deadline: Instant,
         confirm_now: bool,
     ) -> usize {
-        let ack_deadline = self.epoch.ticks(ack_deadline);
-        batch_entries(&mut self.entries, batch).for_each(|entry| entry.mark_sent(ack_deadline));
+        let (ack_deadline, start) = (self.epoch.ticks(ack_deadline), self.stats.awaiting_ack);
+        let sending = self.entries.range_mut(start..start + batch.len);
+        sending.for_each(|entry| entry.mark_sent(ack_deadline));
         self.stats.shift(EntryState::Sending, EntryState::Sent, batch.len);
         if confirm_now {
             self.acked_through = self.acked_through.max(batch.last);
@@ -118,23 +119,21 @@ impl<M> Queue<M> {
         failure: SendFailure,
         retry: &mut Retry<'_>,
     ) -> Settled<M> {
-        let (failure, acked_through) = (Arc::new(failure), self.acked_through);
-        let (stats, epoch) = (&mut self.stats, self.epoch);
+        let (acked_through, stats, epoch) = (self.acked_through, &mut self.stats, self.epoch);
         let unacked = batch_entries(&mut self.entries, batch).filter(|e| e.seq > acked_through);
-        unacked.for_each(|entry| retry.fail(entry, &failure, stats, epoch));
+        unacked.for_each(|entry| retry.fail(entry, stats, epoch));
         batch_entries(&mut self.entries, batch).for_each(|entry| mark_sent(entry, stats));
-        Settled { dead: self.take_failed(), confirmed: self.drain_acked() }
+        Settled { dead: self.take_failed(&failure), confirmed: self.drain_acked() }
     }
 
     /// Every `Sent` entry goes back to `Pending`, due at once, keeping its sequence number;
     /// counts as a failed attempt. Returns how many were requeued, and the dead letters.
     pub(crate) fn requeue(&mut self, retry: &mut Retry<'_>) -> (usize, Vec<DeadLetter<M>>) {
-        let failure = Arc::new(SendFailure::Unacked);
         let (stats, epoch) = (&mut self.stats, self.epoch);
         let sent = self.entries.iter_mut().filter(|entry| entry.state == EntryState::Sent);
         let requeued = stats.awaiting_ack;
-        sent.for_each(|entry| retry.fail(entry, &failure, stats, epoch));
-        (requeued, self.take_failed())
+        sent.for_each(|entry| retry.fail(entry, stats, epoch));
+        (requeued, self.take_failed(&SendFailure::Unacked))
     }
 
     /// A cumulative ack: everything up to `seq` is confirmed. Returns how many left now
@@ -171,20 +170,23 @@ impl<M> Queue<M> {
     }
 
     /// Removes confirmed entries from the front; those in the batch being sent wait for it.
-    /// One read-only pass counts them out of the stats, then they are dropped in place.
+    /// By the state order, they are the `Sent` ones (then the `Pending` ones, if no batch is
+    /// being sent) up to `acked_through`: found by a binary search on the sequence numbers,
+    /// counted out of the stats per state, summed for their bytes, then dropped in place.
     fn drain_acked(&mut self) -> usize {
-        let acked_through = self.acked_through;
-        let confirmed =
-            |entry: &&Entry<M>| entry.seq <= acked_through && entry.state != EntryState::Sending;
         let stats = &mut self.stats;
-        let leaving = self.entries.iter().take_while(confirmed);
-        let count = leaving.inspect(|entry| stats.remove(entry.state, entry.size)).count();
+        let reach = if stats.sending > 0 { stats.awaiting_ack } else { self.entries.len() };
+        let acked_through = self.acked_through;
+        let count = self.entries.partition_point(|e| e.seq <= acked_through).min(reach);
+        let sent = count.min(stats.awaiting_ack);
+        stats.forget(sent, count - sent, self.entries.range(..count).map(|e| e.size).sum());
         self.entries.drain(..count);
         count
     }
 
-    /// Takes every `Failed` entry out of the live queue, as dead letters.
-    fn take_failed(&mut self) -> Vec<DeadLetter<M>> {
+    /// Takes every `Failed` entry out of the live queue, as dead letters whose last error is
+    /// `failure`: entries turn `Failed` only in the call that buries them, by that failure.
+    fn take_failed(&mut self, failure: &SendFailure) -> Vec<DeadLetter<M>> {
         if self.stats.failed == 0 {
             return Vec::new();
         }
@@ -192,12 +194,11 @@ impl<M> Queue<M> {
             .into_iter()
             .partition(|entry| entry.state == EntryState::Failed);
         self.entries = live;
-        failed.into_iter().map(|entry| self.bury(entry)).collect()
+        failed.into_iter().map(|entry| self.bury(entry, failure.clone())).collect()
     }
 
-    fn bury(&mut self, entry: Entry<M>) -> DeadLetter<M> {
+    fn bury(&mut self, entry: Entry<M>, last_error: SendFailure) -> DeadLetter<M> {
         self.stats.remove(EntryState::Failed, entry.size);
-        let last_error = entry.last_error.map_or(SendFailure::Unacked, |error| (*error).clone());
         DeadLetter { seq: entry.seq, message: entry.message, attempts: entry.attempts, last_error }
     }
 }

@@ -2,9 +2,7 @@
 
 use crate::clock::Epoch;
 use crate::entry::{Entry, EntryState};
-use crate::error::SendFailure;
 use crate::stats::OutboxStats;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 use ws_core::{Backoff, JitterRng};
@@ -21,16 +19,10 @@ pub(crate) struct Retry<'a> {
 }
 
 impl Retry<'_> {
-    /// Counts a failed attempt: back to `Pending` with its next-retry time, or `Failed`.
-    pub(crate) fn fail<M>(
-        &mut self,
-        entry: &mut Entry<M>,
-        failure: &Arc<SendFailure>,
-        stats: &mut OutboxStats,
-        epoch: Epoch,
-    ) {
+    /// Counts a failed attempt: back to `Pending` with its next-retry time, or `Failed` (the
+    /// failure is not kept per entry: the caller buries the `Failed` ones with it at once).
+    pub(crate) fn fail<M>(&mut self, entry: &mut Entry<M>, stats: &mut OutboxStats, epoch: Epoch) {
         entry.attempts += 1;
-        entry.last_error = Some(Arc::clone(failure));
         let exhausted = entry.attempts >= self.max_attempts;
         let next = if exhausted { EntryState::Failed } else { EntryState::Pending };
         entry.at = epoch.ticks(self.now + self.delay(entry.attempts));

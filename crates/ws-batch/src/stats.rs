@@ -48,6 +48,14 @@ impl OutboxStats {
         self.bytes -= size;
     }
 
+    /// Forgets messages that left the outbox together: `sent` awaiting ack, `pending`
+    /// waiting, `bytes` in all.
+    pub(crate) fn forget(&mut self, sent: usize, pending: usize, bytes: usize) {
+        self.awaiting_ack -= sent;
+        self.pending -= pending;
+        self.bytes -= bytes;
+    }
+
     /// Moves `count` messages from one state to another.
     pub(crate) fn shift(&mut self, from: EntryState, to: EntryState, count: usize) {
         *self.slot(from) -= count;

@@ -127,3 +127,29 @@ async fn newer_messages_never_overtake_a_retry() {
     let seqs: Vec<u64> = sink.delivered().into_iter().map(|(seq, _)| seq).collect();
     assert_eq!(seqs, vec![1, 2, 3, 4]);
 }
+
+/// A sink that waits `delay` (paused time) before taking each item.
+fn slow_sink(delay: Duration) -> impl futures::Sink<String, Error = String> + Unpin {
+    let taken = futures::sink::unfold((), move |(), _item: String| async move {
+        tokio::time::sleep(delay).await;
+        Ok::<_, String>(())
+    });
+    Box::pin(taken)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_flush_within_its_timeout_succeeds() {
+    let (outbox, _dead) = Outbox::with_dead_letter_channel(config());
+    outbox.push("x".to_string()).unwrap();
+    let report = outbox.flush(&mut slow_sink(Duration::from_millis(1500))).await.unwrap();
+    assert_eq!((report.sent, report.last_seq), (1, Some(1)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_flush_past_its_timeout_fails_with_the_timeout() {
+    let (outbox, _dead) = Outbox::with_dead_letter_channel(config());
+    outbox.push("x".to_string()).unwrap();
+    let error = outbox.flush(&mut slow_sink(Duration::from_secs(3))).await.unwrap_err();
+    assert!(matches!(error, OutboxError::Flush(SendFailure::Timeout(_))));
+    assert_eq!(outbox.snapshot()[0].state, EntryState::Pending);
+}
