@@ -3,6 +3,7 @@
 
 mod halves;
 mod shared;
+mod writers;
 
 pub use halves::{WsSink, WsStream};
 

@@ -28,7 +28,8 @@ where
     type Error = WsError;
 
     fn poll_ready(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
-        self.shared.with_write(|half| half.poll_ready(cx)).unwrap_or(Poll::Ready(Err(released())))
+        let polled = self.shared.poll_write(cx, |half, cx| half.poll_ready(cx));
+        polled.unwrap_or(Poll::Ready(Err(released())))
     }
 
     fn start_send(self: Pin<&mut Self>, item: Message) -> Result<(), WsError> {
@@ -36,11 +37,13 @@ where
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
-        self.shared.with_write(|half| half.poll_flush(cx)).unwrap_or(Poll::Ready(Err(released())))
+        let polled = self.shared.poll_write(cx, |half, cx| half.poll_flush(cx));
+        polled.unwrap_or(Poll::Ready(Err(released())))
     }
 
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
-        self.shared.with_write(|half| half.poll_close(cx)).unwrap_or(Poll::Ready(Err(released())))
+        let polled = self.shared.poll_write(cx, |half, cx| half.poll_close(cx));
+        polled.unwrap_or(Poll::Ready(Err(released())))
     }
 }
 

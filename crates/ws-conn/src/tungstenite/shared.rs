@@ -5,12 +5,13 @@
 //! so the reader and the writer can poll it from different tasks, as with a split
 //! socket), the reader's waker, the close status and its waiters (a `Notify`, no channel).
 
+use super::writers::Writers;
 use crate::{Activity, TransportError};
 use futures::task::AtomicWaker;
 use futures::{Sink, StreamExt};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{ready, Context, Poll};
 use tokio::sync::Notify;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
@@ -53,6 +54,8 @@ impl Status {
 pub(super) struct Shared<S> {
     socket: Mutex<Option<WebSocketStream<S>>>,
     reader: AtomicWaker,
+    /// The tasks waiting on the write side (the application's sink, the registry's sends).
+    writers: Arc<Writers>,
     status: AtomicU8,
     /// Woken when the status leaves `Open`.
     settled: Notify,
@@ -65,7 +68,8 @@ where
 {
     pub(super) fn new(socket: WebSocketStream<S>, activity: Activity) -> Self {
         let (socket, status) = (Mutex::new(Some(socket)), AtomicU8::new(Status::Open as u8));
-        Shared { socket, reader: AtomicWaker::new(), status, settled: Notify::new(), activity }
+        let (reader, writers, settled) = (AtomicWaker::new(), Arc::default(), Notify::new());
+        Shared { socket, reader, writers, status, settled, activity }
     }
 
     pub(super) fn status(&self) -> Status {
@@ -96,7 +100,7 @@ where
         cx: &mut Context<'_>,
         pending: &mut Option<Message>,
     ) -> Poll<Result<(), WsError>> {
-        let polled = self.with_write(|mut socket| {
+        let polled = self.poll_write(cx, |mut socket, cx| {
             if pending.is_some() {
                 ready!(socket.as_mut().poll_ready(cx))?;
                 pending.take().map_or(Ok(()), |message| socket.as_mut().start_send(message))?;
@@ -112,6 +116,17 @@ where
         op: impl FnOnce(Pin<&mut WebSocketStream<S>>) -> T,
     ) -> Option<T> {
         lock(&self.socket).as_mut().map(|socket| op(Pin::new(socket)))
+    }
+
+    /// Polls the socket's write side for the task of `cx`, so that whichever task the
+    /// socket wakes, every task waiting to write wakes with it (see [`Writers`]); `None`
+    /// once released.
+    pub(super) fn poll_write<T>(
+        &self,
+        cx: &Context<'_>,
+        op: impl FnOnce(Pin<&mut WebSocketStream<S>>, &mut Context<'_>) -> T,
+    ) -> Option<T> {
+        self.writers.poll(cx, |cx| self.with_write(|socket| op(socket, cx)))
     }
 
     /// Polls the socket for a message, recording activity and the peer's close; ends once
@@ -150,6 +165,7 @@ where
         self.status.store(Status::Released as u8, Ordering::Release);
         self.settled.notify_waiters();
         self.reader.wake();
+        self.writers.wake_all();
     }
 }
 

@@ -122,3 +122,31 @@ async fn a_peer_that_reads_answers_the_heartbeat_and_its_pong_counts_as_liveness
     peer.await.unwrap();
     assert!(registry.is_empty());
 }
+
+/// A server socket and its peer over an in-memory pipe of `capacity` bytes each way.
+async fn piped(
+    capacity: usize,
+) -> (WebSocketStream<tokio::io::DuplexStream>, WebSocketStream<tokio::io::DuplexStream>) {
+    use tokio_tungstenite::tungstenite::protocol::Role;
+    let (ours, theirs) = tokio::io::duplex(capacity);
+    let server = WebSocketStream::from_raw_socket(ours, Role::Server, None).await;
+    (server, WebSocketStream::from_raw_socket(theirs, Role::Client, None).await)
+}
+
+/// The application's write and a registry ping wait on a full transport at once: when the
+/// transport drains, both finish (the socket's one `Sink` waker would wake only the task
+/// that polled last, the ping's, and leave the application's write pending forever).
+#[tokio::test]
+async fn a_ping_while_a_write_waits_leaves_the_write_wakeable() {
+    let (server, mut peer) = piped(64).await;
+    let (conn, mut sink, _stream) = split(server, &Activity::new());
+    let write = tokio::spawn(async move { sink.send(Message::binary(vec![7; 4096])).await });
+    tokio::task::yield_now().await; // the write fills the pipe and waits
+    let ping = tokio::spawn(async move { conn.ping().await });
+    tokio::task::yield_now().await; // the ping waits behind it, polled last
+    let reading = tokio::spawn(async move { while peer.next().await.is_some() {} });
+    let finished = tokio::time::timeout(Duration::from_secs(30), write).await;
+    finished.expect("the application's write was never woken").unwrap().unwrap();
+    ping.await.unwrap().unwrap();
+    reading.abort();
+}

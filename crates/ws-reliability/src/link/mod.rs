@@ -5,6 +5,7 @@ mod burst;
 mod deliver;
 mod encode;
 mod reader;
+mod refusal;
 mod writer;
 
 pub(crate) use deliver::{channel as delivery_channel, DeliverRx, DeliverTx};

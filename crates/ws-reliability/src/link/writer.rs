@@ -4,6 +4,7 @@
 //! everything queued with one flush.
 
 use super::encode::{encode_batch, Outbound};
+use super::refusal::{after_refusal, Refusal};
 use futures::channel::mpsc::{unbounded, TrySendError, UnboundedReceiver, UnboundedSender};
 use futures::{Sink, SinkExt, StreamExt};
 use std::pin::Pin;
@@ -85,7 +86,8 @@ impl Sink<Outbound> for Outgoing {
 /// Spawns the writer over `sink`, `first` (a WELCOME) queued ahead of everything; it ends
 /// when every sender is dropped or a write fails, and closes the sink on its way out.
 /// A failed write cancels `broken`, which ends the link's reader: the connection is lost
-/// (the session resumes on a new one) instead of half alive.
+/// (the session resumes on a new one) instead of half alive. A write refused because a
+/// close already went out is no failure: the writer stops sending (see [`after_refusal`]).
 pub(crate) fn spawn_writer<S>(
     sink: S,
     first: Option<Message>,
@@ -93,6 +95,7 @@ pub(crate) fn spawn_writer<S>(
 ) -> (Outgoing, JoinHandle<()>)
 where
     S: Sink<Message> + Unpin + Send + 'static,
+    S::Error: Refusal + Send,
 {
     let (sender, receiver) = unbounded();
     let outgoing = Outgoing { sender, fed: Vec::new() };
@@ -108,12 +111,12 @@ async fn write_all<S>(
     broken: CancellationToken,
 ) where
     S: Sink<Message> + Unpin,
+    S::Error: Refusal,
 {
     while let Some(first) = receiver.next().await {
         // boxed: the write's state lives only while it runs, not in every idle writer
-        if Box::pin(write_batch(&mut receiver, &mut sink, first)).await.is_err() {
-            crate::metrics::write_failed();
-            return broken.cancel();
+        if let Err(error) = Box::pin(write_batch(&mut receiver, &mut sink, first)).await {
+            return Box::pin(after_refusal(error.is_closing(), receiver, &broken)).await;
         }
     }
     let _closing_anyway = sink.close().await;

@@ -1,0 +1,51 @@
+//! What a write the sink refused means for the writer: the connection is closing (a close
+//! frame already went out, through the writer or through the ws-conn registry, or the close
+//! handshake already ended), or the write failed.
+
+use futures::channel::mpsc::{SendError, UnboundedReceiver};
+use futures::StreamExt;
+use tokio_tungstenite::tungstenite::error::ProtocolError;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_util::sync::CancellationToken;
+
+/// An error of the writer's sink that can say whether it only means "closing".
+pub(crate) trait Refusal {
+    /// Whether the sink refused because the connection is closing or closed, not because a
+    /// write failed.
+    fn is_closing(&self) -> bool;
+}
+
+impl Refusal for WsError {
+    fn is_closing(&self) -> bool {
+        matches!(
+            self,
+            WsError::Protocol(ProtocolError::SendAfterClosing)
+                | WsError::AlreadyClosed
+                | WsError::ConnectionClosed
+        )
+    }
+}
+
+/// A channel sink (tests) refuses only when its receiver is gone: a failure.
+impl Refusal for SendError {
+    fn is_closing(&self) -> bool {
+        false
+    }
+}
+
+/// After the sink refused a write (`closing`: see [`Refusal`]): a closing connection sends nothing more (what was
+/// queued is dropped: the outbox keeps every message until the peer acks it, and resends
+/// it on resume) while the reader waits for the peer's close, so the writer swallows what
+/// comes until its last sender is gone; a failed write is counted and cancels `broken`,
+/// which ends the link.
+pub(super) async fn after_refusal(
+    closing: bool,
+    receiver: UnboundedReceiver<Vec<Message>>,
+    broken: &CancellationToken,
+) {
+    if closing {
+        return receiver.for_each(|_unsent| std::future::ready(())).await;
+    }
+    crate::metrics::write_failed();
+    broken.cancel();
+}
