@@ -188,3 +188,12 @@ fn the_websocket_config_enforces_the_limits() {
     let io = tokio_tungstenite::tungstenite::Error::Io(std::io::ErrorKind::Other.into());
     assert_eq!(CloseCode::for_ws_error(&io), None);
 }
+
+#[test]
+fn a_dropped_peer_is_a_lost_connection_not_a_protocol_error() {
+    use tokio_tungstenite::tungstenite::error::{Error, ProtocolError};
+    let dropped = Error::Protocol(ProtocolError::ResetWithoutClosingHandshake);
+    assert_eq!(CloseCode::for_ws_error(&dropped), None);
+    let broken = Error::Protocol(ProtocolError::NonZeroReservedBits);
+    assert_eq!(CloseCode::for_ws_error(&broken), Some(CloseCode::ProtocolError));
+}

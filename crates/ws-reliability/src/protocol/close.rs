@@ -1,6 +1,6 @@
 //! [`CloseCode`]: the WebSocket close codes wsr.v1 uses, and how to build a close message.
 
-use tokio_tungstenite::tungstenite::error::Error as WsError;
+use tokio_tungstenite::tungstenite::error::{Error as WsError, ProtocolError};
 use tokio_tungstenite::tungstenite::protocol::frame::{coding, CloseFrame};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -85,10 +85,13 @@ impl CloseCode {
 
     /// The close code to answer a tungstenite read error with, when the connection can
     /// still carry a close frame: 1009 for a message over the limit, 1002 for a broken
-    /// WebSocket frame or invalid UTF-8 text; `None` for I/O errors and closed connections.
+    /// WebSocket frame or invalid UTF-8 text; `None` for I/O errors and closed connections,
+    /// a peer that dropped the connection without a close frame included (tungstenite
+    /// reports it as a protocol error, but nothing was violated: the connection is lost).
     pub fn for_ws_error(error: &WsError) -> Option<Self> {
         match error {
             WsError::Capacity(_) => Some(Self::TooBig),
+            WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => None,
             WsError::Protocol(_) | WsError::Utf8(_) => Some(Self::ProtocolError),
             _ => None,
         }
