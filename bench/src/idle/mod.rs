@@ -48,30 +48,9 @@ impl IdleMemory {
     }
 }
 
-/// One answer of the child: resident set, peak, connections served.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reading {
-    /// VmRSS, bytes.
-    pub rss: u64,
-    /// VmHWM, bytes.
-    pub peak: u64,
-    /// Connections the server holds (handshaken; for wsr.v1, with a session).
-    pub connections: usize,
-}
-
-impl Reading {
-    /// Parses `<rss> <peak> <connections>`.
-    pub fn parse(line: &str) -> Option<Reading> {
-        let mut fields = line.split_whitespace();
-        let (rss, peak) = (fields.next()?.parse().ok()?, fields.next()?.parse().ok()?);
-        Some(Reading { rss, peak, connections: fields.next()?.parse().ok()? })
-    }
-
-    /// The line that [`parse`](Self::parse) reads.
-    pub fn line(&self) -> String {
-        format!("{} {} {}\n", self.rss, self.peak, self.connections)
-    }
-}
+/// One answer of the child: resident set, peak, connections served (the soak's memory
+/// probe speaks the same line).
+pub use ws_soak::harness::probe::Reading;
 
 /// The memory of a `kind` server holding `connections` idle connections; the server is
 /// `exe serve --kind <kind>` (`exe`: the `ws-bench` binary).

@@ -55,6 +55,11 @@ impl Reading {
         let (rss, peak) = (fields.next()?.parse().ok()?, fields.next()?.parse().ok()?);
         Some(Reading { rss, peak, connections: fields.next()?.parse().ok()? })
     }
+
+    /// The line that [`parse`](Self::parse) reads.
+    pub fn line(&self) -> String {
+        format!("{} {} {}\n", self.rss, self.peak, self.connections)
+    }
 }
 
 /// The child's side: serves on 127.0.0.1, prints the address, answers readings until its
@@ -72,7 +77,8 @@ pub async fn serve_idle() -> Result<(), SoakError> {
 
 /// `<VmRSS> <VmHWM> <connections>` of this process and `server`.
 fn reading_line(server: &ReliableServer) -> String {
-    format!("{} {} {}\n", current_rss(), peak_rss(), server.registry().len())
+    let (rss, peak, connections) = (current_rss(), peak_rss(), server.registry().len());
+    Reading { rss, peak, connections }.line()
 }
 
 async fn reply(stdout: &mut tokio::io::Stdout, line: &str) -> Result<(), SoakError> {
