@@ -19,12 +19,7 @@ async fn server_to_client_survives_repeated_kills() {
     let client = faulty_client(listener.local_addr(), &injector);
     let mut incoming = client.incoming().unwrap();
     let session = connected(&client).await;
-    let sender = server.clone();
-    tokio::spawn(async move {
-        for text in numbered(N) {
-            send_retrying(&sender, session, Message::text(text)).await;
-        }
-    });
+    send_numbered_in_background(&server, session, N);
     let got = take(&mut incoming, N).await;
     assert_eq!(got, numbered(N), "every message exactly once and in order");
     assert!(injector.stats().count(FaultKind::Kill) >= 5, "killed several times");
@@ -79,12 +74,7 @@ async fn faults_under_the_server_side_stream_lose_nothing() {
         ws_reliability::client::ReliableClient::connect(&url(addr), client_config()).unwrap();
     let mut incoming = client.incoming().unwrap();
     let session = connected(&client).await;
-    let sender = server.clone();
-    tokio::spawn(async move {
-        for text in numbered(N) {
-            send_retrying(&sender, session, Message::text(text)).await;
-        }
-    });
+    send_numbered_in_background(&server, session, N);
     assert_eq!(take(&mut incoming, N).await, numbered(N));
     assert!(injector.stats().count(FaultKind::Kill) >= 5, "killed several times");
 }
@@ -124,12 +114,7 @@ async fn failed_writes_end_the_link_and_the_session_resumes() {
     let client = faulty_client(listener.local_addr(), &injector);
     let mut incoming = client.incoming().unwrap();
     let session = connected(&client).await;
-    let sender = server.clone();
-    tokio::spawn(async move {
-        for text in numbered(N) {
-            send_retrying(&sender, session, Message::text(text)).await;
-        }
-    });
+    send_numbered_in_background(&server, session, N);
     assert_eq!(take(&mut incoming, N).await, numbered(N));
     assert!(injector.stats().count(FaultKind::WriteError) >= 5, "writes failed several times");
     guarded("server outbox drained by acks", async {

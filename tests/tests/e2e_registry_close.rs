@@ -7,7 +7,6 @@ mod common;
 
 use common::*;
 use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
-use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::conn::{CloseCode, CloseFrame, ConnEvent, ConnId};
 use ws_reliability::server::ServerConfig;
 
@@ -40,12 +39,7 @@ async fn scenario() -> Result<(), String> {
     let mut incoming = client.incoming().unwrap();
     let session = connected(&client).await;
     let id = opened(&mut conns).await;
-    let sender = server.clone();
-    tokio::spawn(async move {
-        for text in numbered(N) {
-            send_retrying(&sender, session, Message::text(text)).await;
-        }
-    });
+    send_numbered_in_background(&server, session, N);
     let mut got = take(&mut incoming, BEFORE_CLOSE).await;
     let frame = CloseFrame::new(CloseCode::new(1001), "going away");
     let closed = guarded("registry close", server.registry().close(id, frame)).await;

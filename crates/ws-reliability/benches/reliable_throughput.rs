@@ -48,25 +48,8 @@ async fn raw_round() {
 /// ReliableServer → ReliableClient: every message sequenced, kept until acked, acked in
 /// batches; a full outbox is waited out (`send_wait`, the backpressure `feed` gives raw).
 async fn reliable_round() {
-    let mut config = ServerConfig::default();
-    config.outbox = config.outbox.with_flush_interval(std::time::Duration::from_millis(1));
-    let server = ReliableServer::new(config);
-    let listener = server.listen("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/", listener.local_addr());
-    let client = ReliableClient::connect(&url, ClientConfig::default()).unwrap();
-    let mut incoming = client.incoming().unwrap();
-    let session = connected(&client).await;
-    let sender = tokio::spawn(async move {
-        for _ in 0..MESSAGES {
-            server.send_wait(session, payload()).await.unwrap();
-        }
-        server
-    });
-    for _ in 0..MESSAGES {
-        incoming.next().await.unwrap();
-    }
-    drop(sender.await.unwrap());
-    drop(TcpStream::connect(listener.local_addr()).await);
+    let pair = reliable_pair().await;
+    reliable_steady_round(&pair).await;
 }
 
 /// The client's session, once WELCOME arrived (subscribed before looking, so no race).

@@ -124,6 +124,16 @@ pub fn numbered(count: usize) -> Vec<String> {
     (0..count).map(|index| format!("m{index}:{}", "x".repeat(200))).collect()
 }
 
+/// Sends `numbered(count)` to `session` on a background task, waiting out a full outbox.
+pub fn send_numbered_in_background(server: &ReliableServer, session: SessionId, count: usize) {
+    let sender = server.clone();
+    tokio::spawn(async move {
+        for text in numbered(count) {
+            send_retrying(&sender, session, Message::text(text)).await;
+        }
+    });
+}
+
 /// The session of the client's first WELCOME.
 pub async fn connected(client: &ReliableClient) -> SessionId {
     let mut events = client.events();
