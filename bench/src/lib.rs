@@ -7,9 +7,10 @@
 //!
 //! - push throughput ([`push`]): K clients each receive M 64-byte binary messages pushed by
 //!   the server (raw: `feed` + a `flush` every [`push::FLUSH_EVERY`] messages; reliable:
-//!   `ReliableServer::send`, retried after a yield while the outbox is full). Only messages
+//!   `ReliableServer::send_wait`, which waits while the outbox is full). Only messages
 //!   delivered to the client application count, each checked in order; connection setup is
-//!   not timed;
+//!   not timed. The process's CPU time during each push ([`cpu`]) tells how many cores
+//!   it kept busy;
 //! - server memory per idle connection ([`idle`]): the server runs in a child process (this
 //!   binary's `serve` subcommand), the parent opens N idle connections, and the child's
 //!   resident set before and after gives the bytes per connection, transport included.
@@ -20,6 +21,7 @@
 #![deny(missing_docs)]
 
 pub mod args;
+pub mod cpu;
 mod error;
 pub mod idle;
 pub mod limits;

@@ -174,6 +174,7 @@ pub fn table(report: &Report) -> String {
     let mut out = title(&report.setup);
     out += &row(["measure", "raw", "reliable", "ratio", "target", "verdict"]);
     out += &throughput_row(&report.throughput);
+    out += &cores_row(&report.throughput);
     out += &report.memory.as_ref().map(memory_rows).unwrap_or_else(skipped_memory);
     out
 }
@@ -202,6 +203,13 @@ fn throughput_row(throughput: &ThroughputReport) -> String {
     let (ratio, target) = (format!("{:.2}x", throughput.ratio), format!(">= {RATIO_TARGET:.2}x"));
     let verdict = verdict(throughput.pass);
     row(["push throughput (msgs/s)", &raw, &reliable, &ratio, &target, verdict])
+}
+
+/// Cores the process kept busy during each push: a diagnosis, with no target.
+fn cores_row(throughput: &ThroughputReport) -> String {
+    let (raw, reliable) = (throughput.raw.cores_busy(), throughput.reliable.cores_busy());
+    let (ratio, measure) = (format!("{:.2}x", ratio(reliable, raw)), "cores busy during the push");
+    row([measure, &format!("{raw:.2}"), &format!("{reliable:.2}"), &ratio, "", ""])
 }
 
 fn memory_rows(memory: &MemoryReport) -> String {

@@ -32,6 +32,8 @@ pub struct Throughput {
     pub delivered: u64,
     /// Seconds from the first push to the last client's end marker.
     pub seconds: f64,
+    /// CPU seconds the whole process (server and clients) used meanwhile.
+    pub cpu_seconds: f64,
 }
 
 impl Throughput {
@@ -42,6 +44,28 @@ impl Throughput {
         } else {
             0.0
         }
+    }
+
+    /// Cores kept busy on average: near the machine's core count, the push is limited by
+    /// the work per message; well below, by hand-offs between tasks.
+    pub fn cores_busy(&self) -> f64 {
+        crate::cpu::cores_busy(std::time::Duration::from_secs_f64(self.cpu_seconds), self.seconds)
+    }
+}
+
+/// When a timed push started, by the wall clock and by the process's CPU time.
+#[derive(Debug, Clone, Copy)]
+pub struct Start {
+    /// The wall clock.
+    pub at: Instant,
+    /// [`crate::cpu::used`] then.
+    pub cpu: Duration,
+}
+
+impl Start {
+    /// Now.
+    pub fn now() -> Self {
+        Start { at: Instant::now(), cpu: crate::cpu::used() }
     }
 }
 
@@ -90,15 +114,17 @@ where
 /// Waits for every receiver (the timed part), then the senders; checks that each client
 /// received what its sender sent.
 pub async fn finish(
-    started: Instant,
+    started: Start,
     receivers: Vec<JoinHandle<Result<u64, BenchError>>>,
     senders: Vec<JoinHandle<Result<u64, BenchError>>>,
     workload: Workload,
 ) -> Result<Throughput, BenchError> {
     let received = tokio::time::timeout(limit(workload), counts(receivers)).await;
     let received = received.map_err(|_| BenchError::TimedOut("not every message arrived"))??;
-    let seconds = started.elapsed().as_secs_f64();
-    verify(counts(senders).await?, received).map(|delivered| Throughput { delivered, seconds })
+    let seconds = started.at.elapsed().as_secs_f64();
+    let cpu_seconds = crate::cpu::used().saturating_sub(started.cpu).as_secs_f64();
+    let delivered = verify(counts(senders).await?, received)?;
+    Ok(Throughput { delivered, seconds, cpu_seconds })
 }
 
 fn limit(workload: Workload) -> Duration {

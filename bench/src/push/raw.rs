@@ -8,7 +8,6 @@ use crate::BenchError;
 use futures::{SinkExt, StreamExt, TryStreamExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// A server's end of a connection.
@@ -33,9 +32,9 @@ async fn measure(
     clients: Vec<ClientSide>,
     workload: Workload,
 ) -> Result<Throughput, BenchError> {
-    let started = Instant::now();
+    let started = super::Start::now();
     let receivers = clients.into_iter().map(spawn_receiver).collect();
-    let pace = Pace::new(workload, started);
+    let pace = Pace::new(workload, started.at);
     let senders = servers.into_iter().map(|ws| tokio::spawn(push(ws, pace))).collect();
     super::finish(started, receivers, senders, workload).await
 }

@@ -11,7 +11,6 @@ use futures::{StreamExt, TryStreamExt};
 use std::time::Duration;
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 use ws_reliability::protocol::SessionId;
 use ws_reliability::server::{ReliableServer, ServerConfig};
@@ -45,9 +44,9 @@ async fn measure(
     connected: &[Connected],
     workload: Workload,
 ) -> Result<Throughput, BenchError> {
-    let started = Instant::now();
+    let started = super::Start::now();
     let receivers = connected.iter().map(spawn_receiver).collect::<Result<_, _>>()?;
-    let pace = Pace::new(workload, started);
+    let pace = Pace::new(workload, started.at);
     let push = |one: &Connected| tokio::spawn(push(server.clone(), one.session, pace));
     let senders = connected.iter().map(push).collect();
     super::finish(started, receivers, senders, workload).await

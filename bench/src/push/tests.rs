@@ -45,17 +45,20 @@ fn verification_matches_counts_in_any_order() {
 
 #[test]
 fn rates_divide_by_the_time() {
-    assert_eq!(Throughput { delivered: 10, seconds: 2.0 }.per_second(), 5.0);
-    assert_eq!(Throughput { delivered: 10, seconds: 0.0 }.per_second(), 0.0);
+    assert_eq!(Throughput { delivered: 10, seconds: 2.0, cpu_seconds: 0.5 }.per_second(), 5.0);
+    assert_eq!(Throughput { delivered: 10, seconds: 0.0, cpu_seconds: 0.5 }.per_second(), 0.0);
+    assert_eq!(Throughput { delivered: 10, seconds: 2.0, cpu_seconds: 3.0 }.cores_busy(), 1.5);
 }
 
 #[tokio::test]
 async fn finish_joins_receivers_and_senders() {
     let task = |count: u64| tokio::spawn(async move { Ok(count) });
-    let started = Instant::now();
+    let started = Start::now();
     let done =
         finish(started, vec![task(4), task(6)], vec![task(6), task(4)], Workload::Messages(5));
-    assert_eq!(done.await.unwrap().delivered, 10);
+    let done = done.await.unwrap();
+    assert_eq!(done.delivered, 10);
+    assert!(done.cpu_seconds >= 0.0 && done.seconds > 0.0);
     let short = finish(started, vec![task(4)], vec![task(5)], Workload::Messages(5)).await;
     assert!(matches!(short, Err(BenchError::Lost { .. })));
     assert_eq!(

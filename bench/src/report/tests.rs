@@ -10,8 +10,8 @@ fn idle(connections: usize, bytes_per_connection: u64) -> IdleMemory {
 }
 
 fn report(memory: Option<MemoryReport>) -> Report {
-    let raw = Throughput { delivered: 10_000_000, seconds: 1.0 };
-    let reliable = Throughput { delivered: 10_000_000, seconds: 2.5 };
+    let raw = Throughput { delivered: 10_000_000, seconds: 1.0, cpu_seconds: 1.9 };
+    let reliable = Throughput { delivered: 10_000_000, seconds: 2.5, cpu_seconds: 1.5 };
     let setup = Setup::new(100, Workload::Messages(100_000));
     let throughput = ThroughputReport::new(raw, reliable);
     Report { setup, throughput, memory, targets: Targets::default() }
@@ -22,8 +22,9 @@ fn ratios_and_verdicts() {
     assert_eq!(ratio(4.0, 10.0), 0.4);
     assert_eq!(ratio(4.0, 0.0), 0.0);
     assert_eq!((verdict(true), verdict(false)), ("PASS", "MISS"));
-    let even = Throughput { delivered: 9, seconds: 1.0 };
-    let close = ThroughputReport::new(Throughput { delivered: 10, seconds: 1.0 }, even);
+    let even = Throughput { delivered: 9, seconds: 1.0, cpu_seconds: 0.5 };
+    let close =
+        ThroughputReport::new(Throughput { delivered: 10, seconds: 1.0, cpu_seconds: 0.5 }, even);
     assert!(close.pass && (close.ratio - 0.9).abs() < 1e-9);
     assert!(!report(None).throughput.pass);
 }
@@ -52,6 +53,8 @@ fn the_table_shows_both_sides_and_the_verdicts() {
     let push = table.lines().find(|line| line.starts_with("push throughput")).unwrap();
     assert!(push.contains("10 000 000") && push.contains("4 000 000") && push.contains("0.40x"));
     assert!(push.ends_with("MISS") && push.contains(">= 0.90x"));
+    let cores = table.lines().find(|line| line.starts_with("cores busy")).unwrap();
+    assert!(cores.contains("1.90") && cores.contains("0.60") && cores.contains("0.32x"));
     let rss = table.lines().find(|line| line.starts_with("server RSS")).unwrap();
     assert!(rss.contains("7 100") && rss.contains("12 000") && rss.contains("<= 8 192"));
     assert!(table.contains("10000 connections"));
