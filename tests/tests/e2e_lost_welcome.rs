@@ -17,7 +17,11 @@ use ws_reliability::server::{ServerConfig, SessionEvent};
 
 fn resume(session: SessionId, token: &ResumeToken, last_received: u64) -> Hello {
     let token = token.clone();
-    Hello { resume: Some(Resume { session, token, last_received }), auth: Default::default() }
+    Hello {
+        resume: Some(Resume { session, token, last_received }),
+        auth: Default::default(),
+        batch: false,
+    }
 }
 
 async fn welcome(addr: SocketAddr, hello: Hello) -> (Welcome, Raw) {

@@ -14,7 +14,11 @@ use ws_reliability::protocol::*;
 use ws_reliability::server::{ServerConfig, SessionEvent};
 
 fn resume(session: SessionId, token: ResumeToken, last_received: u64) -> Hello {
-    Hello { resume: Some(Resume { session, token, last_received }), auth: Default::default() }
+    Hello {
+        resume: Some(Resume { session, token, last_received }),
+        auth: Default::default(),
+        batch: false,
+    }
 }
 
 /// Presents `hello` and expects SESSION_LOST with `reason`, then close 4000.
@@ -130,7 +134,7 @@ async fn the_auth_hook_runs_on_hello_and_again_on_resume() {
     let mut ws = raw_v1(addr).await;
     futures::SinkExt::send(&mut ws, to_message(&Frame::Hello(Hello::default()))).await.unwrap();
     assert_eq!(close_code(&mut ws).await, Some(1008), "no credentials: refused");
-    let credentials = Hello { resume: None, auth: "let me in".into() };
+    let credentials = Hello { resume: None, auth: "let me in".into(), batch: false };
     let (first, ws) = welcome(addr, credentials).await;
     drop(ws);
     allowed.store(false, std::sync::atomic::Ordering::SeqCst);

@@ -40,25 +40,28 @@ fn resume() -> impl Strategy<Value = Resume> {
 }
 
 fn welcome() -> impl Strategy<Value = Welcome> {
-    (any::<bool>(), id(), id(), any::<u64>(), limits()).prop_map(
-        |(resumed, session, token, last_received, limits)| Welcome {
+    (any::<(bool, bool)>(), id(), id(), any::<u64>(), limits()).prop_map(
+        |((resumed, batch), session, token, last_received, limits)| Welcome {
             resumed,
             session: SessionId::from_bytes(session),
             token: ResumeToken::from_bytes(token),
             last_received,
             limits,
+            batch,
         },
     )
 }
 
 fn frame() -> impl Strategy<Value = Frame> {
     prop_oneof![
-        (proptest::option::of(resume()), bytes(32))
-            .prop_map(|(resume, auth)| Frame::Hello(Hello { resume, auth })),
+        (proptest::option::of(resume()), bytes(32), any::<bool>())
+            .prop_map(|(resume, auth, batch)| Frame::Hello(Hello { resume, auth, batch })),
         welcome().prop_map(Frame::Welcome),
         any::<u8>().prop_map(|code| Frame::SessionLost(SessionLostReason::from_code(code))),
         (1..=u64::MAX, payload()).prop_map(|(seq, payload)| Frame::Data(Data { seq, payload })),
         any::<u64>().prop_map(Frame::Ack),
+        (1..=u64::MAX / 2, proptest::collection::vec(payload(), 1..8))
+            .prop_map(|(first, payloads)| Frame::Batch(Batch { first, payloads })),
         (any::<u16>(), ".{0,40}").prop_map(|(code, reason): (u16, String)| {
             Frame::Error(ErrorNotice { code, reason: reason.into() })
         }),
@@ -130,9 +133,11 @@ fn decoded(raw: &[u8]) -> Result<Frame, ProtocolError> {
 fn malformed_shapes_get_typed_errors() {
     assert_eq!(decoded(&[]), Err(ProtocolError::Empty));
     assert_eq!(decoded(&[0x00]), Err(ProtocolError::UnknownFrameType(0)));
-    assert_eq!(decoded(&[0x08]), Err(ProtocolError::UnknownFrameType(8)));
+    assert_eq!(decoded(&[0x09]), Err(ProtocolError::UnknownFrameType(9)));
+    assert_eq!(decoded(&[0x08]), Err(ProtocolError::Truncated));
     assert_eq!(decoded(&[0x01]), Err(ProtocolError::Truncated));
-    assert_eq!(decoded(&[0x01, 0x02]), Err(ProtocolError::UnknownHelloMode(2)));
+    assert_eq!(decoded(&[0x01, 0x04]), Err(ProtocolError::UnknownHelloMode(4)));
+    assert_eq!(decoded(&[0x01, 0x02]), Ok(Frame::Hello(Hello { batch: true, ..Hello::default() })));
     assert_eq!(decoded(&[0x01, 0x01, 0xaa]), Err(ProtocolError::Truncated));
     assert_eq!(decoded(&[0x03]), Err(ProtocolError::Truncated));
     assert_eq!(decoded(&[0x03, 0x01, 0x00]), Err(ProtocolError::TrailingBytes { extra: 1 }));
@@ -147,12 +152,21 @@ fn malformed_shapes_get_typed_errors() {
 
 #[test]
 fn welcome_refuses_unknown_flags_and_trailing_bytes() {
-    let mut raw = vec![0x02, 0x02];
+    let mut raw = vec![0x02, 0x04];
     raw.extend([0; 32]);
     raw.extend([0, 0, 0, 0]);
-    assert_eq!(decoded(&raw), Err(ProtocolError::UnknownFlags(2)));
+    assert_eq!(decoded(&raw), Err(ProtocolError::UnknownFlags(4)));
     raw[1] = 0x01;
-    assert!(matches!(decoded(&raw), Ok(Frame::Welcome(Welcome { resumed: true, .. }))));
+    let welcome = |raw: &[u8]| match decoded(raw) {
+        Ok(Frame::Welcome(welcome)) => (welcome.resumed, welcome.batch),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(welcome(&raw), (true, false));
+    raw[1] = 0x03;
+    assert!(matches!(
+        decoded(&raw),
+        Ok(Frame::Welcome(Welcome { resumed: true, batch: true, .. }))
+    ));
     raw.push(0);
     assert_eq!(decoded(&raw), Err(ProtocolError::TrailingBytes { extra: 1 }));
 }

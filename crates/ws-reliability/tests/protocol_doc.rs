@@ -5,7 +5,7 @@
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Bytes;
 use ws_reliability::protocol::{
-    decode, encode, AckConfig, Data, ErrorNotice, Frame, Hello, Limits, Payload, Resume,
+    decode, encode, AckConfig, Batch, Data, ErrorNotice, Frame, Hello, Limits, Payload, Resume,
     ResumeToken, SessionId, SessionLostReason, Welcome, DEFAULT_HELLO_TIMEOUT,
     KEEPALIVE_DEAD_AFTER, KEEPALIVE_INTERVAL,
 };
@@ -23,7 +23,14 @@ fn session() -> SessionId {
 fn welcome(resumed: bool, token: u8, last_received: u64) -> Frame {
     let token = ResumeToken::from_bytes(counting_from(token));
     let limits = Limits::default();
-    Frame::Welcome(Welcome { resumed, session: session(), token, last_received, limits })
+    Frame::Welcome(Welcome {
+        resumed,
+        session: session(),
+        token,
+        last_received,
+        limits,
+        batch: false,
+    })
 }
 
 fn examples() -> Vec<(&'static str, &'static str, Frame)> {
@@ -34,14 +41,18 @@ fn examples() -> Vec<(&'static str, &'static str, Frame)> {
     };
     let text = Payload::Text("hi".into());
     let binary = Payload::Binary(Bytes::from_static(&[0xde, 0xad, 0xbe, 0xef]));
+    let pair = vec![text.clone(), Payload::Binary(Bytes::from_static(&[0xde, 0xad]))];
+    let batch = Frame::Batch(Batch { first: 301, payloads: pair });
     let notice = ErrorNotice { code: 4001, reason: "unacked limit".into() };
     vec![
         ("hello fresh", "01 00", Frame::Hello(Hello::default())),
+        ("hello batch", "01 02", Frame::Hello(Hello { batch: true, ..Hello::default() })),
         ("welcome fresh", "02 00 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f a0 a1 a2 a3 a4 a5 a6 a7 a8 a9 aa ab ac ad ae af 00 80 80 40 80 08 c0 a9 07", welcome(false, 0xa0, 0)),
         ("data text", "04 01 68 69", Frame::Data(Data { seq: 1, payload: text })),
         ("data binary", "05 ac 02 de ad be ef", Frame::Data(Data { seq: 300, payload: binary })),
+        ("batch", "08 ad 02 04 02 68 69 05 02 de ad", batch),
         ("ack", "06 ac 02", Frame::Ack(300)),
-        ("hello resume", "01 01 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f a0 a1 a2 a3 a4 a5 a6 a7 a8 a9 aa ab ac ad ae af 01", Frame::Hello(Hello { resume: Some(resume), auth: Bytes::new() })),
+        ("hello resume", "01 01 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f a0 a1 a2 a3 a4 a5 a6 a7 a8 a9 aa ab ac ad ae af 01", Frame::Hello(Hello { resume: Some(resume), auth: Bytes::new(), batch: false })),
         ("welcome resumed", "02 01 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f b0 b1 b2 b3 b4 b5 b6 b7 b8 b9 ba bb bc bd be bf ac 02 80 80 40 80 08 c0 a9 07", welcome(true, 0xb0, 300)),
         ("session lost", "03 04", Frame::SessionLost(SessionLostReason::TokenReplayed)),
         ("error", "07 0f a1 75 6e 61 63 6b 65 64 20 6c 69 6d 69 74", Frame::Error(notice)),

@@ -43,14 +43,20 @@ fn text(seq: u64, body: &str) -> Message {
 async fn serve(listener: TcpListener) -> Vec<String> {
     let (mut socket, mode) = accepted(&listener).await;
     assert_eq!(mode, Mode::V1);
-    let Frame::Hello(Hello { resume: None, auth }) = next_frame(&mut socket).await else {
+    let Frame::Hello(Hello { resume: None, auth, .. }) = next_frame(&mut socket).await else {
         panic!("expected a fresh hello")
     };
     assert_eq!(&auth[..], b"bearer x");
     let session = SessionId::generate().unwrap();
     let token = ResumeToken::generate().unwrap();
-    let welcome =
-        Welcome { resumed: false, session, token, last_received: 0, limits: Limits::default() };
+    let welcome = Welcome {
+        resumed: false,
+        session,
+        token,
+        last_received: 0,
+        limits: Limits::default(),
+        batch: false,
+    };
     socket.send(to_message(&Frame::Welcome(welcome))).await.unwrap();
     let (mut order, mut acks) =
         (InOrder::new(), AckBatcher::new(AckConfig { every: 2, ..AckConfig::default() }));
@@ -76,7 +82,7 @@ async fn a_v1_session_over_loopback_delivers_once_and_in_order() {
     let server = tokio::spawn(serve(listener));
     let (mut client, mode) = connected(&url).await;
     assert_eq!(mode, Mode::V1);
-    let hello = Hello { resume: None, auth: "bearer x".into() };
+    let hello = Hello { resume: None, auth: "bearer x".into(), batch: false };
     client.send(to_message(&Frame::Hello(hello))).await.unwrap();
     let Frame::Welcome(welcome) = next_frame(&mut client).await else { panic!("no welcome") };
     assert!(!welcome.resumed);

@@ -64,8 +64,8 @@ impl<D> ProtocolConnector<D> {
         if mode != Mode::V1 {
             return Err(Error::Handshake("the server did not select wsr.v1".into()));
         }
-        self.greet(&mut ws).await?;
-        Ok(self.start(ws))
+        let batch = self.greet(&mut ws).await?;
+        Ok(self.start(ws, batch))
     }
 }
 
@@ -79,8 +79,9 @@ impl<D> ProtocolConnector<D> {
         ProtocolConnector { url: url.into(), dial, state, hello_timeout }
     }
 
-    /// HELLO, then WELCOME (applied) or SESSION_LOST (reported, an error for this attempt).
-    async fn greet<S>(&self, ws: &mut WebSocketStream<S>) -> Result<(), Error>
+    /// HELLO, then WELCOME (applied; whether the server accepts BATCH frames) or
+    /// SESSION_LOST (reported, an error for this attempt).
+    async fn greet<S>(&self, ws: &mut WebSocketStream<S>) -> Result<bool, Error>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
@@ -104,12 +105,12 @@ impl<D> ProtocolConnector<D> {
     }
 
     /// Applies the WELCOME; a resume's outcome feeds the `reconnect` guard.
-    async fn welcomed(&self, welcome: &Welcome) -> Result<(), Error> {
+    async fn welcomed(&self, welcome: &Welcome) -> Result<bool, Error> {
         if welcome.resumed {
             self.state.rollout().record(Fix::Reconnect, true);
         }
         self.state.welcomed(welcome).await;
-        Ok(())
+        Ok(welcome.batch)
     }
 
     /// Reports SESSION_LOST: a refused resume is the `reconnect` fix's failure.
@@ -120,12 +121,12 @@ impl<D> ProtocolConnector<D> {
     }
 
     /// Starts the writer, the flusher and the reader of a greeted connection.
-    fn start<S>(&self, ws: WebSocketStream<S>) -> ClientLink
+    fn start<S>(&self, ws: WebSocketStream<S>, batch: bool) -> ClientLink
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let (sink, stream) = ws.split();
-        let link = self.link();
+        let link = self.link(batch);
         let (out, _writer) = spawn_writer(sink, None, link.stop.broken.clone());
         let (ended, ended_rx) = unbounded();
         let reconnect = self.state.rollout().clone();
@@ -133,13 +134,13 @@ impl<D> ProtocolConnector<D> {
         ClientLink { out, ended: ended_rx }
     }
 
-    fn link(&self) -> Link {
+    fn link(&self, batch: bool) -> Link {
         let state = &self.state;
         let (outbox, inbound, limits) = (state.outbox(), state.inbound(), state.limits());
         let session = state.session().unwrap_or(crate::protocol::SessionId::from_bytes([0; 16]));
         let stop = Stop { idle_timeout: state.idle_timeout(), ..Stop::default() };
         let deliver = state.deliver.clone();
-        Link { mode: Mode::V1, session, outbox, inbound, deliver, limits, stop }
+        Link { mode: Mode::V1, session, outbox, inbound, deliver, limits, stop, batch }
     }
 }
 

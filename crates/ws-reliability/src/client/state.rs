@@ -69,7 +69,7 @@ impl ClientState {
         let last_received = lock(&self.inbound()).last_delivered();
         let resume =
             session.map(|held| Resume { session: held.id, token: held.token, last_received });
-        Hello { resume, auth: self.settings.auth.clone() }
+        Hello { resume, auth: self.settings.auth.clone(), batch: true }
     }
 
     /// Applies a WELCOME: keeps the new token; on a resume the server's `last_received`

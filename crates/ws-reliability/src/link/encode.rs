@@ -41,6 +41,26 @@ impl Inline {
         Some(Inline { seq, text, len: source.len(), bytes })
     }
 
+    /// The frame's sequence number.
+    pub(crate) fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// The payload's length in bytes.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the payload is text.
+    pub(crate) fn is_text(&self) -> bool {
+        self.text
+    }
+
+    /// The payload's bytes.
+    pub(crate) fn payload(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+
     /// The frame's header (type and sequence number, what an empty payload encodes to),
     /// then the payload: the bytes `encode_into` gives the frame.
     fn encode_into(&self, buffer: &mut Vec<u8>) {
@@ -49,7 +69,7 @@ impl Inline {
             false => Payload::Binary(Bytes::new()),
         };
         encode_into(&Frame::Data(Data { seq: self.seq, payload: empty }), buffer);
-        buffer.extend_from_slice(self.bytes.get(..self.len).unwrap_or_default());
+        buffer.extend_from_slice(self.payload());
     }
 }
 
@@ -65,6 +85,14 @@ impl Outbound {
             Outbound::Data(data) => data_overhead(data.seq) + data.payload.len(),
             Outbound::Inline(inline) => data_overhead(inline.seq) + inline.len,
             Outbound::Ready(_) => 0,
+        }
+    }
+
+    /// The bytes this item takes as an entry of a BATCH message (0: it is not packed).
+    pub(crate) fn packed_len(&self) -> usize {
+        match self {
+            Outbound::Inline(inline) => crate::protocol::entry_len(inline.len),
+            _ => 0,
         }
     }
 

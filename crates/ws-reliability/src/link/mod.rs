@@ -4,6 +4,7 @@
 mod burst;
 mod deliver;
 mod encode;
+mod pack;
 mod reader;
 mod refusal;
 mod writer;
@@ -138,6 +139,8 @@ pub(crate) struct Link {
     pub(crate) limits: Limits,
     /// What ends the link besides the connection itself.
     pub(crate) stop: Stop,
+    /// Whether the peer accepts BATCH frames (its HELLO or WELCOME said so).
+    pub(crate) batch: bool,
 }
 
 /// What ends a link besides its connection.
@@ -155,8 +158,17 @@ impl Link {
     /// Starts the flusher of the session's outbox into the connection's writer.
     pub(crate) fn spawn_flusher(&self, out: &Outgoing) -> Flusher<Outgoing> {
         match self.mode {
-            Mode::V1 => Flusher::spawn_with(self.outbox.clone(), out.clone(), data_frame),
+            Mode::V1 => Flusher::spawn_with(self.outbox.clone(), self.data_sink(out), data_frame),
             Mode::Legacy => Flusher::spawn_with(self.outbox.clone(), out.clone(), plain),
+        }
+    }
+
+    /// Where the flusher feeds DATA frames: packed into BATCH messages for a peer that
+    /// accepts them (each at most the peer's largest message), one by one otherwise.
+    fn data_sink(&self, out: &Outgoing) -> Outgoing {
+        match self.batch {
+            true => out.packing(pack::BATCH_BYTES.min(self.limits.max_message_size())),
+            false => out.clone(),
         }
     }
 

@@ -152,6 +152,7 @@ impl Link {
     fn on_frame(&self, frame: Frame, burst: &mut Burst<'_>) -> Step {
         match frame {
             Frame::Data(data) => burst.data(data),
+            Frame::Batch(batch) => batch.into_data().try_for_each(|data| burst.data(data)),
             Frame::Ack(seq) => self.on_ack(seq),
             Frame::Error(_) => ControlFlow::Continue(()),
             _ => ControlFlow::Break(LinkEnd::Violation(CloseCode::ProtocolError)),

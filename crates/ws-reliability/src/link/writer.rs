@@ -4,6 +4,7 @@
 //! everything queued with one flush.
 
 use super::encode::{encode_batch, Outbound};
+use super::pack::pack_batch;
 use super::refusal::{after_refusal, Refusal};
 use futures::channel::mpsc::{unbounded, TrySendError, UnboundedReceiver, UnboundedSender};
 use futures::{Sink, SinkExt, StreamExt};
@@ -15,11 +16,13 @@ use tokio_util::sync::CancellationToken;
 
 /// The sending side of a writer, which never blocks. As a `Sink<Outbound>` (for the
 /// flusher) it collects what is fed and hands it over as one batch, encoded, on `flush`;
-/// each clone collects its own batch.
+/// each clone collects its own batch. A [`packing`](Self::packing) one packs small DATA
+/// frames into BATCH messages of at most its limit.
 #[derive(Debug)]
 pub(crate) struct Outgoing {
     sender: UnboundedSender<Vec<Message>>,
     fed: Vec<Outbound>,
+    pack: Option<usize>,
 }
 
 /// The writer ended (its connection failed or closed): nothing more can be queued.
@@ -29,7 +32,7 @@ pub(crate) struct WriterGone;
 
 impl Clone for Outgoing {
     fn clone(&self) -> Self {
-        Outgoing { sender: self.sender.clone(), fed: Vec::new() }
+        Outgoing { sender: self.sender.clone(), fed: Vec::new(), pack: self.pack }
     }
 }
 
@@ -53,12 +56,26 @@ impl Outgoing {
         self.sender.close_channel();
     }
 
+    /// A clone that packs small DATA frames into BATCH messages of at most `limit` bytes
+    /// (for a peer that accepts them).
+    pub(crate) fn packing(&self, limit: usize) -> Outgoing {
+        Outgoing { pack: Some(limit), ..self.clone() }
+    }
+
     fn hand_over(&mut self) -> Result<(), WriterGone> {
         if self.fed.is_empty() {
             return Ok(());
         }
-        let batch = encode_batch(std::mem::take(&mut self.fed));
+        let fed = std::mem::take(&mut self.fed);
+        let batch = self.encoded(fed);
         self.sender.unbounded_send(batch).map_err(|_| WriterGone)
+    }
+
+    fn encoded(&self, fed: Vec<Outbound>) -> Vec<Message> {
+        match self.pack {
+            Some(limit) => pack_batch(fed, limit),
+            None => encode_batch(fed),
+        }
     }
 }
 
@@ -98,7 +115,7 @@ where
     S::Error: Refusal + Send,
 {
     let (sender, receiver) = unbounded();
-    let outgoing = Outgoing { sender, fed: Vec::new() };
+    let outgoing = Outgoing { sender, fed: Vec::new(), pack: None };
     if let Some(message) = first {
         let _receiver_is_right_here = outgoing.unbounded_send(message);
     }

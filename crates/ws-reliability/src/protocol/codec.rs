@@ -14,10 +14,10 @@ use super::varint::{put_varint, varint_len};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::{Bytes, Utf8Bytes};
 
-/// HELLO mode byte: open a fresh session.
-const HELLO_FRESH: u8 = 0;
-/// HELLO mode byte: resume the session named next.
-const HELLO_RESUME: u8 = 1;
+/// HELLO mode bit: resume the session named next (clear: open a fresh session).
+const HELLO_RESUME: u8 = 0x01;
+/// HELLO mode and WELCOME flags bit: the sender accepts BATCH frames.
+const ACCEPTS_BATCH: u8 = 0x02;
 /// WELCOME flags bit: the session was resumed.
 const WELCOME_RESUMED: u8 = 0x01;
 
@@ -31,12 +31,23 @@ pub fn encode(frame: &Frame) -> Bytes {
 /// Appends the encoding of `frame` to `out`.
 pub fn encode_into(frame: &Frame, out: &mut Vec<u8>) {
     match frame {
+        Frame::Data(data) => put_data(out, data.seq, &data.payload),
+        Frame::Batch(batch) => super::batch::put_batch(out, batch),
+        Frame::Ack(seq) => put_typed_varint(out, FrameType::Ack, *seq),
+        Frame::Error(notice) => put_error(out, notice),
+        handshake => put_handshake(out, handshake),
+    }
+}
+
+/// The frames that open a connection; any other goes back to [`encode_into`].
+fn put_handshake(out: &mut Vec<u8>, frame: &Frame) {
+    match frame {
         Frame::Hello(hello) => put_hello(out, hello),
         Frame::Welcome(welcome) => put_welcome(out, welcome),
         Frame::SessionLost(reason) => out.extend([FrameType::SessionLost as u8, reason.code()]),
-        Frame::Data(data) => put_data(out, data.seq, &data.payload),
-        Frame::Ack(seq) => put_typed_varint(out, FrameType::Ack, *seq),
-        Frame::Error(notice) => put_error(out, notice),
+        Frame::Data(_) | Frame::Batch(_) | Frame::Ack(_) | Frame::Error(_) => {
+            encode_into(frame, out)
+        }
     }
 }
 
@@ -76,16 +87,24 @@ pub fn encode_data(seq: u64, payload: &Payload) -> Bytes {
 }
 
 fn put_hello(out: &mut Vec<u8>, hello: &Hello) {
-    out.push(FrameType::Hello as u8);
-    match &hello.resume {
-        None => out.push(HELLO_FRESH),
-        Some(resume) => put_resume(out, resume),
+    let resume_bit = if hello.resume.is_some() { HELLO_RESUME } else { 0 };
+    out.extend([FrameType::Hello as u8, resume_bit | batch_bit(hello.batch)]);
+    if let Some(resume) = &hello.resume {
+        put_resume(out, resume);
     }
     out.extend_from_slice(&hello.auth);
 }
 
+/// The flag bit that announces BATCH support.
+fn batch_bit(accepts: bool) -> u8 {
+    if accepts {
+        ACCEPTS_BATCH
+    } else {
+        0
+    }
+}
+
 fn put_resume(out: &mut Vec<u8>, resume: &Resume) {
-    out.push(HELLO_RESUME);
     out.extend_from_slice(resume.session.as_bytes());
     out.extend_from_slice(resume.token.as_bytes());
     put_varint(out, resume.last_received);
@@ -93,7 +112,7 @@ fn put_resume(out: &mut Vec<u8>, resume: &Resume) {
 
 fn put_welcome(out: &mut Vec<u8>, welcome: &Welcome) {
     let flags = if welcome.resumed { WELCOME_RESUMED } else { 0 };
-    out.extend([FrameType::Welcome as u8, flags]);
+    out.extend([FrameType::Welcome as u8, flags | batch_bit(welcome.batch)]);
     out.extend_from_slice(welcome.session.as_bytes());
     out.extend_from_slice(welcome.token.as_bytes());
     let limits = &welcome.limits;
@@ -123,7 +142,7 @@ pub(crate) fn counted(error: ProtocolError) -> ProtocolError {
 type BodyReader = fn(Reader) -> Result<Frame, ProtocolError>;
 
 /// The body reader of each frame type.
-const BODY_READERS: [(FrameType, BodyReader); 7] = [
+const BODY_READERS: [(FrameType, BodyReader); 8] = [
     (FrameType::Hello, read_hello),
     (FrameType::Welcome, read_welcome),
     (FrameType::SessionLost, read_session_lost),
@@ -131,6 +150,7 @@ const BODY_READERS: [(FrameType, BodyReader); 7] = [
     (FrameType::DataBinary, read_binary),
     (FrameType::Ack, read_ack),
     (FrameType::Error, read_error),
+    (FrameType::Batch, super::batch::read_batch),
 ];
 
 fn decode_frame(mut reader: Reader) -> Result<Frame, ProtocolError> {
@@ -141,12 +161,13 @@ fn decode_frame(mut reader: Reader) -> Result<Frame, ProtocolError> {
 }
 
 fn read_hello(mut reader: Reader) -> Result<Frame, ProtocolError> {
-    let resume = match reader.byte()? {
-        HELLO_FRESH => None,
-        HELLO_RESUME => Some(read_resume(&mut reader)?),
-        mode => return Err(ProtocolError::UnknownHelloMode(mode)),
-    };
-    Ok(Frame::Hello(Hello { resume, auth: reader.rest() }))
+    let mode = reader.byte()?;
+    if mode & !(HELLO_RESUME | ACCEPTS_BATCH) != 0 {
+        return Err(ProtocolError::UnknownHelloMode(mode));
+    }
+    let resume = (mode & HELLO_RESUME != 0).then(|| read_resume(&mut reader)).transpose()?;
+    let batch = mode & ACCEPTS_BATCH != 0;
+    Ok(Frame::Hello(Hello { resume, auth: reader.rest(), batch }))
 }
 
 fn read_resume(reader: &mut Reader) -> Result<Resume, ProtocolError> {
@@ -156,18 +177,19 @@ fn read_resume(reader: &mut Reader) -> Result<Resume, ProtocolError> {
 }
 
 fn read_welcome(mut reader: Reader) -> Result<Frame, ProtocolError> {
-    let resumed = read_welcome_flags(reader.byte()?)?;
+    let (resumed, batch) = read_welcome_flags(reader.byte()?)?;
     let session = SessionId::from_bytes(reader.array()?);
     let token = ResumeToken::from_bytes(reader.array()?);
     let last_received = reader.varint()?;
     let limits = read_limits(&mut reader)?;
     reader.finish()?;
-    Ok(Frame::Welcome(Welcome { resumed, session, token, last_received, limits }))
+    Ok(Frame::Welcome(Welcome { resumed, session, token, last_received, limits, batch }))
 }
 
-fn read_welcome_flags(flags: u8) -> Result<bool, ProtocolError> {
-    match flags & !WELCOME_RESUMED {
-        0 => Ok(flags == WELCOME_RESUMED),
+/// WELCOME's flags: (resumed, accepts BATCH).
+fn read_welcome_flags(flags: u8) -> Result<(bool, bool), ProtocolError> {
+    match flags & !(WELCOME_RESUMED | ACCEPTS_BATCH) {
+        0 => Ok((flags & WELCOME_RESUMED != 0, flags & ACCEPTS_BATCH != 0)),
         _ => Err(ProtocolError::UnknownFlags(flags)),
     }
 }
@@ -185,7 +207,7 @@ fn read_session_lost(mut reader: Reader) -> Result<Frame, ProtocolError> {
     Ok(Frame::SessionLost(reason))
 }
 
-fn read_seq(reader: &mut Reader) -> Result<u64, ProtocolError> {
+pub(crate) fn read_seq(reader: &mut Reader) -> Result<u64, ProtocolError> {
     match reader.varint()? {
         0 => Err(ProtocolError::ZeroSequence),
         seq => Ok(seq),

@@ -36,9 +36,16 @@ pub enum ProtocolError {
     /// A DATA frame carried sequence number 0 (sequence numbers start at 1).
     #[error("sequence number 0 in a data frame")]
     ZeroSequence,
-    /// A HELLO's mode byte was neither fresh (0) nor resume (1).
+    /// A HELLO's mode byte set bits wsr.v1 does not define (bit 0: resume, bit 1: accepts
+    /// BATCH).
     #[error("unknown hello mode {0}")]
     UnknownHelloMode(u8),
+    /// A BATCH frame carried no entry.
+    #[error("batch frame without an entry")]
+    EmptyBatch,
+    /// A BATCH entry's kind byte was neither text (0x04) nor binary (0x05).
+    #[error("unknown batch entry kind 0x{0:02x}")]
+    UnknownEntryKind(u8),
     /// A WELCOME's flags byte set bits wsr.v1 does not define.
     #[error("unknown welcome flags 0x{0:02x}")]
     UnknownFlags(u8),
@@ -94,7 +101,9 @@ impl ProtocolError {
     /// The label of an error in the shape of a frame.
     fn malformed_kind(&self) -> &'static str {
         match self {
-            Self::Empty | Self::Truncated | Self::TrailingBytes { .. } => "length",
+            Self::Empty | Self::Truncated | Self::TrailingBytes { .. } | Self::EmptyBatch => {
+                "length"
+            }
             Self::VarintOverflow | Self::VarintNotMinimal => "varint",
             Self::InvalidUtf8 | Self::TextMessage => "text",
             _ => "type",

@@ -22,6 +22,8 @@ pub enum FrameType {
     Ack = 0x06,
     /// 0x07, both ways: why the sender is about to close.
     Error = 0x07,
+    /// 0x08, both ways, to a peer that accepts it: consecutive DATA messages in one.
+    Batch = 0x08,
 }
 
 impl FrameType {
@@ -32,7 +34,7 @@ impl FrameType {
 }
 
 /// Every frame type of wsr.v1.
-const ALL_FRAME_TYPES: [FrameType; 7] = [
+const ALL_FRAME_TYPES: [FrameType; 8] = [
     FrameType::Hello,
     FrameType::Welcome,
     FrameType::SessionLost,
@@ -40,6 +42,7 @@ const ALL_FRAME_TYPES: [FrameType; 7] = [
     FrameType::DataBinary,
     FrameType::Ack,
     FrameType::Error,
+    FrameType::Batch,
 ];
 
 /// One wsr.v1 frame: the content of one binary WebSocket message.
@@ -57,6 +60,8 @@ pub enum Frame {
     Ack(u64),
     /// The reason the sender is about to close, sent just before the close frame.
     Error(ErrorNotice),
+    /// Consecutive sequenced application messages in one frame.
+    Batch(super::batch::Batch),
 }
 
 /// The client's opening frame.
@@ -66,6 +71,8 @@ pub struct Hello {
     pub resume: Option<Resume>,
     /// Opaque credentials for the server's authentication hook (may be empty).
     pub auth: Bytes,
+    /// Whether the client accepts BATCH frames (mode bit 1).
+    pub batch: bool,
 }
 
 /// What a client presents to resume its session.
@@ -93,6 +100,8 @@ pub struct Welcome {
     pub last_received: u64,
     /// The session's limits.
     pub limits: Limits,
+    /// Whether the server accepts BATCH frames (flags bit 1).
+    pub batch: bool,
 }
 
 /// Why a resume was refused.

@@ -34,6 +34,7 @@
 //! | `ws_protocol_resumes_total` | counter | `outcome` (`accepted`, `expired`, `token_mismatch`, `token_replayed`) | resume attempts decided by [`ResumeGuard`] |
 
 mod ack;
+mod batch;
 mod close;
 mod codec;
 mod dedup;
@@ -48,6 +49,7 @@ mod token;
 mod varint;
 
 pub use ack::{AckBatcher, AckConfig, DEFAULT_ACK_AFTER, DEFAULT_ACK_EVERY};
+pub use batch::{batch_header_len, entry_len, put_entry, start_batch, Batch};
 pub use close::CloseCode;
 pub use codec::{data_overhead, decode, encode, encode_data, encode_into};
 pub use dedup::{Delivery, InOrder};

@@ -49,6 +49,20 @@ impl Reader {
         Ok(value)
     }
 
+    /// Whether every byte was read.
+    pub(crate) fn is_at_end(&self) -> bool {
+        self.remaining().is_empty()
+    }
+
+    /// The next `len` bytes, a slice of the message (no copy).
+    pub(crate) fn take(&mut self, len: usize) -> Result<Bytes, ProtocolError> {
+        let end = self.position.checked_add(len).filter(|end| *end <= self.bytes.len());
+        let end = end.ok_or(ProtocolError::Truncated)?;
+        let taken = self.bytes.slice(self.position..end);
+        self.position = end;
+        Ok(taken)
+    }
+
     /// Everything after the cursor, without copying (nor touching the reference count).
     pub(crate) fn rest(self) -> Bytes {
         let mut bytes = self.bytes;

@@ -102,11 +102,11 @@ impl ReliableServer {
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         async move {
-            let session = &ready.opened.0;
+            let (opened, session) = (&ready.opened, &ready.opened.session);
             let (cancel, generation) = session.attach();
             let _serial = session.serial().await;
-            let welcome = self.welcome_for(session, ready.opened.1).await;
-            let running = self.start(ready.split, ready.admission, (session, cancel), welcome);
+            let welcome = self.welcome_for(session, opened.resumed).await;
+            let running = self.start(ready.split, ready.admission, (opened, cancel), welcome);
             self.ended(session, generation, &self.run(running).await);
         }
     }
@@ -138,14 +138,14 @@ impl ReliableServer {
         &self,
         (conn, sink, stream): Split<S>,
         admission: Admission,
-        (session, cancel): (&Arc<Session>, CancellationToken),
+        (opened, cancel): (&Opened, CancellationToken),
         welcome: Option<Welcome>,
     ) -> Running<impl Stream<Item = Result<Message, WsError>> + Unpin>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let (first, stream) = self.welcomed(session, welcome, stream);
-        let link = self.link(session, cancel);
+        let (first, stream) = self.welcomed(&opened.session, welcome, stream);
+        let link = self.link(opened, cancel);
         let id = admission.register(conn).id();
         let (out, writer) = spawn_writer(sink, first, link.stop.broken.clone());
         Running { link, id, closing: Closing { out, writer }, stream }
@@ -164,11 +164,13 @@ impl ReliableServer {
         }
     }
 
-    fn link(&self, session: &Session, cancel: CancellationToken) -> Link {
+    fn link(&self, opened: &Opened, cancel: CancellationToken) -> Link {
+        let session = &opened.session;
         let (outbox, inbound) = (session.outbox.clone(), Arc::clone(&session.inbound));
         let (deliver, limits) = (self.inner.channels.deliver.clone(), self.inner.config.limits);
         let stop = Stop { cancel, ..Stop::default() };
-        Link { mode: session.mode, session: session.id, outbox, inbound, deliver, limits, stop }
+        let (mode, session, batch) = (session.mode, session.id, opened.batch);
+        Link { mode, session, outbox, inbound, deliver, limits, stop, batch }
     }
 
     /// The session after its connection ended: detached and resumable (wsr.v1), or gone.

@@ -26,8 +26,15 @@ pub(crate) enum Refused {
     Close(CloseCode),
 }
 
-/// A session opened by a HELLO: `Some(last_received)` of the client when it is a resume.
-pub(crate) type Opened = (Arc<Session>, Option<u64>);
+/// A session opened by a HELLO.
+pub(crate) struct Opened {
+    /// The session.
+    pub(crate) session: Arc<Session>,
+    /// The client's `last_received` when it is a resume.
+    pub(crate) resumed: Option<u64>,
+    /// Whether the client accepts BATCH frames (legacy clients do not).
+    pub(crate) batch: bool,
+}
 
 impl ReliableServer {
     /// Reads the HELLO under the hello timeout.
@@ -49,10 +56,11 @@ impl ReliableServer {
     pub(crate) fn open(&self, hello: Hello, headers: Option<HeaderMap>) -> Result<Opened, Refused> {
         let resuming = hello.resume.as_ref().map(|resume| resume.session);
         let request = AuthRequest { headers, auth: hello.auth, resuming };
-        match hello.resume {
+        let opened = match hello.resume {
             None => self.open_fresh(Mode::V1, &request),
             Some(resume) => self.open_resumed(&resume, &request),
-        }
+        };
+        opened.map(|opened| Opened { batch: hello.batch, ..opened })
     }
 
     pub(crate) fn open_fresh(&self, mode: Mode, request: &AuthRequest) -> Result<Opened, Refused> {
@@ -62,13 +70,13 @@ impl ReliableServer {
         let session = Arc::new(session.map_err(|_| Refused::Close(CloseCode::Internal))?);
         self.inner.sessions.insert(Arc::clone(&session));
         self.emit(SessionEvent::Opened { session: session.id, mode });
-        Ok((session, None))
+        Ok(Opened { session, resumed: None, batch: false })
     }
 
     fn open_resumed(&self, resume: &Resume, request: &AuthRequest) -> Result<Opened, Refused> {
         let session = self.live(&resume.session)?;
         self.resume_checked(&session, resume, request)?;
-        Ok((session, Some(resume.last_received)))
+        Ok(Opened { session, resumed: Some(resume.last_received), batch: false })
     }
 
     /// Steps 1 to 4 and 6 of § 7 in order, under the session's guard so no other resume
@@ -104,7 +112,7 @@ impl ReliableServer {
         let token = lock(&session.guard).token().clone();
         let last_received = lock(&session.inbound).last_delivered();
         let limits = self.inner.config.limits;
-        Welcome { resumed, session: session.id, token, last_received, limits }
+        Welcome { resumed, session: session.id, token, last_received, limits, batch: true }
     }
 
     /// Answers a refused HELLO: SESSION_LOST then 4000, or the close code; nothing to run.
