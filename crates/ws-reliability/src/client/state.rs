@@ -2,9 +2,9 @@
 //! outbox, what it delivered, and what a WELCOME or a SESSION_LOST does to them.
 
 use super::{ClientConfig, ClientEvent};
-use crate::link::{lock, DeliverTx, Inbound, OutboxBase};
+use crate::link::{lock, DeliverTx, Inbound, OutboxBase, Stored};
 use crate::protocol::{
-    Hello, InOrder, Limits, Payload, Resume, ResumeToken, SessionId, SessionLostReason, Welcome,
+    Hello, InOrder, Limits, Resume, ResumeToken, SessionId, SessionLostReason, Welcome,
 };
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -45,7 +45,7 @@ impl From<&ClientConfig> for Settings {
 #[derive(Debug)]
 pub(crate) struct ClientState {
     session: Mutex<Option<Resumable>>,
-    outbox: Mutex<Outbox<Payload>>,
+    outbox: Mutex<Outbox<Stored>>,
     inbound: Mutex<Inbound>,
     limits: Mutex<Limits>,
     settings: Settings,
@@ -175,7 +175,7 @@ impl ClientState {
         self.settings.idle_timeout
     }
 
-    pub(crate) fn outbox(&self) -> Outbox<Payload> {
+    pub(crate) fn outbox(&self) -> Outbox<Stored> {
         lock(&self.outbox).clone()
     }
 

@@ -1,15 +1,13 @@
 //! [`Outbound`]: what the flusher feeds a writer, and [`encode_batch`]: a batch's DATA
 //! frames are encoded into one buffer and each message is a slice of it (one allocation per
-//! batch instead of one per message), outside the outbox's lock. A small payload is copied
-//! under the lock into an [`Inline`] instead of shared: a 64-byte copy costs less than the
-//! refcount promotion (an allocation) and the atomic clone and drop across threads.
+//! batch instead of one per message), outside the outbox's lock. A small payload (kept
+//! copied in the outbox, see [`Small`]) is copied under the lock into an [`Inline`] instead
+//! of shared: a 64-byte copy costs less than an atomic clone and drop across threads.
 
+use super::stored::Small;
 use crate::protocol::{data_overhead, encode_into, Data, Frame, Payload};
 use std::ops::Range;
 use tokio_tungstenite::tungstenite::{Bytes, Message, Utf8Bytes};
-
-/// Payloads up to this many bytes are copied into an [`Inline`] instead of shared.
-pub(crate) const INLINE_MAX: usize = 120;
 
 /// One item the flusher feeds a writer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,19 +24,19 @@ pub(crate) enum Outbound {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Inline {
     seq: u64,
-    text: bool,
-    len: usize,
-    bytes: [u8; INLINE_MAX],
+    small: Small,
 }
 
 impl Inline {
+    /// The DATA frame `seq` of a small payload.
+    pub(crate) fn new(seq: u64, small: &Small) -> Inline {
+        Inline { seq, small: small.clone() }
+    }
+
     /// A copy of `payload` for frame `seq`, if it is small enough.
+    #[cfg(test)]
     pub(crate) fn copy(seq: u64, payload: &Payload) -> Option<Inline> {
-        let source = payload.as_bytes();
-        let mut bytes = [0; INLINE_MAX];
-        bytes.get_mut(..source.len())?.copy_from_slice(source);
-        let text = matches!(payload, Payload::Text(_));
-        Some(Inline { seq, text, len: source.len(), bytes })
+        Small::copy(payload).map(|small| Inline { seq, small })
     }
 
     /// The frame's sequence number.
@@ -48,23 +46,23 @@ impl Inline {
 
     /// The payload's length in bytes.
     pub(crate) fn len(&self) -> usize {
-        self.len
+        self.small.bytes().len()
     }
 
     /// Whether the payload is text.
     pub(crate) fn is_text(&self) -> bool {
-        self.text
+        self.small.is_text()
     }
 
     /// The payload's bytes.
     pub(crate) fn payload(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or_default()
+        self.small.bytes()
     }
 
     /// The frame's header (type and sequence number, what an empty payload encodes to),
     /// then the payload: the bytes `encode_into` gives the frame.
     fn encode_into(&self, buffer: &mut Vec<u8>) {
-        let empty = match self.text {
+        let empty = match self.is_text() {
             true => Payload::Text(Utf8Bytes::from_static("")),
             false => Payload::Binary(Bytes::new()),
         };
@@ -83,7 +81,7 @@ impl Outbound {
     fn encoded_len(&self) -> usize {
         match self {
             Outbound::Data(data) => data_overhead(data.seq) + data.payload.len(),
-            Outbound::Inline(inline) => data_overhead(inline.seq) + inline.len,
+            Outbound::Inline(inline) => data_overhead(inline.seq) + inline.len(),
             Outbound::Ready(_) => 0,
         }
     }
@@ -91,7 +89,7 @@ impl Outbound {
     /// The bytes this item takes as an entry of a BATCH message (0: it is not packed).
     pub(crate) fn packed_len(&self) -> usize {
         match self {
-            Outbound::Inline(inline) => crate::protocol::entry_len(inline.len),
+            Outbound::Inline(inline) => crate::protocol::entry_len(inline.len()),
             _ => 0,
         }
     }

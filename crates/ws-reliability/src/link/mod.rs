@@ -7,10 +7,12 @@ mod encode;
 mod pack;
 mod reader;
 mod refusal;
+mod stored;
 mod writer;
 
 pub(crate) use deliver::{channel as delivery_channel, DeliverRx, DeliverTx};
 pub(crate) use reader::LinkEnd;
+pub(crate) use stored::Stored;
 pub(crate) use writer::{spawn_writer, Outgoing};
 
 use crate::protocol::{AckConfig, Data, InOrder, Limits, Mode, Payload, SessionId};
@@ -20,15 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
-use ws_batch::{
-    Confirmation, DeadLetterHandler, Flusher, MessageSize, Outbox, OutboxConfig, OutboxError,
-};
-
-impl MessageSize for Payload {
-    fn message_size(&self) -> usize {
-        self.len()
-    }
-}
+use ws_batch::{Confirmation, DeadLetterHandler, Flusher, Outbox, OutboxConfig, OutboxError};
 
 /// The receive side of a session that outlives its connections: what was delivered.
 pub(crate) type Inbound = Arc<Mutex<InOrder>>;
@@ -65,7 +59,7 @@ impl OutboxBase {
         &self,
         confirmation: Confirmation,
         limits: &Limits,
-    ) -> Outbox<Payload> {
+    ) -> Outbox<Stored> {
         let capacity = usize::try_from(limits.max_unacked).unwrap_or(usize::MAX);
         let config = self.config.clone().with_confirmation(confirmation);
         let config = config.with_capacity_messages(capacity).with_max_attempts(u32::MAX);
@@ -73,7 +67,7 @@ impl OutboxBase {
         Outbox::new(config.with_batch_size(batch), self.dead_letter_handler())
     }
 
-    fn dead_letter_handler(&self) -> DeadLetterHandler<Payload> {
+    fn dead_letter_handler(&self) -> DeadLetterHandler<Stored> {
         let count = Arc::clone(&self.dead_letters);
         DeadLetterHandler::callback(move |_letter| {
             count.fetch_add(1, Ordering::Relaxed);
@@ -82,14 +76,14 @@ impl OutboxBase {
     }
 }
 
-/// The payload of an application message, refused when it is not data or too large for
-/// the session's `max_payload` (the peer would close with 1009 and the resend would fail
-/// again).
-pub(crate) fn checked_payload(message: Message, limit: u64) -> Result<Payload, crate::Error> {
+/// An application message as an outbox keeps it, refused when it is not data or too large
+/// for the session's `max_payload` (the peer would close with 1009 and the resend would
+/// fail again).
+pub(crate) fn checked_payload(message: Message, limit: u64) -> Result<Stored, crate::Error> {
     let payload = data_payload(message)?;
     match payload.len() as u64 > limit {
         true => Err(too_large(payload, limit)),
-        false => Ok(payload),
+        false => Ok(Stored::from(payload)),
     }
 }
 
@@ -107,14 +101,14 @@ fn too_large(payload: Payload, limit: u64) -> crate::Error {
 }
 
 /// The error of a push the outbox refused, with the message handed back.
-pub(crate) fn outbox_full(session: SessionId, error: OutboxError<Payload>) -> crate::Error {
+pub(crate) fn outbox_full(session: SessionId, error: OutboxError<Stored>) -> crate::Error {
     let capacity = refused_capacity(&error);
     let message =
-        error.into_message().map_or(Message::Binary(Default::default()), Payload::into_message);
+        error.into_message().map_or(Message::Binary(Default::default()), Stored::into_message);
     crate::Error::OutboxFull { session, capacity, message }
 }
 
-fn refused_capacity(error: &OutboxError<Payload>) -> usize {
+fn refused_capacity(error: &OutboxError<Stored>) -> usize {
     match error {
         OutboxError::FullMessages { capacity, .. } | OutboxError::FullBytes { capacity, .. } => {
             *capacity
@@ -130,7 +124,7 @@ pub(crate) struct Link {
     /// The session the delivered messages belong to.
     pub(crate) session: SessionId,
     /// The session's outgoing messages.
-    pub(crate) outbox: Outbox<Payload>,
+    pub(crate) outbox: Outbox<Stored>,
     /// The session's receive state.
     pub(crate) inbound: Inbound,
     /// Where delivered messages go.
@@ -192,14 +186,14 @@ impl Link {
 
 /// A wsr.v1 peer gets a DATA frame, encoded with the rest of its batch; a small payload
 /// is copied (under the outbox's lock), a larger one shared.
-fn data_frame(seq: u64, payload: &Payload) -> Outbound {
-    match encode::Inline::copy(seq, payload) {
-        Some(inline) => Outbound::Inline(inline),
-        None => Outbound::Data(Data { seq, payload: payload.clone() }),
+fn data_frame(seq: u64, stored: &Stored) -> Outbound {
+    match stored {
+        Stored::Small(small) => Outbound::Inline(encode::Inline::new(seq, small)),
+        Stored::Shared(payload) => Outbound::Data(Data { seq, payload: payload.clone() }),
     }
 }
 
 /// A legacy peer gets the payload as a plain message.
-fn plain(_seq: u64, payload: &Payload) -> Outbound {
-    Outbound::Ready(payload.clone().into_message())
+fn plain(_seq: u64, stored: &Stored) -> Outbound {
+    Outbound::Ready(stored.clone().into_message())
 }

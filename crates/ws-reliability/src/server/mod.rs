@@ -65,8 +65,8 @@ pub use event::SessionEvent;
 pub use incoming::Incoming;
 
 use crate::error::Error;
-use crate::link::{lock, DeliverRx, DeliverTx, OutboxBase};
-use crate::protocol::{Payload, SessionId};
+use crate::link::{lock, DeliverRx, DeliverTx, OutboxBase, Stored};
+use crate::protocol::SessionId;
 use session::{Session, Sessions};
 use std::sync::{Arc, Mutex};
 use switches::Upkeep;
@@ -170,7 +170,7 @@ impl ReliableServer {
         pushed.inspect(|seq| session.pushed(*seq))
     }
 
-    fn payload(&self, message: Message) -> Result<Payload, Error> {
+    fn payload(&self, message: Message) -> Result<Stored, Error> {
         crate::link::checked_payload(message, self.inner.config.limits.max_payload)
     }
 
@@ -242,6 +242,6 @@ impl BroadcastReport {
     }
 }
 
-fn full(session: &Session, error: ws_batch::OutboxError<Payload>) -> Error {
+fn full(session: &Session, error: ws_batch::OutboxError<Stored>) -> Error {
     crate::link::outbox_full(session.id, error)
 }

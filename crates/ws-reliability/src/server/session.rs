@@ -1,9 +1,9 @@
 //! [`Session`]: what the server keeps for one client across its connections: the outbox,
 //! the receive state, the resume guard and the connection currently attached.
 
-use crate::link::{lock, Inbound, OutboxBase};
+use crate::link::{lock, Inbound, OutboxBase, Stored};
 use crate::protocol::{
-    InOrder, Limits, Mode, Payload, ProtocolError, ResumeGuard, SessionId, SessionLostReason,
+    InOrder, Limits, Mode, ProtocolError, ResumeGuard, SessionId, SessionLostReason,
 };
 use crate::rollout::{Fix, Rollout};
 use std::collections::{HashMap, VecDeque};
@@ -38,7 +38,7 @@ pub(crate) struct Session {
     /// Whether the session outlives its connection: wsr.v1 with the `batch` fix, whose
     /// outbox keeps every message until the client acks it.
     pub(crate) resumable: bool,
-    pub(crate) outbox: Outbox<Payload>,
+    pub(crate) outbox: Outbox<Stored>,
     pub(crate) inbound: Inbound,
     pub(crate) guard: Mutex<ResumeGuard>,
     control: Control,

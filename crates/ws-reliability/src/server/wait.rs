@@ -4,7 +4,8 @@
 use super::session::Session;
 use super::{full, ReliableServer};
 use crate::error::Error;
-use crate::protocol::{Payload, SessionId};
+use crate::link::Stored;
+use crate::protocol::SessionId;
 use std::future::Future;
 use std::ops::ControlFlow;
 use std::pin::Pin;
@@ -37,7 +38,7 @@ impl ReliableServer {
 
     /// Pushes `payload`, waiting for room. The first try needs no timer and no copy of the
     /// message: only a push that must wait keeps one (a refcount) to hand back.
-    async fn wait_for_room(&self, session: &Session, payload: Payload) -> Result<u64, Error> {
+    async fn wait_for_room(&self, session: &Session, payload: Stored) -> Result<u64, Error> {
         match session.outbox.push_if_room(payload) {
             ControlFlow::Break(pushed) => pushed.map_err(|error| full(session, error)),
             ControlFlow::Continue(payload) => {
@@ -57,7 +58,7 @@ impl ReliableServer {
         kept: &Message,
     ) -> Result<u64, Error>
     where
-        F: Future<Output = Result<u64, ws_batch::OutboxError<Payload>>>,
+        F: Future<Output = Result<u64, ws_batch::OutboxError<Stored>>>,
     {
         loop {
             tokio::select! {

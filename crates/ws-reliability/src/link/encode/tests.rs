@@ -1,6 +1,7 @@
 //! Unit tests of the batch encoder: the same bytes as one frame at a time, in order.
 
 use super::*;
+use crate::link::stored::INLINE_MAX;
 use crate::protocol::{data_message, Payload};
 
 fn data(seq: u64, text: &'static str) -> Data {

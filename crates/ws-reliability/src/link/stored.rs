@@ -1,0 +1,105 @@
+//! [`Stored`]: how an outbox keeps a message until the peer acks it. A small payload is
+//! copied in when it is queued and the application's buffer is freed at once, on the
+//! thread that allocated it; only larger payloads stay shared.
+//!
+//! Why: an outbox holds each message until its ack, which the connection's reader applies,
+//! often on another thread. Holding the application's buffer until then means one heap
+//! free per message on the wrong thread, batched by acks (64 at a time), which defeats the
+//! allocator's per-thread caches: a profile of `cargo xtask bench` showed a tenth of the
+//! reliable path's CPU in those frees. A copied small payload holds no heap memory at all,
+//! so acking it frees nothing.
+
+use crate::protocol::Payload;
+use tokio_tungstenite::tungstenite::{Bytes, Message, Utf8Bytes};
+use ws_batch::MessageSize;
+
+/// Payloads up to this many bytes are copied in instead of shared.
+pub(crate) const INLINE_MAX: usize = 120;
+
+/// A message as an outbox keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Stored {
+    /// A small payload, copied in.
+    Small(Small),
+    /// A larger payload, shared with the application.
+    Shared(Payload),
+}
+
+/// A copy of a payload of at most [`INLINE_MAX`] bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Small {
+    text: bool,
+    len: u8,
+    bytes: [u8; INLINE_MAX],
+}
+
+impl From<Payload> for Stored {
+    fn from(payload: Payload) -> Self {
+        Small::copy(&payload).map_or(Stored::Shared(payload), Stored::Small)
+    }
+}
+
+impl Stored {
+    /// The payload's bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            Stored::Small(small) => small.bytes(),
+            Stored::Shared(payload) => payload.as_bytes(),
+        }
+    }
+
+    /// The payload again (a copy for a small one): for a message handed back or resent
+    /// to a legacy peer.
+    pub(crate) fn into_payload(self) -> Payload {
+        match self {
+            Stored::Small(small) => small.into_payload(),
+            Stored::Shared(payload) => payload,
+        }
+    }
+
+    /// The plain WebSocket message of the payload.
+    pub(crate) fn into_message(self) -> Message {
+        self.into_payload().into_message()
+    }
+}
+
+impl MessageSize for Stored {
+    fn message_size(&self) -> usize {
+        self.as_bytes().len()
+    }
+}
+
+impl Small {
+    /// A copy of `payload`, if it is small enough.
+    pub(crate) fn copy(payload: &Payload) -> Option<Small> {
+        let source = payload.as_bytes();
+        let len = u8::try_from(source.len()).ok()?;
+        let mut bytes = [0; INLINE_MAX];
+        bytes.get_mut(..source.len())?.copy_from_slice(source);
+        Some(Small { text: matches!(payload, Payload::Text(_)), len, bytes })
+    }
+
+    /// The payload's bytes.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
+    }
+
+    /// Whether the payload is text.
+    pub(crate) fn is_text(&self) -> bool {
+        self.text
+    }
+
+    /// The payload, in a new buffer. Text was valid UTF-8 when copied in, so the lossy
+    /// conversion never changes it.
+    fn into_payload(self) -> Payload {
+        match self.text {
+            true => {
+                Payload::Text(Utf8Bytes::from(String::from_utf8_lossy(self.bytes()).into_owned()))
+            }
+            false => Payload::Binary(Bytes::copy_from_slice(self.bytes())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
