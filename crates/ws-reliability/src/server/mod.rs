@@ -41,7 +41,10 @@
 //! **When an outbox is full** (`max_unacked` messages not yet acked: a slow or gone
 //! consumer), [`ReliableServer::send`] refuses the message with [`Error::OutboxFull`] and
 //! hands it back; nothing is dropped and memory stays bounded. Retry later, shed load, or
-//! close the session; or wait for room with [`ReliableServer::send_wait`].
+//! close the session; or wait for room with [`ReliableServer::send_wait`], or with a
+//! [`SessionSink`] ([`ReliableServer::sink`]): a `futures::Sink<Message>` to one session
+//! whose `poll_ready` pends while its outbox is full, and which skips the session lookup
+//! `send` and `send_wait` make per message.
 
 mod accept;
 mod auth;
@@ -55,6 +58,7 @@ mod hello;
 mod hooks;
 mod incoming;
 mod session;
+mod sink;
 mod switches;
 mod wait;
 
@@ -63,6 +67,7 @@ pub use auth::{AuthHook, AuthRequest};
 pub use config::ServerConfig;
 pub use event::SessionEvent;
 pub use incoming::Incoming;
+pub use sink::SessionSink;
 
 use crate::error::Error;
 use crate::link::{lock, DeliverRx, DeliverTx, OutboxBase};
