@@ -1,7 +1,8 @@
 //! `ReliableServer::sink` over real loopback connections: a `Sink<Message>` per session
 //! that delivers everything once and in order through a small window, pends while the
 //! client acks nothing and resumes when it does, hands messages back when its session is
-//! unknown or ends, and counts a message dropped unflushed.
+//! unknown or ends (a raw wsr.v1 client that never acks keeps the outbox full), and counts
+//! a message dropped unflushed.
 #![cfg(all(feature = "batch", feature = "conn", feature = "reconnect"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -9,12 +10,18 @@ use futures::{FutureExt, Sink, SinkExt, StreamExt};
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use std::pin::Pin;
 use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::WebSocketStream;
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
-use ws_reliability::protocol::SessionId;
+use ws_reliability::protocol::{self, SessionId};
 use ws_reliability::server::{Listener, ReliableServer, ServerConfig, SessionEvent};
 use ws_reliability::{Error, Message};
 
 const GUARD: Duration = Duration::from_secs(20);
+
+type Socket = WebSocketStream<TcpStream>;
 
 async fn server(max_unacked: u64) -> (ReliableServer, Listener) {
     let mut config = ServerConfig::default();
@@ -44,6 +51,22 @@ async fn slow_client(listener: &Listener) -> (ReliableClient, SessionId) {
     let mut config = ClientConfig::default();
     config.incoming_buffer = 1;
     client(listener, config).await
+}
+
+/// A raw wsr.v1 client that says HELLO, then neither reads nor acks anything.
+async fn silent_client(listener: &Listener) -> (Socket, SessionId) {
+    let url = format!("ws://{}/", listener.local_addr());
+    let stream = TcpStream::connect(listener.local_addr()).await.unwrap();
+    let (mut socket, _mode) = protocol::connect(url.as_str(), stream, None).await.unwrap();
+    let hello = protocol::Hello { resume: None, auth: Default::default() };
+    socket.send(protocol::to_message(&protocol::Frame::Hello(hello))).await.unwrap();
+    let welcome = socket.next().await.unwrap().unwrap();
+    let Some(protocol::Frame::Welcome(welcome)) = decoded(&welcome) else { panic!("no welcome") };
+    (socket, welcome.session)
+}
+
+fn decoded(message: &Message) -> Option<protocol::Frame> {
+    protocol::from_message(message, &protocol::Limits::default()).unwrap()
 }
 
 fn numbered(count: usize) -> Vec<Message> {
@@ -113,6 +136,35 @@ async fn the_sink_pends_while_the_client_acks_nothing_and_resumes_when_it_reads(
     assert_eq!(received, numbered(queued + 1));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sink_waits_for_the_clients_ack_and_then_queues_the_message() {
+    let (server, listener) = server(2).await;
+    let (mut client, session) = silent_client(&listener).await;
+    let mut sink = server.sink(session).unwrap();
+    sink.send(Message::text("1")).await.unwrap();
+    sink.send(Message::text("2")).await.unwrap();
+    assert!(sink.send(Message::text("3")).now_or_never().is_none(), "no ack: no room");
+    assert_eq!(server.unacked(session), Some(2));
+    let mut received = data_frames(&mut client, 2).await;
+    client.send(protocol::to_message(&protocol::Frame::Ack(2))).await.unwrap();
+    tokio::time::timeout(GUARD, sink.flush()).await.unwrap().unwrap();
+    received.extend(data_frames(&mut client, 1).await);
+    let expected: Vec<_> = (1..=3).map(|seq| (seq, Message::text(seq.to_string()))).collect();
+    assert_eq!(received, expected);
+}
+
+/// The next `count` DATA frames `client` reads, as (sequence number, message).
+async fn data_frames(client: &mut Socket, count: usize) -> Vec<(u64, Message)> {
+    let mut received = Vec::new();
+    while received.len() < count {
+        let message = tokio::time::timeout(GUARD, client.next()).await.unwrap();
+        if let Some(protocol::Frame::Data(data)) = decoded(&message.unwrap().unwrap()) {
+            received.push((data.seq, data.payload.into_message()));
+        }
+    }
+    received
+}
+
 #[tokio::test]
 async fn a_sink_to_an_unknown_session_is_refused() {
     let (server, _listener) = server(8).await;
@@ -137,17 +189,19 @@ async fn a_closed_session_hands_the_message_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_that_ends_while_the_sink_waits_hands_the_message_back() {
     let (server, listener) = server(2).await;
-    let (client, session) = slow_client(&listener).await;
+    let (mut client, session) = silent_client(&listener).await;
     let mut sink = server.sink(session).unwrap();
-    let mut n = 0;
-    while sink.send(Message::text(n.to_string())).now_or_never().is_some() {
-        n += 1;
-        tokio::task::yield_now().await;
-    }
-    client.shutdown().await;
+    sink.send(Message::text("1")).await.unwrap();
+    sink.send(Message::text("2")).await.unwrap();
+    let waiting = sink.send(Message::text("3")).now_or_never();
+    assert!(waiting.is_none(), "the client acks nothing: the outbox stays full");
+    let mut events = server.events();
+    let normal = CloseFrame { code: CloseCode::Normal, reason: "bye".into() };
+    client.close(Some(normal)).await.unwrap();
+    tokio::time::timeout(GUARD, closed(&mut events, session)).await.unwrap();
     let refused = tokio::time::timeout(GUARD, sink.flush()).await.unwrap().unwrap_err();
     assert!(matches!(refused, Error::UnknownSession { .. }));
-    assert_eq!(refused.into_message(), Some(Message::text(n.to_string())));
+    assert_eq!(refused.into_message(), Some(Message::text("3")));
 }
 
 #[tokio::test]

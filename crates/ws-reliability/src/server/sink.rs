@@ -173,15 +173,12 @@ impl Drop for SessionSink {
     /// A message still in the slot is never sent: counted and logged, never silent.
     fn drop(&mut self) {
         if !matches!(self.slot, Slot::Empty) {
-            crate::metrics::send_refused(DROPPED);
+            crate::metrics::sink_dropped();
             let session = self.session.id;
             tracing::warn!(%session, "session sink dropped with an unflushed message: not sent");
         }
     }
 }
-
-/// The `reason` of a message lost with a sink dropped before its flush.
-const DROPPED: &str = "sink_dropped";
 
 /// Counts a refusal (as `send` and `send_wait` count theirs) and passes it on.
 fn refused(error: Error) -> Error {
