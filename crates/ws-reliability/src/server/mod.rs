@@ -4,7 +4,7 @@
 //! Needs the `batch` and `conn` features. The wire protocol is `docs/protocol.md`.
 //!
 //! ```
-//! use futures::StreamExt;
+//! use futures::{SinkExt, StreamExt};
 //! use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 //! use ws_reliability::server::{ReliableServer, ServerConfig};
 //! use ws_reliability::Message;
@@ -23,6 +23,9 @@
 //!
 //! server.send(session, Message::text("hello"))?; // kept until the client acks it
 //! assert_eq!(from_server.next().await, Some(Message::text("hello")));
+//! let mut sink = server.sink(session)?; // a Sink<Message>: feed, send, send_all, forward
+//! sink.send(Message::text("fed")).await?; // waits while the outbox is full
+//! assert_eq!(from_server.next().await, Some(Message::text("fed")));
 //! client.send(Message::text("hi"))?; // buffered while disconnected, resent after a resume
 //! assert_eq!(from_clients.next().await, Some((session, Message::text("hi"))));
 //! # Ok(())
