@@ -58,7 +58,7 @@ async fn silent_client(listener: &Listener) -> (Socket, SessionId) {
     let url = format!("ws://{}/", listener.local_addr());
     let stream = TcpStream::connect(listener.local_addr()).await.unwrap();
     let (mut socket, _mode) = protocol::connect(url.as_str(), stream, None).await.unwrap();
-    let hello = protocol::Hello { resume: None, auth: Default::default() };
+    let hello = protocol::Hello::default(); // fresh session, no auth, plain DATA frames (no BATCH)
     socket.send(protocol::to_message(&protocol::Frame::Hello(hello))).await.unwrap();
     let welcome = socket.next().await.unwrap().unwrap();
     let Some(protocol::Frame::Welcome(welcome)) = decoded(&welcome) else { panic!("no welcome") };
