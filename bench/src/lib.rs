@@ -7,7 +7,8 @@
 //!
 //! - push throughput ([`push`]): K clients each receive M 64-byte binary messages pushed by
 //!   the server (raw: `feed` + a `flush` every [`push::FLUSH_EVERY`] messages; reliable:
-//!   `ReliableServer::send_wait`, which waits while the outbox is full). Only messages
+//!   `feed` into the session's `ReliableServer::sink`, which waits while the outbox is
+//!   full). Only messages
 //!   delivered to the client application count, each checked in order; connection setup is
 //!   not timed. The process's CPU time during each push ([`cpu`]) tells how many cores
 //!   it kept busy;

@@ -186,7 +186,7 @@ fn title(setup: &Setup) -> String {
         format!("ws-bench: {bytes}-byte binary messages pushed to {clients} clients, {pushed}");
     let raw = format!("raw: tokio-tungstenite 0.30 defaults, feed + flush every {flush}");
     let reliable = "reliable: ReliableServer/ReliableClient defaults, wsr.v1, acks on";
-    format!("{head}\n  {raw}\n  {reliable}, send_wait (waits while the outbox is full)\n\n")
+    format!("{head}\n  {raw}\n  {reliable}, feed into a session sink (waits while the outbox is full)\n\n")
 }
 
 /// How much each client was pushed.

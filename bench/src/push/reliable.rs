@@ -1,20 +1,19 @@
 //! ReliableServer → ReliableClient with their default configurations (wsr.v1, sequence
-//! numbers, outbox, batched acks): one sender task per session calling
-//! [`ReliableServer::send_wait`], which waits while the outbox is full; each client
-//! reads [`ReliableClient::incoming`].
+//! numbers, outbox, batched acks): one sender task per session feeding the session's
+//! [`SessionSink`](ws_reliability::server::SessionSink) ([`ReliableServer::sink`]), whose
+//! `feed` waits while the outbox is full; each client reads [`ReliableClient::incoming`].
 
 use super::{Pace, Throughput, CONNECTS_AT_ONCE, SETUP_LIMIT};
 use crate::args::Workload;
 use crate::payload;
 use crate::BenchError;
-use futures::{StreamExt, TryStreamExt};
+use futures::{SinkExt, StreamExt, TryStreamExt};
 use std::time::Duration;
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 use tokio::task::JoinHandle;
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 use ws_reliability::protocol::SessionId;
 use ws_reliability::server::{ReliableServer, ServerConfig};
-use ws_reliability::Message;
 
 /// A task counting messages.
 type Counting = JoinHandle<Result<u64, BenchError>>;
@@ -85,26 +84,17 @@ fn spawn_receiver(connected: &Connected) -> Result<Counting, BenchError> {
     Ok(tokio::spawn(super::receive(incoming.map(Ok))))
 }
 
-/// Sends messages while `pace` says so, then the end marker; how many were sent.
+/// Feeds messages into the session's sink while `pace` says so (each `feed` waits while
+/// the outbox is full), then sends the end marker, which flushes; how many were sent.
 async fn push(server: ReliableServer, session: SessionId, pace: Pace) -> Result<u64, BenchError> {
+    let mut sink = server.sink(session)?;
     let mut sent = 0;
     while pace.more(sent) {
-        send(&server, session, payload::data(sent)).await?;
+        sink.feed(payload::data(sent)).await?;
         sent += 1;
     }
-    send(&server, session, payload::end()).await?;
+    sink.send(payload::end()).await?;
     Ok(sent)
-}
-
-/// Sends `message`, waiting while the session's outbox is full (`send_wait`: the
-/// backpressure a `Sink` gives); any refusal is an error.
-async fn send(
-    server: &ReliableServer,
-    session: SessionId,
-    message: Message,
-) -> Result<(), BenchError> {
-    let queued = server.send_wait(session, message).await;
-    queued.map(drop).map_err(|error| BenchError::Reliable(error.to_string()))
 }
 
 /// Shuts the clients down, then the server.

@@ -9,12 +9,31 @@ use tokio_tungstenite::tungstenite::Message;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// No session with this id (never existed, expired, or closed).
+    /// No session with this id (never existed, expired, or closed), or the session of a
+    /// [`SessionSink`](crate::server::SessionSink) or a waiting `send_wait` ended.
     #[error("unknown session {session}")]
     UnknownSession {
         /// The session asked for.
         session: SessionId,
         /// The message that was not queued.
+        message: Message,
+    },
+    /// [`ReliableServer::sink`](crate::server::ReliableServer::sink) was asked for a
+    /// session that does not exist (never existed, expired, or closed). Nothing was
+    /// refused: no message to hand back.
+    #[error("no session {session}")]
+    SessionNotFound {
+        /// The session asked for.
+        session: SessionId,
+    },
+    /// `start_send` on a [`SessionSink`](crate::server::SessionSink) whose one-slot buffer
+    /// still holds a message: `poll_ready` (or `SinkExt::feed`/`send`) was not awaited
+    /// first, as the `Sink` contract asks.
+    #[error("sink of {session} not ready: its slot still holds a message")]
+    NotReady {
+        /// The sink's session.
+        session: SessionId,
+        /// The refused message.
         message: Message,
     },
     /// The session's outbox holds its maximum of unacknowledged messages (a slow consumer):
@@ -64,6 +83,7 @@ impl Error {
         match self {
             Error::UnknownSession { message, .. }
             | Error::OutboxFull { message, .. }
+            | Error::NotReady { message, .. }
             | Error::TooLarge { message, .. }
             | Error::NotData { message } => Some(message),
             _ => None,
@@ -75,6 +95,7 @@ impl Error {
         match self {
             Error::UnknownSession { .. } => "unknown_session",
             Error::OutboxFull { .. } => "outbox_full",
+            Error::NotReady { .. } => "not_ready",
             Error::TooLarge { .. } => "too_large",
             Error::NotData { .. } => "not_data",
             other => other.connection_label(),
@@ -86,6 +107,7 @@ impl Error {
             Error::Io(_) => "io",
             Error::Handshake(_) => "handshake",
             Error::SessionLost(_) => "session_lost",
+            Error::SessionNotFound { .. } => "session_not_found",
             _ => "stopped",
         }
     }

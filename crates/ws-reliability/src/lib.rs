@@ -21,7 +21,7 @@
 //!
 //! | with features          | you get |
 //! |------------------------|---------|
-//! | `batch` + `conn`       | `server::ReliableServer`: wsr.v1 over tokio-tungstenite, sessions, resume, limits |
+//! | `batch` + `conn`       | `server::ReliableServer`: wsr.v1 over tokio-tungstenite, sessions, resume, limits; `send`, `send_wait`, and `sink` (a `futures::Sink<Message>` per session, with backpressure) |
 //! | `batch` + `reconnect`  | `client::ReliableClient`: reconnect, resume, exactly-once in-order delivery |
 //! | `sync` (with either)   | the application's state callbacks on every open and resume (`Hooks`) |
 //! | `monitor`              | `serve_health`, and built-in checks on the server and the client |

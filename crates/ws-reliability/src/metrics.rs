@@ -81,6 +81,11 @@ pub(crate) fn send_refused(reason: &'static str) {
     metrics::counter!("ws_reliability_send_refused_total", "reason" => reason).increment(1);
 }
 
+/// A `SessionSink` dropped with a message still in its slot: that message is never sent.
+pub(crate) fn sink_dropped() {
+    send_refused("sink_dropped");
+}
+
 /// A state sync on open or resume did not come out clean.
 #[cfg(feature = "sync")]
 pub(crate) fn sync_failed(critical: bool) {

@@ -194,8 +194,10 @@ impl ReliableServer {
         }
     }
 
-    /// Ends `session` for good; messages it still held are counted as abandoned.
+    /// Ends `session` for good (its sinks and waiting senders hand their message back);
+    /// messages it still held are counted as abandoned.
     fn remove(&self, session: &Session, event: SessionEvent) {
+        session.end();
         session.cancel();
         if self.inner.sessions.remove(&session.id).is_some() {
             crate::metrics::abandoned(abandon_reason(&event), session.outbox.stats().len());

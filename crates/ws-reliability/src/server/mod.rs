@@ -4,7 +4,7 @@
 //! Needs the `batch` and `conn` features. The wire protocol is `docs/protocol.md`.
 //!
 //! ```
-//! use futures::StreamExt;
+//! use futures::{SinkExt, StreamExt};
 //! use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 //! use ws_reliability::server::{ReliableServer, ServerConfig};
 //! use ws_reliability::Message;
@@ -23,6 +23,9 @@
 //!
 //! server.send(session, Message::text("hello"))?; // kept until the client acks it
 //! assert_eq!(from_server.next().await, Some(Message::text("hello")));
+//! let mut sink = server.sink(session)?; // a Sink<Message>: feed, send, send_all, forward
+//! sink.send(Message::text("fed")).await?; // waits while the outbox is full
+//! assert_eq!(from_server.next().await, Some(Message::text("fed")));
 //! client.send(Message::text("hi"))?; // buffered while disconnected, resent after a resume
 //! assert_eq!(from_clients.next().await, Some((session, Message::text("hi"))));
 //! # Ok(())
@@ -41,7 +44,10 @@
 //! **When an outbox is full** (`max_unacked` messages not yet acked: a slow or gone
 //! consumer), [`ReliableServer::send`] refuses the message with [`Error::OutboxFull`] and
 //! hands it back; nothing is dropped and memory stays bounded. Retry later, shed load, or
-//! close the session; or wait for room with [`ReliableServer::send_wait`].
+//! close the session; or wait for room with [`ReliableServer::send_wait`], or with a
+//! [`SessionSink`] ([`ReliableServer::sink`]): a `futures::Sink<Message>` to one session
+//! whose `poll_ready` pends while its outbox is full, and which skips the session lookup
+//! `send` and `send_wait` make per message.
 
 mod accept;
 mod auth;
@@ -55,6 +61,7 @@ mod hello;
 mod hooks;
 mod incoming;
 mod session;
+mod sink;
 mod switches;
 mod wait;
 
@@ -63,6 +70,7 @@ pub use auth::{AuthHook, AuthRequest};
 pub use config::ServerConfig;
 pub use event::SessionEvent;
 pub use incoming::Incoming;
+pub use sink::SessionSink;
 
 use crate::error::Error;
 use crate::link::{lock, DeliverRx, DeliverTx, OutboxBase, Stored};

@@ -7,7 +7,7 @@ use crate::protocol::{
 };
 use crate::rollout::{Fix, Rollout};
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -28,6 +28,8 @@ struct Control {
     serial: tokio::sync::Mutex<()>,
     /// The highest sequence number ever queued for the client.
     pushed: AtomicU64,
+    /// Set once the session is removed for good (closed or expired): never acked again.
+    ended: AtomicBool,
 }
 
 /// One client's session.
@@ -75,6 +77,18 @@ impl Session {
     /// The highest sequence number ever queued for the client.
     pub(crate) fn last_pushed(&self) -> u64 {
         self.control.pushed.load(Ordering::Relaxed)
+    }
+
+    /// Marks the session ended for good (removed: closed or expired). A
+    /// [`SessionSink`](super::SessionSink) or a waiting `send_wait` then hands its message
+    /// back instead of queueing it where no ack will ever come.
+    pub(crate) fn end(&self) {
+        self.control.ended.store(true, Ordering::Release);
+    }
+
+    /// Whether the session ended for good: one atomic load, no map lookup.
+    pub(crate) fn has_ended(&self) -> bool {
+        self.control.ended.load(Ordering::Acquire)
     }
 
     /// Attaches a new connection: the previous one (if any) is told to stop. Returns the

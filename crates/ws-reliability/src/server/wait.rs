@@ -1,5 +1,6 @@
 //! [`ReliableServer::send_wait`]: a send that waits for room in the session's outbox
-//! instead of refusing, the backpressure a `Sink`'s `feed` gives.
+//! instead of refusing, the backpressure a `Sink`'s `feed` gives. The waiting and the
+//! accounting here are shared with [`SessionSink`](super::SessionSink).
 
 use super::session::Session;
 use super::{full, ReliableServer};
@@ -9,9 +10,10 @@ use crate::protocol::SessionId;
 use std::future::Future;
 use std::ops::ControlFlow;
 use std::pin::Pin;
+use std::sync::Arc;
 use tokio_tungstenite::tungstenite::Message;
 
-/// How often a [`ReliableServer::send_wait`] waiting for room checks its session still exists.
+/// How often a push waiting for room checks that its session has not ended.
 const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_millis(250);
 
 impl ReliableServer {
@@ -19,7 +21,8 @@ impl ReliableServer {
     /// session's outbox is full (until the client acks) instead of refusing it: the
     /// backpressure a `Sink`'s `feed` gives. Refused, the message handed back, when the
     /// session is unknown or ends while waiting, or when the message is not data or too
-    /// large. Cancel-safe: dropping the future queues nothing.
+    /// large. Cancel-safe: dropping the future queues nothing. To send many messages to
+    /// one session, [`sink`](Self::sink) saves the session lookup per message.
     pub async fn send_wait(&self, session: SessionId, message: Message) -> Result<u64, Error> {
         let queued = self.send_waiting(session, message).await;
         queued.inspect_err(|error| crate::metrics::send_refused(error.label()))
@@ -30,48 +33,71 @@ impl ReliableServer {
             return Err(Error::UnknownSession { session, message });
         };
         let payload = self.payload(message)?;
-        let seq = self.wait_for_room(&target, payload).await?;
-        self.batch_outcome(&target, true); // waiting is the policy here, not a failure
-        target.pushed(seq);
+        let seq = wait_for_room(&target, payload).await?;
+        self.queued(&target, seq);
         Ok(seq)
     }
 
-    /// Pushes `payload`, waiting for room. The first try needs no timer and no copy of the
-    /// message: only a push that must wait keeps one (a refcount) to hand back.
-    async fn wait_for_room(&self, session: &Session, payload: Stored) -> Result<u64, Error> {
-        match session.outbox.push_if_room(payload) {
-            ControlFlow::Break(pushed) => pushed.map_err(|error| full(session, error)),
-            ControlFlow::Continue(payload) => {
-                let kept = payload.clone().into_message();
-                let pushing = std::pin::pin!(session.outbox.push_wait(payload));
-                self.rechecking(session, pushing, &kept).await
-            }
-        }
+    /// Accounts a message a waiting push queued (`send_wait`, a sink): a success for the
+    /// `batch` guard (waiting is the policy here, not a failure), and the session's
+    /// highest pushed sequence number.
+    pub(super) fn queued(&self, session: &Session, seq: u64) {
+        self.batch_outcome(session, true);
+        session.pushed(seq);
     }
+}
 
-    /// Waits for `pushing`, checking now and then that the session still exists (an
-    /// expired one is never acked again): if not, `kept` is handed back.
-    async fn rechecking<F>(
-        &self,
-        session: &Session,
-        mut pushing: Pin<&mut F>,
-        kept: &Message,
-    ) -> Result<u64, Error>
-    where
-        F: Future<Output = Result<u64, ws_batch::OutboxError<Stored>>>,
-    {
-        loop {
-            tokio::select! {
-                pushed = &mut pushing => return pushed.map_err(|error| full(session, error)),
-                () = tokio::time::sleep(SESSION_RECHECK) => self.still_live(session.id, kept)?,
-            }
-        }
+/// Pushes `payload`, waiting for room. The first try needs no timer and no copy of the
+/// message: only a push that must wait keeps one (a refcount) to hand back.
+async fn wait_for_room(session: &Session, payload: Stored) -> Result<u64, Error> {
+    match session.outbox.push_if_room(payload) {
+        ControlFlow::Break(pushed) => pushed.map_err(|error| full(session, error)),
+        ControlFlow::Continue(payload) => waiting_for_room(session, payload).await,
     }
+}
 
-    fn still_live(&self, session: SessionId, message: &Message) -> Result<(), Error> {
-        match self.inner.sessions.get(&session) {
-            Some(_) => Ok(()),
-            None => Err(Error::UnknownSession { session, message: message.clone() }),
+/// The future a [`SessionSink`](super::SessionSink) keeps while its outbox is full: owns
+/// the session and the message, so it can be stored.
+pub(super) async fn room_for(session: Arc<Session>, payload: Stored) -> Result<u64, Error> {
+    waiting_for_room(&session, payload).await
+}
+
+/// Pushes `payload` once room is freed; keeps a copy (a refcount) to hand back if the
+/// session ends meanwhile.
+async fn waiting_for_room(session: &Session, payload: Stored) -> Result<u64, Error> {
+    let kept = payload.clone().into_message();
+    let pushing = std::pin::pin!(session.outbox.push_wait(payload));
+    rechecking(session, pushing, &kept).await
+}
+
+/// Waits for `pushing`, checking now and then that the session has not ended (an ended
+/// one is never acked again): if it has, `kept` is handed back.
+async fn rechecking<F>(
+    session: &Session,
+    mut pushing: Pin<&mut F>,
+    kept: &Message,
+) -> Result<u64, Error>
+where
+    F: Future<Output = Result<u64, ws_batch::OutboxError<Stored>>>,
+{
+    loop {
+        tokio::select! {
+            pushed = &mut pushing => return pushed.map_err(|error| full(session, error)),
+            () = tokio::time::sleep(SESSION_RECHECK) => still_live(session, kept)?,
         }
     }
+}
+
+/// `Ok` while `session` lives; once it ended, the error that hands `message` back.
+fn still_live(session: &Session, message: &Message) -> Result<(), Error> {
+    match session.has_ended() {
+        false => Ok(()),
+        true => Err(ended(session, message.clone())),
+    }
+}
+
+/// The refusal of `message` by a session that ended (closed or expired): it hands the
+/// message back, as for a session that never existed.
+pub(super) fn ended(session: &Session, message: Message) -> Error {
+    Error::UnknownSession { session: session.id, message }
 }
