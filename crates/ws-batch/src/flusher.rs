@@ -1,5 +1,6 @@
 //! The background flusher: flushes when a batch fills or on an interval, honours the backoff.
 
+use crate::encoder::{Encoder, PerMessage};
 use crate::outbox::Outbox;
 use futures::Sink;
 use std::fmt::Display;
@@ -41,8 +42,20 @@ where
         S::Error: Display,
         E: FnMut(u64, &M) -> I + Send + 'static,
     {
+        Flusher::spawn_encoder(outbox, sink, PerMessage::new(encode))
+    }
+
+    /// Spawns a flusher that encodes each batch with `encoder` (see [`Encoder`]).
+    pub fn spawn_encoder<M, E>(outbox: Outbox<M>, sink: S, encoder: E) -> Self
+    where
+        M: Send + 'static,
+        E: Encoder<M> + Send + 'static,
+        E::Item: Send,
+        S: Sink<E::Item> + Unpin,
+        S::Error: Display,
+    {
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(run(outbox, sink, encode, stopped));
+        let task = tokio::spawn(run(outbox, sink, encoder, stopped));
         Flusher { stop, task }
     }
 
@@ -59,16 +72,16 @@ where
     }
 }
 
-async fn run<M, S, I, E>(
+async fn run<M, S, E>(
     outbox: Outbox<M>,
     mut sink: S,
-    mut encode: E,
+    mut encoder: E,
     mut stopped: oneshot::Receiver<()>,
 ) -> S
 where
-    S: Sink<I> + Unpin,
+    E: Encoder<M>,
+    S: Sink<E::Item> + Unpin,
     S::Error: Display,
-    E: FnMut(u64, &M) -> I,
 {
     loop {
         tokio::select! {
@@ -77,6 +90,6 @@ where
             () = outbox.until_due() => {}
         }
         // boxed: the flush's state lives only while it runs, not in every idle task
-        let _counted_and_retried = Box::pin(outbox.flush_with(&mut sink, &mut encode)).await;
+        let _counted_and_retried = Box::pin(outbox.flush_into(&mut sink, &mut encoder)).await;
     }
 }

@@ -7,6 +7,7 @@
 mod clock;
 mod config;
 mod dead_letter;
+mod encoder;
 mod entry;
 mod error;
 mod flusher;
@@ -21,6 +22,7 @@ mod transport;
 
 pub use config::{Confirmation, OutboxConfig};
 pub use dead_letter::{DeadLetter, DeadLetterHandler};
+pub use encoder::{Encoder, PerMessage};
 pub use entry::{EntryInfo, EntryState, MessageSize};
 pub use error::{OutboxError, SendFailure};
 pub use flusher::Flusher;

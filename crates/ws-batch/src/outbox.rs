@@ -2,6 +2,7 @@
 
 use crate::config::{Confirmation, OutboxConfig};
 use crate::dead_letter::{DeadLetter, DeadLetterHandler};
+use crate::encoder::{Encoder, PerMessage};
 use crate::entry::{EntryInfo, MessageSize};
 use crate::error::{OutboxError, SendFailure};
 use crate::metrics::{self, Instruments};
@@ -167,14 +168,29 @@ impl<M> Outbox<M> {
         S: Sink<I> + Unpin,
         S::Error: Display,
     {
+        self.flush_into(sink, &mut PerMessage::new(encode)).await
+    }
+
+    /// Flushes the next due batch into `sink`, encoded by `encoder` (see [`Encoder`]: its
+    /// `encode` runs under the outbox's lock for each message, its `finish` after).
+    pub async fn flush_into<S, E>(
+        &self,
+        sink: &mut S,
+        encoder: &mut E,
+    ) -> Result<FlushReport, OutboxError<M>>
+    where
+        E: Encoder<M>,
+        S: Sink<E::Item> + Unpin,
+        S::Error: Display,
+    {
         let _serial = self.shared.flush_lock.lock().await;
         let now = Instant::now();
         self.expire_acks(now);
-        let Some((batch, items)) = self.lock().begin(now, &self.shared.config, encode) else {
+        let Some(batch) = self.lock().begin(now, &self.shared.config, encoder) else {
             return Ok(FlushReport::default());
         };
         let span = tracing::debug_span!("ws_batch.flush", first = batch.first, last = batch.last);
-        self.send(batch, items, sink, now).instrument(span).await
+        self.send(batch, encoder.finish(), sink, now).instrument(span).await
     }
 
     /// The counts of live messages by state, and their bytes.

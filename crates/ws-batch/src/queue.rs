@@ -2,6 +2,7 @@
 
 use crate::clock::Epoch;
 use crate::dead_letter::DeadLetter;
+use crate::encoder::Encoder;
 use crate::entry::{Entry, EntryInfo, EntryState};
 use crate::error::{OutboxError, Refusal, SendFailure};
 use crate::retry::Retry;
@@ -64,20 +65,19 @@ impl<M> Queue<M> {
 
     /// Marks the first due `Pending` entries `Sending` (at most `limit`, stopping at the first
     /// one not yet due so nothing overtakes a retry) and encodes them.
-    pub(crate) fn begin<I>(
+    pub(crate) fn begin(
         &mut self,
         now: Instant,
         limit: usize,
-        mut encode: impl FnMut(u64, &M) -> I,
-    ) -> Option<(Batch, Vec<I>)> {
+        encoder: &mut impl Encoder<M>,
+    ) -> Option<Batch> {
         let (start, now) = (self.first_pending(), self.epoch.ticks(now));
         let due = self.entries.range_mut(start..).take(limit).take_while(|entry| entry.at <= now);
-        let mut items = Vec::with_capacity(limit.min(self.stats.pending));
-        items.extend(due.map(|entry| mark_sending(entry, &mut encode)));
-        let batch = self.batch_at(start, items.len())?;
+        let count = due.map(|entry| mark_sending(entry, encoder)).count();
+        let batch = self.batch_at(start, count)?;
         self.stats.shift(EntryState::Pending, EntryState::Sending, batch.len);
         self.highest_sent = self.highest_sent.max(batch.last);
-        Some((batch, items))
+        Some(batch)
     }
 
     /// The batch of `len` entries from index `start`, if any.
@@ -218,9 +218,9 @@ fn mark_sent<M>(entry: &mut Entry<M>, stats: &mut OutboxStats) {
     entry.state = EntryState::Sent;
 }
 
-fn mark_sending<M, I>(entry: &mut Entry<M>, encode: &mut impl FnMut(u64, &M) -> I) -> I {
+fn mark_sending<M>(entry: &mut Entry<M>, encoder: &mut impl Encoder<M>) {
     entry.state = EntryState::Sending;
-    encode(entry.seq, &entry.message)
+    encoder.encode(entry.seq, &entry.message);
 }
 
 /// The `Sending` entries of a batch, found by sequence number.

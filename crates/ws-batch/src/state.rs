@@ -85,13 +85,13 @@ impl<M> State<M> {
     }
 
     /// Marks the next batch due at `now` `Sending` and encodes it.
-    pub(crate) fn begin<I>(
+    pub(crate) fn begin(
         &mut self,
         now: Instant,
         config: &OutboxConfig,
-        encode: impl FnMut(u64, &M) -> I,
-    ) -> Option<(Batch, Vec<I>)> {
-        let begun = self.queue.begin(now, config.limits.batch_size, encode);
+        encoder: &mut impl crate::Encoder<M>,
+    ) -> Option<Batch> {
+        let begun = self.queue.begin(now, config.limits.batch_size, encoder);
         self.publish();
         begun
     }

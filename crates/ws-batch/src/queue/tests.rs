@@ -1,6 +1,7 @@
 //! Unit tests of the queue state machine: every transition, without I/O.
 
 use super::{Batch, Queue};
+use crate::encoder::{Encoder, PerMessage};
 use crate::entry::{Entry, EntryState};
 use crate::error::{OutboxError, SendFailure};
 use crate::retry::Retry;
@@ -22,8 +23,15 @@ fn retry(rng: &mut JitterRng, max_attempts: u32, now: Instant) -> Retry<'_> {
     Retry { backoff, max_attempts, rng, now, delayed: true }
 }
 
+/// Begins a batch at `now`, each message encoded as its sequence number.
+fn begin_at(queue: &mut Queue<String>, now: Instant, limit: usize) -> Option<(Batch, Vec<u64>)> {
+    let mut encoder = PerMessage::new(|seq, _: &String| seq);
+    let batch = queue.begin(now, limit, &mut encoder)?;
+    Some((batch, encoder.finish()))
+}
+
 fn begin(queue: &mut Queue<String>, limit: usize) -> Batch {
-    queue.begin(Instant::now(), limit, |seq, _| seq).unwrap().0
+    begin_at(queue, Instant::now(), limit).unwrap().0
 }
 
 fn states(queue: &Queue<String>) -> Vec<(u64, EntryState)> {
@@ -41,8 +49,9 @@ fn sequence_numbers_start_at_one_and_increase() {
 #[test]
 fn begin_marks_a_batch_in_order_without_removing_it() {
     let mut queue = queue_of(5);
-    let (batch, items) =
-        queue.begin(Instant::now(), 3, |seq, text| format!("{seq}{text}")).unwrap();
+    let mut encoder = PerMessage::new(|seq, text: &String| format!("{seq}{text}"));
+    let batch = queue.begin(Instant::now(), 3, &mut encoder).unwrap();
+    let items = encoder.finish();
     assert_eq!(batch, Batch { first: 1, last: 3, len: 3 });
     assert_eq!(items, vec!["1m0", "2m1", "3m2"]);
     assert_eq!(queue.stats().sending, 3);
@@ -52,7 +61,7 @@ fn begin_marks_a_batch_in_order_without_removing_it() {
 #[test]
 fn an_empty_queue_begins_nothing() {
     let mut queue = queue_of(0);
-    assert!(queue.begin(Instant::now(), 8, |seq, _| seq).is_none());
+    assert!(begin_at(&mut queue, Instant::now(), 8).is_none());
     assert_eq!(queue.next_deadline(), None);
 }
 
@@ -66,8 +75,8 @@ fn a_failed_batch_goes_back_with_a_delay_and_blocks_newer_ones() {
     assert!(settled.dead.is_empty());
     let retry_at = now + Duration::from_secs(1);
     assert_eq!(queue.next_deadline(), Some(retry_at));
-    assert!(queue.begin(Instant::now(), 8, |seq, _| seq).is_none(), "3 waits behind the retry");
-    let later = queue.begin(retry_at, 8, |seq, _| seq).unwrap().1;
+    assert!(begin_at(&mut queue, Instant::now(), 8).is_none(), "3 waits behind the retry");
+    let later = begin_at(&mut queue, retry_at, 8).unwrap().1;
     assert_eq!(later, vec![1, 2, 3]);
 }
 

@@ -39,11 +39,6 @@ impl Inline {
         Small::copy(payload).map(|small| Inline { seq, small })
     }
 
-    /// The frame's sequence number.
-    pub(crate) fn seq(&self) -> u64 {
-        self.seq
-    }
-
     /// The payload's length in bytes.
     pub(crate) fn len(&self) -> usize {
         self.small.bytes().len()
@@ -83,14 +78,6 @@ impl Outbound {
             Outbound::Data(data) => data_overhead(data.seq) + data.payload.len(),
             Outbound::Inline(inline) => data_overhead(inline.seq) + inline.len(),
             Outbound::Ready(_) => 0,
-        }
-    }
-
-    /// The bytes this item takes as an entry of a BATCH message (0: it is not packed).
-    pub(crate) fn packed_len(&self) -> usize {
-        match self {
-            Outbound::Inline(inline) => crate::protocol::entry_len(inline.len()),
-            _ => 0,
         }
     }
 

@@ -17,6 +17,7 @@ pub(crate) use writer::{spawn_writer, Outgoing};
 
 use crate::protocol::{AckConfig, Data, InOrder, Limits, Mode, Payload, SessionId};
 use encode::Outbound;
+use pack::Packer;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -149,21 +150,22 @@ pub(crate) struct Stop {
 }
 
 impl Link {
-    /// Starts the flusher of the session's outbox into the connection's writer.
+    /// Starts the flusher of the session's outbox into the connection's writer: runs of
+    /// small messages packed into BATCH messages for a wsr.v1 peer that accepts them (each
+    /// at most the peer's largest message), DATA frames for one that does not, plain
+    /// messages for a legacy peer.
     pub(crate) fn spawn_flusher(&self, out: &Outgoing) -> Flusher<Outgoing> {
-        match self.mode {
-            Mode::V1 => Flusher::spawn_with(self.outbox.clone(), self.data_sink(out), data_frame),
-            Mode::Legacy => Flusher::spawn_with(self.outbox.clone(), out.clone(), plain),
+        let (outbox, out) = (self.outbox.clone(), out.clone());
+        match (self.mode, self.batch) {
+            (Mode::V1, true) => Flusher::spawn_encoder(outbox, out, Packer::new(self.pack_limit())),
+            (Mode::V1, false) => Flusher::spawn_with(outbox, out, data_frame),
+            (Mode::Legacy, _) => Flusher::spawn_with(outbox, out, plain),
         }
     }
 
-    /// Where the flusher feeds DATA frames: packed into BATCH messages for a peer that
-    /// accepts them (each at most the peer's largest message), one by one otherwise.
-    fn data_sink(&self, out: &Outgoing) -> Outgoing {
-        match self.batch {
-            true => out.packing(pack::BATCH_BYTES.min(self.limits.max_message_size())),
-            false => out.clone(),
-        }
+    /// The largest BATCH message for this peer.
+    fn pack_limit(&self) -> usize {
+        pack::BATCH_BYTES.min(self.limits.max_message_size())
     }
 
     /// Runs the flusher and the reader until the connection ends; the flusher is stopped

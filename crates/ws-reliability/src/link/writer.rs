@@ -4,7 +4,6 @@
 //! everything queued with one flush.
 
 use super::encode::{encode_batch, Outbound};
-use super::pack::pack_batch;
 use super::refusal::{after_refusal, Refusal};
 use futures::channel::mpsc::{unbounded, TrySendError, UnboundedReceiver, UnboundedSender};
 use futures::{Sink, SinkExt, StreamExt};
@@ -16,13 +15,11 @@ use tokio_util::sync::CancellationToken;
 
 /// The sending side of a writer, which never blocks. As a `Sink<Outbound>` (for the
 /// flusher) it collects what is fed and hands it over as one batch, encoded, on `flush`;
-/// each clone collects its own batch. A [`packing`](Self::packing) one packs small DATA
-/// frames into BATCH messages of at most its limit.
+/// each clone collects its own batch.
 #[derive(Debug)]
 pub(crate) struct Outgoing {
     sender: UnboundedSender<Vec<Message>>,
     fed: Vec<Outbound>,
-    pack: Option<usize>,
 }
 
 /// The writer ended (its connection failed or closed): nothing more can be queued.
@@ -32,7 +29,7 @@ pub(crate) struct WriterGone;
 
 impl Clone for Outgoing {
     fn clone(&self) -> Self {
-        Outgoing { sender: self.sender.clone(), fed: Vec::new(), pack: self.pack }
+        Outgoing { sender: self.sender.clone(), fed: Vec::new() }
     }
 }
 
@@ -56,26 +53,12 @@ impl Outgoing {
         self.sender.close_channel();
     }
 
-    /// A clone that packs small DATA frames into BATCH messages of at most `limit` bytes
-    /// (for a peer that accepts them).
-    pub(crate) fn packing(&self, limit: usize) -> Outgoing {
-        Outgoing { pack: Some(limit), ..self.clone() }
-    }
-
     fn hand_over(&mut self) -> Result<(), WriterGone> {
         if self.fed.is_empty() {
             return Ok(());
         }
-        let fed = std::mem::take(&mut self.fed);
-        let batch = self.encoded(fed);
+        let batch = encode_batch(std::mem::take(&mut self.fed));
         self.sender.unbounded_send(batch).map_err(|_| WriterGone)
-    }
-
-    fn encoded(&self, fed: Vec<Outbound>) -> Vec<Message> {
-        match self.pack {
-            Some(limit) => pack_batch(fed, limit),
-            None => encode_batch(fed),
-        }
     }
 }
 
@@ -115,7 +98,7 @@ where
     S::Error: Refusal + Send,
 {
     let (sender, receiver) = unbounded();
-    let outgoing = Outgoing { sender, fed: Vec::new(), pack: None };
+    let outgoing = Outgoing { sender, fed: Vec::new() };
     if let Some(message) = first {
         let _receiver_is_right_here = outgoing.unbounded_send(message);
     }

@@ -7,7 +7,7 @@ use futures::channel::mpsc::unbounded as sink_channel;
 #[tokio::test]
 async fn fed_messages_reach_the_writer_as_one_batch_on_flush() {
     let (sender, mut receiver) = unbounded();
-    let mut out = Outgoing { sender, fed: Vec::new(), pack: None };
+    let mut out = Outgoing { sender, fed: Vec::new() };
     out.feed(Outbound::Ready(Message::text("a"))).await.unwrap();
     out.feed(Outbound::Ready(Message::text("b"))).await.unwrap();
     assert!(receiver.try_recv().is_err(), "nothing leaves before the flush");
@@ -20,7 +20,7 @@ async fn fed_messages_reach_the_writer_as_one_batch_on_flush() {
 #[tokio::test]
 async fn a_clone_collects_its_own_batch() {
     let (sender, mut receiver) = unbounded();
-    let mut out = Outgoing { sender, fed: Vec::new(), pack: None };
+    let mut out = Outgoing { sender, fed: Vec::new() };
     out.feed(Outbound::Ready(Message::text("a"))).await.unwrap();
     let mut other = out.clone();
     other.send(Outbound::Ready(Message::text("b"))).await.unwrap();
@@ -32,7 +32,7 @@ async fn a_clone_collects_its_own_batch() {
 #[tokio::test]
 async fn a_gone_writer_is_an_error() {
     let (sender, receiver) = unbounded();
-    let mut out = Outgoing { sender, fed: Vec::new(), pack: None };
+    let mut out = Outgoing { sender, fed: Vec::new() };
     drop(receiver);
     assert!(out.is_closed());
     assert_eq!(out.send(Outbound::Ready(Message::text("a"))).await, Err(WriterGone));
