@@ -81,9 +81,11 @@ pub(crate) fn send_refused(reason: &'static str) {
     metrics::counter!("ws_reliability_send_refused_total", "reason" => reason).increment(1);
 }
 
-/// A `SessionSink` dropped with a message still in its slot: that message is never sent.
-pub(crate) fn sink_dropped() {
-    send_refused("sink_dropped");
+/// A `SessionSink` dropped with `count` accepted messages not yet queued: never sent.
+pub(crate) fn sink_dropped(count: usize) {
+    let counter =
+        metrics::counter!("ws_reliability_send_refused_total", "reason" => "sink_dropped");
+    counter.increment(count as u64);
 }
 
 /// A state sync on open or resume did not come out clean.

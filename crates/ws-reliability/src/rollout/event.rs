@@ -1,6 +1,6 @@
 //! [`RolloutEvent`]: every change of a switch, and why; each one is also a metric.
 
-use super::{Fix, Setting};
+use super::{Fix, Outcomes, Setting};
 
 /// A switch changed: by hand, or by the rollback guard.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,12 +35,14 @@ pub(crate) fn percent_gauge(fix: Fix, setting: Setting) {
     gauge.set(f64::from(setting.percent()));
 }
 
-/// Counts one outcome of a fix, as fed to its guard.
-pub(crate) fn outcome(fix: Fix, failed: bool) {
-    let outcome = if failed { "failure" } else { "success" };
-    let fix = fix.as_str();
-    metrics::counter!("ws_reliability_rollout_outcomes_total", "fix" => fix, "outcome" => outcome)
-        .increment(1);
+/// Counts outcomes of a fix, as fed to its guard.
+pub(crate) fn outcomes(fix: Fix, outcomes: Outcomes) {
+    let counts = [("success", outcomes.successes), ("failure", outcomes.failures)];
+    for (outcome, count) in counts.into_iter().filter(|(_, count)| *count > 0) {
+        let fix = fix.as_str();
+        metrics::counter!("ws_reliability_rollout_outcomes_total", "fix" => fix, "outcome" => outcome)
+            .increment(count);
+    }
 }
 
 /// Counts a rollback the guard made.

@@ -96,10 +96,10 @@ impl Guard {
         Guard { config, origin: Instant::now(), slots: [Slot::default(); SLOTS as usize] }
     }
 
-    /// Adds one outcome; returns the window's tally when it calls for a rollback.
-    pub(crate) fn record(&mut self, failed: bool, now: Instant) -> Option<Tally> {
+    /// Adds outcomes; returns the window's tally when it calls for a rollback.
+    pub(crate) fn record(&mut self, outcomes: Outcomes, now: Instant) -> Option<Tally> {
         let epoch = self.epoch(now);
-        self.slot(epoch).add(failed);
+        self.slot(epoch).add(outcomes);
         let tally = self.tally(epoch);
         self.trips(tally).then(|| self.reset(tally))
     }
@@ -142,10 +142,32 @@ impl Guard {
 }
 
 impl Slot {
-    fn add(&mut self, failed: bool) {
-        match failed {
-            true => self.failures += 1,
-            false => self.successes += 1,
+    fn add(&mut self, outcomes: Outcomes) {
+        self.successes += outcomes.successes;
+        self.failures += outcomes.failures;
+    }
+}
+
+/// Outcomes of a fix fed to its guard at once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outcomes {
+    /// How many times the fix did its job.
+    pub successes: u64,
+    /// How many times it failed.
+    pub failures: u64,
+}
+
+impl Outcomes {
+    /// One outcome.
+    pub fn one(succeeded: bool) -> Self {
+        match succeeded {
+            true => Outcomes { successes: 1, failures: 0 },
+            false => Outcomes { successes: 0, failures: 1 },
         }
+    }
+
+    /// `count` successes.
+    pub fn successes(count: u64) -> Self {
+        Outcomes { successes: count, failures: 0 }
     }
 }

@@ -41,7 +41,7 @@ mod guard;
 pub use error::RolloutError;
 pub use event::RolloutEvent;
 pub use fix::{Fix, Scope, Setting};
-pub use guard::GuardConfig;
+pub use guard::{GuardConfig, Outcomes};
 
 use crate::protocol::SessionId;
 use guard::{Guard, Tally};
@@ -137,18 +137,24 @@ impl Rollout {
     /// off when the window's error rate passes its threshold. The server and client feed
     /// their own outcomes (see `docs/rollout.md`); the application may feed more.
     pub fn record(&self, fix: Fix, succeeded: bool) {
-        event::outcome(fix, !succeeded);
+        self.record_counts(fix, Outcomes::one(succeeded));
+    }
+
+    /// Feeds many outcomes of `fix` at once, as that many [`record`](Self::record) calls
+    /// would (a batch of pushes, with one metrics update and one look at the guard).
+    pub fn record_counts(&self, fix: Fix, outcomes: Outcomes) {
+        event::outcomes(fix, outcomes);
         if !self.switch(fix).armed.load(Ordering::Acquire) {
             return;
         }
-        if let Some(tally) = self.judge(fix, !succeeded) {
+        if let Some(tally) = self.judge(fix, outcomes) {
             self.roll_back(fix, tally);
         }
     }
 
-    fn judge(&self, fix: Fix, failed: bool) -> Option<Tally> {
+    fn judge(&self, fix: Fix, outcomes: Outcomes) -> Option<Tally> {
         let mut guard = self.switch(fix).guard.lock().unwrap_or_else(PoisonError::into_inner);
-        let tripped = guard.as_mut()?.record(failed, tokio::time::Instant::now())?;
+        let tripped = guard.as_mut()?.record(outcomes, tokio::time::Instant::now())?;
         (self.setting(fix) != Setting::Off).then_some(tripped)
     }
 

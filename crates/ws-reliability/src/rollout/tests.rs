@@ -209,3 +209,37 @@ fn metrics_follow_the_switches_and_the_guard() {
         assert!(names.iter().any(|name| name == expected), "{expected} missing from {names:?}");
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn counted_outcomes_weigh_as_much_as_single_ones() {
+    let rollout = guarded(Fix::Batch, 0.1, 50);
+    rollout.record_counts(Fix::Batch, Outcomes::successes(90));
+    rollout.record_counts(Fix::Batch, Outcomes { successes: 0, failures: 10 });
+    assert_eq!(rollout.setting(Fix::Batch), Setting::On, "10 of 100 is not above 10%");
+    rollout.record_counts(Fix::Batch, Outcomes::one(false));
+    assert_eq!(rollout.setting(Fix::Batch), Setting::Off);
+}
+
+#[test]
+fn counted_outcomes_are_counted_by_outcome() {
+    let recorder = metrics_util::debugging::DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        Rollout::new().record_counts(Fix::Sync, Outcomes { successes: 64, failures: 2 });
+    });
+    let counts: Vec<(String, u64)> = snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .filter_map(|(key, _, _, value)| match value {
+            metrics_util::debugging::DebugValue::Counter(count) => {
+                let labels: Vec<String> =
+                    key.key().labels().map(|l| l.value().to_owned()).collect();
+                Some((labels.join("/"), count))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(counts.contains(&("sync/success".to_owned(), 64)), "{counts:?}");
+    assert!(counts.contains(&("sync/failure".to_owned(), 2)), "{counts:?}");
+}

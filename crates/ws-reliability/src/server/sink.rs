@@ -2,60 +2,62 @@
 //! backpressure, from [`ReliableServer::sink`].
 //!
 //! The sink holds the session itself: no lookup in the server's session map per message,
-//! as [`ReliableServer::send`] and [`ReliableServer::send_wait`] do. It buffers one
-//! message (a one-slot buffer): `start_send` checks the message and keeps it, `poll_ready`
-//! and `poll_flush` move it into the outbox, waiting for room (the client's acks) while
-//! the outbox is full. Every message is accounted exactly as `send_wait` accounts it.
+//! as [`ReliableServer::send`] and [`ReliableServer::send_wait`] do. Like a socket, it
+//! buffers what it is fed: `start_send` checks a message and keeps it; a full buffer (at
+//! `poll_ready`) or a flush moves the buffer into the outbox under one lock, waiting for
+//! room (the client's acks) while the outbox is full. Every message is accounted as
+//! `send_wait` accounts it, a run of them at once.
 
 use super::session::Session;
 use super::wait::{ended, room_for};
-use super::{full, ReliableServer};
+use super::ReliableServer;
 use crate::error::Error;
 use crate::link::Stored;
 use crate::protocol::SessionId;
 use futures::Sink;
-use std::ops::ControlFlow;
+use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::ReusableBoxFuture;
+use ws_batch::OutboxError;
 
 /// A push waiting for room in the outbox: the sequence number once queued.
 type Room = ReusableBoxFuture<'static, Result<u64, Error>>;
 
-/// The sink's one-slot buffer.
-#[derive(Debug)]
-enum Slot {
-    Empty,
-    /// Accepted by `start_send`, not yet pushed.
-    Held(Stored),
-    /// The outbox was full: the push waits for room (the message is inside the future).
-    Waiting(Room),
-}
+/// How many accepted messages a sink holds before `poll_ready` moves them into the outbox
+/// (a flush moves them at once): one lock, one metrics update and one guard update per
+/// run of messages instead of per message.
+pub const SINK_BUFFER: usize = 64;
 
 /// A [`Sink`] of [`Message`]s to one session, from [`ReliableServer::sink`]: `feed`,
 /// `send`, `send_all` or `forward` into it as into a tokio-tungstenite socket.
 ///
-/// - **Backpressure**: `poll_ready` pends while the session's outbox holds `max_unacked`
-///   messages, until the client's acks free room (no busy loop).
-/// - **Flush means queued**: `poll_flush` is ready once the message is in the session's
-///   outbox, queued for the client like a message [`ReliableServer::send`] took; its
-///   delivery is confirmed later by the client's acks (and survives a resume).
+/// - **Buffered like a socket**: `start_send` checks a message and keeps it; up to
+///   [`SINK_BUFFER`] wait in the sink and are moved into the session's outbox together,
+///   when the buffer is full or at a flush (`send` flushes; after `feed`, flush).
+/// - **Backpressure**: `poll_ready` pends while the buffer is full and the session's
+///   outbox holds `max_unacked` messages, until the client's acks free room (no busy loop).
+/// - **Flush means queued**: `poll_flush` is ready once every accepted message is in the
+///   session's outbox, queued for the client like a message [`ReliableServer::send`] took;
+///   its delivery is confirmed later by the client's acks (and survives a resume).
 ///   `poll_close` flushes; it does not end the session.
 /// - **Refusals hand the message back** ([`Error::into_message`]): not text or binary
 ///   ([`Error::NotData`]), too large ([`Error::TooLarge`]), the session ended (closed or
-///   expired: [`Error::UnknownSession`]), checked when the message is accepted, before it
-///   is pushed and while it waits for room. Each refusal is counted in
-///   `ws_reliability_send_refused_total{reason}`.
-/// - **Dropped with a message in its slot** (accepted, never flushed): the message is not
-///   sent; this is counted as `ws_reliability_send_refused_total{reason="sink_dropped"}`
-///   and logged as a warning. Flush before dropping.
+///   expired: [`Error::UnknownSession`], one per message still held, oldest first, at
+///   each further flush). Each refusal is counted in `ws_reliability_send_refused_total{reason}`.
+/// - **Dropped with messages not yet queued** (accepted, never flushed): they are not
+///   sent; each is counted as `ws_reliability_send_refused_total{reason="sink_dropped"}`
+///   and the drop is logged as a warning. Flush before dropping.
 #[derive(Debug)]
 pub struct SessionSink {
     server: ReliableServer,
     session: Arc<Session>,
-    slot: Slot,
+    /// Accepted messages not yet in the outbox, oldest first.
+    buffer: VecDeque<Stored>,
+    /// The oldest accepted message, waiting for room in the full outbox (it goes first).
+    waiting: Option<Room>,
     /// The last finished wait's box, reused by the next one.
     spare: Option<Room>,
 }
@@ -67,7 +69,8 @@ impl ReliableServer {
     pub fn sink(&self, session: SessionId) -> Result<SessionSink, Error> {
         let found = self.inner.sessions.get(&session);
         let session = found.ok_or(Error::SessionNotFound { session })?;
-        Ok(SessionSink { server: self.clone(), session, slot: Slot::Empty, spare: None })
+        let buffer = VecDeque::with_capacity(SINK_BUFFER);
+        Ok(SessionSink { server: self.clone(), session, buffer, waiting: None, spare: None })
     }
 }
 
@@ -77,47 +80,73 @@ impl SessionSink {
         self.session.id
     }
 
-    /// Checks `message` and keeps it in the slot.
+    /// Checks `message` and keeps it in the buffer.
     fn accept(&mut self, message: Message) -> Result<(), Error> {
-        if !matches!(self.slot, Slot::Empty) {
+        if self.buffer.len() >= SINK_BUFFER {
             return Err(Error::NotReady { session: self.session.id, message });
         }
         if self.session.has_ended() {
             return Err(ended(&self.session, message));
         }
-        self.slot = Slot::Held(self.server.payload(message)?);
+        self.buffer.push_back(self.server.payload(message)?);
         Ok(())
     }
 
-    /// Moves the slot's message into the outbox: ready once the slot is empty.
-    fn poll_push(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        let pushed = match std::mem::replace(&mut self.slot, Slot::Empty) {
-            Slot::Empty => return Poll::Ready(Ok(())),
-            Slot::Held(payload) => self.push_or_wait(payload, cx),
-            Slot::Waiting(room) => self.poll_room(room, cx),
-        };
-        pushed.map(|pushed| self.account(pushed))
+    /// Ready while the buffer has room; else moves it into the outbox first.
+    fn poll_room_for_one(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        match self.buffer.len() < SINK_BUFFER {
+            true => Poll::Ready(Ok(())),
+            false => self.poll_drain(cx),
+        }
     }
 
-    /// Pushes `payload` if the session lives and its outbox has room, else waits for room.
-    fn push_or_wait(&mut self, payload: Stored, cx: &mut Context<'_>) -> Poll<Result<u64, Error>> {
-        match self.try_push(payload) {
-            ControlFlow::Break(pushed) => Poll::Ready(pushed),
-            ControlFlow::Continue(payload) => {
-                let room = self.wait_for_room(payload);
-                self.poll_room(room, cx)
+    /// Moves every accepted message into the outbox, waiting for room when it is full:
+    /// ready once none is left in the sink.
+    fn poll_drain(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        loop {
+            ready!(self.poll_waiting(cx))?;
+            if self.buffer.is_empty() {
+                return Poll::Ready(Ok(()));
             }
+            self.push_buffered()?;
         }
     }
 
-    /// One try without waiting: done (queued, or refused for good), or `payload` handed
-    /// back when only waiting for room would help.
-    fn try_push(&self, payload: Stored) -> ControlFlow<Result<u64, Error>, Stored> {
+    /// Polls the message waiting for room, if any: ready once it is queued or refused.
+    fn poll_waiting(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        let Some(room) = self.waiting.take() else { return Poll::Ready(Ok(())) };
+        let seq = ready!(self.poll_room(room, cx)).map_err(refused)?;
+        self.server.queued(&self.session, seq..seq + 1);
+        Poll::Ready(Ok(()))
+    }
+
+    /// Pushes the buffer into the outbox under one lock, up to the first message a full
+    /// outbox refuses, which then waits for room (ahead of the rest).
+    fn push_buffered(&mut self) -> Result<(), Error> {
         if self.session.has_ended() {
-            return ControlFlow::Break(Err(ended(&self.session, payload.into_message())));
+            return Err(self.refuse_oldest());
         }
-        let pushed = self.session.outbox.push_if_room(payload);
-        pushed.map_break(|pushed| pushed.map_err(|error| full(&self.session, error)))
+        let first_refused = self.push_many();
+        self.waiting = first_refused.map(|first| self.wait_for_room(first));
+        Ok(())
+    }
+
+    /// Pushes the buffer under one lock and accounts what was queued; the first message a
+    /// full outbox refused, if any (the rest stay in the buffer).
+    fn push_many(&mut self) -> Option<Stored> {
+        let buffer = &mut self.buffer;
+        let pushed = self.session.outbox.push_many(std::iter::from_fn(|| buffer.pop_front()));
+        self.server.queued(&self.session, pushed.seqs.clone());
+        pushed.refused.and_then(OutboxError::into_message)
+    }
+
+    /// The oldest message of an ended session, handed back (and counted).
+    fn refuse_oldest(&mut self) -> Error {
+        let oldest = self
+            .buffer
+            .pop_front()
+            .map_or(Message::Binary(Default::default()), Stored::into_message);
+        refused(ended(&self.session, oldest))
     }
 
     /// The wait for room for `payload`, in the spare box if there is one.
@@ -132,21 +161,19 @@ impl SessionSink {
         }
     }
 
-    /// Polls a wait for room: kept in the slot while pending, its box spared once done.
+    /// Polls a wait for room: kept while pending, its box spared once done.
     fn poll_room(&mut self, mut room: Room, cx: &mut Context<'_>) -> Poll<Result<u64, Error>> {
         let polled = room.poll(cx);
         match polled {
-            Poll::Pending => self.slot = Slot::Waiting(room),
+            Poll::Pending => self.waiting = Some(room),
             Poll::Ready(_) => self.spare = Some(room),
         }
         polled
     }
 
-    /// Accounts a push as `send_wait` does: queued, or refused and counted.
-    fn account(&self, pushed: Result<u64, Error>) -> Result<(), Error> {
-        let seq = pushed.map_err(refused)?;
-        self.server.queued(&self.session, seq);
-        Ok(())
+    /// Accepted messages not yet in the outbox.
+    fn unqueued(&self) -> usize {
+        self.buffer.len() + usize::from(self.waiting.is_some())
     }
 }
 
@@ -154,7 +181,7 @@ impl Sink<Message> for SessionSink {
     type Error = Error;
 
     fn poll_ready(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        self.get_mut().poll_push(cx)
+        self.get_mut().poll_room_for_one(cx)
     }
 
     fn start_send(self: Pin<&mut Self>, message: Message) -> Result<(), Error> {
@@ -162,21 +189,22 @@ impl Sink<Message> for SessionSink {
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        self.get_mut().poll_push(cx)
+        self.get_mut().poll_drain(cx)
     }
 
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        self.get_mut().poll_push(cx)
+        self.get_mut().poll_drain(cx)
     }
 }
 
 impl Drop for SessionSink {
-    /// A message still in the slot is never sent: counted and logged, never silent.
+    /// Messages still in the sink are never sent: counted and logged, never silent.
     fn drop(&mut self) {
-        if !matches!(self.slot, Slot::Empty) {
-            crate::metrics::sink_dropped();
+        let unqueued = self.unqueued();
+        if unqueued > 0 {
+            crate::metrics::sink_dropped(unqueued);
             let session = self.session.id;
-            tracing::warn!(%session, "session sink dropped with an unflushed message: not sent");
+            tracing::warn!(%session, unqueued, "session sink dropped with unflushed messages: not sent");
         }
     }
 }

@@ -5,7 +5,7 @@
 use super::session::Session;
 use super::{Inner, ReliableServer};
 use crate::link::lock;
-use crate::rollout::{Fix, RolloutEvent};
+use crate::rollout::{Fix, Outcomes, RolloutEvent};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Weak};
 use tokio::sync::broadcast::{error::RecvError, Receiver};
@@ -32,8 +32,13 @@ impl ReliableServer {
 
     /// Feeds a push's outcome to the `batch` guard: a full outbox is the fix's failure.
     pub(super) fn batch_outcome(&self, session: &Session, queued: bool) {
+        self.batch_outcomes(session, Outcomes::one(queued));
+    }
+
+    /// Feeds many pushes' outcomes to the `batch` guard at once.
+    pub(super) fn batch_outcomes(&self, session: &Session, outcomes: Outcomes) {
         if session.resumable {
-            self.inner.config.rollout.record(Fix::Batch, queued);
+            self.inner.config.rollout.record_counts(Fix::Batch, outcomes);
         }
     }
 

@@ -7,8 +7,10 @@ use super::{full, ReliableServer};
 use crate::error::Error;
 use crate::link::Stored;
 use crate::protocol::SessionId;
+use crate::rollout::Outcomes;
 use std::future::Future;
 use std::ops::ControlFlow;
+use std::ops::Range;
 use std::pin::Pin;
 use std::sync::Arc;
 use tokio_tungstenite::tungstenite::Message;
@@ -34,16 +36,18 @@ impl ReliableServer {
         };
         let payload = self.payload(message)?;
         let seq = wait_for_room(&target, payload).await?;
-        self.queued(&target, seq);
+        self.queued(&target, seq..seq + 1);
         Ok(seq)
     }
 
-    /// Accounts a message a waiting push queued (`send_wait`, a sink): a success for the
-    /// `batch` guard (waiting is the policy here, not a failure), and the session's
-    /// highest pushed sequence number.
-    pub(super) fn queued(&self, session: &Session, seq: u64) {
-        self.batch_outcome(session, true);
-        session.pushed(seq);
+    /// Accounts messages a waiting push queued as `seqs` (`send_wait`, a sink): successes
+    /// for the `batch` guard (waiting is the policy here, not a failure), and the
+    /// session's highest pushed sequence number.
+    pub(super) fn queued(&self, session: &Session, seqs: Range<u64>) {
+        if let Some(last) = seqs.end.checked_sub(1).filter(|_| !seqs.is_empty()) {
+            self.batch_outcomes(session, Outcomes::successes(seqs.end - seqs.start));
+            session.pushed(last);
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Unit tests of [`SessionSink`] on a session without a connection: the outbox is flushed
 //! into a drain and acked by hand, so backpressure is exact and the clock can be paused.
 
-use super::{SessionSink, Slot};
+use super::{SessionSink, SINK_BUFFER};
 use crate::error::Error;
 use crate::protocol::{Mode, SessionId};
 use crate::server::session::Session;
@@ -77,7 +77,21 @@ async fn fed_messages_are_queued_in_order_and_accounted_like_send_wait() {
     sink.flush().await.unwrap();
     assert_eq!(session.outbox.stats().len(), 3);
     assert_eq!(session.last_pushed(), 3);
-    assert!(matches!(sink.slot, Slot::Empty));
+    assert!(sink.buffer.is_empty() && sink.waiting.is_none());
+}
+
+#[tokio::test]
+async fn fed_messages_wait_in_the_sink_until_a_flush_or_a_full_buffer() {
+    let server = server(1024);
+    let (mut sink, session) = sink_to(&server);
+    for n in 0..SINK_BUFFER {
+        sink.feed(Message::text(n.to_string())).await.unwrap();
+    }
+    assert_eq!(session.outbox.stats().len(), 0, "fed, not flushed");
+    sink.feed(Message::text("one more")).await.unwrap();
+    assert_eq!(session.outbox.stats().len(), SINK_BUFFER, "a full buffer moved at once");
+    sink.flush().await.unwrap();
+    assert_eq!(session.last_pushed(), SINK_BUFFER as u64 + 1);
 }
 
 #[tokio::test]
@@ -128,7 +142,22 @@ async fn a_session_that_ends_before_the_push_hands_the_message_back() {
     session.end();
     let refused = sink.flush().await.unwrap_err();
     assert_eq!(refused.into_message(), Some(Message::text("held")));
-    assert!(matches!(sink.slot, Slot::Empty));
+    assert!(sink.buffer.is_empty());
+    assert_eq!(session.outbox.stats().len(), 0);
+}
+
+#[tokio::test]
+async fn every_message_held_for_an_ended_session_comes_back_in_order() {
+    let server = server(8);
+    let (mut sink, session) = sink_to(&server);
+    for text in ["a", "b", "c"] {
+        sink.feed(Message::text(text)).await.unwrap();
+    }
+    session.end();
+    for text in ["a", "b", "c"] {
+        assert_eq!(sink.flush().await.unwrap_err().into_message(), Some(Message::text(text)));
+    }
+    sink.flush().await.unwrap();
     assert_eq!(session.outbox.stats().len(), 0);
 }
 
@@ -161,16 +190,18 @@ async fn control_and_oversized_messages_are_handed_back() {
 }
 
 #[tokio::test]
-async fn start_send_without_poll_ready_hands_the_second_message_back() {
-    let server = server(4);
+async fn start_send_past_a_full_buffer_without_poll_ready_hands_the_message_back() {
+    let server = server(1024);
     let (mut sink, session) = sink_to(&server);
-    Pin::new(&mut sink).start_send(Message::text("one")).unwrap();
-    let refused = Pin::new(&mut sink).start_send(Message::text("two")).unwrap_err();
+    for n in 0..SINK_BUFFER {
+        Pin::new(&mut sink).start_send(Message::text(n.to_string())).unwrap();
+    }
+    let refused = Pin::new(&mut sink).start_send(Message::text("over")).unwrap_err();
     assert!(matches!(refused, Error::NotReady { .. }));
     assert_eq!(refused.label(), "not_ready");
-    assert_eq!(refused.into_message(), Some(Message::text("two")));
+    assert_eq!(refused.into_message(), Some(Message::text("over")));
     sink.close().await.unwrap();
-    assert_eq!(session.outbox.stats().len(), 1);
+    assert_eq!(session.outbox.stats().len(), SINK_BUFFER);
 }
 
 #[test]
@@ -184,11 +215,12 @@ fn refusals_and_a_sink_dropped_with_a_message_are_counted() {
         let refused = Pin::new(&mut sink).start_send(Message::Pong(Default::default()));
         assert!(refused.is_err());
         Pin::new(&mut sink).start_send(Message::text("never flushed")).unwrap();
+        Pin::new(&mut sink).start_send(Message::text("nor this")).unwrap();
         drop(sink);
     });
     let counts = refused_counts(&recorder);
     assert_eq!(counts.get("not_data"), Some(&1));
-    assert_eq!(counts.get("sink_dropped"), Some(&1));
+    assert_eq!(counts.get("sink_dropped"), Some(&2));
 }
 
 #[test]
@@ -200,7 +232,7 @@ fn a_sink_dropped_while_waiting_for_room_is_counted() {
         let (mut sink, session) = runtime.block_on(async { sink_to(&server) });
         runtime.block_on(sink.send(Message::text("first"))).unwrap();
         assert!(runtime.block_on(async { sink.send(Message::text("x")).now_or_never() }).is_none());
-        assert!(matches!(sink.slot, Slot::Waiting(_)));
+        assert!(sink.waiting.is_some());
         drop(sink);
         assert_eq!(session.outbox.stats().len(), 1);
     });
