@@ -6,38 +6,19 @@
 
 use futures::StreamExt;
 use std::time::Duration;
-use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
-use ws_reliability::protocol::SessionId;
-use ws_reliability::server::{Listener, ReliableServer, ServerConfig};
+use ws_reliability::client::ClientConfig;
+use ws_reliability::protocol::{SessionId, DEFAULT_MAX_PAYLOAD};
 use ws_reliability::{Error, Message};
+
+mod common;
+
+use common::{client, server};
 
 const GUARD: Duration = Duration::from_secs(20);
 
-async fn server(max_unacked: u64) -> (ReliableServer, Listener) {
-    let mut config = ServerConfig::default();
-    config.limits.max_unacked = max_unacked;
-    let server = ReliableServer::new(config);
-    let listener = server.listen("127.0.0.1:0").await.unwrap();
-    (server, listener)
-}
-
-async fn client(listener: &Listener, config: ClientConfig) -> (ReliableClient, SessionId) {
-    let url = format!("ws://{}/", listener.local_addr());
-    let client = ReliableClient::connect(&url, config).unwrap();
-    let mut events = client.events();
-    if let Some(session) = client.session() {
-        return (client, session);
-    }
-    loop {
-        if let ClientEvent::Connected { session, .. } = events.recv().await.unwrap() {
-            return (client, session);
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn send_wait_passes_a_small_window_and_delivers_everything_in_order() {
-    let (server, listener) = server(8).await;
+    let (server, listener) = server(8, DEFAULT_MAX_PAYLOAD).await;
     let (client, session) = client(&listener, ClientConfig::default()).await;
     let mut incoming = client.incoming().unwrap();
     let sender = server.clone();
@@ -55,7 +36,7 @@ async fn send_wait_passes_a_small_window_and_delivers_everything_in_order() {
 
 #[tokio::test]
 async fn send_wait_to_an_unknown_session_hands_the_message_back() {
-    let (server, _listener) = server(8).await;
+    let (server, _listener) = server(8, DEFAULT_MAX_PAYLOAD).await;
     let unknown = SessionId::from_bytes([7; 16]);
     let refused = server.send_wait(unknown, Message::text("lost?")).await.unwrap_err();
     assert!(matches!(refused, Error::UnknownSession { session, .. } if session == unknown));
@@ -64,7 +45,7 @@ async fn send_wait_to_an_unknown_session_hands_the_message_back() {
 
 #[tokio::test]
 async fn send_wait_refuses_a_control_message() {
-    let (server, listener) = server(8).await;
+    let (server, listener) = server(8, DEFAULT_MAX_PAYLOAD).await;
     let (_client, session) = client(&listener, ClientConfig::default()).await;
     let refused = server.send_wait(session, Message::Ping(Default::default())).await.unwrap_err();
     assert!(matches!(refused, Error::NotData { .. }));
@@ -72,7 +53,7 @@ async fn send_wait_refuses_a_control_message() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_that_ends_while_send_wait_waits_hands_the_message_back() {
-    let (server, listener) = server(2).await;
+    let (server, listener) = server(2, DEFAULT_MAX_PAYLOAD).await;
     let mut config = ClientConfig::default();
     config.incoming_buffer = 1;
     let (client, session) = client(&listener, config).await;

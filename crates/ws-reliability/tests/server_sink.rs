@@ -14,37 +14,18 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::WebSocketStream;
-use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
+use ws_reliability::client::{ClientConfig, ReliableClient};
 use ws_reliability::protocol::{self, SessionId};
-use ws_reliability::server::{Listener, ReliableServer, ServerConfig, SessionEvent};
+use ws_reliability::server::{Listener, SessionEvent};
 use ws_reliability::{Error, Message};
+
+mod common;
+
+use common::{client, server};
 
 const GUARD: Duration = Duration::from_secs(20);
 
 type Socket = WebSocketStream<TcpStream>;
-
-async fn server(max_unacked: u64) -> (ReliableServer, Listener) {
-    let mut config = ServerConfig::default();
-    config.limits.max_unacked = max_unacked;
-    config.limits.max_payload = 1024;
-    let server = ReliableServer::new(config);
-    let listener = server.listen("127.0.0.1:0").await.unwrap();
-    (server, listener)
-}
-
-async fn client(listener: &Listener, config: ClientConfig) -> (ReliableClient, SessionId) {
-    let url = format!("ws://{}/", listener.local_addr());
-    let client = ReliableClient::connect(&url, config).unwrap();
-    let mut events = client.events();
-    if let Some(session) = client.session() {
-        return (client, session);
-    }
-    loop {
-        if let ClientEvent::Connected { session, .. } = events.recv().await.unwrap() {
-            return (client, session);
-        }
-    }
-}
 
 /// A client that reads one message at a time: its acks stop while nobody reads.
 async fn slow_client(listener: &Listener) -> (ReliableClient, SessionId) {
@@ -90,7 +71,7 @@ async fn closed(events: &mut tokio::sync::broadcast::Receiver<SessionEvent>, ses
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feed_and_flush_pass_a_small_window_and_deliver_everything_in_order() {
-    let (server, listener) = server(8).await;
+    let (server, listener) = server(8, 1024).await;
     let (client, session) = client(&listener, ClientConfig::default()).await;
     let mut sink = server.sink(session).unwrap();
     let sending = tokio::spawn(async move {
@@ -105,7 +86,7 @@ async fn feed_and_flush_pass_a_small_window_and_deliver_everything_in_order() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn send_all_and_forward_deliver_in_order() {
-    let (server, listener) = server(4).await;
+    let (server, listener) = server(4, 1024).await;
     let (client, session) = client(&listener, ClientConfig::default()).await;
     let (mut first, second) = (server.sink(session).unwrap(), server.sink(session).unwrap());
     let sending = tokio::spawn(async move {
@@ -120,7 +101,7 @@ async fn send_all_and_forward_deliver_in_order() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sink_pends_while_the_client_acks_nothing_and_resumes_when_it_reads() {
-    let (server, listener) = server(2).await;
+    let (server, listener) = server(2, 1024).await;
     let (client, session) = slow_client(&listener).await;
     let mut sink = server.sink(session).unwrap();
     let mut queued = 0;
@@ -138,7 +119,7 @@ async fn the_sink_pends_while_the_client_acks_nothing_and_resumes_when_it_reads(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sink_waits_for_the_clients_ack_and_then_queues_the_message() {
-    let (server, listener) = server(2).await;
+    let (server, listener) = server(2, 1024).await;
     let (mut client, session) = silent_client(&listener).await;
     let mut sink = server.sink(session).unwrap();
     sink.send(Message::text("1")).await.unwrap();
@@ -167,7 +148,7 @@ async fn data_frames(client: &mut Socket, count: usize) -> Vec<(u64, Message)> {
 
 #[tokio::test]
 async fn a_sink_to_an_unknown_session_is_refused() {
-    let (server, _listener) = server(8).await;
+    let (server, _listener) = server(8, 1024).await;
     let unknown = SessionId::from_bytes([7; 16]);
     let refused = server.sink(unknown).unwrap_err();
     assert!(matches!(refused, Error::SessionNotFound { session } if session == unknown));
@@ -175,7 +156,7 @@ async fn a_sink_to_an_unknown_session_is_refused() {
 
 #[tokio::test]
 async fn a_closed_session_hands_the_message_back() {
-    let (server, listener) = server(8).await;
+    let (server, listener) = server(8, 1024).await;
     let (client, session) = client(&listener, ClientConfig::default()).await;
     let mut sink = server.sink(session).unwrap();
     let mut events = server.events();
@@ -188,7 +169,7 @@ async fn a_closed_session_hands_the_message_back() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_that_ends_while_the_sink_waits_hands_the_message_back() {
-    let (server, listener) = server(2).await;
+    let (server, listener) = server(2, 1024).await;
     let (mut client, session) = silent_client(&listener).await;
     let mut sink = server.sink(session).unwrap();
     sink.send(Message::text("1")).await.unwrap();
@@ -206,7 +187,7 @@ async fn a_session_that_ends_while_the_sink_waits_hands_the_message_back() {
 
 #[tokio::test]
 async fn control_and_oversized_messages_are_handed_back() {
-    let (server, listener) = server(8).await;
+    let (server, listener) = server(8, 1024).await;
     let (client, session) = client(&listener, ClientConfig::default()).await;
     let mut sink = server.sink(session).unwrap();
     let close = sink.send(Message::Close(None)).await.unwrap_err();
@@ -221,7 +202,7 @@ async fn control_and_oversized_messages_are_handed_back() {
 
 #[tokio::test]
 async fn a_sink_dropped_with_an_unflushed_message_is_counted() {
-    let (server, listener) = server(8).await;
+    let (server, listener) = server(8, 1024).await;
     let (_client, session) = client(&listener, ClientConfig::default()).await;
     let mut sink = server.sink(session).unwrap();
     let recorder = DebuggingRecorder::new();
