@@ -70,7 +70,7 @@ pub use auth::{AuthHook, AuthRequest};
 pub use config::ServerConfig;
 pub use event::SessionEvent;
 pub use incoming::Incoming;
-pub use sink::SessionSink;
+pub use sink::{SessionSink, SINK_BUFFER};
 
 use crate::error::Error;
 use crate::link::{lock, DeliverRx, DeliverTx, OutboxBase, Stored};
