@@ -21,6 +21,7 @@ use tracing::Instrument;
 
 mod in_flight;
 mod room;
+mod window;
 
 use in_flight::InFlight;
 
@@ -133,8 +134,11 @@ impl<M> Outbox<M> {
     /// Confirms every message up to `seq` (a cumulative ack) and returns how many left now.
     /// Acking again is harmless; acking a sequence number never sent is an error.
     pub fn ack(&self, seq: u64) -> Result<usize, OutboxError<M>> {
-        let confirmed = self.lock().ack(seq).inspect_err(|_| metrics::ack_error())?;
+        let (confirmed, reopened) = self.lock().ack(seq).inspect_err(|_| metrics::ack_error())?;
         self.confirmed(confirmed);
+        if reopened {
+            self.shared.wake.notify_one();
+        }
         Ok(confirmed)
     }
 

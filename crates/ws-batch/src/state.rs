@@ -24,13 +24,26 @@ pub(crate) struct State<M> {
     /// The stats last added to the process-wide gauges.
     reported: OutboxStats,
     gauges: Gauges,
+    /// The most messages in flight (being sent or awaiting their ack) a flush allows.
+    window: usize,
 }
 
 impl<M> State<M> {
     pub(crate) fn new(config: &OutboxConfig) -> Self {
         let (rng, reported, gauges) =
             (config.jitter_rng(), OutboxStats::default(), Gauges::register());
-        State { queue: Queue::new(), rng, reported, gauges }
+        State { queue: Queue::new(), rng, reported, gauges, window: usize::MAX }
+    }
+
+    /// How many more messages the window lets out now.
+    fn window_room(&self) -> usize {
+        self.window.saturating_sub(self.queue.stats().in_flight())
+    }
+
+    /// Sets the window (at least 1); whether pending messages may now go out.
+    pub(crate) fn set_window(&mut self, window: usize) -> bool {
+        self.window = window.max(1);
+        self.queue.stats().pending > 0 && self.window_room() > 0
     }
 
     /// Admits and appends one message; returns its sequence number and the pending count.
@@ -78,10 +91,13 @@ impl<M> State<M> {
         Ok(self.queue.push(message, size))
     }
 
-    pub(crate) fn ack(&mut self, seq: u64) -> Result<usize, OutboxError<M>> {
+    /// Applies a cumulative ack: how many messages left, and whether it reopened a full
+    /// window on pending messages (the flusher has work again).
+    pub(crate) fn ack(&mut self, seq: u64) -> Result<(usize, bool), OutboxError<M>> {
+        let blocked = self.window_room() == 0;
         let confirmed = self.queue.ack(seq)?;
         self.publish();
-        Ok(confirmed)
+        Ok((confirmed, blocked && confirmed > 0 && self.queue.stats().pending > 0))
     }
 
     /// Marks the next batch due at `now` `Sending` and encodes it.
@@ -91,7 +107,8 @@ impl<M> State<M> {
         config: &OutboxConfig,
         encoder: &mut impl crate::Encoder<M>,
     ) -> Option<Batch> {
-        let begun = self.queue.begin(now, config.limits.batch_size, encoder);
+        let limit = config.limits.batch_size.min(self.window_room());
+        let begun = self.queue.begin(now, limit, encoder);
         self.publish();
         begun
     }

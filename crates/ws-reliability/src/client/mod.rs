@@ -36,7 +36,7 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// | setting | default | why |
 /// |---|---|---|
 /// | `reconnect` | ws-reconnect defaults, every close code but 1008 reconnects | a resume must follow any lost connection |
-/// | `outbox` | ws-batch defaults, capacity = the server's `max_unacked` | outgoing messages wait while disconnected, bounded |
+/// | `outbox` | ws-batch defaults, capacity = `limits.max_unacked` of the client's config; send window = the `max_unacked` of each WELCOME | outgoing messages wait while disconnected, bounded; never more in flight than the server accepts |
 /// | `auth` | empty | the HELLO credentials for the server's hook |
 /// | `timeouts.hello` | 10 s | a server that never answers HELLO is a failed attempt |
 /// | `incoming_buffer` | 1024 | a slow application backpressures the reader |

@@ -77,11 +77,18 @@ impl ClientState {
     pub(crate) async fn welcomed(&self, welcome: &Welcome) {
         let held = Resumable { id: welcome.session, token: welcome.token.clone() };
         *lock(&self.session) = Some(held);
-        *lock(&self.limits) = welcome.limits;
+        self.apply_limits(welcome.limits);
         self.resend_after(welcome.last_received).await;
         let event = ClientEvent::Connected { session: welcome.session, resumed: welcome.resumed };
         let _no_subscriber = self.events.send(event);
         self.start_sync(welcome.session, welcome.resumed);
+    }
+
+    /// The server's limits: what the reader enforces, and the send window the outbox's
+    /// flusher keeps to (never more than `max_unacked` DATA beyond the last ack, § 6).
+    fn apply_limits(&self, limits: Limits) {
+        *lock(&self.limits) = limits;
+        self.outbox().set_window(usize::try_from(limits.max_unacked).unwrap_or(usize::MAX));
     }
 
     /// The synchronizer, when one is configured and `session` has the `sync` fix.

@@ -1,0 +1,20 @@
+//! The send window: [`Outbox::set_window`] caps how many messages may be in flight, for a
+//! peer that announces how many unacknowledged messages it accepts (wsr.v1's
+//! `max_unacked`). Messages beyond the window stay `Pending` until acks make room.
+
+use super::Outbox;
+
+impl<M> Outbox<M> {
+    /// Lets at most `window` messages (at least 1) be in flight: being sent, or sent and
+    /// awaiting their ack. A flush sends no more than the window has room for; an ack that
+    /// makes room wakes the flusher. Unlimited until set; may change at any time (a
+    /// reconnect to a peer with another window), messages already in flight stay so.
+    pub fn set_window(&self, window: usize) {
+        if self.lock().set_window(window) {
+            self.shared.wake.notify_one();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,60 @@
+//! Unit tests of the send window: a flush stops at the window, an ack reopens it.
+
+use crate::{Confirmation, Outbox, OutboxConfig};
+
+fn outbox(window: usize) -> Outbox<String> {
+    let config = OutboxConfig::default().with_confirmation(Confirmation::Ack);
+    let (outbox, _dead) = Outbox::with_dead_letter_channel(config.with_batch_size(64));
+    outbox.set_window(window);
+    outbox
+}
+
+#[tokio::test]
+async fn a_flush_sends_no_more_than_the_window() {
+    let outbox = outbox(3);
+    (0..10).for_each(|n| drop(outbox.push(n.to_string())));
+    let mut sink = futures::sink::drain();
+    assert_eq!(outbox.flush(&mut sink).await.unwrap().sent, 3);
+    assert_eq!(outbox.flush(&mut sink).await.unwrap().sent, 0, "the window is full");
+    assert_eq!(outbox.ack(2).unwrap(), 2);
+    assert_eq!(outbox.flush(&mut sink).await.unwrap().last_seq, Some(5));
+    assert_eq!(outbox.stats().in_flight(), 3);
+}
+
+#[tokio::test]
+async fn widening_the_window_lets_pending_messages_out() {
+    let outbox = outbox(1);
+    (0..4).for_each(|n| drop(outbox.push(n.to_string())));
+    let mut sink = futures::sink::drain();
+    assert_eq!(outbox.flush(&mut sink).await.unwrap().sent, 1);
+    outbox.set_window(0); // clamped to 1
+    assert_eq!(outbox.flush(&mut sink).await.unwrap().sent, 0);
+    outbox.set_window(100);
+    assert_eq!(outbox.flush(&mut sink).await.unwrap().sent, 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_ack_that_opens_the_window_wakes_the_flusher() {
+    let config = OutboxConfig::default().with_confirmation(Confirmation::Ack);
+    let config = config.with_flush_interval(std::time::Duration::from_secs(3600));
+    let (outbox, _dead) = Outbox::with_dead_letter_channel(config.with_batch_size(1));
+    outbox.set_window(2);
+    let (sink, mut sent) = futures::channel::mpsc::unbounded::<String>();
+    let flusher = crate::Flusher::spawn(outbox.clone(), sink);
+    (0..5).for_each(|n| drop(outbox.push(n.to_string())));
+    settle().await;
+    let first: Vec<String> = std::iter::from_fn(|| sent.try_recv().ok()).collect();
+    assert_eq!(first, ["0", "1"], "the window holds two");
+    outbox.ack(1).unwrap();
+    settle().await;
+    let next: Vec<String> = std::iter::from_fn(|| sent.try_recv().ok()).collect();
+    assert_eq!(next, ["2"], "one acked, one more out, without waiting for the interval");
+    drop(flusher.stop().await.unwrap());
+}
+
+/// Lets the flusher task run until it waits again.
+async fn settle() {
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+}

@@ -1,0 +1,68 @@
+//! The client keeps to the server's window (`docs/protocol.md` § 6) over a real loopback
+//! socket: a hand-written wsr.v1 server announces `max_unacked` 4 and acks nothing, so
+//! the client sends exactly 4 messages; each ack lets as many more out, in order.
+#![cfg(all(feature = "batch", feature = "reconnect"))]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use futures::{SinkExt, StreamExt};
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::WebSocketStream;
+use ws_reliability::client::{ClientConfig, ReliableClient};
+use ws_reliability::protocol::*;
+use ws_reliability::Message;
+
+type Socket = WebSocketStream<TcpStream>;
+
+/// Accepts the client, reads its HELLO and answers a WELCOME with a window of `window`.
+async fn welcome_with_window(listener: &TcpListener, window: u64) -> Socket {
+    let (stream, _) = listener.accept().await.unwrap();
+    let (mut socket, _mode) = accept(stream, None).await.unwrap();
+    let Frame::Hello(_) = next_frame(&mut socket).await.unwrap() else { panic!("no hello") };
+    let limits = Limits { max_unacked: window, ..Limits::default() };
+    let (session, token) = (SessionId::generate().unwrap(), ResumeToken::generate().unwrap());
+    let welcome = Welcome { resumed: false, session, token, last_received: 0, limits, batch: true };
+    socket.send(to_message(&Frame::Welcome(welcome))).await.unwrap();
+    socket
+}
+
+/// The next frame, or `None` when nothing comes within a quarter of a second.
+async fn next_frame(socket: &mut Socket) -> Option<Frame> {
+    loop {
+        let message = tokio::time::timeout(Duration::from_millis(250), socket.next()).await;
+        let message = message.ok()?.unwrap().unwrap();
+        if let Some(frame) = from_message(&message, &Limits::default()).unwrap() {
+            return Some(frame);
+        }
+    }
+}
+
+/// The sequence numbers of the DATA that arrive until the client goes quiet.
+async fn sent_until_quiet(socket: &mut Socket) -> Vec<u64> {
+    let mut seqs = Vec::new();
+    while let Some(frame) = next_frame(socket).await {
+        match frame {
+            Frame::Data(data) => seqs.push(data.seq),
+            Frame::Batch(batch) => seqs.extend(batch.into_data().map(|data| data.seq)),
+            _ => {}
+        }
+    }
+    seqs
+}
+
+#[tokio::test]
+async fn the_client_sends_no_more_than_the_window_until_acked() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/", listener.local_addr().unwrap());
+    let client = ReliableClient::connect(&url, ClientConfig::default()).unwrap();
+    for n in 0..10 {
+        client.send(Message::text(n.to_string())).unwrap();
+    }
+    let mut socket = welcome_with_window(&listener, 4).await;
+    assert_eq!(sent_until_quiet(&mut socket).await, [1, 2, 3, 4]);
+    socket.send(to_message(&Frame::Ack(3))).await.unwrap();
+    assert_eq!(sent_until_quiet(&mut socket).await, [5, 6, 7]);
+    socket.send(to_message(&Frame::Ack(7))).await.unwrap();
+    assert_eq!(sent_until_quiet(&mut socket).await, [8, 9, 10]);
+    drop(client.shutdown());
+}
