@@ -16,6 +16,11 @@ pub trait Encoder<M> {
     /// the outbox from it.
     fn encode(&mut self, seq: u64, message: &M);
 
+    /// At most `count` messages follow (before `finish`): room to reserve. Optional.
+    fn reserve(&mut self, count: usize) {
+        let _hint_only = count;
+    }
+
     /// The items for every message encoded since the last call, in order (called once per
     /// batch, after the lock is released).
     fn finish(&mut self) -> Vec<Self::Item>;
@@ -43,6 +48,10 @@ where
 
     fn encode(&mut self, seq: u64, message: &M) {
         self.items.push((self.encode)(seq, message));
+    }
+
+    fn reserve(&mut self, count: usize) {
+        self.items.reserve_exact(count);
     }
 
     fn finish(&mut self) -> Vec<I> {

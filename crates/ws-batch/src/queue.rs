@@ -72,6 +72,7 @@ impl<M> Queue<M> {
         encoder: &mut impl Encoder<M>,
     ) -> Option<Batch> {
         let (start, now) = (self.first_pending(), self.epoch.ticks(now));
+        encoder.reserve(limit.min(self.stats.pending));
         let due = self.entries.range_mut(start..).take(limit).take_while(|entry| entry.at <= now);
         let count = due.map(|entry| mark_sending(entry, encoder)).count();
         let batch = self.batch_at(start, count)?;
