@@ -16,9 +16,10 @@ pub(crate) fn violation(kind: &'static str) {
     metrics::counter!("ws_reliability_protocol_violations_total", "kind" => kind).increment(1);
 }
 
-/// A connection's writer failed (the connection is lost; its session resumes).
-pub(crate) fn write_failed() {
-    metrics::counter!("ws_reliability_write_failures_total").increment(1);
+/// A connection's writer failed (the connection is lost; its session resumes), on the
+/// `side` (`server` or `client`) it served.
+pub(crate) fn write_failed(side: &'static str) {
+    metrics::counter!("ws_reliability_write_failures_total", "side" => side).increment(1);
 }
 
 /// A link ended because the peer was silent past the idle timeout.

@@ -5,7 +5,7 @@
 use super::link::ClientLink;
 use super::state::ClientState;
 use crate::error::Error;
-use crate::link::{spawn_writer, Link, LinkEnd, Outgoing, Stop};
+use crate::link::{spawn_writer, Link, LinkEnd, Outgoing, Side, Stop};
 use crate::protocol::{connect, from_message, to_message, Frame, Mode, Welcome};
 use crate::rollout::{Fix, Rollout};
 use futures::channel::mpsc::{unbounded, UnboundedSender};
@@ -127,7 +127,7 @@ impl<D> ProtocolConnector<D> {
     {
         let (sink, stream) = ws.split();
         let link = self.link(batch);
-        let (out, _writer) = spawn_writer(sink, None, link.stop.broken.clone());
+        let (out, _writer) = spawn_writer(sink, None, (link.stop.broken.clone(), Side::Client));
         let (ended, ended_rx) = unbounded();
         let reconnect = self.state.rollout().clone();
         tokio::spawn(run(link, stream, out.clone(), (ended, reconnect)));

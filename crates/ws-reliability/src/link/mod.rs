@@ -13,7 +13,7 @@ mod writer;
 pub(crate) use deliver::{channel as delivery_channel, DeliverRx, DeliverTx};
 pub(crate) use reader::LinkEnd;
 pub(crate) use stored::Stored;
-pub(crate) use writer::{spawn_writer, Outgoing};
+pub(crate) use writer::{spawn_writer, Outgoing, Side};
 
 use crate::protocol::{AckConfig, Data, InOrder, Limits, Mode, Payload, SessionId};
 use encode::Outbound;

@@ -42,10 +42,11 @@ pub(super) async fn after_refusal(
     closing: bool,
     receiver: UnboundedReceiver<Vec<Message>>,
     broken: &CancellationToken,
+    side: super::writer::Side,
 ) {
     if closing {
         return receiver.for_each(|_unsent| std::future::ready(())).await;
     }
-    crate::metrics::write_failed();
+    crate::metrics::write_failed(side.as_str());
     broken.cancel();
 }

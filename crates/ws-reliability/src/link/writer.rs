@@ -22,6 +22,25 @@ pub(crate) struct Outgoing {
     fed: Vec<Outbound>,
 }
 
+/// Which end of a connection a writer serves: the `side` label of its failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    /// A `ReliableServer` connection.
+    Server,
+    /// A `ReliableClient` connection.
+    Client,
+}
+
+impl Side {
+    /// The label value.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Side::Server => "server",
+            Side::Client => "client",
+        }
+    }
+}
+
 /// The writer ended (its connection failed or closed): nothing more can be queued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("the connection's writer is gone")]
@@ -91,7 +110,7 @@ impl Sink<Outbound> for Outgoing {
 pub(crate) fn spawn_writer<S>(
     sink: S,
     first: Option<Message>,
-    broken: CancellationToken,
+    broken: (CancellationToken, Side),
 ) -> (Outgoing, JoinHandle<()>)
 where
     S: Sink<Message> + Unpin + Send + 'static,
@@ -108,7 +127,7 @@ where
 async fn write_all<S>(
     mut receiver: UnboundedReceiver<Vec<Message>>,
     mut sink: S,
-    broken: CancellationToken,
+    (broken, side): (CancellationToken, Side),
 ) where
     S: Sink<Message> + Unpin,
     S::Error: Refusal,
@@ -116,7 +135,7 @@ async fn write_all<S>(
     while let Some(first) = receiver.next().await {
         // boxed: the write's state lives only while it runs, not in every idle writer
         if let Err(error) = Box::pin(write_batch(&mut receiver, &mut sink, first)).await {
-            return Box::pin(after_refusal(error.is_closing(), receiver, &broken)).await;
+            return Box::pin(after_refusal(error.is_closing(), receiver, &broken, side)).await;
         }
     }
     let _closing_anyway = sink.close().await;

@@ -14,7 +14,7 @@ mod open;
 use super::hello::Opened;
 use super::session::Session;
 use super::{ReliableServer, SessionEvent};
-use crate::link::{spawn_writer, Link, LinkEnd, Stop};
+use crate::link::{spawn_writer, Link, LinkEnd, Side, Stop};
 use crate::protocol::{Mode, Welcome};
 use close::Closing;
 use futures::Stream;
@@ -147,7 +147,7 @@ impl ReliableServer {
         let (first, stream) = self.welcomed(&opened.session, welcome, stream);
         let link = self.link(opened, cancel);
         let id = admission.register(conn).id();
-        let (out, writer) = spawn_writer(sink, first, link.stop.broken.clone());
+        let (out, writer) = spawn_writer(sink, first, (link.stop.broken.clone(), Side::Server));
         Running { link, id, closing: Closing { out, writer }, stream }
     }
 

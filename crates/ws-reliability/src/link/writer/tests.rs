@@ -42,8 +42,11 @@ async fn a_gone_writer_is_an_error() {
 #[tokio::test]
 async fn the_writer_writes_everything_in_order_then_closes_the_sink() {
     let (sink, mut written) = sink_channel::<Message>();
-    let (out, writer) =
-        spawn_writer(sink, Some(Message::text("welcome")), CancellationToken::new());
+    let (out, writer) = spawn_writer(
+        sink,
+        Some(Message::text("welcome")),
+        (CancellationToken::new(), Side::Server),
+    );
     let mut flusher = out.clone();
     flusher.feed(Outbound::Ready(Message::text("1"))).await.unwrap();
     flusher.feed(Outbound::Ready(Message::text("2"))).await.unwrap();
@@ -61,8 +64,37 @@ async fn a_failed_write_cancels_broken() {
     let (sink, written) = sink_channel::<Message>();
     drop(written);
     let broken = CancellationToken::new();
-    let (out, writer) = spawn_writer(sink, None, broken.clone());
+    let (out, writer) = spawn_writer(sink, None, (broken.clone(), Side::Client));
     out.unbounded_send(Message::text("lost")).unwrap();
     writer.await.unwrap();
     assert!(broken.is_cancelled());
+}
+
+#[test]
+fn a_failed_write_is_counted_with_its_side() {
+    let recorder = metrics_util::debugging::DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    for side in [Side::Server, Side::Client, Side::Client] {
+        let (_sender, receiver) = unbounded();
+        let broken = CancellationToken::new();
+        let refused = super::super::refusal::after_refusal(false, receiver, &broken, side);
+        let done =
+            metrics::with_local_recorder(&recorder, || futures::FutureExt::now_or_never(refused));
+        assert!(done.is_some(), "a failed write is handled at once");
+        assert!(broken.is_cancelled());
+    }
+    let counts: Vec<(String, u64)> = snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .filter_map(|(key, _, _, value)| match value {
+            metrics_util::debugging::DebugValue::Counter(count) => {
+                let side = key.key().labels().find(|label| label.key() == "side")?;
+                Some((side.value().to_owned(), count))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(counts.contains(&("server".to_owned(), 1)), "{counts:?}");
+    assert!(counts.contains(&("client".to_owned(), 2)), "{counts:?}");
 }
