@@ -26,8 +26,10 @@ pub(crate) struct Outgoing {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Side {
     /// A `ReliableServer` connection.
+    #[cfg_attr(not(feature = "conn"), allow(dead_code))] // the server needs `conn`
     Server,
     /// A `ReliableClient` connection.
+    #[cfg_attr(not(feature = "reconnect"), allow(dead_code))] // the client needs `reconnect`
     Client,
 }
 
