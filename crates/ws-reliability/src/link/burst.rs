@@ -34,9 +34,10 @@ impl<'a> Burst<'a> {
         Burst { inbound, acks, messages, ack: None, reads: 0, limit }
     }
 
-    /// Whether another read fits.
+    /// Whether another read fits: fewer reads and fewer messages than the limit (a BATCH
+    /// frame brings many messages in one read).
     pub(super) fn has_room(&self) -> bool {
-        self.reads < self.limit
+        self.reads < self.limit && self.messages.len() < self.limit
     }
 
     /// A DATA frame: delivered if it is the next in order, dropped if a duplicate, a
@@ -64,3 +65,6 @@ impl<'a> Burst<'a> {
         (self.messages, self.ack, step)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -30,6 +30,8 @@ pub(crate) struct DeliverTx {
     sender: mpsc::UnboundedSender<Batch>,
     room: Arc<Semaphore>,
     batch_limit: usize,
+    /// The buffer's size in messages: the most room one batch can take.
+    capacity: usize,
 }
 
 /// The application's end: yields the batches' messages one by one, in order.
@@ -42,13 +44,16 @@ pub(crate) struct DeliverRx {
 }
 
 /// A channel holding at most `buffer` messages (at least 1) waiting for the application,
-/// besides the batch it is reading; a batch holds at most `min(buffer, MAX_BATCH)`.
+/// besides the batch it is reading. A reader aims at batches of `min(buffer, MAX_BATCH)`
+/// messages; one that ends with a BATCH frame may hold that frame's entries more, and a
+/// batch larger than the buffer takes all its room, so nothing else waits beside it.
 pub(crate) fn channel(buffer: usize) -> (DeliverTx, DeliverRx) {
-    let batch_limit = buffer.clamp(1, MAX_BATCH);
+    let (capacity, batch_limit) = (buffer.max(1), buffer.clamp(1, MAX_BATCH));
     let (sender, receiver) = mpsc::unbounded_channel();
-    let (room, session) = (Arc::new(Semaphore::new(buffer.max(1))), SessionId::from_bytes([0; 16]));
+    let (room, session) = (Arc::new(Semaphore::new(capacity)), SessionId::from_bytes([0; 16]));
     let (ready, tx_room) = (Vec::new().into_iter(), Arc::clone(&room));
-    (DeliverTx { sender, room: tx_room, batch_limit }, DeliverRx { receiver, room, session, ready })
+    let tx = DeliverTx { sender, room: tx_room, batch_limit, capacity };
+    (tx, DeliverRx { receiver, room, session, ready })
 }
 
 impl DeliverTx {
@@ -59,7 +64,7 @@ impl DeliverTx {
 
     /// Hands `messages` of `session` over; `false` when nobody reads any more.
     pub(crate) async fn send(&self, session: SessionId, messages: Vec<Message>) -> bool {
-        let needed = u32::try_from(messages.len().min(self.batch_limit)).unwrap_or(1);
+        let needed = u32::try_from(messages.len().min(self.capacity)).unwrap_or(u32::MAX);
         let Ok(room) = Arc::clone(&self.room).acquire_many_owned(needed).await else {
             return false;
         };

@@ -68,3 +68,26 @@ async fn a_sender_waiting_for_room_gives_up_when_the_reader_goes() {
     drop(rx);
     assert!(!blocked.await);
 }
+
+#[tokio::test]
+async fn a_batch_larger_than_the_batch_limit_takes_room_for_every_message() {
+    let (tx, mut rx) = channel(300);
+    let big: Vec<Message> = (0..MAX_BATCH + 40).map(|n| Message::text(n.to_string())).collect();
+    assert!(tx.send(session(1), big).await);
+    let blocked = tx.send(session(1), vec![Message::text("a"); 5]);
+    tokio::pin!(blocked);
+    assert!(futures::poll!(&mut blocked).is_pending(), "296 held, 4 left: no room for 5");
+    assert_eq!(next(&mut rx).await, Some((session(1), Message::text("0"))));
+    assert!(blocked.await, "taking the big batch gave its room back");
+}
+
+#[tokio::test]
+async fn a_batch_larger_than_the_buffer_takes_all_of_it_and_still_goes_through() {
+    let (tx, mut rx) = channel(4);
+    assert!(tx.send(session(1), vec![Message::text("x"); 10]).await);
+    let blocked = tx.send(session(1), vec![Message::text("y")]);
+    tokio::pin!(blocked);
+    assert!(futures::poll!(&mut blocked).is_pending());
+    assert_eq!(next(&mut rx).await, Some((session(1), Message::text("x"))));
+    assert!(blocked.await);
+}
