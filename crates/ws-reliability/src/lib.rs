@@ -72,6 +72,8 @@ pub mod rollout;
 pub mod server;
 #[cfg(all(feature = "sync", feature = "batch", any(feature = "conn", feature = "reconnect")))]
 mod state_sync;
+#[cfg(test)]
+mod testing;
 #[cfg(all(feature = "sync", feature = "batch", any(feature = "conn", feature = "reconnect")))]
 #[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
 pub use state_sync::{SessionSync, SyncFailure};

@@ -227,19 +227,7 @@ fn counted_outcomes_are_counted_by_outcome() {
     metrics::with_local_recorder(&recorder, || {
         Rollout::new().record_counts(Fix::Sync, Outcomes { successes: 64, failures: 2 });
     });
-    let counts: Vec<(String, u64)> = snapshotter
-        .snapshot()
-        .into_vec()
-        .into_iter()
-        .filter_map(|(key, _, _, value)| match value {
-            metrics_util::debugging::DebugValue::Counter(count) => {
-                let labels: Vec<String> =
-                    key.key().labels().map(|l| l.value().to_owned()).collect();
-                Some((labels.join("/"), count))
-            }
-            _ => None,
-        })
-        .collect();
-    assert!(counts.contains(&("sync/success".to_owned(), 64)), "{counts:?}");
-    assert!(counts.contains(&("sync/failure".to_owned(), 2)), "{counts:?}");
+    let name = "ws_reliability_rollout_outcomes_total";
+    let counts = crate::testing::counters_by(&snapshotter, name, "outcome");
+    assert_eq!((counts.get("success"), counts.get("failure")), (Some(&64), Some(&2)), "{counts:?}");
 }

@@ -83,18 +83,7 @@ fn a_failed_write_is_counted_with_its_side() {
         assert!(done.is_some(), "a failed write is handled at once");
         assert!(broken.is_cancelled());
     }
-    let counts: Vec<(String, u64)> = snapshotter
-        .snapshot()
-        .into_vec()
-        .into_iter()
-        .filter_map(|(key, _, _, value)| match value {
-            metrics_util::debugging::DebugValue::Counter(count) => {
-                let side = key.key().labels().find(|label| label.key() == "side")?;
-                Some((side.value().to_owned(), count))
-            }
-            _ => None,
-        })
-        .collect();
-    assert!(counts.contains(&("server".to_owned(), 1)), "{counts:?}");
-    assert!(counts.contains(&("client".to_owned(), 2)), "{counts:?}");
+    let counts =
+        crate::testing::counters_by(&snapshotter, "ws_reliability_write_failures_total", "side");
+    assert_eq!((counts.get("server"), counts.get("client")), (Some(&1), Some(&2)), "{counts:?}");
 }

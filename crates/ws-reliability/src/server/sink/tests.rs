@@ -7,7 +7,7 @@ use crate::protocol::{Mode, SessionId};
 use crate::server::session::Session;
 use crate::server::{ReliableServer, ServerConfig};
 use futures::{FutureExt, Sink, SinkExt};
-use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+use metrics_util::debugging::DebuggingRecorder;
 use std::collections::HashMap;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -44,16 +44,8 @@ async fn deliver_and_ack(session: &Session, seq: u64) {
 /// `ws_reliability_send_refused_total` by `reason` in one snapshot of `recorder` (a
 /// snapshot resets the counters it reads).
 fn refused_counts(recorder: &DebuggingRecorder) -> HashMap<String, u64> {
-    let snapshot = recorder.snapshotter().snapshot().into_vec();
-    let refused = snapshot.into_iter().filter_map(|(key, _, _, value)| {
-        let key = key.key();
-        let reason = key.labels().find(|label| label.key() == "reason")?.value().to_owned();
-        match (key.name() == "ws_reliability_send_refused_total", value) {
-            (true, DebugValue::Counter(count)) => Some((reason, count)),
-            _ => None,
-        }
-    });
-    refused.collect()
+    let name = "ws_reliability_send_refused_total";
+    crate::testing::counters_by(&recorder.snapshotter(), name, "reason")
 }
 
 #[tokio::test]
