@@ -24,6 +24,10 @@ pub struct Args {
     /// Push for this long instead of a message count: plain seconds or 30s, 2m.
     #[arg(long, value_parser = parse_duration)]
     pub duration: Option<Duration>,
+    /// Raw then reliable push this many times, alternating (1 to 20); the report keeps the
+    /// round with the median ratio and lists every round's ratio.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub rounds: u32,
     /// Idle connections for the memory measurement (fewer, with a message, when the
     /// open-file limit cannot be raised that far; 0 skips it).
     #[arg(long, default_value_t = 10_000)]

@@ -72,7 +72,7 @@ impl Setup {
 }
 
 /// Push throughput side by side.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ThroughputReport {
     /// Raw tokio-tungstenite, messages delivered per second.
     #[serde(rename = "raw_msgs_per_sec")]
@@ -91,6 +91,9 @@ pub struct ThroughputReport {
     /// The reliable run's count and time.
     #[serde(rename = "reliable_push")]
     pub reliable: Throughput,
+    /// Every round's ratio, in run order (one unless `--rounds`); the figures above are
+    /// the median round's.
+    pub round_ratios: Vec<f64>,
 }
 
 impl ThroughputReport {
@@ -99,7 +102,19 @@ impl ThroughputReport {
         let (raw_rate, reliable_rate) = (raw.per_second(), reliable.per_second());
         let ratio = ratio(reliable_rate, raw_rate);
         let pass = ratio >= RATIO_TARGET;
-        ThroughputReport { raw_rate, reliable_rate, ratio, pass, raw, reliable }
+        let round_ratios = vec![ratio];
+        ThroughputReport { raw_rate, reliable_rate, ratio, pass, raw, reliable, round_ratios }
+    }
+
+    /// The round with the median ratio (the upper one of an even count), carrying every
+    /// round's ratio in run order; `None` for no round.
+    pub fn median(rounds: Vec<ThroughputReport>) -> Option<Self> {
+        let round_ratios: Vec<f64> = rounds.iter().map(|round| round.ratio).collect();
+        let mut sorted = rounds;
+        sorted.sort_by(|one, other| one.ratio.total_cmp(&other.ratio));
+        let middle = sorted.len() / 2;
+        let median = sorted.into_iter().nth(middle)?;
+        Some(ThroughputReport { round_ratios, ..median })
     }
 }
 
@@ -175,6 +190,7 @@ pub fn table(report: &Report) -> String {
     out += &row(["measure", "raw", "reliable", "ratio", "target", "verdict"]);
     out += &throughput_row(&report.throughput);
     out += &cores_row(&report.throughput);
+    out += &rounds_line(&report.throughput);
     out += &report.memory.as_ref().map(memory_rows).unwrap_or_else(skipped_memory);
     out
 }
@@ -203,6 +219,18 @@ fn throughput_row(throughput: &ThroughputReport) -> String {
     let (ratio, target) = (format!("{:.2}x", throughput.ratio), format!(">= {RATIO_TARGET:.2}x"));
     let verdict = verdict(throughput.pass);
     row(["push throughput (msgs/s)", &raw, &reliable, &ratio, &target, verdict])
+}
+
+/// Every round's ratio when there were several: the rows above are the median round's.
+fn rounds_line(throughput: &ThroughputReport) -> String {
+    if throughput.round_ratios.len() < 2 {
+        return String::new();
+    }
+    let ratios: Vec<String> = throughput.round_ratios.iter().map(|r| format!("{r:.2}x")).collect();
+    format!(
+        "  rounds, raw then reliable alternating: {}; the rows above are the median round\n",
+        ratios.join(" ")
+    )
 }
 
 /// Cores the process kept busy during each push: a diagnosis, with no target.

@@ -16,9 +16,23 @@ pub async fn run(args: &Args, exe: &Path) -> Result<Report, BenchError> {
         eprintln!("{message}");
     }
     let (setup, workload) = (Setup::new(args.clients, args.workload()), args.workload());
-    let throughput = throughput(args.clients, workload).await?;
+    let throughput = rounds(args.clients, workload, args.rounds).await?;
     let memory = memory(exe, budget.idle).await?;
     Ok(Report { setup, throughput, memory, targets: Targets::default() })
+}
+
+/// `count` rounds of raw then reliable push; the round with the median ratio, with every
+/// round's ratio in run order.
+async fn rounds(
+    clients: usize,
+    workload: Workload,
+    count: u32,
+) -> Result<ThroughputReport, BenchError> {
+    let mut measured = Vec::new();
+    for _ in 0..count {
+        measured.push(throughput(clients, workload).await?);
+    }
+    ThroughputReport::median(measured).ok_or(BenchError::TimedOut("no round ran"))
 }
 
 /// Raw then reliable push, same clients and workload.

@@ -23,6 +23,10 @@ pub struct Options {
     /// Idle connections for the memory measurement (default 10000; 0 skips it).
     #[arg(long)]
     pub idle: Option<usize>,
+    /// Raw then reliable push this many times, alternating; the median round is reported
+    /// (default 1).
+    #[arg(long)]
+    pub rounds: Option<u32>,
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -37,12 +41,13 @@ impl Options {
     }
 
     /// Each flag with its value, if given.
-    fn flags(&self) -> [(&'static str, Option<String>); 4] {
+    fn flags(&self) -> [(&'static str, Option<String>); 5] {
         [
             ("--clients", shown(self.clients)),
             ("--messages", shown(self.messages)),
             ("--duration", self.duration.clone()),
             ("--idle", shown(self.idle)),
+            ("--rounds", shown(self.rounds)),
         ]
     }
 }
@@ -90,6 +95,8 @@ mod tests {
         assert_eq!(options.bench_args(), ["--clients", "1000", "--idle", "0", "--json"]);
         let timed = Options { duration: Some("30s".into()), messages: None, ..Options::default() };
         assert_eq!(timed.bench_args(), ["--duration", "30s"]);
+        let rounds = Options { rounds: Some(3), ..Options::default() };
+        assert_eq!(rounds.bench_args(), ["--rounds", "3"]);
         let counted = Options { messages: Some(5), ..Options::default() };
         assert_eq!(counted.bench_args(), ["--messages", "5"]);
     }

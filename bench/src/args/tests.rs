@@ -51,3 +51,11 @@ fn workloads_describe_themselves() {
     assert_eq!(Workload::Messages(7).to_string(), "7 messages each");
     assert!(Workload::Duration(Duration::from_secs(3)).to_string().contains("3s"));
 }
+
+#[test]
+fn rounds_default_to_one_and_stay_within_twenty() {
+    assert_eq!(parse(&[]).unwrap().rounds, 1);
+    assert_eq!(parse(&["--rounds", "5"]).unwrap().rounds, 5);
+    assert!(parse(&["--rounds", "0"]).is_err());
+    assert!(parse(&["--rounds", "21"]).is_err());
+}

@@ -84,3 +84,22 @@ fn json_has_the_issue_keys_at_the_top() {
     assert_eq!((json["clients"].as_u64(), json["ratio_target"].as_f64()), (Some(100), Some(0.9)));
     assert!(serde_json::to_value(report(None)).unwrap().get("idle_pass").is_none());
 }
+
+#[test]
+fn several_rounds_report_the_median_one_and_list_every_ratio() {
+    let round = |reliable_seconds: f64| {
+        let raw = Throughput { delivered: 100, seconds: 1.0, cpu_seconds: 2.0 };
+        let reliable = Throughput { delivered: 100, seconds: reliable_seconds, cpu_seconds: 2.0 };
+        ThroughputReport::new(raw, reliable)
+    };
+    let median = ThroughputReport::median(vec![round(2.0), round(4.0), round(1.25)]).unwrap();
+    assert_eq!(median.ratio, 0.5);
+    assert_eq!(median.round_ratios, [0.5, 0.25, 0.8]);
+    assert!(ThroughputReport::median(Vec::new()).is_none());
+    assert!(!table(&report(None)).contains("rounds,"), "one round lists no ratios");
+    let mut several = report(None);
+    several.throughput = median;
+    let printed = table(&several);
+    let listed = "rounds, raw then reliable alternating: 0.50x 0.25x 0.80x";
+    assert!(printed.contains(listed), "{printed}");
+}
