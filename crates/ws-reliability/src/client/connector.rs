@@ -59,7 +59,7 @@ impl<D> ProtocolConnector<D> {
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let stream = (self.dial)().await?;
-        let config = Some(self.state.limits().websocket_config());
+        let config = Some(self.state.limits().client_websocket_config());
         let (mut ws, mode) = connect(self.url.as_str(), stream, config).await.map_err(handshake)?;
         if mode != Mode::V1 {
             return Err(Error::Handshake("the server did not select wsr.v1".into()));

@@ -36,11 +36,15 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// | setting | default | why |
 /// |---|---|---|
 /// | `reconnect` | ws-reconnect defaults, every close code but 1008 reconnects | a resume must follow any lost connection |
-/// | `outbox` | ws-batch defaults, capacity = `limits.max_unacked` of the client's config; send window = the `max_unacked` of each WELCOME | outgoing messages wait while disconnected, bounded; never more in flight than the server accepts |
+/// | `outbox` | ws-batch defaults but batches of 256 messages, capacity = `limits.max_unacked` of the client's config; send window = the `max_unacked` of each WELCOME | outgoing messages wait while disconnected, bounded; never more in flight than the server accepts |
 /// | `auth` | empty | the HELLO credentials for the server's hook |
 /// | `timeouts.hello` | 10 s | a server that never answers HELLO is a failed attempt |
 /// | `incoming_buffer` | 1024 | a slow application backpressures the reader |
 /// | `timeouts.idle` | 60 s | three missed server heartbeats: the link is half-open |
+///
+/// The connection reads with a 64 KiB buffer
+/// ([`DEFAULT_CLIENT_READ_BUFFER_SIZE`](crate::protocol::DEFAULT_CLIENT_READ_BUFFER_SIZE)),
+/// so one `recv` takes several of the server's BATCH messages.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ClientConfig {
@@ -63,7 +67,7 @@ pub struct ClientConfig {
 
 impl Default for ClientConfig {
     fn default() -> Self {
-        let (reconnect, outbox) = (default_reconnect(), OutboxConfig::default());
+        let (reconnect, outbox) = (default_reconnect(), crate::link::session_outbox_config());
         let (auth, incoming_buffer, hooks) = (Bytes::new(), 1024, crate::Hooks::default());
         let (timeouts, rollout) = (Timeouts::default(), crate::rollout::Rollout::new());
         ClientConfig { reconnect, outbox, auth, incoming_buffer, hooks, timeouts, rollout }

@@ -24,6 +24,10 @@ pub const DEFAULT_BUFFER_SIZE: usize = 4096;
 /// the connection is open, busy or idle; a larger message still arrives whole
 /// (tungstenite grows the buffer for its frame), it only takes more reads.
 pub const DEFAULT_SERVER_READ_BUFFER_SIZE: usize = 1024;
+/// A client connection's read buffer ([`Limits::client_websocket_config`]): 64 KiB. A
+/// client holds one connection, and the server pushes BATCH messages of up to 16 KiB;
+/// with 4 KiB reads every one of them took four or five `recv` calls.
+pub const DEFAULT_CLIENT_READ_BUFFER_SIZE: usize = 64 * 1024;
 
 /// The bounds of a session, announced by the server in WELCOME and binding on both sides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +77,12 @@ impl Limits {
     /// upgrades itself.
     pub fn server_websocket_config(&self) -> WebSocketConfig {
         self.websocket_config().read_buffer_size(DEFAULT_SERVER_READ_BUFFER_SIZE)
+    }
+
+    /// [`websocket_config`](Self::websocket_config) with the client's larger read buffer,
+    /// [`DEFAULT_CLIENT_READ_BUFFER_SIZE`]: what `ReliableClient` connects with.
+    pub fn client_websocket_config(&self) -> WebSocketConfig {
+        self.websocket_config().read_buffer_size(DEFAULT_CLIENT_READ_BUFFER_SIZE)
     }
 
     /// The resume window in whole milliseconds, as sent on the wire.

@@ -58,9 +58,9 @@ pub use frame::{
     Data, ErrorNotice, Frame, FrameType, Hello, Payload, Resume, SessionLostReason, Welcome,
 };
 pub use limits::{
-    Limits, DEFAULT_BUFFER_SIZE, DEFAULT_HELLO_TIMEOUT, DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_UNACKED,
-    DEFAULT_RESUME_WINDOW, DEFAULT_SERVER_READ_BUFFER_SIZE, KEEPALIVE_DEAD_AFTER,
-    KEEPALIVE_INTERVAL,
+    Limits, DEFAULT_BUFFER_SIZE, DEFAULT_CLIENT_READ_BUFFER_SIZE, DEFAULT_HELLO_TIMEOUT,
+    DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_UNACKED, DEFAULT_RESUME_WINDOW,
+    DEFAULT_SERVER_READ_BUFFER_SIZE, KEEPALIVE_DEAD_AFTER, KEEPALIVE_INTERVAL,
 };
 pub use message::{data_message, from_message, receive, to_message, Received};
 pub use negotiate::{

@@ -12,7 +12,7 @@ use ws_conn::ConnConfig;
 /// | `limits` | 1 MiB payload, 1024 unacked, 2 min resume window | wsr.v1 defaults (`docs/protocol.md` § 9) |
 /// | `hello_timeout` | 10 s | a socket that never says HELLO is closed with 4002 |
 /// | `conn` | ws-conn defaults: 10 000 connections, ping every 20 s, ghost after 60 s | |
-/// | `outbox` | ws-batch defaults, capacity forced to `limits.max_unacked` | the outbox never holds more than the peer's window |
+/// | `outbox` | ws-batch defaults but batches of 256 messages, capacity forced to `limits.max_unacked` | the outbox never holds more than the peer's window; a batch of a quarter of the window costs one wake-up and one `send` per 256 messages |
 /// | `incoming_buffer` | 1024 | a slow application backpressures the readers, never grows memory |
 /// | `rollout` | every fix on, no guard | keep a clone to flip switches at runtime (`docs/rollout.md`) |
 #[derive(Debug, Clone)]
@@ -38,7 +38,7 @@ pub struct ServerConfig {
 impl Default for ServerConfig {
     fn default() -> Self {
         let (limits, hello_timeout) = (Limits::default(), DEFAULT_HELLO_TIMEOUT);
-        let (conn, outbox) = (ConnConfig::default(), OutboxConfig::default());
+        let (conn, outbox) = (ConnConfig::default(), crate::link::session_outbox_config());
         let (hooks, rollout) = (crate::Hooks::default(), crate::rollout::Rollout::new());
         let incoming_buffer = 1024;
         ServerConfig { limits, hello_timeout, conn, outbox, incoming_buffer, hooks, rollout }

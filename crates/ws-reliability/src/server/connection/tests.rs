@@ -1,6 +1,6 @@
 //! Connections over loopback: messages larger than the server's read buffer arrive whole.
 
-use crate::protocol::{Limits, DEFAULT_SERVER_READ_BUFFER_SIZE};
+use crate::protocol::{Limits, DEFAULT_CLIENT_READ_BUFFER_SIZE, DEFAULT_SERVER_READ_BUFFER_SIZE};
 
 #[test]
 fn the_server_reads_with_its_small_buffer_and_the_same_limits() {
@@ -10,6 +10,16 @@ fn the_server_reads_with_its_small_buffer_and_the_same_limits() {
     assert!(server.read_buffer_size < shared.read_buffer_size);
     assert_eq!(server.max_message_size, shared.max_message_size);
     assert_eq!(server.write_buffer_size, shared.write_buffer_size);
+}
+
+#[test]
+fn the_client_reads_with_its_large_buffer_and_the_same_limits() {
+    let limits = Limits::default();
+    let (client, shared) = (limits.client_websocket_config(), limits.websocket_config());
+    assert_eq!(client.read_buffer_size, DEFAULT_CLIENT_READ_BUFFER_SIZE);
+    assert!(client.read_buffer_size > shared.read_buffer_size);
+    assert_eq!(client.max_message_size, shared.max_message_size);
+    assert_eq!(client.write_buffer_size, shared.write_buffer_size);
 }
 
 #[cfg(feature = "reconnect")]
