@@ -25,8 +25,8 @@ pub const DEFAULT_BUFFER_SIZE: usize = 4096;
 /// (tungstenite grows the buffer for its frame), it only takes more reads.
 pub const DEFAULT_SERVER_READ_BUFFER_SIZE: usize = 1024;
 /// A client connection's read buffer ([`Limits::client_websocket_config`]): 64 KiB. A
-/// client holds one connection, and the server pushes BATCH messages of up to 16 KiB;
-/// with 4 KiB reads every one of them took four or five `recv` calls.
+/// client holds one connection, and the server pushes BATCH messages of up to 32 KiB;
+/// with 4 KiB reads every one of them took several `recv` calls.
 pub const DEFAULT_CLIENT_READ_BUFFER_SIZE: usize = 64 * 1024;
 
 /// The bounds of a session, announced by the server in WELCOME and binding on both sides.
