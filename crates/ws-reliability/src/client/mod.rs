@@ -42,7 +42,7 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// | `incoming_buffer` | 1024 | a slow application backpressures the reader |
 /// | `timeouts.idle` | 60 s | three missed server heartbeats: the link is half-open |
 ///
-/// The connection reads with a 64 KiB buffer
+/// The connection reads with a 32 KiB buffer
 /// ([`DEFAULT_CLIENT_READ_BUFFER_SIZE`](crate::protocol::DEFAULT_CLIENT_READ_BUFFER_SIZE)),
 /// so one `recv` takes several of the server's BATCH messages.
 #[derive(Debug, Clone)]
