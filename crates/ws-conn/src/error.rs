@@ -39,6 +39,14 @@ pub enum ConnError {
         /// The transport's error.
         source: TransportError,
     },
+    /// The connection was force-closed (released and removed) while its close waited for
+    /// the peer: by [`Registry::force_close`](crate::Registry::force_close), the sweeper or
+    /// a shutdown. Not a failure of the transport; nothing is left to sweep.
+    #[error("close of {id} interrupted: force-closed before the peer answered")]
+    CloseInterrupted {
+        /// The connection, already removed.
+        id: ConnId,
+    },
     /// The close handshake did not complete in time: now `Failed`.
     #[error("close of {id} timed out after {timeout:?}")]
     CloseTimedOut {

@@ -8,7 +8,8 @@ pub const CONNECTIONS: &str = "ws_conn_connections";
 pub const OPENED: &str = "ws_conn_opened_total";
 /// Counter: connections closed gracefully (the peer answered the close).
 pub const CLOSED: &str = "ws_conn_closed_total";
-/// Counter: closes that failed, label `reason` = `error` | `timeout`.
+/// Counter: closes that failed, label `reason` = `error` | `timeout` | `interrupted` (the
+/// connection was force-closed while its close waited for the peer).
 pub const CLOSE_FAILED: &str = "ws_conn_close_failed_total";
 /// Counter: connections released without the peer's answer, label `cause`.
 pub const FORCE_CLOSED: &str = "ws_conn_force_closed_total";

@@ -41,7 +41,8 @@ async fn race(registry: Registry, ids: Vec<ConnId>, seed: u64) {
             Ok(())
                 | Err(ConnError::IllegalTransition { .. }
                     | ConnError::NotFound { .. }
-                    | ConnError::CloseFailed { .. })
+                    | ConnError::CloseFailed { .. }
+                    | ConnError::CloseInterrupted { .. })
         );
         assert!(expected, "unexpected outcome {outcome:?}");
         if let Some(state) = registry.state(id) {

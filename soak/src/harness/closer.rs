@@ -52,20 +52,27 @@ pub struct Outcomes {
     pub failed: AtomicU64,
     /// Failed closes whose error is the injected failed close.
     pub injected: AtomicU64,
+    /// Failed closes interrupted by a force-close of their connection while they waited for
+    /// the client's answer: the server replaced it when the client, told by the 1001,
+    /// resumed on a new connection before the old one read its answer.
+    pub interrupted: AtomicU64,
 }
 
 impl Outcomes {
     fn count(&self, closed: &Result<(), ConnError>) {
         self.tally(closed);
-        if is_injected(closed) {
-            self.injected.fetch_add(1, Ordering::Relaxed);
-        }
+        let cause = match closed {
+            Err(ConnError::CloseInterrupted { .. }) => &self.interrupted,
+            _ if is_injected(closed) => &self.injected,
+            _ => return,
+        };
+        cause.fetch_add(1, Ordering::Relaxed);
     }
 
     fn tally(&self, closed: &Result<(), ConnError>) {
         let counter = match closed {
             Ok(()) => &self.answered,
-            Err(ConnError::CloseFailed { .. } | ConnError::CloseTimedOut { .. }) => &self.failed,
+            Err(error) if is_close_failure(error) => &self.failed,
             Err(_) => return,
         };
         counter.fetch_add(1, Ordering::Relaxed);
@@ -114,6 +121,17 @@ impl Drop for Closing {
     fn drop(&mut self) {
         self.0.abort();
     }
+}
+
+/// Whether `error` ended a close that began: failed, timed out or interrupted (not one
+/// that found nothing to close or a connection already closing).
+fn is_close_failure(error: &ConnError) -> bool {
+    matches!(
+        error,
+        ConnError::CloseFailed { .. }
+            | ConnError::CloseTimedOut { .. }
+            | ConnError::CloseInterrupted { .. }
+    )
 }
 
 /// Whether `closed` is a close failed by an injected [`FaultKind::FailedClose`].
@@ -184,6 +202,16 @@ mod tests {
         let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         let counts = (get(&outcomes.answered), get(&outcomes.failed), get(&outcomes.injected));
         assert_eq!(counts, (1, 2, 1));
+        assert_eq!(get(&outcomes.interrupted), 0);
+    }
+
+    #[test]
+    fn a_close_interrupted_by_a_force_close_is_failed_and_attributed() {
+        let outcomes = Outcomes::default();
+        outcomes.count(&Err(ConnError::CloseInterrupted { id: ConnId::from_u64(3) }));
+        let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        let counts = (get(&outcomes.failed), get(&outcomes.injected), get(&outcomes.interrupted));
+        assert_eq!(counts, (1, 0, 1));
     }
 
     #[test]

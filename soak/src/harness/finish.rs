@@ -117,8 +117,9 @@ fn churn(core: &super::Core) -> Churn {
 fn server_closes(core: &super::Core) -> ServerCloses {
     let (get, outcomes) = (Tallies::get, &core.closer.outcomes);
     let (answered, failed) = (get(&outcomes.answered), get(&outcomes.failed));
-    let (injected, seen) = (get(&outcomes.injected), get(&core.shared.tallies.server_closes_seen));
-    ServerCloses { answered, failed, injected, seen }
+    let (injected, interrupted) = (get(&outcomes.injected), get(&outcomes.interrupted));
+    let seen = get(&core.shared.tallies.server_closes_seen);
+    ServerCloses { answered, failed, injected, interrupted, seen }
 }
 
 /// Faults of `kind` injected under both ends of every client's connections.

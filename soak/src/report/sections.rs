@@ -123,6 +123,10 @@ pub struct ServerCloses {
     /// Of those, closes whose error is the injected failed close.
     #[serde(rename = "server_closes_failed_injected")]
     pub injected: u64,
+    /// Of those, closes interrupted by a force-close of their connection (a resume replaced
+    /// it before it read the client's answer).
+    #[serde(rename = "server_closes_failed_interrupted")]
+    pub interrupted: u64,
     /// Connections the clients saw end with the server's 1001.
     #[serde(rename = "server_closes_seen_by_clients")]
     pub seen: u64,

@@ -56,8 +56,9 @@ fn watch_rows(report: &Report) -> Vec<Row> {
 }
 
 fn server_closes(closes: &super::ServerCloses) -> String {
-    let super::ServerCloses { answered, failed, injected, seen } = closes;
-    format!("{answered} / {failed} ({injected} injected; {seen} seen by clients)")
+    let super::ServerCloses { answered, failed, injected, interrupted, seen } = closes;
+    let causes = format!("{injected} injected, {interrupted} interrupted by a force-close");
+    format!("{answered} / {failed} ({causes}; {seen} seen by clients)")
 }
 
 fn run_rows(report: &Report) -> Vec<Row> {

@@ -17,7 +17,8 @@ fn measured() -> Measured {
     let faults = vec![Matched::pooled("kill", 12, 12, "disconnect events")];
     let recovery = Summary::of(&[0.01, 0.02, 0.5]);
     let (monitoring, memory) = ((1.0, 10), (50 << 20, 9000));
-    let server_closes = ServerCloses { answered: 3, failed: 1, injected: 1, seen: 4 };
+    let server_closes =
+        ServerCloses { answered: 3, failed: 2, injected: 1, interrupted: 1, seen: 4 };
     let churn = Churn { server_closes, ..Churn::default() };
     let sides = Sides { injected_under_clients: 5, injected_under_server: 6 };
     let base = Measured { churn, sides, ..Measured::default() };
@@ -107,6 +108,7 @@ fn the_json_object_is_flat_with_snake_case_keys() {
         "server_closes_answered",
         "server_closes_failed",
         "server_closes_failed_injected",
+        "server_closes_failed_interrupted",
         "server_closes_seen_by_clients",
         "injected_under_clients",
         "injected_under_server",
@@ -124,7 +126,8 @@ fn the_table_names_the_seed_and_the_command() {
     assert!(text.starts_with("ws-reliability soak: PASSED"));
     assert!(text.contains("seed 7\nreproduce: cargo xtask reliability --seed 7"));
     assert!(text.contains("recovery mean") && text.contains("50.0 MiB"));
-    assert!(text.contains("3 / 1 (1 injected; 4 seen by clients)"), "{text}");
+    let closes = "3 / 2 (1 injected, 1 interrupted by a force-close; 4 seen by clients)";
+    assert!(text.contains(closes), "{text}");
     assert!(text.contains("all, under clients / under server    5 / 6"), "{text}");
     assert_eq!(ratio(0, 0), 1.0);
 }

@@ -13,7 +13,8 @@ impl Registry {
     /// Closes `id` gracefully: `Active → Closing`, sends `frame`, and waits for the peer
     /// under the close timeout. On success the connection is `Closed`, released and
     /// removed; on an error or a timeout it is `Failed` (and the error returned) until the
-    /// sweeper removes it. An illegal transition (already closing, failed) changes nothing.
+    /// sweeper removes it, unless it was force-closed meanwhile (`CloseInterrupted`: already
+    /// removed). An illegal transition (already closing, failed) changes nothing.
     pub async fn close(&self, id: ConnId, frame: CloseFrame) -> Result<(), ConnError> {
         let entry = self.entry(id)?;
         let span = tracing::info_span!("ws_conn.close", conn = %id, code = frame.code.as_u16());
@@ -30,7 +31,7 @@ impl Registry {
         let sent = tokio::time::timeout(timeout, entry.conn.close(frame)).await;
         match close_outcome(entry.id, timeout, sent) {
             Ok(()) => self.finish_close(entry),
-            Err(error) => Err(self.close_failed(entry, error)),
+            Err(error) => Err(self.close_failed(entry, interrupted_or(entry, error))),
         }
     }
 
@@ -44,15 +45,14 @@ impl Registry {
     }
 
     fn close_failed(&self, entry: &Entry, error: ConnError) -> ConnError {
-        let (reason, cause) = match error {
-            ConnError::CloseTimedOut { .. } => ("timeout", FailCause::CloseTimeout),
-            _ => ("error", FailCause::CloseError),
-        };
+        let (reason, cause) = failure_of(&error);
         metrics::close_failed(reason);
         tracing::warn!(conn = %entry.id, %error, "close failed");
-        // Only a racer that already moved it (a force-close, the sweeper) makes this fail;
-        // the close's own failure is counted above and returned.
-        let _moved_by_a_racer = self.fail(entry, cause);
+        if let Some(cause) = cause {
+            // Only a racer that moved it since (a force-close, the sweeper) makes this fail;
+            // the close's own failure is counted above and returned.
+            let _moved_by_a_racer = self.fail(entry, cause);
+        }
         error
     }
 
@@ -87,6 +87,26 @@ impl Registry {
         tracing::info!(conn = %entry.id, cause = cause.as_str(), "force-closed");
         self.emit(ConnEvent::ForceClosed { id: entry.id, cause });
         Ok(())
+    }
+}
+
+/// A close that ended in an error (or its timeout) on a connection a racer force-closed
+/// meanwhile (`Closed`: released and removed; the tokio-tungstenite adapter then reports
+/// "released before the peer answered") was interrupted, not failed by its transport.
+fn interrupted_or(entry: &Entry, error: ConnError) -> ConnError {
+    match entry.state() {
+        ConnState::Closed => ConnError::CloseInterrupted { id: entry.id },
+        _ => error,
+    }
+}
+
+/// The `reason` label of a failed close and the cause of its `Failed` event (none for an
+/// interrupted close: it is already removed).
+fn failure_of(error: &ConnError) -> (&'static str, Option<FailCause>) {
+    match error {
+        ConnError::CloseTimedOut { .. } => ("timeout", Some(FailCause::CloseTimeout)),
+        ConnError::CloseInterrupted { .. } => ("interrupted", None),
+        _ => ("error", Some(FailCause::CloseError)),
     }
 }
 
