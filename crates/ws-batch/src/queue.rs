@@ -172,17 +172,31 @@ impl<M> Queue<M> {
 
     /// Removes confirmed entries from the front; those in the batch being sent wait for it.
     /// By the state order, they are the `Sent` ones (then the `Pending` ones, if no batch is
-    /// being sent) up to `acked_through`: found by a binary search on the sequence numbers,
-    /// counted out of the stats per state, summed for their bytes, then dropped in place.
+    /// being sent) up to `acked_through` ([`acked_prefix`](Self::acked_prefix)), counted out
+    /// of the stats per state, summed for their bytes, then dropped in place.
     fn drain_acked(&mut self) -> usize {
+        let reach =
+            if self.stats.sending > 0 { self.stats.awaiting_ack } else { self.entries.len() };
+        let count = self.acked_prefix().min(reach);
         let stats = &mut self.stats;
-        let reach = if stats.sending > 0 { stats.awaiting_ack } else { self.entries.len() };
-        let acked_through = self.acked_through;
-        let count = self.entries.partition_point(|e| e.seq <= acked_through).min(reach);
         let sent = count.min(stats.awaiting_ack);
         stats.forget(sent, count - sent, self.entries.range(..count).map(|e| e.size).sum());
         self.entries.drain(..count);
         count
+    }
+
+    /// How many entries from the front are numbered up to `acked_through`: by arithmetic
+    /// while the numbers have no gap (always, unless dead letters left the middle of the
+    /// queue), else by a binary search (which reads a cold entry per step).
+    fn acked_prefix(&self) -> usize {
+        let (len, acked_through) = (self.entries.len(), self.acked_through);
+        match (self.entries.front(), self.entries.back()) {
+            (Some(front), Some(back)) if back.seq - front.seq == len as u64 - 1 => {
+                let count = acked_through.saturating_add(1).saturating_sub(front.seq);
+                usize::try_from(count).map_or(len, |count| count.min(len))
+            }
+            _ => self.entries.partition_point(|entry| entry.seq <= acked_through),
+        }
     }
 
     /// Takes every `Failed` entry out of the live queue, as dead letters whose last error is

@@ -120,6 +120,20 @@ fn acks_are_cumulative_and_wait_for_a_batch_in_flight() {
 }
 
 #[test]
+fn an_ack_past_a_dead_letter_gap_removes_only_what_it_confirms() {
+    let mut queue = queue_of(4);
+    let first = begin(&mut queue, 2);
+    assert_eq!(queue.settle_sent(first, Instant::now() + Duration::from_secs(30), false), 0);
+    let second = begin(&mut queue, 1);
+    let mut rng = JitterRng::seeded(1);
+    let failure = SendFailure::Cancelled;
+    let settled = queue.settle_failed(second, failure, &mut retry(&mut rng, 1, Instant::now()));
+    assert_eq!(settled.dead.len(), 1, "3 is a dead letter: the queue is 1, 2, 4");
+    assert_eq!(queue.ack(3).unwrap(), 2, "1 and 2 leave; 4 was never sent");
+    assert_eq!(states(&queue), vec![(4, EntryState::Pending)]);
+}
+
+#[test]
 fn requeue_returns_sent_entries_due_at_once() {
     let mut queue = queue_of(2);
     let batch = begin(&mut queue, 2);
