@@ -173,15 +173,14 @@ impl<M> Queue<M> {
     /// Removes confirmed entries from the front; those in the batch being sent wait for it.
     /// By the state order, they are the `Sent` ones (then the `Pending` ones, if no batch is
     /// being sent) up to `acked_through` ([`acked_prefix`](Self::acked_prefix)), counted out
-    /// of the stats per state, summed for their bytes, then dropped in place.
+    /// of the stats per state, and dropped in one pass that sums their bytes.
     fn drain_acked(&mut self) -> usize {
         let reach =
             if self.stats.sending > 0 { self.stats.awaiting_ack } else { self.entries.len() };
         let count = self.acked_prefix().min(reach);
-        let stats = &mut self.stats;
-        let sent = count.min(stats.awaiting_ack);
-        stats.forget(sent, count - sent, self.entries.range(..count).map(|e| e.size).sum());
-        self.entries.drain(..count);
+        let sent = count.min(self.stats.awaiting_ack);
+        let bytes = self.entries.drain(..count).map(|entry| entry.size).sum();
+        self.stats.forget(sent, count - sent, bytes);
         count
     }
 
