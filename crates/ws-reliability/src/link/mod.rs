@@ -28,7 +28,8 @@ use ws_batch::{Confirmation, DeadLetterHandler, Flusher, Outbox, OutboxConfig, O
 /// Messages a session's outbox sends per batch by default: a quarter of the default
 /// window (`max_unacked` 1024), four times ws-batch's own default of 64. Every batch costs a
 /// flusher wake-up, a writer wake-up and a `send`; at 64 they held push throughput to about
-/// 0.6x of raw tokio-tungstenite, at 256 it is about 0.85x (`docs/learnings.md` § 10).
+/// 0.6x of raw tokio-tungstenite, with 256 (and the other changes of `docs/learnings.md`
+/// § 10) it is about 0.9x.
 pub(crate) const SESSION_BATCH: usize = 256;
 
 /// ws-batch's defaults with batches of [`SESSION_BATCH`] messages: the outbox setting of
