@@ -137,7 +137,8 @@ async fn write_all<S>(
     while let Some(first) = receiver.next().await {
         // boxed: the write's state lives only while it runs, not in every idle writer
         if let Err(error) = Box::pin(write_batch(&mut receiver, &mut sink, first)).await {
-            return Box::pin(after_refusal(error.is_closing(), receiver, &broken, side)).await;
+            let refused = after_refusal(error.is_closing(), receiver, &mut sink, &broken, side);
+            return Box::pin(refused).await;
         }
     }
     let _closing_anyway = sink.close().await;

@@ -76,8 +76,10 @@ fn a_failed_write_is_counted_with_its_side() {
     let snapshotter = recorder.snapshotter();
     for side in [Side::Server, Side::Client, Side::Client] {
         let (_sender, receiver) = unbounded();
+        let (mut sink, _written) = sink_channel::<Message>();
         let broken = CancellationToken::new();
-        let refused = super::super::refusal::after_refusal(false, receiver, &broken, side);
+        let refused =
+            super::super::refusal::after_refusal(false, receiver, &mut sink, &broken, side);
         let done =
             metrics::with_local_recorder(&recorder, || futures::FutureExt::now_or_never(refused));
         assert!(done.is_some(), "a failed write is handled at once");
@@ -87,3 +89,39 @@ fn a_failed_write_is_counted_with_its_side() {
         crate::testing::counters_by(&snapshotter, "ws_reliability_write_failures_total", "side");
     assert_eq!((counts.get("server"), counts.get("client")), (Some(&1), Some(&2)), "{counts:?}");
 }
+
+/// A server and a client tokio-tungstenite socket over loopback, past the handshake.
+async fn loopback_pair() -> (
+    tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>,
+    tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let client = tokio::spawn(async move {
+        let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+        tokio_tungstenite::client_async(format!("ws://{addr}/"), tcp).await.unwrap().0
+    });
+    let (tcp, _) = listener.accept().await.unwrap();
+    let server = tokio_tungstenite::accept_async(tcp).await.unwrap();
+    (server, client.await.unwrap())
+}
+
+#[tokio::test]
+async fn a_write_refused_after_the_peers_close_still_answers_the_close() {
+    let (mut server, client) = loopback_pair().await;
+    let (sink, mut stream) = client.split();
+    let broken = CancellationToken::new();
+    let (out, writer) = spawn_writer(sink, None, (broken.clone(), Side::Client));
+    server.close(None).await.unwrap();
+    assert!(matches!(stream.next().await, Some(Ok(Message::Close(_)))), "the peer's close");
+    out.unbounded_send(Message::text("queued after the close was read")).unwrap();
+    out.close_channel();
+    writer.await.unwrap();
+    drop(stream);
+    assert!(!broken.is_cancelled(), "a refusal while closing is no failure");
+    let answer = tokio::time::timeout(GUARD, server.next()).await.unwrap();
+    assert!(matches!(answer, Some(Ok(Message::Close(_)))), "the close answered: {answer:?}");
+}
+
+/// The failure guard of a wait, far above any expected duration.
+const GUARD: std::time::Duration = std::time::Duration::from_secs(20);
