@@ -44,7 +44,7 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 ///
 /// The connection reads with a 32 KiB buffer
 /// ([`DEFAULT_CLIENT_READ_BUFFER_SIZE`](crate::protocol::DEFAULT_CLIENT_READ_BUFFER_SIZE)),
-/// so one `recv` takes several of the server's BATCH messages.
+/// so one `recv` takes a whole BATCH message from the server.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ClientConfig {
