@@ -32,6 +32,9 @@ pub struct Args {
     /// open-file limit cannot be raised that far; 0 skips it).
     #[arg(long, default_value_t = 10_000)]
     pub idle: usize,
+    /// Time the clients sending to the server (upload) instead of the server's push.
+    #[arg(long)]
+    pub upload: bool,
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,

@@ -12,6 +12,8 @@
 //!   delivered to the client application count, each checked in order; connection setup is
 //!   not timed. The process's CPU time during each push ([`cpu`]) tells how many cores
 //!   it kept busy;
+//! - with `--upload`, upload throughput instead ([`upload`]): K clients each send M
+//!   64-byte messages to the server, checked in order per connection or session;
 //! - server memory per idle connection ([`idle`]): the server runs in a child process (this
 //!   binary's `serve` subcommand), the parent opens N idle connections, and the child's
 //!   resident set before and after gives the bytes per connection, transport included.
@@ -30,5 +32,6 @@ pub mod payload;
 pub mod push;
 pub mod report;
 pub mod run;
+pub mod upload;
 
 pub use error::BenchError;

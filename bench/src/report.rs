@@ -45,7 +45,7 @@ impl Default for Targets {
 }
 
 /// The push workload.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Setup {
     /// Push clients.
     pub clients: usize,
@@ -55,19 +55,42 @@ pub struct Setup {
     pub duration_secs: Option<f64>,
     /// Bytes per message payload.
     pub payload_bytes: usize,
-    /// Raw server: a flush after this many fed messages.
+    /// Raw sender: a flush after this many fed messages.
     pub raw_flush_every: u64,
+    /// Whether the clients sent to the server (`--upload`) instead of the server pushing.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub upload: bool,
 }
 
 impl Setup {
     /// The setup of a run of `workload` to `clients` clients.
     pub fn new(clients: usize, workload: Workload) -> Self {
-        let (messages_per_client, duration_secs) = match workload {
-            Workload::Messages(count) => (Some(count), None),
-            Workload::Duration(time) => (None, Some(time.as_secs_f64())),
-        };
+        let (messages_per_client, duration_secs) = per_client(workload);
         let (payload_bytes, raw_flush_every) = (PAYLOAD_BYTES, FLUSH_EVERY);
-        Setup { clients, messages_per_client, duration_secs, payload_bytes, raw_flush_every }
+        let setup = Setup { clients, messages_per_client, duration_secs, ..Setup::default() };
+        Setup { payload_bytes, raw_flush_every, ..setup }
+    }
+
+    /// The same workload sent by the clients to the server.
+    pub fn uploading(self) -> Self {
+        Setup { upload: true, ..self }
+    }
+
+    /// What was timed: `push` or `upload`.
+    pub fn direction(&self) -> &'static str {
+        if self.upload {
+            "upload"
+        } else {
+            "push"
+        }
+    }
+}
+
+/// Messages per client and the length of a timed run: one of them is given.
+fn per_client(workload: Workload) -> (Option<u64>, Option<f64>) {
+    match workload {
+        Workload::Messages(count) => (Some(count), None),
+        Workload::Duration(time) => (None, Some(time.as_secs_f64())),
     }
 }
 
@@ -188,8 +211,8 @@ fn row(cells: [&str; 6]) -> String {
 pub fn table(report: &Report) -> String {
     let mut out = title(&report.setup);
     out += &row(["measure", "raw", "reliable", "ratio", "target", "verdict"]);
-    out += &throughput_row(&report.throughput);
-    out += &cores_row(&report.throughput);
+    out += &throughput_row(&report.throughput, report.setup.direction());
+    out += &cores_row(&report.throughput, report.setup.direction());
     out += &rounds_line(&report.throughput);
     out += &report.memory.as_ref().map(memory_rows).unwrap_or_else(skipped_memory);
     out
@@ -197,12 +220,19 @@ pub fn table(report: &Report) -> String {
 
 fn title(setup: &Setup) -> String {
     let (clients, bytes, flush) = (setup.clients, setup.payload_bytes, setup.raw_flush_every);
-    let pushed = pushed(setup);
-    let head =
-        format!("ws-bench: {bytes}-byte binary messages pushed to {clients} clients, {pushed}");
-    let raw = format!("raw: tokio-tungstenite 0.30 defaults, feed + flush every {flush}");
+    let (pushed, (way, sender, send)) = (pushed(setup), wording(setup.upload));
+    let head = format!("ws-bench: {bytes}-byte binary messages {way} {clients} clients, {pushed}");
+    let raw = format!("raw: tokio-tungstenite 0.30 defaults, {sender}feed + flush every {flush}");
     let reliable = "reliable: ReliableServer/ReliableClient defaults, wsr.v1, acks on";
-    format!("{head}\n  {raw}\n  {reliable}, feed into a session sink (waits while the outbox is full)\n\n")
+    format!("{head}\n  {raw}\n  {reliable}, {send}\n\n")
+}
+
+/// Who sent, and how the reliable side sent.
+fn wording(upload: bool) -> (&'static str, &'static str, &'static str) {
+    match upload {
+        false => ("pushed to", "", "feed into a session sink (waits while the outbox is full)"),
+        true => ("uploaded by", "client ", "ReliableClient::send (retried every 1 ms while full)"),
+    }
 }
 
 /// How much each client was pushed.
@@ -213,12 +243,13 @@ fn pushed(setup: &Setup) -> String {
     }
 }
 
-fn throughput_row(throughput: &ThroughputReport) -> String {
+fn throughput_row(throughput: &ThroughputReport, direction: &str) -> String {
     let rate = |value: f64| grouped(value.round() as u64);
     let (raw, reliable) = (rate(throughput.raw_rate), rate(throughput.reliable_rate));
     let (ratio, target) = (format!("{:.2}x", throughput.ratio), format!(">= {RATIO_TARGET:.2}x"));
     let verdict = verdict(throughput.pass);
-    row(["push throughput (msgs/s)", &raw, &reliable, &ratio, &target, verdict])
+    let measure = format!("{direction} throughput (msgs/s)");
+    row([&measure, &raw, &reliable, &ratio, &target, verdict])
 }
 
 /// Every round's ratio when there were several: the rows above are the median round's.
@@ -234,10 +265,11 @@ fn rounds_line(throughput: &ThroughputReport) -> String {
 }
 
 /// Cores the process kept busy during each push: a diagnosis, with no target.
-fn cores_row(throughput: &ThroughputReport) -> String {
+fn cores_row(throughput: &ThroughputReport, direction: &str) -> String {
     let (raw, reliable) = (throughput.raw.cores_busy(), throughput.reliable.cores_busy());
-    let (ratio, measure) = (format!("{:.2}x", ratio(reliable, raw)), "cores busy during the push");
-    row([measure, &format!("{raw:.2}"), &format!("{reliable:.2}"), &ratio, "", ""])
+    let ratio = format!("{:.2}x", ratio(reliable, raw));
+    let measure = format!("cores busy during the {direction}");
+    row([&measure, &format!("{raw:.2}"), &format!("{reliable:.2}"), &ratio, "", ""])
 }
 
 fn memory_rows(memory: &MemoryReport) -> String {

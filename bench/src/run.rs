@@ -1,11 +1,12 @@
 //! A whole benchmark run, in order: the open-file limit, raw push, reliable push (same
-//! clients, same workload), then raw and reliable idle memory; progress on stderr.
+//! clients, same workload; or raw then reliable upload with `--upload`), then raw and
+//! reliable idle memory; progress on stderr.
 
 use crate::args::{Args, ServerKind, Workload};
 use crate::idle::{self, IdleMemory};
 use crate::push::{self, Throughput};
 use crate::report::{MemoryReport, Report, Setup, Targets, ThroughputReport};
-use crate::{limits, BenchError};
+use crate::{limits, upload, BenchError};
 use std::path::Path;
 
 /// Runs every measurement `args` asks for; `exe` is the `ws-bench` binary, whose `serve`
@@ -15,24 +16,42 @@ pub async fn run(args: &Args, exe: &Path) -> Result<Report, BenchError> {
     if let Some(message) = limits::fallback_message(args.idle, budget) {
         eprintln!("{message}");
     }
-    let (setup, workload) = (Setup::new(args.clients, args.workload()), args.workload());
-    let throughput = rounds(args.clients, workload, args.rounds).await?;
+    let (setup, workload) = (setup(args), args.workload());
+    let throughput = rounds(&setup, workload, args.rounds).await?;
     let memory = memory(exe, budget.idle).await?;
     Ok(Report { setup, throughput, memory, targets: Targets::default() })
 }
 
-/// `count` rounds of raw then reliable push; the round with the median ratio, with every
-/// round's ratio in run order.
+/// `count` rounds of raw then reliable push (or upload); the round with the median ratio,
+/// with every round's ratio in run order.
 async fn rounds(
-    clients: usize,
+    setup: &Setup,
     workload: Workload,
     count: u32,
 ) -> Result<ThroughputReport, BenchError> {
     let mut measured = Vec::new();
     for _ in 0..count {
-        measured.push(throughput(clients, workload).await?);
+        measured.push(round(setup, workload).await?);
     }
     ThroughputReport::median(measured).ok_or(BenchError::TimedOut("no round ran"))
+}
+
+/// What `args` ask to measure.
+fn setup(args: &Args) -> Setup {
+    let setup = Setup::new(args.clients, args.workload());
+    if args.upload {
+        setup.uploading()
+    } else {
+        setup
+    }
+}
+
+/// One round: raw then reliable push, or upload with `--upload`.
+async fn round(setup: &Setup, workload: Workload) -> Result<ThroughputReport, BenchError> {
+    match setup.upload {
+        false => throughput(setup.clients, workload).await,
+        true => upload(setup.clients, workload).await,
+    }
 }
 
 /// Raw then reliable push, same clients and workload.
@@ -42,6 +61,17 @@ async fn throughput(clients: usize, workload: Workload) -> Result<ThroughputRepo
     progress("raw", raw);
     eprintln!("ws-bench: push to {clients} clients, {workload}: ReliableServer/ReliableClient…");
     let reliable = push::reliable::run(clients, workload).await?;
+    progress("reliable", reliable);
+    Ok(ThroughputReport::new(raw, reliable))
+}
+
+/// Raw then reliable upload, same clients and workload.
+async fn upload(clients: usize, workload: Workload) -> Result<ThroughputReport, BenchError> {
+    eprintln!("ws-bench: upload from {clients} clients, {workload}: raw tokio-tungstenite…");
+    let raw = upload::raw::run(clients, workload).await?;
+    progress("raw", raw);
+    eprintln!("ws-bench: upload from {clients} clients, {workload}: ReliableClient…");
+    let reliable = upload::reliable::run(clients, workload).await?;
     progress("reliable", reliable);
     Ok(ThroughputReport::new(raw, reliable))
 }

@@ -27,6 +27,9 @@ pub struct Options {
     /// (default 1).
     #[arg(long)]
     pub rounds: Option<u32>,
+    /// Time the clients sending to the server (upload) instead of the push.
+    #[arg(long)]
+    pub upload: bool,
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -37,7 +40,9 @@ impl Options {
     pub fn bench_args(&self) -> Vec<String> {
         let given =
             self.flags().into_iter().filter_map(|(flag, value)| Some([flag.into(), value?]));
-        given.flatten().chain(self.json.then(|| "--json".to_owned())).collect()
+        let switches = [(self.upload, "--upload"), (self.json, "--json")];
+        let switches = switches.into_iter().filter(|(on, _)| *on).map(|(_, flag)| flag.to_owned());
+        given.flatten().chain(switches).collect()
     }
 
     /// Each flag with its value, if given.
@@ -99,6 +104,8 @@ mod tests {
         assert_eq!(rounds.bench_args(), ["--rounds", "3"]);
         let counted = Options { messages: Some(5), ..Options::default() };
         assert_eq!(counted.bench_args(), ["--messages", "5"]);
+        let upload = Options { upload: true, json: true, ..Options::default() };
+        assert_eq!(upload.bench_args(), ["--upload", "--json"]);
     }
 
     #[test]

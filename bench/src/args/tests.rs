@@ -22,6 +22,7 @@ fn flags_set_the_workload() {
     let args = parse(&["--duration", "2m", "--json"]).unwrap();
     assert_eq!(args.workload(), Workload::Duration(Duration::from_secs(120)));
     assert!(args.json);
+    assert!(!args.upload && parse(&["--upload"]).unwrap().upload);
 }
 
 #[test]

@@ -9,6 +9,7 @@ use crate::args::Workload;
 use crate::payload::{self, Received};
 use crate::BenchError;
 use futures::{Stream, StreamExt};
+use std::future::Future;
 use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -119,7 +120,18 @@ pub async fn finish(
     senders: Vec<JoinHandle<Result<u64, BenchError>>>,
     workload: Workload,
 ) -> Result<Throughput, BenchError> {
-    let received = tokio::time::timeout(limit(workload), counts(receivers)).await;
+    finish_counted(started, counts(receivers), senders, workload).await
+}
+
+/// [`finish`] with the receivers' counts from one future (the reliable upload's server
+/// reads every session from one stream), in any order.
+pub async fn finish_counted(
+    started: Start,
+    received: impl Future<Output = Result<Vec<u64>, BenchError>>,
+    senders: Vec<JoinHandle<Result<u64, BenchError>>>,
+    workload: Workload,
+) -> Result<Throughput, BenchError> {
+    let received = tokio::time::timeout(limit(workload), received).await;
     let received = received.map_err(|_| BenchError::TimedOut("not every message arrived"))??;
     let seconds = started.at.elapsed().as_secs_f64();
     let cpu_seconds = crate::cpu::used().saturating_sub(started.cpu).as_secs_f64();

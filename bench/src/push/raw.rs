@@ -6,24 +6,30 @@ use crate::args::Workload;
 use crate::payload;
 use crate::BenchError;
 use futures::{SinkExt, StreamExt, TryStreamExt};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// A server's end of a connection.
-type ServerSide = WebSocketStream<TcpStream>;
+pub type ServerSide = WebSocketStream<TcpStream>;
 /// A client's end of a connection.
-type ClientSide = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub type ClientSide = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// A task counting messages.
 type Counting = JoinHandle<Result<u64, BenchError>>;
 
 /// Connects `clients` clients, then times the push of `workload` to each.
 pub async fn run(clients: usize, workload: Workload) -> Result<Throughput, BenchError> {
+    let (servers, clients) = setup(clients).await?;
+    measure(servers, clients, workload).await
+}
+
+/// `clients` connections over loopback, the server's ends and the clients' ends.
+pub async fn setup(clients: usize) -> Result<(Vec<ServerSide>, Vec<ClientSide>), BenchError> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("ws://{}/", listener.local_addr()?);
     let setup = futures::future::try_join(accept(&listener, clients), connect(&url, clients));
-    let (servers, clients) = tokio::time::timeout(SETUP_LIMIT, setup).await??;
-    measure(servers, clients, workload).await
+    tokio::time::timeout(SETUP_LIMIT, setup).await?
 }
 
 /// Times the push of `workload` from every server side to its client.
@@ -57,12 +63,19 @@ async fn connect(url: &str, count: usize) -> Result<Vec<ClientSide>, BenchError>
     dials.buffer_unordered(CONNECTS_AT_ONCE).try_collect().await
 }
 
-fn spawn_receiver(client: ClientSide) -> Counting {
-    tokio::spawn(super::receive(client.map(|item| item.map_err(BenchError::from))))
+/// Reads and checks the messages `ws` receives, on a task of its own.
+pub fn spawn_receiver<S>(ws: WebSocketStream<S>) -> Counting
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    tokio::spawn(super::receive(ws.map(|item| item.map_err(BenchError::from))))
 }
 
 /// Feeds messages while `pace` says so, then the end marker; how many were sent.
-async fn push(mut ws: ServerSide, pace: Pace) -> Result<u64, BenchError> {
+pub async fn push<S>(mut ws: WebSocketStream<S>, pace: Pace) -> Result<u64, BenchError>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
     let mut sent = 0;
     while pace.more(sent) {
         feed(&mut ws, sent).await?;
@@ -73,7 +86,10 @@ async fn push(mut ws: ServerSide, pace: Pace) -> Result<u64, BenchError> {
 }
 
 /// Feeds message `index`, flushing after every [`FLUSH_EVERY`].
-async fn feed(ws: &mut ServerSide, index: u64) -> Result<(), BenchError> {
+async fn feed<S>(ws: &mut WebSocketStream<S>, index: u64) -> Result<(), BenchError>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
     ws.feed(payload::data(index)).await?;
     if (index + 1) % FLUSH_EVERY == 0 {
         ws.flush().await?;

@@ -103,3 +103,16 @@ fn several_rounds_report_the_median_one_and_list_every_ratio() {
     let listed = "rounds, raw then reliable alternating: 0.50x 0.25x 0.80x";
     assert!(printed.contains(listed), "{printed}");
 }
+
+#[test]
+fn an_upload_run_says_so_and_only_then_has_the_key() {
+    let mut report = report(None);
+    assert!(serde_json::to_value(&report).unwrap().get("upload").is_none());
+    report.setup = report.setup.uploading();
+    let table = table(&report);
+    assert!(table.contains("uploaded by 100 clients") && table.contains("client feed + flush"));
+    assert!(table.lines().any(|line| line.starts_with("upload throughput")), "{table}");
+    assert!(table.lines().any(|line| line.starts_with("cores busy during the upload")));
+    assert!(!table.contains("push"), "{table}");
+    assert_eq!(serde_json::to_value(&report).unwrap()["upload"], true);
+}
