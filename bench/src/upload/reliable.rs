@@ -1,22 +1,18 @@
 //! ReliableClient → ReliableServer upload with their default configurations: one sender
-//! task per client queueing into [`ReliableClient::send`]; the client's outbox is bounded
-//! and `send` refuses a message when it is full (handed back), so the sender waits
-//! [`FULL_WAIT`] and retries: the client has no future that resolves when the outbox has
-//! room. The server reads [`ReliableServer::incoming`] and checks every session in order.
+//! task per client feeding the client's sink ([`ReliableClient::sink`]), whose `feed` waits
+//! while the outbox is full. The server reads [`ReliableServer::incoming`] and checks every
+//! session in order.
 
 use super::receive_sessions;
 use crate::args::Workload;
 use crate::push::reliable::{connect, Connected};
 use crate::push::{self, Pace, Start, Throughput, SETUP_LIMIT};
 use crate::{payload, BenchError};
+use futures::SinkExt;
 use std::sync::Arc;
 use std::time::Duration;
 use ws_reliability::client::ReliableClient;
 use ws_reliability::server::{Incoming, ReliableServer, ServerConfig};
-use ws_reliability::{Error, Message};
-
-/// How long a sender waits before retrying a message its full outbox refused.
-pub const FULL_WAIT: Duration = Duration::from_millis(1);
 
 /// Connects `clients` clients, then times the upload of `workload` from each.
 pub async fn run(clients: usize, workload: Workload) -> Result<Throughput, BenchError> {
@@ -48,27 +44,17 @@ async fn measure(
     push::finish_counted(started, async { received.await? }, senders, workload).await
 }
 
-/// Sends messages while `pace` says so, then the end marker; how many were sent.
+/// Feeds messages into the client's sink while `pace` says so (each `feed` waits while the
+/// outbox is full), then sends the end marker, which flushes; how many were sent.
 async fn upload(client: Arc<ReliableClient>, pace: Pace) -> Result<u64, BenchError> {
+    let mut sink = client.sink();
     let mut sent = 0;
     while pace.more(sent) {
-        send(&client, payload::data(sent)).await?;
+        sink.feed(payload::data(sent)).await?;
         sent += 1;
     }
-    send(&client, payload::end()).await?;
+    sink.send(payload::end()).await?;
     Ok(sent)
-}
-
-/// Queues `message`, waiting [`FULL_WAIT`] at a time while the outbox is full.
-pub async fn send(client: &ReliableClient, mut message: Message) -> Result<(), BenchError> {
-    loop {
-        match client.send(message) {
-            Ok(_) => return Ok(()),
-            Err(Error::OutboxFull { message: refused, .. }) => message = refused,
-            Err(other) => return Err(other.into()),
-        }
-        tokio::time::sleep(FULL_WAIT).await;
-    }
 }
 
 /// Shuts the clients down (every sender has ended: each `Arc` is the last), then the server.

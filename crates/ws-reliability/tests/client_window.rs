@@ -1,10 +1,12 @@
 //! The client keeps to the server's window (`docs/protocol.md` § 6) over a real loopback
 //! socket: a hand-written wsr.v1 server announces `max_unacked` 4 and acks nothing, so
-//! the client sends exactly 4 messages; each ack lets as many more out, in order.
+//! the client sends exactly 4 messages; each ack lets as many more out, in order. And a
+//! client's sink waits while the outbox is full, until the server's ack makes room.
 #![cfg(all(feature = "batch", feature = "reconnect"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use futures::{SinkExt, StreamExt};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::WebSocketStream;
@@ -65,4 +67,28 @@ async fn the_client_sends_no_more_than_the_window_until_acked() {
     socket.send(to_message(&Frame::Ack(7))).await.unwrap();
     assert_eq!(sent_until_quiet(&mut socket).await, [8, 9, 10]);
     drop(client.shutdown());
+}
+
+#[tokio::test]
+async fn a_client_sink_waits_for_room_until_the_server_acks() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/", listener.local_addr().unwrap());
+    let client = Arc::new(ReliableClient::connect(&url, ClientConfig::default()).unwrap());
+    let mut socket = welcome_with_window(&listener, DEFAULT_MAX_UNACKED).await;
+    let total = DEFAULT_MAX_UNACKED + 6;
+    let sending = Arc::clone(&client);
+    let sender = tokio::spawn(async move {
+        let mut sink = sending.sink();
+        let mut messages =
+            futures::stream::iter(0..total).map(|n| Ok(Message::text(n.to_string())));
+        sink.send_all(&mut messages).await.unwrap();
+    });
+    let first: Vec<u64> = (1..=DEFAULT_MAX_UNACKED).collect();
+    assert_eq!(sent_until_quiet(&mut socket).await, first, "a full outbox: the window");
+    assert!(!sender.is_finished(), "the sink waits for room");
+    socket.send(to_message(&Frame::Ack(DEFAULT_MAX_UNACKED))).await.unwrap();
+    let rest: Vec<u64> = (DEFAULT_MAX_UNACKED + 1..=total).collect();
+    assert_eq!(sent_until_quiet(&mut socket).await, rest);
+    sender.await.unwrap();
+    drop(Arc::into_inner(client).unwrap().shutdown());
 }

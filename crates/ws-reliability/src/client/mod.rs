@@ -5,10 +5,12 @@
 mod connector;
 mod health;
 mod link;
+mod sink;
 mod state;
 
 pub use connector::ProtocolConnector;
 pub use link::ClientLink;
+pub use sink::ClientSink;
 
 use crate::error::Error;
 use crate::link::{lock, DeliverRx};
@@ -171,9 +173,8 @@ impl ReliableClient {
     /// server acks it. A full outbox refuses it ([`Error::OutboxFull`], handed back).
     pub fn send(&self, message: Message) -> Result<u64, Error> {
         let payload = crate::link::checked_payload(message, self.state.limits().max_payload)?;
-        let session = self.state.session().unwrap_or(SessionId::from_bytes([0; 16]));
         let pushed = self.state.outbox().push(payload);
-        pushed.map_err(|error| crate::link::outbox_full(session, error))
+        pushed.map_err(|error| crate::link::outbox_full(self.state.session_or_zero(), error))
     }
 
     /// The messages from the server, each exactly once and in order. `None` after the

@@ -6,6 +6,7 @@ use crate::link::{lock, DeliverTx, Inbound, OutboxBase, Stored};
 use crate::protocol::{
     Hello, InOrder, Limits, Resume, ResumeToken, SessionId, SessionLostReason, Welcome,
 };
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -46,6 +47,8 @@ impl From<&ClientConfig> for Settings {
 pub(crate) struct ClientState {
     session: Mutex<Option<Resumable>>,
     outbox: Mutex<Outbox<Stored>>,
+    /// How many times a SESSION_LOST replaced the outbox.
+    replaced: AtomicU64,
     inbound: Mutex<Inbound>,
     limits: Mutex<Limits>,
     settings: Settings,
@@ -60,7 +63,8 @@ impl ClientState {
         let fresh = Arc::new(Mutex::new(InOrder::new()));
         let (session, inbound) = (Mutex::new(None), Mutex::new(fresh));
         let (limits, events) = (Mutex::new(limits), broadcast::channel(256).0);
-        ClientState { session, outbox, inbound, limits, settings, deliver, events }
+        let replaced = AtomicU64::new(0);
+        ClientState { session, outbox, replaced, inbound, limits, settings, deliver, events }
     }
 
     /// The HELLO for the next connection: a resume when a session is held.
@@ -133,6 +137,7 @@ impl ClientState {
         let previous = lock(&self.session).take().map(|held| held.id);
         let fresh = self.settings.base.outbox_with(Confirmation::Ack, &Limits::default());
         let unconfirmed = std::mem::replace(&mut *lock(&self.outbox), fresh).stats().len();
+        self.replaced.fetch_add(1, Ordering::Release);
         *lock(&self.inbound) = Arc::new(Mutex::new(InOrder::new()));
         let event = ClientEvent::SessionLost { session: previous, reason, unconfirmed };
         let _no_subscriber = self.events.send(event);
@@ -184,6 +189,22 @@ impl ClientState {
 
     pub(crate) fn outbox(&self) -> Outbox<Stored> {
         lock(&self.outbox).clone()
+    }
+
+    /// The outbox with the count of replacements it belongs to: while
+    /// [`replaced`](Self::replaced) still returns that count, it is the client's outbox.
+    pub(crate) fn current_outbox(&self) -> (u64, Outbox<Stored>) {
+        (self.replaced(), self.outbox())
+    }
+
+    /// How many times a SESSION_LOST replaced the outbox so far.
+    pub(crate) fn replaced(&self) -> u64 {
+        self.replaced.load(Ordering::Acquire)
+    }
+
+    /// The session to name in an error: the current one, or all zeros before the first.
+    pub(crate) fn session_or_zero(&self) -> SessionId {
+        self.session().unwrap_or(SessionId::from_bytes([0; 16]))
     }
 
     pub(crate) fn inbound(&self) -> Inbound {

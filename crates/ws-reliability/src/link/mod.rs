@@ -32,6 +32,10 @@ use ws_batch::{Confirmation, DeadLetterHandler, Flusher, Outbox, OutboxConfig, O
 /// § 10) it is about 0.9x.
 pub(crate) const SESSION_BATCH: usize = 256;
 
+/// How many accepted messages a server's `SessionSink` or a client's `ClientSink` holds
+/// before moving them into the outbox together.
+pub(crate) const SINK_BUFFER: usize = 64;
+
 /// ws-batch's defaults with batches of [`SESSION_BATCH`] messages: the outbox setting of
 /// `ServerConfig` and `ClientConfig`. A partial batch still leaves within the flush interval.
 pub(crate) fn session_outbox_config() -> OutboxConfig {

@@ -29,7 +29,7 @@ type Room = ReusableBoxFuture<'static, Result<u64, Error>>;
 /// How many accepted messages a sink holds before `poll_ready` moves them into the outbox
 /// (a flush moves them at once): one lock, one metrics update and one guard update per
 /// run of messages instead of per message.
-pub const SINK_BUFFER: usize = 64;
+pub const SINK_BUFFER: usize = crate::link::SINK_BUFFER;
 
 /// A [`Sink`] of [`Message`]s to one session, from [`ReliableServer::sink`]: `feed`,
 /// `send`, `send_all` or `forward` into it as into a tokio-tungstenite socket.
