@@ -5,6 +5,8 @@ use std::time::Duration;
 use ws_batch::OutboxConfig;
 use ws_conn::ConnConfig;
 
+use super::incoming::IncomingMode;
+
 /// How a [`ReliableServer`](super::ReliableServer) runs. Start from the default.
 ///
 /// | setting | default | why |
@@ -13,7 +15,8 @@ use ws_conn::ConnConfig;
 /// | `hello_timeout` | 10 s | a socket that never says HELLO is closed with 4002 |
 /// | `conn` | ws-conn defaults: 10 000 connections, ping every 20 s, ghost after 60 s | |
 /// | `outbox` | ws-batch defaults but batches of 256 messages, capacity forced to `limits.max_unacked` | the outbox never holds more than the peer's window; a batch of a quarter of the window costs one wake-up and one `send` per 256 messages |
-/// | `incoming_buffer` | 1024 | a slow application backpressures the readers, never grows memory |
+/// | `incoming.buffer` | 1024 | a slow application backpressures the readers, never grows memory |
+/// | `incoming.mode` | [`IncomingMode::Shared`] | one stream for all sessions; `PerSession` gives each session its own (`ReliableServer::incoming_of`) |
 /// | `rollout` | every fix on, no guard | keep a clone to flip switches at runtime (`docs/rollout.md`) |
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -26,8 +29,8 @@ pub struct ServerConfig {
     pub conn: ConnConfig,
     /// The per-session outbox (its capacity and confirmation are set by the server).
     pub outbox: OutboxConfig,
-    /// How many delivered messages wait for the application before readers pause.
-    pub incoming_buffer: usize,
+    /// How delivered messages reach the application.
+    pub incoming: IncomingConfig,
     /// The application's callbacks (state sync on open and resume).
     pub hooks: crate::Hooks,
     /// The runtime switches of the fixes (`batch`, `sync`, `conn`, `monitor`) and their
@@ -40,7 +43,25 @@ impl Default for ServerConfig {
         let (limits, hello_timeout) = (Limits::default(), DEFAULT_HELLO_TIMEOUT);
         let (conn, outbox) = (ConnConfig::default(), crate::link::session_outbox_config());
         let (hooks, rollout) = (crate::Hooks::default(), crate::rollout::Rollout::new());
-        let incoming_buffer = 1024;
-        ServerConfig { limits, hello_timeout, conn, outbox, incoming_buffer, hooks, rollout }
+        let incoming = IncomingConfig::default();
+        ServerConfig { limits, hello_timeout, conn, outbox, incoming, hooks, rollout }
+    }
+}
+
+/// How delivered messages reach the application: through one stream or one per session,
+/// each holding at most `buffer` messages before the readers pause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct IncomingConfig {
+    /// How many delivered messages wait for the application before readers pause (per
+    /// session with [`IncomingMode::PerSession`]).
+    pub buffer: usize,
+    /// One stream for every session, or one per session.
+    pub mode: IncomingMode,
+}
+
+impl Default for IncomingConfig {
+    fn default() -> Self {
+        IncomingConfig { buffer: 1024, mode: IncomingMode::Shared }
     }
 }

@@ -167,7 +167,8 @@ impl ReliableServer {
     fn link(&self, opened: &Opened, cancel: CancellationToken) -> Link {
         let session = &opened.session;
         let (outbox, inbound) = (session.outbox.clone(), Arc::clone(&session.inbound));
-        let (deliver, limits) = (self.inner.channels.deliver.clone(), self.inner.config.limits);
+        let deliver = session.deliver_via(&self.inner.channels.deliver);
+        let limits = self.inner.config.limits;
         let stop = Stop { cancel, ..Stop::default() };
         let (mode, session, batch) = (session.mode, session.id, opened.batch);
         Link { mode, session, outbox, inbound, deliver, limits, stop, batch }

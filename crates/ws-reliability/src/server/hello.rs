@@ -3,11 +3,11 @@
 
 use super::auth::AuthRequest;
 use super::session::Session;
-use super::{ReliableServer, SessionEvent};
+use super::{IncomingMode, ReliableServer, SessionEvent};
 use crate::link::lock;
 use crate::protocol::{
-    from_message, to_message, CloseCode, Frame, Hello, Limits, Mode, Resume, SessionLostReason,
-    Welcome,
+    from_message, to_message, CloseCode, Frame, Hello, Limits, Mode, ProtocolError, Resume,
+    SessionLostReason, Welcome,
 };
 use futures::{SinkExt, StreamExt};
 use std::sync::Arc;
@@ -67,7 +67,7 @@ impl ReliableServer {
         self.authenticate(request)?;
         let config = &self.inner.config;
         let session = Session::new(mode, &config.limits, &self.inner.outbox_base, &config.rollout);
-        let session = Arc::new(session.map_err(|_| Refused::Close(CloseCode::Internal))?);
+        let session = Arc::new(own_incoming(session, config)?);
         self.inner.sessions.insert(Arc::clone(&session));
         self.emit(SessionEvent::Opened { session: session.id, mode });
         Ok(Opened { session, resumed: None, batch: false })
@@ -195,4 +195,16 @@ fn lost_reason(error: &crate::protocol::ProtocolError) -> SessionLostReason {
         crate::protocol::ProtocolError::SessionLost(reason) => *reason,
         _ => SessionLostReason::Unrecoverable,
     }
+}
+
+/// A fresh session, with its own delivery channel when the server gives each session one.
+fn own_incoming(
+    session: Result<Session, ProtocolError>,
+    config: &super::ServerConfig,
+) -> Result<Session, Refused> {
+    let session = session.map_err(|_| Refused::Close(CloseCode::Internal))?;
+    Ok(match config.incoming.mode {
+        IncomingMode::PerSession => session.with_own_incoming(config.incoming.buffer),
+        IncomingMode::Shared => session,
+    })
 }

@@ -1,4 +1,5 @@
-//! [`Incoming`]: the stream of messages every session delivered, in order per session.
+//! [`Incoming`]: the stream of messages every session delivered, in order per session;
+//! [`SessionIncoming`]: one session's, with [`IncomingMode::PerSession`].
 
 use crate::link::DeliverRx;
 use crate::protocol::SessionId;
@@ -24,5 +25,44 @@ impl Stream for Incoming {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.receiver.poll_recv(cx)
+    }
+}
+
+/// Where the messages sessions deliver go ([`ServerConfig::incoming_mode`](super::ServerConfig)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum IncomingMode {
+    /// Every session into one stream of `(session, message)`,
+    /// [`ReliableServer::incoming`](super::ReliableServer::incoming): one reader for all.
+    #[default]
+    Shared,
+    /// Each session into its own stream of messages,
+    /// [`ReliableServer::incoming_of`](super::ReliableServer::incoming_of), bounded by
+    /// `incoming_buffer` on its own: a handler per session, like a handler per socket, and
+    /// a slow one holds back only its own client. Nothing arrives in the shared stream.
+    PerSession,
+}
+
+/// The messages one session delivered, in order, each exactly once, from
+/// [`ReliableServer::incoming_of`](super::ReliableServer::incoming_of). It ends once the
+/// session ended (closed, or its resume window passed) and its last connection is gone.
+/// Once it is dropped, the session's further messages are not delivered: counted in
+/// `ws_reliability_messages_received_total{outcome="no_reader"}`; nothing else pauses.
+#[derive(Debug)]
+pub struct SessionIncoming {
+    receiver: DeliverRx,
+}
+
+impl SessionIncoming {
+    pub(crate) fn new(receiver: DeliverRx) -> Self {
+        SessionIncoming { receiver }
+    }
+}
+
+impl Stream for SessionIncoming {
+    type Item = Message;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Message>> {
+        self.receiver.poll_recv(cx).map(|delivered| delivered.map(|(_session, message)| message))
     }
 }

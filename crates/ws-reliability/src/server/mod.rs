@@ -67,9 +67,9 @@ mod wait;
 
 pub use accept::Listener;
 pub use auth::{AuthHook, AuthRequest};
-pub use config::ServerConfig;
+pub use config::{IncomingConfig, ServerConfig};
 pub use event::SessionEvent;
-pub use incoming::Incoming;
+pub use incoming::{Incoming, IncomingMode, SessionIncoming};
 pub use sink::{SessionSink, SINK_BUFFER};
 
 use crate::error::Error;
@@ -117,7 +117,7 @@ impl Channels {
 impl Inner {
     fn new(config: ServerConfig, auth: AuthHook) -> Self {
         let registry = Registry::new(config.conn.clone());
-        let channels = Channels::new(config.incoming_buffer);
+        let channels = Channels::new(config.incoming.buffer);
         let events = broadcast::channel(1024).0;
         let (upkeep, sessions) = (Upkeep::default(), Sessions::default());
         let outbox_base = OutboxBase::new(config.outbox.clone());
@@ -193,9 +193,19 @@ impl ReliableServer {
     }
 
     /// The stream of every message delivered by every session, as `(session, message)`,
-    /// each exactly once and in order per session. `None` after the first call.
+    /// each exactly once and in order per session. `None` after the first call. With
+    /// [`IncomingMode::PerSession`] nothing arrives here: see [`incoming_of`](Self::incoming_of).
     pub fn incoming(&self) -> Option<Incoming> {
         lock(&self.inner.channels.incoming).take().map(Incoming::new)
+    }
+
+    /// The stream of the messages `session` delivers, exactly once and in order, with
+    /// [`IncomingMode::PerSession`] (take it when [`SessionEvent::Opened`] arrives: what the
+    /// session delivers meanwhile waits in it). `None` in the shared mode, for an unknown or
+    /// ended session, and after the first call for a session.
+    pub fn incoming_of(&self, session: SessionId) -> Option<SessionIncoming> {
+        let session = self.inner.sessions.get(&session)?;
+        session.take_incoming().map(SessionIncoming::new)
     }
 
     /// A receiver of every session event from now on.

@@ -1,7 +1,7 @@
 //! [`Session`]: what the server keeps for one client across its connections: the outbox,
 //! the receive state, the resume guard and the connection currently attached.
 
-use crate::link::{lock, Inbound, OutboxBase, Stored};
+use crate::link::{lock, DeliverRx, DeliverTx, Inbound, OutboxBase, Stored};
 use crate::protocol::{
     InOrder, Limits, Mode, ProtocolError, ResumeGuard, SessionId, SessionLostReason,
 };
@@ -32,6 +32,16 @@ struct Control {
     ended: AtomicBool,
 }
 
+/// A session's own delivery channel ([`IncomingMode::PerSession`](super::IncomingMode)).
+#[derive(Debug)]
+struct Own {
+    /// Where the session's links deliver; taken when the session ends, so its stream ends
+    /// once the last connection is gone.
+    deliver: Mutex<Option<DeliverTx>>,
+    /// The stream's end, until the application takes it.
+    incoming: Mutex<Option<DeliverRx>>,
+}
+
 /// One client's session.
 #[derive(Debug)]
 pub(crate) struct Session {
@@ -44,6 +54,7 @@ pub(crate) struct Session {
     pub(crate) inbound: Inbound,
     pub(crate) guard: Mutex<ResumeGuard>,
     control: Control,
+    own: Option<Box<Own>>,
 }
 
 impl Session {
@@ -61,7 +72,30 @@ impl Session {
         let confirmation = if resumable { Confirmation::Ack } else { Confirmation::Flush };
         let outbox = base.outbox_with(confirmation, limits);
         let inbound = Arc::new(Mutex::new(InOrder::new()));
-        Ok(Session { id, mode, resumable, outbox, inbound, guard, control: Control::default() })
+        let (control, own) = (Control::default(), None);
+        Ok(Session { id, mode, resumable, outbox, inbound, guard, control, own })
+    }
+
+    /// The session with its own delivery channel of `buffer` messages
+    /// ([`IncomingMode::PerSession`](super::IncomingMode)).
+    pub(crate) fn with_own_incoming(self, buffer: usize) -> Self {
+        let (deliver, incoming) = crate::link::delivery_channel(buffer);
+        let own = Own { deliver: Mutex::new(Some(deliver)), incoming: Mutex::new(Some(incoming)) };
+        Session { own: Some(Box::new(own)), ..self }
+    }
+
+    /// Where a new connection of the session delivers: its own channel if it has one (a
+    /// closed one once the session ended), else the server's `shared` one.
+    pub(crate) fn deliver_via(&self, shared: &DeliverTx) -> DeliverTx {
+        match &self.own {
+            None => shared.clone(),
+            Some(own) => lock(&own.deliver).clone().unwrap_or_else(closed_delivery),
+        }
+    }
+
+    /// The session's own stream, the first time it is asked for.
+    pub(crate) fn take_incoming(&self) -> Option<DeliverRx> {
+        self.own.as_ref().and_then(|own| lock(&own.incoming).take())
     }
 
     /// Waits until no other connection runs the session; holds it until dropped.
@@ -84,6 +118,9 @@ impl Session {
     /// back instead of queueing it where no ack will ever come.
     pub(crate) fn end(&self) {
         self.control.ended.store(true, Ordering::Release);
+        if let Some(own) = &self.own {
+            drop(lock(&own.deliver).take()); // the stream ends once its connections are gone
+        }
     }
 
     /// Whether the session ended for good: one atomic load, no map lookup.
@@ -127,6 +164,11 @@ impl Session {
             token.cancel();
         }
     }
+}
+
+/// A delivery channel whose receiver is gone: what it is sent is refused (and counted).
+fn closed_delivery() -> DeliverTx {
+    crate::link::delivery_channel(1).0
 }
 
 /// How many expired session ids are remembered, to answer "expired" rather than "unknown".
