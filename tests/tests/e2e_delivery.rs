@@ -8,7 +8,7 @@ use common::*;
 use futures::StreamExt;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::fault::FaultKind;
-use ws_reliability::server::ServerConfig;
+use ws_reliability::server::{IncomingMode, ServerConfig};
 
 const N: usize = 3000;
 
@@ -53,6 +53,28 @@ async fn client_to_server_survives_repeated_kills() {
         }
     })
     .await;
+}
+
+/// The same upload through the client's `Sink` into the session's own stream
+/// (`IncomingMode::PerSession`), which carries on across every resume.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_sink_into_a_session_stream_survives_repeated_kills() {
+    let mut config = ServerConfig::default();
+    config.incoming.mode = IncomingMode::PerSession;
+    let (server, listener) = server(config).await;
+    let injector = killer(29, 0.05, 5);
+    let client = std::sync::Arc::new(faulty_client(listener.local_addr(), &injector));
+    let session = connected(&client).await;
+    let mut from_client = server.incoming_of(session).unwrap();
+    let sending = std::sync::Arc::clone(&client);
+    let sender = tokio::spawn(async move {
+        let mut messages = futures::stream::iter(numbered(N)).map(|text| Ok(Message::text(text)));
+        futures::SinkExt::send_all(&mut sending.sink(), &mut messages).await.unwrap();
+    });
+    assert_eq!(take(&mut from_client, N).await, numbered(N), "exactly once and in order");
+    sender.await.unwrap();
+    assert!(injector.stats().count(FaultKind::Kill) >= 5, "killed several times");
+    assert!(server.sessions().contains(&session), "the session was resumed each time");
 }
 
 /// Faults under the server: its own accept loop replaced by `serve_stream` over the fault
