@@ -3,7 +3,7 @@
 //! handshake already ended), or the write failed.
 
 use futures::channel::mpsc::{SendError, UnboundedReceiver};
-use futures::{Sink, SinkExt, StreamExt};
+use futures::StreamExt;
 use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_util::sync::CancellationToken;
@@ -35,24 +35,22 @@ impl Refusal for SendError {
 
 /// After the sink refused a write (`closing`: see [`Refusal`]): a closing connection sends
 /// nothing more of the link's (what was queued is dropped: the outbox keeps every message
-/// until the peer acks it, and resends it on resume), so the writer closes the sink, which
-/// writes tungstenite's answer to a close the peer sent (queued when it was read, written
-/// only by a flush), then swallows what comes until its last sender is gone; a failed
-/// write is counted and cancels `broken`, which ends the link.
-pub(super) async fn after_refusal<S>(
+/// until the peer acks it, and resends it on resume), so the writer swallows what comes
+/// until its last sender is gone, then closes the sink like any writer that ends (which
+/// writes tungstenite's answer to a close the peer sent: queued when it was read, written
+/// only by a flush); returns `true` then. A failed write is counted and cancels `broken`,
+/// which ends the link; returns `false`: the sink is not touched again.
+pub(super) async fn after_refusal(
     closing: bool,
     receiver: UnboundedReceiver<Vec<Message>>,
-    sink: &mut S,
     broken: &CancellationToken,
     side: super::writer::Side,
-) where
-    S: Sink<Message> + Unpin,
-{
-    if !closing {
-        crate::metrics::write_failed(side.as_str());
-        return broken.cancel();
+) -> bool {
+    if closing {
+        receiver.for_each(|_unsent| std::future::ready(())).await;
+        return true;
     }
-    // its outcome is the reader's: the peer's close already ended the link, or will
-    let _answered_or_already_gone = sink.close().await;
-    receiver.for_each(|_unsent| std::future::ready(())).await
+    crate::metrics::write_failed(side.as_str());
+    broken.cancel();
+    false
 }

@@ -134,14 +134,27 @@ async fn write_all<S>(
     S: Sink<Message> + Unpin,
     S::Error: Refusal,
 {
-    while let Some(first) = receiver.next().await {
-        // boxed: the write's state lives only while it runs, not in every idle writer
-        if let Err(error) = Box::pin(write_batch(&mut receiver, &mut sink, first)).await {
-            let refused = after_refusal(error.is_closing(), receiver, &mut sink, &broken, side);
-            return Box::pin(refused).await;
+    if let Err(error) = write_until_refused(&mut receiver, &mut sink).await {
+        if !Box::pin(after_refusal(error.is_closing(), receiver, &broken, side)).await {
+            return; // the write failed: nothing more goes through this sink
         }
     }
     let _closing_anyway = sink.close().await;
+}
+
+/// Writes every batch that comes until the last sender is gone, or a write is refused.
+async fn write_until_refused<S>(
+    receiver: &mut UnboundedReceiver<Vec<Message>>,
+    sink: &mut S,
+) -> Result<(), S::Error>
+where
+    S: Sink<Message> + Unpin,
+{
+    while let Some(first) = receiver.next().await {
+        // boxed: the write's state lives only while it runs, not in every idle writer
+        Box::pin(write_batch(receiver, sink, first)).await?;
+    }
+    Ok(())
 }
 
 /// Writes the batch `first` and every batch already queued, then flushes once.

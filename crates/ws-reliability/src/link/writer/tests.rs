@@ -76,10 +76,8 @@ fn a_failed_write_is_counted_with_its_side() {
     let snapshotter = recorder.snapshotter();
     for side in [Side::Server, Side::Client, Side::Client] {
         let (_sender, receiver) = unbounded();
-        let (mut sink, _written) = sink_channel::<Message>();
         let broken = CancellationToken::new();
-        let refused =
-            super::super::refusal::after_refusal(false, receiver, &mut sink, &broken, side);
+        let refused = super::super::refusal::after_refusal(false, receiver, &broken, side);
         let done =
             metrics::with_local_recorder(&recorder, || futures::FutureExt::now_or_never(refused));
         assert!(done.is_some(), "a failed write is handled at once");
