@@ -4,7 +4,7 @@
 use super::state::ClientState;
 use super::ReliableClient;
 use crate::error::Error;
-use crate::link::{checked_payload, outbox_full, Stored, SINK_BUFFER};
+use crate::link::{checked_payload, outbox_full, BufferedSink, Stored, SINK_BUFFER};
 use futures::Sink;
 use std::collections::VecDeque;
 use std::future::Future;
@@ -74,23 +74,14 @@ impl ClientSink<'_> {
         Ok(())
     }
 
-    /// Ready while the buffer has room; else moves it into the outbox first.
-    fn poll_room_for_one(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        match self.buffer.len() < SINK_BUFFER {
-            true => Poll::Ready(Ok(())),
-            false => self.poll_drain(cx),
-        }
+    fn unqueued(&self) -> usize {
+        self.buffer.len() + usize::from(self.waiting.is_some())
     }
+}
 
-    /// Moves every buffered message into the outbox, waiting for room as needed.
-    fn poll_drain(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        loop {
-            ready!(self.poll_waiting(cx))?;
-            if self.buffer.is_empty() {
-                return Poll::Ready(Ok(()));
-            }
-            self.push_buffered();
-        }
+impl BufferedSink for ClientSink<'_> {
+    fn buffered(&self) -> usize {
+        self.buffer.len()
     }
 
     fn poll_waiting(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
@@ -100,19 +91,14 @@ impl ClientSink<'_> {
         Poll::Ready(pushed.map(|_seq| ()))
     }
 
-    /// Pushes the buffer into the outbox under one lock; the first message a full outbox
-    /// refused (the rest stay in the buffer, behind it) waits for room.
-    fn push_buffered(&mut self) {
+    fn push_buffered(&mut self) -> Result<(), Error> {
         let buffer = &mut self.buffer;
         let Pushed { refused, .. } =
             self.client.state.outbox().push_many(std::iter::from_fn(|| buffer.pop_front()));
         let first = refused.and_then(OutboxError::into_message);
         let state = Arc::clone(self.state());
         self.waiting = first.map(|first| Waiting(Box::pin(room_for(state, first))));
-    }
-
-    fn unqueued(&self) -> usize {
-        self.buffer.len() + usize::from(self.waiting.is_some())
+        Ok(())
     }
 }
 

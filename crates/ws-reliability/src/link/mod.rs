@@ -1,6 +1,7 @@
 //! The per-connection data pump shared by the server and the client: a writer task, the
 //! outbox flusher, and a reader that deduplicates, delivers in order and acks in batches.
 
+mod buffered;
 mod burst;
 mod deliver;
 mod encode;
@@ -10,6 +11,7 @@ mod refusal;
 mod stored;
 mod writer;
 
+pub(crate) use buffered::{BufferedSink, SINK_BUFFER};
 pub(crate) use deliver::{channel as delivery_channel, DeliverRx, DeliverTx};
 pub(crate) use reader::LinkEnd;
 pub(crate) use stored::Stored;
@@ -31,10 +33,6 @@ use ws_batch::{Confirmation, DeadLetterHandler, Flusher, Outbox, OutboxConfig, O
 /// 0.6x of raw tokio-tungstenite, with 256 (and the other changes of `docs/learnings.md`
 /// § 10) it is about 0.9x.
 pub(crate) const SESSION_BATCH: usize = 256;
-
-/// How many accepted messages a server's `SessionSink` or a client's `ClientSink` holds
-/// before moving them into the outbox together.
-pub(crate) const SINK_BUFFER: usize = 64;
 
 /// ws-batch's defaults with batches of [`SESSION_BATCH`] messages: the outbox setting of
 /// `ServerConfig` and `ClientConfig`. A partial batch still leaves within the flush interval.

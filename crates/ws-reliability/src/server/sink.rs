@@ -12,7 +12,7 @@ use super::session::Session;
 use super::wait::{ended, room_for};
 use super::ReliableServer;
 use crate::error::Error;
-use crate::link::Stored;
+use crate::link::{BufferedSink, Stored};
 use crate::protocol::SessionId;
 use futures::Sink;
 use std::collections::VecDeque;
@@ -92,45 +92,6 @@ impl SessionSink {
         Ok(())
     }
 
-    /// Ready while the buffer has room; else moves it into the outbox first.
-    fn poll_room_for_one(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        match self.buffer.len() < SINK_BUFFER {
-            true => Poll::Ready(Ok(())),
-            false => self.poll_drain(cx),
-        }
-    }
-
-    /// Moves every accepted message into the outbox, waiting for room when it is full:
-    /// ready once none is left in the sink.
-    fn poll_drain(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        loop {
-            ready!(self.poll_waiting(cx))?;
-            if self.buffer.is_empty() {
-                return Poll::Ready(Ok(()));
-            }
-            self.push_buffered()?;
-        }
-    }
-
-    /// Polls the message waiting for room, if any: ready once it is queued or refused.
-    fn poll_waiting(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        let Some(room) = self.waiting.take() else { return Poll::Ready(Ok(())) };
-        let seq = ready!(self.poll_room(room, cx)).map_err(refused)?;
-        self.server.queued(&self.session, seq..seq + 1);
-        Poll::Ready(Ok(()))
-    }
-
-    /// Pushes the buffer into the outbox under one lock, up to the first message a full
-    /// outbox refuses, which then waits for room (ahead of the rest).
-    fn push_buffered(&mut self) -> Result<(), Error> {
-        if self.session.has_ended() {
-            return Err(self.refuse_oldest());
-        }
-        let first_refused = self.push_many();
-        self.waiting = first_refused.map(|first| self.wait_for_room(first));
-        Ok(())
-    }
-
     /// Pushes the buffer under one lock and accounts what was queued; the first message a
     /// full outbox refused, if any (the rest stay in the buffer).
     fn push_many(&mut self) -> Option<Stored> {
@@ -174,6 +135,28 @@ impl SessionSink {
     /// Accepted messages not yet in the outbox.
     fn unqueued(&self) -> usize {
         self.buffer.len() + usize::from(self.waiting.is_some())
+    }
+}
+
+impl BufferedSink for SessionSink {
+    fn buffered(&self) -> usize {
+        self.buffer.len()
+    }
+
+    fn poll_waiting(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        let Some(room) = self.waiting.take() else { return Poll::Ready(Ok(())) };
+        let seq = ready!(self.poll_room(room, cx)).map_err(refused)?;
+        self.server.queued(&self.session, seq..seq + 1);
+        Poll::Ready(Ok(()))
+    }
+
+    fn push_buffered(&mut self) -> Result<(), Error> {
+        if self.session.has_ended() {
+            return Err(self.refuse_oldest());
+        }
+        let first_refused = self.push_many();
+        self.waiting = first_refused.map(|first| self.wait_for_room(first));
+        Ok(())
     }
 }
 
