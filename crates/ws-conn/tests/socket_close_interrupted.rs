@@ -6,24 +6,12 @@
 
 use futures::StreamExt;
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
-use tokio::net::{TcpListener, TcpStream};
-use tokio_tungstenite::WebSocketStream;
 use ws_conn::{metrics as names, CloseFrame, ConnConfig, ConnError, ConnEvent, ConnState};
 use ws_conn::{ForceCause, Registry};
 
-type Socket = WebSocketStream<TcpStream>;
+mod common;
 
-/// A server socket and its peer over 127.0.0.1, both past the handshake.
-async fn pair() -> (Socket, Socket) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let peer = tokio::spawn(async move {
-        let tcp = TcpStream::connect(addr).await.unwrap();
-        tokio_tungstenite::client_async(format!("ws://{addr}/"), tcp).await.unwrap().0
-    });
-    let server = tokio_tungstenite::accept_async(listener.accept().await.unwrap().0).await.unwrap();
-    (server, peer.await.unwrap())
-}
+use common::sockets::{pair, Socket};
 
 /// `ws_conn_close_failed_total` per `reason` label.
 fn close_failures(recorder: &DebuggingRecorder) -> Vec<(String, u64)> {

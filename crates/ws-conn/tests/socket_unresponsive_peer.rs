@@ -5,24 +5,12 @@
 
 use futures::{SinkExt, StreamExt};
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::WebSocketStream;
 use ws_conn::{CloseFrame, ConnConfig, ConnError, ConnEvent, ConnState, ForceCause, Registry};
 
-type Socket = WebSocketStream<TcpStream>;
+mod common;
 
-/// A server socket and its peer over 127.0.0.1, both past the handshake.
-async fn pair() -> (Socket, Socket) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let peer = tokio::spawn(async move {
-        let tcp = TcpStream::connect(addr).await.unwrap();
-        tokio_tungstenite::client_async(format!("ws://{addr}/"), tcp).await.unwrap().0
-    });
-    let server = tokio_tungstenite::accept_async(listener.accept().await.unwrap().0).await.unwrap();
-    (server, peer.await.unwrap())
-}
+use common::sockets::pair;
 
 #[tokio::test]
 async fn a_peer_that_stops_reading_is_failed_swept_and_released() {

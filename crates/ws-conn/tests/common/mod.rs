@@ -1,6 +1,8 @@
 //! Shared test fixtures: a mockall-scripted connection whose close fails, hangs or succeeds.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod sockets;
+
 use futures::future::BoxFuture;
 use std::time::Duration;
 use ws_conn::{CloseFrame, ConnConfig, ConnEvent, ConnId, Connection, Registry, TransportError};
