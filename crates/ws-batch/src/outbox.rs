@@ -216,7 +216,7 @@ impl<M> Outbox<M> {
     /// came, or one flush interval passed.
     pub(crate) async fn until_due(&self) {
         let tick = Instant::now() + self.shared.config.timing.flush_interval;
-        let due = self.lock().queue.next_deadline().map_or(tick, |due| due.min(tick));
+        let due = self.lock().next_deadline().map_or(tick, |due| due.min(tick));
         tokio::select! {
             () = self.shared.wake.notified() => {}
             () = tokio::time::sleep_until(due) => {}

@@ -154,10 +154,13 @@ impl<M> Queue<M> {
         oldest.is_some_and(|entry| entry.at <= self.epoch.ticks(now))
     }
 
-    /// The next time something becomes due: the first pending entry, or the oldest ack deadline.
-    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+    /// The next time something becomes due: the first pending entry (only while the window
+    /// is open: a pending entry the window holds back is not work, and counting it made the
+    /// flusher spin on a full window), or the oldest ack deadline.
+    pub(crate) fn next_deadline(&self, window_open: bool) -> Option<Instant> {
         let oldest_sent = self.entries.front().filter(|entry| entry.state == EntryState::Sent);
-        let times = [self.entries.get(self.first_pending()), oldest_sent];
+        let pending = self.entries.get(self.first_pending()).filter(|_| window_open);
+        let times = [pending, oldest_sent];
         let earliest = times.into_iter().flatten().map(|entry| entry.at).min();
         earliest.map(|ticks| self.epoch.instant(ticks))
     }

@@ -40,6 +40,12 @@ impl<M> State<M> {
         self.window.saturating_sub(self.queue.stats().in_flight())
     }
 
+    /// The next time the flusher has work: a pending entry the window lets out, or an ack
+    /// deadline. An ack that reopens the window wakes the flusher itself.
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        self.queue.next_deadline(self.window_room() > 0)
+    }
+
     /// Sets the window (at least 1); whether pending messages may now go out.
     pub(crate) fn set_window(&mut self, window: usize) -> bool {
         self.window = window.max(1);

@@ -62,7 +62,7 @@ fn begin_marks_a_batch_in_order_without_removing_it() {
 fn an_empty_queue_begins_nothing() {
     let mut queue = queue_of(0);
     assert!(begin_at(&mut queue, Instant::now(), 8).is_none());
-    assert_eq!(queue.next_deadline(), None);
+    assert_eq!(queue.next_deadline(true), None);
 }
 
 #[test]
@@ -74,7 +74,7 @@ fn a_failed_batch_goes_back_with_a_delay_and_blocks_newer_ones() {
     let settled = queue.settle_failed(batch, SendFailure::Cancelled, &mut retry(&mut rng, 5, now));
     assert!(settled.dead.is_empty());
     let retry_at = now + Duration::from_secs(1);
-    assert_eq!(queue.next_deadline(), Some(retry_at));
+    assert_eq!(queue.next_deadline(true), Some(retry_at));
     assert!(begin_at(&mut queue, Instant::now(), 8).is_none(), "3 waits behind the retry");
     let later = begin_at(&mut queue, retry_at, 8).unwrap().1;
     assert_eq!(later, vec![1, 2, 3]);
@@ -146,7 +146,7 @@ fn requeue_returns_sent_entries_due_at_once() {
     policy.delayed = false;
     let (requeued, dead) = queue.requeue(&mut policy);
     assert_eq!((requeued, dead.len()), (2, 0));
-    assert_eq!(queue.next_deadline(), Some(now));
+    assert_eq!(queue.next_deadline(true), Some(now));
     assert!(queue.snapshot().iter().all(|entry| entry.attempts == 1));
 }
 
@@ -182,4 +182,15 @@ fn an_entry_costs_thirty_two_bytes_beside_its_message() {
     use tokio_tungstenite::tungstenite::Message;
     let overhead = size_of::<Entry<Message>>() - size_of::<Message>();
     assert_eq!((size_of::<Message>(), overhead), (56, 32), "the figure in the README");
+}
+
+#[test]
+fn a_pending_entry_the_window_holds_back_is_no_deadline() {
+    let mut queue = queue_of(2);
+    let now = Instant::now();
+    let batch = begin(&mut queue, 1);
+    let ack_deadline = now + Duration::from_secs(30);
+    queue.settle_sent(batch, ack_deadline, false);
+    assert!(queue.next_deadline(true).is_some_and(|due| due < ack_deadline), "m1 is due");
+    assert_eq!(queue.next_deadline(false), Some(ack_deadline), "a full window: only the resend");
 }
