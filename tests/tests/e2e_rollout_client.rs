@@ -22,8 +22,11 @@ async fn with_reconnect_off_a_lost_connection_gives_up_loudly_and_back_on_it_res
     let injector = kill_switch(21);
     let client = faulty_client_with(listener.local_addr(), &injector, config.clone());
     let mut reconnects = client.reconnect_events();
-    connected(&client).await;
+    let first = connected(&client).await;
     kill_next(&injector);
+    // The kill strikes the client's next I/O: the server's next message brings it at once
+    // (otherwise it waits for the server's 20 s heartbeat).
+    server.send(first, Message::text("dies on arrival")).unwrap();
     let gave_up = guarded("give-up", async {
         loop {
             if let Some(Event::GaveUp { reason, .. }) =
@@ -40,6 +43,7 @@ async fn with_reconnect_off_a_lost_connection_gives_up_loudly_and_back_on_it_res
     let session = connected(&client).await;
     let mut incoming = client.incoming().unwrap();
     kill_next(&injector);
+    server.send(session, Message::text("dies on arrival")).unwrap();
     guarded("resumed", async {
         loop {
             if let Ok(SessionEvent::Resumed { session: resumed }) = server_events.recv().await {
@@ -51,5 +55,6 @@ async fn with_reconnect_off_a_lost_connection_gives_up_loudly_and_back_on_it_res
     })
     .await;
     server.send(session, Message::text("after the resume")).unwrap();
-    assert_eq!(take(&mut incoming, 1).await, vec!["after the resume".to_owned()]);
+    let expected = ["dies on arrival", "after the resume"].map(String::from);
+    assert_eq!(take(&mut incoming, 2).await, expected, "the killed message resent on resume");
 }

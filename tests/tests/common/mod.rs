@@ -204,15 +204,9 @@ pub fn kill_switch(seed: u64) -> FaultInjector {
     injector
 }
 
-/// Arms `injector` until it has killed one more connection, on a background task.
+/// Arms `injector` for exactly one more kill: the next I/O operation on any of its streams
+/// kills that connection, and nothing after it (the budget is spent atomically, so a
+/// reconnect racing the kill is never killed too).
 pub fn kill_next(injector: &FaultInjector) {
-    let before = injector.stats().count(FaultKind::Kill);
-    let watcher = injector.clone();
-    injector.set_enabled(true);
-    tokio::spawn(async move {
-        while watcher.stats().count(FaultKind::Kill) == before {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
-        watcher.set_enabled(false);
-    });
+    injector.arm(1);
 }

@@ -7,7 +7,8 @@ use super::pair::Pair;
 use super::plan::FaultPlan;
 use super::stats::FaultStats;
 use super::stream::FaultyStream;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use super::switch::Switch;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Wraps streams with seeded faults. Clones share the switch, the stats and the count of
@@ -19,7 +20,7 @@ use std::sync::Arc;
 pub struct FaultInjector {
     config: FaultConfig,
     stats: FaultStats,
-    enabled: Arc<AtomicBool>,
+    switch: Switch,
     wrapped: Arc<AtomicU64>,
 }
 
@@ -27,8 +28,7 @@ impl FaultInjector {
     /// An injector, enabled, after checking every rate is within `0.0..=1.0`.
     pub fn new(config: FaultConfig) -> Result<Self, FaultError> {
         config.validate()?;
-        let enabled = Arc::new(AtomicBool::new(true));
-        Ok(Self { config, stats: FaultStats::new(), enabled, wrapped: Arc::default() })
+        Ok(Self { config, stats: FaultStats::new(), switch: Switch::on(), wrapped: Arc::default() })
     }
 
     /// Wraps `stream`; its faults are drawn from this injector's next per-stream seed.
@@ -42,19 +42,27 @@ impl FaultInjector {
         let index = self.wrapped.fetch_add(1, Ordering::Relaxed);
         let seed = stream_seed(self.config.seed, index);
         let plan = FaultPlan::new(FaultConfig { seed, ..self.config.clone() });
-        let shared = (self.stats.clone(), Arc::clone(&self.enabled), pair.clone());
+        let shared =
+            Shared { stats: self.stats.clone(), switch: self.switch.clone(), pair: pair.clone() };
         FaultyStream::new(stream, plan, shared)
     }
 
     /// Turns injection on or off for every stream of this injector (e.g. off during a
     /// handshake). While off, no decision is drawn, so the sequences resume where they were.
     pub fn set_enabled(&self, enabled: bool) {
-        self.enabled.store(enabled, Ordering::Relaxed);
+        self.switch.set(enabled);
     }
 
-    /// Whether injection is on.
+    /// Turns injection on for exactly `faults` more faults (of any kind, on any of this
+    /// injector's streams), after which it is off again: a test that wants "the next
+    /// connection dies" arms one fault instead of racing to turn the switch off.
+    pub fn arm(&self, faults: u64) {
+        self.switch.arm(faults);
+    }
+
+    /// Whether injection is on (without limit, or with faults left to inject).
     pub fn is_enabled(&self) -> bool {
-        self.enabled.load(Ordering::Relaxed)
+        self.switch.is_on()
     }
 
     /// The counts of every fault injected so far.
@@ -66,6 +74,17 @@ impl FaultInjector {
     pub fn config(&self) -> &FaultConfig {
         &self.config
     }
+}
+
+/// What every stream of one injector shares.
+#[derive(Debug)]
+pub(super) struct Shared {
+    /// The counts of injected faults.
+    pub(super) stats: FaultStats,
+    /// The switch and its budget.
+    pub(super) switch: Switch,
+    /// The other end's view of the connection.
+    pub(super) pair: Pair,
 }
 
 /// The seed of the `index`-th wrapped stream (splitmix64 of the base seed and index).

@@ -52,6 +52,7 @@ mod pair;
 mod plan;
 mod stats;
 mod stream;
+mod switch;
 
 pub use config::{FaultConfig, DEFAULT_DELAY, DEFAULT_STALL};
 pub use error::{FaultError, Injected};

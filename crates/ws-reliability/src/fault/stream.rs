@@ -5,14 +5,11 @@
 use super::close::{CloseWatch, Verdict};
 use super::error::Injected;
 use super::gate::{waiting, Gate};
+use super::injector::Shared;
 use super::kind::FaultKind;
-use super::pair::Pair;
 use super::plan::FaultPlan;
-use super::stats::FaultStats;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::task::{ready, Context, Poll, Waker};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
@@ -31,8 +28,7 @@ enum Side {
 pub struct FaultyStream<S> {
     inner: Option<S>,
     plan: FaultPlan,
-    stats: FaultStats,
-    enabled: Arc<AtomicBool>,
+    shared: Shared,
     read_gate: Gate,
     write_gate: Gate,
     /// The tasks waiting on the inner stream, per side, woken when the stream is killed
@@ -40,8 +36,6 @@ pub struct FaultyStream<S> {
     parked: [Option<Waker>; 2],
     /// Where the close handshake stands.
     closes: CloseWatch,
-    /// The other end's view: over once either end is.
-    pair: Pair,
 }
 
 /// The error of every operation on a killed stream.
@@ -55,20 +49,19 @@ fn close_failed() -> io::Error {
 }
 
 impl<S> FaultyStream<S> {
-    pub(super) fn new(
-        inner: S,
-        plan: FaultPlan,
-        shared: (FaultStats, Arc<AtomicBool>, Pair),
-    ) -> Self {
-        let ((read_gate, write_gate), (stats, enabled, pair)) = ((Gate::Idle, Gate::Idle), shared);
-        let (parked, closes, inner) = ([None, None], CloseWatch::default(), Some(inner));
-        Self { inner, plan, stats, enabled, read_gate, write_gate, parked, closes, pair }
+    pub(super) fn new(inner: S, plan: FaultPlan, shared: Shared) -> Self {
+        let inner = Some(inner);
+        let read_gate = Gate::Idle;
+        let write_gate = Gate::Idle;
+        let parked = [None, None];
+        let closes = CloseWatch::default();
+        Self { inner, plan, shared, read_gate, write_gate, parked, closes }
     }
 
     /// Kills the connection now, as an injected [`FaultKind::Kill`] (counted).
     pub fn kill(&mut self) {
         if self.inner.is_some() {
-            self.stats.record(FaultKind::Kill);
+            self.shared.stats.record(FaultKind::Kill);
             self.drop_inner();
         }
     }
@@ -92,7 +85,7 @@ impl<S> FaultyStream<S> {
     /// Drops the inner stream (the peer sees the connection close) and returns the error.
     fn drop_inner(&mut self) -> io::Error {
         self.inner = None;
-        self.pair.end();
+        self.shared.pair.end();
         self.parked.iter_mut().filter_map(Option::take).for_each(Waker::wake);
         connection_reset()
     }
@@ -127,22 +120,27 @@ impl<S> FaultyStream<S> {
 
     /// Whether faults may be drawn: injection on, and neither end over.
     fn drawing(&self) -> bool {
-        self.enabled.load(Ordering::Relaxed) && !self.pair.is_over()
+        self.shared.switch.is_on() && !self.shared.pair.is_over()
     }
 
     /// Tells the other end once this one is over (closing, or its close failed).
     fn sync_pair(&self) {
         if !self.closes.is_open() {
-            self.pair.end();
+            self.shared.pair.end();
         }
     }
 
+    /// Draws the fault of one operation; a fault the switch's budget has no room for is
+    /// not injected.
     fn draw(&mut self, side: Side) -> Option<FaultKind> {
-        match (self.drawing(), side) {
-            (false, _) => None,
-            (true, Side::Read) => self.plan.next_read(),
-            (true, Side::Write) => self.plan.next_write(),
+        if !self.drawing() {
+            return None;
         }
+        let fault = match side {
+            Side::Read => self.plan.next_read(),
+            Side::Write => self.plan.next_write(),
+        }?;
+        self.shared.switch.spend().then_some(fault)
     }
 
     /// How many bytes of `buf` may go out: all, those before a close that failed, or none
@@ -160,11 +158,11 @@ impl<S> FaultyStream<S> {
 
     /// Draws whether our close fails (counted when it does).
     fn decide_close(&mut self) {
-        let failed = self.drawing() && self.plan.next_close();
+        let failed = self.drawing() && self.plan.next_close() && self.shared.switch.spend();
         self.closes.decide(failed);
         self.sync_pair();
         if failed {
-            self.stats.record(FaultKind::FailedClose);
+            self.shared.stats.record(FaultKind::FailedClose);
         }
     }
 
@@ -214,7 +212,7 @@ impl<S> FaultyStream<S> {
     /// Injects `fault` (counting it) and returns the gate the operation continues with.
     fn apply(&mut self, fault: Option<FaultKind>) -> io::Result<Gate> {
         let Some(kind) = fault else { return Ok(Gate::Open) };
-        self.stats.record(kind);
+        self.shared.stats.record(kind);
         match kind {
             FaultKind::WriteError => Err(Injected(kind).error(io::ErrorKind::Other)),
             FaultKind::Kill => Err(self.drop_inner()),
@@ -236,7 +234,7 @@ impl<S> Drop for FaultyStream<S> {
     /// A dropped end is over: the other end draws no more faults; a task parked on this
     /// end (a silenced read) is woken to find it gone.
     fn drop(&mut self) {
-        self.pair.end();
+        self.shared.pair.end();
         self.parked.iter_mut().filter_map(Option::take).for_each(Waker::wake);
     }
 }

@@ -274,3 +274,25 @@ async fn once_one_end_of_a_pair_is_over_the_other_draws_nothing() {
     assert_eq!(far.read(&mut [0; 4]).await.unwrap(), 0);
     assert_eq!(injector.stats().count(FaultKind::Kill), 1, "a dropped end ends the pair");
 }
+
+#[tokio::test]
+async fn an_armed_injector_injects_exactly_its_budget_across_streams_then_stops() {
+    let injector = FaultInjector::new(only(FaultKind::Kill, 1.0)).unwrap();
+    injector.set_enabled(false);
+    let (nears, _fars): (Vec<_>, Vec<_>) = (0..3).map(|_| tokio::io::duplex(64)).unzip();
+    let mut streams: Vec<_> = nears.into_iter().map(|near| injector.wrap(near)).collect();
+    injector.arm(1);
+    assert!(injector.is_enabled());
+    assert!(streams[0].write(b"x").await.is_err(), "the armed fault strikes");
+    assert!(!injector.is_enabled(), "spent, the switch is off");
+    for stream in &mut streams[1..] {
+        assert_eq!(stream.write(b"y").await.unwrap(), 1, "no fault past the budget");
+    }
+    assert_eq!(injector.stats().count(FaultKind::Kill), 1);
+    injector.arm(2);
+    assert!(streams[1].write(b"z").await.is_err());
+    assert!(injector.is_enabled(), "one fault left");
+    injector.set_enabled(true);
+    assert!(streams[2].write(b"w").await.is_err());
+    assert!(injector.is_enabled(), "on without limit");
+}
