@@ -11,13 +11,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
-use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use ws_batch::{OutboxError, Pushed};
-
-/// How often a wait for room checks that its outbox is still the client's: a SESSION_LOST
-/// replaces it with a fresh one, where the waiting message then goes.
-const OUTBOX_RECHECK: Duration = Duration::from_millis(250);
 
 /// A refused message waiting for room in the outbox.
 type Room = Pin<Box<dyn Future<Output = Result<u64, Error>> + Send>>;
@@ -157,20 +152,21 @@ async fn push_into_current(
     Ok(pushed.map_err(|error| outbox_full(state.session_or_zero(), error)))
 }
 
-/// The push's outcome, or `None` once the outbox it waits on is no longer the client's.
+/// The push's outcome, or `None` once the outbox it waits on is no longer the client's: a
+/// SESSION_LOST replaced it with a fresh one, where the waiting message then goes. The
+/// replacement wakes the wait itself.
 async fn until_replaced<F>(
     state: &ClientState,
     replaced: u64,
-    mut pushing: Pin<&mut F>,
+    pushing: Pin<&mut F>,
 ) -> Option<F::Output>
 where
     F: Future,
 {
-    loop {
-        tokio::select! {
-            pushed = &mut pushing => return Some(pushed),
-            () = tokio::time::sleep(OUTBOX_RECHECK) => if state.replaced() != replaced { return None },
-        }
+    tokio::select! {
+        biased;
+        pushed = pushing => Some(pushed),
+        () = state.replaced_past(replaced) => None,
     }
 }
 

@@ -2,11 +2,10 @@
 //! outbox, what it delivered, and what a WELCOME or a SESSION_LOST does to them.
 
 use super::{ClientConfig, ClientEvent};
-use crate::link::{lock, DeliverTx, Inbound, OutboxBase, Stored};
+use crate::link::{lock, DeliverTx, Generation, Inbound, OutboxBase, Stored};
 use crate::protocol::{
     Hello, InOrder, Limits, Resume, ResumeToken, SessionId, SessionLostReason, Welcome,
 };
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -47,8 +46,8 @@ impl From<&ClientConfig> for Settings {
 pub(crate) struct ClientState {
     session: Mutex<Option<Resumable>>,
     outbox: Mutex<Outbox<Stored>>,
-    /// How many times a SESSION_LOST replaced the outbox.
-    replaced: AtomicU64,
+    /// How many times a SESSION_LOST replaced the outbox; a waiting sink awaits it.
+    replaced: Generation,
     inbound: Mutex<Inbound>,
     limits: Mutex<Limits>,
     settings: Settings,
@@ -63,7 +62,7 @@ impl ClientState {
         let fresh = Arc::new(Mutex::new(InOrder::new()));
         let (session, inbound) = (Mutex::new(None), Mutex::new(fresh));
         let (limits, events) = (Mutex::new(limits), broadcast::channel(256).0);
-        let replaced = AtomicU64::new(0);
+        let replaced = Generation::default();
         ClientState { session, outbox, replaced, inbound, limits, settings, deliver, events }
     }
 
@@ -137,7 +136,7 @@ impl ClientState {
         let previous = lock(&self.session).take().map(|held| held.id);
         let fresh = self.settings.base.outbox_with(Confirmation::Ack, &Limits::default());
         let unconfirmed = std::mem::replace(&mut *lock(&self.outbox), fresh).stats().len();
-        self.replaced.fetch_add(1, Ordering::Release);
+        self.replaced.bump();
         *lock(&self.inbound) = Arc::new(Mutex::new(InOrder::new()));
         let event = ClientEvent::SessionLost { session: previous, reason, unconfirmed };
         let _no_subscriber = self.events.send(event);
@@ -199,7 +198,12 @@ impl ClientState {
 
     /// How many times a SESSION_LOST replaced the outbox so far.
     pub(crate) fn replaced(&self) -> u64 {
-        self.replaced.load(Ordering::Acquire)
+        self.replaced.get()
+    }
+
+    /// Resolves once a SESSION_LOST replaced the outbox of replacement count `seen`.
+    pub(crate) async fn replaced_past(&self, seen: u64) {
+        self.replaced.past(seen).await;
     }
 
     /// The session to name in an error: the current one, or all zeros before the first.

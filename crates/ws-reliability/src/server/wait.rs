@@ -15,9 +15,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use tokio_tungstenite::tungstenite::Message;
 
-/// How often a push waiting for room checks that its session has not ended.
-const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_millis(250);
-
 impl ReliableServer {
     /// Queues `message` for `session` like [`send`](Self::send), but waits while the
     /// session's outbox is full (until the client acks) instead of refusing it: the
@@ -71,32 +68,23 @@ pub(super) async fn room_for(session: Arc<Session>, payload: Stored) -> Result<u
 async fn waiting_for_room(session: &Session, payload: Stored) -> Result<u64, Error> {
     let kept = payload.clone().into_message();
     let pushing = std::pin::pin!(session.outbox.push_wait(payload));
-    rechecking(session, pushing, &kept).await
+    until_ended(session, pushing, kept).await
 }
 
-/// Waits for `pushing`, checking now and then that the session has not ended (an ended
-/// one is never acked again): if it has, `kept` is handed back.
-async fn rechecking<F>(
+/// Waits for `pushing`, or for the session to end (an ended one is never acked again):
+/// then `kept` is handed back. The end wakes the wait itself.
+async fn until_ended<F>(
     session: &Session,
-    mut pushing: Pin<&mut F>,
-    kept: &Message,
+    pushing: Pin<&mut F>,
+    kept: Message,
 ) -> Result<u64, Error>
 where
     F: Future<Output = Result<u64, ws_batch::OutboxError<Stored>>>,
 {
-    loop {
-        tokio::select! {
-            pushed = &mut pushing => return pushed.map_err(|error| full(session, error)),
-            () = tokio::time::sleep(SESSION_RECHECK) => still_live(session, kept)?,
-        }
-    }
-}
-
-/// `Ok` while `session` lives; once it ended, the error that hands `message` back.
-fn still_live(session: &Session, message: &Message) -> Result<(), Error> {
-    match session.has_ended() {
-        false => Ok(()),
-        true => Err(ended(session, message.clone())),
+    tokio::select! {
+        biased;
+        pushed = pushing => pushed.map_err(|error| full(session, error)),
+        () = session.ended() => Err(ended(session, kept)),
     }
 }
 
