@@ -1,24 +1,45 @@
-//! The client keeps to the server's window (`docs/protocol.md` § 6) over a real loopback
-//! socket: a hand-written wsr.v1 server announces `max_unacked` 4 and acks nothing, so
-//! the client sends exactly 4 messages; each ack lets as many more out, in order. And a
-//! client's sink waits while the outbox is full, until the server's ack makes room.
+//! The client keeps to the server's window (`docs/protocol.md` § 6): a hand-written wsr.v1
+//! server announces `max_unacked` 4 and acks nothing, so the client sends exactly 4
+//! messages; each ack lets as many more out, in order. And a client's sink waits while the
+//! outbox is full, until the server's ack makes room.
+//!
+//! "The client sent nothing more" is a negative claim, so these tests run over in-memory
+//! duplex streams on tokio's paused clock: the clock only moves when every task is idle,
+//! so a quarter of a second of silence means the client had nothing more to send, however
+//! loaded the machine is.
 #![cfg(all(feature = "batch", feature = "reconnect"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use futures::{SinkExt, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::DuplexStream;
+use tokio::sync::mpsc;
 use tokio_tungstenite::WebSocketStream;
 use ws_reliability::client::{ClientConfig, ReliableClient};
 use ws_reliability::protocol::*;
 use ws_reliability::Message;
 
-type Socket = WebSocketStream<TcpStream>;
+type Socket = WebSocketStream<DuplexStream>;
+
+/// The server's ends of the connections the client dials.
+type Listener = mpsc::UnboundedReceiver<DuplexStream>;
+
+/// A client whose every connection is an in-memory duplex stream; the listener yields the
+/// server's ends.
+fn client_over_duplex() -> (ReliableClient, Listener) {
+    let (accepted, listener) = mpsc::unbounded_channel();
+    let dial = move || {
+        let (near, far) = tokio::io::duplex(64 * 1024);
+        let sent = accepted.send(far).map_err(|_| std::io::ErrorKind::NotConnected.into());
+        async move { sent.map(|()| near) }
+    };
+    (ReliableClient::with_dialer("ws://test/", ClientConfig::default(), dial), listener)
+}
 
 /// Accepts the client, reads its HELLO and answers a WELCOME with a window of `window`.
-async fn welcome_with_window(listener: &TcpListener, window: u64) -> Socket {
-    let (stream, _) = listener.accept().await.unwrap();
+async fn welcome_with_window(listener: &mut Listener, window: u64) -> Socket {
+    let stream = listener.recv().await.unwrap();
     let (mut socket, _mode) = accept(stream, None).await.unwrap();
     let Frame::Hello(_) = next_frame(&mut socket).await.unwrap() else { panic!("no hello") };
     let limits = Limits { max_unacked: window, ..Limits::default() };
@@ -28,7 +49,8 @@ async fn welcome_with_window(listener: &TcpListener, window: u64) -> Socket {
     socket
 }
 
-/// The next frame, or `None` when nothing comes within a quarter of a second.
+/// The next frame, or `None` when nothing comes within a quarter of a second of the paused
+/// clock (which moves only once every task is idle).
 async fn next_frame(socket: &mut Socket) -> Option<Frame> {
     loop {
         let message = tokio::time::timeout(Duration::from_millis(250), socket.next()).await;
@@ -52,15 +74,13 @@ async fn sent_until_quiet(socket: &mut Socket) -> Vec<u64> {
     seqs
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_client_sends_no_more_than_the_window_until_acked() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/", listener.local_addr().unwrap());
-    let client = ReliableClient::connect(&url, ClientConfig::default()).unwrap();
+    let (client, mut listener) = client_over_duplex();
     for n in 0..10 {
         client.send(Message::text(n.to_string())).unwrap();
     }
-    let mut socket = welcome_with_window(&listener, 4).await;
+    let mut socket = welcome_with_window(&mut listener, 4).await;
     assert_eq!(sent_until_quiet(&mut socket).await, [1, 2, 3, 4]);
     socket.send(to_message(&Frame::Ack(3))).await.unwrap();
     assert_eq!(sent_until_quiet(&mut socket).await, [5, 6, 7]);
@@ -69,12 +89,11 @@ async fn the_client_sends_no_more_than_the_window_until_acked() {
     drop(client.shutdown());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_client_sink_waits_for_room_until_the_server_acks() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/", listener.local_addr().unwrap());
-    let client = Arc::new(ReliableClient::connect(&url, ClientConfig::default()).unwrap());
-    let mut socket = welcome_with_window(&listener, DEFAULT_MAX_UNACKED).await;
+    let (client, mut listener) = client_over_duplex();
+    let client = Arc::new(client);
+    let mut socket = welcome_with_window(&mut listener, DEFAULT_MAX_UNACKED).await;
     let total = DEFAULT_MAX_UNACKED + 6;
     let sending = Arc::clone(&client);
     let sender = tokio::spawn(async move {

@@ -22,20 +22,24 @@ async fn pair() -> (Socket, Socket) {
 }
 
 /// Reads the stream to its end, as a server's reader task does.
-fn read_all(registry: &Registry, id: crate::ConnId, mut stream: WsStream<TcpStream>) {
+fn read_all<S>(registry: &Registry, id: crate::ConnId, mut stream: WsStream<S>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let reader = tokio::spawn(async move { while stream.next().await.is_some() {} });
     registry.track_task(id, reader.abort_handle()).unwrap();
 }
 
-#[tokio::test]
+// Over an in-memory pipe on the paused clock: "later" is an `advance`, not a sleep.
+#[tokio::test(start_paused = true)]
 async fn messages_flow_both_ways_and_count_as_activity() {
-    let (server, mut client) = pair().await;
+    let (server, mut client) = piped(1024).await;
     let activity = Activity::new();
     let opened = activity.last_seen();
     let (conn, mut sink, mut stream) = split(server, &activity);
     sink.send(Message::text("hello")).await.unwrap();
     assert_eq!(client.next().await.unwrap().unwrap(), Message::text("hello"));
-    tokio::time::sleep(Duration::from_millis(5)).await;
+    tokio::time::advance(Duration::from_millis(5)).await;
     client.send(Message::text("hi")).await.unwrap();
     assert_eq!(stream.next().await.unwrap().unwrap(), Message::text("hi"));
     assert!(activity.last_seen() > opened, "the inbound frame was recorded");
@@ -84,9 +88,10 @@ async fn a_peer_that_closed_first_makes_close_complete_at_once() {
     conn.force_close();
 }
 
-#[tokio::test]
+// Over an in-memory pipe on the paused clock: the idle timeout passes by `advance`.
+#[tokio::test(start_paused = true)]
 async fn a_peer_that_never_polls_sends_no_pong_and_is_swept_as_a_ghost() {
-    let (server, _silent_client) = pair().await;
+    let (server, _silent_client) = piped(1024).await;
     let config = ConnConfig { idle_timeout: Duration::from_millis(100), ..ConnConfig::default() };
     let registry = Registry::new(config);
     let mut events = registry.subscribe();
@@ -95,16 +100,19 @@ async fn a_peer_that_never_polls_sends_no_pong_and_is_swept_as_a_ghost() {
     let id = admission.register(conn).id();
     read_all(&registry, id, stream);
     assert_eq!(registry.heartbeat_once().await.sent, 1);
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    tokio::time::advance(Duration::from_millis(99)).await;
+    assert_eq!(registry.sweep_once().ghosts, 0, "within the idle timeout");
+    tokio::time::advance(Duration::from_millis(2)).await;
     assert_eq!(registry.sweep_once().ghosts, 1, "no pong came back");
     let last = std::iter::from_fn(|| events.try_recv().ok()).last();
     assert_eq!(last, Some(ConnEvent::ForceClosed { id, cause: ForceCause::Ghost }));
     assert!(registry.is_empty());
 }
 
-#[tokio::test]
+// Over an in-memory pipe on the paused clock: "later" is an `advance`, not a sleep.
+#[tokio::test(start_paused = true)]
 async fn a_peer_that_reads_answers_the_heartbeat_and_its_pong_counts_as_liveness() {
-    let (server, mut client) = pair().await;
+    let (server, mut client) = piped(1024).await;
     let registry = Registry::new(ConnConfig::default());
     let admission = registry.admit().unwrap();
     let activity = admission.activity().clone();
@@ -112,8 +120,8 @@ async fn a_peer_that_reads_answers_the_heartbeat_and_its_pong_counts_as_liveness
     let id = admission.register(conn).id();
     // Reading is what makes the peer's tungstenite answer a ping with a pong.
     let peer = tokio::spawn(async move { while let Some(Ok(_)) = client.next().await {} });
-    // At least 5 ms pass, so any new record is later than the one made at the opening.
-    tokio::time::sleep(Duration::from_millis(5)).await;
+    // 5 ms pass, so any new record is later than the one made at the opening.
+    tokio::time::advance(Duration::from_millis(5)).await;
     let before = activity.last_seen();
     assert_eq!(registry.heartbeat_once().await.sent, 1);
     assert!(matches!(stream.next().await, Some(Ok(Message::Pong(_)))), "the peer answered");
