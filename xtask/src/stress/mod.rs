@@ -18,7 +18,7 @@ mod tests;
 
 use crate::cmd::Outcome;
 use crate::runners::{Report, TestRunner, TEST_RUNNERS};
-use execute::{Planned, RunContext};
+use execute::{Planned, RunContext, RunnerResult};
 use load::Load;
 use std::time::Instant;
 use tally::Tally;
@@ -98,6 +98,15 @@ fn listed(plan: &[Planned]) -> usize {
     plan.iter().filter_map(|planned| planned.expected).sum()
 }
 
+/// Runs one runner once, and says how long it took.
+fn timed(planned: &Planned, context: RunContext) -> Result<RunnerResult, String> {
+    let started = Instant::now();
+    let result = planned.execute(context)?;
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!("stress: run {}: {} took {seconds:.1} s", context.number, result.runner);
+    Ok(result)
+}
+
 /// The runs of one stress command.
 struct Stress<'a> {
     plan: &'a [Planned],
@@ -117,7 +126,7 @@ impl Stress<'_> {
         let started = Instant::now();
         tally.start_run();
         for planned in self.plan {
-            tally.record(&planned.execute(context)?);
+            tally.record(&timed(planned, context)?);
         }
         tally.end_run(started.elapsed());
         self.progress(context.number, tally);
