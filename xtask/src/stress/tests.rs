@@ -14,6 +14,8 @@ use std::time::Duration;
 const JUNIT_FAILED: &str = include_str!("fixtures/junit-failed.xml");
 /// The real report of `cargo xtask stress --fixture`'s first run: the fixture failed.
 const JUNIT_FIXTURE_RUN1: &str = include_str!("fixtures/junit-fixture-run1.xml");
+/// A real report of a test killed by nextest's slow-timeout and one that aborted.
+const JUNIT_TIMEOUT_ABORT: &str = include_str!("fixtures/junit-timeout-abort.xml");
 /// Real `cargo test --doc` stdout: ok, FAILED, ignored, and a `no_run` test (`- compile`).
 const DOC_TESTS_FAILED: &str = include_str!("fixtures/doc-tests-failed.txt");
 /// Real `cargo test --doc -- --list` stdout of the same crate.
@@ -55,6 +57,13 @@ fn the_fixture_failure_is_read_from_the_workspace_report() {
     let outcomes = junit::parse(JUNIT_FIXTURE_RUN1);
     let name = "xtask::bin/xtask stress::tests::stress_flaky_fixture";
     assert_eq!(outcomes, [outcome(name, Verdict::Failed)]);
+}
+
+#[test]
+fn timeouts_and_aborts_are_failures() {
+    let outcomes = junit::parse(JUNIT_TIMEOUT_ABORT);
+    let failed: Vec<_> = outcomes.iter().filter(|outcome| outcome.failed()).collect();
+    assert_eq!(failed.len(), 2, "{outcomes:?}");
 }
 
 #[test]
