@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: everything CI checks, in order, stopping at the first failure.
 
 use crate::cmd::{self, Outcome};
-use crate::{compliance, coverage, reliability};
+use crate::{compliance, coverage, reliability, runners};
 use std::time::Instant;
 
 /// One step of the pipeline.
@@ -14,8 +14,7 @@ struct Step {
 const STEPS: &[Step] = &[
     Step { name: "format", run: format },
     Step { name: "clippy", run: clippy },
-    Step { name: "tests", run: tests },
-    Step { name: "doc tests", run: doc_tests },
+    Step { name: "tests (every test runner)", run: runners::run_all },
     Step { name: "compliance", run: || compliance::run(false, false) },
     Step { name: "short soak", run: || reliability::run(&reliability::Options::short()) },
     Step { name: "feature powerset", run: feature_powerset },
@@ -50,14 +49,6 @@ fn format() -> Outcome {
 
 fn clippy() -> Outcome {
     cmd::status(cmd::cargo(cmd::CLIPPY_ARGS))
-}
-
-fn tests() -> Outcome {
-    cmd::status(cmd::cargo(&["nextest", "run", "--workspace", "--all-features", "--no-fail-fast"]))
-}
-
-fn doc_tests() -> Outcome {
-    cmd::status(cmd::cargo(&["test", "--workspace", "--all-features", "--doc"]))
 }
 
 fn feature_powerset() -> Outcome {

@@ -4,6 +4,7 @@
 //! - `coverage`: line coverage per library crate with cargo-tarpaulin (installed if missing);
 //! - `reliability`: the soak and chaos run of a server and 1000 clients (`ws-soak`);
 //! - `bench`: push throughput and memory per idle connection, raw against reliable (`ws-bench`);
+//! - `stress`: the whole test suite N times in a row, failures counted per test;
 //! - `ci`: everything CI checks, in order.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -14,6 +15,8 @@ mod cmd;
 mod compliance;
 mod coverage;
 mod reliability;
+mod runners;
+mod stress;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -51,17 +54,26 @@ enum Command {
     /// tokio-tungstenite against ReliableServer/ReliableClient in one run; PASS or MISS per
     /// target, exit 0 whenever it measured.
     Bench(bench::Options),
+    /// Run the whole test suite (every test runner CI runs) N times in a row, optionally
+    /// under CPU load; print failures per test and fail on any failure or incomplete run.
+    Stress(stress::Options),
     /// Run everything CI checks, in order, stopping at the first failure.
     Ci,
 }
 
 fn main() -> ExitCode {
-    let outcome = match Cli::parse().command {
-        Command::Compliance { json, no_clippy } => compliance::run(json, !no_clippy),
-        Command::Coverage { json } => coverage::run(json),
-        Command::Reliability(options) => reliability::run(&options),
-        Command::Bench(options) => bench::run(&options),
-        Command::Ci => ci::run(),
-    };
-    cmd::exit_code(outcome)
+    cmd::exit_code(Cli::parse().command.run())
+}
+
+impl Command {
+    fn run(self) -> cmd::Outcome {
+        match self {
+            Command::Compliance { json, no_clippy } => compliance::run(json, !no_clippy),
+            Command::Coverage { json } => coverage::run(json),
+            Command::Reliability(options) => reliability::run(&options),
+            Command::Bench(options) => bench::run(&options),
+            Command::Stress(options) => stress::run(&options),
+            Command::Ci => ci::run(),
+        }
+    }
 }
