@@ -52,6 +52,7 @@ async fn sent_until_quiet(socket: &mut Socket) -> Vec<u64> {
     seqs
 }
 
+// [M6.3] the client keeps to the window
 #[tokio::test]
 async fn the_client_sends_no_more_than_the_window_until_acked() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -7,6 +7,7 @@ fn config(every: u64, millis: u64) -> AckConfig {
     AckConfig { every, after: Duration::from_millis(millis) }
 }
 
+// [M6.1] an ack after K frames
 #[tokio::test(start_paused = true)]
 async fn acks_every_k_frames() {
     let mut batcher = AckBatcher::new(config(3, 100));
@@ -21,6 +22,7 @@ async fn acks_every_k_frames() {
     assert_eq!(batcher.last_acked(), 6);
 }
 
+// [M6.1] an ack T after the oldest unacked frame
 #[tokio::test(start_paused = true)]
 async fn acks_after_t_from_the_oldest_unacked_frame() {
     let mut batcher = AckBatcher::new(config(64, 100));
@@ -59,6 +61,7 @@ fn duplicates_are_acked_again() {
     assert_eq!(batcher.flush(), Some(11));
 }
 
+// [M6.1] K = max(1, min(64, max_unacked / 2))
 #[test]
 fn k_is_at_least_one_and_at_most_half_the_window() {
     let mut batcher = AckBatcher::new(config(0, 100));
