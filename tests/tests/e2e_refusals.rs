@@ -8,9 +8,10 @@ mod common;
 
 use common::*;
 use futures::{SinkExt, StreamExt};
+use std::time::Duration;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 use ws_reliability::protocol::*;
-use ws_reliability::server::ServerConfig;
+use ws_reliability::server::{ReliableServer, ServerConfig};
 
 const MAX_PAYLOAD: usize = 1024;
 
@@ -76,4 +77,44 @@ async fn a_batch_entry_over_max_payload_is_refused_with_1009() {
     let (_welcome, mut ws) = welcomed(addr).await;
     ws.send(batch(1, vec![binary(MAX_PAYLOAD - 8)])).await.unwrap();
     assert_eq!(delivered(&mut incoming).await.len(), MAX_PAYLOAD - 8);
+}
+
+/// Waits until `session` holds no unacked message (the server applied the client's ack).
+async fn all_acked(server: &ReliableServer, session: SessionId) {
+    guarded("acked", async {
+        while server.unacked(session) != Some(0) {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    })
+    .await;
+}
+
+fn resume_hello(welcome: &Welcome, last_received: u64) -> Hello {
+    let (session, token) = (welcome.session, welcome.token.clone());
+    let resume = Some(Resume { session, token, last_received });
+    Hello { resume, ..Hello::default() }
+}
+
+// [M7.4] a resume below what the client acked gets SESSION_LOST 05, not a silent gap;
+// the refusal changes nothing ([M7.7]): the right resume then succeeds
+#[tokio::test]
+async fn a_resume_below_the_clients_own_ack_is_lost_as_unrecoverable() {
+    let (server, listener) = server(small()).await;
+    let addr = listener.local_addr();
+    let (welcome, mut ws) = welcomed(addr).await;
+    for text in ["one", "two", "three"] {
+        server.send(welcome.session, Message::text(text)).unwrap();
+    }
+    for seq in 1..=3 {
+        let Frame::Data(data) = next_frame(&mut ws).await else { panic!("expected data") };
+        assert_eq!(data.seq, seq);
+    }
+    ws.send(to_message(&Frame::Ack(3))).await.unwrap();
+    all_acked(&server, welcome.session).await;
+    drop(ws);
+    let (frame, mut refused) = raw_hello(addr, resume_hello(&welcome, 1)).await;
+    assert_eq!(frame, Frame::SessionLost(SessionLostReason::Unrecoverable));
+    assert_eq!(close_code(&mut refused).await, Some(4000));
+    let (frame, _ws) = raw_hello(addr, resume_hello(&welcome, 3)).await;
+    assert!(matches!(frame, Frame::Welcome(Welcome { resumed: true, .. })), "{frame:?}");
 }

@@ -37,6 +37,11 @@ impl<M> Queue<M> {
         Queue { entries, next_seq: 1, stats, highest_sent: 0, acked_through: 0, epoch }
     }
 
+    /// The highest sequence number acked (or confirmed on flush) so far.
+    pub(crate) fn acked_through(&self) -> u64 {
+        self.acked_through
+    }
+
     /// Appends a message admitted by the caller, due at once; returns its sequence number.
     pub(crate) fn push(&mut self, message: M, size: usize) -> u64 {
         let seq = self.next_seq;
