@@ -79,6 +79,28 @@ async fn a_batch_entry_over_max_payload_is_refused_with_1009() {
     assert_eq!(delivered(&mut incoming).await.len(), MAX_PAYLOAD - 8);
 }
 
+// [M6.4] a client past the window (no ack sent yet, max_unacked 8) is closed with 4001,
+// BATCH entries counted one by one: the amplification of empty entries stops there
+#[tokio::test]
+async fn a_client_past_the_window_is_closed_with_4001() {
+    let mut config = ServerConfig::default();
+    config.limits.max_unacked = 8;
+    let (server, listener) = server(config).await;
+    let mut incoming = server.incoming().unwrap();
+    let addr = listener.local_addr();
+    let empties = || vec![Payload::Binary(Bytes::new()); 9];
+    assert_eq!(answer(addr, batch(1, empties())).await, Some(4001));
+    assert_eq!(answer(addr, batch(1, vec![binary(0); 100_000])).await, Some(4001));
+    let (_welcome, mut ws) = welcomed(addr).await;
+    ws.send(batch(1, empties().split_off(1))).await.unwrap();
+    for _ in 0..8 {
+        assert!(delivered(&mut incoming).await.is_empty(), "empty payloads are messages");
+    }
+    let Frame::Ack(8) = next_frame(&mut ws).await else { panic!("8 within the window") };
+    ws.send(batch(9, empties().split_off(1))).await.unwrap();
+    let Frame::Ack(16) = next_frame(&mut ws).await else { panic!("the ack opened the window") };
+}
+
 /// Waits until `session` holds no unacked message (the server applied the client's ack).
 async fn all_acked(server: &ReliableServer, session: SessionId) {
     guarded("acked", async {
@@ -117,4 +139,20 @@ async fn a_resume_below_the_clients_own_ack_is_lost_as_unrecoverable() {
     assert_eq!(close_code(&mut refused).await, Some(4000));
     let (frame, _ws) = raw_hello(addr, resume_hello(&welcome, 3)).await;
     assert!(matches!(frame, Frame::Welcome(Welcome { resumed: true, .. })), "{frame:?}");
+}
+
+// [M7.10] a quiet server sends a wsr.v1 frame every keepalive interval: the ACK of what it
+// delivered (ACK 0 before anything); 15 s by default
+#[tokio::test]
+async fn a_quiet_server_sends_its_last_ack_every_keepalive_interval() {
+    assert_eq!(ServerConfig::default().keepalive, KEEPALIVE_INTERVAL);
+    assert_eq!(KEEPALIVE_INTERVAL, Duration::from_secs(15));
+    let mut config = small();
+    config.keepalive = Duration::from_millis(100);
+    let (_server, listener) = server(config).await;
+    let (_welcome, mut ws) = welcomed(listener.local_addr()).await;
+    assert_eq!(next_frame(&mut ws).await, Frame::Ack(0), "nothing delivered yet");
+    ws.send(data_message(1, &binary(1))).await.unwrap();
+    assert_eq!(next_frame(&mut ws).await, Frame::Ack(1), "the ack of the DATA");
+    assert_eq!(next_frame(&mut ws).await, Frame::Ack(1), "then the same ack while quiet");
 }

@@ -72,3 +72,17 @@ fn k_is_at_least_one_and_at_most_half_the_window() {
     let tiny = Limits { max_unacked: 1, ..Limits::default() };
     assert_eq!(AckConfig::for_limits(&tiny).every, 1);
 }
+
+// [M7.10] with a keepalive, a quiet batcher repeats its last ack after the interval
+#[tokio::test(start_paused = true)]
+async fn a_keepalive_repeats_the_last_ack_when_quiet() {
+    let mut batcher = AckBatcher::resuming_after(config(64, 100), 7)
+        .with_keepalive(Some(Duration::from_secs(15)));
+    let start = Instant::now();
+    assert_eq!(batcher.expired().await, 7, "nothing received: the last ack again");
+    assert_eq!(start.elapsed(), Duration::from_secs(15));
+    batcher.record(8);
+    assert_eq!(batcher.expired().await, 8, "T after the frame, before the keepalive");
+    assert_eq!(batcher.deadline(), Some(Instant::now() + Duration::from_secs(15)));
+    assert_eq!(AckBatcher::new(config(64, 100)).deadline(), None, "no keepalive by default");
+}
