@@ -34,11 +34,15 @@ async fn accept_v1(listener: &TcpListener) -> Raw {
 
 /// Reads the client's HELLO and answers a fresh WELCOME (no BATCH); returns both.
 async fn welcome_next(listener: &TcpListener) -> (Hello, Welcome, Raw) {
+    welcome_next_with(listener, Limits::default()).await
+}
+
+/// [`welcome_next`] announcing `limits`.
+async fn welcome_next_with(listener: &TcpListener, limits: Limits) -> (Hello, Welcome, Raw) {
     let mut ws = accept_v1(listener).await;
     let Frame::Hello(hello) = next_frame(&mut ws).await else { panic!("HELLO must come first") };
     let session = SessionId::generate().unwrap();
     let token = ResumeToken::generate().unwrap();
-    let limits = Limits::default();
     let welcome =
         Welcome { resumed: false, session, token, last_received: 0, limits, batch: false };
     ws.send(to_message(&Frame::Welcome(welcome.clone()))).await.unwrap();
@@ -74,6 +78,24 @@ async fn the_client_sends_hello_first_and_once() {
     assert_eq!(data.seq, 1);
     ws.send(data_message(1, &Payload::Text("down".into()))).await.unwrap();
     assert_eq!(next_frame(&mut ws).await, Frame::Ack(1), "an ACK, never a second HELLO");
+}
+
+// [M6.7] a message numbered under the default limit but over the WELCOME's max_payload is
+// taken out (a dead letter) and the rest are numbered again: no 1009 loop, no gap
+#[tokio::test]
+async fn a_message_over_the_welcomes_max_payload_is_dropped_and_the_rest_renumbered() {
+    let (listener, client) = client_of_raw_server(client_config()).await;
+    for text in ["small", "far too big for eight bytes", "after"] {
+        client.send(Message::text(text)).unwrap();
+    }
+    let limits = Limits { max_payload: 8, ..Limits::default() };
+    let (_hello, _welcome, mut ws) = welcome_next_with(&listener, limits).await;
+    let mut sent = Vec::new();
+    while sent.len() < 2 {
+        let Frame::Data(data) = next_frame(&mut ws).await else { panic!("expected DATA") };
+        sent.push((data.seq, String::from_utf8(data.payload.as_bytes().to_vec()).unwrap()));
+    }
+    assert_eq!(sent, [(1, "small".to_owned()), (2, "after".to_owned())]);
 }
 
 // [M1.2] no wsr.v1 frame to a server that did not select wsr.v1
