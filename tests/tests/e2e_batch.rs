@@ -63,6 +63,7 @@ fn texts(frames: &[Frame]) -> Vec<String> {
     data.map(|data| String::from_utf8(data.payload.as_bytes().to_vec()).unwrap()).collect()
 }
 
+// [M5.1] the server numbers its messages 1, 2, 3, ...
 #[tokio::test]
 async fn a_client_that_accepts_batch_gets_small_messages_packed_in_order() {
     let frames = guarded("batch", pushed_frames(true, 500)).await;
@@ -75,6 +76,7 @@ async fn a_client_that_accepts_batch_gets_small_messages_packed_in_order() {
     assert!(frames.len() < 500, "{} frames for 500 messages", frames.len());
 }
 
+// [M3.8] no BATCH to a client that did not announce it
 #[tokio::test]
 async fn a_client_that_does_not_accept_batch_gets_only_data() {
     let frames = guarded("no batch", pushed_frames(false, 300)).await;

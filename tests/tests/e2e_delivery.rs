@@ -12,6 +12,7 @@ use ws_reliability::server::{IncomingMode, ServerConfig};
 
 const N: usize = 3000;
 
+// [M7.1] the client resumes after each loss; [M7.6] the server resends in order
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_to_client_survives_repeated_kills() {
     let (server, listener) = server(ServerConfig::default()).await;
@@ -26,6 +27,7 @@ async fn server_to_client_survives_repeated_kills() {
     assert!(server.sessions().contains(&session), "the session was resumed each time");
 }
 
+// [M7.9] the client resends its unacked messages in order after WELCOME
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_to_server_survives_repeated_kills() {
     let (server, listener) = server(ServerConfig::default()).await;
@@ -101,6 +103,7 @@ async fn faults_under_the_server_side_stream_lose_nothing() {
     assert!(injector.stats().count(FaultKind::Kill) >= 5, "killed several times");
 }
 
+// [M8.2] a client's 1000 ends the session
 /// A client that shuts down closes with 1000: the server forgets the session at once.
 #[tokio::test]
 async fn a_client_shutdown_ends_its_session() {

@@ -25,6 +25,7 @@ async fn refused_with(addr: std::net::SocketAddr, message: Message) -> Option<u1
     close_code(&mut ws).await
 }
 
+// [M6.5] 1009, [M2.5] [M2.1] 1002, [M5.2] a gap 1002; [M6.6] the client refuses a payload over max_payload
 #[tokio::test]
 async fn oversized_and_malformed_frames_close_with_their_codes_and_spare_others() {
     let (server, listener) = server(small()).await;
@@ -44,6 +45,7 @@ async fn oversized_and_malformed_frames_close_with_their_codes_and_spare_others(
     assert!(matches!(refused, Error::TooLarge { limit: 1024, .. }), "the client refuses too");
 }
 
+// [M6.3] the server keeps max_unacked in flight; [M6.6] it refuses a payload over max_payload
 #[tokio::test]
 async fn a_full_outbox_refuses_and_hands_the_message_back() {
     let (server, listener) = server(small()).await;

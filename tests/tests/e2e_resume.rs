@@ -81,6 +81,7 @@ async fn scenario() {
     assert_eq!(late, SessionLostReason::Expired);
 }
 
+// [M3.3] SESSION_LOST then 4000; [M7.7] refusals change nothing; [M7.8] a confirmed rotation voids the token
 #[test]
 fn forged_replayed_unknown_and_expired_resumes_are_lost_and_counted() {
     let recorder = DebuggingRecorder::new();
@@ -102,6 +103,7 @@ fn forged_replayed_unknown_and_expired_resumes_are_lost_and_counted() {
     assert_eq!(lost, 4, "forged, unknown, replayed and expired are each counted");
 }
 
+// [M7.5] the half-open connection is closed with 4003
 #[tokio::test]
 async fn a_resume_replaces_a_half_open_connection_with_4003() {
     let (server, listener) = server(ServerConfig::default()).await;
@@ -118,6 +120,7 @@ async fn a_resume_replaces_a_half_open_connection_with_4003() {
     assert_eq!((data.seq, data.payload), (2, Payload::Text("two".into())));
 }
 
+// [M7.3] the hook runs on every resume
 #[tokio::test]
 async fn the_auth_hook_runs_on_hello_and_again_on_resume() {
     let allowed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));

@@ -1,6 +1,7 @@
 //! `cargo xtask`: the repository's checks, written in Rust and run from the repository.
 //!
-//! - `compliance`: file length, function length, crate attributes, `//!` doc lines, clippy;
+//! - `compliance`: file length, function length, crate attributes, `//!` doc lines, every
+//!   MUST id of `docs/protocol.md` named by a test, clippy;
 //! - `coverage`: line coverage per library crate with cargo-tarpaulin (installed if missing);
 //! - `reliability`: the soak and chaos run of a server and 1000 clients (`ws-soak`);
 //! - `bench`: push throughput and memory per idle connection, raw against reliable (`ws-bench`);

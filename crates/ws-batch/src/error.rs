@@ -56,6 +56,10 @@ pub enum SendFailure {
     /// The peer did not ack in time, or the connection was replaced before it did.
     #[error("sent but not acknowledged")]
     Unacked,
+    /// The peer's limits refuse the message (e.g. larger than the payload it accepts),
+    /// found when it was requeued: see [`Outbox::requeue_refusing`](crate::Outbox::requeue_refusing).
+    #[error("refused by the peer's limits")]
+    Refused,
 }
 
 impl SendFailure {
@@ -66,6 +70,7 @@ impl SendFailure {
             SendFailure::Timeout(_) => "timeout",
             SendFailure::Cancelled => "cancelled",
             SendFailure::Unacked => "unacked",
+            SendFailure::Refused => "refused",
         }
     }
 }

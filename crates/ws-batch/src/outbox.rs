@@ -20,6 +20,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 mod in_flight;
+mod renumber;
 mod room;
 mod window;
 

@@ -37,6 +37,11 @@ impl<M> Queue<M> {
         Queue { entries, next_seq: 1, stats, highest_sent: 0, acked_through: 0, epoch }
     }
 
+    /// The highest sequence number acked (or confirmed on flush) so far.
+    pub(crate) fn acked_through(&self) -> u64 {
+        self.acked_through
+    }
+
     /// Appends a message admitted by the caller, due at once; returns its sequence number.
     pub(crate) fn push(&mut self, message: M, size: usize) -> u64 {
         let seq = self.next_seq;
@@ -135,6 +140,36 @@ impl<M> Queue<M> {
         let requeued = stats.awaiting_ack;
         sent.for_each(|entry| retry.fail(entry, stats, epoch));
         (requeued, self.take_failed(&SendFailure::Unacked))
+    }
+
+    /// Takes out the entries `refuse` picks, as dead letters ([`SendFailure::Refused`]), and
+    /// numbers the rest consecutively after the last acked one. Call it right after a
+    /// requeue, with no batch being sent: every live entry is then `Pending`, and the peer
+    /// delivered none of them, so no number it delivered changes. Nothing to take: no change.
+    pub(crate) fn renumber_without(&mut self, refuse: impl Fn(&M) -> bool) -> Vec<DeadLetter<M>> {
+        if !self.entries.iter().any(|entry| refuse(&entry.message)) {
+            return Vec::new();
+        }
+        let entries = std::mem::take(&mut self.entries).into_iter();
+        let (refused, kept): (VecDeque<_>, _) = entries.partition(|e| refuse(&e.message));
+        self.entries = kept;
+        self.renumber();
+        refused.into_iter().map(|entry| self.refused(entry)).collect()
+    }
+
+    /// Numbers the live entries from the last acked one + 1; nothing counts as sent after it.
+    fn renumber(&mut self) {
+        let first = self.acked_through + 1;
+        self.entries.iter_mut().zip(first..).for_each(|(entry, seq)| entry.seq = seq);
+        self.next_seq = first + self.entries.len() as u64;
+        self.highest_sent = self.acked_through;
+    }
+
+    /// A `Pending` entry taken out as refused.
+    fn refused(&mut self, entry: Entry<M>) -> DeadLetter<M> {
+        self.stats.remove(EntryState::Pending, entry.size);
+        let (seq, message, attempts) = (entry.seq, entry.message, entry.attempts);
+        DeadLetter { seq, message, attempts, last_error: SendFailure::Refused }
     }
 
     /// A cumulative ack: everything up to `seq` is confirmed. Returns how many left now

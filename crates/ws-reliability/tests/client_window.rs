@@ -74,6 +74,7 @@ async fn sent_until_quiet(socket: &mut Socket) -> Vec<u64> {
     seqs
 }
 
+// [M6.3] the client keeps to the window
 #[tokio::test(start_paused = true)]
 async fn the_client_sends_no_more_than_the_window_until_acked() {
     let (client, mut listener) = client_over_duplex();

@@ -1,6 +1,6 @@
 //! Property tests of the wsr.v1 codec: every frame round-trips, decoding arbitrary or
 //! corrupted bytes never panics, DATA framing stays within 16 bytes, and each malformed
-//! shape gets its typed error and close code.
+//! shape gets its typed error and close code ([M2.2] [M2.5] [M3.1] [M3.2] [M3.6]).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
@@ -272,6 +272,7 @@ fn payloads_convert_to_and_from_plain_messages() {
     assert_eq!(Payload::from_message(Message::Pong(Bytes::new())), None);
 }
 
+// [M3.5] an unknown SESSION_LOST reason decodes as Other, lost like any other
 #[test]
 fn frame_types_and_reasons_round_trip_their_bytes() {
     for byte in 1..=7 {

@@ -116,6 +116,7 @@ async fn a_client_that_does_not_offer_wsr_v1_gets_legacy_plain_frames() {
     assert_eq!(server.await.unwrap(), Mode::Legacy);
 }
 
+// [M1.1] wsr.v1 is selected whenever it is offered
 #[tokio::test]
 async fn a_server_selects_wsr_v1_among_several_offers() {
     let (listener, url) = listener().await;
@@ -169,6 +170,7 @@ async fn refused_with(limits: Limits, message: Message) -> (u16, u16) {
     (server.await.unwrap(), seen)
 }
 
+// [M6.5] a message over max_payload + 11 closes with 1009
 #[tokio::test]
 async fn an_oversized_message_is_closed_with_1009() {
     let limits = Limits { max_payload: 16, ..Limits::default() };
@@ -176,6 +178,7 @@ async fn an_oversized_message_is_closed_with_1009() {
     assert_eq!(refused_with(limits, big).await, (1009, 1009));
 }
 
+// [M2.1] a text message and [M2.5] an unknown frame type close with 1002
 #[tokio::test]
 async fn a_malformed_frame_is_closed_with_1002() {
     let garbage = Message::binary(vec![0x42, 0x00]);

@@ -3,10 +3,12 @@
 //! Static checks (no build needed): every `.rs` file at most [`MAX_FILE_LINES`] lines, every
 //! non-test function body at most [`MAX_FN_LINES`] lines of code, every file opening with a
 //! `//!` line, every crate root carrying `#![forbid(unsafe_code)]` and
-//! `#![deny(missing_docs)]`. Then clippy with `-D warnings`.
+//! `#![deny(missing_docs)]`, every MUST id of `docs/protocol.md` named by a test
+//! ([`musts`]). Then clippy with `-D warnings`.
 
 mod fn_len;
 mod lines;
+pub mod musts;
 mod report;
 mod rules;
 pub mod source;
@@ -25,13 +27,21 @@ pub const MAX_FN_LINES: usize = 8;
 
 /// Runs every check on the workspace and prints the report; clippy too when asked.
 pub fn run(json: bool, with_clippy: bool) -> Outcome {
-    let files = source::discover(&cmd::workspace_root()).map_err(|error| error.to_string())?;
-    let mut results = static_checks(&files);
+    let mut results = tree_checks(&cmd::workspace_root())?;
     if with_clippy {
         results.push(clippy()?);
     }
     report::print(&results, json);
     Ok(results.iter().all(CheckResult::passed))
+}
+
+/// The checks that read the tree at `root`: [`static_checks`] on its Rust sources, then
+/// the protocol's MUST ids against its tests.
+pub fn tree_checks(root: &std::path::Path) -> Result<Vec<CheckResult>, String> {
+    let files = source::discover(root).map_err(|error| error.to_string())?;
+    let mut results = static_checks(&files);
+    results.push(musts::check_tree(root, &files)?);
+    Ok(results)
 }
 
 /// The checks that read sources only: file length, function length, doc lines, crate attributes.

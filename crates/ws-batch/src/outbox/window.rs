@@ -14,6 +14,12 @@ impl<M> Outbox<M> {
             self.shared.wake.notify_one();
         }
     }
+
+    /// The highest sequence number the peer acked (0 before any ack): every message up to
+    /// it left the outbox, so a peer that asks for one of them again cannot have it.
+    pub fn acked_through(&self) -> u64 {
+        self.lock().queue.acked_through()
+    }
 }
 
 #[cfg(test)]

@@ -30,19 +30,21 @@ use tokio_tungstenite::tungstenite::{Bytes, Message};
 use ws_batch::OutboxConfig;
 use ws_reconnect::{CloseHint, ClosePolicy, ReconnectConfig, Reconnector, Stopped};
 
-/// Default silence after which a client drops its connection and resumes: 60 s.
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default silence after which a client drops its connection and resumes: 45 s, three of
+/// the server's keepalive intervals ([`KEEPALIVE_DEAD_AFTER`](crate::protocol::KEEPALIVE_DEAD_AFTER),
+/// `docs/protocol.md` § 7).
+pub const DEFAULT_IDLE_TIMEOUT: Duration = crate::protocol::KEEPALIVE_DEAD_AFTER;
 
 /// How a [`ReliableClient`] connects, retries and buffers.
 ///
 /// | setting | default | why |
 /// |---|---|---|
-/// | `reconnect` | ws-reconnect defaults, every close code but 1008 reconnects | a resume must follow any lost connection |
+/// | `reconnect` | ws-reconnect defaults; every close code reconnects but 1000 (the session ended), 1008 (credentials refused) and 4003 (another connection took the session) | a resume must follow any lost connection (`docs/protocol.md` § 8) |
 /// | `outbox` | ws-batch defaults but batches of 256 messages, capacity = `limits.max_unacked` of the client's config; send window = the `max_unacked` of each WELCOME | outgoing messages wait while disconnected, bounded; never more in flight than the server accepts |
 /// | `auth` | empty | the HELLO credentials for the server's hook |
 /// | `timeouts.hello` | 10 s | a server that never answers HELLO is a failed attempt |
 /// | `incoming_buffer` | 1024 | a slow application backpressures the reader |
-/// | `timeouts.idle` | 60 s | three missed server heartbeats: the link is half-open |
+/// | `timeouts.idle` | 45 s | three missed server keepalives (a frame every 15 s at most): the link is half-open |
 ///
 /// The connection reads with a 32 KiB buffer
 /// ([`DEFAULT_CLIENT_READ_BUFFER_SIZE`](crate::protocol::DEFAULT_CLIENT_READ_BUFFER_SIZE)),
@@ -81,13 +83,20 @@ impl Default for ClientConfig {
 /// on it (a custom `close_policy` must keep that rule).
 pub const RECONNECT_SWITCHED_OFF: u16 = 4100;
 
-/// Every close code reconnects but 1008 (the server refused the credentials) and
-/// [`RECONNECT_SWITCHED_OFF`].
+/// The close codes after which a client does not resume (`docs/protocol.md` § 8): 1000
+/// (the session ended), 1008 (the server refused the credentials), 4003 (another connection
+/// resumed the session: resuming again would take it back and forth), and
+/// [`RECONNECT_SWITCHED_OFF`]. 4000 follows a SESSION_LOST, which the handshake handles.
+const FINAL_CLOSES: [u16; 4] = [1000, 1008, 4003, RECONNECT_SWITCHED_OFF];
+
+/// Every close code reconnects but [`FINAL_CLOSES`].
 fn default_reconnect() -> ReconnectConfig {
     let mut reconnect = ReconnectConfig::default();
-    let policy = ClosePolicy::reconnect_always().with_rule(1008..=1008, CloseHint::DoNotReconnect);
-    let switched_off = RECONNECT_SWITCHED_OFF..=RECONNECT_SWITCHED_OFF;
-    reconnect.close_policy = policy.with_rule(switched_off, CloseHint::DoNotReconnect);
+    let always = ClosePolicy::reconnect_always();
+    let final_close = |policy: ClosePolicy, code: &u16| {
+        policy.with_rule(*code..=*code, CloseHint::DoNotReconnect)
+    };
+    reconnect.close_policy = FINAL_CLOSES.iter().fold(always, final_close);
     reconnect
 }
 
@@ -97,8 +106,9 @@ fn default_reconnect() -> ReconnectConfig {
 pub struct Timeouts {
     /// How long to wait for WELCOME after HELLO. Default 10 s.
     pub hello: Duration,
-    /// A connection that receives nothing (the server pings every 20 s by default) for
-    /// this long is dead: a silent half-open link. `None` never gives up. Default 60 s.
+    /// A connection that receives nothing (the server sends a frame every 15 s at most,
+    /// and pings every 20 s by default) for this long is dead: a silent half-open link.
+    /// `None` never gives up. Default 45 s.
     pub idle: Option<Duration>,
 }
 

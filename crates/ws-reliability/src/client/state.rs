@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Bytes;
-use ws_batch::{Confirmation, Outbox};
+use ws_batch::{Confirmation, MessageSize, Outbox};
 
 /// The session a client can resume.
 #[derive(Debug, Clone)]
@@ -121,13 +121,17 @@ impl ClientState {
     #[cfg(not(feature = "sync"))]
     fn start_sync(&self, _session: SessionId, _resumed: bool) {}
 
-    /// Everything up to `last_received` arrived; the rest goes out again, first.
+    /// Everything up to `last_received` arrived; the rest goes out again, first, but a
+    /// message larger than the WELCOME's `max_payload` (numbered under an earlier limit)
+    /// leaves as a dead letter and the others are numbered again after `last_received`
+    /// (`docs/protocol.md` § 6): resending it would only meet 1009 again and again.
     async fn resend_after(&self, last_received: u64) {
         let outbox = self.outbox();
         if last_received > 0 {
             let _nothing_sent_yet_is_fine = outbox.ack(last_received);
         }
-        outbox.requeue_unacked().await;
+        let max_payload = self.limits().max_payload;
+        outbox.requeue_refusing(|stored| stored.message_size() as u64 > max_payload).await;
     }
 
     /// Applies a SESSION_LOST: the session, its outbox and its receive state are gone; the

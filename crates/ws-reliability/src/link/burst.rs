@@ -1,8 +1,8 @@
 //! [`Burst`]: the frames a reader takes in one go, with the receive state locked once for
 //! all of them: what to deliver to the application, and the ack to send after it.
 
-use super::reader::{violation, Step};
-use crate::protocol::{AckBatcher, Data, Delivery, InOrder, Payload};
+use super::reader::{violation, LinkEnd, Step};
+use crate::protocol::{AckBatcher, CloseCode, Data, Delivery, InOrder, Payload};
 use std::ops::ControlFlow;
 use std::sync::MutexGuard;
 use tokio_tungstenite::tungstenite::Message;
@@ -21,17 +21,25 @@ pub(super) struct Burst<'a> {
     /// Reads taken so far (every frame counts, so a flood of pings ends a burst too).
     pub(super) reads: usize,
     limit: usize,
+    /// The receive window enforced, if any: DATA past the last ack sent plus this many is
+    /// refused with 4001 (`docs/protocol.md` § 6).
+    window: Option<u64>,
+    /// The last ack the peer can have seen: the one sent before this burst (an ack that
+    /// comes due while reading goes out after it).
+    sent: u64,
 }
 
 impl<'a> Burst<'a> {
-    /// A burst of at most `limit` reads.
+    /// A burst of at most `limit` reads, enforcing `window` if given.
     pub(super) fn new(
         inbound: MutexGuard<'a, InOrder>,
         acks: &'a mut AckBatcher,
         limit: usize,
+        window: Option<u64>,
     ) -> Self {
         let messages = Vec::with_capacity(limit.min(64));
-        Burst { inbound, acks, messages, ack: None, reads: 0, limit }
+        let sent = acks.last_acked();
+        Burst { inbound, acks, messages, ack: None, reads: 0, limit, window, sent }
     }
 
     /// Whether another read fits: fewer reads and fewer messages than the limit (a BATCH
@@ -40,9 +48,17 @@ impl<'a> Burst<'a> {
         self.reads < self.limit && self.messages.len() < self.limit
     }
 
-    /// A DATA frame: delivered if it is the next in order, dropped if a duplicate, a
-    /// violation if it leaves a gap; recorded for the ack schedule either way.
+    /// A DATA frame (or BATCH entry): a violation (4001) past the window, else accepted.
     pub(super) fn data(&mut self, data: Data) -> Step {
+        if self.window.is_some_and(|window| data.seq > self.sent.saturating_add(window)) {
+            return window_overrun();
+        }
+        self.accept(data)
+    }
+
+    /// Delivered if it is the next in order, dropped if a duplicate, a violation if it
+    /// leaves a gap; recorded for the ack schedule either way.
+    fn accept(&mut self, data: Data) -> Step {
         match self.inbound.accept(data.seq) {
             Ok(Delivery::Deliver) => self.messages.push(data.payload.into_message()),
             Ok(Delivery::Duplicate) => {}
@@ -64,6 +80,12 @@ impl<'a> Burst<'a> {
     pub(super) fn finish(self, step: Step) -> Gathered {
         (self.messages, self.ack, step)
     }
+}
+
+/// A peer that sent past the window: counted, closed with 4001.
+fn window_overrun() -> Step {
+    crate::metrics::violation("window");
+    ControlFlow::Break(LinkEnd::Violation(CloseCode::UnackedLimit))
 }
 
 #[cfg(test)]

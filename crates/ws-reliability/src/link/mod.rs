@@ -19,7 +19,7 @@ pub(crate) use reader::LinkEnd;
 pub(crate) use stored::Stored;
 pub(crate) use writer::{spawn_writer, Outgoing, Side};
 
-use crate::protocol::{AckConfig, Data, InOrder, Limits, Mode, Payload, SessionId};
+use crate::protocol::{AckBatcher, AckConfig, Data, InOrder, Limits, Mode, Payload, SessionId};
 use encode::Outbound;
 use pack::Packer;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -164,6 +164,12 @@ pub(crate) struct Stop {
     pub(crate) idle_timeout: Option<Duration>,
     /// Cancelled by the writer when a write fails: the connection is lost.
     pub(crate) broken: CancellationToken,
+    /// Ends the link with 4001 when the peer sends DATA past the last ack sent plus this
+    /// many (the server enforces `max_unacked`, `docs/protocol.md` § 6; a client does not).
+    pub(crate) window: Option<u64>,
+    /// Sends an ACK (a no-op) when no ack went out for this long: the server's keepalive
+    /// frame (`docs/protocol.md` § 7), which a browser sees where it cannot see pings.
+    pub(crate) keepalive: Option<Duration>,
 }
 
 impl Link {
@@ -200,6 +206,12 @@ impl Link {
     /// The ack schedule for this link's limits.
     pub(crate) fn ack_config(&self) -> AckConfig {
         AckConfig::for_limits(&self.limits)
+    }
+
+    /// The reader's acks: the peer already knows everything up to `last` (delivered before
+    /// this connection), and the keepalive repeats the last ack when the link is quiet.
+    pub(crate) fn acks_after(&self, last: u64) -> AckBatcher {
+        AckBatcher::resuming_after(self.ack_config(), last).with_keepalive(self.stop.keepalive)
     }
 }
 

@@ -73,7 +73,7 @@ impl Link {
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
         let last = lock(&self.inbound).last_delivered();
-        let mut reading = Reading::new(AckBatcher::resuming_after(self.ack_config(), last));
+        let mut reading = Reading::new(self.acks_after(last));
         loop {
             if let ControlFlow::Break(end) = self.next(stream, &mut reading, out).await {
                 flush_ack(&mut reading.acks, out);
@@ -119,7 +119,8 @@ impl Link {
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
-        let mut burst = Burst::new(lock(&self.inbound), acks, self.deliver.batch_limit());
+        let limit = self.deliver.batch_limit();
+        let mut burst = Burst::new(lock(&self.inbound), acks, limit, self.stop.window);
         let mut step = self.on_read(first, &mut burst);
         while step.is_continue() && burst.has_room() {
             let Some(read) = stream.next().now_or_never() else { break };

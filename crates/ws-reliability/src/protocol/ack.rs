@@ -1,5 +1,6 @@
 //! [`AckBatcher`]: decides when a receiver sends a cumulative ACK: after every `K` DATA
-//! frames, or `T` after the oldest unacknowledged one, whichever comes first.
+//! frames, or `T` after the oldest unacknowledged one, whichever comes first; and, with a
+//! keepalive interval, again after that long without an ack (the server's keepalive frame).
 
 use super::limits::Limits;
 use std::time::Duration;
@@ -46,6 +47,21 @@ pub struct AckBatcher {
     acked: u64,
     pending: u64,
     oldest: Option<Instant>,
+    quiet: Quiet,
+}
+
+/// The keepalive: its interval, if any, and since when no ack went out.
+#[derive(Debug, Clone, Copy)]
+struct Quiet {
+    every: Option<Duration>,
+    since: Instant,
+}
+
+impl Quiet {
+    /// No keepalive, quiet from now.
+    fn now() -> Self {
+        Quiet { every: None, since: Instant::now() }
+    }
 }
 
 impl AckBatcher {
@@ -58,7 +74,13 @@ impl AckBatcher {
     pub fn resuming_after(config: AckConfig, acked: u64) -> Self {
         let every = config.every.max(1);
         let config = AckConfig { every, ..config };
-        Self { config, received: acked, acked, pending: 0, oldest: None }
+        Self { config, received: acked, acked, pending: 0, oldest: None, quiet: Quiet::now() }
+    }
+
+    /// The same batcher that also acks (repeating its last ack, a no-op for the peer) when
+    /// `every` passed without an ack: the server's keepalive (`docs/protocol.md` § 7).
+    pub fn with_keepalive(self, every: Option<Duration>) -> Self {
+        Self { quiet: Quiet { every, ..self.quiet }, ..self }
     }
 
     /// Notes a DATA frame numbered `seq`; returns the ack to send now when `K` is reached.
@@ -69,9 +91,12 @@ impl AckBatcher {
         (self.pending >= self.config.every).then(|| self.take())
     }
 
-    /// When the time-based ack falls due, if any frame is unacknowledged.
+    /// When the time-based ack falls due: `T` after the oldest unacknowledged frame, or the
+    /// keepalive interval after the last ack, whichever comes first.
     pub fn deadline(&self) -> Option<Instant> {
-        self.oldest.map(|oldest| oldest + self.config.after)
+        let batch = self.oldest.map(|oldest| oldest + self.config.after);
+        let keepalive = self.quiet.every.map(|every| self.quiet.since + every);
+        batch.into_iter().chain(keepalive).min()
     }
 
     /// The ack to send if the deadline has passed at `now`.
@@ -80,8 +105,8 @@ impl AckBatcher {
         due.then(|| self.take())
     }
 
-    /// Waits for the deadline and returns the ack to send; never completes while nothing is
-    /// unacknowledged. Cancel-safe: use it in `select!`.
+    /// Waits for the deadline and returns the ack to send; without a keepalive, never
+    /// completes while nothing is unacknowledged. Cancel-safe: use it in `select!`.
     pub async fn expired(&mut self) -> u64 {
         match self.deadline() {
             Some(deadline) => tokio::time::sleep_until(deadline).await,
@@ -108,6 +133,7 @@ impl AckBatcher {
     fn take(&mut self) -> u64 {
         self.pending = 0;
         self.oldest = None;
+        self.quiet.since = Instant::now();
         self.acked = self.received;
         self.acked
     }

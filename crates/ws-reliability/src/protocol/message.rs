@@ -49,10 +49,32 @@ pub fn receive(message: Message, limits: &Limits) -> Result<Received, ProtocolEr
     }
 }
 
+/// Decodes a message within `limits`: the message at most max_payload + 11 bytes, and
+/// each payload (a DATA payload, every BATCH entry) at most max_payload bytes, whatever
+/// the length of its sequence number (`docs/protocol.md` § 6 and § 3.7).
 fn decode_within(bytes: Bytes, limits: &Limits) -> Result<Frame, ProtocolError> {
     let limit = limits.max_message_size();
     match bytes.len() {
         size if size > limit => Err(counted(ProtocolError::TooLarge { size, limit })),
-        _ => decode(bytes),
+        _ => decode(bytes).and_then(|frame| payloads_within(frame, limits)),
+    }
+}
+
+/// The frame, or [`ProtocolError::TooLarge`] (counted) when a payload passes max_payload.
+fn payloads_within(frame: Frame, limits: &Limits) -> Result<Frame, ProtocolError> {
+    let limit = usize::try_from(limits.max_payload).unwrap_or(usize::MAX);
+    let size = largest_payload(&frame);
+    if size > limit {
+        return Err(counted(ProtocolError::TooLarge { size, limit }));
+    }
+    Ok(frame)
+}
+
+/// The length of the frame's largest application payload (0 for a frame without one).
+fn largest_payload(frame: &Frame) -> usize {
+    match frame {
+        Frame::Data(data) => data.payload.len(),
+        Frame::Batch(batch) => batch.payloads.iter().map(Payload::len).max().unwrap_or(0),
+        _ => 0,
     }
 }

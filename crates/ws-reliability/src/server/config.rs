@@ -1,6 +1,6 @@
 //! [`ServerConfig`]: the limits, timeouts and fix-crate settings of a [`ReliableServer`](super::ReliableServer).
 
-use crate::protocol::{Limits, DEFAULT_HELLO_TIMEOUT};
+use crate::protocol::{Limits, DEFAULT_HELLO_TIMEOUT, KEEPALIVE_INTERVAL};
 use std::time::Duration;
 use ws_batch::OutboxConfig;
 use ws_conn::ConnConfig;
@@ -13,6 +13,7 @@ use super::incoming::IncomingMode;
 /// |---|---|---|
 /// | `limits` | 1 MiB payload, 1024 unacked, 2 min resume window | wsr.v1 defaults (`docs/protocol.md` § 9) |
 /// | `hello_timeout` | 10 s | a socket that never says HELLO is closed with 4002 |
+/// | `keepalive` | 15 s | a quiet wsr.v1 connection gets an ACK (a no-op) at least this often, so a browser, which cannot see pings, sees the link alive (`docs/protocol.md` § 7: at most 15 s) |
 /// | `conn` | ws-conn defaults: 10 000 connections, ping every 20 s, ghost after 60 s | |
 /// | `outbox` | ws-batch defaults but batches of 256 messages, capacity forced to `limits.max_unacked` | the outbox never holds more than the peer's window; a batch of a quarter of the window costs one wake-up and one `send` per 256 messages |
 /// | `incoming.buffer` | 1024 | a slow application backpressures the readers, never grows memory |
@@ -25,6 +26,10 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// How long a wsr.v1 connection may take to send HELLO.
     pub hello_timeout: Duration,
+    /// The longest a wsr.v1 connection goes without an ACK from the server: a quiet link
+    /// gets its last ACK again (a no-op), the keepalive frame of `docs/protocol.md` § 7.
+    /// At most [`KEEPALIVE_INTERVAL`] (15 s), which clients count on.
+    pub keepalive: Duration,
     /// The connection registry: heartbeat, ghost sweeping, max connections.
     pub conn: ConnConfig,
     /// The per-session outbox (its capacity and confirmation are set by the server).
@@ -44,7 +49,8 @@ impl Default for ServerConfig {
         let (conn, outbox) = (ConnConfig::default(), crate::link::session_outbox_config());
         let (hooks, rollout) = (crate::Hooks::default(), crate::rollout::Rollout::new());
         let incoming = IncomingConfig::default();
-        ServerConfig { limits, hello_timeout, conn, outbox, incoming, hooks, rollout }
+        let keepalive = KEEPALIVE_INTERVAL;
+        ServerConfig { limits, hello_timeout, keepalive, conn, outbox, incoming, hooks, rollout }
     }
 }
 

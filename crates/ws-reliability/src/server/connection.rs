@@ -169,9 +169,17 @@ impl ReliableServer {
         let (outbox, inbound) = (session.outbox.clone(), Arc::clone(&session.inbound));
         let deliver = session.deliver_via(&self.inner.channels.deliver);
         let limits = self.inner.config.limits;
-        let stop = Stop { cancel, ..Stop::default() };
+        let stop = self.stop_for(cancel);
         let (mode, session, batch) = (session.mode, session.id, opened.batch);
         Link { mode, session, outbox, inbound, deliver, limits, stop, batch }
+    }
+
+    /// What ends a link of this server besides its connection and `cancel`: a client past
+    /// the receive window (4001); and the keepalive it sends (`docs/protocol.md` § 6, § 7).
+    fn stop_for(&self, cancel: CancellationToken) -> Stop {
+        let config = &self.inner.config;
+        let window = Some(config.limits.max_unacked);
+        Stop { cancel, window, keepalive: Some(config.keepalive), ..Stop::default() }
     }
 
     /// The session after its connection ended: detached and resumable (wsr.v1), or gone.

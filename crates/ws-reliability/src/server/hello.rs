@@ -164,12 +164,16 @@ where
     let _bounded = tokio::time::timeout(std::time::Duration::from_secs(5), closing).await;
 }
 
-/// Whether the server can resend from the client's `last_received` (§ 7 step 4).
+/// Whether the server can resend from the client's `last_received` (§ 7 step 4): it is
+/// neither above what the server sent nor below what the client itself acked (those
+/// messages left the outbox: resuming would leave a silent gap).
 fn resendable(session: &Session, resume: &Resume) -> Result<(), Refused> {
-    match resume.last_received > session.last_pushed() {
-        true => Err(Refused::Lost(SessionLostReason::Unrecoverable)),
-        false => Ok(()),
+    let acked = session.outbox.acked_through();
+    let held = acked..=session.last_pushed().max(acked); // `pushed` is noted after the push
+    if held.contains(&resume.last_received) {
+        return Ok(());
     }
+    Err(Refused::Lost(SessionLostReason::Unrecoverable))
 }
 
 /// The SESSION_LOST answer to a refused token check or rotation.

@@ -58,3 +58,14 @@ async fn settle() {
         tokio::task::yield_now().await;
     }
 }
+
+#[tokio::test]
+async fn acked_through_is_the_highest_ack_and_never_goes_back() {
+    let outbox = outbox(8);
+    (0..5).for_each(|n| drop(outbox.push(n.to_string())));
+    assert_eq!(outbox.acked_through(), 0);
+    outbox.flush(&mut futures::sink::drain()).await.unwrap();
+    outbox.ack(3).unwrap();
+    outbox.ack(1).unwrap();
+    assert_eq!(outbox.acked_through(), 3, "a stale ack changes nothing");
+}

@@ -13,7 +13,7 @@ fn data(seq: u64) -> Data {
 fn a_burst_is_full_at_its_limit_of_messages_even_within_few_reads() {
     let inbound = Mutex::new(InOrder::new());
     let mut acks = AckBatcher::new(AckConfig::default());
-    let mut burst = Burst::new(inbound.lock().unwrap(), &mut acks, 4);
+    let mut burst = Burst::new(inbound.lock().unwrap(), &mut acks, 4, None);
     burst.reads += 1;
     (1..=3).for_each(|seq| assert!(burst.data(data(seq)).is_continue()));
     assert!(burst.has_room(), "3 messages, 1 read: room left");
@@ -27,7 +27,20 @@ fn a_burst_is_full_at_its_limit_of_messages_even_within_few_reads() {
 fn a_burst_is_full_at_its_limit_of_reads() {
     let inbound = Mutex::new(InOrder::new());
     let mut acks = AckBatcher::new(AckConfig::default());
-    let mut burst = Burst::new(inbound.lock().unwrap(), &mut acks, 2);
+    let mut burst = Burst::new(inbound.lock().unwrap(), &mut acks, 2, None);
     burst.reads = 2;
     assert!(!burst.has_room());
+}
+
+// [M6.4] DATA past the last ack sent plus the window is a 4001 violation
+#[test]
+fn a_burst_refuses_data_past_the_window_counted_from_the_last_ack_sent() {
+    let inbound = Mutex::new(InOrder::new());
+    let mut acks = AckBatcher::new(AckConfig { every: 2, ..AckConfig::default() });
+    let mut burst = Burst::new(inbound.lock().unwrap(), &mut acks, 64, Some(3));
+    (1..=3).for_each(|seq| assert!(burst.data(data(seq)).is_continue()));
+    let refused = burst.data(data(4));
+    assert!(matches!(refused, ControlFlow::Break(LinkEnd::Violation(CloseCode::UnackedLimit))));
+    let (_messages, ack, _step) = burst.finish(refused);
+    assert_eq!(ack, Some(2), "the ack that came due mid-burst was not sent yet");
 }

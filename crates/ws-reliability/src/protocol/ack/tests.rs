@@ -7,6 +7,7 @@ fn config(every: u64, millis: u64) -> AckConfig {
     AckConfig { every, after: Duration::from_millis(millis) }
 }
 
+// [M6.1] an ack after K frames
 #[tokio::test(start_paused = true)]
 async fn acks_every_k_frames() {
     let mut batcher = AckBatcher::new(config(3, 100));
@@ -21,6 +22,7 @@ async fn acks_every_k_frames() {
     assert_eq!(batcher.last_acked(), 6);
 }
 
+// [M6.1] an ack T after the oldest unacked frame
 #[tokio::test(start_paused = true)]
 async fn acks_after_t_from_the_oldest_unacked_frame() {
     let mut batcher = AckBatcher::new(config(64, 100));
@@ -59,6 +61,7 @@ fn duplicates_are_acked_again() {
     assert_eq!(batcher.flush(), Some(11));
 }
 
+// [M6.1] K = max(1, min(64, max_unacked / 2))
 #[test]
 fn k_is_at_least_one_and_at_most_half_the_window() {
     let mut batcher = AckBatcher::new(config(0, 100));
@@ -68,4 +71,18 @@ fn k_is_at_least_one_and_at_most_half_the_window() {
     assert_eq!(AckConfig::for_limits(&Limits::default()), AckConfig::default());
     let tiny = Limits { max_unacked: 1, ..Limits::default() };
     assert_eq!(AckConfig::for_limits(&tiny).every, 1);
+}
+
+// [M7.10] with a keepalive, a quiet batcher repeats its last ack after the interval
+#[tokio::test(start_paused = true)]
+async fn a_keepalive_repeats_the_last_ack_when_quiet() {
+    let mut batcher = AckBatcher::resuming_after(config(64, 100), 7)
+        .with_keepalive(Some(Duration::from_secs(15)));
+    let start = Instant::now();
+    assert_eq!(batcher.expired().await, 7, "nothing received: the last ack again");
+    assert_eq!(start.elapsed(), Duration::from_secs(15));
+    batcher.record(8);
+    assert_eq!(batcher.expired().await, 8, "T after the frame, before the keepalive");
+    assert_eq!(batcher.deadline(), Some(Instant::now() + Duration::from_secs(15)));
+    assert_eq!(AckBatcher::new(config(64, 100)).deadline(), None, "no keepalive by default");
 }

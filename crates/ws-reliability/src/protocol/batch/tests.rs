@@ -35,6 +35,7 @@ fn the_header_and_entry_lengths_match_the_encoding() {
     assert_eq!((batch_header_len(1), entry_len(0), entry_len(128)), (2, 2, 131));
 }
 
+// [M3.9] malformed BATCH frames are protocol errors; [M3.6] first 0 too
 #[test]
 fn malformed_batches_are_typed_errors() {
     let cases: [(&[u8], ProtocolError); 7] = [

@@ -18,6 +18,7 @@ fn counter(snapshot: &Snapshot, name: &str) -> u64 {
     }
 }
 
+// [M5.2] in order from 1
 #[test]
 fn delivers_in_order_from_one() {
     let mut receiver = InOrder::new();
@@ -27,6 +28,7 @@ fn delivers_in_order_from_one() {
     assert_eq!(receiver.last_delivered(), 100);
 }
 
+// [M5.2] duplicates dropped
 #[test]
 fn drops_everything_already_delivered() {
     let mut receiver = InOrder::resuming_after(10);
@@ -37,6 +39,7 @@ fn drops_everything_already_delivered() {
     assert_eq!(receiver.last_delivered(), 11);
 }
 
+// [M5.2] a gap is an error (1002)
 #[test]
 fn reports_a_gap_and_stays_put() {
     let mut receiver = InOrder::resuming_after(4);

@@ -15,6 +15,7 @@ fn resume(guard: &mut ResumeGuard, token: &ResumeToken) -> Result<ResumeToken, P
     guard.resume(token, Instant::now()).cloned()
 }
 
+// [M7.8] a confirmation voids the pending token
 #[tokio::test(start_paused = true)]
 async fn a_resume_rotates_the_token_and_a_confirmation_voids_the_old_one() {
     let mut guard = ResumeGuard::new(WINDOW).unwrap();
@@ -58,6 +59,7 @@ async fn a_resume_with_the_new_token_commits_the_previous_one() {
     assert_eq!(guard.check(&third, Instant::now()), Ok(Presented::Current));
 }
 
+// [M7.7] a refused check changes nothing
 #[tokio::test(start_paused = true)]
 async fn a_check_changes_nothing() {
     let mut guard = ResumeGuard::new(WINDOW).unwrap();

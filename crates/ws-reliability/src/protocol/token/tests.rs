@@ -24,6 +24,7 @@ fn verify_accepts_only_the_same_bytes() {
     }
 }
 
+// [M7.2] tokens are compared over every byte
 #[test]
 fn constant_time_eq_compares_every_byte() {
     let zeros = [0; ID_LEN];

@@ -9,6 +9,7 @@ fn encoded(value: u64) -> Vec<u8> {
     out
 }
 
+// [M2.3] the encoder writes the minimal encoding
 #[test]
 fn known_vectors() {
     assert_eq!(encoded(0), [0x00]);
@@ -33,6 +34,7 @@ fn lengths_at_every_boundary() {
     assert_eq!(varint_len(u64::MAX), MAX_VARINT_LEN);
 }
 
+// [M2.4] non-minimal, over-long and overflowing varints are refused (10th byte only 01)
 #[test]
 fn refuses_truncated_overlong_and_overflowing_input() {
     assert_eq!(read_varint(&[]), Err(ProtocolError::Truncated));
@@ -42,6 +44,9 @@ fn refuses_truncated_overlong_and_overflowing_input() {
     let mut too_big = vec![0xff; 9];
     too_big.push(0x02);
     assert_eq!(read_varint(&too_big), Err(ProtocolError::VarintOverflow));
+    let mut tenth_zero = vec![0xff; 9];
+    tenth_zero.push(0x00);
+    assert_eq!(read_varint(&tenth_zero), Err(ProtocolError::VarintNotMinimal));
 }
 
 #[test]
