@@ -85,6 +85,8 @@ export interface ReliableEvent extends Event {
   readonly unacked?: number;
   /** `sessionlost`: the SESSION_LOST reason (§ 3.3), 0 without one. */
   readonly reason?: number;
+  /** `sessionlost`: the outgoing messages that were not confirmed (their sends reject too). */
+  readonly failed?: Payload[];
   /** `connected`: true when the server does not speak wsr.v1 (§ 10). */
   readonly legacy?: boolean;
   /** `error`: what went wrong. */
@@ -446,8 +448,9 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     this.delivered = this.received = this.acked = this.sentUpTo = this.highestSent = this.taken = 0;
     this.nextSeq = 1;
     this.queue = [];
+    const failed = this.outbox.map((entry) => entry.data);
     this.fail(new ReliableError("session_lost"));
-    this.dispatchEvent(event("sessionlost", { reason }));
+    this.dispatchEvent(event("sessionlost", { reason, failed }));
   }
 
   private legacyOpen(): void {
