@@ -68,6 +68,8 @@ export interface ClientStats {
   resumes: number;
   /** SESSION_LOST received. */
   sessionsLost: number;
+  /** Unacknowledged outgoing messages restored from storage (a page reload). */
+  restored: number;
 }
 
 /** A `message` event: `data` is a string (text) or a Uint8Array (binary). */
@@ -108,7 +110,7 @@ const lockManager = (): any => (globalThis as any).navigator?.locks;
 /** A wsr.v1 session: see {@link connect}. */
 export class ReliableClient extends EventTarget implements AsyncIterable<Payload> {
   /** Counters (see {@link ClientStats}). */
-  readonly stats: ClientStats = { connections: 0, resent: 0, duplicates: 0, resumes: 0, sessionsLost: 0 };
+  readonly stats: ClientStats = { connections: 0, resent: 0, duplicates: 0, resumes: 0, sessionsLost: 0, restored: 0 };
   /** Resolves once the first session is established; rejects after `connectAttempts`. */
   readonly ready: Promise<void>;
 
@@ -131,12 +133,15 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
   private maxPayload = 1_048_576;
   private maxUnacked = 1024;
   private ackCount = 0;
+  private ackSent = 0;
   private attempts = 0;
   private firstDone = false;
   private timers: { ack: Timer; dead: Timer; retry: Timer } = { ack: undefined, dead: undefined, retry: undefined };
   private queue: { seq: number; data: Payload }[] = [];
   private taken = 0;
   private iterating = false;
+  private listening = false;
+  private held: { seq: number; data: Payload }[] = [];
   private waiter?: (result: IteratorResult<Payload>) => void;
   private settle!: { resolve: () => void; reject: (error: ReliableError) => void };
   private unlock?: () => void;
@@ -165,6 +170,11 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
   /** Outgoing messages not yet acknowledged (sent or waiting for the window or a connection). */
   get unacked(): number {
     return this.outbox.length;
+  }
+
+  /** Incoming messages delivered to the application but not yet acknowledged to the server. */
+  get unackedIncoming(): number {
+    return this.delivered - this.ackSent;
   }
 
   /** Whether a session is established on an open connection right now. */
@@ -216,6 +226,7 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
    */
   [Symbol.asyncIterator](): AsyncIterator<Payload> {
     this.iterating = true;
+    this.listen();
     return {
       next: () => {
         if (this.taken) this.markDelivered(this.taken);
@@ -239,6 +250,25 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     };
   }
 
+  /**
+   * Messages wait (unacknowledged) until the application listens: a `message` listener or
+   * an iterator, so that none is delivered to nobody.
+   */
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener, options);
+    if (type === "message") this.listen();
+  }
+
+  private listen(): void {
+    if (this.listening) return;
+    this.listening = true;
+    queueMicrotask(() => {
+      const held = this.held;
+      this.held = [];
+      for (const item of held) this.hand(item.seq, item.data);
+    });
+  }
+
   // ---- connection lifecycle ---------------------------------------------------------------
 
   /** Restores a saved session unless another page holds it (a duplicated tab). */
@@ -248,9 +278,10 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     if (!(await this.lock(saved.session, this.o.lockWaitMs ?? 1000))) return this.store.clear();
     this.sessionId = saved.session;
     this.token = saved.token;
-    this.delivered = this.received = saved.delivered;
+    this.delivered = this.received = this.ackSent = saved.delivered;
     this.acked = saved.acked;
     this.nextSeq = saved.next;
+    this.stats.restored = saved.outbox.length;
     this.highestSent = saved.next - 1;
     this.outbox = saved.outbox.concat(this.outbox.map((entry, i) => ((entry.seq = saved.next + i), this.store.put(entry.seq, entry.data), entry)));
     this.nextSeq = saved.next + this.outbox.length - saved.outbox.length;
@@ -431,8 +462,7 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     this.stats.resumes++;
     this.confirmAcked(last);
     this.sentUpTo = this.acked;
-    this.send1(codec.encodeAck(this.delivered)); // confirms the token rotation at once (§ 7)
-    this.ackCount = 0;
+    this.flushAck(); // ACK of last: confirms the token rotation at once (§ 7)
     const before = this.highestSent;
     this.pump();
     this.stats.resent += Math.max(0, Math.min(before, this.sentUpTo) - this.acked);
@@ -445,9 +475,10 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     this.sessionId = this.token = undefined;
     this.unlock?.();
     this.unlock = undefined;
-    this.delivered = this.received = this.acked = this.sentUpTo = this.highestSent = this.taken = 0;
+    this.delivered = this.received = this.ackSent = this.acked = this.sentUpTo = this.highestSent = this.taken = 0;
     this.nextSeq = 1;
     this.queue = [];
+    this.held = [];
     const failed = this.outbox.map((entry) => entry.data);
     this.fail(new ReliableError("session_lost"));
     this.dispatchEvent(event("sessionlost", { reason, failed }));
@@ -474,6 +505,11 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
   }
 
   private deliver(seq: number, data: Payload): void {
+    if (!this.listening || this.held.length) this.held.push({ seq, data });
+    else this.hand(seq, data);
+  }
+
+  private hand(seq: number, data: Payload): void {
     this.dispatchEvent(event("message", { data, seq }));
     if (!this.iterating) return this.markDelivered(seq);
     if (this.waiter && !this.queue.length) {
@@ -503,6 +539,7 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     clearTimeout(this.timers.ack);
     this.timers.ack = undefined;
     this.ackCount = 0;
+    this.ackSent = this.delivered;
     this.send1(codec.encodeAck(this.delivered));
   }
 

@@ -1,0 +1,108 @@
+// The client in real headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
+// against the workspace's ReliableServer under fault injection. Every count is taken inside
+// the page (tests/pages/harness.js); this runner only reads window.result.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { startServer } from "../integration/server.mjs";
+
+const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+let server, context, profile;
+before(async () => {
+  if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM)`);
+  server = await startServer({ WSR_KILL_RATE: process.env.WSR_KILL_RATE ?? "0.03", WSR_SEED: process.env.WSR_SEED ?? "11" });
+  profile = mkdtempSync(path.join(tmpdir(), "wsr-chromium-"));
+  context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: ARGS });
+});
+after(async () => {
+  await context?.close();
+  await server?.stop();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+/** Opens the harness in `mode`; fails on a page error. */
+const open = async (mode, query = "", page) => {
+  page ??= await context.newPage();
+  page.on("pageerror", (error) => console.log(`# page error: ${error}`));
+  await page.goto(`${server.http}/tests/pages/harness.html?mode=${mode}&ws=${encodeURIComponent(server.ws)}${query}`);
+  return page;
+};
+
+/** window.result once the page set it (failing with what was awaited). */
+const result = async (page, what, timeout, ready = "window.result") => {
+  try {
+    await page.waitForFunction(ready, null, { timeout, polling: 100 });
+  } catch (error) {
+    throw new Error(`timed out after ${timeout} ms waiting for ${what}: ${error.message.split("\n")[0]}`);
+  }
+  const value = await page.evaluate(() => {
+    const { replaced, ...rest } = window.result;
+    return rest;
+  });
+  if (value.failure) throw new Error(`the page failed: ${value.failure}`);
+  return value;
+};
+
+test("10 000 messages each way across at least 20 abrupt kills: exactly once, in order, with resends", async () => {
+  const before = await server.stats();
+  const page = await open("faults", "&count=10000&inflight=200");
+  const seen = await result(page, "10 000 echoes under faults", 240_000);
+  const after = await server.stats();
+  console.log(
+    `# chromium faults: ${seen.received} echoes, ${after.kills - before.kills} kills, ${seen.drops} disconnects (${seen.dropsWithUnacked} with unacked), ` +
+      `${seen.stats.resumes} resumes, ${seen.stats.resent} resent by the page, ${seen.stats.duplicates} duplicates dropped by the page, codes ${JSON.stringify(seen.codes)}`,
+  );
+  assert.equal(seen.received, 10_000);
+  assert.equal(seen.errors, 0, "every echo in order");
+  assert.equal(seen.extra, 0, "no echo twice");
+  assert.equal(after.out_of_order, 0, "the server delivered every message in order");
+  assert.ok(seen.dropsWithUnacked >= 20, `${seen.dropsWithUnacked} connections died with unacked messages (want >= 20)`);
+  assert.ok(seen.stats.resent > 0, "the page resent unacked messages");
+  assert.ok(after.kills - before.kills >= 20, "the server side killed >= 20 connections");
+  await page.close();
+});
+
+test("page reloads mid-stream, unacked both ways: the session resumes exactly once per load, nothing lost or doubled", async () => {
+  const page = await open("reload", "&count=3000&inflight=100&at=500,1500");
+  const seen = await result(page, "3 000 echoes across two reloads", 120_000, "window.result && window.result.recv === 3000");
+  console.log(`# chromium reload: ${JSON.stringify(seen.reloads)} loads ${JSON.stringify(seen.loads)}`);
+  assert.equal(seen.recv, 3000);
+  assert.equal(seen.errors, 0, "every echo once and in order across reloads");
+  assert.equal(seen.reloads.length, 2);
+  for (const at of seen.reloads) assert.ok(at.unackedOut > 0 && at.unackedIn > 0, `unacked both ways at the reload: ${JSON.stringify(at)}`);
+  assert.equal(seen.loads.length, 3);
+  const [first, ...reloaded] = seen.loads;
+  assert.equal(first.resumes, 0);
+  for (const load of reloaded) {
+    assert.equal(load.session, first.session, "the same session after the reload");
+    assert.equal(load.resumes, 1, "resumed once");
+    assert.equal(load.connections, 1, "on the first connection");
+    assert.ok(load.restored > 0, "unacked outgoing messages survived the reload");
+  }
+  assert.equal((await server.stats()).out_of_order, 0);
+  await page.close();
+});
+
+test("a duplicated tab (sessionStorage copied) starts a fresh session; the original keeps its own", async () => {
+  const original = await open("hold");
+  const held = await result(original, "the original page's session", 30_000);
+  const stored = await original.evaluate(() => Object.fromEntries(Object.entries(sessionStorage)));
+  const copy = await context.newPage();
+  await copy.addInitScript((items) => {
+    if (!sessionStorage.length) for (const [key, value] of Object.entries(items)) sessionStorage.setItem(key, value);
+  }, stored);
+  await open("hold", "", copy);
+  const duplicate = await result(copy, "the copied page's session", 30_000);
+  assert.notEqual(duplicate.session, held.session, "the copy did not resume the original's session");
+  assert.equal(duplicate.stats.resumes, 0);
+  assert.equal(await original.evaluate(() => window.echo("still mine")), true);
+  assert.equal(await copy.evaluate(() => window.echo("mine too")), true);
+  assert.equal(await original.evaluate(() => window.result.replaced()), false, "the original was not replaced (4003)");
+  await copy.close();
+  await original.close();
+});

@@ -1,0 +1,108 @@
+// Runs inside headless Chromium, served by js_test_server over http://127.0.0.1. Every count
+// is taken inside the page; the runner (tests/browser/chromium.test.mjs) reads window.result.
+// ?mode=faults|reload|hold &ws=ws://... &count=N
+import { connect } from "/dist/wsr-client.min.js";
+
+const params = new URLSearchParams(location.search);
+const url = params.get("ws");
+const count = Number(params.get("count") ?? 10000);
+const inFlight = Number(params.get("inflight") ?? 200);
+const status = (text) => (document.getElementById("status").textContent = text);
+const options = { backoffMin: 10, backoffMax: 200 };
+
+/** Sends `next()` ... while it returns a number, keeping at most `inFlight` sends pending. */
+const pump = async (client, next) => {
+  const pending = new Set();
+  for (let i = next(); i !== undefined; i = next()) {
+    const sent = client.send(String(i)).finally(() => pending.delete(sent));
+    pending.add(sent);
+    if (pending.size >= inFlight) await Promise.race(pending);
+  }
+  await Promise.all(pending);
+};
+
+/** count messages each way over a server that kills connections abruptly. */
+const faults = async () => {
+  const client = await connect(url, options);
+  const seen = { expected: 1, errors: 0, extra: 0, drops: 0, dropsWithUnacked: 0, codes: {} };
+  let done;
+  const all = new Promise((resolve) => (done = resolve));
+  client.addEventListener("message", ({ data }) => {
+    if (seen.expected > count) seen.extra++;
+    else if (data !== String(seen.expected)) seen.errors++;
+    if (++seen.expected > count) done();
+  });
+  client.addEventListener("disconnected", ({ code, unacked }) => {
+    seen.drops++;
+    if (unacked > 0) seen.dropsWithUnacked++;
+    seen.codes[code] = (seen.codes[code] ?? 0) + 1;
+  });
+  await fetch("/faults/on");
+  let i = 0;
+  await pump(client, () => (i < count ? ++i : undefined));
+  await all;
+  await fetch("/faults/off");
+  window.result = { ...seen, received: seen.expected - 1, stats: client.stats, session: client.session };
+  client.close();
+};
+
+/** Reloads itself mid-stream (at each of `at`) with unacked messages both ways. */
+const reload = async () => {
+  const store = sessionStorage;
+  const get = (key) => JSON.parse(store.getItem("app:" + key) ?? "null");
+  const set = (key, value) => store.setItem("app:" + key, JSON.stringify(value));
+  const at = (params.get("at") ?? "500,1500").split(",").map(Number);
+  const loads = get("loads") ?? [];
+  const client = await connect(url, { ...options, storage: true });
+  loads.push({ session: client.session, resumes: client.stats.resumes, connections: client.stats.connections, restored: client.stats.restored, resent: client.stats.resent });
+  set("loads", loads);
+  client.addEventListener("message", ({ data }) => {
+    const recv = get("recv") ?? 0;
+    if (data !== String(recv + 1)) set("errors", (get("errors") ?? 0) + 1);
+    set("recv", recv + 1);
+    const reloads = get("reloads") ?? [];
+    if (reloads.length < at.length && recv + 1 >= at[reloads.length] && client.unacked > 0 && client.unackedIncoming > 0) {
+      reloads.push({ recv: recv + 1, sent: get("sent"), unackedOut: client.unacked, unackedIn: client.unackedIncoming });
+      set("reloads", reloads);
+      location.reload(); // takes effect after this task: the state above is already stored
+    }
+    if (recv + 1 === count) finish();
+  });
+  const finish = () => {
+    window.result = { recv: get("recv"), errors: get("errors") ?? 0, loads: get("loads"), reloads: get("reloads"), stats: client.stats };
+    status("done");
+  };
+  await pump(client, () => {
+    const next = (get("sent") ?? 0) + 1;
+    if (next > count) return undefined;
+    set("sent", next); // in the same task as the client's own write of the message
+    return next;
+  });
+};
+
+/** Opens a session with storage and keeps it (for the duplicated-tab test). */
+const hold = async () => {
+  const client = await connect(url, { ...options, storage: true, lockWaitMs: 300 });
+  const received = [];
+  client.addEventListener("message", ({ data }) => received.push(data));
+  window.client = client;
+  window.echo = async (text) => {
+    await client.send(text);
+    const deadline = Date.now() + 10_000;
+    while (!received.includes(text)) {
+      if (Date.now() > deadline) throw new Error("no echo of " + text);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return true;
+  };
+  let replaced = false;
+  client.addEventListener("error", ({ error }) => (replaced ||= error.code === "replaced"));
+  window.result = { session: client.session, stats: client.stats, replaced: () => replaced };
+  status("ready");
+};
+
+const modes = { faults, reload, hold };
+modes[params.get("mode")]().catch((error) => {
+  window.result = { failure: String(error && error.stack ? error.stack : error) };
+  status("failed");
+});
