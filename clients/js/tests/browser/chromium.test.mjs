@@ -68,14 +68,16 @@ test("10 000 messages each way across at least 20 abrupt kills: exactly once, in
 });
 
 test("page reloads mid-stream, unacked both ways: the session resumes exactly once per load, nothing lost or doubled", async () => {
-  const page = await open("reload", "&count=3000&inflight=100&at=500,1500");
-  const seen = await result(page, "3 000 echoes across two reloads", 120_000, "window.result && window.result.recv === 3000");
+  const page = await open("reload", "&count=3000&inflight=100&at=500,1500&killat=2200");
+  const seen = await result(page, "3 000 echoes across three reloads", 120_000, "window.result && window.result.recv === 3000");
   console.log(`# chromium reload: ${JSON.stringify(seen.reloads)} loads ${JSON.stringify(seen.loads)}`);
   assert.equal(seen.recv, 3000);
   assert.equal(seen.errors, 0, "every echo once and in order across reloads");
-  assert.equal(seen.reloads.length, 2);
-  for (const at of seen.reloads) assert.ok(at.unackedOut > 0 && at.unackedIn > 0, `unacked both ways at the reload: ${JSON.stringify(at)}`);
-  assert.equal(seen.loads.length, 3);
+  assert.equal(seen.reloads.length, 3);
+  for (const at of seen.reloads.slice(0, 2)) assert.ok(at.unackedOut > 0 && at.unackedIn > 0, `unacked both ways at the reload: ${JSON.stringify(at)}`);
+  assert.ok(seen.reloads[2].sentWhileDown > 0, "the third reload happened while disconnected, with unsent messages");
+  assert.equal(seen.loads.length, 4);
+  assert.ok(seen.loads[3].resent >= seen.reloads[2].sentWhileDown, "the messages sent while disconnected were sent after the reload");
   const [first, ...reloaded] = seen.loads;
   assert.equal(first.resumes, 0);
   for (const load of reloaded) {

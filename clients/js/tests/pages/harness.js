@@ -52,7 +52,9 @@ const reload = async () => {
   const get = (key) => JSON.parse(store.getItem("app:" + key) ?? "null");
   const set = (key, value) => store.setItem("app:" + key, JSON.stringify(value));
   const at = (params.get("at") ?? "500,1500").split(",").map(Number);
+  const killAt = Number(params.get("killat") ?? 0);
   const loads = get("loads") ?? [];
+  await fetch("/faults/off");
   const client = await connect(url, { ...options, storage: true });
   loads.push({ session: client.session, resumes: client.stats.resumes, connections: client.stats.connections, restored: client.stats.restored, resent: client.stats.resent });
   set("loads", loads);
@@ -66,7 +68,26 @@ const reload = async () => {
       set("reloads", reloads);
       location.reload(); // takes effect after this task: the state above is already stored
     }
+    if (reloads.length === at.length && killAt && recv + 1 >= killAt && !get("killing")) {
+      set("killing", true);
+      fetch("/faults/on");
+    }
     if (recv + 1 === count) finish();
+  });
+  // a reload while disconnected, with messages sent since that never reached the server
+  client.addEventListener("disconnected", () => {
+    if (!get("killing") || get("killed")) return;
+    const reloads = get("reloads");
+    const down = [];
+    for (let i = 0; i < 10 && (get("sent") ?? 0) < count; i++) {
+      const next = get("sent") + 1;
+      set("sent", next);
+      down.push(client.send(String(next)).catch(() => {}));
+    }
+    reloads.push({ recv: get("recv"), sent: get("sent"), unackedOut: client.unacked, unackedIn: client.unackedIncoming, sentWhileDown: down.length });
+    set("reloads", reloads);
+    set("killed", true);
+    location.reload();
   });
   const finish = () => {
     window.result = { recv: get("recv"), errors: get("errors") ?? 0, loads: get("loads"), reloads: get("reloads"), stats: client.stats };
