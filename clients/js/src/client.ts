@@ -408,6 +408,7 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     this.alive();
     try {
       if (typeof data === "string") throw new codec.ProtocolError("text message on wsr.v1");
+      if (data.byteLength > this.maxPayload + 11) return this.drop(policy.CLOSE_TOO_BIG, "message too big"); // § 9
       this.handle(codec.decode(new Uint8Array(data)));
     } catch (error) {
       if (!(error instanceof codec.ProtocolError)) throw error;

@@ -15,7 +15,7 @@ const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "
 let server, context, profile;
 before(async () => {
   if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM)`);
-  server = await startServer({ WSR_KILL_RATE: process.env.WSR_KILL_RATE ?? "0.03", WSR_SEED: process.env.WSR_SEED ?? "11" });
+  server = await startServer({ WSR_KILL_RATE: process.env.WSR_KILL_RATE ?? "0.06", WSR_SEED: process.env.WSR_SEED ?? "11" });
   profile = mkdtempSync(path.join(tmpdir(), "wsr-chromium-"));
   context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: ARGS });
 });
@@ -50,16 +50,16 @@ const result = async (page, what, timeout, ready = "window.result") => {
 
 test("10 000 messages each way across at least 20 abrupt kills: exactly once, in order, with resends", async () => {
   const before = await server.stats();
-  const page = await open("faults", "&count=10000&inflight=200");
+  const page = await open("faults", "&count=10000&inflight=200&mindrops=25");
   const seen = await result(page, "10 000 echoes under faults", 240_000);
   const after = await server.stats();
   console.log(
-    `# chromium faults: ${seen.received} echoes, ${after.kills - before.kills} kills, ${seen.drops} disconnects (${seen.dropsWithUnacked} with unacked), ` +
+    `# chromium faults: ${seen.sent} sent, ${seen.received} echoes, ${after.kills - before.kills} kills, ${seen.drops} disconnects (${seen.dropsWithUnacked} with unacked), ` +
       `${seen.stats.resumes} resumes, ${seen.stats.resent} resent by the page, ${seen.stats.duplicates} duplicates dropped by the page, codes ${JSON.stringify(seen.codes)}`,
   );
-  assert.equal(seen.received, 10_000);
-  assert.equal(seen.errors, 0, "every echo in order");
-  assert.equal(seen.extra, 0, "no echo twice");
+  assert.ok(seen.sent >= 10_000, `${seen.sent} sent`);
+  assert.equal(seen.received, seen.sent, "every message echoed");
+  assert.equal(seen.errors, 0, "every echo once and in order");
   assert.equal(after.out_of_order, 0, "the server delivered every message in order");
   assert.ok(seen.dropsWithUnacked >= 20, `${seen.dropsWithUnacked} connections died with unacked messages (want >= 20)`);
   assert.ok(seen.stats.resent > 0, "the page resent unacked messages");
@@ -68,10 +68,11 @@ test("10 000 messages each way across at least 20 abrupt kills: exactly once, in
 });
 
 test("page reloads mid-stream, unacked both ways: the session resumes exactly once per load, nothing lost or doubled", async () => {
-  const page = await open("reload", "&count=3000&inflight=100&at=500,1500&killat=2200");
-  const seen = await result(page, "3 000 echoes across three reloads", 120_000, "window.result && window.result.recv === 3000");
-  console.log(`# chromium reload: ${JSON.stringify(seen.reloads)} loads ${JSON.stringify(seen.loads)}`);
-  assert.equal(seen.recv, 3000);
+  const page = await open("reload", "&count=4000&inflight=100&at=500,1500&killat=1800");
+  const seen = await result(page, "4 000 echoes across three reloads", 120_000, "window.result && window.result.recv === 4000");
+  console.log(`# chromium reload: reloads ${JSON.stringify(seen.reloads)}`);
+  console.log(`# chromium reload: loads ${JSON.stringify(seen.loads)}`);
+  assert.equal(seen.recv, 4000);
   assert.equal(seen.errors, 0, "every echo once and in order across reloads");
   assert.equal(seen.reloads.length, 3);
   for (const at of seen.reloads.slice(0, 2)) assert.ok(at.unackedOut > 0 && at.unackedIn > 0, `unacked both ways at the reload: ${JSON.stringify(at)}`);

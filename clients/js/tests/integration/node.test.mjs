@@ -6,7 +6,7 @@ import { connect, ReliableClient, ReliableError } from "../../dist/index.js";
 import { startServer, waitFor } from "./server.mjs";
 
 let server;
-before(async () => (server = await startServer({ WSR_KILL_RATE: "0.01", WSR_SEED: "7" })));
+before(async () => (server = await startServer({ WSR_KILL_RATE: "0.04", WSR_SEED: "7" })));
 after(async () => server?.stop());
 
 const memoryStorage = () => {

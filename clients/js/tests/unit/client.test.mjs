@@ -361,3 +361,34 @@ test("storage: a reload restores session, token, delivered and unacked, and resu
   next.close();
   assert.equal(storage.map.size, 0, "close() forgets the session");
 });
+
+test("§ 3.6 ERROR is informative: not answered, nothing closed", async () => {
+  const client = await welcomed();
+  FakeSocket.last.frame(Uint8Array.from([7, 0x0f, 0xa1, 0x78]));
+  assert.equal(FakeSocket.last.frames.length, 1);
+  assert.equal(FakeSocket.last.closedWith, undefined);
+  client.close();
+});
+
+test("§ 8/§ 9 a message above max_payload + 11 bytes closes with 4005 (a browser may not send 1009), then resumes", async () => {
+  const client = await welcomed({}, { maxPayload: 4 });
+  const ws = FakeSocket.last;
+  ws.frame(server.data(1, "1234")); // 4 bytes: fine
+  assert.equal(ws.closedWith, undefined);
+  ws.frame(Uint8Array.from([5, 2, ...new Uint8Array(14)])); // 16 bytes > 4 + 11
+  assert.equal(ws.closedWith, 4005);
+  mock.timers.tick(1000);
+  assert.notEqual(FakeSocket.last, ws);
+  client.close();
+});
+
+test("§ 6 close() sends the pending ack, then closes with 1000", async () => {
+  const client = await welcomed();
+  client.addEventListener("message", () => {});
+  await settle();
+  const ws = FakeSocket.last;
+  ws.frame(server.data(1, "x"));
+  client.close();
+  assert.deepEqual(ws.frames.slice(1), ["06 01"]);
+  assert.equal(ws.closedWith, 1000);
+});

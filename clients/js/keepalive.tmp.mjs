@@ -1,0 +1,14 @@
+import { WebSocket } from "ws";
+import { startServer } from "/work/wt-js/clients/js/tests/integration/server.mjs";
+const server = await startServer({ WSR_KILL_RATE: "0" });
+const ws = new WebSocket(server.ws, ["wsr.v1"]);
+ws.binaryType = "arraybuffer";
+const frames = [];
+let pings = 0;
+ws.on("ping", () => pings++);
+ws.onopen = () => ws.send(Uint8Array.from([1, 2]));
+ws.onmessage = ({ data }) => frames.push([Date.now(), new Uint8Array(data)[0]]);
+const start = Date.now();
+await new Promise((r) => setTimeout(r, 50_000));
+console.log("frames (ms, type):", frames.map(([t, type]) => [t - start, type]), "pings:", pings);
+ws.close(); await server.stop();
