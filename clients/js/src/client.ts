@@ -313,7 +313,7 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     ws.binaryType = "arraybuffer";
     this.ws = ws;
     this.welcomed = this.isLegacy = false;
-    ws.onopen = () => ws === this.ws && void this.hello(ws);
+    ws.onopen = () => ws === this.ws && this.hello(ws).catch((error) => this.authFailed(error));
     ws.onmessage = ({ data }) => ws === this.ws && this.receive(data);
     ws.onclose = ({ code }) => ws === this.ws && this.lost(code);
     ws.onerror = () => {};
@@ -325,6 +325,12 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     const auth = typeof this.o.auth === "function" ? await this.o.auth() : this.o.auth;
     if (ws !== this.ws) return;
     ws.send(codec.encodeHello(codec.bytesOf(auth ?? ""), this.sessionId, this.token, this.delivered));
+  }
+
+  /** The `auth` function threw: the client ends (`auth_refused`), the session stays resumable. */
+  private authFailed(error: unknown): void {
+    this.detach()?.close(policy.CLOSE_DEAD_LINK);
+    this.end(new ReliableError("auth_refused", "auth failed: " + String(error)));
   }
 
   /** Takes the socket out of service: its events are ignored from now on. */

@@ -392,3 +392,19 @@ test("§ 6 close() sends the pending ack, then closes with 1000", async () => {
   assert.deepEqual(ws.frames.slice(1), ["06 01"]);
   assert.equal(ws.closedWith, 1000);
 });
+
+test("auth: a function is asked before every HELLO; one that throws ends the client with auth_refused", async () => {
+  let calls = 0;
+  const client = await welcomed({ auth: async () => `t${++calls}` });
+  FakeSocket.last.end(1006);
+  mock.timers.tick(1000);
+  FakeSocket.last.open();
+  await settle();
+  assert.match(FakeSocket.last.frames[0], / 74 32$/, "the second HELLO carries the second token");
+  client.close();
+  const failing = new ReliableClient("ws://test/", { WebSocket: FakeSocket, auth: () => { throw new Error("no token"); } });
+  await settle();
+  FakeSocket.last.open();
+  await assert.rejects(failing.ready, failsWith("auth_refused"));
+  assert.notEqual(FakeSocket.last.closedWith, 1000, "the session is not ended");
+});
