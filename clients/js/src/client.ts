@@ -95,6 +95,16 @@ export interface ReliableEvent extends Event {
   readonly error?: ReliableError;
 }
 
+/** The events of a {@link ReliableClient}, for typed `addEventListener`. */
+export interface ReliableClientEventMap {
+  message: ReliableMessageEvent;
+  connected: ReliableEvent;
+  resumed: ReliableEvent;
+  disconnected: ReliableEvent;
+  sessionlost: ReliableEvent;
+  error: ReliableEvent;
+}
+
 interface Entry {
   seq: number;
   data: Payload;
@@ -254,7 +264,9 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
    * Messages wait (unacknowledged) until the application listens: a `message` listener or
    * an iterator, so that none is delivered to nobody.
    */
-  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void {
+  override addEventListener<K extends keyof ReliableClientEventMap>(type: K, listener: (event: ReliableClientEventMap[K]) => void, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: any, options?: boolean | AddEventListenerOptions): void {
     super.addEventListener(type, listener, options);
     if (type === "message") this.listen();
   }

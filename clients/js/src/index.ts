@@ -7,6 +7,7 @@ export type {
   Auth,
   ClientStats,
   ConnectOptions,
+  ReliableClientEventMap,
   ReliableEvent,
   ReliableMessageEvent,
   WebSocketConstructor,
