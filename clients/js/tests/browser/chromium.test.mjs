@@ -109,3 +109,31 @@ test("a duplicated tab (sessionStorage copied) starts a fresh session; the origi
   await copy.close();
   await original.close();
 });
+
+test("offline: no reconnect attempt while navigator.onLine is false, a resume at once on the online event", async () => {
+  const page = await open("offline");
+  await result(page, "the offline page's session", 30_000);
+  await context.setOffline(true);
+  await server.faults(true);
+  let sent;
+  try {
+    sent = await page.evaluate(() => window.sendUntilDown());
+  } finally {
+    await server.faults(false);
+  }
+  const down = await page.evaluate(() => window.state());
+  const drop = down.events.find((event) => event.type === "disconnected");
+  assert.ok(drop, `a disconnect after ${sent} sends: ${JSON.stringify(down.events)}`);
+  assert.equal(drop.onLine, false);
+  await context.setOffline(false);
+  // the backoff is 60 s: only the online event can reconnect within the 10 s awaited here
+  await page.waitForFunction(() => window.state().events.some((event) => event.type === "resumed"), null, { timeout: 10_000 }).catch(() => {
+    throw new Error("timed out after 10 000 ms waiting for the resume after the online event");
+  });
+  await page.evaluate(() => window.allAcked());
+  await page.waitForFunction((count) => window.state().echoes.length >= count, sent, { timeout: 20_000 });
+  const after = await page.evaluate(() => window.state());
+  assert.equal(after.stats.connections, 2, "one connection while online before, one after: none while offline");
+  assert.deepEqual(after.echoes, Array.from({ length: sent }, (_, i) => String(i + 1)));
+  await page.close();
+});

@@ -129,7 +129,32 @@ const hold = async () => {
   status("ready");
 };
 
-const modes = { faults, reload, hold };
+/** Online/offline awareness: no reconnect attempt while offline, one at once when online. */
+const offline = async () => {
+  const client = await connect(url, { deadLinkMs: 2000, backoffMin: 60_000, backoffMax: 60_000 });
+  const events = [];
+  for (const type of ["disconnected", "resumed", "connected", "sessionlost"]) {
+    client.addEventListener(type, () => events.push({ type, onLine: navigator.onLine, connections: client.stats.connections }));
+  }
+  const echoes = [];
+  client.addEventListener("message", ({ data }) => echoes.push(data));
+  let sent = 0;
+  const sends = [];
+  // sends until the connection dies (a kill, or the dead-link rule when frames stop)
+  window.sendUntilDown = async () => {
+    while (!events.some((event) => event.type === "disconnected") && sent < 2000) {
+      sends.push(client.send(String(++sent)));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return sent;
+  };
+  window.result = { ready: true };
+  window.state = () => ({ events, sent, echoes: echoes.slice(), stats: client.stats });
+  window.allAcked = () => Promise.all(sends).then(() => true);
+  status("ready");
+};
+
+const modes = { faults, reload, hold, offline };
 modes[params.get("mode")]().catch((error) => {
   window.result = { failure: String(error && error.stack ? error.stack : error) };
   status("failed");
