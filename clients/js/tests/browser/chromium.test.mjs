@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
-import { startServer } from "../integration/server.mjs";
+import { startServer, waitFor } from "../integration/server.mjs";
 
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -136,4 +136,38 @@ test("offline: no reconnect attempt while navigator.onLine is false, a resume at
   assert.equal(after.stats.connections, 2, "one connection while online before, one after: none while offline");
   assert.deepEqual(after.echoes, Array.from({ length: sent }, (_, i) => String(i + 1)));
   await page.close();
+});
+
+test("a server restart: the resume gets SESSION_LOST 01, each unconfirmed send fails (and is listed), a fresh session carries on", async () => {
+  const first = await startServer({ WSR_KILL_RATE: "0" });
+  const ports = { WSR_HTTP_PORT: new URL(first.http).port, WSR_WS_PORT: new URL(first.ws).port };
+  let second;
+  const page = await context.newPage();
+  try {
+    await page.goto(`${first.http}/tests/pages/harness.html?mode=restart&ws=${encodeURIComponent(first.ws)}`);
+    await result(page, "the restart page's session", 30_000);
+    page.evaluate(() => window.startSending()).catch(() => {}); // runs until stopSending
+    const state = () => page.evaluate(() => window.state());
+    await waitFor("200 acked sends before the restart", async () => (await state()).counts.acked >= 200, 30_000);
+    await first.stop();
+    second = await startServer({ WSR_KILL_RATE: "0", ...ports });
+    await waitFor("a fresh session after SESSION_LOST", async () => /sessionlost,(disconnected,)?connected/.test((await state()).events.join()), 30_000);
+    const sentAfter = (await state()).sent;
+    const settled = ({ counts }) => (counts.acked ?? 0) + (counts.session_lost ?? 0) + (counts.buffer_full ?? 0);
+    await waitFor("20 sends acked in the fresh session", async () => settled(await state()) >= sentAfter + 20, 30_000);
+    await page.evaluate(() => window.stopSending());
+    await waitFor("every send settled", async () => !(await state()).counts.pending, 30_000);
+    const end = await state();
+    console.log(`# chromium restart: ${JSON.stringify(end.counts)}, lost ${JSON.stringify(end.lost.map((l) => ({ reason: l.reason, failed: l.failed.length })))}, events ${end.events.join(",")}`);
+    assert.equal(end.lost.length, 1);
+    assert.equal(end.lost[0].reason, 1, "SESSION_LOST 01: the restarted server does not know the session");
+    assert.ok(end.lost[0].failed.length > 0, "messages were unconfirmed when the server went away");
+    assert.deepEqual(end.lost[0].failed, end.rejected, "the failed list is exactly the sends rejected with session_lost");
+    assert.deepEqual(Object.keys(end.counts).sort(), end.counts.buffer_full ? ["acked", "buffer_full", "session_lost"] : ["acked", "session_lost"]);
+    assert.notEqual(end.session, end.oldSession);
+  } finally {
+    await page.close();
+    await second?.stop();
+    if (first) await first.stop().catch(() => {});
+  }
 });

@@ -154,7 +154,40 @@ const offline = async () => {
   status("ready");
 };
 
-const modes = { faults, reload, hold, offline };
+/** A server restart: the resume gets SESSION_LOST; every send is acked or reported failed. */
+const restart = async () => {
+  const client = await connect(url, options);
+  const outcomes = new Map();
+  const lost = [];
+  const events = [];
+  const echoes = [];
+  const oldSession = client.session;
+  client.addEventListener("message", ({ data }) => echoes.push(data));
+  client.addEventListener("sessionlost", ({ reason, failed }) => lost.push({ reason, failed }));
+  for (const type of ["disconnected", "connected", "resumed", "sessionlost"]) client.addEventListener(type, () => events.push(type));
+  let sending = false;
+  let n = 0;
+  window.startSending = async () => {
+    sending = true;
+    while (sending) {
+      const text = String(++n);
+      outcomes.set(text, "pending");
+      client.send(text).then(() => outcomes.set(text, "acked"), (error) => outcomes.set(text, error.code));
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+  };
+  window.stopSending = () => (sending = false);
+  window.state = () => {
+    const counts = {};
+    for (const outcome of outcomes.values()) counts[outcome] = (counts[outcome] ?? 0) + 1;
+    const rejected = [...outcomes].filter(([, outcome]) => outcome === "session_lost").map(([text]) => text);
+    return { counts, rejected, lost, events, sent: n, echoes: echoes.length, oldSession, session: client.session };
+  };
+  window.result = { ready: true };
+  status("ready");
+};
+
+const modes = { faults, reload, hold, offline, restart };
 modes[params.get("mode")]().catch((error) => {
   window.result = { failure: String(error && error.stack ? error.stack : error) };
   status("failed");

@@ -5,7 +5,8 @@
 //!
 //! Environment: `WSR_ROOT` (the folder served over HTTP, default `.`), `WSR_KILL_RATE` (the
 //! chance of a kill per read or write while faults are on, default 0.002), `WSR_SEED`
-//! (default 1). Routes: `/faults/on`, `/faults/off`, `/stats` (JSON), anything else a file.
+//! (default 1), `WSR_WS_PORT` and `WSR_HTTP_PORT` (default: any free port). Routes:
+//! `/faults/on`, `/faults/off`, `/stats` (JSON), anything else a file.
 
 mod http;
 
@@ -133,11 +134,17 @@ where
     std::env::var(name).map_or(Ok(default), |text| Ok(text.parse()?))
 }
 
+/// A listener on 127.0.0.1 at the port the environment variable `name` gives (any if unset).
+async fn bind(name: &str) -> Result<TcpListener, Failure> {
+    let port: u16 = env_or(name, 0)?;
+    Ok(TcpListener::bind(("127.0.0.1", port)).await?)
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
     let app = Arc::new(App::new()?);
-    let ws = TcpListener::bind("127.0.0.1:0").await?;
-    let web = TcpListener::bind("127.0.0.1:0").await?;
+    let ws = bind("WSR_WS_PORT").await?;
+    let web = bind("WSR_HTTP_PORT").await?;
     println!("http={} ws={}", web.local_addr()?, ws.local_addr()?);
     tokio::spawn(Arc::clone(&app).accept(ws));
     tokio::spawn(Arc::clone(&app).echo());
