@@ -210,9 +210,14 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
           : undefined;
     if (refusal) return Promise.reject(new ReliableError(refusal));
     return new Promise((resolve, reject) => {
-      const seq = this.nextSeq++;
+      const seq = this.nextSeq;
+      try {
+        if (this.sessionId) this.store.put(seq, payload); // before it can reach the wire
+      } catch (error) {
+        return reject(new ReliableError("buffer_full", "storage full: " + String(error)));
+      }
+      this.nextSeq++;
       this.outbox.push({ seq, data: payload, resolve, reject });
-      if (this.sessionId) this.store.put(seq, payload);
       this.pump();
     });
   }

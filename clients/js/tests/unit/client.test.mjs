@@ -408,3 +408,21 @@ test("auth: a function is asked before every HELLO; one that throws ends the cli
   await assert.rejects(failing.ready, failsWith("auth_refused"));
   assert.notEqual(FakeSocket.last.closedWith, 1000, "the session is not ended");
 });
+
+test("storage full: send rejects with buffer_full and nothing is sent or numbered", async () => {
+  const storage = memoryStorage();
+  const client = await welcomed({ storage });
+  const ws = FakeSocket.last;
+  const setItem = storage.setItem;
+  storage.setItem = () => {
+    throw new Error("QuotaExceededError");
+  };
+  await assert.rejects(client.send("big"), failsWith("buffer_full"));
+  assert.equal(ws.frames.length, 1);
+  storage.setItem = setItem;
+  const sent = client.send("ok");
+  assert.deepEqual(ws.frames.slice(1), ["04 01 6f 6b"], "the next message still gets seq 1");
+  ws.frame(server.ack(1));
+  await sent;
+  client.close();
+});
