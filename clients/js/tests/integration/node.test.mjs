@@ -31,20 +31,39 @@ const echoRun = async (client, count, inFlight = 100) => {
 
 const inOrder = (received, count) => assert.deepEqual(received, Array.from({ length: count }, (_, i) => String(i + 1)));
 
-test("connect, send resolves on ack, echoes arrive in order", async () => {
-  const client = await connect(server.ws, { WebSocket });
+/** The `ws` WebSocket, counting the frame types it receives. */
+const frameTypes = {};
+class CountingWebSocket extends WebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", ({ data }) => {
+      const type = typeof data === "string" ? "text" : new Uint8Array(data)[0];
+      frameTypes[type] = (frameTypes[type] ?? 0) + 1;
+    });
+  }
+}
+
+test("connect, send resolves on ack, echoes arrive in order (the server packs them in BATCH frames)", async () => {
+  const client = await connect(server.ws, { WebSocket: CountingWebSocket });
   assert.match(client.session, /^[0-9a-f]{32}$/);
   inOrder(await echoRun(client, 2000), 2000);
+  console.log(`# frame types received: ${JSON.stringify(frameTypes)}`);
+  assert.ok(frameTypes[8] > 0, "BATCH frames (0x08) arrived and were decoded");
+  assert.ok(frameTypes[6] > 0, "ACK frames (0x06) arrived");
   client.close();
   await assert.rejects(client.send("late"), (error) => error instanceof ReliableError && error.code === "closed");
 });
 
-test("binary messages round-trip as bytes; the async iterator delivers in order", async () => {
-  const client = await connect(server.ws, { WebSocket });
+test("binary messages round-trip as bytes; large ones as DATA frames; the async iterator delivers in order", async () => {
+  const client = await connect(server.ws, { WebSocket: CountingWebSocket });
   const iterator = client[Symbol.asyncIterator]();
+  const large = Uint8Array.from({ length: 3000 }, (_, i) => i % 251);
   await client.send(Uint8Array.from([0xde, 0xad, 0xbe, 0xef]));
+  await client.send(large);
   await client.send("after");
   assert.deepEqual((await iterator.next()).value, Uint8Array.from([0xde, 0xad, 0xbe, 0xef]));
+  assert.deepEqual((await iterator.next()).value, large);
+  assert.ok(frameTypes[5] > 0, "a binary DATA frame (0x05) arrived");
   assert.equal((await iterator.next()).value, "after");
   await iterator.return();
   client.close();
