@@ -385,11 +385,15 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     this.retry(reaction === "fresh" ? 0 : reaction === "slow" ? policy.SLOW_STEPS : 0, reaction === "fresh");
   }
 
+  /**
+   * Schedules the next connection: after the backoff, at once for a fresh session; offline,
+   * only on the `online` event, or after `backoffMax` in case the browser is wrong.
+   */
   private retry(extraSteps: number, now = false): void {
-    const min = this.o.backoffMin ?? 250;
-    const delay = now ? 0 : policy.backoff(this.attempts + extraSteps, min, this.o.backoffMax ?? 15_000);
+    const max = this.o.backoffMax ?? 15_000;
+    const offline = (globalThis as any).navigator?.onLine === false;
+    const delay = offline ? max : now ? 0 : policy.backoff(this.attempts + extraSteps, this.o.backoffMin ?? 250, max);
     if (this.firstDone) this.attempts++;
-    if ((globalThis as any).navigator?.onLine === false) return; // the `online` event reconnects
     this.timers.retry = setTimeout(() => this.retryNow(), delay);
   }
 

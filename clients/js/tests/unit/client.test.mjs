@@ -257,7 +257,7 @@ test("§ 7 dead link: no frame for deadLinkMs closes the socket (4006) and resum
   client.close();
 });
 
-test("offline: no reconnect until the online event", async () => {
+test("offline: no reconnect until the online event (or backoffMax, in case the browser is wrong)", async () => {
   const win = new EventTarget();
   globalThis.addEventListener = win.addEventListener.bind(win);
   globalThis.removeEventListener = win.removeEventListener.bind(win);
@@ -268,11 +268,17 @@ test("offline: no reconnect until the online event", async () => {
     const sockets = FakeSocket.all.length;
     navigator.onLine = false;
     FakeSocket.last.end(1006);
-    mock.timers.tick(600_000);
+    mock.timers.tick(999); // backoffMax is 1000
     assert.equal(FakeSocket.all.length, sockets);
     navigator.onLine = true;
     win.dispatchEvent(new Event("online"));
     assert.equal(FakeSocket.all.length, sockets + 1);
+    mock.timers.tick(10_000);
+    assert.equal(FakeSocket.all.length, sockets + 1, "the online event cancelled the offline timer");
+    navigator.onLine = false;
+    FakeSocket.last.end(1006);
+    mock.timers.tick(1000);
+    assert.equal(FakeSocket.all.length, sockets + 2, "offline for backoffMax: one attempt anyway");
     client.close();
   } finally {
     delete globalThis.addEventListener;
