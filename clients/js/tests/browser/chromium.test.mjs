@@ -151,7 +151,7 @@ test("a server restart: the resume gets SESSION_LOST 01, each unconfirmed send f
     await waitFor("200 acked sends before the restart", async () => (await state()).counts.acked >= 200, 30_000);
     await first.stop();
     second = await startServer({ WSR_KILL_RATE: "0", ...ports });
-    await waitFor("a fresh session after SESSION_LOST", async () => /sessionlost,(disconnected,)?connected/.test((await state()).events.join()), 30_000);
+    await waitFor("a fresh session after SESSION_LOST", async () => /sessionlost,(disconnected 4000,)?connected/.test((await state()).events.join()), 30_000);
     const sentAfter = (await state()).sent;
     const settled = ({ counts }) => (counts.acked ?? 0) + (counts.session_lost ?? 0) + (counts.buffer_full ?? 0);
     await waitFor("20 sends acked in the fresh session", async () => settled(await state()) >= sentAfter + 20, 30_000);
@@ -160,6 +160,7 @@ test("a server restart: the resume gets SESSION_LOST 01, each unconfirmed send f
     const end = await state();
     console.log(`# chromium restart: ${JSON.stringify(end.counts)}, lost ${JSON.stringify(end.lost.map((l) => ({ reason: l.reason, failed: l.failed.length })))}, events ${end.events.join(",")}`);
     assert.equal(end.lost.length, 1);
+    assert.match(end.events.join(), /sessionlost,disconnected 4000,connected/, "SESSION_LOST, then close 4000, then a fresh session");
     assert.equal(end.lost[0].reason, 1, "SESSION_LOST 01: the restarted server does not know the session");
     assert.ok(end.lost[0].failed.length > 0, "messages were unconfirmed when the server went away");
     assert.deepEqual(end.lost[0].failed, end.rejected, "the failed list is exactly the sends rejected with session_lost");

@@ -164,7 +164,9 @@ const restart = async () => {
   const oldSession = client.session;
   client.addEventListener("message", ({ data }) => echoes.push(data));
   client.addEventListener("sessionlost", ({ reason, failed }) => lost.push({ reason, failed }));
-  for (const type of ["disconnected", "connected", "resumed", "sessionlost"]) client.addEventListener(type, () => events.push(type));
+  for (const type of ["disconnected", "connected", "resumed", "sessionlost"]) {
+    client.addEventListener(type, ({ code }) => events.push(code ? `${type} ${code}` : type));
+  }
   let sending = false;
   let n = 0;
   window.startSending = async () => {
