@@ -1,0 +1,209 @@
+/**
+ * wsr.v1 frames (docs/protocol.md § 2, § 3): varints, the frames a client sends, and a strict
+ * decoder of the frames a server sends. Malformed input throws {@link ProtocolError}.
+ */
+
+/** Frame types (§ 3). */
+export const HELLO = 1,
+  WELCOME = 2,
+  SESSION_LOST = 3,
+  TEXT = 4,
+  BINARY = 5,
+  ACK = 6,
+  ERROR = 7,
+  BATCH = 8;
+
+/** HELLO mode bits (§ 3.1). */
+export const MODE_RESUME = 1,
+  MODE_BATCH = 2;
+
+/** A malformed or out-of-place frame: the client closes with 4004 (§ 2, § 8). */
+export class ProtocolError extends Error {
+  override name = "ProtocolError";
+}
+
+/** An application message: text arrives as a string, binary as bytes. */
+export type Payload = string | Uint8Array;
+
+/** A decoded WELCOME (§ 3.2). */
+export interface Welcome {
+  t: typeof WELCOME;
+  resumed: boolean;
+  batch: boolean;
+  session: Uint8Array;
+  token: Uint8Array;
+  last: number;
+  maxPayload: number;
+  maxUnacked: number;
+  resumeWindowMs: number;
+}
+
+/** A decoded frame from the server. DATA is a BATCH of one entry. */
+export type Frame =
+  | Welcome
+  | { t: typeof SESSION_LOST; reason: number }
+  | { t: typeof BATCH; seq: number; items: Payload[] }
+  | { t: typeof ACK; seq: number }
+  | { t: typeof ERROR; code: number; reason: string };
+
+const utf8 = new TextEncoder();
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+const fail = (what: string): never => {
+  throw new ProtocolError(what);
+};
+
+/** Appends `n` (0 ≤ n ≤ 2^53 − 1) as a minimal LEB128 varint. */
+export const putVarint = (out: number[], n: number): void => {
+  do {
+    const low = n % 128;
+    n = Math.floor(n / 128);
+    out.push(n > 0 ? low | 0x80 : low);
+  } while (n > 0);
+};
+
+/** The UTF-8 bytes of a text payload, the bytes of a binary one. */
+export const bytesOf = (payload: Payload): Uint8Array =>
+  typeof payload === "string" ? utf8.encode(payload) : payload;
+
+const frame = (head: number[], tail?: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(head.length + (tail ? tail.length : 0));
+  out.set(head);
+  if (tail) out.set(tail, head.length);
+  return out;
+};
+
+/** HELLO (§ 3.1): fresh when `session` is absent, else a resume from `last`. */
+export const encodeHello = (
+  auth: Uint8Array,
+  session?: Uint8Array,
+  token?: Uint8Array,
+  last = 0,
+  batch = true,
+): Uint8Array => {
+  const head = [HELLO, (batch ? MODE_BATCH : 0) | (session ? MODE_RESUME : 0)];
+  if (session && token) {
+    head.push(...session, ...token);
+    putVarint(head, last);
+  }
+  return frame(head, auth);
+};
+
+/** DATA (§ 3.4): text for a string, binary for bytes. */
+export const encodeData = (seq: number, payload: Payload): Uint8Array => {
+  const head = [typeof payload === "string" ? TEXT : BINARY];
+  putVarint(head, seq);
+  return frame(head, bytesOf(payload));
+};
+
+/** ACK (§ 3.5): cumulative. */
+export const encodeAck = (seq: number): Uint8Array => {
+  const head = [ACK];
+  putVarint(head, seq);
+  return frame(head);
+};
+
+/** ERROR (§ 3.6): informative, sent before a close. */
+export const encodeError = (code: number, reason: string): Uint8Array =>
+  frame([ERROR, code >> 8, code & 0xff], utf8.encode(reason));
+
+/** Reads the fields of one message, strictly. */
+class Reader {
+  constructor(
+    readonly bytes: Uint8Array,
+    public at = 1,
+  ) {}
+
+  u8(): number {
+    if (this.at >= this.bytes.length) fail("frame too short");
+    return this.bytes[this.at++]!;
+  }
+
+  /** A minimal varint; values above 2^53 − 1 are refused (a JavaScript Number is exact below). */
+  varint(): number {
+    let n = 0;
+    for (let i = 0, scale = 1; ; i++, scale *= 128) {
+      const byte = this.u8();
+      if (i === 7 && byte > 0x0f) fail("varint above 2^53 - 1");
+      n += (byte & 0x7f) * scale;
+      if (byte < 0x80) return byte === 0 && i > 0 ? fail("non-minimal varint") : n;
+    }
+  }
+
+  take(length: number): Uint8Array {
+    if (this.at + length > this.bytes.length) fail("frame too short");
+    return this.bytes.slice(this.at, (this.at += length));
+  }
+
+  rest(): Uint8Array {
+    return this.take(this.bytes.length - this.at);
+  }
+
+  done(): void {
+    if (this.at !== this.bytes.length) fail("extra bytes after the last field");
+  }
+
+  seq(): number {
+    return this.varint() || fail("sequence number 0");
+  }
+}
+
+/** The payload of kind `kind` (`TEXT` or `BINARY`). */
+const payloadOf = (kind: number, bytes: Uint8Array): Payload => {
+  if (kind === BINARY) return bytes;
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return fail("invalid UTF-8");
+  }
+};
+
+const decodeWelcome = (r: Reader): Welcome => {
+  const flags = r.u8();
+  if (flags > 3) fail("reserved WELCOME flag");
+  const session = r.take(16),
+    token = r.take(16);
+  const [last, maxPayload, maxUnacked, resumeWindowMs] = [r.varint(), r.varint(), r.varint(), r.varint()];
+  r.done();
+  return { t: WELCOME, resumed: (flags & 1) === 1, batch: (flags & 2) === 2, session, token, last, maxPayload, maxUnacked, resumeWindowMs };
+};
+
+const decodeBatch = (r: Reader): Frame => {
+  const seq = r.seq(),
+    items: Payload[] = [];
+  do {
+    const kind = r.u8();
+    if (kind !== TEXT && kind !== BINARY) fail("BATCH entry kind");
+    items.push(payloadOf(kind, r.take(r.varint())));
+  } while (r.at < r.bytes.length);
+  if (seq + items.length - 1 > Number.MAX_SAFE_INTEGER) fail("sequence above 2^53 - 1");
+  return { t: BATCH, seq, items };
+};
+
+const decoders: Record<number, (r: Reader, type: number) => Frame> = {
+  [WELCOME]: decodeWelcome,
+  [SESSION_LOST]: (r) => {
+    const reason = r.u8();
+    r.done();
+    return { t: SESSION_LOST, reason };
+  },
+  [TEXT]: (r, type) => ({ t: BATCH, seq: r.seq(), items: [payloadOf(type, r.rest())] }),
+  [BINARY]: (r, type) => ({ t: BATCH, seq: r.seq(), items: [payloadOf(type, r.rest())] }),
+  [ACK]: (r) => {
+    const seq = r.varint();
+    r.done();
+    return { t: ACK, seq };
+  },
+  [ERROR]: (r) => ({ t: ERROR, code: (r.u8() << 8) | r.u8(), reason: payloadOf(TEXT, r.rest()) as string }),
+  [BATCH]: decodeBatch,
+};
+
+/**
+ * Decodes one binary message from the server. HELLO and the reserved types are protocol
+ * errors; BATCH only when the client announced it (`batch`).
+ */
+export const decode = (bytes: Uint8Array, batch = true): Frame => {
+  const type = bytes.length ? bytes[0]! : fail("empty message");
+  const decoder = (type !== BATCH || batch) && decoders[type];
+  return decoder ? decoder(new Reader(bytes), type) : fail(`frame type ${type}`);
+};
