@@ -16,23 +16,22 @@ const N: usize = 3000;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_to_client_survives_repeated_kills() {
     let (server, listener) = server(ServerConfig::default()).await;
-    let injector = killer(11, 0.05, 5);
-    let client = faulty_client(listener.local_addr(), &injector);
+    let injector = armable(11, FaultKind::Kill);
+    let client = faulty_client_with(listener.local_addr(), &injector, lockstep_client_config());
     let mut incoming = client.incoming().unwrap();
     let session = connected(&client).await;
     send_numbered_in_background(&server, session, N);
-    let got = take(&mut incoming, N).await;
+    let got = take_with_faults(&mut incoming, &injector, FaultKind::Kill, N, 5).await;
     assert_eq!(got, numbered(N), "every message exactly once and in order");
-    assert!(injector.stats().count(FaultKind::Kill) >= 5, "killed several times");
     assert!(server.sessions().contains(&session), "the session was resumed each time");
 }
 
 // [M7.9] the client resends its unacked messages in order after WELCOME
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_to_server_survives_repeated_kills() {
-    let (server, listener) = server(ServerConfig::default()).await;
+    let (server, listener) = server(lockstep_server_config()).await;
     let mut incoming = server.incoming().unwrap();
-    let injector = killer(23, 0.05, 5);
+    let injector = armable(23, FaultKind::Kill);
     let client = faulty_client(listener.local_addr(), &injector);
     let sending = tokio::spawn(async move {
         for text in numbered(N) {
@@ -45,9 +44,8 @@ async fn client_to_server_survives_repeated_kills() {
         client
     });
     let mut texts = incoming.by_ref().map(|(_session, message)| message);
-    let got = take(&mut texts, N).await;
+    let got = take_with_faults(&mut texts, &injector, FaultKind::Kill, N, 5).await;
     assert_eq!(got, numbered(N), "every message exactly once and in order");
-    assert!(injector.stats().count(FaultKind::Kill) >= 5, "killed several times");
     let client = sending.await.unwrap();
     guarded("client acked", async {
         while client.unacked() > 0 {
@@ -61,10 +59,10 @@ async fn client_to_server_survives_repeated_kills() {
 /// (`IncomingMode::PerSession`), which carries on across every resume.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_sink_into_a_session_stream_survives_repeated_kills() {
-    let mut config = ServerConfig::default();
+    let mut config = lockstep_server_config();
     config.incoming.mode = IncomingMode::PerSession;
     let (server, listener) = server(config).await;
-    let injector = killer(29, 0.05, 5);
+    let injector = armable(29, FaultKind::Kill);
     let client = std::sync::Arc::new(faulty_client(listener.local_addr(), &injector));
     let session = connected(&client).await;
     let mut from_client = server.incoming_of(session).unwrap();
@@ -73,9 +71,9 @@ async fn a_client_sink_into_a_session_stream_survives_repeated_kills() {
         let mut messages = futures::stream::iter(numbered(N)).map(|text| Ok(Message::text(text)));
         futures::SinkExt::send_all(&mut sending.sink(), &mut messages).await.unwrap();
     });
-    assert_eq!(take(&mut from_client, N).await, numbered(N), "exactly once and in order");
+    let got = take_with_faults(&mut from_client, &injector, FaultKind::Kill, N, 5).await;
+    assert_eq!(got, numbered(N), "exactly once and in order");
     sender.await.unwrap();
-    assert!(injector.stats().count(FaultKind::Kill) >= 5, "killed several times");
     assert!(server.sessions().contains(&session), "the session was resumed each time");
 }
 
@@ -86,7 +84,7 @@ async fn faults_under_the_server_side_stream_lose_nothing() {
     let server = ws_reliability::server::ReliableServer::new(ServerConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let injector = killer(31, 0.05, 5);
+    let injector = armable(31, FaultKind::Kill);
     let (acceptor, wrapper) = (server.clone(), injector.clone());
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
@@ -95,12 +93,13 @@ async fn faults_under_the_server_side_stream_lose_nothing() {
         }
     });
     let client =
-        ws_reliability::client::ReliableClient::connect(&url(addr), client_config()).unwrap();
+        ws_reliability::client::ReliableClient::connect(&url(addr), lockstep_client_config())
+            .unwrap();
     let mut incoming = client.incoming().unwrap();
     let session = connected(&client).await;
     send_numbered_in_background(&server, session, N);
-    assert_eq!(take(&mut incoming, N).await, numbered(N));
-    assert!(injector.stats().count(FaultKind::Kill) >= 5, "killed several times");
+    let got = take_with_faults(&mut incoming, &injector, FaultKind::Kill, N, 5).await;
+    assert_eq!(got, numbered(N));
 }
 
 // [M8.2] a client's 1000 ends the session
@@ -135,13 +134,13 @@ async fn a_client_shutdown_ends_its_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_writes_end_the_link_and_the_session_resumes() {
     let (server, listener) = server(ServerConfig::default()).await;
-    let injector = injecting(41, FaultKind::WriteError, 0.4, 5);
-    let client = faulty_client(listener.local_addr(), &injector);
+    let injector = armable(41, FaultKind::WriteError);
+    let client = faulty_client_with(listener.local_addr(), &injector, lockstep_client_config());
     let mut incoming = client.incoming().unwrap();
     let session = connected(&client).await;
     send_numbered_in_background(&server, session, N);
-    assert_eq!(take(&mut incoming, N).await, numbered(N));
-    assert!(injector.stats().count(FaultKind::WriteError) >= 5, "writes failed several times");
+    let got = take_with_faults(&mut incoming, &injector, FaultKind::WriteError, N, 5).await;
+    assert_eq!(got, numbered(N));
     guarded("server outbox drained by acks", async {
         while server.unacked(session) != Some(0) {
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;

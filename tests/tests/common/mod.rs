@@ -42,6 +42,23 @@ pub fn client_config() -> ClientConfig {
     config
 }
 
+/// [`client_config`] whose reader keeps in lockstep with the application (16 messages
+/// delivered ahead at most): the transfer still has reads and acks to do when
+/// [`take_with_faults`] arms a fault, instead of having read everything ahead.
+pub fn lockstep_client_config() -> ClientConfig {
+    let mut config = client_config();
+    config.incoming_buffer = 16;
+    config
+}
+
+/// A server config whose shared incoming stream holds 16 messages at most: the server's
+/// reader keeps in lockstep with the application, as [`lockstep_client_config`].
+pub fn lockstep_server_config() -> ServerConfig {
+    let mut config = ServerConfig::default();
+    config.incoming.buffer = 16;
+    config
+}
+
 /// A client whose connections go through `injector`.
 pub fn faulty_client(addr: SocketAddr, injector: &FaultInjector) -> ReliableClient {
     faulty_client_with(addr, injector, client_config())
@@ -68,17 +85,50 @@ pub fn killer(seed: u64, rate: f64, kills: u64) -> FaultInjector {
 }
 
 /// An injector that causes `kind` at `rate` per I/O operation until `count` of them
-/// happened, then turns itself off.
+/// happened, then turns itself off (its budget: exactly `count` at most, never one more).
 pub fn injecting(seed: u64, kind: FaultKind, rate: f64, count: u64) -> FaultInjector {
     let injector = FaultInjector::new(FaultConfig::seeded(seed).with_rate(kind, rate)).unwrap();
-    let watcher = injector.clone();
-    tokio::spawn(async move {
-        while watcher.stats().count(kind) < count {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-        watcher.set_enabled(false);
-    });
+    injector.arm(count);
     injector
+}
+
+/// An injector that causes `kind` on every I/O operation it may draw on, switched off:
+/// [`take_with_faults`] arms it one fault at a time.
+pub fn armable(seed: u64, kind: FaultKind) -> FaultInjector {
+    let injector = FaultInjector::new(FaultConfig::seeded(seed).with_rate(kind, 1.0)).unwrap();
+    injector.set_enabled(false);
+    injector
+}
+
+/// Takes `count` messages from `stream`, arming `injector` for one fault of `kind` at the
+/// start of each of `faults` parts of the first half (so every fault has half the transfer
+/// left to strike in) and taking on until it struck: exactly `faults` faults land mid-stream, however many I/O operations the
+/// transfer needs (a fault rate per operation gave a count that varied with batching).
+/// The receiving end must keep in lockstep with the application (the `lockstep_*`
+/// configs), so that I/O is left to strike on after each arming.
+pub async fn take_with_faults<S>(
+    stream: &mut S,
+    injector: &FaultInjector,
+    kind: FaultKind,
+    count: usize,
+    faults: u64,
+) -> Vec<String>
+where
+    S: futures::Stream<Item = Message> + Unpin,
+{
+    let part = count / (2 * faults as usize);
+    let mut got = Vec::with_capacity(count);
+    for armed in 1..=faults {
+        injector.arm(1);
+        let target = got.len() + part;
+        while got.len() < target || injector.stats().count(kind) < armed {
+            assert!(got.len() < count, "fault {armed} of {faults} never struck");
+            got.extend(take(stream, 1).await);
+        }
+    }
+    got.extend(take(stream, count - got.len()).await);
+    assert_eq!(injector.stats().count(kind), faults, "exactly the armed faults");
+    got
 }
 
 /// The next `Opened` session on the server.
@@ -95,13 +145,16 @@ pub async fn opened(events: &mut broadcast::Receiver<SessionEvent>) -> SessionId
 
 /// Sends `message`, waiting while the outbox is full (the documented policy: refused, handed back).
 pub async fn send_retrying(server: &ReliableServer, session: SessionId, mut message: Message) {
-    loop {
-        match server.send(session, message) {
-            Ok(_) => return,
-            Err(error) => message = error.into_message().unwrap(),
+    guarded("the server took the message", async {
+        loop {
+            match server.send(session, message) {
+                Ok(_) => return,
+                Err(error) => message = error.into_message().unwrap(),
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await; // a retry, bounded by the guard
         }
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    })
+    .await;
 }
 
 /// Reads `count` messages from `stream`.
