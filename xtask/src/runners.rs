@@ -15,6 +15,9 @@ pub enum Report {
     /// libtest's output on stdout, one `test NAME ... ok|FAILED|ignored` line per test; its
     /// test list is the `NAME: test` lines of `-- --list`.
     Libtest,
+    /// TAP on stdout (node's test runner when not on a terminal); no list command, so a
+    /// run is not checked against a count.
+    NodeTap,
 }
 
 /// One command that runs tests.
@@ -56,6 +59,13 @@ pub const TEST_RUNNERS: &[TestRunner] = &[
         stress_args: &["--no-fail-fast"],
         list: &["cargo", "test", "--workspace", "--all-features", "--doc", "--", "--list"],
         report: Report::Libtest,
+    },
+    TestRunner {
+        name: "browser client",
+        command: &["bash", "clients/js/ci.sh"],
+        stress_args: &[],
+        list: &[],
+        report: Report::NodeTap,
     },
 ];
 

@@ -90,6 +90,7 @@ fn read(runner: &TestRunner, output: &Output) -> Vec<TestOutcome> {
             junit::parse(&std::fs::read_to_string(junit_path()).unwrap_or_default())
         }
         Report::Libtest => libtest::parse(&String::from_utf8_lossy(&output.stdout)),
+        Report::NodeTap => super::tap::parse(&String::from_utf8_lossy(&output.stdout)),
     }
 }
 

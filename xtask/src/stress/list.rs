@@ -20,6 +20,7 @@ pub fn count(report: Report, stdout: &str) -> Result<usize, String> {
     match report {
         Report::NextestJunit => nextest_matches(stdout),
         Report::Libtest => Ok(libtest::listed(stdout)),
+        Report::NodeTap => Err("node's test runner has no list of tests".to_owned()),
     }
 }
 

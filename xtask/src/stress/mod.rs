@@ -13,6 +13,7 @@ mod outcome;
 mod report;
 mod retries;
 mod tally;
+mod tap;
 #[cfg(test)]
 mod tests;
 

@@ -202,8 +202,19 @@ fn the_workspace_retries_nothing_and_every_runner_is_stressable() {
     assert_eq!(retries::check_workspace(TEST_RUNNERS), Ok(()));
     assert_eq!(retries::check_workspace(FIXTURE_RUNNERS), Ok(()));
     let names: Vec<_> = TEST_RUNNERS.iter().map(|runner| runner.name).collect();
-    assert_eq!(names, ["tests", "doc tests"]);
+    assert_eq!(names, ["tests", "doc tests", "browser client"]);
     assert!(TEST_RUNNERS.iter().all(|runner| !runner.command.is_empty()));
     let nextest = format!("{:?}", TEST_RUNNERS[0].stress_command());
     assert!(nextest.contains("\"--no-fail-fast\" \"--profile\" \"stress\""), "{nextest}");
+}
+
+#[test]
+fn node_tap_lines_are_outcomes_and_skips_did_not_run() {
+    let tap = "TAP version 13\n# Subtest: codec\nok 1 - codec\n  ---\n  ...\n    not ok 2 - resume after 4001\n    ok 3 - a skipped one # SKIP no browser\nnot ok 4 - browser\n# tests 4\n";
+    let outcomes = super::tap::parse(tap);
+    let names: Vec<_> = outcomes.iter().map(|outcome| outcome.name.as_str()).collect();
+    assert_eq!(names, ["codec", "resume after 4001", "a skipped one", "browser"]);
+    let failed: Vec<_> = outcomes.iter().filter(|outcome| outcome.failed()).collect();
+    assert_eq!(failed.len(), 2);
+    assert!(!outcomes[2].executed(), "a SKIP did not run");
 }

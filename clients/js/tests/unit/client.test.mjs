@@ -297,7 +297,7 @@ test("bounded buffer while disconnected: buffer_full; too_large against WELCOME 
   for (const sent of kept) await assert.rejects(sent, failsWith("closed"));
 });
 
-test("protocol errors close with 4004: a text message, DATA before WELCOME, a second WELCOME", async () => {
+test("[M8.3] protocol errors close with 4004 (never 1002): a text message, DATA before WELCOME, a second WELCOME", async () => {
   let client = await welcomed();
   FakeSocket.last.frame("text");
   assert.equal(FakeSocket.last.closedWith, 4004);
@@ -376,7 +376,7 @@ test("§ 3.6 ERROR is informative: not answered, nothing closed", async () => {
   client.close();
 });
 
-test("§ 8/§ 9 a message above max_payload + 11 bytes closes with 4005 (a browser may not send 1009), then resumes", async () => {
+test("[M8.3] § 8/§ 9 a message above max_payload + 11 bytes closes with 4005 (a browser may not send 1009), then resumes", async () => {
   const client = await welcomed({}, { maxPayload: 4 });
   const ws = FakeSocket.last;
   ws.frame(server.data(1, "1234")); // 4 bytes: fine
