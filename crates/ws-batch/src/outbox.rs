@@ -19,6 +19,7 @@ use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
 use tracing::Instrument;
 
+mod closing;
 mod in_flight;
 mod renumber;
 mod room;
@@ -293,6 +294,7 @@ impl<M> Outbox<M> {
 fn count_rejection<M>(error: &OutboxError<M>) {
     let limit = match error {
         OutboxError::FullBytes { .. } => "bytes",
+        OutboxError::Closed { .. } => "closed",
         _ => "messages",
     };
     metrics::rejected(limit);

@@ -1,6 +1,7 @@
 //! The outbox's queue: entries in sequence order and every state transition, with no I/O.
 
 use crate::clock::Epoch;
+use crate::config::Limits;
 use crate::dead_letter::DeadLetter;
 use crate::encoder::Encoder;
 use crate::entry::{Entry, EntryInfo, EntryState};
@@ -58,14 +59,13 @@ impl<M> Queue<M> {
     }
 
     /// Why a message of `size` bytes would exceed a capacity (messages, bytes), if it would.
-    pub(crate) fn refusal(&self, size: usize, limits: (usize, usize)) -> Option<Refusal> {
-        let (capacity, capacity_bytes) = limits;
-        if self.entries.len() >= capacity {
-            return Some(Refusal::Messages { capacity });
+    pub(crate) fn refusal(&self, size: usize, limits: &Limits) -> Option<Refusal> {
+        if self.entries.len() >= limits.capacity_messages {
+            return Some(Refusal::Messages { capacity: limits.capacity_messages });
         }
         let queued = self.stats.bytes;
-        let over = queued.saturating_add(size) > capacity_bytes;
-        over.then_some(Refusal::Bytes { size, queued, capacity: capacity_bytes })
+        let over = queued.saturating_add(size) > limits.capacity_bytes;
+        over.then_some(Refusal::Bytes { size, queued, capacity: limits.capacity_bytes })
     }
 
     /// Marks the first due `Pending` entries `Sending` (at most `limit`, stopping at the first

@@ -3,7 +3,7 @@
 use crate::config::{Confirmation, Limits, OutboxConfig};
 use crate::dead_letter::DeadLetter;
 use crate::entry::MessageSize;
-use crate::error::{OutboxError, SendFailure};
+use crate::error::{OutboxError, Refusal, SendFailure};
 use crate::metrics::Gauges;
 use crate::pushed::Pushed;
 use crate::queue::{Batch, Queue, Settled};
@@ -26,13 +26,15 @@ pub(crate) struct State<M> {
     gauges: Gauges,
     /// The most messages in flight (being sent or awaiting their ack) a flush allows.
     window: usize,
+    /// Set by [`Outbox::close`](crate::Outbox::close): every push is refused from then on.
+    closed: bool,
 }
 
 impl<M> State<M> {
     pub(crate) fn new(config: &OutboxConfig) -> Self {
         let (rng, reported, gauges) =
             (config.jitter_rng(), OutboxStats::default(), Gauges::register());
-        State { queue: Queue::new(), rng, reported, gauges, window: usize::MAX }
+        State { queue: Queue::new(), rng, reported, gauges, window: usize::MAX, closed: false }
     }
 
     /// How many more messages the window lets out now.
@@ -90,11 +92,29 @@ impl<M> State<M> {
         M: MessageSize,
     {
         let size = message.message_size();
-        let capacities = (limits.capacity_messages, limits.capacity_bytes);
-        if let Some(refusal) = self.queue.refusal(size, capacities) {
+        if let Some(refusal) = self.refusal(size, limits) {
             return Err(refusal.into_error(message));
         }
         Ok(self.queue.push(message, size))
+    }
+
+    /// Why a message of `size` bytes cannot be queued now: the outbox is closed, or full.
+    #[inline]
+    fn refusal(&self, size: usize, limits: &Limits) -> Option<Refusal> {
+        if self.closed {
+            return Some(Refusal::Closed);
+        }
+        self.queue.refusal(size, limits)
+    }
+
+    /// Refuses every push from now on.
+    pub(crate) fn close(&mut self) {
+        self.closed = true;
+    }
+
+    /// Whether [`close`](Self::close) was called.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed
     }
 
     /// Applies a cumulative ack: how many messages left, and whether it reopened a full

@@ -1,6 +1,7 @@
 //! Unit tests of the queue state machine: every transition, without I/O.
 
 use super::{Batch, Queue};
+use crate::config::Limits;
 use crate::encoder::{Encoder, PerMessage};
 use crate::entry::{Entry, EntryState};
 use crate::error::{OutboxError, SendFailure};
@@ -153,12 +154,17 @@ fn requeue_returns_sent_entries_due_at_once() {
 #[test]
 fn refusal_by_count_then_by_bytes() {
     let queue = queue_of(2);
-    let full = queue.refusal(1, (2, 100)).unwrap().into_error("x".to_string());
+    let limits = |capacity_messages, capacity_bytes| Limits {
+        capacity_messages,
+        capacity_bytes,
+        batch_size: 64,
+    };
+    let full = queue.refusal(1, &limits(2, 100)).unwrap().into_error("x".to_string());
     assert!(matches!(full, OutboxError::FullMessages { capacity: 2, .. }));
-    let heavy = queue.refusal(97, (3, 100)).unwrap().into_error("y".to_string());
+    let heavy = queue.refusal(97, &limits(3, 100)).unwrap().into_error("y".to_string());
     assert!(matches!(heavy, OutboxError::FullBytes { size: 97, queued: 4, capacity: 100, .. }));
     assert_eq!(heavy.into_message().as_deref(), Some("y"));
-    assert_eq!(queue.refusal(96, (3, 100)), None);
+    assert_eq!(queue.refusal(96, &limits(3, 100)), None);
 }
 
 #[test]

@@ -5,7 +5,6 @@ mod buffered;
 mod burst;
 mod deliver;
 mod encode;
-mod generation;
 mod pack;
 mod reader;
 mod refusal;
@@ -14,7 +13,6 @@ mod writer;
 
 pub(crate) use buffered::{BufferedSink, SINK_BUFFER};
 pub(crate) use deliver::{channel as delivery_channel, DeliverRx, DeliverTx};
-pub(crate) use generation::Generation;
 pub(crate) use reader::LinkEnd;
 pub(crate) use stored::Stored;
 pub(crate) use writer::{spawn_writer, Outgoing, Side};
