@@ -168,8 +168,8 @@ impl<M> Queue<M> {
     /// A `Pending` entry taken out as refused.
     fn refused(&mut self, entry: Entry<M>) -> DeadLetter<M> {
         self.stats.remove(EntryState::Pending, entry.size);
-        let (seq, message, attempts) = (entry.seq, entry.message, entry.attempts);
-        DeadLetter { seq, message, attempts, last_error: SendFailure::Refused }
+        let last_error = SendFailure::Refused;
+        DeadLetter { seq: entry.seq, message: entry.message, attempts: entry.attempts, last_error }
     }
 
     /// A cumulative ack: everything up to `seq` is confirmed. Returns how many left now
