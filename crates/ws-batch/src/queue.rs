@@ -19,6 +19,15 @@ pub(crate) struct Batch {
     pub(crate) len: usize,
 }
 
+/// Which deadlines count as work for the flusher.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Due {
+    /// The first pending entry's (the window has room).
+    pub(crate) pending: bool,
+    /// The oldest sent entry's ack deadline (the peer is not already reported overdue).
+    pub(crate) ack: bool,
+}
+
 /// Live entries, strictly increasing by sequence number.
 #[derive(Debug)]
 pub(crate) struct Queue<M> {
@@ -189,12 +198,14 @@ impl<M> Queue<M> {
         oldest.is_some_and(|entry| entry.at <= self.epoch.ticks(now))
     }
 
-    /// The next time something becomes due: the first pending entry (only while the window
-    /// is open: a pending entry the window holds back is not work, and counting it made the
-    /// flusher spin on a full window), or the oldest ack deadline.
-    pub(crate) fn next_deadline(&self, window_open: bool) -> Option<Instant> {
+    /// The next time something becomes due, of what `due` counts: the first pending entry
+    /// (not while the window is closed: a pending entry it holds back is not work, and
+    /// counting it made the flusher spin on a full window), the oldest ack deadline (not
+    /// once reported overdue: the same).
+    pub(crate) fn next_deadline(&self, due: Due) -> Option<Instant> {
         let oldest_sent = self.entries.front().filter(|entry| entry.state == EntryState::Sent);
-        let pending = self.entries.get(self.first_pending()).filter(|_| window_open);
+        let oldest_sent = oldest_sent.filter(|_| due.ack);
+        let pending = self.entries.get(self.first_pending()).filter(|_| due.pending);
         let times = [pending, oldest_sent];
         let earliest = times.into_iter().flatten().map(|entry| entry.at).min();
         earliest.map(|ticks| self.epoch.instant(ticks))

@@ -11,7 +11,7 @@ impl<M> Outbox<M> {
     /// owner that closes it (a session replaced or ended) reports or drops it.
     pub fn close(&self) {
         self.lock().close();
-        self.shared.room.notify_waiters();
+        self.shared.notify.room.notify_waiters();
     }
 
     /// Whether [`close`](Self::close) was called.

@@ -203,11 +203,14 @@ impl ClientState {
             super::race::between_take_and_push();
             match outbox.push(payload) {
                 Err(OutboxError::Closed { message }) => payload = message,
-                pushed => {
-                    return pushed.map_err(|error| outbox_full(self.session_or_zero(), error))
-                }
+                pushed => return pushed.map_err(|error| self.refused(error)),
             }
         }
+    }
+
+    /// The error of a push the outbox refused (full), with the message handed back.
+    fn refused(&self, error: OutboxError<Stored>) -> crate::Error {
+        outbox_full(self.session_or_zero(), error)
     }
 
     /// The session to name in an error: the current one, or all zeros before the first.

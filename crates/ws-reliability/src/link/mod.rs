@@ -34,6 +34,14 @@ use ws_batch::{Confirmation, DeadLetterHandler, Flusher, Outbox, OutboxConfig, O
 /// § 10) it is about 0.9x.
 pub(crate) const SESSION_BATCH: usize = 256;
 
+/// The server's session outboxes: [`session_outbox_config`], and a client that leaves a
+/// message unacked past the ack timeout (30 s) is reported, not resent to: its link closes
+/// it as a slow consumer (4001) and its session stays resumable; within one connection
+/// nothing is sent twice, so a peer that stops reading holds at most one window.
+pub(crate) fn server_outbox_config() -> OutboxConfig {
+    session_outbox_config().with_on_ack_timeout(ws_batch::OnAckTimeout::Report)
+}
+
 /// ws-batch's defaults with batches of [`SESSION_BATCH`] messages: the outbox setting of
 /// `ServerConfig` and `ClientConfig`. A partial batch still leaves within the flush interval.
 pub(crate) fn session_outbox_config() -> OutboxConfig {
