@@ -53,15 +53,18 @@ test("[M7.10] [M7.11] an idle link stays up on the server's keepalive: 30 keepal
   try {
     const { log, WebSocket } = recording();
     const client = await connect(server.ws, { WebSocket, deadLinkMs: 1000 });
-    const seen = events(client);
-    await waitFor(`30 keepalive ACKs (have ${log.acks})`, () => log.acks >= 30, 15_000);
-    console.log(`# idle with keepalive: ${log.acks} keepalive ACKs, ${client.stats.connections} connection(s), events ${JSON.stringify(seen)}`);
-    assert.equal(client.stats.connections, 1, "no reconnect");
-    assert.deepEqual(seen, [], "no disconnect, no resume");
-    assert.deepEqual(log.closes, [], "the client closed nothing");
-    assert.equal(client.connected, true);
-    await echo(client, "still here");
-    client.close();
+    try {
+      const seen = events(client);
+      await waitFor("30 keepalive ACKs", () => log.acks >= 30, 15_000);
+      console.log(`# idle with keepalive: ${log.acks} keepalive ACKs, ${client.stats.connections} connection(s), events ${JSON.stringify(seen)}`);
+      assert.equal(client.stats.connections, 1, "no reconnect");
+      assert.deepEqual(seen, [], "no disconnect, no resume");
+      assert.deepEqual(log.closes, [], "the client closed nothing");
+      assert.equal(client.connected, true);
+      await echo(client, "still here");
+    } finally {
+      client.close(); // a failed test must not leave a client reconnecting (the process would not exit)
+    }
   } finally {
     await server.stop();
   }
@@ -72,16 +75,19 @@ test("[M7.11] [M8.2] without the server's keepalive, an idle link is dead after 
   try {
     const { log, WebSocket } = recording();
     const client = await connect(server.ws, { WebSocket, deadLinkMs: 450, backoffMin: 10, backoffMax: 50 });
-    const session = client.session;
-    const seen = events(client);
-    await waitFor(`a resume after the dead link (events ${JSON.stringify(seen)})`, () => client.stats.resumes >= 1, 15_000);
-    console.log(`# idle without keepalive: closes ${JSON.stringify(log.closes)}, events ${JSON.stringify(seen)}`);
-    assert.equal(log.closes[0], 4006, "the dead link is closed with 4006");
-    assert.deepEqual(seen.slice(0, 2), ["disconnected 4006", "resumed"]);
-    assert.equal(client.session, session, "the server kept the session resumable");
-    assert.equal(client.stats.sessionsLost, 0);
-    await echo(client, "after the resume");
-    client.close();
+    try {
+      const session = client.session;
+      const seen = events(client);
+      await waitFor(`a resume after the dead link (events ${JSON.stringify(seen)})`, () => client.stats.resumes >= 1, 15_000);
+      console.log(`# idle without keepalive: closes ${JSON.stringify(log.closes)}, events ${JSON.stringify(seen)}`);
+      assert.equal(log.closes[0], 4006, "the dead link is closed with 4006");
+      assert.deepEqual(seen.slice(0, 2), ["disconnected 4006", "resumed"]);
+      assert.equal(client.session, session, "the server kept the session resumable");
+      assert.equal(client.stats.sessionsLost, 0);
+      await echo(client, "after the resume");
+    } finally {
+      client.close();
+    }
   } finally {
     await server.stop();
   }
