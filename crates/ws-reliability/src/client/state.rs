@@ -2,6 +2,7 @@
 //! outbox, what it delivered, and what a WELCOME or a SESSION_LOST does to them.
 
 use super::{ClientConfig, ClientEvent};
+use crate::error::Error;
 use crate::link::{lock, DeliverTx, Generation, Inbound, OutboxBase, Stored};
 use crate::protocol::{
     Hello, InOrder, Limits, Resume, ResumeToken, SessionId, SessionLostReason, Welcome,
@@ -145,6 +146,20 @@ impl ClientState {
         let event = ClientEvent::SessionLost { session: previous, reason, unconfirmed };
         let _no_subscriber = self.events.send(event);
     }
+
+    /// Tells the application about a failed attempt it can act on: a TLS failure (feature
+    /// `tls`) is counted and becomes a [`ClientEvent::TlsFailed`].
+    #[cfg(feature = "tls")]
+    pub(crate) fn attempt_failed(&self, error: &Error) {
+        if let Error::Tls(tls) = error {
+            crate::metrics::tls_failed("client", tls.label());
+            let _no_subscriber = self.events.send(ClientEvent::TlsFailed(tls.clone()));
+        }
+    }
+
+    /// Without TLS, no failed attempt needs more than the reconnector's event.
+    #[cfg(not(feature = "tls"))]
+    pub(crate) fn attempt_failed(&self, _error: &Error) {}
 
     /// The runtime switches this client follows.
     pub(crate) fn rollout(&self) -> &crate::rollout::Rollout {
