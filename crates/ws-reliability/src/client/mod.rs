@@ -170,8 +170,8 @@ impl ReliableClient {
     /// trusting the roots of `config.tls`), reconnecting and resuming on its own. A
     /// `wss://` URL without the feature, or TLS that cannot be set up (no native roots), is
     /// refused here; a TLS handshake that fails is an attempt's failure like any other
-    /// ([`Error::Tls`] in the reconnector's `ConnectFailed`), and a
-    /// [`ClientEvent::TlsFailed`].
+    /// (`Error::Tls` in the reconnector's `ConnectFailed`), and a
+    /// `ClientEvent::TlsFailed`.
     pub fn connect(url: &str, config: ClientConfig) -> Result<Self, Error> {
         let target = Target::parse(url)?;
         if target.secure {

@@ -7,8 +7,8 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 /// The TLS settings of a client's `wss://` connections. With the feature `tls`,
-/// [`ClientTls::new`] (or `TlsRoots::into()`) chooses the roots; the default trusts the
-/// platform's ([`TlsRoots::Native`](crate::tls::TlsRoots::Native)). Without the feature it
+/// `ClientTls::new` (or `TlsRoots::into()`) chooses the roots; the default trusts the
+/// platform's (`TlsRoots::Native`). Without the feature it
 /// holds nothing and a `wss://` URL is refused.
 #[derive(Debug, Clone, Default)]
 pub struct ClientTls {
