@@ -6,6 +6,7 @@
 //!   (WELCOME, a message each way);
 //! - through webpki roots (Mozilla's, without the test CA), the typed `UnknownIssuer`, as a
 //!   client event and as the reconnector's `ConnectFailed` cause;
+//! - a socket that speaks plain HTTP to the TLS port dropped by the server and counted;
 //! - invalid or missing PEM files, and a key that is not the certificate's, typed errors.
 //!
 //! `SSL_CERT_FILE` is set only by the native-roots test, and read only by it (when its
@@ -16,10 +17,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use futures::StreamExt;
+use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 use std::path::PathBuf;
 use std::time::Duration;
 use tempfile::TempDir;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::broadcast;
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 use ws_reliability::reconnect::{AttemptError, Event};
@@ -93,6 +96,22 @@ async fn next_event<T>(
     tokio::time::timeout(WAIT, picked).await.expect("no such event in time")
 }
 
+/// `ws_reliability_tls_failures_total{side, kind}` in what `recorder` counted.
+fn tls_failures(recorder: &DebuggingRecorder, side: &str, kind: &str) -> u64 {
+    let snapshot = recorder.snapshotter().snapshot().into_vec();
+    let found = snapshot.into_iter().find(|(key, ..)| {
+        let key = key.key();
+        let labels: Vec<_> = key.labels().map(|l| (l.key(), l.value())).collect();
+        key.name() == "ws_reliability_tls_failures_total"
+            && labels.contains(&("side", side))
+            && labels.contains(&("kind", kind))
+    });
+    match found {
+        Some((_, _, _, DebugValue::Counter(count))) => count,
+        _ => 0,
+    }
+}
+
 #[tokio::test]
 async fn a_session_over_tls_through_native_roots_and_ssl_cert_file() {
     let pki = Pki::new();
@@ -120,6 +139,8 @@ async fn a_session_over_tls_through_native_roots_and_ssl_cert_file() {
 
 #[tokio::test]
 async fn webpki_roots_meet_the_test_ca_as_an_unknown_issuer() {
+    let recorder = DebuggingRecorder::new();
+    let _local = metrics::set_default_local_recorder(&recorder); // one thread: every task
     let pki = Pki::new();
     let (server, _listener, url) = tls_server(&pki).await;
     let mut config = ClientConfig::default();
@@ -134,6 +155,7 @@ async fn webpki_roots_meet_the_test_ca_as_an_unknown_issuer() {
     })
     .await;
     assert_eq!(failed, TlsError::UnknownIssuer);
+    assert!(tls_failures(&recorder, "client", "unknown_issuer") >= 1);
 
     let cause = tokio::time::timeout(WAIT, async {
         loop {
@@ -148,6 +170,24 @@ async fn webpki_roots_meet_the_test_ca_as_an_unknown_issuer() {
     assert_eq!(&*cause.await.unwrap(), expected.as_str());
     assert!(server.sessions().is_empty(), "no session opened without TLS");
     client.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_socket_failing_the_tls_handshake_is_dropped_and_counted() {
+    let recorder = DebuggingRecorder::new();
+    let _local = metrics::set_default_local_recorder(&recorder); // one thread: every task
+    let pki = Pki::new();
+    let (server, listener, _url) = tls_server(&pki).await;
+    let mut plain = tokio::net::TcpStream::connect(listener.local_addr()).await.unwrap();
+    plain.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").await.unwrap();
+
+    let closed = async {
+        let mut buffer = [0; 1024];
+        while let Ok(1..) = plain.read(&mut buffer).await {}
+    };
+    tokio::time::timeout(WAIT, closed).await.expect("the server kept the socket");
+    assert_eq!(tls_failures(&recorder, "server", "handshake"), 1);
+    assert!(server.sessions().is_empty());
 }
 
 #[tokio::test]
