@@ -75,6 +75,16 @@ pub enum Error {
     /// The server answered SESSION_LOST: the next attempt starts a fresh session.
     #[error("session lost: {0}")]
     SessionLost(crate::protocol::SessionLostReason),
+    /// A TLS handshake failed (feature `tls`): e.g. [`TlsError::UnknownIssuer`](crate::tls::TlsError::UnknownIssuer).
+    #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+    #[error(transparent)]
+    Tls(#[from] crate::tls::TlsError),
+    /// TLS could not be set up (feature `tls`): a PEM file, a key, the roots.
+    #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+    #[error(transparent)]
+    TlsConfig(#[from] crate::tls::TlsConfigError),
 }
 
 impl Error {
@@ -108,7 +118,29 @@ impl Error {
             Error::Handshake(_) => "handshake",
             Error::SessionLost(_) => "session_lost",
             Error::SessionNotFound { .. } => "session_not_found",
+            other => other.transport_label(),
+        }
+    }
+
+    fn transport_label(&self) -> &'static str {
+        match self {
+            #[cfg(feature = "tls")]
+            Error::Tls(_) => "tls",
+            #[cfg(feature = "tls")]
+            Error::TlsConfig(_) => "tls_config",
             _ => "stopped",
         }
+    }
+
+    /// A dial's failure: a failed TLS handshake typed ([`Error::Tls`], feature `tls`), any
+    /// other an [`Error::Io`].
+    #[cfg_attr(not(all(feature = "batch", feature = "reconnect")), allow(dead_code))]
+    pub(crate) fn dialed(error: std::io::Error) -> Error {
+        #[cfg(feature = "tls")]
+        let error = match crate::tls::TlsError::from_io(error) {
+            Ok(tls) => return Error::Tls(tls),
+            Err(error) => error,
+        };
+        Error::Io(error)
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! # Feature flags
 //!
-//! No feature is on by default.
+//! No feature is on by default. `tls` is a transport, not a fix: `full` leaves it out.
 //!
 //! | feature     | re-exports              | the failure it removes                                   |
 //! |-------------|-------------------------|----------------------------------------------------------|
@@ -16,6 +16,7 @@
 //! | `reconnect` | [`reconnect`] (ws-reconnect) | reconnect loops that hammer a server or fail silently |
 //! | `monitor`   | [`monitor`] (ws-monitor)| health checks that stop at the first failure             |
 //! | `full`      | all of the above        |                                                          |
+//! | `tls`       | [`tls`] (rustls, ring)  | no `wss://`: a client that cannot reach a TLS server, a server that needs a proxy for TLS |
 //!
 //! The shared vocabulary (backoff, criticality) is always available as [`core`].
 //!
@@ -74,6 +75,9 @@ pub mod server;
 mod state_sync;
 #[cfg(test)]
 mod testing;
+#[cfg(feature = "tls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+pub mod tls;
 #[cfg(all(feature = "sync", feature = "batch", any(feature = "conn", feature = "reconnect")))]
 #[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
 pub use state_sync::{SessionSync, SyncFailure};

@@ -100,3 +100,12 @@ pub(crate) fn sync_failed(critical: bool) {
     let level = if critical { "critical" } else { "warning" };
     metrics::counter!("ws_reliability_sync_failures_total", "criticality" => level).increment(1);
 }
+
+/// A TLS handshake failed on `side` (`server` or `client`), by kind (a
+/// [`TlsError`](crate::tls::TlsError) label).
+#[cfg(feature = "tls")]
+pub(crate) fn tls_failed(side: &'static str, kind: &'static str) {
+    let counter =
+        metrics::counter!("ws_reliability_tls_failures_total", "side" => side, "kind" => kind);
+    counter.increment(1);
+}

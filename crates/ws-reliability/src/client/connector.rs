@@ -47,7 +47,8 @@ where
     /// fails instead of hanging).
     async fn connect(&self) -> Result<ClientLink, Error> {
         let attempt = tokio::time::timeout(self.hello_timeout, self.attempt()).await;
-        attempt.map_err(|_| Error::Handshake("no welcome in time".into()))?
+        let outcome = attempt.map_err(|_| Error::Handshake("no welcome in time".into()))?;
+        outcome.inspect_err(|error| self.state.attempt_failed(error))
     }
 }
 
@@ -58,7 +59,7 @@ impl<D> ProtocolConnector<D> {
         F: Future<Output = std::io::Result<S>>,
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let stream = (self.dial)().await?;
+        let stream = (self.dial)().await.map_err(Error::dialed)?;
         let config = Some(self.state.limits().client_websocket_config());
         let (mut ws, mode) = connect(self.url.as_str(), stream, config).await.map_err(handshake)?;
         if mode != Mode::V1 {

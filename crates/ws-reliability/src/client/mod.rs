@@ -8,10 +8,12 @@ mod link;
 mod race;
 mod sink;
 mod state;
+mod transport;
 
 pub use connector::ProtocolConnector;
 pub use link::ClientLink;
 pub use sink::ClientSink;
+pub use transport::ClientTls;
 
 use crate::error::Error;
 use crate::link::{lock, DeliverRx};
@@ -24,10 +26,9 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpStream;
 use tokio::sync::broadcast;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
+use transport::Target;
 use ws_batch::OutboxConfig;
 use ws_reconnect::{CloseHint, ClosePolicy, ReconnectConfig, Reconnector, Stopped};
 
@@ -46,6 +47,7 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = crate::protocol::KEEPALIVE_DEAD_AFTER
 /// | `timeouts.hello` | 10 s | a server that never answers HELLO is a failed attempt |
 /// | `incoming_buffer` | 1024 | a slow application backpressures the reader |
 /// | `timeouts.idle` | 45 s | three missed server keepalives (a frame every 15 s at most): the link is half-open |
+/// | `tls` | the platform's roots (feature `tls`) | a `wss://` server's certificate must lead to a root the machine trusts; `SSL_CERT_FILE` replaces them |
 ///
 /// The connection reads with a 32 KiB buffer
 /// ([`DEFAULT_CLIENT_READ_BUFFER_SIZE`](crate::protocol::DEFAULT_CLIENT_READ_BUFFER_SIZE)),
@@ -68,6 +70,9 @@ pub struct ClientConfig {
     /// The runtime switches this client follows (`reconnect`, decided when a connection is
     /// lost; `sync`; `monitor`): keep a clone to change them while it runs.
     pub rollout: crate::rollout::Rollout,
+    /// The roots `wss://` connections trust (feature `tls`; without it a `wss://` URL is
+    /// refused by [`ReliableClient::connect`]).
+    pub tls: ClientTls,
 }
 
 impl Default for ClientConfig {
@@ -75,7 +80,8 @@ impl Default for ClientConfig {
         let (reconnect, outbox) = (default_reconnect(), crate::link::session_outbox_config());
         let (auth, incoming_buffer, hooks) = (Bytes::new(), 1024, crate::Hooks::default());
         let (timeouts, rollout) = (Timeouts::default(), crate::rollout::Rollout::new());
-        ClientConfig { reconnect, outbox, auth, incoming_buffer, hooks, timeouts, rollout }
+        let tls = ClientTls::default();
+        ClientConfig { reconnect, outbox, auth, incoming_buffer, hooks, timeouts, rollout, tls }
     }
 }
 
@@ -144,6 +150,11 @@ pub enum ClientEvent {
     #[cfg(feature = "sync")]
     #[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
     SyncFailed(crate::SyncFailure),
+    /// An attempt's TLS handshake failed (feature `tls`), e.g. the server's certificate has
+    /// an unknown issuer. The reconnector retries with backoff as after any failed attempt.
+    #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+    TlsFailed(crate::tls::TlsError),
 }
 
 /// A reliable WebSocket client: see the [module docs](self).
@@ -156,12 +167,29 @@ pub struct ReliableClient {
 }
 
 impl ReliableClient {
-    /// Connects to a `ws://` URL over TCP, reconnecting and resuming on its own.
+    /// Connects to a `ws://` URL over TCP, or to a `wss://` URL over TLS (feature `tls`,
+    /// trusting the roots of `config.tls`), reconnecting and resuming on its own. A
+    /// `wss://` URL without the feature, or TLS that cannot be set up (no native roots), is
+    /// refused here; a TLS handshake that fails is an attempt's failure like any other
+    /// (`Error::Tls` in the reconnector's `ConnectFailed`), and a
+    /// `ClientEvent::TlsFailed`.
     pub fn connect(url: &str, config: ClientConfig) -> Result<Self, Error> {
-        let request =
-            url.into_client_request().map_err(|error| Error::Handshake(error.to_string()))?;
-        let authority = request.uri().authority().map(|a| a.to_string()).unwrap_or_default();
-        Ok(Self::with_dialer(url, config, move || dial_tcp(authority.clone())))
+        let target = Target::parse(url)?;
+        if target.secure {
+            return Self::connect_tls(url, config, target);
+        }
+        Ok(Self::with_dialer(url, config, move || target.clone().dial_tcp()))
+    }
+
+    #[cfg(feature = "tls")]
+    fn connect_tls(url: &str, config: ClientConfig, target: Target) -> Result<Self, Error> {
+        let dialer = transport::TlsDialer::new(target, &config.tls)?;
+        Ok(Self::with_dialer(url, config, move || dialer.clone().dial()))
+    }
+
+    #[cfg(not(feature = "tls"))]
+    fn connect_tls(_url: &str, _config: ClientConfig, _target: Target) -> Result<Self, Error> {
+        Err(Error::Handshake("a wss:// URL needs the feature `tls`".into()))
     }
 
     /// Connects to `url` over the byte streams `dial` opens (the fault wrapper, turmoil).
@@ -222,13 +250,6 @@ impl ReliableClient {
     pub async fn shutdown(self) -> Stopped {
         self.reconnect.shutdown().await
     }
-}
-
-/// Opens a TCP connection with Nagle's algorithm off, so small acks are not held back.
-async fn dial_tcp(authority: String) -> std::io::Result<TcpStream> {
-    let stream = TcpStream::connect(authority).await?;
-    stream.set_nodelay(true)?;
-    Ok(stream)
 }
 
 /// The stream of messages from the server.

@@ -2,6 +2,7 @@
 //! outbox, what it delivered, and what a WELCOME or a SESSION_LOST does to them.
 
 use super::{ClientConfig, ClientEvent};
+use crate::error::Error;
 use crate::link::{lock, outbox_full, DeliverTx, Inbound, OutboxBase, Stored};
 use crate::protocol::{
     Hello, InOrder, Limits, Resume, ResumeToken, SessionId, SessionLostReason, Welcome,
@@ -146,6 +147,20 @@ impl ClientState {
         let _no_subscriber = self.events.send(event);
     }
 
+    /// Tells the application about a failed attempt it can act on: a TLS failure (feature
+    /// `tls`) is counted and becomes a [`ClientEvent::TlsFailed`].
+    #[cfg(feature = "tls")]
+    pub(crate) fn attempt_failed(&self, error: &Error) {
+        if let Error::Tls(tls) = error {
+            crate::metrics::tls_failed("client", tls.label());
+            let _no_subscriber = self.events.send(ClientEvent::TlsFailed(tls.clone()));
+        }
+    }
+
+    /// Without TLS, no failed attempt needs more than the reconnector's event.
+    #[cfg(not(feature = "tls"))]
+    pub(crate) fn attempt_failed(&self, _error: &Error) {}
+
     /// The runtime switches this client follows.
     pub(crate) fn rollout(&self) -> &crate::rollout::Rollout {
         &self.settings.rollout
@@ -197,7 +212,7 @@ impl ClientState {
     /// Pushes `payload` into the client's outbox. A SESSION_LOST may replace the outbox
     /// between taking it and pushing: the closed one refuses the push, and it goes into the
     /// fresh one, so a send never lands where nothing will send it.
-    pub(crate) fn push(&self, mut payload: Stored) -> Result<u64, crate::Error> {
+    pub(crate) fn push(&self, mut payload: Stored) -> Result<u64, Error> {
         loop {
             let outbox = self.outbox();
             super::race::between_take_and_push();
@@ -209,7 +224,7 @@ impl ClientState {
     }
 
     /// The error of a push the outbox refused (full), with the message handed back.
-    fn refused(&self, error: OutboxError<Stored>) -> crate::Error {
+    fn refused(&self, error: OutboxError<Stored>) -> Error {
         outbox_full(self.session_or_zero(), error)
     }
 

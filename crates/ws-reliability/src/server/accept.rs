@@ -2,6 +2,7 @@
 //! negotiation in the handshake callback, the upgrade request's headers kept for auth.
 
 use super::connection::Ready;
+use super::transport::Transport;
 use super::ReliableServer;
 use crate::protocol::{negotiate, Mode};
 use std::future::Future;
@@ -45,26 +46,42 @@ impl ReliableServer {
     /// Binds `addr` and accepts connections on a background task, each served by
     /// [`serve_stream`](Self::serve_stream) on its own task.
     pub async fn listen(&self, addr: impl ToSocketAddrs) -> Result<Listener, crate::Error> {
+        self.listen_on(addr, Transport::Plain).await
+    }
+
+    /// Binds `addr` and runs the accept loop, each socket served over `transport`.
+    pub(super) async fn listen_on(
+        &self,
+        addr: impl ToSocketAddrs,
+        transport: Transport,
+    ) -> Result<Listener, crate::Error> {
         let listener = TcpListener::bind(addr).await?;
         let local_addr = listener.local_addr()?;
-        let task = tokio::spawn(self.clone().accept_loop(listener));
+        let task = tokio::spawn(self.clone().accept_loop(listener, transport));
         Ok(Listener { local_addr, task })
     }
 
-    async fn accept_loop(self, listener: TcpListener) {
+    async fn accept_loop(self, listener: TcpListener, transport: Transport) {
         loop {
             match listener.accept().await {
-                Ok((stream, _peer)) => drop(tokio::spawn(self.clone().serve_owned(stream))),
+                Ok((stream, _peer)) => {
+                    drop(tokio::spawn(self.clone().serve_owned(stream, &transport)))
+                }
                 Err(_) => crate::metrics::accept_failed(),
             }
         }
     }
 
     #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
-    fn serve_owned(self, stream: tokio::net::TcpStream) -> impl Future<Output = ()> {
+    fn serve_owned(
+        self,
+        stream: tokio::net::TcpStream,
+        transport: &Transport,
+    ) -> impl Future<Output = ()> {
+        let transport = transport.clone();
         async move {
             let _nodelay_is_an_optimisation = stream.set_nodelay(true);
-            self.serve_stream(stream).await;
+            transport.serve(&self, stream).await;
         }
     }
 

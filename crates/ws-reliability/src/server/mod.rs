@@ -63,6 +63,7 @@ mod incoming;
 mod session;
 mod sink;
 mod switches;
+mod transport;
 mod wait;
 
 pub use accept::Listener;
