@@ -88,3 +88,13 @@ async fn read_path(stream: &mut TcpStream) -> Option<String> {
     let line = String::from_utf8_lossy(&head).lines().next()?.to_owned();
     line.split(' ').nth(1).map(str::to_owned)
 }
+
+/// A server config that admits the pages this responder serves from `web`: they open their
+/// WebSocket on another port, which the default origin policy (the request's own host and
+/// port) would refuse with 403.
+pub fn admitting_pages_of(web: std::net::SocketAddr) -> ws_reliability::server::ServerConfig {
+    let mut config = ws_reliability::server::ServerConfig::default();
+    let origins = [format!("http://{web}"), format!("http://localhost:{}", web.port())];
+    config.conn.limits.origins = ws_reliability::conn::OriginPolicy::allow_only(origins);
+    config
+}

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 use ws_reliability::fault::{FaultConfig, FaultInjector, FaultKind};
 use ws_reliability::protocol::SessionId;
-use ws_reliability::server::{ReliableServer, ServerConfig};
+use ws_reliability::server::ReliableServer;
 use ws_reliability::Message;
 
 type Failure = Box<dyn Error + Send + Sync>;
@@ -74,14 +74,14 @@ struct App {
 }
 
 impl App {
-    fn new() -> Result<Self, Failure> {
+    fn new(web: std::net::SocketAddr) -> Result<Self, Failure> {
         let kill_rate = env_or("WSR_KILL_RATE", 0.002)?;
         let config =
             FaultConfig::seeded(env_or("WSR_SEED", 1)?).with_rate(FaultKind::Kill, kill_rate);
         let injector = FaultInjector::new(config)?;
         injector.set_enabled(false);
         let root = PathBuf::from(std::env::var("WSR_ROOT").unwrap_or_else(|_| ".".into()));
-        let server = ReliableServer::new(ServerConfig::default());
+        let server = ReliableServer::new(http::admitting_pages_of(web));
         Ok(App { server, injector, stats: Stats::default(), root })
     }
 
@@ -142,9 +142,9 @@ async fn bind(name: &str) -> Result<TcpListener, Failure> {
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
-    let app = Arc::new(App::new()?);
     let ws = bind("WSR_WS_PORT").await?;
     let web = bind("WSR_HTTP_PORT").await?;
+    let app = Arc::new(App::new(web.local_addr()?)?);
     println!("http={} ws={}", web.local_addr()?, ws.local_addr()?);
     tokio::spawn(Arc::clone(&app).accept(ws));
     tokio::spawn(Arc::clone(&app).echo());
