@@ -2,7 +2,7 @@
 //! timeout and its limit of handshakes in progress, a hello-timeout close that frees its
 //! slot at once (and the upgraded socket without HELLO counted meanwhile), and the
 //! `Origin` policy (403 before the upgrade).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::result_large_err)]
 
 mod common;
 
@@ -13,10 +13,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
 use tokio_tungstenite::tungstenite::Error as WsError;
 use ws_reliability::conn::OriginPolicy;
 use ws_reliability::protocol::{Frame, Hello};
-use ws_reliability::server::ServerConfig;
+use ws_reliability::server::{ReliableServer, ServerConfig};
 
 const HALF_REQUEST: &[u8] = b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n";
 
@@ -177,4 +178,44 @@ fn the_admission_defaults_are_documented_values() {
     assert_eq!(config.conn.limits.handshake.timeout, Duration::from_secs(10));
     assert_eq!(config.conn.limits.handshake.max_in_progress, 1024);
     assert_eq!(config.conn.limits.origins, OriginPolicy::SameHost);
+}
+
+/// A server whose application performs the upgrade itself and hands it to
+/// `serve_upgraded` with the request's headers; its address.
+async fn serving_upgraded(server: ReliableServer) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((stream, _peer)) = listener.accept().await {
+            let server = server.clone();
+            tokio::spawn(async move {
+                let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+                let keep = std::sync::Arc::clone(&seen);
+                let callback = move |request: &Request, mut response: Response| {
+                    let mode = ws_reliability::protocol::negotiate(request, &mut response);
+                    *keep.lock().unwrap() = Some((mode, request.headers().clone()));
+                    Ok(response)
+                };
+                let ws = tokio_tungstenite::accept_hdr_async(stream, callback).await.unwrap();
+                let (mode, headers) = seen.lock().unwrap().take().unwrap();
+                server.serve_upgraded(ws, mode, Some(headers)).await;
+            });
+        }
+    });
+    addr
+}
+
+// the application upgraded already: too late for a 403, the socket is closed with 1008
+// (do not resume) before any HELLO is read
+#[tokio::test]
+async fn serve_upgraded_closes_a_refused_origin_with_1008_and_serves_the_rest() {
+    let addr = serving_upgraded(ReliableServer::new(ServerConfig::default())).await;
+    let mut request = url(addr).into_client_request().unwrap();
+    request.headers_mut().insert("origin", "https://evil.example".parse().unwrap());
+    request.headers_mut().insert("sec-websocket-protocol", "wsr.v1".parse().unwrap());
+    let stream = TcpStream::connect(addr).await.unwrap();
+    let (mut ws, _response) = tokio_tungstenite::client_async(request, stream).await.unwrap();
+    assert_eq!(close_code(&mut ws).await, Some(1008));
+    let (frame, _ws) = raw_hello(addr, Hello::default()).await;
+    assert!(matches!(frame, Frame::Welcome(_)), "expected a welcome, got {frame:?}");
 }

@@ -141,8 +141,17 @@ fn handshake_callback(
 /// a refused one is answered with 403 before the upgrade.
 #[allow(clippy::result_large_err)] // the error type is fixed by tungstenite
 fn admitted_origin(policy: &OriginPolicy, headers: &HeaderMap) -> Result<(), ErrorResponse> {
+    origin_check(policy, headers).map_err(|refused| forbidden(&refused))
+}
+
+/// The request's `Origin` against `policy`, with its `Host` for the same-host default (a
+/// header that is not text matches nothing).
+pub(super) fn origin_check(
+    policy: &OriginPolicy,
+    headers: &HeaderMap,
+) -> Result<(), OriginRefused> {
     let text = |name| headers.get(name).map(|value| value.to_str().unwrap_or_default());
-    policy.check(text(ORIGIN), text(HOST)).map_err(|refused| forbidden(&refused))
+    policy.check(text(ORIGIN), text(HOST))
 }
 
 fn forbidden(refused: &OriginRefused) -> ErrorResponse {

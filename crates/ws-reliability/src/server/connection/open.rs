@@ -2,6 +2,7 @@
 //! HELLO (wsr.v1) or the legacy session, and the refusals, each closing the socket once its
 //! slot in the registry is freed (the close waits up to 5 s for the peer, holding none).
 
+use super::super::accept::origin_check;
 use super::super::hello::{close_with, Opened, Refused};
 use super::super::ReliableServer;
 use super::Ready;
@@ -30,6 +31,25 @@ impl ReliableServer {
             Mode::Legacy => self.open_legacy(ws, headers),
         };
         self.settle(opening, admission).await
+    }
+
+    /// An upgrade the application performed: its `Origin` checked first (refused, it is
+    /// closed with 1008: too late for a 403), then admitted and opened.
+    pub(crate) async fn open_foreign<S>(
+        &self,
+        ws: WebSocketStream<S>,
+        mode: Mode,
+        headers: Option<HeaderMap>,
+    ) -> Option<Ready<S>>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let origins = &self.inner.config.conn.limits.origins;
+        if headers.as_ref().is_some_and(|headers| origin_check(origins, headers).is_err()) {
+            close_with(ws, CloseCode::Policy).await;
+            return None;
+        }
+        self.open_upgraded(ws, mode, headers).await
     }
 
     /// The connection ready to run, or the refusal answered after the admission's slot is
