@@ -55,8 +55,6 @@ async fn a_half_sent_upgrade_or_a_silent_socket_is_closed_after_the_handshake_ti
     half.write_all(HALF_REQUEST).await.unwrap();
     let mut silent = TcpStream::connect(listener.local_addr()).await.unwrap();
     let start = Instant::now();
-    until("both handshakes in progress", || server.registry().handshakes().in_progress() == 2)
-        .await;
     closed_by_server(&mut half).await;
     closed_by_server(&mut silent).await;
     assert!(start.elapsed() >= timeout - Duration::from_millis(50), "closed before the timeout");
@@ -113,7 +111,7 @@ async fn read_until(stream: &mut TcpStream, end: &[u8]) -> Vec<u8> {
 async fn a_socket_closed_for_no_hello_frees_its_slot_before_its_close_is_answered() {
     let mut config = ServerConfig::default();
     config.conn.limits.max_connections = 1;
-    config.hello_timeout = Duration::from_millis(200);
+    config.hello_timeout = Duration::from_secs(1); // the window in which `pending` is 1
     let (server, listener) = server(config).await;
     let mut silent = upgraded_by_hand(listener.local_addr()).await;
     until("the upgraded socket counted as pending", || server.registry().pending() == 1).await;
