@@ -51,6 +51,17 @@ impl AcceptBackoff {
         }
     }
 
+    /// What `listener.accept()` returned, for a loop: the accepted value (the pauses start
+    /// over), or `None` once the pause its error calls for is waited out.
+    pub async fn settle<T>(&mut self, accepted: io::Result<T>) -> Option<T> {
+        if let Err(error) = &accepted {
+            self.pause(error).await;
+        } else {
+            self.reset();
+        }
+        accepted.ok()
+    }
+
     fn step(&mut self) -> Duration {
         let delay = self.next;
         self.next = self.next.saturating_mul(2).min(self.max);
@@ -93,6 +104,17 @@ mod tests {
         let mut backoff = AcceptBackoff::default();
         let aborted = io::Error::from(io::ErrorKind::ConnectionAborted);
         assert_eq!(backoff.after(&aborted), None);
+        assert_eq!(backoff.after(&emfile()), Some(Duration::from_millis(1)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn settle_pauses_after_an_error_and_starts_over_after_an_accept() {
+        let mut backoff = AcceptBackoff::default();
+        let start = Instant::now();
+        assert_eq!(backoff.settle::<u8>(Err(emfile())).await, None);
+        assert_eq!(backoff.settle::<u8>(Err(emfile())).await, None);
+        assert_eq!(start.elapsed(), Duration::from_millis(3));
+        assert_eq!(backoff.settle(Ok(7)).await, Some(7));
         assert_eq!(backoff.after(&emfile()), Some(Duration::from_millis(1)));
     }
 

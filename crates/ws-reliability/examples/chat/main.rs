@@ -47,11 +47,12 @@ impl Chat {
     }
 
     async fn accept(self: Arc<Self>, listener: TcpListener) {
-        while let Ok((stream, _peer)) = listener.accept().await {
+        http::accept_each(listener, |stream| {
             let server = self.server.clone();
             let stream = self.injector.wrap(stream);
             drop(tokio::spawn(async move { server.serve_stream(stream).await }));
-        }
+        })
+        .await;
     }
 
     /// Every message any session delivers goes to every session.

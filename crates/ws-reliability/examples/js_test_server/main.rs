@@ -87,12 +87,13 @@ impl App {
 
     /// Accepts WebSocket connections, each over the fault injector.
     async fn accept(self: Arc<Self>, listener: TcpListener) {
-        while let Ok((stream, _peer)) = listener.accept().await {
+        http::accept_each(listener, |stream| {
             let _nodelay_is_an_optimisation = stream.set_nodelay(true);
             let server = self.server.clone();
             let stream = self.injector.wrap(stream);
             drop(tokio::spawn(async move { server.serve_stream(stream).await }));
-        }
+        })
+        .await;
     }
 
     /// Sends every delivered message back to its session, in order.
