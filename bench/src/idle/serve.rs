@@ -74,12 +74,14 @@ async fn reply(stdout: &mut tokio::io::Stdout, line: &str) -> Result<(), BenchEr
     Ok(stdout.flush().await?)
 }
 
-/// ReliableServer's defaults, with room for any number of connections admitted at once.
+/// ReliableServer's defaults, with room for any number of connections admitted at once
+/// (and any number of upgrades in progress: the probe opens them all together).
 pub fn reliable_config() -> ServerConfig {
     let mut config = ServerConfig::default();
     let limits = &mut config.conn.limits;
     limits.max_connections = usize::MAX;
     (limits.accept_burst, limits.accept_per_second) = (ACCEPT_RATE, ACCEPT_RATE);
+    limits.handshake.max_in_progress = usize::MAX;
     config
 }
 
@@ -126,6 +128,7 @@ mod tests {
     fn the_reliable_probe_admits_every_connection_at_once() {
         let limits = reliable_config().conn.limits;
         assert_eq!((limits.max_connections, limits.accept_per_second), (usize::MAX, ACCEPT_RATE));
+        assert_eq!(limits.handshake.max_in_progress, usize::MAX);
     }
 
     #[tokio::test]

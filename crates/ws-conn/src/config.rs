@@ -38,7 +38,8 @@ impl Default for ConnConfig {
     }
 }
 
-/// What a registry admits: a ceiling and an accept-rate guard against reconnect storms.
+/// What a registry admits: a ceiling, an accept-rate guard against reconnect storms, and
+/// what the HTTP upgrade before it must pass (a timeout, a limit, the browser's origin).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Limits {
@@ -51,6 +52,11 @@ pub struct Limits {
     pub accept_per_second: u32,
     /// The close code a refused connection gets. Default 1013 (try again later).
     pub refusal_code: crate::CloseCode,
+    /// The HTTP upgrade: its timeout (default 10 s) and how many run at once (default
+    /// 1 024), enforced by [`Registry::handshakes`](crate::Registry::handshakes).
+    pub handshake: crate::HandshakeLimits,
+    /// Which browser origins an upgrade admits. Default [`OriginPolicy::SameHost`](crate::OriginPolicy::SameHost).
+    pub origins: crate::OriginPolicy,
 }
 
 impl Default for Limits {
@@ -60,6 +66,8 @@ impl Default for Limits {
             accept_burst: 1_000,
             accept_per_second: 500,
             refusal_code: crate::CloseCode::TRY_AGAIN_LATER,
+            handshake: crate::HandshakeLimits::default(),
+            origins: crate::OriginPolicy::default(),
         }
     }
 }

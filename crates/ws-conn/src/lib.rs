@@ -5,13 +5,16 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod accept;
 mod activity;
 mod config;
 mod connection;
 mod entry;
 mod error;
 mod event;
+mod handshake;
 pub mod metrics;
+mod origin;
 mod rate;
 mod registry;
 mod state;
@@ -19,12 +22,15 @@ mod state;
 #[cfg_attr(docsrs, doc(cfg(feature = "tungstenite")))]
 pub mod tungstenite;
 
+pub use accept::AcceptBackoff;
 pub use activity::Activity;
 pub use config::{ConnConfig, Limits};
 pub use connection::{CloseCode, CloseFrame, Connection};
 pub use entry::ConnId;
 pub use error::{ConnError, Refusal, TransportError};
 pub use event::{ConnEvent, FailCause, ForceCause};
+pub use handshake::{HandshakeError, HandshakeLimits, HandshakePermit, Handshakes};
+pub use origin::{OriginPolicy, OriginRefused};
 pub use registry::{Admission, ConnHandle, HeartbeatReport, Maintenance, Registry};
 pub use registry::{ShutdownReport, SweepReport};
 pub use state::{AtomicState, ConnState, TRANSITIONS};

@@ -19,6 +19,22 @@ pub const GHOSTS_DETECTED: &str = "ws_conn_ghosts_detected_total";
 pub const REFUSED: &str = "ws_conn_refused_total";
 /// Counter: heartbeat pings that failed, label `reason` = `error` | `timeout`.
 pub const PING_FAILED: &str = "ws_conn_ping_failed_total";
+/// Gauge: HTTP upgrades in progress ([`Handshakes`](crate::Handshakes)).
+pub const HANDSHAKES: &str = "ws_conn_handshakes";
+/// Counter: sockets closed unread because `max_in_progress` handshakes were running.
+pub const HANDSHAKES_REFUSED: &str = "ws_conn_handshakes_refused_total";
+/// Counter: handshakes that took longer than their timeout (the socket is closed).
+pub const HANDSHAKE_TIMEOUTS: &str = "ws_conn_handshake_timeouts_total";
+/// Gauge: admissions held without a registered connection (an upgraded socket that has
+/// not finished its application handshake, e.g. a wsr.v1 HELLO).
+pub const ADMISSIONS_PENDING: &str = "ws_conn_admissions_pending";
+/// Counter: accept errors, label `kind` = `connection` (one connection's, no pause) |
+/// `listener` (EMFILE, ENFILE, ENOBUFS...: the loop backs off).
+pub const ACCEPT_ERRORS: &str = "ws_conn_accept_errors_total";
+/// Counter: pauses of an accept loop after a listener error ([`AcceptBackoff`](crate::AcceptBackoff)).
+pub const ACCEPT_BACKOFFS: &str = "ws_conn_accept_backoffs_total";
+/// Counter: requests refused with 403 by the [`OriginPolicy`](crate::OriginPolicy).
+pub const ORIGIN_REFUSED: &str = "ws_conn_origin_refused_total";
 /// Histogram: duration of one sweep.
 pub const SWEEP_SECONDS: &str = "ws_conn_sweep_seconds";
 
@@ -62,4 +78,37 @@ pub(crate) fn ping_failed(reason: &'static str) {
 
 pub(crate) fn swept(seconds: f64) {
     metrics::histogram!(SWEEP_SECONDS).record(seconds);
+}
+
+pub(crate) fn handshake_began() {
+    metrics::gauge!(HANDSHAKES).increment(1.0);
+}
+
+pub(crate) fn handshake_ended() {
+    metrics::gauge!(HANDSHAKES).decrement(1.0);
+}
+
+pub(crate) fn handshake_refused() {
+    metrics::counter!(HANDSHAKES_REFUSED).increment(1);
+}
+
+pub(crate) fn handshake_timed_out() {
+    metrics::counter!(HANDSHAKE_TIMEOUTS).increment(1);
+}
+
+pub(crate) fn admission_pending(delta: f64) {
+    metrics::gauge!(ADMISSIONS_PENDING).increment(delta);
+}
+
+pub(crate) fn accept_error(per_connection: bool) {
+    let kind = if per_connection { "connection" } else { "listener" };
+    metrics::counter!(ACCEPT_ERRORS, "kind" => kind).increment(1);
+}
+
+pub(crate) fn accept_backoff() {
+    metrics::counter!(ACCEPT_BACKOFFS).increment(1);
+}
+
+pub(crate) fn origin_refused() {
+    metrics::counter!(ORIGIN_REFUSED).increment(1);
 }

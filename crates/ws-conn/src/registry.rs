@@ -11,6 +11,7 @@ use crate::entry::Entry;
 use crate::rate::AcceptRate;
 use crate::{metrics, Activity, CloseCode, ConnConfig, ConnError, ConnEvent, ConnId, ConnState};
 use crate::{Connection, ForceCause, Refusal};
+use crate::{Handshakes, Limits};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -27,6 +28,20 @@ pub struct Registry {
     inner: Arc<Inner>,
 }
 
+/// What a new socket passes before it holds a slot: the upgrade's limits, the accept rate.
+#[derive(Debug)]
+struct Gates {
+    rate: AcceptRate,
+    handshakes: Handshakes,
+}
+
+impl Gates {
+    fn new(limits: &Limits) -> Self {
+        let rate = AcceptRate::new(limits.accept_burst, limits.accept_per_second);
+        Gates { rate, handshakes: Handshakes::new(limits.handshake.clone()) }
+    }
+}
+
 #[derive(Debug)]
 struct Inner {
     config: ConnConfig,
@@ -34,7 +49,7 @@ struct Inner {
     /// Admitted connections: registered, or holding an [`Admission`].
     slots: AtomicUsize,
     next_id: AtomicU64,
-    rate: AcceptRate,
+    gates: Gates,
     events: broadcast::Sender<ConnEvent>,
     epoch: Instant,
     shutting_down: AtomicBool,
@@ -43,17 +58,23 @@ struct Inner {
 impl Registry {
     /// An empty registry.
     pub fn new(config: ConnConfig) -> Self {
-        let rate = AcceptRate::new(config.limits.accept_burst, config.limits.accept_per_second);
+        let gates = Gates::new(&config.limits);
         let events = broadcast::channel(config.event_capacity.max(1)).0;
         let (entries, slots, next_id) = (Mutex::default(), AtomicUsize::new(0), AtomicU64::new(1));
         let (epoch, shutting_down) = (Instant::now(), AtomicBool::new(false));
-        let inner = Inner { config, entries, slots, next_id, rate, events, epoch, shutting_down };
+        let inner = Inner { config, entries, slots, next_id, gates, events, epoch, shutting_down };
         Registry { inner: Arc::new(inner) }
     }
 
     /// The configuration.
     pub fn config(&self) -> &ConnConfig {
         &self.inner.config
+    }
+
+    /// The HTTP upgrades in progress, under [`Limits::handshake`]: run each server-side
+    /// upgrade through [`Handshakes::run`].
+    pub fn handshakes(&self) -> &Handshakes {
+        &self.inner.gates.handshakes
     }
 
     /// A receiver of every event from now on.
@@ -66,8 +87,7 @@ impl Registry {
     pub fn admit(&self) -> Result<Admission, ConnError> {
         self.check_open()?;
         self.take_slot()?;
-        let admission =
-            Admission { registry: self.clone(), activity: Activity::new(), holds_slot: true };
+        let admission = Admission::new(self.clone());
         self.check_rate()?;
         Ok(admission)
     }
@@ -90,7 +110,7 @@ impl Registry {
     }
 
     fn check_rate(&self) -> Result<(), ConnError> {
-        let granted = self.inner.rate.try_take();
+        let granted = self.inner.gates.rate.try_take();
         granted
             .then_some(())
             .ok_or_else(|| refuse(Refusal::Rate, self.inner.config.limits.refusal_code))
@@ -110,6 +130,14 @@ impl Registry {
     /// nothing is left behind.
     pub fn is_empty(&self) -> bool {
         self.entries().is_empty()
+    }
+
+    /// How many admissions are held without a registered connection: sockets admitted
+    /// and still in their application's handshake (a wsr.v1 server's wait for HELLO). Also
+    /// the gauge `ws_conn_admissions_pending`.
+    pub fn pending(&self) -> usize {
+        let registered = self.len();
+        self.inner.slots.load(Ordering::Acquire).saturating_sub(registered)
     }
 
     /// How many connections are in `state`.
@@ -206,6 +234,11 @@ pub struct Admission {
 }
 
 impl Admission {
+    fn new(registry: Registry) -> Self {
+        metrics::admission_pending(1.0);
+        Admission { registry, activity: Activity::new(), holds_slot: true }
+    }
+
     /// The liveness record the connection will have: hand it to the read half (e.g.
     /// [`tungstenite::split`](crate::tungstenite::split)) before registering.
     pub fn activity(&self) -> &Activity {
@@ -217,6 +250,7 @@ impl Admission {
     /// `Shutdown`) and the id is already gone from the registry.
     pub fn register(mut self, conn: impl Connection) -> ConnHandle {
         self.holds_slot = false;
+        metrics::admission_pending(-1.0);
         self.registry.insert(self.activity.clone(), Box::new(conn))
     }
 }
@@ -225,6 +259,7 @@ impl Drop for Admission {
     fn drop(&mut self) {
         if self.holds_slot {
             self.registry.inner.slots.fetch_sub(1, Ordering::AcqRel);
+            metrics::admission_pending(-1.0);
         }
     }
 }

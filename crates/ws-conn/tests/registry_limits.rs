@@ -75,3 +75,28 @@ async fn a_registry_shutting_down_refuses_with_going_away() {
     assert_eq!(Refusal::ShuttingDown.to_string(), "shutting_down");
     assert!(registry.is_empty());
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_admission_not_yet_registered_is_counted_as_pending_until_it_registers_or_drops() {
+    let registry = Registry::new(config());
+    let waiting = registry.admit().unwrap();
+    let registering = registry.admit().unwrap();
+    assert_eq!((registry.pending(), registry.len()), (2, 0));
+    let id = registering.register(conn(Close::Succeeds)).id();
+    assert_eq!((registry.pending(), registry.len()), (1, 1));
+    drop(waiting);
+    assert_eq!(registry.pending(), 0);
+    registry.close(id, CloseFrame::normal()).await.unwrap();
+}
+
+#[test]
+fn the_handshake_limits_of_a_registry_come_from_its_config() {
+    let mut config = config();
+    config.limits.handshake.max_in_progress = 1;
+    let registry = Registry::new(config);
+    let permit = registry.handshakes().begin().unwrap();
+    assert_eq!(registry.handshakes().in_progress(), 1);
+    assert!(registry.handshakes().begin().is_err());
+    drop(permit);
+    assert!(registry.handshakes().begin().is_ok());
+}

@@ -105,3 +105,41 @@ fn refusals_and_failed_pings_are_counted() {
     assert_eq!(seen[&format!("{}{{reason=timeout}}", names::PING_FAILED)], 1.0);
     assert_eq!(seen[&format!("{}{{cause=requested}}", names::FORCE_CLOSED)], 1.0);
 }
+
+#[test]
+fn admission_steps_before_the_registry_are_counted() {
+    let recorder = DebuggingRecorder::new();
+    metrics::with_local_recorder(&recorder, || {
+        run(async {
+            let mut config = common::config();
+            config.limits.handshake.max_in_progress = 1;
+            config.limits.handshake.timeout = Duration::from_secs(1);
+            let registry = ws_conn::Registry::new(config.clone());
+            let stalled = registry.handshakes().run(std::future::pending::<()>());
+            let refused = registry.handshakes().run(async {});
+            let (stalled, refused) = tokio::join!(stalled, refused);
+            assert!(stalled.is_err() && refused.is_err());
+            let mut backoff = ws_conn::AcceptBackoff::default();
+            backoff.pause(&std::io::Error::from_raw_os_error(24)).await;
+            backoff.pause(&std::io::Error::from(std::io::ErrorKind::ConnectionReset)).await;
+            let origins = ws_conn::OriginPolicy::SameHost;
+            origins.check(Some("https://evil.example"), Some("ws.example")).unwrap_err();
+            let _pending = registry.admit().unwrap();
+        })
+    });
+    let seen = read(&recorder);
+    let expected = [
+        (names::HANDSHAKES_REFUSED.to_owned(), 1.0),
+        (names::HANDSHAKE_TIMEOUTS.to_owned(), 1.0),
+        (names::HANDSHAKES.to_owned(), 0.0),
+        (format!("{}{{kind=listener}}", names::ACCEPT_ERRORS), 1.0),
+        (format!("{}{{kind=connection}}", names::ACCEPT_ERRORS), 1.0),
+        (names::ACCEPT_BACKOFFS.to_owned(), 1.0),
+        (names::ORIGIN_REFUSED.to_owned(), 1.0),
+        (names::ADMISSIONS_PENDING.to_owned(), 0.0),
+    ];
+    for (name, value) in expected {
+        let name = if name.contains('{') { name } else { format!("{name}{{}}") };
+        assert_eq!(seen.get(&name), Some(&value), "{name} in {seen:?}");
+    }
+}

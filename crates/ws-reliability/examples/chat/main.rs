@@ -18,7 +18,7 @@ use std::error::Error;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use ws_reliability::fault::{FaultConfig, FaultInjector, FaultKind};
-use ws_reliability::server::{BroadcastReport, ReliableServer, ServerConfig, Target};
+use ws_reliability::server::{BroadcastReport, ReliableServer, Target};
 
 type Failure = Box<dyn Error + Send + Sync>;
 
@@ -33,10 +33,10 @@ struct Chat {
 }
 
 impl Chat {
-    fn new(ws_port: u16) -> Result<Self, Failure> {
+    fn new(web: std::net::SocketAddr, ws_port: u16) -> Result<Self, Failure> {
         let rate = env_or("CHAT_KILL_RATE", "0").parse()?;
         let injector = FaultInjector::new(FaultConfig::seeded(1).with_rate(FaultKind::Kill, rate))?;
-        let server = ReliableServer::new(ServerConfig::default());
+        let server = ReliableServer::new(http::admitting_pages_of(web));
         Ok(Chat { server, injector, ws_port })
     }
 
@@ -47,11 +47,12 @@ impl Chat {
     }
 
     async fn accept(self: Arc<Self>, listener: TcpListener) {
-        while let Ok((stream, _peer)) = listener.accept().await {
+        http::accept_each(listener, |stream| {
             let server = self.server.clone();
             let stream = self.injector.wrap(stream);
             drop(tokio::spawn(async move { server.serve_stream(stream).await }));
-        }
+        })
+        .await;
     }
 
     /// Every message any session delivers goes to every session.
@@ -92,7 +93,7 @@ async fn main() -> Result<(), Failure> {
     let web = TcpListener::bind(("127.0.0.1", port)).await?;
     let ws = TcpListener::bind(("127.0.0.1", port.wrapping_add(1))).await?;
     println!("chat: open http://{} (WebSocket on {})", web.local_addr()?, ws.local_addr()?);
-    let chat = Arc::new(Chat::new(ws.local_addr()?.port())?);
+    let chat = Arc::new(Chat::new(web.local_addr()?, ws.local_addr()?.port())?);
     chat.start(ws);
     http::serve(web, move |path| chat.route(path)).await;
     Ok(())

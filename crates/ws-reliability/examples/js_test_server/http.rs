@@ -65,10 +65,11 @@ where
     F: Fn(&str) -> Reply + Send + Sync + 'static,
 {
     let route = Arc::new(route);
-    while let Ok((stream, _peer)) = listener.accept().await {
+    accept_each(listener, |stream| {
         let route = Arc::clone(&route);
         drop(tokio::spawn(async move { answer(stream, route.as_ref()).await }));
-    }
+    })
+    .await;
 }
 
 async fn answer<F: Fn(&str) -> Reply>(mut stream: TcpStream, route: &F) {
@@ -87,4 +88,25 @@ async fn read_path(stream: &mut TcpStream) -> Option<String> {
     }
     let line = String::from_utf8_lossy(&head).lines().next()?.to_owned();
     line.split(' ').nth(1).map(str::to_owned)
+}
+
+/// A server config that admits the pages this responder serves from `web`: they open their
+/// WebSocket on another port, which the default origin policy (the request's own host and
+/// port) would refuse with 403.
+pub fn admitting_pages_of(web: std::net::SocketAddr) -> ws_reliability::server::ServerConfig {
+    let mut config = ws_reliability::server::ServerConfig::default();
+    let origins = [format!("http://{web}"), format!("http://localhost:{}", web.port())];
+    config.conn.limits.origins = ws_reliability::conn::OriginPolicy::allow_only(origins);
+    config
+}
+
+/// Accepts on `listener` for good, handing each stream to `serve`; after a listener error
+/// (EMFILE, ENFILE) it pauses, 1 ms doubling to 1 s, instead of stopping or spinning.
+pub async fn accept_each(listener: TcpListener, mut serve: impl FnMut(TcpStream)) {
+    let mut backoff = ws_reliability::conn::AcceptBackoff::default();
+    loop {
+        if let Some((stream, _peer)) = backoff.settle(listener.accept().await).await {
+            serve(stream);
+        }
+    }
 }

@@ -76,25 +76,26 @@ struct App {
 }
 
 impl App {
-    fn new() -> Result<Self, Failure> {
+    fn new(web: std::net::SocketAddr) -> Result<Self, Failure> {
         let kill_rate = env_or("WSR_KILL_RATE", 0.002)?;
         let config =
             FaultConfig::seeded(env_or("WSR_SEED", 1)?).with_rate(FaultKind::Kill, kill_rate);
         let injector = FaultInjector::new(config)?;
         injector.set_enabled(false);
         let root = PathBuf::from(std::env::var("WSR_ROOT").unwrap_or_else(|_| ".".into()));
-        let server = ReliableServer::new(server_config()?);
+        let server = ReliableServer::new(server_config(web)?);
         Ok(App { server, injector, stats: Stats::default(), root })
     }
 
     /// Accepts WebSocket connections, each over the fault injector.
     async fn accept(self: Arc<Self>, listener: TcpListener) {
-        while let Ok((stream, _peer)) = listener.accept().await {
+        http::accept_each(listener, |stream| {
             let _nodelay_is_an_optimisation = stream.set_nodelay(true);
             let server = self.server.clone();
             let stream = self.injector.wrap(stream);
             drop(tokio::spawn(async move { server.serve_stream(stream).await }));
-        }
+        })
+        .await;
     }
 
     /// Sends every delivered message back to its session, in order.
@@ -129,8 +130,8 @@ impl App {
 }
 
 /// The server's configuration: the defaults, with the keepalive of `WSR_KEEPALIVE_MS`.
-fn server_config() -> Result<ServerConfig, Failure> {
-    let mut config = ServerConfig::default();
+fn server_config(web: std::net::SocketAddr) -> Result<ServerConfig, Failure> {
+    let mut config = http::admitting_pages_of(web);
     config.keepalive = Duration::from_millis(env_or("WSR_KEEPALIVE_MS", 15_000)?);
     Ok(config)
 }
@@ -151,9 +152,9 @@ async fn bind(name: &str) -> Result<TcpListener, Failure> {
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
-    let app = Arc::new(App::new()?);
     let ws = bind("WSR_WS_PORT").await?;
     let web = bind("WSR_HTTP_PORT").await?;
+    let app = Arc::new(App::new(web.local_addr()?)?);
     println!("http={} ws={}", web.local_addr()?, ws.local_addr()?);
     tokio::spawn(Arc::clone(&app).accept(ws));
     tokio::spawn(Arc::clone(&app).echo());

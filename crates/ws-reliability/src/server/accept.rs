@@ -12,8 +12,10 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
-use tokio_tungstenite::tungstenite::http::HeaderMap;
+use tokio_tungstenite::tungstenite::http::header::{HOST, ORIGIN};
+use tokio_tungstenite::tungstenite::http::{HeaderMap, StatusCode};
 use tokio_tungstenite::WebSocketStream;
+use ws_conn::{AcceptBackoff, OriginPolicy, OriginRefused};
 
 /// A running accept loop; dropping it (or [`Listener::stop`]) stops accepting. Connections
 /// already accepted go on.
@@ -61,15 +63,26 @@ impl ReliableServer {
         Ok(Listener { local_addr, task })
     }
 
+    /// Accepts until stopped; after an error of the listener (EMFILE, ENFILE) it pauses,
+    /// 1 ms doubling up to 1 s, instead of spinning.
     async fn accept_loop(self, listener: TcpListener, transport: Transport) {
+        let mut backoff = AcceptBackoff::default();
         loop {
             match listener.accept().await {
-                Ok((stream, _peer)) => {
-                    drop(tokio::spawn(self.clone().serve_owned(stream, &transport)))
-                }
-                Err(_) => crate::metrics::accept_failed(),
+                Ok((stream, _peer)) => self.accepted(stream, &transport, &mut backoff),
+                Err(error) => accept_failed(&mut backoff, &error).await,
             }
         }
+    }
+
+    fn accepted(
+        &self,
+        stream: tokio::net::TcpStream,
+        transport: &Transport,
+        backoff: &mut AcceptBackoff,
+    ) {
+        backoff.reset();
+        drop(tokio::spawn(self.clone().serve_owned(stream, transport)));
     }
 
     #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
@@ -86,7 +99,10 @@ impl ReliableServer {
     }
 
     /// Performs the WebSocket handshake on `stream` (any byte stream: TCP, the fault
-    /// wrapper, turmoil), negotiating `wsr.v1`, then serves it until it ends.
+    /// wrapper, turmoil), negotiating `wsr.v1`, then serves it until it ends. The
+    /// handshake counts against `conn.limits.handshake` (past `max_in_progress` the stream
+    /// is dropped unread; past `timeout` it is dropped) and checks `conn.limits.origins`
+    /// (a refused origin gets HTTP 403).
     pub fn serve_stream<S>(&self, stream: S) -> impl Future<Output = ()> + '_
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -99,7 +115,8 @@ impl ReliableServer {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let Some((ws, mode, headers)) = self.handshake(stream).await else {
+        let upgrade = self.inner.registry.handshakes().run(self.handshake(stream));
+        let Ok(Some((ws, mode, headers))) = upgrade.await else {
             crate::metrics::accept_failed();
             return None;
         };
@@ -113,20 +130,52 @@ impl ReliableServer {
     {
         let seen: Seen = Arc::default();
         let config = Some(self.inner.config.limits.server_websocket_config());
-        let callback = handshake_callback(Arc::clone(&seen));
+        let origins = &self.inner.config.conn.limits.origins;
+        let callback = handshake_callback(Arc::clone(&seen), origins);
         let ws = tokio_tungstenite::accept_hdr_async_with_config(stream, callback, config).await;
         let (mode, headers) = crate::link::lock(&seen).take()?;
         Some((ws.ok()?, mode, headers))
     }
 }
 
+/// Counts an accept error and waits out the pause it calls for.
+async fn accept_failed(backoff: &mut AcceptBackoff, error: &std::io::Error) {
+    crate::metrics::accept_failed();
+    backoff.pause(error).await;
+}
+
 #[allow(clippy::result_large_err)] // the error type is fixed by tungstenite
 fn handshake_callback(
     seen: Seen,
-) -> impl FnOnce(&Request, Response) -> Result<Response, ErrorResponse> {
+    origins: &OriginPolicy,
+) -> impl FnOnce(&Request, Response) -> Result<Response, ErrorResponse> + '_ {
     move |request: &Request, mut response: Response| {
+        admitted_origin(origins, request.headers())?;
         let mode = negotiate(request, &mut response);
         *crate::link::lock(&seen) = Some((mode, request.headers().clone()));
         Ok(response)
     }
+}
+
+/// The request's `Origin` checked against `policy` (`Host` for the same-host default);
+/// a refused one is answered with 403 before the upgrade.
+#[allow(clippy::result_large_err)] // the error type is fixed by tungstenite
+fn admitted_origin(policy: &OriginPolicy, headers: &HeaderMap) -> Result<(), ErrorResponse> {
+    origin_check(policy, headers).map_err(|refused| forbidden(&refused))
+}
+
+/// The request's `Origin` against `policy`, with its `Host` for the same-host default (a
+/// header that is not text matches nothing).
+pub(super) fn origin_check(
+    policy: &OriginPolicy,
+    headers: &HeaderMap,
+) -> Result<(), OriginRefused> {
+    let text = |name| headers.get(name).map(|value| value.to_str().unwrap_or_default());
+    policy.check(text(ORIGIN), text(HOST))
+}
+
+fn forbidden(refused: &OriginRefused) -> ErrorResponse {
+    let mut response = ErrorResponse::new(Some(refused.to_string()));
+    *response.status_mut() = StatusCode::FORBIDDEN;
+    response
 }

@@ -63,7 +63,10 @@ where
 impl ReliableServer {
     /// Serves an already-upgraded socket until it ends: `mode` is what the handshake
     /// negotiated ([`protocol::negotiate`](crate::protocol::negotiate)), `headers` the
-    /// upgrade request's, for the authentication hook.
+    /// upgrade request's, for the authentication hook and the origin policy
+    /// (`conn.limits.origins`): a refused `Origin` is closed with 1008 at once. The
+    /// upgrade was the application's: bound its time and count, and answer a refused
+    /// `Origin` with 403 before upgrading (`ws_conn::OriginPolicy::check`).
     pub fn serve_upgraded<S>(
         &self,
         ws: WebSocketStream<S>,
@@ -73,7 +76,7 @@ impl ReliableServer {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        self.attach_opened(Box::pin(self.open_upgraded(ws, mode, headers)))
+        self.attach_opened(Box::pin(self.open_foreign(ws, mode, headers)))
     }
 
     /// Runs the connection `opening` yields, if any. `opening` is boxed so that its (large,

@@ -1,10 +1,12 @@
 //! The opening of a connection, before its session runs: admission in the registry, the
-//! HELLO (wsr.v1) or the legacy session, and the refusals, each closing the socket.
+//! HELLO (wsr.v1) or the legacy session, and the refusals, each closing the socket once its
+//! slot in the registry is freed (the close waits up to 5 s for the peer, holding none).
 
-use super::super::hello::{close_with, Opened};
+use super::super::accept::origin_check;
+use super::super::hello::{close_with, Opened, Refused};
 use super::super::ReliableServer;
 use super::Ready;
-use crate::protocol::{CloseCode, Hello, Mode};
+use crate::protocol::{CloseCode, Hello, Mode, SessionId};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::http::HeaderMap;
 use tokio_tungstenite::WebSocketStream;
@@ -24,11 +26,45 @@ impl ReliableServer {
     {
         self.ensure_maintenance();
         let (ws, admission) = self.admit(ws).await?;
-        let (ws, opened) = match mode {
-            Mode::V1 => self.open_v1(ws, headers).await?,
-            Mode::Legacy => self.open_legacy(ws, headers).await?,
+        let opening = match mode {
+            Mode::V1 => self.open_v1(ws, headers).await,
+            Mode::Legacy => self.open_legacy(ws, headers),
         };
-        Some(Ready::new(ws, admission, opened))
+        self.settle(opening, admission).await
+    }
+
+    /// An upgrade the application performed: its `Origin` checked first (refused, it is
+    /// closed with 1008: too late for a 403), then admitted and opened.
+    pub(crate) async fn open_foreign<S>(
+        &self,
+        ws: WebSocketStream<S>,
+        mode: Mode,
+        headers: Option<HeaderMap>,
+    ) -> Option<Ready<S>>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let origins = &self.inner.config.conn.limits.origins;
+        if headers.as_ref().is_some_and(|headers| origin_check(origins, headers).is_err()) {
+            close_with(ws, CloseCode::Policy).await;
+            return None;
+        }
+        self.open_upgraded(ws, mode, headers).await
+    }
+
+    /// The connection ready to run, or the refusal answered after the admission's slot is
+    /// freed: a socket that never said HELLO holds no slot while its close waits.
+    async fn settle<S>(&self, opening: Opening<S>, admission: Admission) -> Option<Ready<S>>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        match opening {
+            Ok((ws, opened)) => Some(Ready::new(ws, admission, opened)),
+            Err(turned) => {
+                drop(admission);
+                self.refuse(turned.ws, turned.presented, turned.refused).await
+            }
+        }
     }
 
     async fn admit<S>(&self, ws: WebSocketStream<S>) -> Option<(WebSocketStream<S>, Admission)>
@@ -44,61 +80,64 @@ impl ReliableServer {
         }
     }
 
-    /// Reads the HELLO and opens or resumes its session; refuses it otherwise.
-    async fn open_v1<S>(
-        &self,
-        mut ws: WebSocketStream<S>,
-        headers: Option<HeaderMap>,
-    ) -> Option<(WebSocketStream<S>, Opened)>
+    /// Reads the HELLO and opens or resumes its session, or says why not.
+    async fn open_v1<S>(&self, mut ws: WebSocketStream<S>, headers: Option<HeaderMap>) -> Opening<S>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
         match self.read_hello(&mut ws).await {
-            Ok(hello) => self.greet(ws, hello, headers).await,
-            Err(code) => refused_with(ws, code).await,
+            Ok(hello) => self.greet(ws, hello, headers),
+            Err(code) => Err(Turned::closed(ws, code)),
         }
     }
 
-    async fn greet<S>(
+    #[allow(clippy::result_large_err)] // both variants carry the socket: boxing saves nothing
+    fn greet<S>(
         &self,
         ws: WebSocketStream<S>,
         hello: Hello,
         headers: Option<HeaderMap>,
-    ) -> Option<(WebSocketStream<S>, Opened)>
+    ) -> Opening<S>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
         let presented = hello.resume.as_ref().map(|resume| resume.session);
         match self.open(hello, headers) {
-            Ok(opened) => Some((ws, opened)),
-            Err(refused) => self.refuse(ws, presented, refused).await,
+            Ok(opened) => Ok((ws, opened)),
+            Err(refused) => Err(Turned { ws, presented, refused }),
         }
     }
 
-    async fn open_legacy<S>(
-        &self,
-        ws: WebSocketStream<S>,
-        headers: Option<HeaderMap>,
-    ) -> Option<(WebSocketStream<S>, Opened)>
+    #[allow(clippy::result_large_err)] // both variants carry the socket: boxing saves nothing
+    fn open_legacy<S>(&self, ws: WebSocketStream<S>, headers: Option<HeaderMap>) -> Opening<S>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
         let request =
             super::super::AuthRequest { headers, auth: Default::default(), resuming: None };
         match self.open_fresh(Mode::Legacy, &request) {
-            Ok(opened) => Some((ws, opened)),
-            Err(_) => refused_with(ws, CloseCode::Policy).await,
+            Ok(opened) => Ok((ws, opened)),
+            Err(_) => Err(Turned::closed(ws, CloseCode::Policy)),
         }
     }
 }
 
-/// Closes a refused socket with `code`; nothing to run.
-async fn refused_with<S, T>(ws: WebSocketStream<S>, code: CloseCode) -> Option<T>
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
-    close_with(ws, code).await;
-    None
+/// The socket with its session open, or the refusal to answer on it.
+type Opening<S> = Result<(WebSocketStream<S>, Opened), Turned<S>>;
+
+/// A socket whose opening was refused, and what to answer before closing it.
+struct Turned<S> {
+    ws: WebSocketStream<S>,
+    /// The session a refused resume presented.
+    presented: Option<SessionId>,
+    refused: Refused,
+}
+
+impl<S> Turned<S> {
+    /// Refused with a close code alone.
+    fn closed(ws: WebSocketStream<S>, code: CloseCode) -> Self {
+        Turned { ws, presented: None, refused: Refused::Close(code) }
+    }
 }
 
 /// The close code of a refused admission (1013 when the registry names none).
