@@ -199,7 +199,13 @@ async fn the_conn_switch_stops_and_restarts_the_sweeper() {
     rollout.set(Fix::Conn, Setting::On).unwrap();
     wait_until("sweeper restarted", || server.is_sweeping()).await;
     wait_until("the silent connection swept", || server.registry().is_empty()).await;
-    assert!(sweeps_since_last_look(&snapshotter) > 0);
+    // The sweep records its sample after it removed the connection: wait for it.
+    let swept = std::cell::Cell::new(0);
+    wait_until("the restarted sweeper's sweep counted", || {
+        swept.set(swept.get() + sweeps_since_last_look(&snapshotter));
+        swept.get() > 0
+    })
+    .await;
 }
 
 /// How many sweeps the registries ran since the last call: the `ws_conn_sweep_seconds`

@@ -77,7 +77,7 @@ const reload = async () => {
     }
     if (reloads.length === at.length && killAt && recv + 1 >= killAt && !get("killing")) {
       set("killing", true);
-      fetch("/faults/on");
+      fetch("/faults/kill-next"); // exactly one kill, on the next read or write: not by chance
     }
     if (recv + 1 === count) finish();
   });

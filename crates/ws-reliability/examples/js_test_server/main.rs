@@ -7,7 +7,8 @@
 //! chance of a kill per read or write while faults are on, default 0.002), `WSR_SEED`
 //! (default 1), `WSR_KEEPALIVE_MS` (the server's keepalive interval, `docs/protocol.md` § 7,
 //! default 15 000), `WSR_WS_PORT` and `WSR_HTTP_PORT` (default: any free port). Routes:
-//! `/faults/on`, `/faults/off`, `/stats` (JSON), anything else a file.
+//! `/faults/on`, `/faults/off`, `/faults/kill-next` (exactly one kill, of the next read or
+//! write), `/stats` (JSON), anything else a file.
 
 mod http;
 
@@ -20,8 +21,8 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::net::TcpListener;
-use ws_reliability::fault::{FaultConfig, FaultInjector, FaultKind};
+use tokio::net::{TcpListener, TcpStream};
+use ws_reliability::fault::{FaultConfig, FaultInjector, FaultKind, FaultyStream};
 use ws_reliability::protocol::SessionId;
 use ws_reliability::server::{ReliableServer, ServerConfig};
 use ws_reliability::Message;
@@ -67,24 +68,52 @@ impl Stats {
     }
 }
 
+/// The faults under every connection: kills at random while switched on (`/faults/on`),
+/// and exactly one kill of the next read or write once armed (`/faults/kill-next`).
+struct Injectors {
+    random: FaultInjector,
+    next: FaultInjector,
+}
+
+impl Injectors {
+    fn new() -> Result<Self, Failure> {
+        let kill_rate = env_or("WSR_KILL_RATE", 0.002)?;
+        let seed = env_or("WSR_SEED", 1)?;
+        let random = switched_off(FaultConfig::seeded(seed).with_rate(FaultKind::Kill, kill_rate))?;
+        let next = switched_off(FaultConfig::seeded(seed).with_rate(FaultKind::Kill, 1.0))?;
+        Ok(Injectors { random, next })
+    }
+
+    fn wrap(&self, stream: TcpStream) -> FaultyStream<FaultyStream<TcpStream>> {
+        self.next.wrap(self.random.wrap(stream))
+    }
+
+    fn kills(&self) -> u64 {
+        self.random.stats().count(FaultKind::Kill) + self.next.stats().count(FaultKind::Kill)
+    }
+}
+
+/// An injector with `config`, switched off until told.
+fn switched_off(config: FaultConfig) -> Result<FaultInjector, Failure> {
+    let injector = FaultInjector::new(config)?;
+    injector.set_enabled(false);
+    Ok(injector)
+}
+
 /// The running test server.
 struct App {
     server: ReliableServer,
-    injector: FaultInjector,
+    injectors: Injectors,
     stats: Stats,
     root: PathBuf,
 }
 
 impl App {
     fn new(web: std::net::SocketAddr) -> Result<Self, Failure> {
-        let kill_rate = env_or("WSR_KILL_RATE", 0.002)?;
-        let config =
-            FaultConfig::seeded(env_or("WSR_SEED", 1)?).with_rate(FaultKind::Kill, kill_rate);
-        let injector = FaultInjector::new(config)?;
-        injector.set_enabled(false);
+        let injectors = Injectors::new()?;
         let root = PathBuf::from(std::env::var("WSR_ROOT").unwrap_or_else(|_| ".".into()));
         let server = ReliableServer::new(server_config(web)?);
-        Ok(App { server, injector, stats: Stats::default(), root })
+        Ok(App { server, injectors, stats: Stats::default(), root })
     }
 
     /// Accepts WebSocket connections, each over the fault injector.
@@ -92,7 +121,7 @@ impl App {
         http::accept_each(listener, |stream| {
             let _nodelay_is_an_optimisation = stream.set_nodelay(true);
             let server = self.server.clone();
-            let stream = self.injector.wrap(stream);
+            let stream = self.injectors.wrap(stream);
             drop(tokio::spawn(async move { server.serve_stream(stream).await }));
         })
         .await;
@@ -111,18 +140,25 @@ impl App {
     fn route(&self, path: &str) -> Reply {
         match path {
             "/faults/on" | "/faults/off" => self.faults(path == "/faults/on"),
+            "/faults/kill-next" => self.kill_next(),
             "/stats" => Reply::ok("application/json", self.stats_json()),
             _ => http::file(&self.root, path.split('?').next().unwrap_or(path)),
         }
     }
 
     fn faults(&self, on: bool) -> Reply {
-        self.injector.set_enabled(on);
+        self.injectors.random.set_enabled(on);
         Reply::ok("application/json", format!("{{\"faults\":{on}}}"))
     }
 
+    /// Arms exactly one kill: the next read or write of any connection.
+    fn kill_next(&self) -> Reply {
+        self.injectors.next.arm(1);
+        Reply::ok("application/json", "{\"armed\":1}".to_owned())
+    }
+
     fn stats_json(&self) -> String {
-        let kills = self.injector.stats().count(FaultKind::Kill);
+        let kills = self.injectors.kills();
         let sessions = self.server.sessions().len();
         let counters = self.stats.json();
         format!("{{\"kills\":{kills},\"sessions\":{sessions},{counters}}}")
