@@ -50,13 +50,6 @@ async fn synced_for(synced: &Synced, session: SessionId) {
     .await;
 }
 
-/// Opens a raw wsr.v1 session and returns its id (the socket stays open).
-async fn open_raw(addr: std::net::SocketAddr) -> (SessionId, Raw) {
-    let (frame, ws) = raw_hello(addr, Hello::default()).await;
-    let Frame::Welcome(welcome) = frame else { panic!("expected WELCOME, got {frame:?}") };
-    (welcome.session, ws)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sync_switch_flipped_at_runtime_decides_each_new_session() {
     let (synced, failing) = (Synced::default(), Arc::new(AtomicBool::new(false)));
@@ -169,66 +162,6 @@ async fn a_client_without_batch_loses_its_session_loudly_and_starts_a_fresh_one(
     assert_ne!(second, first);
     server.send(second, Message::text("after")).unwrap();
     assert_eq!(take(&mut incoming, 1).await, vec!["after".to_owned()]);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_conn_switch_stops_and_restarts_the_sweeper() {
-    let recorder = metrics_util::debugging::DebuggingRecorder::new();
-    let snapshotter = recorder.snapshotter();
-    recorder.install().unwrap();
-    let mut config = ServerConfig::default();
-    config.conn.heartbeat_interval = Duration::from_millis(20);
-    config.conn.idle_timeout = Duration::from_millis(100);
-    config.conn.sweep_interval = Duration::from_millis(20);
-    let rollout = config.rollout.clone();
-    let (server, listener) = server(config).await;
-    let (_session, _silent) = open_raw(listener.local_addr()).await; // never answers a ping
-    assert!(server.is_sweeping());
-    rollout.set(Fix::Conn, Setting::Off).unwrap();
-    wait_until("sweeper stopped", || !server.is_sweeping()).await;
-    // "Nobody sweeps" is counted, not waited for in silence: no sweep runs over 5 sweep
-    // intervals (one idle timeout, so the silent connection is a ghost by then, as the
-    // sweep after the restart shows).
-    sweeps_since_last_look(&snapshotter);
-    let mut intervals = tokio::time::interval(Duration::from_millis(20));
-    for _ in 0..=5 {
-        intervals.tick().await;
-    }
-    assert_eq!(sweeps_since_last_look(&snapshotter), 0, "a sweep ran while conn was off");
-    assert_eq!(server.registry().len(), 1, "a silent connection was swept while conn was off");
-    rollout.set(Fix::Conn, Setting::On).unwrap();
-    wait_until("sweeper restarted", || server.is_sweeping()).await;
-    wait_until("the silent connection swept", || server.registry().is_empty()).await;
-    // The sweep records its sample after it removed the connection: wait for it.
-    let swept = std::cell::Cell::new(0);
-    wait_until("the restarted sweeper's sweep counted", || {
-        swept.set(swept.get() + sweeps_since_last_look(&snapshotter));
-        swept.get() > 0
-    })
-    .await;
-}
-
-/// How many sweeps the registries ran since the last call: the `ws_conn_sweep_seconds`
-/// samples (a snapshot drains a histogram).
-fn sweeps_since_last_look(snapshotter: &metrics_util::debugging::Snapshotter) -> usize {
-    let snapshot = snapshotter.snapshot().into_vec();
-    let samples =
-        snapshot.into_iter().filter(|(key, ..)| key.key().name() == "ws_conn_sweep_seconds");
-    samples
-        .map(|(.., value)| match value {
-            metrics_util::debugging::DebugValue::Histogram(samples) => samples.len(),
-            _ => 0,
-        })
-        .sum()
-}
-
-async fn wait_until(what: &str, done: impl Fn() -> bool) {
-    guarded(what, async {
-        while !done() {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-    })
-    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -18,6 +18,16 @@ use ws_reliability::server::{Listener, ReliableServer, ServerConfig, SessionEven
 /// The failure guard of every wait: far above any expected duration, never a measurement.
 pub const GUARD: Duration = Duration::from_secs(30);
 
+/// Waits, under the guard, until `done` holds (a bounded poll of a condition, every 2 ms).
+pub async fn wait_until(what: &str, done: impl Fn() -> bool) {
+    guarded(what, async {
+        while !done() {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    })
+    .await;
+}
+
 /// Awaits `future` under the guard.
 pub async fn guarded<T>(what: &str, future: impl Future<Output = T>) -> T {
     tokio::time::timeout(GUARD, future).await.unwrap_or_else(|_| panic!("timed out: {what}"))
@@ -213,6 +223,13 @@ pub async fn raw_v1(addr: SocketAddr) -> Raw {
         ws_reliability::protocol::connect(url(addr).as_str(), stream, None).await.unwrap();
     assert_eq!(mode, ws_reliability::protocol::Mode::V1);
     ws
+}
+
+/// A fresh raw wsr.v1 session: its id and the socket (the WELCOME read).
+pub async fn open_raw(addr: SocketAddr) -> (SessionId, Raw) {
+    let (frame, ws) = raw_hello(addr, Hello::default()).await;
+    let Frame::Welcome(welcome) = frame else { panic!("expected WELCOME, got {frame:?}") };
+    (welcome.session, ws)
 }
 
 /// Sends `hello` on a fresh raw connection and returns the answer frame and the socket.
