@@ -34,3 +34,5 @@ if ! cmp -s dist/wsr-client.min.js "$root/crates/ws-reliability/examples/chat/ws
 fi
 npm test
 npm run size
+# The demo, smoke-run: the chat example in headless Chromium, two tabs and a reload.
+CHAT_SCREENSHOT="$(mktemp -d)/chat.png" node scripts/screenshot.mjs

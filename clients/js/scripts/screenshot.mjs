@@ -1,5 +1,6 @@
 // Takes docs/chat.png: the chat example (cargo run --example chat) in headless Chromium, two
-// tabs talking, one of them reloaded mid-conversation. Build the example first.
+// tabs talking, one of them reloaded mid-conversation. Build the example first. CI runs it
+// as the demo's smoke test, writing to CHAT_SCREENSHOT instead of the committed picture.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { chromium } from "playwright-core";
@@ -32,8 +33,9 @@ try {
   await say(bob, "bob", "and nothing arrived twice");
   await waitFor("four messages on alice's page", async () => (await alice.locator("#log li").count()) >= 4, 10_000);
   await waitFor("bob's last message on alice's page", async () => (await alice.textContent("#log")).includes("nothing arrived twice"), 10_000);
-  await alice.screenshot({ path: path.join(packageRoot, "docs/chat.png") });
-  console.log("wrote docs/chat.png");
+  const shot = process.env.CHAT_SCREENSHOT ?? path.join(packageRoot, "docs/chat.png");
+  await alice.screenshot({ path: shot });
+  console.log(`wrote ${shot}`);
 } finally {
   await browser.close();
   chat.kill();
