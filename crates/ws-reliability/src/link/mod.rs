@@ -5,6 +5,8 @@ mod buffered;
 mod burst;
 mod deliver;
 mod encode;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzzing;
 mod generation;
 mod pack;
 mod reader;
