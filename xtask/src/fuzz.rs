@@ -1,8 +1,9 @@
 //! `cargo xtask fuzz`: runs the cargo-fuzz targets of `fuzz/` on nightly for N seconds
 //! each, installing cargo-fuzz when it is missing, and fails when a target finds a crash.
 //!
-//! Each target starts from its committed seeds (`fuzz/corpus/<target>/`, where libFuzzer
-//! also keeps what it finds, gitignored) and its regressions (`fuzz/regressions/<target>/`),
+//! Each target starts from its committed corpus (`fuzz/corpus/<target>/`: hand-written
+//! `seed-*` files and `min-*` files, a libFuzzer `-merge=1` of earlier runs; what a run adds
+//! there is gitignored) and its regressions (`fuzz/regressions/<target>/`),
 //! with debug assertions and overflow checks on (`-a`) and any single allocation over
 //! [`MALLOC_LIMIT_MB`] reported as a crash. A crash is written to
 //! `fuzz/artifacts/<target>/`: copy it to `fuzz/regressions/<target>/` with the fix, and

@@ -1,5 +1,5 @@
 //! Replays the fuzz corpus on stable: every file under `fuzz/corpus/<target>/` (the
-//! committed seeds) and `fuzz/regressions/<target>/` (every crash a fuzz run found) goes
+//! committed seeds, `seed-*`, and the inputs earlier runs found adding coverage, `min-*`) and `fuzz/regressions/<target>/` (every crash a fuzz run found) goes
 //! through the same check as the cargo-fuzz target of that name
 //! (`ws_reliability::fuzzing::TARGETS`), so a fixed crash stays fixed.
 #![cfg(feature = "fuzzing")]
