@@ -344,9 +344,12 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     ws.send(codec.encodeHello(codec.bytesOf(auth ?? ""), this.sessionId, this.token, this.delivered));
   }
 
-  /** The `auth` function threw: the client ends (`auth_refused`), the session stays resumable. */
+  /**
+   * The `auth` function threw before HELLO: the client ends (`auth_refused`). The socket is
+   * closed without a code (no code of § 8 fits; anything but 1000 keeps the session, [M8.2]).
+   */
   private authFailed(error: unknown): void {
-    this.detach()?.close(policy.CLOSE_DEAD_LINK);
+    this.detach()?.close();
     this.end(new ReliableError("auth_refused", "auth failed: " + String(error)));
   }
 
@@ -361,17 +364,23 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     return ws;
   }
 
-  /** Gives up on the current connection (a violation, a dead link) and reacts as to `code`. */
+  /**
+   * Gives up on the current connection (a violation: 4004 or 4005, [M8.3]; a dead link: 4006,
+   * [M7.11]): an ERROR with the reason (§ 3.6), the close, then § 8's reaction to `code`
+   * (resume). Each step on its own: a socket still connecting refuses `send`, not `close`.
+   */
   private drop(code: number, why: string): void {
     const ws = this.detach();
     try {
       ws?.send(codec.encodeError(code, why));
-      ws?.close(code, why);
     } catch {}
-    this.lost(1006);
+    try {
+      ws?.close(code);
+    } catch {}
+    this.lost(code);
   }
 
-  /** The connection ended with `code`: react as § 8's table says. */
+  /** The connection ended with `code`: react as § 8's table says ([M8.1]). */
   private lost(code: number): void {
     const unacked = this.outbox.length;
     if (this.ws) this.detach();
@@ -409,19 +418,25 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     clearTimeout(this.timers.retry);
     (globalThis as any).removeEventListener?.("online", this.onOnline);
     this.unlock?.();
-    this.fail(error);
+    const failed = this.fail(error);
     this.settle.reject(error);
     this.waiter?.({ value: undefined, done: true });
-    if (error.code !== "closed") this.dispatchEvent(event("error", { error }));
+    if (error.code !== "closed") this.dispatchEvent(event("error", { error, failed }));
   }
 
-  private fail(error: ReliableError): void {
+  /** Every unconfirmed message fails with `error`; returns them. */
+  private fail(error: ReliableError): Payload[] {
     const failed = this.outbox;
     this.outbox = [];
     for (const entry of failed) entry.reject?.(error);
+    return failed.map((entry) => entry.data);
   }
 
-  /** Restarts the dead-link timer (§ 7): every frame from the server proves the link alive. */
+  /**
+   * Restarts the dead-link timer ([M7.11]): every message from the server (a keepalive ACK
+   * at least every 15 s, [M7.10]) proves the link alive; `deadLinkMs` of silence closes it
+   * with 4006 and resumes.
+   */
   private alive(): void {
     clearTimeout(this.timers.dead);
     const ms = this.o.deadLinkMs ?? policy.DEAD_LINK_MS;
@@ -435,12 +450,12 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     this.alive();
     try {
       if (typeof data === "string") throw new codec.ProtocolError("text message on wsr.v1");
-      if (data.byteLength > this.maxPayload + 11) return this.drop(policy.CLOSE_TOO_BIG, "message too big"); // § 9
-      this.handle(codec.decode(new Uint8Array(data)));
+      if (data.byteLength > this.maxPayload + 11) throw new codec.ProtocolError("message too big", policy.CLOSE_TOO_BIG); // [M6.5]
+      this.handle(codec.decode(new Uint8Array(data), true, this.maxPayload));
     } catch (error) {
       if (!(error instanceof codec.ProtocolError)) throw error;
       this.dispatchEvent(event("error", { error: new ReliableError("protocol", error.message) }));
-      this.drop(policy.CLOSE_PROTOCOL, error.message);
+      this.drop(error.code, error.message);
     }
   }
 
@@ -476,25 +491,39 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
 
   private freshSession(): void {
     this.store.delivered(0);
-    const oversized = this.outbox.filter((entry) => codec.bytesOf(entry.data).length > this.maxPayload);
-    for (const entry of oversized) entry.reject?.(new ReliableError("too_large"));
-    this.outbox = this.outbox.filter((entry) => !oversized.includes(entry));
-    this.outbox.forEach((entry, i) => this.store.put((entry.seq = i + 1), entry.data));
-    this.nextSeq = this.outbox.length + 1;
     this.acked = this.sentUpTo = this.highestSent = 0;
+    this.renumber();
     this.pump();
     this.dispatchEvent(event("connected", { legacy: false }));
   }
 
+  /**
+   * A resumed WELCOME ([M7.9]): the unacked messages up to its last_received are acked, the
+   * too big ones fail and the rest are renumbered ([M6.7]), then resent in order before any
+   * new one.
+   */
   private resumed(last: number): void {
     this.stats.resumes++;
     this.confirmAcked(last);
-    this.sentUpTo = this.acked;
-    this.flushAck(); // ACK of last: confirms the token rotation at once (§ 7)
-    const before = this.highestSent;
+    this.stats.resent += this.outbox.filter((entry) => entry.seq <= this.highestSent).length;
+    this.sentUpTo = this.highestSent = this.acked;
+    this.renumber();
+    this.flushAck(); // ACK of last: confirms the token rotation at once (§ 7, [M7.8])
     this.pump();
-    this.stats.resent += Math.max(0, Math.min(before, this.sentUpTo) - this.acked);
     this.dispatchEvent(event("resumed"));
+  }
+
+  /**
+   * On every WELCOME, before anything is resent ([M6.7]): each unacked message above the
+   * WELCOME's max_payload fails (`too_large`); the others are numbered consecutively, in
+   * order, from the last acked + 1 (the WELCOME's last_received + 1), in the storage too.
+   */
+  private renumber(): void {
+    const kept = this.outbox.filter((entry) => codec.bytesOf(entry.data).length <= this.maxPayload || void entry.reject?.(new ReliableError("too_large")));
+    this.store.forget(this.acked + 1, this.nextSeq - 1);
+    kept.forEach((entry, i) => this.store.put((entry.seq = this.acked + 1 + i), entry.data));
+    this.outbox = kept;
+    this.nextSeq = this.acked + 1 + kept.length;
   }
 
   private sessionLost(reason: number): void {

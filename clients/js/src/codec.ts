@@ -17,9 +17,18 @@ export const HELLO = 1,
 export const MODE_RESUME = 1,
   MODE_BATCH = 2;
 
-/** A malformed or out-of-place frame: the client closes with 4004 (§ 2, § 8). */
+/**
+ * A malformed or out-of-place frame: the client closes with `code`, 4004 where the document
+ * says 1002, 4005 where it says 1009 (a payload above max_payload) ([M8.3]).
+ */
 export class ProtocolError extends Error {
   override name = "ProtocolError";
+  constructor(
+    message: string,
+    readonly code = 4004,
+  ) {
+    super(message);
+  }
 }
 
 /** An application message: text arrives as a string, binary as bytes. */
@@ -119,12 +128,16 @@ class Reader {
     return this.bytes[this.at++]!;
   }
 
-  /** A minimal varint; values above 2^53 − 1 are refused (a JavaScript Number is exact below). */
+  /**
+   * A minimal varint of up to 10 bytes, the 10th only `01` ([M2.4]). Any u64 is accepted; a
+   * Number is exact up to 2^53 − 1, and a larger sequence number is a gap or an ACK beyond
+   * sent whatever its rounding (a limit such as max_payload may be rounded harmlessly).
+   */
   varint(): number {
     let n = 0;
     for (let i = 0, scale = 1; ; i++, scale *= 128) {
       const byte = this.u8();
-      if (i === 7 && byte > 0x0f) fail("varint above 2^53 - 1");
+      if (i === 9 && byte !== 1) fail("varint above 2^64 - 1");
       n += (byte & 0x7f) * scale;
       if (byte < 0x80) return byte === 0 && i > 0 ? fail("non-minimal varint") : n;
     }
@@ -148,8 +161,9 @@ class Reader {
   }
 }
 
-/** The payload of kind `kind` (`TEXT` or `BINARY`). */
-const payloadOf = (kind: number, bytes: Uint8Array): Payload => {
+/** The payload of kind `kind` (`TEXT` or `BINARY`), at most `max` bytes ([M3.10], [M6.5]: else 4005). */
+const payloadOf = (kind: number, bytes: Uint8Array, max = Infinity): Payload => {
+  if (bytes.length > max) throw new ProtocolError("payload above max_payload", 4005);
   if (kind === BINARY) return bytes;
   try {
     return strictUtf8.decode(bytes);
@@ -168,27 +182,27 @@ const decodeWelcome = (r: Reader): Welcome => {
   return { t: WELCOME, resumed: (flags & 1) === 1, batch: (flags & 2) === 2, session, token, last, maxPayload, maxUnacked, resumeWindowMs };
 };
 
-const decodeBatch = (r: Reader): Frame => {
+/** BATCH ([M3.9]): one or more entries; a last seq above 2^64 − 1 is a gap (4004) anyway. */
+const decodeBatch = (r: Reader, _type: number, max: number): Frame => {
   const seq = r.seq(),
     items: Payload[] = [];
   do {
     const kind = r.u8();
     if (kind !== TEXT && kind !== BINARY) fail("BATCH entry kind");
-    items.push(payloadOf(kind, r.take(r.varint())));
+    items.push(payloadOf(kind, r.take(r.varint()), max));
   } while (r.at < r.bytes.length);
-  if (seq + items.length - 1 > Number.MAX_SAFE_INTEGER) fail("sequence above 2^53 - 1");
   return { t: BATCH, seq, items };
 };
 
-const decoders: Record<number, (r: Reader, type: number) => Frame> = {
+const decoders: Record<number, (r: Reader, type: number, max: number) => Frame> = {
   [WELCOME]: decodeWelcome,
   [SESSION_LOST]: (r) => {
     const reason = r.u8();
     r.done();
     return { t: SESSION_LOST, reason };
   },
-  [TEXT]: (r, type) => ({ t: BATCH, seq: r.seq(), items: [payloadOf(type, r.rest())] }),
-  [BINARY]: (r, type) => ({ t: BATCH, seq: r.seq(), items: [payloadOf(type, r.rest())] }),
+  [TEXT]: (r, type, max) => ({ t: BATCH, seq: r.seq(), items: [payloadOf(type, r.rest(), max)] }),
+  [BINARY]: (r, type, max) => ({ t: BATCH, seq: r.seq(), items: [payloadOf(type, r.rest(), max)] }),
   [ACK]: (r) => {
     const seq = r.varint();
     r.done();
@@ -200,10 +214,11 @@ const decoders: Record<number, (r: Reader, type: number) => Frame> = {
 
 /**
  * Decodes one binary message from the server. HELLO and the reserved types are protocol
- * errors; BATCH only when the client announced it (`batch`).
+ * errors; BATCH only when the client announced it (`batch`); a DATA payload or BATCH entry
+ * above `maxPayload` bytes throws with code 4005.
  */
-export const decode = (bytes: Uint8Array, batch = true): Frame => {
+export const decode = (bytes: Uint8Array, batch = true, maxPayload = Infinity): Frame => {
   const type = bytes.length ? bytes[0]! : fail("empty message");
   const decoder = (type !== BATCH || batch) && decoders[type];
-  return decoder ? decoder(new Reader(bytes), type) : fail(`frame type ${type}`);
+  return decoder ? decoder(new Reader(bytes), type, maxPayload) : fail(`frame type ${type}`);
 };

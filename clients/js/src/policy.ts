@@ -3,9 +3,9 @@
  * that a change in the document is a change here only.
  */
 
-/** What the client does when its connection closes with a given code (§ 8). */
+/** What the client does when its connection closes with a given code (§ 8, [M8.1]). */
 export type Reaction =
-  /** Resume the session after a backoff (1001, 1002, 1006, 1009, 1011, 4001, 4002, unknown). */
+  /** Resume the session after a backoff (1001, 1002, 1006, 1009, 1011, 4001, 4002, 4004-4006, unknown). */
   | "resume"
   /** Resume after a longer backoff (1013: the server is at its connection limit). */
   | "slow"
@@ -26,39 +26,36 @@ const REACTIONS: Record<number, Reaction> = {
   4003: "replaced",
 };
 
-/** The reaction to close `code`; any code the table does not name resumes (the server decides). */
+/**
+ * The reaction to close `code`: no resume after 1000, 1008, 4000 or 4003; a resume after any
+ * other code or a connection lost without a close frame (1006) ([M8.1]).
+ */
 export const reaction = (code: number): Reaction => REACTIONS[code] ?? "resume";
 
-/** The close code a browser sends for a protocol error (it may not send 1002, § 8). */
+/** The close code a browser sends for a protocol error (it may not send 1002, [M8.3]). */
 export const CLOSE_PROTOCOL = 4004;
-/** The close code a browser sends for a message too big (it may not send 1009, § 8). */
+/** The close code a browser sends for a message too big (it may not send 1009, [M8.3]). */
 export const CLOSE_TOO_BIG = 4005;
-/**
- * The close code the client sends when it gives up on a silent link (§ 7 names none; any
- * code but 1000 keeps the session resumable).
- */
+/** The close code the client sends when it gives up on a silent link ([M7.11]; the session stays resumable). */
 export const CLOSE_DEAD_LINK = 4006;
 /** The close code of `client.close()`: the session ends on the server too. */
 export const CLOSE_NORMAL = 1000;
 
-/** The server sends a frame at least this often (§ 7). */
+/** The server sends a frame at least this often ([M7.10]). */
 export const KEEPALIVE_MS = 15_000;
-/** Silence after which the client treats its connection as dead: three keepalives (§ 7). */
+/** Silence after which the client treats its connection as dead: three keepalives ([M7.11]). */
 export const DEAD_LINK_MS = 3 * KEEPALIVE_MS;
-/** T of the ack schedule: the longest an ack waits after the oldest unacked DATA (§ 6). */
+/** T of the ack schedule: the longest an ack waits after the oldest unacked DATA ([M6.1]). */
 export const ACK_DELAY_MS = 100;
 
-/**
- * K of the ack schedule: an ack after every K DATA frames, K = min(64, max_unacked / 2)
- * (§ 6), at least 1 (a max_unacked of 0 or 1 would otherwise never ack by count).
- */
+/** K of the ack schedule: an ack after every K DATA frames, K = max(1, min(64, ⌊max_unacked / 2⌋)) ([M6.1]). */
 export const ackEvery = (maxUnacked: number): number =>
   Math.max(1, Math.min(64, Math.floor(maxUnacked / 2)));
 
-/** The sender's window: at least 1, so that a max_unacked of 0 cannot stall the session. */
+/** The sender's window ([M6.3]); a WELCOME's max_unacked is at least 1 (§ 3.2), 0 is taken as 1. */
 export const windowOf = (maxUnacked: number): number => Math.max(1, maxUnacked);
 
-/** Backoff: full jitter, `min * 2^attempt` capped at `max` (§ 7); 1013 starts 3 steps later. */
+/** Backoff: full jitter, `min * 2^attempt` capped at `max` ([M7.1]); 1013 starts 3 steps later (§ 8's SHOULD). */
 export const backoff = (attempt: number, min: number, max: number): number =>
   Math.random() * Math.min(max, min * 2 ** Math.min(attempt, 30));
 /** Extra backoff steps for "slow" (1013). */

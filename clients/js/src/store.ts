@@ -63,9 +63,18 @@ export class Store {
 
   /** The server acknowledged everything up to `seq`: forget `from..=seq`. */
   acked(from: number, seq: number): void {
-    if (!this.storage) return;
-    for (let s = from; s <= seq; s++) this.storage.removeItem(this.key + "o" + s);
+    this.remove(from, seq);
     this.set("a", seq);
+  }
+
+  /** Forgets the outgoing messages `from..=to`; `from` is the next sequence number (a renumbering, § 6). */
+  forget(from: number, to: number): void {
+    this.remove(from, to);
+    this.set("n", from);
+  }
+
+  private remove(from: number, to: number): void {
+    for (let s = from; s <= to; s++) this.storage?.removeItem(this.key + "o" + s);
   }
 
   load(): Saved | undefined {

@@ -25,6 +25,7 @@ pub enum Confirmation {
 /// | `backoff` | 100 ms × 2, cap 10 s, equal jitter | a floor so a dead socket is not hammered, spread so sessions do not retry in step |
 /// | `flush_timeout` | 5 s | a hung transport counts as a failure instead of hanging the outbox |
 /// | `ack_timeout` | 30 s (ack mode) | an unacked message is resent instead of waiting forever |
+/// | `on_ack_timeout` | [`OnAckTimeout::Resend`] | what the ack timeout does: resend, or report the peer overdue |
 /// | `flush_interval` | 10 ms | the background flusher's latency bound for a partial batch |
 /// | `confirmation` | [`Confirmation::Flush`] | works with any peer; use `Ack` with peers that ack |
 #[derive(Debug, Clone)]
@@ -50,7 +51,21 @@ pub(crate) struct Limits {
 pub(crate) struct Timing {
     pub(crate) flush_timeout: Duration,
     pub(crate) ack_timeout: Option<Duration>,
+    pub(crate) on_ack_timeout: OnAckTimeout,
     pub(crate) flush_interval: Duration,
+}
+
+/// What the outbox does when its oldest unacked message waited past the ack timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OnAckTimeout {
+    /// Resend every unacked message (a transport that may lose messages silently).
+    Resend,
+    /// Resend nothing and report the peer overdue: [`Outbox::ack_overdue`](crate::Outbox::ack_overdue)
+    /// resolves, and the owner decides (e.g. closes a connection whose peer stopped reading
+    /// or acking; on a reliable transport a resend on the same connection only doubles the
+    /// memory a slow peer holds).
+    Report,
 }
 
 impl Limits {
@@ -62,6 +77,7 @@ impl Timing {
     const DEFAULT: Timing = Timing {
         flush_timeout: Duration::from_secs(5),
         ack_timeout: Some(Duration::from_secs(30)),
+        on_ack_timeout: OnAckTimeout::Resend,
         flush_interval: Duration::from_millis(10),
     };
 }
@@ -123,6 +139,13 @@ impl OutboxConfig {
     /// How long a sent message may wait for its ack before it is resent (`None`: forever).
     pub fn with_ack_timeout(self, timeout: Option<Duration>) -> Self {
         let timing = Timing { ack_timeout: timeout, ..self.timing };
+        OutboxConfig { timing, ..self }
+    }
+
+    /// What the ack timeout does: resend every unacked message (the default), or report
+    /// the peer overdue and resend nothing ([`OnAckTimeout::Report`]).
+    pub fn with_on_ack_timeout(self, action: OnAckTimeout) -> Self {
+        let timing = Timing { on_ack_timeout: action, ..self.timing };
         OutboxConfig { timing, ..self }
     }
 

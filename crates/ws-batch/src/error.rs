@@ -27,6 +27,14 @@ pub enum OutboxError<M> {
         /// The configured capacity in bytes.
         capacity: usize,
     },
+    /// The outbox was closed ([`Outbox::close`](crate::Outbox::close)): its owner replaced
+    /// or ended it, and nothing pushed now would ever be sent; the message is handed back, to
+    /// go wherever the owner now sends.
+    #[error("outbox closed")]
+    Closed {
+        /// The rejected message, returned to the caller.
+        message: M,
+    },
     /// An ack named a sequence number this outbox never sent.
     #[error("ack of sequence {seq} that was never sent (highest sent: {highest_sent:?})")]
     AckOfUnsent {
@@ -79,9 +87,9 @@ impl<M> OutboxError<M> {
     /// The message a rejected push hands back, if this error holds one.
     pub fn into_message(self) -> Option<M> {
         match self {
-            OutboxError::FullMessages { message, .. } | OutboxError::FullBytes { message, .. } => {
-                Some(message)
-            }
+            OutboxError::FullMessages { message, .. }
+            | OutboxError::FullBytes { message, .. }
+            | OutboxError::Closed { message } => Some(message),
             _ => None,
         }
     }
@@ -91,6 +99,7 @@ impl<M> OutboxError<M> {
 /// so the message is moved only when it is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Refusal {
+    Closed,
     Messages { capacity: usize },
     Bytes { size: usize, queued: usize, capacity: usize },
 }
@@ -99,6 +108,7 @@ impl Refusal {
     /// The error that hands `message` back.
     pub(crate) fn into_error<M>(self, message: M) -> OutboxError<M> {
         match self {
+            Refusal::Closed => OutboxError::Closed { message },
             Refusal::Messages { capacity } => OutboxError::FullMessages { message, capacity },
             Refusal::Bytes { size, queued, capacity } => {
                 OutboxError::FullBytes { message, size, queued, capacity }

@@ -20,7 +20,7 @@ mod state;
 mod stats;
 mod transport;
 
-pub use config::{Confirmation, OutboxConfig};
+pub use config::{Confirmation, OnAckTimeout, OutboxConfig};
 pub use dead_letter::{DeadLetter, DeadLetterHandler};
 pub use encoder::{Encoder, PerMessage};
 pub use entry::{EntryInfo, EntryState, MessageSize};

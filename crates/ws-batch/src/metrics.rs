@@ -23,6 +23,8 @@ pub const DEAD_LETTERS_UNDELIVERED: &str = "ws_batch_dead_letters_undelivered_to
 pub const FLUSH_FAILURES: &str = "ws_batch_flush_failures_total";
 /// Acks naming a sequence number never sent.
 pub const ACK_ERRORS: &str = "ws_batch_ack_errors_total";
+/// Counter: peers reported overdue with their acks ([`OnAckTimeout::Report`](crate::OnAckTimeout::Report)).
+pub const ACKS_OVERDUE: &str = "ws_batch_acks_overdue_total";
 /// Messages waiting for a flush, over every outbox of the process.
 pub const PENDING: &str = "ws_batch_pending_messages";
 /// Messages sent and not yet confirmed, over every outbox of the process.
@@ -96,6 +98,10 @@ fn move_by(gauge: &Gauge, before: usize, after: usize) {
 
 pub(crate) fn rejected(limit: &'static str) {
     counter!(REJECTED, "limit" => limit).increment(1);
+}
+
+pub(crate) fn ack_overdue() {
+    metrics::counter!(ACKS_OVERDUE).increment(1);
 }
 
 pub(crate) fn ack_error() {

@@ -19,6 +19,8 @@ use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
 use tracing::Instrument;
 
+mod acks;
+mod closing;
 mod in_flight;
 mod renumber;
 mod room;
@@ -34,14 +36,22 @@ pub struct Outbox<M> {
     shared: Arc<Shared<M>>,
 }
 
+/// Who an outbox wakes, and when.
+#[derive(Debug, Default)]
+struct Notifiers {
+    /// Wakes the flusher when a batch is full or messages were requeued.
+    wake: Notify,
+    /// Wakes producers waiting for room when messages leave the queue (or it closes).
+    room: Notify,
+    /// Wakes the owner waiting in [`Outbox::ack_overdue`].
+    overdue: Notify,
+}
+
 struct Shared<M> {
     state: Mutex<State<M>>,
     /// Serialises flushes and requeues, so a retried batch is never overtaken.
     flush_lock: tokio::sync::Mutex<()>,
-    /// Wakes the flusher when a batch is full or messages were requeued.
-    wake: Notify,
-    /// Wakes producers waiting for room when messages leave the queue.
-    room: Notify,
+    notify: Notifiers,
     config: OutboxConfig,
     dead_letters: DeadLetterHandler<M>,
     instruments: Instruments,
@@ -109,7 +119,7 @@ impl<M: MessageSize> Outbox<M> {
     fn wake_if_filled(&self, pending: usize, pushed: usize) {
         let batch_size = self.shared.config.limits.batch_size;
         if pending >= batch_size && pending - pushed < batch_size {
-            self.shared.wake.notify_one();
+            self.shared.notify.wake.notify_one();
         }
     }
 }
@@ -118,9 +128,10 @@ impl<M> Outbox<M> {
     /// An empty outbox whose dead letters go to `dead_letters`.
     pub fn new(config: OutboxConfig, dead_letters: DeadLetterHandler<M>) -> Self {
         let state = Mutex::new(State::new(&config));
-        let (flush_lock, wake, room) = (tokio::sync::Mutex::new(()), Notify::new(), Notify::new());
+        let flush_lock = tokio::sync::Mutex::new(());
         let instruments = Instruments::register();
-        let shared = Shared { state, flush_lock, wake, room, config, dead_letters, instruments };
+        let notify = Notifiers::default();
+        let shared = Shared { state, flush_lock, notify, config, dead_letters, instruments };
         Outbox { shared: Arc::new(shared) }
     }
 
@@ -138,7 +149,7 @@ impl<M> Outbox<M> {
         let (confirmed, reopened) = self.lock().ack(seq).inspect_err(|_| metrics::ack_error())?;
         self.confirmed(confirmed);
         if reopened {
-            self.shared.wake.notify_one();
+            self.shared.notify.wake.notify_one();
         }
         Ok(confirmed)
     }
@@ -219,7 +230,7 @@ impl<M> Outbox<M> {
         let tick = Instant::now() + self.shared.config.timing.flush_interval;
         let due = self.lock().next_deadline().map_or(tick, |due| due.min(tick));
         tokio::select! {
-            () = self.shared.wake.notified() => {}
+            () = self.shared.notify.wake.notified() => {}
             () = tokio::time::sleep_until(due) => {}
         }
     }
@@ -261,23 +272,6 @@ impl<M> Outbox<M> {
         failure
     }
 
-    /// Requeues unacked messages when the oldest waited past its ack deadline.
-    fn expire_acks(&self, now: Instant) {
-        let expired = self.lock().queue.ack_expired(now);
-        if expired {
-            self.requeue();
-        }
-    }
-
-    fn requeue(&self) -> usize {
-        let (requeued, dead) = self.lock().requeue(&self.shared.config);
-        let resent = requeued - dead.len();
-        metrics::retried(&SendFailure::Unacked, resent, dead.len());
-        self.bury(dead);
-        self.shared.wake.notify_one();
-        resent
-    }
-
     /// Hands dead letters over, outside the lock; counts those nobody took.
     fn bury(&self, dead: Vec<DeadLetter<M>>) {
         self.freed(dead.len());
@@ -293,6 +287,7 @@ impl<M> Outbox<M> {
 fn count_rejection<M>(error: &OutboxError<M>) {
     let limit = match error {
         OutboxError::FullBytes { .. } => "bytes",
+        OutboxError::Closed { .. } => "closed",
         _ => "messages",
     };
     metrics::rejected(limit);

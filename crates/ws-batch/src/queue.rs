@@ -1,6 +1,7 @@
 //! The outbox's queue: entries in sequence order and every state transition, with no I/O.
 
 use crate::clock::Epoch;
+use crate::config::Limits;
 use crate::dead_letter::DeadLetter;
 use crate::encoder::Encoder;
 use crate::entry::{Entry, EntryInfo, EntryState};
@@ -16,6 +17,15 @@ pub(crate) struct Batch {
     pub(crate) first: u64,
     pub(crate) last: u64,
     pub(crate) len: usize,
+}
+
+/// Which deadlines count as work for the flusher.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Due {
+    /// The first pending entry's (the window has room).
+    pub(crate) pending: bool,
+    /// The oldest sent entry's ack deadline (the peer is not already reported overdue).
+    pub(crate) ack: bool,
 }
 
 /// Live entries, strictly increasing by sequence number.
@@ -58,14 +68,13 @@ impl<M> Queue<M> {
     }
 
     /// Why a message of `size` bytes would exceed a capacity (messages, bytes), if it would.
-    pub(crate) fn refusal(&self, size: usize, limits: (usize, usize)) -> Option<Refusal> {
-        let (capacity, capacity_bytes) = limits;
-        if self.entries.len() >= capacity {
-            return Some(Refusal::Messages { capacity });
+    pub(crate) fn refusal(&self, size: usize, limits: &Limits) -> Option<Refusal> {
+        if self.entries.len() >= limits.capacity_messages {
+            return Some(Refusal::Messages { capacity: limits.capacity_messages });
         }
         let queued = self.stats.bytes;
-        let over = queued.saturating_add(size) > capacity_bytes;
-        over.then_some(Refusal::Bytes { size, queued, capacity: capacity_bytes })
+        let over = queued.saturating_add(size) > limits.capacity_bytes;
+        over.then_some(Refusal::Bytes { size, queued, capacity: limits.capacity_bytes })
     }
 
     /// Marks the first due `Pending` entries `Sending` (at most `limit`, stopping at the first
@@ -168,8 +177,8 @@ impl<M> Queue<M> {
     /// A `Pending` entry taken out as refused.
     fn refused(&mut self, entry: Entry<M>) -> DeadLetter<M> {
         self.stats.remove(EntryState::Pending, entry.size);
-        let (seq, message, attempts) = (entry.seq, entry.message, entry.attempts);
-        DeadLetter { seq, message, attempts, last_error: SendFailure::Refused }
+        let last_error = SendFailure::Refused;
+        DeadLetter { seq: entry.seq, message: entry.message, attempts: entry.attempts, last_error }
     }
 
     /// A cumulative ack: everything up to `seq` is confirmed. Returns how many left now
@@ -189,12 +198,14 @@ impl<M> Queue<M> {
         oldest.is_some_and(|entry| entry.at <= self.epoch.ticks(now))
     }
 
-    /// The next time something becomes due: the first pending entry (only while the window
-    /// is open: a pending entry the window holds back is not work, and counting it made the
-    /// flusher spin on a full window), or the oldest ack deadline.
-    pub(crate) fn next_deadline(&self, window_open: bool) -> Option<Instant> {
+    /// The next time something becomes due, of what `due` counts: the first pending entry
+    /// (not while the window is closed: a pending entry it holds back is not work, and
+    /// counting it made the flusher spin on a full window), the oldest ack deadline (not
+    /// once reported overdue: the same).
+    pub(crate) fn next_deadline(&self, due: Due) -> Option<Instant> {
         let oldest_sent = self.entries.front().filter(|entry| entry.state == EntryState::Sent);
-        let pending = self.entries.get(self.first_pending()).filter(|_| window_open);
+        let oldest_sent = oldest_sent.filter(|_| due.ack);
+        let pending = self.entries.get(self.first_pending()).filter(|_| due.pending);
         let times = [pending, oldest_sent];
         let earliest = times.into_iter().flatten().map(|entry| entry.at).min();
         earliest.map(|ticks| self.epoch.instant(ticks))

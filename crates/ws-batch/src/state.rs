@@ -3,10 +3,10 @@
 use crate::config::{Confirmation, Limits, OutboxConfig};
 use crate::dead_letter::DeadLetter;
 use crate::entry::MessageSize;
-use crate::error::{OutboxError, SendFailure};
+use crate::error::{OutboxError, Refusal, SendFailure};
 use crate::metrics::Gauges;
 use crate::pushed::Pushed;
-use crate::queue::{Batch, Queue, Settled};
+use crate::queue::{Batch, Due, Queue, Settled};
 use crate::retry::Retry;
 use crate::stats::OutboxStats;
 use std::time::Duration;
@@ -24,31 +24,61 @@ pub(crate) struct State<M> {
     /// The stats last added to the process-wide gauges.
     reported: OutboxStats,
     gauges: Gauges,
+    peer: Peer,
+}
+
+/// What the outbox knows of its peer and owner, beyond the queue: how much it lets out,
+/// whether it still takes messages, whether the peer is late with its acks.
+#[derive(Debug)]
+struct Peer {
     /// The most messages in flight (being sent or awaiting their ack) a flush allows.
     window: usize,
+    /// Set by [`Outbox::close`](crate::Outbox::close): every push is refused from then on.
+    closed: bool,
+    /// The peer is overdue with its acks (reported, under `OnAckTimeout::Report`), until an
+    /// ack confirms something or a requeue.
+    overdue: bool,
+}
+
+impl Default for Peer {
+    fn default() -> Self {
+        Peer { window: usize::MAX, closed: false, overdue: false }
+    }
 }
 
 impl<M> State<M> {
     pub(crate) fn new(config: &OutboxConfig) -> Self {
-        let (rng, reported, gauges) =
-            (config.jitter_rng(), OutboxStats::default(), Gauges::register());
-        State { queue: Queue::new(), rng, reported, gauges, window: usize::MAX }
+        let rng = config.jitter_rng();
+        let reported = OutboxStats::default();
+        let gauges = Gauges::register();
+        State { queue: Queue::new(), rng, reported, gauges, peer: Peer::default() }
     }
 
     /// How many more messages the window lets out now.
     fn window_room(&self) -> usize {
-        self.window.saturating_sub(self.queue.stats().in_flight())
+        self.peer.window.saturating_sub(self.queue.stats().in_flight())
     }
 
     /// The next time the flusher has work: a pending entry the window lets out, or an ack
     /// deadline. An ack that reopens the window wakes the flusher itself.
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        self.queue.next_deadline(self.window_room() > 0)
+        let due = Due { pending: self.window_room() > 0, ack: !self.peer.overdue };
+        self.queue.next_deadline(due)
+    }
+
+    /// Marks the peer overdue; whether it was not already.
+    pub(crate) fn mark_overdue(&mut self) -> bool {
+        !std::mem::replace(&mut self.peer.overdue, true)
+    }
+
+    /// Whether the peer is overdue with its acks.
+    pub(crate) fn is_overdue(&self) -> bool {
+        self.peer.overdue
     }
 
     /// Sets the window (at least 1); whether pending messages may now go out.
     pub(crate) fn set_window(&mut self, window: usize) -> bool {
-        self.window = window.max(1);
+        self.peer.window = window.max(1);
         self.queue.stats().pending > 0 && self.window_room() > 0
     }
 
@@ -90,11 +120,29 @@ impl<M> State<M> {
         M: MessageSize,
     {
         let size = message.message_size();
-        let capacities = (limits.capacity_messages, limits.capacity_bytes);
-        if let Some(refusal) = self.queue.refusal(size, capacities) {
+        if let Some(refusal) = self.refusal(size, limits) {
             return Err(refusal.into_error(message));
         }
         Ok(self.queue.push(message, size))
+    }
+
+    /// Why a message of `size` bytes cannot be queued now: the outbox is closed, or full.
+    #[inline]
+    fn refusal(&self, size: usize, limits: &Limits) -> Option<Refusal> {
+        if self.peer.closed {
+            return Some(Refusal::Closed);
+        }
+        self.queue.refusal(size, limits)
+    }
+
+    /// Refuses every push from now on.
+    pub(crate) fn close(&mut self) {
+        self.peer.closed = true;
+    }
+
+    /// Whether [`close`](Self::close) was called.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.peer.closed
     }
 
     /// Applies a cumulative ack: how many messages left, and whether it reopened a full
@@ -102,6 +150,7 @@ impl<M> State<M> {
     pub(crate) fn ack(&mut self, seq: u64) -> Result<(usize, bool), OutboxError<M>> {
         let blocked = self.window_room() == 0;
         let confirmed = self.queue.ack(seq)?;
+        self.peer.overdue &= confirmed == 0;
         self.publish();
         Ok((confirmed, blocked && confirmed > 0 && self.queue.stats().pending > 0))
     }
@@ -149,6 +198,7 @@ impl<M> State<M> {
     pub(crate) fn requeue(&mut self, config: &OutboxConfig) -> (usize, Vec<DeadLetter<M>>) {
         let mut retry = retry(&mut self.rng, config, false);
         let requeued = self.queue.requeue(&mut retry);
+        self.peer.overdue = false;
         self.publish();
         requeued
     }

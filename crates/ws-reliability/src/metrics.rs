@@ -16,6 +16,11 @@ pub(crate) fn violation(kind: &'static str) {
     metrics::counter!("ws_reliability_protocol_violations_total", "kind" => kind).increment(1);
 }
 
+/// A peer left a message unacked past the ack timeout and was closed with 4001.
+pub(crate) fn slow_consumer() {
+    metrics::counter!("ws_reliability_slow_consumers_total").increment(1);
+}
+
 /// A connection's writer failed (the connection is lost; its session resumes), on the
 /// `side` (`server` or `client`) it served.
 pub(crate) fn write_failed(side: &'static str) {

@@ -48,7 +48,7 @@ const result = async (page, what, timeout, ready = "window.result") => {
   return value;
 };
 
-test("10 000 messages each way across at least 20 abrupt kills: exactly once, in order, with resends", async () => {
+test("[M5.2] [M7.1] [M7.9] 10 000 messages each way across at least 20 abrupt kills: exactly once, in order, with resends", async () => {
   const before = await server.stats();
   const page = await open("faults", "&count=10000&inflight=200&mindrops=25");
   const seen = await result(page, "10 000 echoes under faults", 240_000);
@@ -138,7 +138,7 @@ test("offline: no reconnect attempt while navigator.onLine is false, a resume at
   await page.close();
 });
 
-test("a server restart: the resume gets SESSION_LOST 01, each unconfirmed send fails (and is listed), a fresh session carries on", async () => {
+test("[M3.4] a server restart: the resume gets SESSION_LOST 01, each unconfirmed send fails (and is listed), a fresh session carries on", async () => {
   const first = await startServer({ WSR_KILL_RATE: "0" });
   const ports = { WSR_HTTP_PORT: new URL(first.http).port, WSR_WS_PORT: new URL(first.ws).port };
   let second;

@@ -43,7 +43,7 @@ class CountingWebSocket extends WebSocket {
   }
 }
 
-test("connect, send resolves on ack, echoes arrive in order (the server packs them in BATCH frames)", async () => {
+test("[M3.8] connect, send resolves on ack, echoes arrive in order (the server packs them in BATCH frames: the client announced it)", async () => {
   const client = await connect(server.ws, { WebSocket: CountingWebSocket });
   assert.match(client.session, /^[0-9a-f]{32}$/);
   inOrder(await echoRun(client, 2000), 2000);
@@ -69,7 +69,7 @@ test("binary messages round-trip as bytes; large ones as DATA frames; the async 
   client.close();
 });
 
-test("under abrupt connection kills: exactly once and in order both ways, with resends", async () => {
+test("[M7.1] [M7.9] under abrupt connection kills: exactly once and in order both ways, with resends", async () => {
   const client = await connect(server.ws, { WebSocket, backoffMin: 20, backoffMax: 200 });
   let drops = 0;
   client.addEventListener("disconnected", (event) => event.unacked > 0 && drops++);
@@ -88,7 +88,7 @@ test("under abrupt connection kills: exactly once and in order both ways, with r
   client.close();
 });
 
-test("a resume the server cannot honour: SESSION_LOST reports the unconfirmed messages failed, then a fresh session", async () => {
+test("[M3.4] a resume the server cannot honour: SESSION_LOST reports the unconfirmed messages failed, then a fresh session", async () => {
   const storage = memoryStorage();
   const key = "k:";
   storage.setItem(key + "s", "ab".repeat(32)); // a session the server never issued

@@ -29,7 +29,7 @@ const welcomed = async (options = {}, welcome = {}) => {
 
 const failsWith = (code) => (error) => error instanceof ReliableError && error.code === code;
 
-test("§ 1/§ 3.1 offers wsr.v1, binaryType arraybuffer, HELLO fresh with BATCH bit and auth", async () => {
+test("[M3.1] [M4.1] offers wsr.v1, binaryType arraybuffer; HELLO first, once: fresh with the BATCH bit (reserved bits 0) and auth", async () => {
   const client = new ReliableClient("ws://test/", { WebSocket: FakeSocket, auth: "tok", protocols: ["chat"] });
   await settle();
   const ws = FakeSocket.last;
@@ -41,7 +41,7 @@ test("§ 1/§ 3.1 offers wsr.v1, binaryType arraybuffer, HELLO fresh with BATCH 
   client.close();
 });
 
-test("§ 3.5/§ 6 send resolves on the cumulative ACK; stale ACKs ignored; ACK beyond sent is a protocol error", async () => {
+test("[M5.1] [M6.2] [M3.8] send resolves on the cumulative ACK; stale ACKs ignored; ACK beyond sent closes with 4004; DATA numbered from 1, never BATCH", async () => {
   const client = await welcomed();
   const ws = FakeSocket.last;
   const sends = [client.send("a"), client.send("b")];
@@ -55,7 +55,7 @@ test("§ 3.5/§ 6 send resolves on the cumulative ACK; stale ACKs ignored; ACK b
   client.close();
 });
 
-test("§ 6 window: no DATA beyond highest ACK + max_unacked", async () => {
+test("[M6.3] window: no DATA beyond highest ACK + max_unacked", async () => {
   const client = await welcomed({}, { maxUnacked: 2 });
   const ws = FakeSocket.last;
   const sends = [1, 2, 3].map((i) => client.send(String(i)));
@@ -67,7 +67,7 @@ test("§ 6 window: no DATA beyond highest ACK + max_unacked", async () => {
   client.close();
 });
 
-test("§ 6 ack schedule: after K = min(64, max_unacked/2) DATA, or T = 100 ms after the oldest", async () => {
+test("[M6.1] ack schedule: after K = max(1, min(64, max_unacked/2)) DATA, or T = 100 ms after the oldest", async () => {
   const client = await welcomed({}, { maxUnacked: 8 }); // K = 4
   client.addEventListener("message", () => {});
   await settle();
@@ -82,7 +82,7 @@ test("§ 6 ack schedule: after K = min(64, max_unacked/2) DATA, or T = 100 ms af
   client.close();
 });
 
-test("§ 5 in order, duplicates dropped (and counted toward the ack), a gap closes with 4004", async () => {
+test("[M5.2] in order, duplicates dropped (and counted toward the ack), a gap closes with 4004", async () => {
   const client = await welcomed();
   const got = [];
   client.addEventListener("message", (event) => got.push([event.seq, event.data]));
@@ -133,7 +133,7 @@ test("the async iterator: a message counts delivered when the loop pulls the nex
   client.close();
 });
 
-test("§ 7 resume: HELLO with session, token and last; unacked ≤ WELCOME last dropped, the rest resent after an ACK; new token stored before anything confirms it", async () => {
+test("[M7.1] [M7.9] resume: HELLO with session, token and last; unacked ≤ WELCOME last dropped, the rest resent after an ACK; new token stored before anything confirms it", async () => {
   FakeSocket.log = [];
   const storage = memoryStorage();
   const client = await welcomed({ storage });
@@ -175,7 +175,7 @@ test("§ 7 pending token: a WELCOME lost with its connection leaves the presente
   client.close();
 });
 
-test("§ 3.3 SESSION_LOST: every unconfirmed send fails, the event lists them, then a fresh session", async () => {
+test("[M3.4] SESSION_LOST: every unconfirmed send fails, the event lists them, nothing is resent, then a fresh session", async () => {
   const client = await welcomed();
   const lost = [];
   client.addEventListener("sessionlost", (event) => lost.push(event));
@@ -201,7 +201,7 @@ for (const [code, error] of [
   [1008, "auth_refused"],
   [4003, "replaced"],
 ]) {
-  test(`§ 8 close ${code}: do not resume; unconfirmed sends fail with ${error}`, async () => {
+  test(`[M8.1] close ${code}: do not resume; unconfirmed sends fail with ${error}`, async () => {
     const client = await welcomed();
     const sent = client.send("a");
     const sockets = FakeSocket.all.length;
@@ -214,7 +214,7 @@ for (const [code, error] of [
 }
 
 for (const code of [1001, 1002, 1006, 1009, 1011, 1013, 4001, 4002, 4004, 4005, 4999]) {
-  test(`§ 8 close ${code}: resume after a backoff`, async () => {
+  test(`[M8.1] close ${code}: resume after a backoff`, async () => {
     const client = await welcomed();
     const sockets = FakeSocket.all.length;
     FakeSocket.last.end(code);
@@ -227,7 +227,7 @@ for (const code of [1001, 1002, 1006, 1009, 1011, 1013, 4001, 4002, 4004, 4005, 
   });
 }
 
-test("§ 7 backoff: full jitter, capped, reset by a WELCOME", async () => {
+test("[M7.1] backoff: full jitter, capped, reset by a WELCOME", async () => {
   const random = mock.method(Math, "random", () => 0.999);
   const client = await welcomed({ backoffMin: 100, backoffMax: 350 });
   const delays = [];
@@ -243,8 +243,10 @@ test("§ 7 backoff: full jitter, capped, reset by a WELCOME", async () => {
   client.close();
 });
 
-test("§ 7 dead link: no frame for deadLinkMs closes the socket (4006) and resumes", async () => {
-  const client = await welcomed({ deadLinkMs: 45_000 });
+test("[M7.11] dead link: no frame for deadLinkMs (45 s by default) closes the socket with 4006 and resumes", async () => {
+  const client = await welcomed();
+  const codes = [];
+  client.addEventListener("disconnected", (event) => codes.push(event.code));
   const ws = FakeSocket.last;
   mock.timers.tick(30_000);
   ws.frame(server.ack(0)); // a keepalive resets the clock
@@ -252,8 +254,12 @@ test("§ 7 dead link: no frame for deadLinkMs closes the socket (4006) and resum
   assert.equal(ws.closedWith, undefined);
   mock.timers.tick(1);
   assert.equal(ws.closedWith, 4006);
+  assert.deepEqual(codes, [4006], "the disconnected event names the code the client closed with");
   mock.timers.tick(1_000);
   assert.notEqual(FakeSocket.last, ws);
+  FakeSocket.last.open();
+  await settle();
+  assert.match(FakeSocket.last.frames[0], /^01 03/, "a resume");
   client.close();
 });
 
@@ -287,7 +293,7 @@ test("offline: no reconnect until the online event (or backoffMax, in case the b
   }
 });
 
-test("bounded buffer while disconnected: buffer_full; too_large against WELCOME max_payload", async () => {
+test("[M6.6] bounded buffer while disconnected: buffer_full; too_large against WELCOME max_payload", async () => {
   const client = await welcomed({ maxBuffered: 2 }, { maxPayload: 4 });
   FakeSocket.last.end(1006);
   const kept = [client.send("a"), client.send("b")];
@@ -297,7 +303,7 @@ test("bounded buffer while disconnected: buffer_full; too_large against WELCOME 
   for (const sent of kept) await assert.rejects(sent, failsWith("closed"));
 });
 
-test("[M8.3] protocol errors close with 4004 (never 1002): a text message, DATA before WELCOME, a second WELCOME", async () => {
+test("[M8.3] [M2.1] [M4.4] protocol errors close with 4004 (never 1002): a text message, DATA before WELCOME, a second WELCOME", async () => {
   let client = await welcomed();
   FakeSocket.last.frame("text");
   assert.equal(FakeSocket.last.closedWith, 4004);
@@ -315,7 +321,7 @@ test("[M8.3] protocol errors close with 4004 (never 1002): a text message, DATA 
   client.close();
 });
 
-test("§ 10 legacy fallback: no wsr.v1 selected, plain messages, sends resolve when written", async () => {
+test("[M1.2] legacy fallback: no wsr.v1 selected, no wsr.v1 frame sent, plain messages, sends resolve when written", async () => {
   const client = new ReliableClient("ws://test/", { WebSocket: FakeSocket });
   const connected = [];
   client.addEventListener("connected", (event) => connected.push(event.legacy));
@@ -368,7 +374,7 @@ test("storage: a reload restores session, token, delivered and unacked, and resu
   assert.equal(storage.map.size, 0, "close() forgets the session");
 });
 
-test("§ 3.6 ERROR is informative: not answered, nothing closed", async () => {
+test("[M3.7] ERROR is informative: not answered, nothing closed", async () => {
   const client = await welcomed();
   FakeSocket.last.frame(Uint8Array.from([7, 0x0f, 0xa1, 0x78]));
   assert.equal(FakeSocket.last.frames.length, 1);
@@ -376,7 +382,7 @@ test("§ 3.6 ERROR is informative: not answered, nothing closed", async () => {
   client.close();
 });
 
-test("[M8.3] § 8/§ 9 a message above max_payload + 11 bytes closes with 4005 (a browser may not send 1009), then resumes", async () => {
+test("[M8.3] [M6.5] a message above max_payload + 11 bytes closes with 4005 (a browser may not send 1009), then resumes", async () => {
   const client = await welcomed({}, { maxPayload: 4 });
   const ws = FakeSocket.last;
   ws.frame(server.data(1, "1234")); // 4 bytes: fine
@@ -415,7 +421,7 @@ test("auth: a function is asked before every HELLO; one that throws ends the cli
   assert.notEqual(FakeSocket.last.closedWith, 1000, "the session is not ended");
 });
 
-test("storage full: send rejects with buffer_full and nothing is sent or numbered", async () => {
+test("[M5.1] storage full: send rejects with buffer_full and nothing is sent or numbered", async () => {
   const storage = memoryStorage();
   const client = await welcomed({ storage });
   const ws = FakeSocket.last;
@@ -430,5 +436,73 @@ test("storage full: send rejects with buffer_full and nothing is sent or numbere
   assert.deepEqual(ws.frames.slice(1), ["04 01 6f 6b"], "the next message still gets seq 1");
   ws.frame(server.ack(1));
   await sent;
+  client.close();
+});
+
+test("[M3.5] an unknown SESSION_LOST reason is a lost session too", async () => {
+  const client = await welcomed();
+  const lost = [];
+  client.addEventListener("sessionlost", (event) => lost.push(event.reason));
+  const sent = client.send("a");
+  FakeSocket.last.end(1006);
+  mock.timers.tick(1000);
+  FakeSocket.last.open();
+  await settle();
+  FakeSocket.last.frame(server.lost(0x7f));
+  await assert.rejects(sent, failsWith("session_lost"));
+  assert.deepEqual(lost, [0x7f]);
+  client.close();
+});
+
+test("[M6.5] a DATA payload above max_payload closes with 4005 although its message is within max_payload + 11", async () => {
+  const client = await welcomed({}, { maxPayload: 4 });
+  client.addEventListener("message", () => {});
+  await settle();
+  const ws = FakeSocket.last;
+  ws.frame(server.data(1, "12345")); // 7 bytes <= 4 + 11, payload 5 > 4
+  assert.equal(ws.closedWith, 4005);
+  mock.timers.tick(1000);
+  FakeSocket.last.open();
+  await settle();
+  assert.deepEqual(FakeSocket.last.frames, [`01 03 ${S} ${A} 00`], "resumes; the message was not delivered");
+  client.close();
+});
+
+test("[M6.7] every WELCOME: unacked messages above its max_payload fail (too_large), the rest are renumbered from last_received + 1 before anything is resent", async () => {
+  const storage = memoryStorage();
+  const client = await welcomed({ storage });
+  const first = FakeSocket.last;
+  const early = ["a", "b", "c", "d"].map((text) => client.send(text));
+  first.frame(server.ack(4));
+  await Promise.all(early);
+  const big = "x".repeat(20);
+  const [five, six, seven] = ["e", big, "g"].map((text) => client.send(text)); // 5, 6, 7 (§ 6's example)
+  first.end(1006);
+  mock.timers.tick(1000);
+  const second = FakeSocket.last;
+  second.open();
+  await settle();
+  second.frame(server.welcome({ resumed: true, token: TOKEN_B, last: 4, maxPayload: 10 }));
+  await assert.rejects(six, failsWith("too_large"));
+  assert.deepEqual(second.frames.slice(1), ["06 00", "04 05 65", "04 06 67"], "5 as 5, 7 as 6");
+  const eight = client.send("h");
+  assert.deepEqual(second.frames.slice(-1), ["04 07 68"], "the next new message is 7");
+  assert.deepEqual([5, 6, 7, 8].map((seq) => storage.getItem(`wsr:ws://test/:o${seq}`)), ["te", "tg", "th", null], "renumbered in the storage too");
+  second.frame(server.ack(7));
+  await Promise.all([five, seven, eight]);
+  client.close();
+});
+
+test("[M6.7] a fresh WELCOME: messages queued before it above its max_payload fail, the rest are numbered from 1", async () => {
+  const client = new ReliableClient("ws://test/", { WebSocket: FakeSocket });
+  const [small, big] = [client.send("ok"), client.send("too big for 4")];
+  await settle();
+  FakeSocket.last.open();
+  await settle();
+  FakeSocket.last.frame(server.welcome({ maxPayload: 4 }));
+  await assert.rejects(big, failsWith("too_large"));
+  assert.deepEqual(FakeSocket.last.frames.slice(1), ["04 01 6f 6b"]);
+  FakeSocket.last.frame(server.ack(1));
+  await small;
   client.close();
 });

@@ -14,7 +14,7 @@ const varint = (n) => {
   return out;
 };
 
-test("§ 2 varint examples", () => {
+test("[M2.3] varints are written minimal: § 2's examples", () => {
   assert.deepEqual(varint(0), [0x00]);
   assert.deepEqual(varint(127), [0x7f]);
   assert.deepEqual(varint(128), [0x80, 0x01]);
@@ -23,20 +23,23 @@ test("§ 2 varint examples", () => {
   assert.deepEqual(varint(2 ** 53 - 1), [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f]);
 });
 
-test("§ 2 varints decode back, every length up to 2^53 - 1", () => {
+test("[M2.4] varints decode back, every length up to 2^53 - 1; any u64 up to 2^64 - 1 (10 bytes) is valid", () => {
   for (const n of [0, 1, 127, 128, 16383, 16384, 2097151, 2 ** 32, 2 ** 53 - 1]) {
     const frame = c.decode(Uint8Array.from([0x06, ...varint(n)]));
     assert.deepEqual(frame, { t: c.ACK, seq: n });
   }
+  assert.equal(c.decode(hex("06 80 80 80 80 80 80 80 10")).seq, 2 ** 53, "2^53 (8 bytes)");
+  assert.equal(c.decode(hex("06 ff ff ff ff ff ff ff ff ff 01")).seq, 2 ** 64, "2^64 - 1, as the nearest Number");
 });
 
-test("§ 2 non-minimal, truncated and oversized varints are protocol errors", () => {
-  for (const bad of ["06 80 00", "06 ff 00", "06 80", "06", "06 ff ff ff ff ff ff ff 10", "06 ff ff ff ff ff ff ff ff ff 01"]) {
+test("[M2.4] non-minimal, truncated, past 10 bytes, or a 10th byte other than 01: protocol errors", () => {
+  const ten = "06 ff ff ff ff ff ff ff ff ff";
+  for (const bad of ["06 80 00", "06 ff 00", "06 80", "06", `${ten} 00`, `${ten} 02`, `${ten} 81 00`, `${ten} 7f`]) {
     assert.throws(() => c.decode(hex(bad)), c.ProtocolError, bad);
   }
 });
 
-test("§ 11 HELLO, fresh, no credentials and with BATCH", () => {
+test("[M3.1] § 11 HELLO, fresh, no credentials and with BATCH: mode 00 or 02, reserved bits 0", () => {
   assert.deepEqual(c.encodeHello(new Uint8Array(), undefined, undefined, 0, false), hex("01 00"));
   assert.deepEqual(c.encodeHello(new Uint8Array()), hex("01 02"));
 });
@@ -59,7 +62,7 @@ test("§ 11 DATA text seq 1 'hi' and binary seq 300", () => {
   assert.deepEqual(c.decode(hex("05 ac 02 de ad be ef")), { t: c.BATCH, seq: 300, items: [binary] });
 });
 
-test("§ 11 BATCH seq 301 'hi' then 302 de ad (11 bytes)", () => {
+test("[M3.8] § 11 BATCH seq 301 'hi' then 302 de ad (11 bytes); a BATCH the client did not announce is an unknown type", () => {
   const bytes = hex("08 ad 02 04 02 68 69 05 02 de ad");
   assert.equal(bytes.length, 11);
   assert.deepEqual(c.decode(bytes), { t: c.BATCH, seq: 301, items: ["hi", Uint8Array.from([0xde, 0xad])] });
@@ -96,7 +99,7 @@ test("HELLO carries auth as its rest", () => {
   assert.deepEqual(c.encodeHello(auth, undefined, undefined, 0, true), Uint8Array.from([1, 2, ...auth]));
 });
 
-test("§ 2/§ 3 malformed frames are protocol errors", () => {
+test("[M2.2] [M2.5] [M3.2] [M3.6] [M3.9] malformed frames are protocol errors (4004)", () => {
   const bad = {
     "empty message": "",
     "reserved type 0": "00",
@@ -116,8 +119,17 @@ test("§ 2/§ 3 malformed frames are protocol errors", () => {
     "ERROR invalid UTF-8": "07 0f a1 ff",
   };
   for (const [name, bytes] of Object.entries(bad)) {
-    assert.throws(() => c.decode(hex(bytes)), c.ProtocolError, name);
+    assert.throws(() => c.decode(hex(bytes)), (error) => error instanceof c.ProtocolError && error.code === 4004, name);
   }
+});
+
+test("[M3.10] [M6.5] a DATA payload or a BATCH entry above max_payload is refused with 4005 (a browser's 1009)", () => {
+  const tooBig = (error) => error instanceof c.ProtocolError && error.code === 4005;
+  assert.deepEqual(c.decode(hex("04 01 61 62 63 64"), true, 4).items, ["abcd"], "4 bytes: at the limit");
+  assert.throws(() => c.decode(hex("04 01 61 62 63 64 65"), true, 4), tooBig, "DATA of 5 bytes, its message within max_payload + 11");
+  assert.throws(() => c.decode(hex("05 01 00 00 00 00 00"), true, 4), tooBig, "binary DATA of 5 bytes");
+  assert.throws(() => c.decode(hex("08 01 04 01 61 05 05 00 00 00 00 00"), true, 4), tooBig, "a BATCH's second entry of 5 bytes");
+  assert.throws(() => c.decode(hex("04 01 c3 a9 c3 a9 c3"), true, 4), tooBig, "text counts its UTF-8 bytes");
 });
 
 test("BATCH entries may be empty payloads", () => {

@@ -20,7 +20,7 @@ impl<M: MessageSize> Outbox<M> {
     /// timeout where that matters. Cancel-safe: dropping the future queues nothing.
     pub async fn push_wait(&self, mut message: M) -> Result<u64, OutboxError<M>> {
         loop {
-            let freed = self.shared.room.notified(); // before the attempt: no lost wake-up
+            let freed = self.shared.notify.room.notified(); // before the attempt: no lost wake-up
             match self.push_if_room(message) {
                 ControlFlow::Break(done) => return done,
                 ControlFlow::Continue(refused) => message = refused,
@@ -67,7 +67,7 @@ impl<M> Outbox<M> {
     /// `count` messages left the queue: producers waiting for room try again.
     pub(super) fn freed(&self, count: usize) {
         if count > 0 {
-            self.shared.room.notify_waiters();
+            self.shared.notify.room.notify_waiters();
         }
     }
 

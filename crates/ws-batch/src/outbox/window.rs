@@ -11,7 +11,7 @@ impl<M> Outbox<M> {
     /// reconnect to a peer with another window), messages already in flight stay so.
     pub fn set_window(&self, window: usize) {
         if self.lock().set_window(window) {
-            self.shared.wake.notify_one();
+            self.shared.notify.wake.notify_one();
         }
     }
 

@@ -1,6 +1,7 @@
 //! Unit tests of the queue state machine: every transition, without I/O.
 
-use super::{Batch, Queue};
+use super::{Batch, Due, Queue};
+use crate::config::Limits;
 use crate::encoder::{Encoder, PerMessage};
 use crate::entry::{Entry, EntryState};
 use crate::error::{OutboxError, SendFailure};
@@ -8,6 +9,9 @@ use crate::retry::Retry;
 use std::time::Duration;
 use tokio::time::Instant;
 use ws_core::{Backoff, Jitter, JitterRng};
+
+/// Every deadline counts.
+const ALL: Due = Due { pending: true, ack: true };
 
 fn queue_of(count: usize) -> Queue<String> {
     let mut queue = Queue::new();
@@ -62,7 +66,7 @@ fn begin_marks_a_batch_in_order_without_removing_it() {
 fn an_empty_queue_begins_nothing() {
     let mut queue = queue_of(0);
     assert!(begin_at(&mut queue, Instant::now(), 8).is_none());
-    assert_eq!(queue.next_deadline(true), None);
+    assert_eq!(queue.next_deadline(ALL), None);
 }
 
 #[test]
@@ -74,7 +78,7 @@ fn a_failed_batch_goes_back_with_a_delay_and_blocks_newer_ones() {
     let settled = queue.settle_failed(batch, SendFailure::Cancelled, &mut retry(&mut rng, 5, now));
     assert!(settled.dead.is_empty());
     let retry_at = now + Duration::from_secs(1);
-    assert_eq!(queue.next_deadline(true), Some(retry_at));
+    assert_eq!(queue.next_deadline(ALL), Some(retry_at));
     assert!(begin_at(&mut queue, Instant::now(), 8).is_none(), "3 waits behind the retry");
     let later = begin_at(&mut queue, retry_at, 8).unwrap().1;
     assert_eq!(later, vec![1, 2, 3]);
@@ -146,19 +150,24 @@ fn requeue_returns_sent_entries_due_at_once() {
     policy.delayed = false;
     let (requeued, dead) = queue.requeue(&mut policy);
     assert_eq!((requeued, dead.len()), (2, 0));
-    assert_eq!(queue.next_deadline(true), Some(now));
+    assert_eq!(queue.next_deadline(ALL), Some(now));
     assert!(queue.snapshot().iter().all(|entry| entry.attempts == 1));
 }
 
 #[test]
 fn refusal_by_count_then_by_bytes() {
     let queue = queue_of(2);
-    let full = queue.refusal(1, (2, 100)).unwrap().into_error("x".to_string());
+    let limits = |capacity_messages, capacity_bytes| Limits {
+        capacity_messages,
+        capacity_bytes,
+        batch_size: 64,
+    };
+    let full = queue.refusal(1, &limits(2, 100)).unwrap().into_error("x".to_string());
     assert!(matches!(full, OutboxError::FullMessages { capacity: 2, .. }));
-    let heavy = queue.refusal(97, (3, 100)).unwrap().into_error("y".to_string());
+    let heavy = queue.refusal(97, &limits(3, 100)).unwrap().into_error("y".to_string());
     assert!(matches!(heavy, OutboxError::FullBytes { size: 97, queued: 4, capacity: 100, .. }));
     assert_eq!(heavy.into_message().as_deref(), Some("y"));
-    assert_eq!(queue.refusal(96, (3, 100)), None);
+    assert_eq!(queue.refusal(96, &limits(3, 100)), None);
 }
 
 #[test]
@@ -191,6 +200,20 @@ fn a_pending_entry_the_window_holds_back_is_no_deadline() {
     let batch = begin(&mut queue, 1);
     let ack_deadline = now + Duration::from_secs(30);
     queue.settle_sent(batch, ack_deadline, false);
-    assert!(queue.next_deadline(true).is_some_and(|due| due < ack_deadline), "m1 is due");
-    assert_eq!(queue.next_deadline(false), Some(ack_deadline), "a full window: only the resend");
+    assert!(queue.next_deadline(ALL).is_some_and(|due| due < ack_deadline), "m1 is due");
+    assert_eq!(
+        queue.next_deadline(Due { pending: false, ack: true }),
+        Some(ack_deadline),
+        "a full window: only the resend"
+    );
+}
+
+#[test]
+fn an_overdue_peer_s_ack_deadline_is_no_deadline() {
+    let mut queue = queue_of(1);
+    let batch = begin(&mut queue, 1);
+    let ack_deadline = Instant::now() + Duration::from_secs(30);
+    queue.settle_sent(batch, ack_deadline, false);
+    assert_eq!(queue.next_deadline(ALL), Some(ack_deadline));
+    assert_eq!(queue.next_deadline(Due { pending: true, ack: false }), None, "reported once");
 }

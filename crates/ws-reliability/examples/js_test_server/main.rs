@@ -5,7 +5,8 @@
 //!
 //! Environment: `WSR_ROOT` (the folder served over HTTP, default `.`), `WSR_KILL_RATE` (the
 //! chance of a kill per read or write while faults are on, default 0.002), `WSR_SEED`
-//! (default 1), `WSR_WS_PORT` and `WSR_HTTP_PORT` (default: any free port). Routes:
+//! (default 1), `WSR_KEEPALIVE_MS` (the server's keepalive interval, `docs/protocol.md` § 7,
+//! default 15 000), `WSR_WS_PORT` and `WSR_HTTP_PORT` (default: any free port). Routes:
 //! `/faults/on`, `/faults/off`, `/stats` (JSON), anything else a file.
 
 mod http;
@@ -18,6 +19,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::net::TcpListener;
 use ws_reliability::fault::{FaultConfig, FaultInjector, FaultKind};
 use ws_reliability::protocol::SessionId;
@@ -81,7 +83,7 @@ impl App {
         let injector = FaultInjector::new(config)?;
         injector.set_enabled(false);
         let root = PathBuf::from(std::env::var("WSR_ROOT").unwrap_or_else(|_| ".".into()));
-        let server = ReliableServer::new(ServerConfig::default());
+        let server = ReliableServer::new(server_config()?);
         Ok(App { server, injector, stats: Stats::default(), root })
     }
 
@@ -124,6 +126,13 @@ impl App {
         let counters = self.stats.json();
         format!("{{\"kills\":{kills},\"sessions\":{sessions},{counters}}}")
     }
+}
+
+/// The server's configuration: the defaults, with the keepalive of `WSR_KEEPALIVE_MS`.
+fn server_config() -> Result<ServerConfig, Failure> {
+    let mut config = ServerConfig::default();
+    config.keepalive = Duration::from_millis(env_or("WSR_KEEPALIVE_MS", 15_000)?);
+    Ok(config)
 }
 
 /// The environment variable `name` parsed, or `default` when it is not set.

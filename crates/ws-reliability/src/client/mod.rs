@@ -5,6 +5,7 @@
 mod connector;
 mod health;
 mod link;
+mod race;
 mod sink;
 mod state;
 
@@ -183,8 +184,7 @@ impl ReliableClient {
     /// server acks it. A full outbox refuses it ([`Error::OutboxFull`], handed back).
     pub fn send(&self, message: Message) -> Result<u64, Error> {
         let payload = crate::link::checked_payload(message, self.state.limits().max_payload)?;
-        let pushed = self.state.outbox().push(payload);
-        pushed.map_err(|error| crate::link::outbox_full(self.state.session_or_zero(), error))
+        self.state.push(payload)
     }
 
     /// The messages from the server, each exactly once and in order. `None` after the

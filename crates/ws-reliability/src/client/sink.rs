@@ -129,44 +129,14 @@ impl Drop for ClientSink<'_> {
 }
 
 /// Pushes `payload` once the client's outbox has room: into the outbox of the moment, and
-/// again into the next one if a SESSION_LOST replaces it meanwhile.
+/// into the next one if a SESSION_LOST replaces (and closes) it meanwhile: the closed outbox
+/// wakes the wait and hands the message back.
 async fn room_for(state: Arc<ClientState>, mut payload: Stored) -> Result<u64, Error> {
     loop {
-        match push_into_current(&state, payload).await {
-            Ok(pushed) => return pushed,
-            Err(kept) => payload = kept,
+        match state.outbox().push_wait(payload).await {
+            Err(OutboxError::Closed { message }) => payload = message,
+            pushed => return pushed.map_err(|error| outbox_full(state.session_or_zero(), error)),
         }
-    }
-}
-
-/// Waits for room in the client's outbox of the moment: the push's outcome, or the payload
-/// back once a SESSION_LOST replaced that outbox.
-async fn push_into_current(
-    state: &ClientState,
-    payload: Stored,
-) -> Result<Result<u64, Error>, Stored> {
-    let (replaced, outbox) = state.current_outbox();
-    let kept = payload.clone();
-    let pushing = std::pin::pin!(outbox.push_wait(payload));
-    let pushed = until_replaced(state, replaced, pushing).await.ok_or(kept)?;
-    Ok(pushed.map_err(|error| outbox_full(state.session_or_zero(), error)))
-}
-
-/// The push's outcome, or `None` once the outbox it waits on is no longer the client's: a
-/// SESSION_LOST replaced it with a fresh one, where the waiting message then goes. The
-/// replacement wakes the wait itself.
-async fn until_replaced<F>(
-    state: &ClientState,
-    replaced: u64,
-    pushing: Pin<&mut F>,
-) -> Option<F::Output>
-where
-    F: Future,
-{
-    tokio::select! {
-        biased;
-        pushed = pushing => Some(pushed),
-        () = state.replaced_past(replaced) => None,
     }
 }
 

@@ -2,7 +2,7 @@
 //! outbox, what it delivered, and what a WELCOME or a SESSION_LOST does to them.
 
 use super::{ClientConfig, ClientEvent};
-use crate::link::{lock, DeliverTx, Generation, Inbound, OutboxBase, Stored};
+use crate::link::{lock, outbox_full, DeliverTx, Inbound, OutboxBase, Stored};
 use crate::protocol::{
     Hello, InOrder, Limits, Resume, ResumeToken, SessionId, SessionLostReason, Welcome,
 };
@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Bytes;
-use ws_batch::{Confirmation, MessageSize, Outbox};
+use ws_batch::{Confirmation, MessageSize, Outbox, OutboxError};
 
 /// The session a client can resume.
 #[derive(Debug, Clone)]
@@ -46,8 +46,6 @@ impl From<&ClientConfig> for Settings {
 pub(crate) struct ClientState {
     session: Mutex<Option<Resumable>>,
     outbox: Mutex<Outbox<Stored>>,
-    /// How many times a SESSION_LOST replaced the outbox; a waiting sink awaits it.
-    replaced: Generation,
     inbound: Mutex<Inbound>,
     limits: Mutex<Limits>,
     settings: Settings,
@@ -62,8 +60,7 @@ impl ClientState {
         let fresh = Arc::new(Mutex::new(InOrder::new()));
         let (session, inbound) = (Mutex::new(None), Mutex::new(fresh));
         let (limits, events) = (Mutex::new(limits), broadcast::channel(256).0);
-        let replaced = Generation::default();
-        ClientState { session, outbox, replaced, inbound, limits, settings, deliver, events }
+        ClientState { session, outbox, inbound, limits, settings, deliver, events }
     }
 
     /// The HELLO for the next connection: a resume when a session is held.
@@ -135,12 +132,15 @@ impl ClientState {
     }
 
     /// Applies a SESSION_LOST: the session, its outbox and its receive state are gone; the
-    /// unconfirmed outgoing messages are reported, and the next HELLO is fresh.
+    /// unconfirmed outgoing messages are reported, and the next HELLO is fresh. The old
+    /// outbox is closed before it is counted: a push that raced the replacement either made
+    /// it in (and is counted here) or is refused and goes to the fresh outbox.
     pub(crate) fn lost(&self, reason: SessionLostReason) {
         let previous = lock(&self.session).take().map(|held| held.id);
         let fresh = self.settings.base.outbox_with(Confirmation::Ack, &Limits::default());
-        let unconfirmed = std::mem::replace(&mut *lock(&self.outbox), fresh).stats().len();
-        self.replaced.bump();
+        let old = std::mem::replace(&mut *lock(&self.outbox), fresh);
+        old.close();
+        let unconfirmed = old.stats().len();
         *lock(&self.inbound) = Arc::new(Mutex::new(InOrder::new()));
         let event = ClientEvent::SessionLost { session: previous, reason, unconfirmed };
         let _no_subscriber = self.events.send(event);
@@ -194,20 +194,23 @@ impl ClientState {
         lock(&self.outbox).clone()
     }
 
-    /// The outbox with the count of replacements it belongs to: while
-    /// [`replaced`](Self::replaced) still returns that count, it is the client's outbox.
-    pub(crate) fn current_outbox(&self) -> (u64, Outbox<Stored>) {
-        (self.replaced(), self.outbox())
+    /// Pushes `payload` into the client's outbox. A SESSION_LOST may replace the outbox
+    /// between taking it and pushing: the closed one refuses the push, and it goes into the
+    /// fresh one, so a send never lands where nothing will send it.
+    pub(crate) fn push(&self, mut payload: Stored) -> Result<u64, crate::Error> {
+        loop {
+            let outbox = self.outbox();
+            super::race::between_take_and_push();
+            match outbox.push(payload) {
+                Err(OutboxError::Closed { message }) => payload = message,
+                pushed => return pushed.map_err(|error| self.refused(error)),
+            }
+        }
     }
 
-    /// How many times a SESSION_LOST replaced the outbox so far.
-    pub(crate) fn replaced(&self) -> u64 {
-        self.replaced.get()
-    }
-
-    /// Resolves once a SESSION_LOST replaced the outbox of replacement count `seen`.
-    pub(crate) async fn replaced_past(&self, seen: u64) {
-        self.replaced.past(seen).await;
+    /// The error of a push the outbox refused (full), with the message handed back.
+    fn refused(&self, error: OutboxError<Stored>) -> crate::Error {
+        outbox_full(self.session_or_zero(), error)
     }
 
     /// The session to name in an error: the current one, or all zeros before the first.

@@ -7,7 +7,6 @@ mod deliver;
 mod encode;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod fuzzing;
-mod generation;
 mod pack;
 mod reader;
 mod refusal;
@@ -16,7 +15,6 @@ mod writer;
 
 pub(crate) use buffered::{BufferedSink, SINK_BUFFER};
 pub(crate) use deliver::{channel as delivery_channel, DeliverRx, DeliverTx};
-pub(crate) use generation::Generation;
 pub(crate) use reader::LinkEnd;
 pub(crate) use stored::Stored;
 pub(crate) use writer::{spawn_writer, Outgoing, Side};
@@ -37,6 +35,14 @@ use ws_batch::{Confirmation, DeadLetterHandler, Flusher, Outbox, OutboxConfig, O
 /// 0.6x of raw tokio-tungstenite, with 256 (and the other changes of `docs/learnings.md`
 /// § 10) it is about 0.9x.
 pub(crate) const SESSION_BATCH: usize = 256;
+
+/// The server's session outboxes: [`session_outbox_config`], and a client that leaves a
+/// message unacked past the ack timeout (30 s) is reported, not resent to: its link closes
+/// it as a slow consumer (4001) and its session stays resumable; within one connection
+/// nothing is sent twice, so a peer that stops reading holds at most one window.
+pub(crate) fn server_outbox_config() -> OutboxConfig {
+    session_outbox_config().with_on_ack_timeout(ws_batch::OnAckTimeout::Report)
+}
 
 /// ws-batch's defaults with batches of [`SESSION_BATCH`] messages: the outbox setting of
 /// `ServerConfig` and `ClientConfig`. A partial batch still leaves within the flush interval.

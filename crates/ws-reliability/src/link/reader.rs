@@ -63,6 +63,14 @@ fn silent() -> LinkEnd {
     LinkEnd::Lost
 }
 
+/// A peer that left a message unacked past the outbox's ack timeout (it stopped reading,
+/// or reads and never acks): counted, closed with 4001; its session stays resumable, and
+/// nothing was resent on this connection (the server's outboxes report, they do not resend).
+fn slow_consumer() -> LinkEnd {
+    crate::metrics::slow_consumer();
+    LinkEnd::Violation(CloseCode::UnackedLimit)
+}
+
 /// One read from the connection.
 type Read = Option<Result<Message, WsError>>;
 
@@ -90,6 +98,7 @@ impl Link {
             () = self.stop.cancel.cancelled() => ControlFlow::Break(LinkEnd::Cancelled),
             () = self.stop.broken.cancelled() => ControlFlow::Break(LinkEnd::WriteFailed),
             () = silence(reading.seen, self.stop.idle_timeout) => ControlFlow::Break(silent()),
+            () = self.outbox.ack_overdue() => ControlFlow::Break(slow_consumer()),
             seq = reading.acks.expired() => send_ack(out, seq),
             read = stream.next() => self.on_burst(read, stream, reading, out).await,
         }

@@ -15,7 +15,7 @@ use super::incoming::IncomingMode;
 /// | `hello_timeout` | 10 s | a socket that never says HELLO is closed with 4002 |
 /// | `keepalive` | 15 s | a quiet wsr.v1 connection gets an ACK (a no-op) at least this often, so a browser, which cannot see pings, sees the link alive (`docs/protocol.md` § 7: at most 15 s) |
 /// | `conn` | ws-conn defaults: 10 000 connections, ping every 20 s, ghost after 60 s | |
-/// | `outbox` | ws-batch defaults but batches of 256 messages, capacity forced to `limits.max_unacked` | the outbox never holds more than the peer's window; a batch of a quarter of the window costs one wake-up and one `send` per 256 messages |
+/// | `outbox` | ws-batch defaults but batches of 256 messages, capacity forced to `limits.max_unacked`, and the ack timeout (30 s) reports instead of resending | the outbox never holds more than the peer's window; a batch of a quarter of the window costs one wake-up and one `send` per 256 messages; a client that leaves a message unacked 30 s is a slow consumer, closed with 4001 and kept resumable, and nothing is sent twice on one connection |
 /// | `incoming.buffer` | 1024 | a slow application backpressures the readers, never grows memory |
 /// | `incoming.mode` | [`IncomingMode::Shared`] | one stream for all sessions; `PerSession` gives each session its own (`ReliableServer::incoming_of`) |
 /// | `rollout` | every fix on, no guard | keep a clone to flip switches at runtime (`docs/rollout.md`) |
@@ -46,7 +46,7 @@ pub struct ServerConfig {
 impl Default for ServerConfig {
     fn default() -> Self {
         let (limits, hello_timeout) = (Limits::default(), DEFAULT_HELLO_TIMEOUT);
-        let (conn, outbox) = (ConnConfig::default(), crate::link::session_outbox_config());
+        let (conn, outbox) = (ConnConfig::default(), crate::link::server_outbox_config());
         let (hooks, rollout) = (crate::Hooks::default(), crate::rollout::Rollout::new());
         let incoming = IncomingConfig::default();
         let keepalive = KEEPALIVE_INTERVAL;

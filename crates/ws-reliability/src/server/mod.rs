@@ -173,7 +173,7 @@ impl ReliableServer {
 
     fn push(&self, session: &Session, message: Message) -> Result<u64, Error> {
         let payload = self.payload(message)?;
-        let pushed = session.outbox.push(payload).map_err(|error| full(session, error));
+        let pushed = session.outbox.push(payload).map_err(|error| push_refused(session, error));
         self.batch_outcome(session, pushed.is_ok());
         pushed.inspect(|seq| session.pushed(*seq))
     }
@@ -260,6 +260,9 @@ impl BroadcastReport {
     }
 }
 
-fn full(session: &Session, error: ws_batch::OutboxError<Stored>) -> Error {
-    crate::link::outbox_full(session.id, error)
+fn push_refused(session: &Session, error: ws_batch::OutboxError<Stored>) -> Error {
+    match error {
+        ws_batch::OutboxError::Closed { message } => wait::ended(session, message.into_message()),
+        full => crate::link::outbox_full(session.id, full),
+    }
 }

@@ -1,13 +1,13 @@
 //! [`Session`]: what the server keeps for one client across its connections: the outbox,
 //! the receive state, the resume guard and the connection currently attached.
 
-use crate::link::{lock, DeliverRx, DeliverTx, Generation, Inbound, OutboxBase, Stored};
+use crate::link::{lock, DeliverRx, DeliverTx, Inbound, OutboxBase, Stored};
 use crate::protocol::{
     InOrder, Limits, Mode, ProtocolError, ResumeGuard, SessionId, SessionLostReason,
 };
 use crate::rollout::{Fix, Rollout};
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -28,9 +28,8 @@ struct Control {
     serial: tokio::sync::Mutex<()>,
     /// The highest sequence number ever queued for the client.
     pushed: AtomicU64,
-    /// Bumped once the session is removed for good (closed or expired): never acked again.
-    /// A waiting push awaits it.
-    ended: Generation,
+    /// Set once the session is removed for good (closed or expired): never acked again.
+    ended: AtomicBool,
 }
 
 /// A session's own delivery channel ([`IncomingMode::PerSession`](super::IncomingMode)).
@@ -118,7 +117,8 @@ impl Session {
     /// [`SessionSink`](super::SessionSink) or a waiting `send_wait` then hands its message
     /// back instead of queueing it where no ack will ever come.
     pub(crate) fn end(&self) {
-        self.control.ended.bump();
+        self.control.ended.store(true, Ordering::Release);
+        self.outbox.close(); // a push waiting for room is handed its message back at once
         if let Some(own) = &self.own {
             drop(lock(&own.deliver).take()); // the stream ends once its connections are gone
         }
@@ -126,12 +126,7 @@ impl Session {
 
     /// Whether the session ended for good: one atomic load, no map lookup.
     pub(crate) fn has_ended(&self) -> bool {
-        self.control.ended.get() > 0
-    }
-
-    /// Resolves once the session ended for good (at once if it already has).
-    pub(crate) async fn ended(&self) {
-        self.control.ended.past(0).await;
+        self.control.ended.load(Ordering::Acquire)
     }
 
     /// Attaches a new connection: the previous one (if any) is told to stop. Returns the

@@ -3,15 +3,13 @@
 //! accounting here are shared with [`SessionSink`](super::SessionSink).
 
 use super::session::Session;
-use super::{full, ReliableServer};
+use super::{push_refused, ReliableServer};
 use crate::error::Error;
 use crate::link::Stored;
 use crate::protocol::SessionId;
 use crate::rollout::Outcomes;
-use std::future::Future;
 use std::ops::ControlFlow;
 use std::ops::Range;
-use std::pin::Pin;
 use std::sync::Arc;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -48,11 +46,11 @@ impl ReliableServer {
     }
 }
 
-/// Pushes `payload`, waiting for room. The first try needs no timer and no copy of the
-/// message: only a push that must wait keeps one (a refcount) to hand back.
+/// Pushes `payload`, waiting for room: the first try without a future, the wait only when
+/// the outbox is full.
 async fn wait_for_room(session: &Session, payload: Stored) -> Result<u64, Error> {
     match session.outbox.push_if_room(payload) {
-        ControlFlow::Break(pushed) => pushed.map_err(|error| full(session, error)),
+        ControlFlow::Break(pushed) => pushed.map_err(|error| push_refused(session, error)),
         ControlFlow::Continue(payload) => waiting_for_room(session, payload).await,
     }
 }
@@ -63,29 +61,11 @@ pub(super) async fn room_for(session: Arc<Session>, payload: Stored) -> Result<u
     waiting_for_room(&session, payload).await
 }
 
-/// Pushes `payload` once room is freed; keeps a copy (a refcount) to hand back if the
-/// session ends meanwhile.
+/// Pushes `payload` once room is freed. A session that ends meanwhile closes its outbox,
+/// which wakes the wait and hands the message back.
 async fn waiting_for_room(session: &Session, payload: Stored) -> Result<u64, Error> {
-    let kept = payload.clone().into_message();
-    let pushing = std::pin::pin!(session.outbox.push_wait(payload));
-    until_ended(session, pushing, kept).await
-}
-
-/// Waits for `pushing`, or for the session to end (an ended one is never acked again):
-/// then `kept` is handed back. The end wakes the wait itself.
-async fn until_ended<F>(
-    session: &Session,
-    pushing: Pin<&mut F>,
-    kept: Message,
-) -> Result<u64, Error>
-where
-    F: Future<Output = Result<u64, ws_batch::OutboxError<Stored>>>,
-{
-    tokio::select! {
-        biased;
-        pushed = pushing => pushed.map_err(|error| full(session, error)),
-        () = session.ended() => Err(ended(session, kept)),
-    }
+    let pushed = session.outbox.push_wait(payload).await;
+    pushed.map_err(|error| push_refused(session, error))
 }
 
 /// The refusal of `message` by a session that ended (closed or expired): it hands the

@@ -2,7 +2,7 @@
 //! and a wait for room that follows the outbox a SESSION_LOST puts in place.
 
 use super::*;
-use crate::client::ClientConfig;
+use crate::client::{ClientConfig, ClientEvent};
 use crate::protocol::{SessionLostReason, DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_UNACKED};
 use futures::SinkExt;
 
@@ -82,4 +82,27 @@ async fn a_wait_for_room_moves_to_the_outbox_a_session_lost_puts_in_place() {
     assert_eq!(waiting.0.await.unwrap(), 1, "the waiting message is the fresh outbox's first");
     assert_eq!(client.unacked(), 1);
     drop(client.shutdown());
+}
+
+/// The race of a send with a SESSION_LOST: the client takes its outbox, the SESSION_LOST
+/// replaces it, then the send pushes. The replaced outbox is closed, so the push goes into
+/// the fresh one: `Ok` means the message will be sent. (Without the close, the push landed
+/// in the discarded outbox, returned `Ok`, and the SessionLost event counted 0 unconfirmed:
+/// a silent loss.)
+#[tokio::test]
+async fn a_send_racing_a_session_lost_lands_in_the_fresh_outbox() {
+    let client = std::sync::Arc::new(offline_client());
+    let mut events = client.events();
+    let racing = std::sync::Arc::clone(&client);
+    crate::client::race::set_between_take_and_push(move || {
+        racing.state.lost(SessionLostReason::Expired);
+    });
+    let seq = client.send(text(1)).unwrap();
+    assert_eq!(seq, 1, "the fresh outbox's first message");
+    assert_eq!(client.unacked(), 1, "the message waits in the fresh outbox, to be sent");
+    let Ok(ClientEvent::SessionLost { unconfirmed, .. }) = events.try_recv() else {
+        panic!("no SessionLost event")
+    };
+    assert_eq!(unconfirmed, 0, "it was not in the replaced outbox");
+    drop(std::sync::Arc::into_inner(client).unwrap().shutdown());
 }
