@@ -6,6 +6,7 @@
 //! - `reliability`: the soak and chaos run of a server and 1000 clients (`ws-soak`);
 //! - `bench`: push throughput and memory per idle connection, raw against reliable (`ws-bench`);
 //! - `stress`: the whole test suite N times in a row, failures counted per test;
+//! - `fuzz`: the cargo-fuzz targets of `fuzz/` for N seconds each (nightly);
 //! - `ci`: everything CI checks, in order.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -15,6 +16,7 @@ mod ci;
 mod cmd;
 mod compliance;
 mod coverage;
+mod fuzz;
 mod reliability;
 mod runners;
 mod stress;
@@ -58,6 +60,9 @@ enum Command {
     /// Run the whole test suite (every test runner CI runs) N times in a row, optionally
     /// under CPU load; print failures per test and fail on any failure or incomplete run.
     Stress(stress::Options),
+    /// Run each cargo-fuzz target of `fuzz/` (nightly; cargo-fuzz installed if missing) for
+    /// N seconds; fail when one finds a crash.
+    Fuzz(fuzz::Options),
     /// Run everything CI checks, in order, stopping at the first failure.
     Ci,
 }
@@ -71,10 +76,20 @@ impl Command {
         match self {
             Command::Compliance { json, no_clippy } => compliance::run(json, !no_clippy),
             Command::Coverage { json } => coverage::run(json),
+            Command::Ci => ci::run(),
+            harness => harness.run_harness(),
+        }
+    }
+
+    /// The harnesses that run for a while: soak, bench, stress and fuzz; any other command
+    /// goes back to [`Command::run`].
+    fn run_harness(self) -> cmd::Outcome {
+        match self {
             Command::Reliability(options) => reliability::run(&options),
             Command::Bench(options) => bench::run(&options),
             Command::Stress(options) => stress::run(&options),
-            Command::Ci => ci::run(),
+            Command::Fuzz(options) => fuzz::run(&options),
+            checks => checks.run(),
         }
     }
 }

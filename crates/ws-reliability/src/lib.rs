@@ -53,6 +53,9 @@ pub use ws_core as core;
 pub mod client;
 mod error;
 pub mod fault;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 #[cfg(feature = "monitor")]
 mod health;
 #[cfg(all(feature = "batch", any(feature = "conn", feature = "reconnect")))]

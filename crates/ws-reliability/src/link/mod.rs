@@ -5,6 +5,8 @@ mod buffered;
 mod burst;
 mod deliver;
 mod encode;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzzing;
 mod pack;
 mod reader;
 mod refusal;

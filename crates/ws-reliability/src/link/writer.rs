@@ -55,6 +55,14 @@ impl Clone for Outgoing {
 }
 
 impl Outgoing {
+    /// An `Outgoing` without a writer, and the receiver of what is queued through it: the
+    /// reader's fuzzing harness reads the acks there.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn detached() -> (Self, UnboundedReceiver<Vec<Message>>) {
+        let (sender, receiver) = unbounded();
+        (Outgoing { sender, fed: Vec::new() }, receiver)
+    }
+
     /// Queues one message at once (an ack, a close), ahead of anything fed but not flushed.
     pub(crate) fn unbounded_send(
         &self,

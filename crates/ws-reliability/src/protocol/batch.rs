@@ -22,11 +22,13 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// The batch as DATA messages, in order.
+    /// The batch as DATA messages, in order. A decoded batch's numbers fit in 64 bits
+    /// ([`ProtocolError::VarintOverflow`] otherwise); one built by hand past `u64::MAX`
+    /// repeats `u64::MAX` rather than panicking.
     pub fn into_data(self) -> impl Iterator<Item = Data> {
         let first = self.first;
-        let numbered = (first..).zip(self.payloads);
-        numbered.map(|(seq, payload)| Data { seq, payload })
+        let numbered = self.payloads.into_iter().zip(0_u64..);
+        numbered.map(move |(payload, index)| Data { seq: first.saturating_add(index), payload })
     }
 }
 

@@ -42,11 +42,13 @@ impl InOrder {
     }
 
     /// Decides what to do with the DATA frame numbered `seq`.
+    ///
+    /// After `u64::MAX` nothing is next: every number is a duplicate.
     pub fn accept(&mut self, seq: u64) -> Result<Delivery, ProtocolError> {
-        match seq.cmp(&self.last.saturating_add(1)) {
-            Ordering::Equal => Ok(self.deliver(seq)),
-            Ordering::Less => Ok(Self::duplicate()),
-            Ordering::Greater => Err(self.gap(seq)),
+        match self.last.checked_add(1).map(|next| seq.cmp(&next)) {
+            Some(Ordering::Equal) => Ok(self.deliver(seq)),
+            Some(Ordering::Greater) => Err(self.gap(seq)),
+            Some(Ordering::Less) | None => Ok(Self::duplicate()),
         }
     }
 

@@ -182,7 +182,7 @@ fn refusal(error: crate::protocol::ProtocolError) -> Refused {
 }
 
 /// The HELLO in the first message, or the close code for anything else.
-fn hello_in(message: &Message, limits: &Limits) -> Result<Hello, CloseCode> {
+pub(crate) fn hello_in(message: &Message, limits: &Limits) -> Result<Hello, CloseCode> {
     match from_message(message, limits) {
         Ok(Some(Frame::Hello(hello))) => Ok(hello),
         Ok(_) => Err(CloseCode::ProtocolError),

@@ -57,7 +57,7 @@ mod connection;
 mod event;
 #[cfg(feature = "monitor")]
 mod health;
-mod hello;
+pub(crate) mod hello;
 mod hooks;
 mod incoming;
 mod session;

@@ -68,3 +68,15 @@ fn payloads_are_slices_of_the_message() {
     let Payload::Binary(payload) = &decoded.payloads[0] else { panic!() };
     assert_eq!(payload.as_ptr(), bytes[bytes.len() - 3..].as_ptr());
 }
+
+// found by `cargo fuzz run batch -a`: fuzz/regressions/batch/crash-bf1d344c…
+#[test]
+fn a_batch_ending_at_the_last_number_numbers_its_entry_without_overflow() {
+    let bytes = [&[0x08][..], &[0xff; 9], &[0x01, 0x05, 0x00]].concat();
+    let Ok(Frame::Batch(decoded)) = decode(Bytes::from(bytes)) else { panic!("not a batch") };
+    let numbers: Vec<u64> = decoded.into_data().map(|data| data.seq).collect();
+    assert_eq!(numbers, [u64::MAX]);
+    let by_hand = Batch { first: u64::MAX, payloads: vec![binary(b""), binary(b"")] };
+    let saturated: Vec<u64> = by_hand.into_data().map(|data| data.seq).collect();
+    assert_eq!(saturated, [u64::MAX, u64::MAX], "a batch built past u64::MAX does not panic");
+}

@@ -62,3 +62,13 @@ fn counts_duplicates_and_gaps() {
     assert_eq!(counter(&snapshot, "ws_protocol_duplicates_dropped_total"), 2);
     assert_eq!(counter(&snapshot, "ws_protocol_sequence_gaps_total"), 1);
 }
+
+// found by `cargo fuzz run reader -a`: fuzz/regressions/reader/crash-85a8e7f8…
+#[test]
+fn the_last_number_is_delivered_once() {
+    let mut receiver = InOrder::resuming_after(u64::MAX - 1);
+    assert_eq!(receiver.accept(u64::MAX), Ok(Delivery::Deliver));
+    assert_eq!(receiver.accept(u64::MAX), Ok(Delivery::Duplicate), "delivered twice");
+    assert_eq!(receiver.accept(1), Ok(Delivery::Duplicate));
+    assert_eq!(receiver.last_delivered(), u64::MAX);
+}
