@@ -72,13 +72,17 @@ test("page reloads mid-stream, unacked both ways: the session resumes exactly on
   const seen = await result(page, "4 000 echoes across three reloads", 120_000, "window.result && window.result.recv === 4000");
   console.log(`# chromium reload: reloads ${JSON.stringify(seen.reloads)}`);
   console.log(`# chromium reload: loads ${JSON.stringify(seen.loads)}`);
+  console.log(`# chromium reload: server ${JSON.stringify(await server.stats())}`);
   assert.equal(seen.recv, 4000);
   assert.equal(seen.errors, 0, "every echo once and in order across reloads");
   assert.equal(seen.reloads.length, 3);
   for (const at of seen.reloads.slice(0, 2)) assert.ok(at.unackedOut > 0 && at.unackedIn > 0, `unacked both ways at the reload: ${JSON.stringify(at)}`);
   assert.ok(seen.reloads[2].sentWhileDown > 0, "the third reload happened while disconnected, with unsent messages");
   assert.equal(seen.loads.length, 4);
-  assert.ok(seen.loads[3].resent >= seen.reloads[2].sentWhileDown, "the messages sent while disconnected were sent after the reload");
+  // The messages sent while disconnected reach the server once: after the reload (resent),
+  // or before it, when the client reconnected while the reload was still starting; which
+  // one is timing, so the test checks they were restored and that every echo came once.
+  assert.ok(seen.loads[3].restored >= seen.reloads[2].sentWhileDown, "the messages sent while disconnected survived the reload");
   const [first, ...reloaded] = seen.loads;
   assert.equal(first.resumes, 0);
   for (const load of reloaded) {

@@ -61,6 +61,9 @@ const reload = async () => {
   const at = (params.get("at") ?? "500,1500").split(",").map(Number);
   const killAt = Number(params.get("killat") ?? 0);
   const loads = get("loads") ?? [];
+  // location.reload() is asynchronous: messages keep coming (and are counted) until the new
+  // document takes over, so a page that started leaving starts no second reload or kill.
+  let leaving = false;
   await fetch("/faults/off");
   const client = await connect(url, { ...options, storage: true });
   loads.push({ session: client.session, resumes: client.stats.resumes, connections: client.stats.connections, restored: client.stats.restored, resent: client.stats.resent });
@@ -70,20 +73,25 @@ const reload = async () => {
     if (data !== String(recv + 1)) set("errors", (get("errors") ?? 0) + 1);
     set("recv", recv + 1);
     const reloads = get("reloads") ?? [];
-    if (reloads.length < at.length && recv + 1 >= at[reloads.length] && client.unacked > 0 && client.unackedIncoming > 0) {
+    if (!leaving && reloads.length < at.length && recv + 1 >= at[reloads.length] && client.unacked > 0 && client.unackedIncoming > 0) {
+      leaving = true;
       reloads.push({ recv: recv + 1, sent: get("sent"), unackedOut: client.unacked, unackedIn: client.unackedIncoming });
       set("reloads", reloads);
       location.reload(); // takes effect after this task: the state above is already stored
     }
-    if (reloads.length === at.length && killAt && recv + 1 >= killAt && !get("killing")) {
+    // exactly one kill, on the next read or write of any connection: not by chance. A stale
+    // connection of an earlier load may take it, so it is armed again every 100 messages
+    // until this page's own connection died (arming again while armed changes nothing).
+    if (!leaving && reloads.length === at.length && killAt && recv + 1 >= killAt && !get("killed") && (!get("killing") || (recv + 1) % 100 === 0)) {
       set("killing", true);
-      fetch("/faults/kill-next"); // exactly one kill, on the next read or write: not by chance
+      fetch("/faults/kill-next");
     }
     if (recv + 1 === count) finish();
   });
   // a reload while disconnected, with messages sent since that never reached the server
   client.addEventListener("disconnected", () => {
-    if (!get("killing") || get("killed")) return;
+    if (leaving || !get("killing") || get("killed")) return;
+    leaving = true;
     const reloads = get("reloads");
     const down = [];
     for (let i = 0; i < 10 && (get("sent") ?? 0) < count; i++) {

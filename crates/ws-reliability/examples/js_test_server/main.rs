@@ -7,8 +7,8 @@
 //! chance of a kill per read or write while faults are on, default 0.002), `WSR_SEED`
 //! (default 1), `WSR_KEEPALIVE_MS` (the server's keepalive interval, `docs/protocol.md` § 7,
 //! default 15 000), `WSR_WS_PORT` and `WSR_HTTP_PORT` (default: any free port). Routes:
-//! `/faults/on`, `/faults/off`, `/faults/kill-next` (exactly one kill, of the next read or
-//! write), `/stats` (JSON), anything else a file.
+//! `/faults/on`, `/faults/off` (also disarms a kill-next), `/faults/kill-next` (exactly one
+//! kill, of the next read or write), `/stats` (JSON), anything else a file.
 
 mod http;
 
@@ -146,8 +146,12 @@ impl App {
         }
     }
 
+    /// Random kills on or off; off also disarms a `/faults/kill-next` not yet spent.
     fn faults(&self, on: bool) -> Reply {
         self.injectors.random.set_enabled(on);
+        if !on {
+            self.injectors.next.set_enabled(false);
+        }
         Reply::ok("application/json", format!("{{\"faults\":{on}}}"))
     }
 
