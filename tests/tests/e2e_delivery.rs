@@ -81,7 +81,9 @@ async fn a_client_sink_into_a_session_stream_survives_repeated_kills() {
 /// wrapper, the way an application plugs any byte stream in.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_under_the_server_side_stream_lose_nothing() {
-    let server = ws_reliability::server::ReliableServer::new(ServerConfig::default());
+    let mut config = ServerConfig::default();
+    config.incoming.mode = IncomingMode::Shared;
+    let server = ws_reliability::server::ReliableServer::new(config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let injector = armable(31, FaultKind::Kill);

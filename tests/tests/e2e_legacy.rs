@@ -17,7 +17,7 @@ async fn a_legacy_client_receives_and_sends_plain_messages() {
     let (mut client, response) =
         tokio_tungstenite::connect_async(url(listener.local_addr())).await.unwrap();
     assert!(response.headers().get("sec-websocket-protocol").is_none(), "no subprotocol");
-    let Ok(SessionEvent::Opened { session, mode }) = events.recv().await else { panic!() };
+    let Ok(SessionEvent::Opened { session, mode, .. }) = events.recv().await else { panic!() };
     assert_eq!(mode, Mode::Legacy);
     for index in 0..3 {
         server.send(session, Message::text(format!("plain {index}"))).unwrap();

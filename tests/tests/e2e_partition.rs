@@ -19,6 +19,7 @@ fn server_config() -> ServerConfig {
     config.conn.heartbeat_interval = Duration::from_millis(100);
     config.conn.idle_timeout = Duration::from_millis(500);
     config.conn.sweep_interval = Duration::from_millis(100);
+    config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
     config
 }
 

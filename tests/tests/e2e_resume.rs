@@ -127,9 +127,8 @@ async fn the_auth_hook_runs_on_hello_and_again_on_resume() {
     let gate = std::sync::Arc::clone(&allowed);
     let hook: ws_reliability::server::AuthHook = std::sync::Arc::new(move |request| {
         let open = gate.load(std::sync::atomic::Ordering::SeqCst);
-        (open && &request.auth[..] == b"let me in")
-            .then_some(())
-            .ok_or_else(|| "refused".to_owned())
+        let admitted = open && &request.auth[..] == b"let me in";
+        admitted.then(|| "user".into()).ok_or_else(|| "refused".into())
     });
     let server = ws_reliability::server::ReliableServer::with_auth(ServerConfig::default(), hook);
     let listener = server.listen("127.0.0.1:0").await.unwrap();

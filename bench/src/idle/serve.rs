@@ -82,6 +82,7 @@ pub fn reliable_config() -> ServerConfig {
     limits.max_connections = usize::MAX;
     (limits.accept_burst, limits.accept_per_second) = (ACCEPT_RATE, ACCEPT_RATE);
     limits.handshake.max_in_progress = usize::MAX;
+    config.incoming.mode = ws_reliability::server::IncomingMode::Shared; // idle: nobody reads
     config
 }
 

@@ -63,6 +63,13 @@ pub enum Error {
         /// The refused message.
         message: Message,
     },
+    /// [`Session::close`](crate::server::Session::close) was given a close code an
+    /// application may not send (only 1000, 1008, 1011 and 4100 to 4999): nothing was closed.
+    #[error("close code {code} is not one an application may send")]
+    InvalidCloseCode {
+        /// The refused code.
+        code: u16,
+    },
     /// Binding or accepting on a socket failed.
     #[error("socket error: {0}")]
     Io(#[from] std::io::Error),
@@ -72,6 +79,15 @@ pub enum Error {
     /// The WebSocket handshake or the wsr.v1 greeting failed.
     #[error("handshake failed: {0}")]
     Handshake(String),
+    /// The server refused the HELLO with a close instead of WELCOME: 1008 when the
+    /// authentication hook refused (with its reason), 1013 when it is at a limit.
+    #[error("refused with {code}: {reason}")]
+    Refused {
+        /// The close code.
+        code: u16,
+        /// The server's reason.
+        reason: String,
+    },
     /// The server answered SESSION_LOST: the next attempt starts a fresh session.
     #[error("session lost: {0}")]
     SessionLost(crate::protocol::SessionLostReason),
@@ -118,12 +134,14 @@ impl Error {
             Error::Handshake(_) => "handshake",
             Error::SessionLost(_) => "session_lost",
             Error::SessionNotFound { .. } => "session_not_found",
+            Error::InvalidCloseCode { .. } => "invalid_close_code",
             other => other.transport_label(),
         }
     }
 
     fn transport_label(&self) -> &'static str {
         match self {
+            Error::Refused { .. } => "refused",
             #[cfg(feature = "tls")]
             Error::Tls(_) => "tls",
             #[cfg(feature = "tls")]

@@ -39,8 +39,12 @@ pub(crate) fn dead_letter() {
 
 /// The server closed a connection with `code`.
 pub(crate) fn closed_with(code: CloseCode) {
-    let code = code.code().to_string();
-    metrics::counter!("ws_reliability_closes_total", "code" => code).increment(1);
+    closed_with_code(code.code());
+}
+
+/// A connection closed with `code` (the application's own included).
+pub(crate) fn closed_with_code(code: u16) {
+    metrics::counter!("ws_reliability_closes_total", "code" => code.to_string()).increment(1);
 }
 
 /// A resume refused with SESSION_LOST.
@@ -73,8 +77,10 @@ pub(crate) fn session_expired() {
 }
 
 /// The authentication hook refused a HELLO.
-pub(crate) fn auth_refused() {
-    metrics::counter!("ws_reliability_auth_refused_total").increment(1);
+/// The authentication hook refused a HELLO (`hook`), or a resume came from another
+/// identity than the session's (`identity`).
+pub(crate) fn auth_refused(reason: &'static str) {
+    metrics::counter!("ws_reliability_auth_refused_total", "reason" => reason).increment(1);
 }
 
 /// Accepting a TCP connection or its WebSocket handshake failed.
@@ -108,4 +114,9 @@ pub(crate) fn tls_failed(side: &'static str, kind: &'static str) {
     let counter =
         metrics::counter!("ws_reliability_tls_failures_total", "side" => side, "kind" => kind);
     counter.increment(1);
+}
+
+/// A fresh session refused before it opened (`backlog_full`: nobody accepts sessions).
+pub(crate) fn session_refused(reason: &'static str) {
+    metrics::counter!("ws_reliability_sessions_refused_total", "reason" => reason).increment(1);
 }

@@ -74,7 +74,9 @@ impl Pki {
 
 /// A default server serving `pki`'s certificate over TLS on a loopback port.
 async fn tls_server(pki: &Pki) -> (ReliableServer, Listener, String) {
-    let server = ReliableServer::new(ServerConfig::default());
+    let mut config = ServerConfig::default();
+    config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
+    let server = ReliableServer::new(config);
     let tls = TlsConfig::from_pem_files(&pki.chain, &pki.key).unwrap();
     let listener = server.listen_tls("127.0.0.1:0", tls).await.unwrap();
     let url = format!("wss://127.0.0.1:{}/", listener.local_addr().port());

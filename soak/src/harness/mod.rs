@@ -122,6 +122,8 @@ fn rates(args: &Args) -> clients::Rates<'_> {
 fn server_config(chaos: &Chaos) -> Result<ServerConfig, SoakError> {
     let mut config = ServerConfig::default();
     config.hooks.sync = Some(chaos.clone().synchronizer()?);
+    // a hub: the producers send by session id, the checks read the events
+    config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
     Ok(config)
 }
 

@@ -62,10 +62,17 @@ impl Reading {
     }
 }
 
+/// An idle server's configuration: a hub (`IncomingMode::Shared`), nobody reads.
+fn idle_config() -> ServerConfig {
+    let mut config = ServerConfig::default();
+    config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
+    config
+}
+
 /// The child's side: serves on 127.0.0.1, prints the address, answers readings until its
 /// stdin closes.
 pub async fn serve_idle() -> Result<(), SoakError> {
-    let server = ReliableServer::new(ServerConfig::default());
+    let server = ReliableServer::new(idle_config());
     let listener = server.listen("127.0.0.1:0").await?;
     let (mut stdout, mut lines) = (tokio::io::stdout(), BufReader::new(tokio::io::stdin()).lines());
     reply(&mut stdout, &format!("{}\n", listener.local_addr())).await?;

@@ -33,8 +33,14 @@ pub async fn guarded<T>(what: &str, future: impl Future<Output = T>) -> T {
     tokio::time::timeout(GUARD, future).await.unwrap_or_else(|_| panic!("timed out: {what}"))
 }
 
-/// A server listening on 127.0.0.1:0.
-pub async fn server(config: ServerConfig) -> (ReliableServer, Listener) {
+/// A server listening on 127.0.0.1:0; left in the default mode (`Accept`), it delivers
+/// into the shared stream instead (`Shared`): these tests read it and the events, as a
+/// hub does.
+pub async fn server(mut config: ServerConfig) -> (ReliableServer, Listener) {
+    use ws_reliability::server::IncomingMode;
+    if config.incoming.mode == IncomingMode::Accept {
+        config.incoming.mode = IncomingMode::Shared;
+    }
     let server = ReliableServer::new(config);
     let listener = server.listen("127.0.0.1:0").await.unwrap();
     (server, listener)

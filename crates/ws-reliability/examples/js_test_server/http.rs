@@ -97,6 +97,8 @@ pub fn admitting_pages_of(web: std::net::SocketAddr) -> ws_reliability::server::
     let mut config = ws_reliability::server::ServerConfig::default();
     let origins = [format!("http://{web}"), format!("http://localhost:{}", web.port())];
     config.conn.limits.origins = ws_reliability::conn::OriginPolicy::allow_only(origins);
+    // a hub: one stream of every session's messages, sends by session id
+    config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
     config
 }
 

@@ -91,7 +91,7 @@ impl<D> ProtocolConnector<D> {
         match from_message(&message, &self.state.limits()) {
             Ok(Some(Frame::Welcome(welcome))) => self.welcomed(&welcome).await,
             Ok(Some(Frame::SessionLost(reason))) => Err(self.lost(reason)),
-            _ => Err(Error::Handshake("expected welcome or session lost".into())),
+            _ => Err(refused_or_unexpected(message)),
         }
     }
 
@@ -100,11 +100,42 @@ impl<D> ProtocolConnector<D> {
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
-        let answer = tokio::time::timeout(self.hello_timeout, ws.next()).await;
+        let answer = tokio::time::timeout(self.hello_timeout, past_notices(ws)).await;
         let message = answer.map_err(|_| Error::Handshake("no welcome in time".into()))?;
         message.ok_or(Error::Stopped)?.map_err(handshake)
     }
+}
 
+/// The next message that is not an ERROR frame: ERROR is informative (§ 3.6), the close
+/// that follows it is the answer.
+async fn past_notices<S>(ws: &mut WebSocketStream<S>) -> Option<Result<Message, WsError>>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    loop {
+        let next = ws.next().await;
+        if !matches!(&next, Some(Ok(message)) if is_notice(message)) {
+            return next;
+        }
+    }
+}
+
+fn is_notice(message: &Message) -> bool {
+    matches!(message, Message::Binary(bytes) if bytes.first() == Some(&0x07))
+}
+
+/// A close instead of WELCOME: the server refused the HELLO (1008: the authentication
+/// hook, with its reason); anything else is a broken handshake.
+fn refused_or_unexpected(message: Message) -> Error {
+    match message {
+        Message::Close(Some(frame)) => {
+            Error::Refused { code: u16::from(frame.code), reason: frame.reason.to_string() }
+        }
+        _ => Error::Handshake("expected welcome or session lost".into()),
+    }
+}
+
+impl<D> ProtocolConnector<D> {
     /// Applies the WELCOME; a resume's outcome feeds the `reconnect` guard.
     async fn welcomed(&self, welcome: &Welcome) -> Result<bool, Error> {
         if welcome.resumed {

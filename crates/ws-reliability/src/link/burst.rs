@@ -1,22 +1,29 @@
 //! [`Burst`]: the frames a reader takes in one go, with the receive state locked once for
 //! all of them: what to deliver to the application, and the ack to send after it.
 
+use super::deliver::Numbered;
 use super::reader::{violation, LinkEnd, Step};
 use crate::protocol::{AckBatcher, CloseCode, Data, Delivery, InOrder, Payload};
 use std::ops::ControlFlow;
 use std::sync::MutexGuard;
 use tokio_tungstenite::tungstenite::Message;
 
-/// What a burst produced: the messages to deliver in order, the cumulative ack that came
-/// due while reading it (the highest, which confirms every earlier one), and whether the
-/// link goes on.
-pub(super) type Gathered = (Vec<Message>, Option<u64>, Step);
+/// What a burst produced.
+pub(super) struct Gathered {
+    /// The messages to deliver, in order, numbered.
+    pub(super) delivered: Numbered,
+    /// The cumulative ack that came due while reading it (the highest, which confirms
+    /// every earlier one).
+    pub(super) ack: Option<u64>,
+    /// Whether the link goes on.
+    pub(super) step: Step,
+}
 
 /// One burst being read.
 pub(super) struct Burst<'a> {
     inbound: MutexGuard<'a, InOrder>,
     acks: &'a mut AckBatcher,
-    messages: Vec<Message>,
+    delivered: Numbered,
     ack: Option<u64>,
     /// Reads taken so far (every frame counts, so a flood of pings ends a burst too).
     pub(super) reads: usize,
@@ -37,15 +44,15 @@ impl<'a> Burst<'a> {
         limit: usize,
         window: Option<u64>,
     ) -> Self {
-        let messages = Vec::with_capacity(limit.min(64));
+        let delivered = Numbered { first: 0, messages: Vec::with_capacity(limit.min(64)) };
         let sent = acks.last_acked();
-        Burst { inbound, acks, messages, ack: None, reads: 0, limit, window, sent }
+        Burst { inbound, acks, delivered, ack: None, reads: 0, limit, window, sent }
     }
 
     /// Whether another read fits: fewer reads and fewer messages than the limit (a BATCH
     /// frame brings many messages in one read).
     pub(super) fn has_room(&self) -> bool {
-        self.reads < self.limit && self.messages.len() < self.limit
+        self.reads < self.limit && self.delivered.messages.len() < self.limit
     }
 
     /// A DATA frame (or BATCH entry): a violation (4001) past the window, else accepted.
@@ -60,7 +67,7 @@ impl<'a> Burst<'a> {
     /// leaves a gap; recorded for the ack schedule either way.
     fn accept(&mut self, data: Data) -> Step {
         match self.inbound.accept(data.seq) {
-            Ok(Delivery::Deliver) => self.messages.push(data.payload.into_message()),
+            Ok(Delivery::Deliver) => self.delivered.push(data.seq, data.payload.into_message()),
             Ok(Delivery::Duplicate) => {}
             Err(error) => return violation(&error),
         }
@@ -68,17 +75,20 @@ impl<'a> Burst<'a> {
         ControlFlow::Continue(())
     }
 
-    /// A legacy peer's plain message: delivered as it is when it carries data.
+    /// A legacy peer's plain message: delivered as it is when it carries data, numbered
+    /// in arrival order.
     pub(super) fn plain(&mut self, message: Message) -> Step {
         if let Some(payload) = Payload::from_message(message) {
-            self.messages.push(payload.into_message());
+            let seq = self.inbound.last_delivered() + 1;
+            let _next_is_delivered = self.inbound.accept(seq);
+            self.delivered.push(seq, payload.into_message());
         }
         ControlFlow::Continue(())
     }
 
     /// The burst's outcome; the receive state is unlocked.
     pub(super) fn finish(self, step: Step) -> Gathered {
-        (self.messages, self.ack, step)
+        Gathered { delivered: self.delivered, ack: self.ack, step }
     }
 }
 

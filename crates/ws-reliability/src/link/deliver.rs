@@ -12,6 +12,25 @@ use tokio_tungstenite::tungstenite::Message;
 /// One message handed to the application, with the session it came from.
 pub(crate) type Delivered = (SessionId, Message);
 
+/// Messages delivered in order: the first one's sequence number, each next one's one more.
+#[derive(Debug, Default)]
+pub(crate) struct Numbered {
+    /// The first message's sequence number (0 when there is none).
+    pub(crate) first: u64,
+    /// The messages, in order.
+    pub(crate) messages: Vec<Message>,
+}
+
+impl Numbered {
+    /// Adds the message numbered `seq` (the first sets where the numbering starts).
+    pub(crate) fn push(&mut self, seq: u64, message: Message) {
+        if self.messages.is_empty() {
+            self.first = seq;
+        }
+        self.messages.push(message);
+    }
+}
+
 /// Most messages a reader hands over in one batch.
 pub(crate) const MAX_BATCH: usize = 256;
 
@@ -20,7 +39,7 @@ pub(crate) const MAX_BATCH: usize = 256;
 #[derive(Debug)]
 struct Batch {
     session: SessionId,
-    messages: Vec<Message>,
+    numbered: Numbered,
     _room: OwnedSemaphorePermit,
 }
 
@@ -40,6 +59,8 @@ pub(crate) struct DeliverRx {
     receiver: mpsc::UnboundedReceiver<Batch>,
     room: Arc<Semaphore>,
     session: SessionId,
+    /// The sequence number of the next message of `ready`.
+    next: u64,
     ready: std::vec::IntoIter<Message>,
 }
 
@@ -51,9 +72,8 @@ pub(crate) fn channel(buffer: usize) -> (DeliverTx, DeliverRx) {
     let (capacity, batch_limit) = (buffer.max(1), buffer.clamp(1, MAX_BATCH));
     let (sender, receiver) = mpsc::unbounded_channel();
     let (room, session) = (Arc::new(Semaphore::new(capacity)), SessionId::from_bytes([0; 16]));
-    let (ready, tx_room) = (Vec::new().into_iter(), Arc::clone(&room));
-    let tx = DeliverTx { sender, room: tx_room, batch_limit, capacity };
-    (tx, DeliverRx { receiver, room, session, ready })
+    let tx = DeliverTx { sender, room: Arc::clone(&room), batch_limit, capacity };
+    (tx, DeliverRx { receiver, room, session, next: 0, ready: Vec::new().into_iter() })
 }
 
 impl DeliverTx {
@@ -62,26 +82,46 @@ impl DeliverTx {
         self.batch_limit
     }
 
-    /// Hands `messages` of `session` over; `false` when nobody reads any more.
-    pub(crate) async fn send(&self, session: SessionId, messages: Vec<Message>) -> bool {
-        let needed = u32::try_from(messages.len().min(self.capacity)).unwrap_or(u32::MAX);
+    /// Hands `numbered` messages of `session` over; `false` when nobody reads any more.
+    pub(crate) async fn send(&self, session: SessionId, numbered: Numbered) -> bool {
+        let wanted = numbered.messages.len().min(self.capacity);
+        let needed = u32::try_from(wanted).unwrap_or(u32::MAX);
         let Ok(room) = Arc::clone(&self.room).acquire_many_owned(needed).await else {
             return false;
         };
-        self.sender.send(Batch { session, messages, _room: room }).is_ok()
+        self.sender.send(Batch { session, numbered, _room: room }).is_ok()
     }
 }
 
 impl DeliverRx {
     /// The next delivered message, `None` once every sender is gone and all was read.
     pub(crate) fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Delivered>> {
+        let next = std::task::ready!(self.poll_numbered(cx));
+        Poll::Ready(next.map(|(_seq, message)| (self.session, message)))
+    }
+
+    /// The next delivered message with its sequence number in its session.
+    pub(crate) fn poll_numbered(&mut self, cx: &mut Context<'_>) -> Poll<Option<(u64, Message)>> {
         while self.ready.len() == 0 {
             let Some(batch) = std::task::ready!(self.receiver.poll_recv(cx)) else {
                 return Poll::Ready(None);
             };
-            (self.session, self.ready) = (batch.session, batch.messages.into_iter());
+            self.take(batch);
         }
-        Poll::Ready(self.ready.next().map(|message| (self.session, message)))
+        let next = self.ready.next();
+        Poll::Ready(next.map(|message| self.numbered(message)))
+    }
+
+    /// `message` with its sequence number: the one after the last taken.
+    fn numbered(&mut self, message: Message) -> (u64, Message) {
+        self.next += 1;
+        (self.next - 1, message)
+    }
+
+    fn take(&mut self, batch: Batch) {
+        self.session = batch.session;
+        self.next = batch.numbered.first;
+        self.ready = batch.numbered.messages.into_iter();
     }
 }
 

@@ -3,6 +3,7 @@
 //! bursts (see [`Burst`]). It ends with a [`LinkEnd`].
 
 use super::burst::{Burst, Gathered};
+use super::deliver::Numbered;
 use super::{lock, Link, Outgoing};
 use crate::protocol::{
     from_message, to_message, AckBatcher, CloseCode, Frame, Mode, ProtocolError,
@@ -15,7 +16,7 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 /// How a link ended.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum LinkEnd {
     /// The peer sent a close frame.
     PeerClosed(Option<CloseFrame>),
@@ -118,10 +119,10 @@ impl Link {
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
         let first = reading.saw(first);
-        let (messages, ack, step) = self.gather(first, stream, &mut reading.acks);
-        ack.into_iter().for_each(|seq| queue_ack(out, seq));
-        self.deliver(messages).await;
-        step
+        let gathered = self.gather(first, stream, &mut reading.acks);
+        gathered.ack.into_iter().for_each(|seq| queue_ack(out, seq));
+        self.deliver(gathered.delivered).await;
+        gathered.step
     }
 
     fn gather<St>(&self, first: Read, stream: &mut St, acks: &mut AckBatcher) -> Gathered
@@ -177,12 +178,12 @@ impl Link {
     }
 
     /// Hands a burst's messages to the application; a receiver that is gone is counted.
-    async fn deliver(&self, messages: Vec<Message>) {
-        if messages.is_empty() {
+    async fn deliver(&self, delivered: Numbered) {
+        if delivered.messages.is_empty() {
             return;
         }
-        let count = messages.len();
-        crate::metrics::delivered(self.deliver.send(self.session, messages).await, count);
+        let count = delivered.messages.len();
+        crate::metrics::delivered(self.deliver.send(self.session, delivered).await, count);
     }
 }
 

@@ -1,6 +1,7 @@
 //! The server's own accept loop, and the handshake over any byte stream: subprotocol
-//! negotiation in the handshake callback, the upgrade request's headers kept for auth.
+//! negotiation in the handshake callback, the upgrade request's URI and headers kept for auth.
 
+use super::auth::Upgrade;
 use super::connection::Ready;
 use super::transport::Transport;
 use super::ReliableServer;
@@ -42,7 +43,7 @@ impl Drop for Listener {
 }
 
 /// What the handshake callback saw.
-type Seen = Arc<Mutex<Option<(Mode, HeaderMap)>>>;
+type Seen = Arc<Mutex<Option<(Mode, Upgrade)>>>;
 
 impl ReliableServer {
     /// Binds `addr` and accepts connections on a background task, each served by
@@ -116,15 +117,15 @@ impl ReliableServer {
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let upgrade = self.inner.registry.handshakes().run(self.handshake(stream));
-        let Ok(Some((ws, mode, headers))) = upgrade.await else {
+        let Ok(Some((ws, mode, request))) = upgrade.await else {
             crate::metrics::accept_failed();
             return None;
         };
-        self.open_upgraded(ws, mode, Some(headers)).await
+        self.open_upgraded(ws, mode, request).await
     }
 
-    /// The WebSocket handshake with the negotiated mode and the request's headers.
-    async fn handshake<S>(&self, stream: S) -> Option<(WebSocketStream<S>, Mode, HeaderMap)>
+    /// The WebSocket handshake with the negotiated mode and the request's URI and headers.
+    async fn handshake<S>(&self, stream: S) -> Option<(WebSocketStream<S>, Mode, Upgrade)>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
@@ -133,8 +134,8 @@ impl ReliableServer {
         let origins = &self.inner.config.conn.limits.origins;
         let callback = handshake_callback(Arc::clone(&seen), origins);
         let ws = tokio_tungstenite::accept_hdr_async_with_config(stream, callback, config).await;
-        let (mode, headers) = crate::link::lock(&seen).take()?;
-        Some((ws.ok()?, mode, headers))
+        let (mode, request) = crate::link::lock(&seen).take()?;
+        Some((ws.ok()?, mode, request))
     }
 }
 
@@ -152,7 +153,7 @@ fn handshake_callback(
     move |request: &Request, mut response: Response| {
         admitted_origin(origins, request.headers())?;
         let mode = negotiate(request, &mut response);
-        *crate::link::lock(&seen) = Some((mode, request.headers().clone()));
+        *crate::link::lock(&seen) = Some((mode, Upgrade::of(request)));
         Ok(response)
     }
 }

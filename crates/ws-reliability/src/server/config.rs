@@ -17,7 +17,8 @@ use super::incoming::IncomingMode;
 /// | `conn` | ws-conn defaults: 10 000 connections, ping every 20 s, ghost after 60 s; HTTP upgrade within 10 s, 1 024 at once; a browser's `Origin` must be the request's host | `conn.limits.handshake` and `conn.limits.origins` bound what a socket takes before its session (the crate README's limits table) |
 /// | `outbox` | ws-batch defaults but batches of 256 messages, capacity forced to `limits.max_unacked`, and the ack timeout (30 s) reports instead of resending | the outbox never holds more than the peer's window; a batch of a quarter of the window costs one wake-up and one `send` per 256 messages; a client that leaves a message unacked 30 s is a slow consumer, closed with 4001 and kept resumable, and nothing is sent twice on one connection |
 /// | `incoming.buffer` | 1024 | a slow application backpressures the readers, never grows memory |
-/// | `incoming.mode` | [`IncomingMode::Shared`] | one stream for all sessions; `PerSession` gives each session its own (`ReliableServer::incoming_of`) |
+/// | `incoming.mode` | [`IncomingMode::Accept`] | each session a value from `ReliableServer::accept`; `Shared` gives one stream for all sessions (`ReliableServer::incoming`), `PerSession` a stream per session id (`ReliableServer::incoming_of`) |
+/// | `incoming.backlog` | 1024 | sessions opened and not yet accepted; past it new sessions are refused with 1013 |
 /// | `rollout` | every fix on, no guard | keep a clone to flip switches at runtime (`docs/rollout.md`) |
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -62,12 +63,16 @@ pub struct IncomingConfig {
     /// How many delivered messages wait for the application before readers pause (per
     /// session with [`IncomingMode::PerSession`]).
     pub buffer: usize,
-    /// One stream for every session, or one per session.
+    /// Sessions as values ([`IncomingMode::Accept`]), one stream for every session, or
+    /// one per session id.
     pub mode: IncomingMode,
+    /// How many opened sessions wait for `accept` ([`IncomingMode::Accept`]); past it new
+    /// sessions are refused with 1013.
+    pub backlog: usize,
 }
 
 impl Default for IncomingConfig {
     fn default() -> Self {
-        IncomingConfig { buffer: 1024, mode: IncomingMode::Shared }
+        IncomingConfig { buffer: 1024, mode: IncomingMode::Accept, backlog: 1024 }
     }
 }

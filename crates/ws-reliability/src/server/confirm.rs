@@ -1,7 +1,7 @@
 //! [`Confirmation`]: commits a resume's token rotation once the client proves it received
 //! the WELCOME (`docs/protocol.md` § 7): its first DATA or ACK on the resumed connection.
 
-use super::session::Session;
+use super::session::SessionState;
 use super::ReliableServer;
 use crate::link::lock;
 use crate::protocol::{from_message, to_message, Frame, Limits, ResumeToken, Welcome};
@@ -14,7 +14,7 @@ impl ReliableServer {
     /// for the client's proof that the WELCOME arrived.
     pub(crate) fn welcomed<St>(
         &self,
-        session: &Arc<Session>,
+        session: &Arc<SessionState>,
         welcome: Option<Welcome>,
         stream: St,
     ) -> (Option<Message>, impl Stream<Item = St::Item> + Unpin)
@@ -29,7 +29,7 @@ impl ReliableServer {
 
 /// Watches a connection's first frames for the proof that its WELCOME arrived.
 pub(crate) struct Confirmation {
-    session: Arc<Session>,
+    session: Arc<SessionState>,
     /// The token the connection's WELCOME carried; `None` once confirmed (or for legacy).
     welcomed: Option<ResumeToken>,
     limits: Limits,
@@ -37,7 +37,11 @@ pub(crate) struct Confirmation {
 
 impl Confirmation {
     /// Watches for the proof of `welcome` on `session`'s new connection.
-    pub(crate) fn new(session: &Arc<Session>, welcome: Option<&Welcome>, limits: Limits) -> Self {
+    pub(crate) fn new(
+        session: &Arc<SessionState>,
+        welcome: Option<&Welcome>,
+        limits: Limits,
+    ) -> Self {
         let welcomed = welcome.map(|welcome| welcome.token.clone());
         Confirmation { session: Arc::clone(session), welcomed, limits }
     }

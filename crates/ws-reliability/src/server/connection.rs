@@ -12,11 +12,11 @@ mod close;
 mod open;
 
 use super::hello::Opened;
-use super::session::Session;
+use super::session::SessionState;
 use super::{ReliableServer, SessionEvent};
 use crate::link::{spawn_writer, Link, LinkEnd, Side, Stop};
 use crate::protocol::{Mode, Welcome};
-use close::Closing;
+use close::{Closing, Ending};
 use futures::Stream;
 use std::future::Future;
 use std::pin::Pin;
@@ -24,6 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::http::HeaderMap;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame as WsCloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
 use tokio_util::sync::CancellationToken;
@@ -37,6 +38,7 @@ type Split<S> = (WsConnection<S>, WsSink<S>, WsStream<S>);
 /// connection's task keeps while it idles, with the link's pump.
 struct Running<St> {
     link: Link,
+    session: Arc<SessionState>,
     id: ConnId,
     closing: Closing,
     stream: St,
@@ -76,7 +78,8 @@ impl ReliableServer {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        self.attach_opened(Box::pin(self.open_foreign(ws, mode, headers)))
+        let upgrade = super::auth::Upgrade { headers, ..Default::default() };
+        self.attach_opened(Box::pin(self.open_foreign(ws, mode, upgrade)))
     }
 
     /// Runs the connection `opening` yields, if any. `opening` is boxed so that its (large,
@@ -116,7 +119,7 @@ impl ReliableServer {
 
     /// Starts the state sync; the WELCOME of a wsr.v1 session (after a resume's requeue),
     /// none for legacy.
-    async fn welcome_for(&self, session: &Session, resumed: Option<u64>) -> Option<Welcome> {
+    async fn welcome_for(&self, session: &SessionState, resumed: Option<u64>) -> Option<Welcome> {
         self.start_sync(session.id, resumed.is_some());
         match session.mode {
             Mode::V1 => Some(Box::pin(self.prepare(session, resumed)).await),
@@ -126,7 +129,7 @@ impl ReliableServer {
 
     /// Resume: the client's `last_received` acks the outbox, the rest is requeued. Returns
     /// the WELCOME, sent first on the registered connection.
-    async fn prepare(&self, session: &Session, resumed: Option<u64>) -> Welcome {
+    async fn prepare(&self, session: &SessionState, resumed: Option<u64>) -> Welcome {
         if let Some(client_last) = resumed {
             let _acked_or_nothing_sent = session.outbox.ack(client_last);
             session.outbox.requeue_unacked().await;
@@ -151,7 +154,8 @@ impl ReliableServer {
         let link = self.link(opened, cancel);
         let id = admission.register(conn).id();
         let (out, writer) = spawn_writer(sink, first, (link.stop.broken.clone(), Side::Server));
-        Running { link, id, closing: Closing { out, writer }, stream }
+        let session = Arc::clone(&opened.session);
+        Running { link, session, id, closing: Closing { out, writer }, stream }
     }
 
     /// Runs the link until the connection ends, then closes it.
@@ -162,7 +166,8 @@ impl ReliableServer {
     {
         async move {
             let end = running.link.pump(&mut running.stream, &running.closing.out).await;
-            Box::pin(self.close(running.id, &end, running.closing, running.stream)).await;
+            let ending = Ending { end: end.clone(), farewell: running.session.farewell() };
+            Box::pin(self.close(running.id, ending, running.closing, running.stream)).await;
             end
         }
     }
@@ -186,7 +191,7 @@ impl ReliableServer {
     }
 
     /// The session after its connection ended: detached and resumable (wsr.v1), or gone.
-    fn ended(&self, session: &Arc<Session>, generation: u64, end: &LinkEnd) {
+    fn ended(&self, session: &Arc<SessionState>, generation: u64, end: &LinkEnd) {
         if !session.resumable || is_normal_close(end) {
             return self.remove(session, SessionEvent::Closed { session: session.id });
         }
@@ -196,7 +201,7 @@ impl ReliableServer {
         }
     }
 
-    async fn expire_later(self, session: Arc<Session>, generation: u64) {
+    async fn expire_later(self, session: Arc<SessionState>, generation: u64) {
         tokio::time::sleep(self.inner.config.limits.resume_window + Duration::from_millis(1)).await;
         if session.still_detached(generation) {
             crate::metrics::session_expired();
@@ -206,9 +211,16 @@ impl ReliableServer {
         }
     }
 
+    /// The application ends `session` (`Session::close`, or its drop): its connection is
+    /// closed with `farewell`, and it is removed.
+    pub(super) fn end_session(&self, session: &SessionState, farewell: WsCloseFrame) {
+        session.say_farewell(farewell);
+        self.remove(session, SessionEvent::Closed { session: session.id });
+    }
+
     /// Ends `session` for good (its sinks and waiting senders hand their message back);
     /// messages it still held are counted as abandoned.
-    fn remove(&self, session: &Session, event: SessionEvent) {
+    fn remove(&self, session: &SessionState, event: SessionEvent) {
         session.end();
         session.cancel();
         if self.inner.sessions.remove(&session.id).is_some() {

@@ -12,6 +12,8 @@ pub enum SessionEvent {
         session: SessionId,
         /// Its protocol.
         mode: Mode,
+        /// Who it belongs to (the authentication hook's answer).
+        identity: super::Identity,
     },
     /// A client resumed its session on a new connection.
     Resumed {

@@ -1,19 +1,18 @@
 //! The server side of the handshake (`docs/protocol.md` § 4 and § 7): read HELLO, run the
 //! authentication hook, open or resume the session, or refuse with SESSION_LOST.
 
-use super::auth::AuthRequest;
-use super::session::Session;
+use super::auth::{AuthRequest, Identity, Refusal, Upgrade};
+use super::session::SessionState;
 use super::{IncomingMode, ReliableServer, SessionEvent};
 use crate::link::lock;
 use crate::protocol::{
-    from_message, to_message, CloseCode, Frame, Hello, Limits, Mode, ProtocolError, Resume,
+    from_message, to_message, CloseCode, ErrorNotice, Frame, Hello, Limits, Mode, Resume,
     SessionLostReason, Welcome,
 };
 use futures::{SinkExt, StreamExt};
 use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::http::HeaderMap;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
@@ -24,12 +23,15 @@ pub(crate) enum Refused {
     Lost(SessionLostReason),
     /// Close with this code.
     Close(CloseCode),
+    /// The authentication hook refused (or a resume came with another identity): ERROR
+    /// and close 1008, with the reason.
+    Auth(Refusal),
 }
 
 /// A session opened by a HELLO.
 pub(crate) struct Opened {
     /// The session.
-    pub(crate) session: Arc<Session>,
+    pub(crate) session: Arc<SessionState>,
     /// The client's `last_received` when it is a resume.
     pub(crate) resumed: Option<u64>,
     /// Whether the client accepts BATCH frames (legacy clients do not).
@@ -53,9 +55,9 @@ impl ReliableServer {
     }
 
     /// Opens a fresh session or checks a resume (steps 1 to 4 of § 7).
-    pub(crate) fn open(&self, hello: Hello, headers: Option<HeaderMap>) -> Result<Opened, Refused> {
+    pub(crate) fn open(&self, hello: Hello, upgrade: Upgrade) -> Result<Opened, Refused> {
         let resuming = hello.resume.as_ref().map(|resume| resume.session);
-        let request = AuthRequest { headers, auth: hello.auth, resuming };
+        let request = upgrade.request(hello.auth, resuming);
         let opened = match hello.resume {
             None => self.open_fresh(Mode::V1, &request),
             Some(resume) => self.open_resumed(&resume, &request),
@@ -64,13 +66,21 @@ impl ReliableServer {
     }
 
     pub(crate) fn open_fresh(&self, mode: Mode, request: &AuthRequest) -> Result<Opened, Refused> {
-        self.authenticate(request)?;
-        let config = &self.inner.config;
-        let session = Session::new(mode, &config.limits, &self.inner.outbox_base, &config.rollout);
-        let session = Arc::new(own_incoming(session, config)?);
+        let identity = self.authenticate(request)?;
+        let place = self.inner.backlog.place(self.inner.config.incoming.mode)?;
+        let session = self.new_session(mode, identity)?;
         self.inner.sessions.insert(Arc::clone(&session));
-        self.emit(SessionEvent::Opened { session: session.id, mode });
+        self.opened(&session, place);
         Ok(Opened { session, resumed: None, batch: false })
+    }
+
+    /// A fresh session of `identity`, with its own delivery channel when the server gives
+    /// each session one.
+    fn new_session(&self, mode: Mode, identity: Identity) -> Result<Arc<SessionState>, Refused> {
+        let config = &self.inner.config;
+        let fresh = SessionState::new(mode, identity, config, &self.inner.outbox_base);
+        let session = fresh.map_err(|_| Refused::Close(CloseCode::Internal))?;
+        Ok(Arc::new(own_incoming(session, config)))
     }
 
     fn open_resumed(&self, resume: &Resume, request: &AuthRequest) -> Result<Opened, Refused> {
@@ -83,32 +93,31 @@ impl ReliableServer {
     /// rotates the token between its check and its rotation.
     fn resume_checked(
         &self,
-        session: &Session,
+        session: &SessionState,
         resume: &Resume,
         request: &AuthRequest,
     ) -> Result<(), Refused> {
         let mut guard = lock(&session.guard);
         let presented = guard.check(&resume.token, Instant::now()).map_err(refusal)?;
-        self.authenticate(request)?;
+        same_identity(session, &self.authenticate(request)?)?;
         resendable(session, resume)?;
         guard.rotate(presented).map(drop).map_err(refusal)
     }
 
     /// The live session `id`, or why a resume of it is lost (unknown, or expired).
-    fn live(&self, id: &crate::protocol::SessionId) -> Result<Arc<Session>, Refused> {
+    fn live(&self, id: &crate::protocol::SessionId) -> Result<Arc<SessionState>, Refused> {
         let sessions = &self.inner.sessions;
         sessions.get(id).ok_or_else(|| Refused::Lost(sessions.missing(id)))
     }
 
-    fn authenticate(&self, request: &AuthRequest) -> Result<(), Refused> {
+    /// The hook's verdict: the identity, or its refusal (counted).
+    fn authenticate(&self, request: &AuthRequest) -> Result<Identity, Refused> {
         let verdict = (self.inner.auth)(request);
-        verdict
-            .map_err(|_reason| crate::metrics::auth_refused())
-            .map_err(|()| Refused::Close(CloseCode::Policy))
+        verdict.inspect_err(|_| crate::metrics::auth_refused("hook")).map_err(Refused::Auth)
     }
 
     /// The WELCOME for `session`, once its previous connection has stopped.
-    pub(crate) fn welcome(&self, session: &Session, resumed: bool) -> Welcome {
+    pub(crate) fn welcome(&self, session: &SessionState, resumed: bool) -> Welcome {
         let token = lock(&session.guard).token().clone();
         let last_received = lock(&session.inbound).last_delivered();
         let limits = self.inner.config.limits;
@@ -118,28 +127,29 @@ impl ReliableServer {
     /// Answers a refused HELLO: SESSION_LOST then 4000, or the close code; nothing to run.
     pub(crate) async fn refuse<S, T>(
         &self,
-        mut ws: WebSocketStream<S>,
+        ws: WebSocketStream<S>,
         presented: Option<crate::protocol::SessionId>,
         refused: Refused,
     ) -> Option<T>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
-        let code = match refused {
-            Refused::Lost(reason) => self.lost(&mut ws, presented, reason).await,
-            Refused::Close(code) => code,
-        };
-        close_with(ws, code).await;
+        match refused {
+            Refused::Lost(reason) => self.lost(ws, presented, reason).await,
+            Refused::Close(code) => close_with(ws, code).await,
+            Refused::Auth(refusal) => refuse_auth(ws, &refusal).await,
+        }
         None
     }
 
+    /// SESSION_LOST with `reason` (counted, and an event naming the session presented),
+    /// then close 4000.
     async fn lost<S>(
         &self,
-        ws: &mut WebSocketStream<S>,
+        mut ws: WebSocketStream<S>,
         presented: Option<crate::protocol::SessionId>,
         reason: SessionLostReason,
-    ) -> CloseCode
-    where
+    ) where
         S: AsyncRead + AsyncWrite + Unpin,
     {
         crate::metrics::session_lost(reason);
@@ -147,27 +157,66 @@ impl ReliableServer {
             self.emit(SessionEvent::Lost { presented, reason });
         }
         let _peer_gone_is_fine = ws.send(to_message(&Frame::SessionLost(reason))).await;
-        CloseCode::SessionLost
+        close_with(ws, CloseCode::SessionLost).await;
     }
 }
 
 /// Closes a socket that never became a session with `code`, politely but briefly.
-pub(crate) async fn close_with<S>(mut ws: WebSocketStream<S>, code: CloseCode)
+pub(crate) async fn close_with<S>(ws: WebSocketStream<S>, code: CloseCode)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    close_saying(ws, code, "refused").await;
+}
+
+/// Closes a socket that never became a session with `code` and `reason`.
+async fn close_saying<S>(mut ws: WebSocketStream<S>, code: CloseCode, reason: &str)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     crate::metrics::closed_with(code);
     let closing = async {
-        let _ = ws.close(Some(code.frame("refused"))).await;
+        let _ = ws.close(Some(code.frame(reason))).await;
         while let Some(Ok(_)) = ws.next().await {}
     };
     let _bounded = tokio::time::timeout(std::time::Duration::from_secs(5), closing).await;
 }
 
+/// Answers an authentication refusal: ERROR 1008 with the whole reason (§ 3.6), then the
+/// close 1008 with the reason cut to what a close frame holds.
+async fn refuse_auth<S>(mut ws: WebSocketStream<S>, refusal: &Refusal)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let notice =
+        ErrorNotice { code: CloseCode::Policy.code(), reason: refusal.reason.as_str().into() };
+    let _peer_gone_is_fine = ws.send(to_message(&Frame::Error(notice))).await;
+    close_saying(ws, CloseCode::Policy, close_reason(&refusal.reason)).await;
+}
+
+/// The longest close reason a close frame carries (125 bytes of payload, 2 for the code).
+const MAX_CLOSE_REASON: usize = 123;
+
+/// `reason` cut at a character boundary to fit a close frame.
+fn close_reason(reason: &str) -> &str {
+    let fits = (0..=reason.len().min(MAX_CLOSE_REASON)).rev();
+    let end = fits.into_iter().find(|end| reason.is_char_boundary(*end)).unwrap_or(0);
+    &reason[..end]
+}
+
+/// A resume must come from the identity that opened the session (counted when not).
+fn same_identity(session: &SessionState, identity: &Identity) -> Result<(), Refused> {
+    if session.identity == *identity {
+        return Ok(());
+    }
+    crate::metrics::auth_refused("identity");
+    Err(Refused::Auth(Refusal::new("the session belongs to another identity")))
+}
+
 /// Whether the server can resend from the client's `last_received` (§ 7 step 4): it is
 /// neither above what the server sent nor below what the client itself acked (those
 /// messages left the outbox: resuming would leave a silent gap).
-fn resendable(session: &Session, resume: &Resume) -> Result<(), Refused> {
+fn resendable(session: &SessionState, resume: &Resume) -> Result<(), Refused> {
     let acked = session.outbox.acked_through();
     let held = acked..=session.last_pushed().max(acked); // `pushed` is noted after the push
     if held.contains(&resume.last_received) {
@@ -201,14 +250,12 @@ fn lost_reason(error: &crate::protocol::ProtocolError) -> SessionLostReason {
     }
 }
 
-/// A fresh session, with its own delivery channel when the server gives each session one.
-fn own_incoming(
-    session: Result<Session, ProtocolError>,
-    config: &super::ServerConfig,
-) -> Result<Session, Refused> {
-    let session = session.map_err(|_| Refused::Close(CloseCode::Internal))?;
-    Ok(match config.incoming.mode {
-        IncomingMode::PerSession => session.with_own_incoming(config.incoming.buffer),
+/// `session` with its own delivery channel when the server gives each session one.
+fn own_incoming(session: SessionState, config: &super::ServerConfig) -> SessionState {
+    match config.incoming.mode {
+        IncomingMode::PerSession | IncomingMode::Accept => {
+            session.with_own_incoming(config.incoming.buffer)
+        }
         IncomingMode::Shared => session,
-    })
+    }
 }

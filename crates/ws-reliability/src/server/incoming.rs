@@ -32,9 +32,14 @@ impl Stream for Incoming {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum IncomingMode {
+    /// Each session is a value the application takes from
+    /// [`ReliableServer::accept`](super::ReliableServer::accept) and reads as a stream of
+    /// its own, bounded by `incoming.buffer`: a handler per session, like a handler per
+    /// socket. Sessions not yet accepted wait in a backlog of `incoming.backlog`.
+    #[default]
+    Accept,
     /// Every session into one stream of `(session, message)`,
     /// [`ReliableServer::incoming`](super::ReliableServer::incoming): one reader for all.
-    #[default]
     Shared,
     /// Each session into its own stream of messages,
     /// [`ReliableServer::incoming_of`](super::ReliableServer::incoming_of), bounded by

@@ -6,28 +6,35 @@
 //! ```
 //! use futures::{SinkExt, StreamExt};
 //! use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
-//! use ws_reliability::server::{ReliableServer, ServerConfig};
+//! use ws_reliability::server::{ReliableServer, Session, ServerConfig};
 //! use ws_reliability::Message;
+//!
+//! /// One session, held like a socket: echo what its client sends, with its sequence number.
+//! async fn handle(mut session: Session) {
+//!     while let Some(received) = session.next().await {
+//!         let reply = format!("{} #{}", received.message.to_text().unwrap_or("?"), received.seq);
+//!         if session.send(Message::text(reply)).await.is_err() {
+//!             return; // the session ended: the error hands the message back
+//!         }
+//!     }
+//! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let server = ReliableServer::new(ServerConfig::default());
 //! let listener = server.listen("127.0.0.1:0").await?;
-//! let mut from_clients = server.incoming().ok_or("taken")?;
+//! let acceptor = server.clone();
+//! tokio::spawn(async move {
+//!     while let Some(session) = acceptor.accept().await {
+//!         tokio::spawn(handle(session));
+//!     }
+//! });
 //!
 //! let url = format!("ws://{}/", listener.local_addr());
 //! let client = ReliableClient::connect(&url, ClientConfig::default())?;
 //! let mut from_server = client.incoming().ok_or("taken")?;
-//! let mut events = client.events();
-//! let ClientEvent::Connected { session, .. } = events.recv().await? else { return Err("lost".into()) };
-//!
-//! server.send(session, Message::text("hello"))?; // kept until the client acks it
-//! assert_eq!(from_server.next().await, Some(Message::text("hello")));
-//! let mut sink = server.sink(session)?; // a Sink<Message>: feed, send, send_all, forward
-//! sink.send(Message::text("fed")).await?; // waits while the outbox is full
-//! assert_eq!(from_server.next().await, Some(Message::text("fed")));
 //! client.send(Message::text("hi"))?; // buffered while disconnected, resent after a resume
-//! assert_eq!(from_clients.next().await, Some((session, Message::text("hi"))));
+//! assert_eq!(from_server.next().await, Some(Message::text("hi #1")));
 //! # Ok(())
 //! # }
 //! ```
@@ -41,6 +48,11 @@
 //! resume gets SESSION_LOST and is counted. Legacy clients (no `wsr.v1`) get plain
 //! messages, confirmed when flushed, and their session ends with the connection.
 //!
+//! A server that is a hub rather than a handler per session sends by session id
+//! ([`ReliableServer::send`], [`ReliableServer::broadcast`], [`ReliableServer::sink`]) and
+//! reads every session's messages from one stream ([`IncomingMode::Shared`],
+//! [`ReliableServer::incoming`]); the ids come with [`ReliableServer::events`].
+//!
 //! **When an outbox is full** (`max_unacked` messages not yet acked: a slow or gone
 //! consumer), [`ReliableServer::send`] refuses the message with [`Error::OutboxFull`] and
 //! hands it back; nothing is dropped and memory stays bounded. Retry later, shed load, or
@@ -51,6 +63,7 @@
 
 mod accept;
 mod auth;
+mod backlog;
 mod config;
 mod confirm;
 mod connection;
@@ -64,19 +77,21 @@ mod session;
 mod sink;
 mod switches;
 mod transport;
+mod value;
 mod wait;
 
 pub use accept::Listener;
-pub use auth::{AuthHook, AuthRequest};
+pub use auth::{AuthHook, AuthRequest, Identity, Refusal};
 pub use config::{IncomingConfig, ServerConfig};
 pub use event::SessionEvent;
 pub use incoming::{Incoming, IncomingMode, SessionIncoming};
 pub use sink::{SessionSink, SINK_BUFFER};
+pub use value::{Received, Session};
 
 use crate::error::Error;
 use crate::link::{lock, DeliverRx, DeliverTx, OutboxBase, Stored};
 use crate::protocol::SessionId;
-use session::{Session, Sessions};
+use session::{SessionState, Sessions};
 use std::sync::{Arc, Mutex};
 use switches::Upkeep;
 use tokio::sync::broadcast;
@@ -98,6 +113,7 @@ struct Inner {
     sessions: Sessions,
     events: broadcast::Sender<SessionEvent>,
     channels: Channels,
+    backlog: backlog::Backlog,
     auth: AuthHook,
     outbox_base: OutboxBase,
 }
@@ -122,7 +138,8 @@ impl Inner {
         let events = broadcast::channel(1024).0;
         let (upkeep, sessions) = (Upkeep::default(), Sessions::default());
         let outbox_base = OutboxBase::new(config.outbox.clone());
-        Inner { config, registry, upkeep, sessions, events, channels, auth, outbox_base }
+        let backlog = backlog::Backlog::new(config.incoming.backlog);
+        Inner { config, registry, upkeep, sessions, events, channels, backlog, auth, outbox_base }
     }
 }
 
@@ -172,7 +189,7 @@ impl ReliableServer {
         queued.inspect_err(|error| crate::metrics::send_refused(error.label()))
     }
 
-    fn push(&self, session: &Session, message: Message) -> Result<u64, Error> {
+    fn push(&self, session: &SessionState, message: Message) -> Result<u64, Error> {
         let payload = self.payload(message)?;
         let pushed = session.outbox.push(payload).map_err(|error| push_refused(session, error));
         self.batch_outcome(session, pushed.is_ok());
@@ -194,9 +211,13 @@ impl ReliableServer {
     }
 
     /// The stream of every message delivered by every session, as `(session, message)`,
-    /// each exactly once and in order per session. `None` after the first call. With
-    /// [`IncomingMode::PerSession`] nothing arrives here: see [`incoming_of`](Self::incoming_of).
+    /// each exactly once and in order per session, with [`IncomingMode::Shared`]. `None`
+    /// after the first call, and in the other modes (see [`accept`](Self::accept) and
+    /// [`incoming_of`](Self::incoming_of)).
     pub fn incoming(&self) -> Option<Incoming> {
+        if self.inner.config.incoming.mode != IncomingMode::Shared {
+            return None;
+        }
         lock(&self.inner.channels.incoming).take().map(Incoming::new)
     }
 
@@ -205,6 +226,9 @@ impl ReliableServer {
     /// session delivers meanwhile waits in it). `None` in the shared mode, for an unknown or
     /// ended session, and after the first call for a session.
     pub fn incoming_of(&self, session: SessionId) -> Option<SessionIncoming> {
+        if self.inner.config.incoming.mode != IncomingMode::PerSession {
+            return None;
+        }
         let session = self.inner.sessions.get(&session)?;
         session.take_incoming().map(SessionIncoming::new)
     }
@@ -231,8 +255,9 @@ impl ReliableServer {
 
     /// Refuses new connections, closes every open one with 1001 (going away: clients
     /// resume elsewhere or later) and force-closes what is left after `grace`. Sessions
-    /// stay resumable for their window.
+    /// stay resumable for their window; [`accept`](Self::accept) yields `None` from now on.
     pub async fn shutdown(&self, grace: std::time::Duration) -> ws_conn::ShutdownReport {
+        self.inner.backlog.stop();
         self.inner.registry.shutdown(grace).await
     }
 
@@ -261,7 +286,7 @@ impl BroadcastReport {
     }
 }
 
-fn push_refused(session: &Session, error: ws_batch::OutboxError<Stored>) -> Error {
+fn push_refused(session: &SessionState, error: ws_batch::OutboxError<Stored>) -> Error {
     match error {
         ws_batch::OutboxError::Closed { message } => wait::ended(session, message.into_message()),
         full => crate::link::outbox_full(session.id, full),

@@ -1,15 +1,14 @@
-//! [`Session`]: what the server keeps for one client across its connections: the outbox,
+//! [`SessionState`]: what the server keeps for one client across its connections: the outbox,
 //! the receive state, the resume guard and the connection currently attached.
 
 use crate::link::{lock, DeliverRx, DeliverTx, Inbound, OutboxBase, Stored};
-use crate::protocol::{
-    InOrder, Limits, Mode, ProtocolError, ResumeGuard, SessionId, SessionLostReason,
-};
-use crate::rollout::{Fix, Rollout};
+use crate::protocol::{InOrder, Mode, ProtocolError, ResumeGuard, SessionId, SessionLostReason};
+use crate::rollout::Fix;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_util::sync::CancellationToken;
 use ws_batch::{Confirmation, Outbox};
 
@@ -30,6 +29,8 @@ struct Control {
     pushed: AtomicU64,
     /// Set once the session is removed for good (closed or expired): never acked again.
     ended: AtomicBool,
+    /// The close the application ended the session with, for its connection.
+    farewell: Mutex<Option<CloseFrame>>,
 }
 
 /// A session's own delivery channel ([`IncomingMode::PerSession`](super::IncomingMode)).
@@ -44,7 +45,7 @@ struct Own {
 
 /// One client's session.
 #[derive(Debug)]
-pub(crate) struct Session {
+pub(crate) struct SessionState {
     pub(crate) id: SessionId,
     pub(crate) mode: Mode,
     /// Whether the session outlives its connection: wsr.v1 with the `batch` fix, whose
@@ -53,27 +54,30 @@ pub(crate) struct Session {
     pub(crate) outbox: Outbox<Stored>,
     pub(crate) inbound: Inbound,
     pub(crate) guard: Mutex<ResumeGuard>,
+    /// Who the session belongs to (the authentication hook's answer).
+    pub(crate) identity: super::Identity,
     control: Control,
     own: Option<Box<Own>>,
 }
 
-impl Session {
-    /// A fresh session with a new id and token. Without the `batch` fix (rolled out of it,
-    /// or a legacy peer) its outbox confirms on flush and it ends with its connection.
+impl SessionState {
+    /// A fresh session of `identity` with a new id and token, under `config`'s limits and
+    /// switches. Without the `batch` fix (rolled out of it, or a legacy peer) its outbox
+    /// confirms on flush and it ends with its connection.
     pub(crate) fn new(
         mode: Mode,
-        limits: &Limits,
+        identity: super::Identity,
+        config: &super::ServerConfig,
         base: &OutboxBase,
-        rollout: &Rollout,
     ) -> Result<Self, ProtocolError> {
         let id = SessionId::generate()?;
-        let resumable = mode == Mode::V1 && rollout.enabled_for(Fix::Batch, &id);
-        let guard = Mutex::new(ResumeGuard::new(limits.resume_window)?);
+        let resumable = mode == Mode::V1 && config.rollout.enabled_for(Fix::Batch, &id);
+        let guard = Mutex::new(ResumeGuard::new(config.limits.resume_window)?);
         let confirmation = if resumable { Confirmation::Ack } else { Confirmation::Flush };
-        let outbox = base.outbox_with(confirmation, limits);
+        let outbox = base.outbox_with(confirmation, &config.limits);
         let inbound = Arc::new(Mutex::new(InOrder::new()));
-        let (control, own) = (Control::default(), None);
-        Ok(Session { id, mode, resumable, outbox, inbound, guard, control, own })
+        let control = Control::default();
+        Ok(Self { id, mode, resumable, outbox, inbound, guard, identity, control, own: None })
     }
 
     /// The session with its own delivery channel of `buffer` messages
@@ -81,7 +85,7 @@ impl Session {
     pub(crate) fn with_own_incoming(self, buffer: usize) -> Self {
         let (deliver, incoming) = crate::link::delivery_channel(buffer);
         let own = Own { deliver: Mutex::new(Some(deliver)), incoming: Mutex::new(Some(incoming)) };
-        Session { own: Some(Box::new(own)), ..self }
+        SessionState { own: Some(Box::new(own)), ..self }
     }
 
     /// Where a new connection of the session delivers: its own channel if it has one (a
@@ -122,6 +126,16 @@ impl Session {
         if let Some(own) = &self.own {
             drop(lock(&own.deliver).take()); // the stream ends once its connections are gone
         }
+    }
+
+    /// Notes the close the application ends the session with (before it is removed).
+    pub(crate) fn say_farewell(&self, frame: CloseFrame) {
+        *lock(&self.control.farewell) = Some(frame);
+    }
+
+    /// The close the application ended the session with, if it did.
+    pub(crate) fn farewell(&self) -> Option<CloseFrame> {
+        lock(&self.control.farewell).clone()
     }
 
     /// Whether the session ended for good: one atomic load, no map lookup.
@@ -178,7 +192,7 @@ const REMEMBERED_EXPIRED: usize = 4096;
 /// Every live session, by id, and the ids that expired last.
 #[derive(Debug, Default)]
 pub(crate) struct Sessions {
-    map: Mutex<HashMap<SessionId, Arc<Session>>>,
+    map: Mutex<HashMap<SessionId, Arc<SessionState>>>,
     expired: Mutex<VecDeque<SessionId>>,
 }
 
@@ -198,15 +212,15 @@ impl Sessions {
         }
     }
 
-    pub(crate) fn insert(&self, session: Arc<Session>) {
+    pub(crate) fn insert(&self, session: Arc<SessionState>) {
         lock(&self.map).insert(session.id, session);
     }
 
-    pub(crate) fn get(&self, id: &SessionId) -> Option<Arc<Session>> {
+    pub(crate) fn get(&self, id: &SessionId) -> Option<Arc<SessionState>> {
         lock(&self.map).get(id).cloned()
     }
 
-    pub(crate) fn remove(&self, id: &SessionId) -> Option<Arc<Session>> {
+    pub(crate) fn remove(&self, id: &SessionId) -> Option<Arc<SessionState>> {
         lock(&self.map).remove(id)
     }
 
@@ -215,7 +229,7 @@ impl Sessions {
     }
 
     #[cfg(feature = "monitor")]
-    pub(crate) fn all(&self) -> Vec<Arc<Session>> {
+    pub(crate) fn all(&self) -> Vec<Arc<SessionState>> {
         lock(&self.map).values().cloned().collect()
     }
 

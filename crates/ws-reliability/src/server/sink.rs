@@ -8,7 +8,7 @@
 //! room (the client's acks) while the outbox is full. Every message is accounted as
 //! `send_wait` accounts it, a run of them at once.
 
-use super::session::Session;
+use super::session::SessionState;
 use super::wait::{ended, room_for};
 use super::ReliableServer;
 use crate::error::Error;
@@ -53,7 +53,7 @@ pub const SINK_BUFFER: usize = crate::link::SINK_BUFFER;
 #[derive(Debug)]
 pub struct SessionSink {
     server: ReliableServer,
-    session: Arc<Session>,
+    session: Arc<SessionState>,
     /// Accepted messages not yet in the outbox, oldest first.
     buffer: VecDeque<Stored>,
     /// The oldest accepted message, waiting for room in the full outbox (it goes first).
@@ -69,12 +69,21 @@ impl ReliableServer {
     pub fn sink(&self, session: SessionId) -> Result<SessionSink, Error> {
         let found = self.inner.sessions.get(&session);
         let session = found.ok_or(Error::SessionNotFound { session })?;
-        let buffer = VecDeque::with_capacity(SINK_BUFFER);
-        Ok(SessionSink { server: self.clone(), session, buffer, waiting: None, spare: None })
+        Ok(SessionSink::new(self.clone(), session))
     }
 }
 
 impl SessionSink {
+    pub(super) fn new(server: ReliableServer, session: Arc<SessionState>) -> Self {
+        let buffer = VecDeque::with_capacity(SINK_BUFFER);
+        SessionSink { server, session, buffer, waiting: None, spare: None }
+    }
+
+    /// The server the session lives on.
+    pub(super) fn server(&self) -> &ReliableServer {
+        &self.server
+    }
+
     /// The session this sink sends to.
     pub fn session(&self) -> SessionId {
         self.session.id

@@ -2,7 +2,7 @@
 //! starts and stops the heartbeat and the ghost sweeper; the `batch` fix's outcomes feed
 //! its rollback guard.
 
-use super::session::Session;
+use super::session::SessionState;
 use super::{Inner, ReliableServer};
 use crate::link::lock;
 use crate::rollout::{Fix, Outcomes, RolloutEvent};
@@ -31,12 +31,12 @@ impl ReliableServer {
     }
 
     /// Feeds a push's outcome to the `batch` guard: a full outbox is the fix's failure.
-    pub(super) fn batch_outcome(&self, session: &Session, queued: bool) {
+    pub(super) fn batch_outcome(&self, session: &SessionState, queued: bool) {
         self.batch_outcomes(session, Outcomes::one(queued));
     }
 
     /// Feeds many pushes' outcomes to the `batch` guard at once.
-    pub(super) fn batch_outcomes(&self, session: &Session, outcomes: Outcomes) {
+    pub(super) fn batch_outcomes(&self, session: &SessionState, outcomes: Outcomes) {
         if session.resumable {
             self.inner.config.rollout.record_counts(Fix::Batch, outcomes);
         }

@@ -2,7 +2,7 @@
 //! instead of refusing, the backpressure a `Sink`'s `feed` gives. The waiting and the
 //! accounting here are shared with [`SessionSink`](super::SessionSink).
 
-use super::session::Session;
+use super::session::SessionState;
 use super::{push_refused, ReliableServer};
 use crate::error::Error;
 use crate::link::Stored;
@@ -38,7 +38,7 @@ impl ReliableServer {
     /// Accounts messages a waiting push queued as `seqs` (`send_wait`, a sink): successes
     /// for the `batch` guard (waiting is the policy here, not a failure), and the
     /// session's highest pushed sequence number.
-    pub(super) fn queued(&self, session: &Session, seqs: Range<u64>) {
+    pub(super) fn queued(&self, session: &SessionState, seqs: Range<u64>) {
         if let Some(last) = seqs.end.checked_sub(1).filter(|_| !seqs.is_empty()) {
             self.batch_outcomes(session, Outcomes::successes(seqs.end - seqs.start));
             session.pushed(last);
@@ -48,7 +48,7 @@ impl ReliableServer {
 
 /// Pushes `payload`, waiting for room: the first try without a future, the wait only when
 /// the outbox is full.
-async fn wait_for_room(session: &Session, payload: Stored) -> Result<u64, Error> {
+async fn wait_for_room(session: &SessionState, payload: Stored) -> Result<u64, Error> {
     match session.outbox.push_if_room(payload) {
         ControlFlow::Break(pushed) => pushed.map_err(|error| push_refused(session, error)),
         ControlFlow::Continue(payload) => waiting_for_room(session, payload).await,
@@ -57,19 +57,19 @@ async fn wait_for_room(session: &Session, payload: Stored) -> Result<u64, Error>
 
 /// The future a [`SessionSink`](super::SessionSink) keeps while its outbox is full: owns
 /// the session and the message, so it can be stored.
-pub(super) async fn room_for(session: Arc<Session>, payload: Stored) -> Result<u64, Error> {
+pub(super) async fn room_for(session: Arc<SessionState>, payload: Stored) -> Result<u64, Error> {
     waiting_for_room(&session, payload).await
 }
 
 /// Pushes `payload` once room is freed. A session that ends meanwhile closes its outbox,
 /// which wakes the wait and hands the message back.
-async fn waiting_for_room(session: &Session, payload: Stored) -> Result<u64, Error> {
+async fn waiting_for_room(session: &SessionState, payload: Stored) -> Result<u64, Error> {
     let pushed = session.outbox.push_wait(payload).await;
     pushed.map_err(|error| push_refused(session, error))
 }
 
 /// The refusal of `message` by a session that ended (closed or expired): it hands the
 /// message back, as for a session that never existed.
-pub(super) fn ended(session: &Session, message: Message) -> Error {
+pub(super) fn ended(session: &SessionState, message: Message) -> Error {
     Error::UnknownSession { session: session.id, message }
 }

@@ -11,6 +11,7 @@ pub async fn server(max_unacked: u64, max_payload: u64) -> (ReliableServer, List
     let mut config = ServerConfig::default();
     config.limits.max_unacked = max_unacked;
     config.limits.max_payload = max_payload;
+    config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
     let server = ReliableServer::new(config);
     let listener = server.listen("127.0.0.1:0").await.unwrap();
     (server, listener)

@@ -19,7 +19,8 @@ fn a_burst_is_full_at_its_limit_of_messages_even_within_few_reads() {
     assert!(burst.has_room(), "3 messages, 1 read: room left");
     assert!(burst.data(data(4)).is_continue());
     assert!(!burst.has_room(), "4 messages fill a burst of 4");
-    let (messages, _ack, step) = burst.finish(ControlFlow::Continue(()));
+    let Gathered { delivered, step, .. } = burst.finish(ControlFlow::Continue(()));
+    let messages = delivered.messages;
     assert_eq!((messages.len(), step.is_continue()), (4, true));
 }
 
@@ -41,6 +42,6 @@ fn a_burst_refuses_data_past_the_window_counted_from_the_last_ack_sent() {
     (1..=3).for_each(|seq| assert!(burst.data(data(seq)).is_continue()));
     let refused = burst.data(data(4));
     assert!(matches!(refused, ControlFlow::Break(LinkEnd::Violation(CloseCode::UnackedLimit))));
-    let (_messages, ack, _step) = burst.finish(refused);
+    let ack = burst.finish(refused).ack;
     assert_eq!(ack, Some(2), "the ack that came due mid-burst was not sent yet");
 }

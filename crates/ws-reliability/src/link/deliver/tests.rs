@@ -7,6 +7,10 @@ fn session(byte: u8) -> SessionId {
     SessionId::from_bytes([byte; 16])
 }
 
+fn numbered(messages: Vec<Message>) -> Numbered {
+    Numbered { first: 1, messages }
+}
+
 async fn next(rx: &mut DeliverRx) -> Option<Delivered> {
     poll_fn(|cx| rx.poll_recv(cx)).await
 }
@@ -14,8 +18,8 @@ async fn next(rx: &mut DeliverRx) -> Option<Delivered> {
 #[tokio::test]
 async fn batches_come_out_one_message_at_a_time_in_order() {
     let (tx, mut rx) = channel(16);
-    assert!(tx.send(session(1), vec![Message::text("a"), Message::text("b")]).await);
-    assert!(tx.send(session(2), vec![Message::text("c")]).await);
+    assert!(tx.send(session(1), numbered(vec![Message::text("a"), Message::text("b")])).await);
+    assert!(tx.send(session(2), numbered(vec![Message::text("c")])).await);
     drop(tx);
     assert_eq!(next(&mut rx).await, Some((session(1), Message::text("a"))));
     assert_eq!(next(&mut rx).await, Some((session(1), Message::text("b"))));
@@ -26,8 +30,8 @@ async fn batches_come_out_one_message_at_a_time_in_order() {
 #[tokio::test]
 async fn an_empty_batch_is_skipped() {
     let (tx, mut rx) = channel(4);
-    assert!(tx.send(session(1), Vec::new()).await);
-    assert!(tx.send(session(1), vec![Message::text("a")]).await);
+    assert!(tx.send(session(1), numbered(Vec::new())).await);
+    assert!(tx.send(session(1), numbered(vec![Message::text("a")])).await);
     assert_eq!(next(&mut rx).await, Some((session(1), Message::text("a"))));
 }
 
@@ -41,8 +45,8 @@ fn the_batch_limit_keeps_the_buffer_bound() {
 #[tokio::test]
 async fn a_full_buffer_holds_the_sender_until_the_application_reads() {
     let (tx, mut rx) = channel(2);
-    assert!(tx.send(session(1), vec![Message::text("a"), Message::text("b")]).await);
-    let blocked = tx.send(session(1), vec![Message::text("c")]);
+    assert!(tx.send(session(1), numbered(vec![Message::text("a"), Message::text("b")])).await);
+    let blocked = tx.send(session(1), numbered(vec![Message::text("c")]));
     tokio::pin!(blocked);
     assert!(futures::poll!(&mut blocked).is_pending(), "two messages fill a buffer of two");
     assert_eq!(next(&mut rx).await, Some((session(1), Message::text("a"))));
@@ -55,14 +59,14 @@ async fn a_full_buffer_holds_the_sender_until_the_application_reads() {
 async fn a_send_without_a_reader_reports_it() {
     let (tx, rx) = channel(4);
     drop(rx);
-    assert!(!tx.send(session(1), vec![Message::text("a")]).await);
+    assert!(!tx.send(session(1), numbered(vec![Message::text("a")])).await);
 }
 
 #[tokio::test]
 async fn a_sender_waiting_for_room_gives_up_when_the_reader_goes() {
     let (tx, rx) = channel(1);
-    assert!(tx.send(session(1), vec![Message::text("a")]).await);
-    let blocked = tx.send(session(1), vec![Message::text("b")]);
+    assert!(tx.send(session(1), numbered(vec![Message::text("a")])).await);
+    let blocked = tx.send(session(1), numbered(vec![Message::text("b")]));
     tokio::pin!(blocked);
     assert!(futures::poll!(&mut blocked).is_pending());
     drop(rx);
@@ -73,8 +77,8 @@ async fn a_sender_waiting_for_room_gives_up_when_the_reader_goes() {
 async fn a_batch_larger_than_the_batch_limit_takes_room_for_every_message() {
     let (tx, mut rx) = channel(300);
     let big: Vec<Message> = (0..MAX_BATCH + 40).map(|n| Message::text(n.to_string())).collect();
-    assert!(tx.send(session(1), big).await);
-    let blocked = tx.send(session(1), vec![Message::text("a"); 5]);
+    assert!(tx.send(session(1), numbered(big)).await);
+    let blocked = tx.send(session(1), numbered(vec![Message::text("a"); 5]));
     tokio::pin!(blocked);
     assert!(futures::poll!(&mut blocked).is_pending(), "296 held, 4 left: no room for 5");
     assert_eq!(next(&mut rx).await, Some((session(1), Message::text("0"))));
@@ -84,10 +88,25 @@ async fn a_batch_larger_than_the_batch_limit_takes_room_for_every_message() {
 #[tokio::test]
 async fn a_batch_larger_than_the_buffer_takes_all_of_it_and_still_goes_through() {
     let (tx, mut rx) = channel(4);
-    assert!(tx.send(session(1), vec![Message::text("x"); 10]).await);
-    let blocked = tx.send(session(1), vec![Message::text("y")]);
+    assert!(tx.send(session(1), numbered(vec![Message::text("x"); 10])).await);
+    let blocked = tx.send(session(1), numbered(vec![Message::text("y")]));
     tokio::pin!(blocked);
     assert!(futures::poll!(&mut blocked).is_pending());
     assert_eq!(next(&mut rx).await, Some((session(1), Message::text("x"))));
     assert!(blocked.await);
+}
+
+#[tokio::test]
+async fn each_message_carries_its_sequence_number() {
+    let (tx, mut rx) = channel(8);
+    let later = Numbered { first: 7, messages: vec![Message::text("g"), Message::text("h")] };
+    assert!(tx.send(session(1), numbered(vec![Message::text("a")])).await);
+    assert!(tx.send(session(1), later).await);
+    assert_eq!(next_numbered(&mut rx).await, Some((1, Message::text("a"))));
+    assert_eq!(next_numbered(&mut rx).await, Some((7, Message::text("g"))));
+    assert_eq!(next_numbered(&mut rx).await, Some((8, Message::text("h"))));
+}
+
+async fn next_numbered(rx: &mut DeliverRx) -> Option<(u64, Message)> {
+    poll_fn(|cx| rx.poll_numbered(cx)).await
 }

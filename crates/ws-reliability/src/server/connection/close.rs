@@ -8,21 +8,24 @@ use crate::rollout::Fix;
 use futures::{Stream, StreamExt};
 use std::time::Duration;
 use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame as WsCloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use ws_conn::{CloseFrame, ConnId};
 
 impl ReliableServer {
-    /// Sends the close frame `end` calls for, lets the writer finish, waits for the peer's
-    /// close, and takes the connection out of the registry.
-    pub(super) async fn close<St>(&self, id: ConnId, end: &LinkEnd, closing: Closing, stream: St)
+    /// Sends the close frame `end` calls for (the application's `farewell` when it ended
+    /// the session), lets the writer finish, waits for the peer's close, and takes the
+    /// connection out of the registry.
+    pub(super) async fn close<St>(&self, id: ConnId, end: Ending, closing: Closing, stream: St)
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
-        if let Some(code) = released_at_once(end) {
-            return self.release(id, closing, code).await;
+        let Goodbye { close, at_once } = end.goodbye();
+        if at_once {
+            return self.release(id, closing, close).await;
         }
+        closing.finish(close, self.inner.config.conn.close_timeout).await;
         let grace = self.inner.config.conn.close_timeout;
-        closing.finish(close_code(end), grace).await;
         let _bounded = tokio::time::timeout(grace, drained(stream)).await;
         self.close_registered(id).await;
     }
@@ -36,8 +39,8 @@ impl ReliableServer {
 
     /// A connection released at once: replaced by a resume elsewhere (told with 4003; the
     /// resume waits for this and the peer is probably dead), or whose writer failed.
-    async fn release(&self, id: ConnId, closing: Closing, code: Option<CloseCode>) {
-        closing.finish(code, REPLACED_GRACE).await;
+    async fn release(&self, id: ConnId, closing: Closing, close: Option<WsCloseFrame>) {
+        closing.finish(close, REPLACED_GRACE).await;
         let _already_gone = self.inner.registry.force_close(id);
     }
 }
@@ -58,30 +61,48 @@ pub(super) struct Closing {
 
 impl Closing {
     /// Queues the close frame, if any, and waits (bounded) for the writer to send it.
-    async fn finish(self, code: Option<CloseCode>, grace: Duration) {
-        if let Some(code) = code {
-            crate::metrics::closed_with(code);
-            let _writer_gone = self.out.unbounded_send(code.message(code_reason(code)));
+    async fn finish(self, close: Option<WsCloseFrame>, grace: Duration) {
+        if let Some(frame) = close {
+            crate::metrics::closed_with_code(u16::from(frame.code));
+            let _writer_gone = self.out.unbounded_send(Message::Close(Some(frame)));
         }
         drop(self.out);
         let _bounded = tokio::time::timeout(grace, self.writer).await;
     }
 }
 
-/// `Some(code)` for a connection to release without waiting for its peer.
-fn released_at_once(end: &LinkEnd) -> Option<Option<CloseCode>> {
-    match end {
-        LinkEnd::Cancelled => Some(Some(CloseCode::SessionReplaced)),
-        LinkEnd::WriteFailed => Some(None),
-        _ => None,
+/// Why a link ended, and the application's close if it ended the session.
+pub(super) struct Ending {
+    pub(super) end: LinkEnd,
+    pub(super) farewell: Option<WsCloseFrame>,
+}
+
+/// The close frame a connection's end calls for, and whether to release it at once.
+struct Goodbye {
+    close: Option<WsCloseFrame>,
+    at_once: bool,
+}
+
+impl Ending {
+    fn goodbye(self) -> Goodbye {
+        match (self.end, self.farewell) {
+            (LinkEnd::Cancelled, Some(farewell)) => Goodbye::polite(Some(farewell)),
+            (LinkEnd::Cancelled, None) => Goodbye::at_once(Some(CloseCode::SessionReplaced)),
+            (LinkEnd::WriteFailed, _) => Goodbye::at_once(None),
+            (LinkEnd::Violation(code), _) => Goodbye::polite(Some(code.frame(code_reason(code)))),
+            (LinkEnd::PeerClosed(_) | LinkEnd::Lost, _) => Goodbye::polite(None),
+        }
     }
 }
 
-fn close_code(end: &LinkEnd) -> Option<CloseCode> {
-    match end {
-        LinkEnd::Violation(code) => Some(*code),
-        LinkEnd::Cancelled => Some(CloseCode::SessionReplaced),
-        LinkEnd::PeerClosed(_) | LinkEnd::Lost | LinkEnd::WriteFailed => None,
+impl Goodbye {
+    fn polite(close: Option<WsCloseFrame>) -> Self {
+        Goodbye { close, at_once: false }
+    }
+
+    fn at_once(code: Option<CloseCode>) -> Self {
+        let close = code.map(|code| code.frame(code_reason(code)));
+        Goodbye { close, at_once: true }
     }
 }
 

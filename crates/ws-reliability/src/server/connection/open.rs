@@ -3,12 +3,12 @@
 //! slot in the registry is freed (the close waits up to 5 s for the peer, holding none).
 
 use super::super::accept::origin_check;
+use super::super::auth::Upgrade;
 use super::super::hello::{close_with, Opened, Refused};
 use super::super::ReliableServer;
 use super::Ready;
 use crate::protocol::{CloseCode, Hello, Mode, SessionId};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio_tungstenite::tungstenite::http::HeaderMap;
 use tokio_tungstenite::WebSocketStream;
 use ws_conn::Admission;
 
@@ -19,7 +19,7 @@ impl ReliableServer {
         &self,
         ws: WebSocketStream<S>,
         mode: Mode,
-        headers: Option<HeaderMap>,
+        upgrade: Upgrade,
     ) -> Option<Ready<S>>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -27,8 +27,8 @@ impl ReliableServer {
         self.ensure_maintenance();
         let (ws, admission) = self.admit(ws).await?;
         let opening = match mode {
-            Mode::V1 => self.open_v1(ws, headers).await,
-            Mode::Legacy => self.open_legacy(ws, headers),
+            Mode::V1 => self.open_v1(ws, upgrade).await,
+            Mode::Legacy => self.open_legacy(ws, upgrade),
         };
         self.settle(opening, admission).await
     }
@@ -39,17 +39,18 @@ impl ReliableServer {
         &self,
         ws: WebSocketStream<S>,
         mode: Mode,
-        headers: Option<HeaderMap>,
+        upgrade: Upgrade,
     ) -> Option<Ready<S>>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let origins = &self.inner.config.conn.limits.origins;
-        if headers.as_ref().is_some_and(|headers| origin_check(origins, headers).is_err()) {
+        let headers = upgrade.headers.as_ref();
+        if headers.is_some_and(|headers| origin_check(origins, headers).is_err()) {
             close_with(ws, CloseCode::Policy).await;
             return None;
         }
-        self.open_upgraded(ws, mode, headers).await
+        self.open_upgraded(ws, mode, upgrade).await
     }
 
     /// The connection ready to run, or the refusal answered after the admission's slot is
@@ -81,43 +82,37 @@ impl ReliableServer {
     }
 
     /// Reads the HELLO and opens or resumes its session, or says why not.
-    async fn open_v1<S>(&self, mut ws: WebSocketStream<S>, headers: Option<HeaderMap>) -> Opening<S>
+    async fn open_v1<S>(&self, mut ws: WebSocketStream<S>, upgrade: Upgrade) -> Opening<S>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
         match self.read_hello(&mut ws).await {
-            Ok(hello) => self.greet(ws, hello, headers),
+            Ok(hello) => self.greet(ws, hello, upgrade),
             Err(code) => Err(Turned::closed(ws, code)),
         }
     }
 
     #[allow(clippy::result_large_err)] // both variants carry the socket: boxing saves nothing
-    fn greet<S>(
-        &self,
-        ws: WebSocketStream<S>,
-        hello: Hello,
-        headers: Option<HeaderMap>,
-    ) -> Opening<S>
+    fn greet<S>(&self, ws: WebSocketStream<S>, hello: Hello, upgrade: Upgrade) -> Opening<S>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
         let presented = hello.resume.as_ref().map(|resume| resume.session);
-        match self.open(hello, headers) {
+        match self.open(hello, upgrade) {
             Ok(opened) => Ok((ws, opened)),
             Err(refused) => Err(Turned { ws, presented, refused }),
         }
     }
 
     #[allow(clippy::result_large_err)] // both variants carry the socket: boxing saves nothing
-    fn open_legacy<S>(&self, ws: WebSocketStream<S>, headers: Option<HeaderMap>) -> Opening<S>
+    fn open_legacy<S>(&self, ws: WebSocketStream<S>, upgrade: Upgrade) -> Opening<S>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
-        let request =
-            super::super::AuthRequest { headers, auth: Default::default(), resuming: None };
+        let request = upgrade.request(Default::default(), None);
         match self.open_fresh(Mode::Legacy, &request) {
             Ok(opened) => Ok((ws, opened)),
-            Err(_) => Err(Turned::closed(ws, CloseCode::Policy)),
+            Err(refused) => Err(Turned { ws, presented: None, refused }),
         }
     }
 }

@@ -36,7 +36,9 @@ mod loopback {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn messages_larger_than_the_read_buffer_arrive_whole_and_in_order() {
-        let server = ReliableServer::new(ServerConfig::default());
+        let mut config = ServerConfig::default();
+        config.incoming.mode = crate::server::IncomingMode::Shared;
+        let server = ReliableServer::new(config);
         let listener = server.listen("127.0.0.1:0").await.unwrap();
         let mut incoming = server.incoming().unwrap();
         let url = format!("ws://{}/", listener.local_addr());

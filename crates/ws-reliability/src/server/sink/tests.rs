@@ -4,7 +4,7 @@
 use super::{SessionSink, SINK_BUFFER};
 use crate::error::Error;
 use crate::protocol::{Mode, SessionId};
-use crate::server::session::Session;
+use crate::server::session::SessionState;
 use crate::server::{ReliableServer, ServerConfig};
 use futures::{FutureExt, Sink, SinkExt};
 use metrics_util::debugging::DebuggingRecorder;
@@ -22,21 +22,22 @@ fn server(max_unacked: u64) -> ReliableServer {
 }
 
 /// A live wsr.v1 session of `server`, as a HELLO would open it.
-fn open(server: &ReliableServer) -> Arc<Session> {
-    let (inner, limits) = (&server.inner, &server.inner.config.limits);
-    let session = Session::new(Mode::V1, limits, &inner.outbox_base, &inner.config.rollout);
+fn open(server: &ReliableServer) -> Arc<SessionState> {
+    let inner = &server.inner;
+    let session =
+        SessionState::new(Mode::V1, Default::default(), &inner.config, &inner.outbox_base);
     let session = Arc::new(session.unwrap());
     inner.sessions.insert(Arc::clone(&session));
     session
 }
 
-fn sink_to(server: &ReliableServer) -> (SessionSink, Arc<Session>) {
+fn sink_to(server: &ReliableServer) -> (SessionSink, Arc<SessionState>) {
     let session = open(server);
     (server.sink(session.id).unwrap(), session)
 }
 
 /// Sends the outbox's due messages (into a drain) and acks up to `seq`: room is freed.
-async fn deliver_and_ack(session: &Session, seq: u64) {
+async fn deliver_and_ack(session: &SessionState, seq: u64) {
     session.outbox.flush(&mut futures::sink::drain()).await.unwrap();
     session.outbox.ack(seq).unwrap();
 }
