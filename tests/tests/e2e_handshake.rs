@@ -112,7 +112,7 @@ async fn resumable_after(addr: SocketAddr, events: &mut SessionEvents, code: u16
     matches!(frame, Frame::Welcome(Welcome { resumed: true, .. }))
 }
 
-type SessionEvents = tokio::sync::broadcast::Receiver<SessionEvent>;
+type SessionEvents = ws_reliability::events::Events<SessionEvent>;
 
 /// Whether `session` ended detached (resumable) rather than closed.
 async fn detached(events: &mut SessionEvents, session: SessionId) -> bool {

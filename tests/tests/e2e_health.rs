@@ -32,7 +32,7 @@ fn counting(runs: &Arc<AtomicUsize>) -> Synchronizer<SessionSync> {
 type Seen = Arc<std::sync::Mutex<Vec<SessionEvent>>>;
 
 /// Records every session event on a background task.
-fn record(mut events: tokio::sync::broadcast::Receiver<SessionEvent>) -> Seen {
+fn record(mut events: ws_reliability::events::Events<SessionEvent>) -> Seen {
     let seen = Seen::default();
     let sink = Arc::clone(&seen);
     tokio::spawn(async move {

@@ -10,7 +10,6 @@ mod common;
 use common::*;
 use futures::{SinkExt, StreamExt};
 use std::net::SocketAddr;
-use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::protocol::*;
 use ws_reliability::server::{ServerConfig, SessionEvent};
@@ -36,7 +35,7 @@ async fn data(ws: &mut Raw) -> (u64, Payload) {
 }
 
 /// Waits for the server's `Resumed` event: the token was rotated and the WELCOME is next.
-async fn resumed(events: &mut broadcast::Receiver<SessionEvent>, id: SessionId) {
+async fn resumed(events: &mut ws_reliability::events::Events<SessionEvent>, id: SessionId) {
     guarded("resumed", async {
         while !matches!(events.recv().await, Ok(SessionEvent::Resumed { session }) if session == id)
         {
@@ -49,7 +48,7 @@ async fn resumed(events: &mut broadcast::Receiver<SessionEvent>, id: SessionId) 
 async fn resume_and_drop(
     addr: SocketAddr,
     hello: Hello,
-    events: &mut broadcast::Receiver<SessionEvent>,
+    events: &mut ws_reliability::events::Events<SessionEvent>,
 ) {
     let id = hello.resume.as_ref().unwrap().session;
     let mut ws = raw_v1(addr).await;

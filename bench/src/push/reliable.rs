@@ -9,9 +9,9 @@ use crate::payload;
 use crate::BenchError;
 use futures::{SinkExt, StreamExt, TryStreamExt};
 use std::time::Duration;
-use tokio::sync::broadcast::{error::RecvError, Receiver};
 use tokio::task::JoinHandle;
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
+use ws_reliability::events::{Events, EventsClosed};
 use ws_reliability::protocol::SessionId;
 use ws_reliability::server::ReliableServer;
 
@@ -68,12 +68,12 @@ async fn connect_one(url: &str) -> Result<Connected, BenchError> {
 }
 
 /// The session of the first WELCOME among `events`.
-async fn welcome(events: &mut Receiver<ClientEvent>) -> Result<SessionId, BenchError> {
+async fn welcome(events: &mut Events<ClientEvent>) -> Result<SessionId, BenchError> {
     loop {
         match events.recv().await {
             Ok(ClientEvent::Connected { session, .. }) => return Ok(session),
-            Err(RecvError::Closed) => return Err(BenchError::Reliable("client stopped".into())),
-            Ok(_) | Err(RecvError::Lagged(_)) => {}
+            Err(EventsClosed) => return Err(BenchError::Reliable("client stopped".into())),
+            Ok(_) => {}
         }
     }
 }

@@ -52,6 +52,7 @@ pub use ws_core as core;
 #[cfg_attr(docsrs, doc(cfg(all(feature = "reconnect", feature = "batch"))))]
 pub mod client;
 mod error;
+pub mod events;
 pub mod fault;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]

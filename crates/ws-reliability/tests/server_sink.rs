@@ -60,7 +60,7 @@ async fn receive(client: &ReliableClient, count: usize) -> Vec<Message> {
 }
 
 /// Waits until the server reports `session` closed.
-async fn closed(events: &mut tokio::sync::broadcast::Receiver<SessionEvent>, session: SessionId) {
+async fn closed(events: &mut ws_reliability::events::Events<SessionEvent>, session: SessionId) {
     loop {
         match events.recv().await.unwrap() {
             SessionEvent::Closed { session: id } if id == session => return,

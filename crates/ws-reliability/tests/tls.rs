@@ -23,7 +23,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 use tempfile::TempDir;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::sync::broadcast;
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 use ws_reliability::reconnect::{AttemptError, Event};
 use ws_reliability::server::{Listener, ReliableServer, ServerConfig};
@@ -85,7 +84,7 @@ async fn tls_server(pki: &Pki) -> (ReliableServer, Listener, String) {
 
 /// The next client event that `pick` keeps, within [`WAIT`].
 async fn next_event<T>(
-    events: &mut broadcast::Receiver<ClientEvent>,
+    events: &mut ws_reliability::events::Events<ClientEvent>,
     pick: impl Fn(ClientEvent) -> Option<T>,
 ) -> T {
     let picked = async {

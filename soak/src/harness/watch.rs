@@ -7,10 +7,10 @@ use crate::sequence::{Sequence, Verdict};
 use futures::StreamExt;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::client::{ClientEvent, ReliableClient};
+use ws_reliability::events::Events;
 use ws_reliability::reconnect::{DisconnectReason, Event};
 
 /// Starts the three watchers of client `index`.
@@ -60,17 +60,9 @@ fn count(verdict: Verdict, tallies: &Tallies) {
     }
 }
 
-async fn session_events(
-    mut events: tokio::sync::broadcast::Receiver<ClientEvent>,
-    index: usize,
-    shared: Arc<Shared>,
-) {
-    loop {
-        match events.recv().await {
-            Ok(event) => on_session_event(event, &shared.slots[index], &shared.tallies),
-            Err(RecvError::Lagged(missed)) => lagged(&shared.tallies, missed),
-            Err(RecvError::Closed) => return,
-        }
+async fn session_events(mut events: Events<ClientEvent>, index: usize, shared: Arc<Shared>) {
+    while let Ok(event) = events.recv().await {
+        on_session_event(event, &shared.slots[index], &shared.tallies);
     }
 }
 
@@ -78,6 +70,7 @@ fn on_session_event(event: ClientEvent, slot: &Slot, tallies: &Tallies) {
     match event {
         ClientEvent::Connected { session, .. } => *lock(&slot.session) = Some(session),
         ClientEvent::SessionLost { .. } => lost(slot, tallies),
+        ClientEvent::Lagged { missed } => lagged(tallies, missed),
         _ => {}
     }
 }

@@ -7,7 +7,6 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpStream;
-use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 use ws_reliability::core::Backoff;
@@ -148,7 +147,7 @@ where
 }
 
 /// The next `Opened` session on the server.
-pub async fn opened(events: &mut broadcast::Receiver<SessionEvent>) -> SessionId {
+pub async fn opened(events: &mut ws_reliability::events::Events<SessionEvent>) -> SessionId {
     guarded("session opened", async {
         loop {
             if let SessionEvent::Opened { session, .. } = events.recv().await.unwrap() {

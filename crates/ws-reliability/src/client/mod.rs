@@ -26,7 +26,6 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 use transport::Target;
 use ws_batch::OutboxConfig;
@@ -155,6 +154,19 @@ pub enum ClientEvent {
     #[cfg(feature = "tls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     TlsFailed(crate::tls::TlsError),
+    /// This subscriber fell behind and missed `missed` events (counted in
+    /// `ws_reliability_events_lagged_total{source="client"}`).
+    Lagged {
+        /// How many events it missed.
+        missed: u64,
+    },
+}
+
+impl crate::events::Lagging for ClientEvent {
+    fn lagged(missed: u64) -> Self {
+        ClientEvent::Lagged { missed }
+    }
+    const SOURCE: &'static str = "client";
 }
 
 /// A reliable WebSocket client: see the [module docs](self).
@@ -221,9 +233,10 @@ impl ReliableClient {
         lock(&self.incoming).take().map(|receiver| ClientIncoming { receiver })
     }
 
-    /// A receiver of session events from now on.
-    pub fn events(&self) -> broadcast::Receiver<ClientEvent> {
-        self.state.events.subscribe()
+    /// The session events from now on; a subscriber that falls behind gets
+    /// [`ClientEvent::Lagged`], never a silent gap.
+    pub fn events(&self) -> crate::events::Events<ClientEvent> {
+        crate::events::Events::new(self.state.events.subscribe())
     }
 
     /// The reconnector's events (connects, disconnects, backoff, callbacks).

@@ -48,4 +48,18 @@ pub enum SessionEvent {
         /// The session.
         session: SessionId,
     },
+    /// This subscriber fell behind and missed `missed` events (counted in
+    /// `ws_reliability_events_lagged_total{source="server"}`): what it tracks from events
+    /// may be stale; [`ReliableServer::sessions`](super::ReliableServer::sessions) is the truth.
+    Lagged {
+        /// How many events it missed.
+        missed: u64,
+    },
+}
+
+impl crate::events::Lagging for SessionEvent {
+    fn lagged(missed: u64) -> Self {
+        SessionEvent::Lagged { missed }
+    }
+    const SOURCE: &'static str = "server";
 }

@@ -233,9 +233,10 @@ impl ReliableServer {
         session.take_incoming().map(SessionIncoming::new)
     }
 
-    /// A receiver of every session event from now on.
-    pub fn events(&self) -> broadcast::Receiver<SessionEvent> {
-        self.inner.events.subscribe()
+    /// Every session event from now on; a subscriber that falls behind gets
+    /// [`SessionEvent::Lagged`], never a silent gap.
+    pub fn events(&self) -> crate::events::Events<SessionEvent> {
+        crate::events::Events::new(self.inner.events.subscribe())
     }
 
     /// The ids of every live session (attached or within its resume window).
