@@ -52,7 +52,10 @@ mod threshold;
 pub use check::{from_async_fn, from_fn, AsyncFnCheck, CheckResult, FnCheck, HealthCheck};
 pub use error::{CheckError, MonitorError, RequestError};
 pub use exporter::{install_and_serve, install_recorder, prometheus_builder};
-pub use http::{HealthServer, Method, Request, MAX_HEAD_BYTES, MAX_IN_FLIGHT, READ_TIMEOUT};
+pub use http::{
+    HealthServer, HttpConfig, ACCEPT_BACKOFF_CAP, ACCEPT_BACKOFF_INITIAL, IDLE_TIMEOUT,
+    MAX_HEAD_BYTES, MAX_IN_FLIGHT, READ_TIMEOUT,
+};
 pub use metrics_exporter_prometheus::PrometheusHandle;
 pub use monitor::{Monitor, DEFAULT_HISTORY};
 pub use periodic::{PeriodicRuns, MIN_INTERVAL};
