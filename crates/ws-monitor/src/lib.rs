@@ -10,7 +10,9 @@
 //! status, message and duration, the overall [`HealthStatus`] (a failed
 //! [`Criticality::Critical`] check makes it unhealthy, a failed warning degraded) and the
 //! coverage (checks executed / registered). It serializes to JSON, is recorded as
-//! `ws_monitor_*` metrics, and is served with Prometheus metrics by a [`HealthServer`].
+//! `ws_monitor_*` metrics, and is served with Prometheus metrics by a [`HealthServer`]:
+//! hyper's HTTP/1.1 with a header read timeout, an idle timeout, a connection cap and an
+//! accept loop that backs off on listener errors, each set in an [`HttpConfig`].
 //!
 //! ```
 //! use std::time::Duration;
