@@ -62,64 +62,93 @@ impl From<&str> for CheckError {
     }
 }
 
-/// Why an HTTP request to the health listener was refused.
+/// Why a request to the health listener was refused, or its connection ended in error.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RequestError {
-    /// The request head exceeded the limit.
+    /// The request head exceeded the limit (answered `431`).
     #[error("the request head is longer than {limit} bytes")]
     TooLarge {
         /// The limit in bytes.
         limit: usize,
     },
-    /// The request line is not `METHOD TARGET HTTP/1.x`.
-    #[error("the request line is malformed: {line:?}")]
+    /// The request could not be parsed as HTTP/1.x (answered `400`; an HTTP version other
+    /// than 1.0 and 1.1 is one of these).
+    #[error("the request is malformed: {detail}")]
     Malformed {
-        /// The offending line (lossily decoded).
-        line: String,
+        /// hyper's description of the parse error.
+        detail: String,
     },
-    /// Only `GET` and `HEAD` are served.
+    /// Only `GET` and `HEAD` are served (answered `405`).
     #[error("method {method} is not allowed")]
     MethodNotAllowed {
         /// The method received.
         method: String,
     },
-    /// Only HTTP/1.0 and HTTP/1.1 are spoken.
-    #[error("http version {version} is not supported")]
-    UnsupportedVersion {
-        /// The version received.
-        version: String,
-    },
-    /// No complete request head arrived in time.
+    /// No complete request head arrived in time: the connection is closed unanswered.
     #[error("no complete request head within {0:?}")]
     Timeout(Duration),
-    /// Reading from the socket failed, or the peer closed it before a complete request head
-    /// (`UnexpectedEof`).
-    #[error("reading the request failed: {0}")]
+    /// No byte was read or written for this long: the connection is closed.
+    #[error("no byte read or written for {0:?}")]
+    IdleTimeout(Duration),
+    /// Reading or writing the socket failed, or the peer closed it mid-request.
+    #[error("the connection failed: {0}")]
     Io(#[from] std::io::Error),
 }
 
 impl RequestError {
-    /// A short label for the `reason` of `ws_monitor_http_errors_total`.
+    /// A short label: the `reason` of `ws_monitor_http_errors_total`, or the `kind` of
+    /// `ws_monitor_http_timeouts_total` for the two timeouts (`header`, `idle`).
     pub fn reason(&self) -> &'static str {
         match self {
             RequestError::TooLarge { .. } => "too_large",
             RequestError::Malformed { .. } => "malformed",
             RequestError::MethodNotAllowed { .. } => "method_not_allowed",
-            RequestError::UnsupportedVersion { .. } => "unsupported_version",
-            RequestError::Timeout(_) => "timeout",
+            RequestError::Timeout(_) => "header",
+            RequestError::IdleTimeout(_) => "idle",
             RequestError::Io(_) => "io",
         }
     }
 
-    /// The HTTP status answered for it.
+    /// Whether it is one of the two timeouts (counted apart from the errors).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, RequestError::Timeout(_) | RequestError::IdleTimeout(_))
+    }
+
+    /// The HTTP status it stands for (a timed-out connection is closed without one).
     pub fn status_code(&self) -> u16 {
         match self {
             RequestError::TooLarge { .. } => 431,
             RequestError::MethodNotAllowed { .. } => 405,
-            RequestError::UnsupportedVersion { .. } => 505,
-            RequestError::Timeout(_) => 408,
+            RequestError::Timeout(_) | RequestError::IdleTimeout(_) => 408,
             _ => 400,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_has_its_label_and_status() {
+        let cases = [
+            (RequestError::TooLarge { limit: 8 }, "too_large", 431, false),
+            (RequestError::Malformed { detail: "x".into() }, "malformed", 400, false),
+            (
+                RequestError::MethodNotAllowed { method: "POST".into() },
+                "method_not_allowed",
+                405,
+                false,
+            ),
+            (RequestError::Timeout(Duration::from_secs(5)), "header", 408, true),
+            (RequestError::IdleTimeout(Duration::from_secs(30)), "idle", 408, true),
+            (std::io::Error::other("reset").into(), "io", 400, false),
+        ];
+        for (error, reason, status, timeout) in cases {
+            assert_eq!(error.reason(), reason, "{error}");
+            assert_eq!(error.status_code(), status, "{error}");
+            assert_eq!(error.is_timeout(), timeout, "{error}");
         }
     }
 }

@@ -10,7 +10,9 @@
 //! status, message and duration, the overall [`HealthStatus`] (a failed
 //! [`Criticality::Critical`] check makes it unhealthy, a failed warning degraded) and the
 //! coverage (checks executed / registered). It serializes to JSON, is recorded as
-//! `ws_monitor_*` metrics, and is served with Prometheus metrics by a [`HealthServer`].
+//! `ws_monitor_*` metrics, and is served with Prometheus metrics by a [`HealthServer`]:
+//! hyper's HTTP/1.1 with a header read timeout, an idle timeout, a connection cap and an
+//! accept loop that backs off on listener errors, each set in an [`HttpConfig`].
 //!
 //! ```
 //! use std::time::Duration;
@@ -52,7 +54,10 @@ mod threshold;
 pub use check::{from_async_fn, from_fn, AsyncFnCheck, CheckResult, FnCheck, HealthCheck};
 pub use error::{CheckError, MonitorError, RequestError};
 pub use exporter::{install_and_serve, install_recorder, prometheus_builder};
-pub use http::{HealthServer, Method, Request, MAX_HEAD_BYTES, MAX_IN_FLIGHT, READ_TIMEOUT};
+pub use http::{
+    HealthServer, HttpConfig, ACCEPT_BACKOFF_CAP, ACCEPT_BACKOFF_INITIAL, IDLE_TIMEOUT,
+    MAX_HEAD_BYTES, MAX_IN_FLIGHT, READ_TIMEOUT,
+};
 pub use metrics_exporter_prometheus::PrometheusHandle;
 pub use monitor::{Monitor, DEFAULT_HISTORY};
 pub use periodic::{PeriodicRuns, MIN_INTERVAL};

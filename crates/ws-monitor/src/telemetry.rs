@@ -1,7 +1,9 @@
 //! Turns a report into metrics: per-check status, failures and duration, run coverage.
 
+use crate::error::RequestError;
 use crate::names::{
-    CHECK_DURATION, CHECK_FAILURES, CHECK_STATUS, COVERAGE, HEALTH_STATUS, HTTP_ERRORS, RUNS,
+    CHECK_DURATION, CHECK_FAILURES, CHECK_STATUS, COVERAGE, HEALTH_STATUS, HTTP_CONNECTIONS,
+    HTTP_CONNECTIONS_OPEN, HTTP_CONNECTIONS_REFUSED, HTTP_ERRORS, HTTP_TIMEOUTS, RUNS,
 };
 use crate::report::{CheckReport, CheckStatus, HealthReport};
 use metrics::{counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram};
@@ -43,6 +45,32 @@ pub(crate) fn http_error(reason: &'static str) {
     counter!(HTTP_ERRORS, "reason" => reason).increment(1);
 }
 
+/// Counts how a connection of the health listener ended in error: a timeout, or an error.
+pub(crate) fn connection_failed(error: &RequestError) {
+    tracing::debug!(%error, "health listener connection ended");
+    if error.is_timeout() {
+        counter!(HTTP_TIMEOUTS, "kind" => error.reason()).increment(1);
+    } else {
+        http_error(error.reason());
+    }
+}
+
+/// A connection was given a slot.
+pub(crate) fn connection_opened() {
+    counter!(HTTP_CONNECTIONS).increment(1);
+    gauge!(HTTP_CONNECTIONS_OPEN).increment(1.0);
+}
+
+/// A connection gave its slot back.
+pub(crate) fn connection_closed() {
+    gauge!(HTTP_CONNECTIONS_OPEN).decrement(1.0);
+}
+
+/// A connection was closed unserved, the listener being at its cap.
+pub(crate) fn connection_refused() {
+    counter!(HTTP_CONNECTIONS_REFUSED).increment(1);
+}
+
 /// Gives every metric its help text in the installed recorder.
 pub(crate) fn describe() {
     describe_gauge!(CHECK_STATUS, "1 when the check's last run passed, 0 otherwise");
@@ -52,4 +80,12 @@ pub(crate) fn describe() {
     describe_gauge!(HEALTH_STATUS, "last overall status: 0 healthy, 1 degraded, 2 unhealthy");
     describe_counter!(RUNS, "health runs completed");
     describe_counter!(HTTP_ERRORS, "requests refused and socket errors of the health listener");
+    describe_http_connections();
+}
+
+fn describe_http_connections() {
+    describe_counter!(HTTP_CONNECTIONS, "connections the health listener served");
+    describe_gauge!(HTTP_CONNECTIONS_OPEN, "connections of the health listener open now");
+    describe_counter!(HTTP_CONNECTIONS_REFUSED, "connections closed unserved at the cap");
+    describe_counter!(HTTP_TIMEOUTS, "connections closed by the header or idle timeout");
 }

@@ -39,21 +39,3 @@ async fn a_taken_port_is_a_bind_error() {
         "{error}"
     );
 }
-
-#[tokio::test(start_paused = true)]
-async fn past_the_cap_a_request_waits_until_an_idle_client_times_out() {
-    let handle = ws_monitor::prometheus_builder().unwrap().build_recorder().handle();
-    let server = HealthServer::bind(loopback(), Arc::new(Monitor::new()), handle).await.unwrap();
-    let mut idle = Vec::new();
-    for _ in 0..ws_monitor::MAX_IN_FLIGHT {
-        idle.push(tokio::net::TcpStream::connect(server.local_addr()).await.unwrap());
-    }
-    let started = tokio::time::Instant::now();
-    let (status, _) = get(server.local_addr(), "/health").await;
-    assert_eq!(status, 200);
-    assert!(
-        started.elapsed() >= ws_monitor::READ_TIMEOUT,
-        "served before any of the {} idle clients gave its slot back",
-        idle.len()
-    );
-}

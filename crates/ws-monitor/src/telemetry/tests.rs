@@ -94,3 +94,34 @@ fn http_errors_are_counted_by_reason() {
     let counted = find(&recorded, MetricKind::Counter, HTTP_ERRORS, &[("reason", "malformed")]);
     assert_eq!(counted, Some(&DebugValue::Counter(2)));
 }
+
+#[test]
+fn connection_ends_are_counted_as_timeouts_or_errors() {
+    let recorded = recorded(|| {
+        connection_failed(&RequestError::Timeout(Duration::from_secs(5)));
+        connection_failed(&RequestError::IdleTimeout(Duration::from_secs(30)));
+        connection_failed(&RequestError::IdleTimeout(Duration::from_secs(30)));
+        connection_failed(&RequestError::TooLarge { limit: 8192 });
+    });
+    let counter =
+        |name, labels: &[(&str, &str)]| find(&recorded, MetricKind::Counter, name, labels);
+    assert_eq!(counter(HTTP_TIMEOUTS, &[("kind", "header")]), Some(&DebugValue::Counter(1)));
+    assert_eq!(counter(HTTP_TIMEOUTS, &[("kind", "idle")]), Some(&DebugValue::Counter(2)));
+    assert_eq!(counter(HTTP_ERRORS, &[("reason", "too_large")]), Some(&DebugValue::Counter(1)));
+    assert_eq!(counter(HTTP_ERRORS, &[("reason", "header")]), None, "a timeout is no error");
+}
+
+#[test]
+fn connections_are_counted_open_and_refused() {
+    let recorded = recorded(|| {
+        connection_opened();
+        connection_opened();
+        connection_closed();
+        connection_refused();
+    });
+    let counter = |name| find(&recorded, MetricKind::Counter, name, &[]);
+    assert_eq!(counter(HTTP_CONNECTIONS), Some(&DebugValue::Counter(2)));
+    assert_eq!(counter(HTTP_CONNECTIONS_REFUSED), Some(&DebugValue::Counter(1)));
+    let open = find(&recorded, MetricKind::Gauge, HTTP_CONNECTIONS_OPEN, &[]);
+    assert_eq!(open, Some(&DebugValue::Gauge(1.0.into())));
+}

@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// Sends `request` raw and returns the status code and body of the answer.
+/// Sends `request` raw and returns the status code and body of the answer, read until the
+/// server closes (so a request on HTTP/1.1 says `Connection: close`).
 pub async fn exchange(addr: SocketAddr, request: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).await.unwrap();
     stream.write_all(request.as_bytes()).await.unwrap();
@@ -16,9 +17,10 @@ pub async fn exchange(addr: SocketAddr, request: &str) -> (u16, String) {
     (status, body.to_owned())
 }
 
-/// `GET path` over HTTP/1.1.
+/// `GET path` over HTTP/1.1, on a connection of its own.
 pub async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
-    exchange(addr, &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n")).await
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    exchange(addr, &request).await
 }
 
 /// 127.0.0.1 on a free port.
