@@ -88,11 +88,9 @@ async fn a_client_that_does_not_accept_batch_gets_only_data() {
 async fn reliable_ends_move_small_messages_both_ways_exactly_once() {
     let (server, listener) = server(ServerConfig::default()).await;
     let mut incoming = server.incoming().unwrap();
-    let client = ws_reliability::client::ReliableClient::connect(
-        &url(listener.local_addr()),
-        client_config(),
-    )
-    .unwrap();
+    let client =
+        ws_reliability::client::ReliableClient::start(&url(listener.local_addr()), client_config())
+            .unwrap();
     let session = connected(&client).await;
     for text in small(1000) {
         client.send(Message::text(text)).unwrap();

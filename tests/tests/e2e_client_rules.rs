@@ -20,7 +20,7 @@ use ws_reliability::reconnect::{Event, GiveUpReason};
 /// A listener for the hand-written server, and a client of it.
 async fn client_of_raw_server(config: ClientConfig) -> (TcpListener, ReliableClient) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let client = ReliableClient::connect(&url(listener.local_addr().unwrap()), config).unwrap();
+    let client = ReliableClient::start(&url(listener.local_addr().unwrap()), config).unwrap();
     (listener, client)
 }
 

@@ -95,7 +95,7 @@ async fn faults_under_the_server_side_stream_lose_nothing() {
         }
     });
     let client =
-        ws_reliability::client::ReliableClient::connect(&url(addr), lockstep_client_config())
+        ws_reliability::client::ReliableClient::start(&url(addr), lockstep_client_config())
             .unwrap();
     let mut incoming = client.incoming().unwrap();
     let session = connected(&client).await;
@@ -110,11 +110,9 @@ async fn faults_under_the_server_side_stream_lose_nothing() {
 async fn a_client_shutdown_ends_its_session() {
     let (server, listener) = server(ServerConfig::default()).await;
     let mut events = server.events();
-    let client = ws_reliability::client::ReliableClient::connect(
-        &url(listener.local_addr()),
-        client_config(),
-    )
-    .unwrap();
+    let client =
+        ws_reliability::client::ReliableClient::start(&url(listener.local_addr()), client_config())
+            .unwrap();
     let session = connected(&client).await;
     client.shutdown().await;
     guarded("session closed", async {

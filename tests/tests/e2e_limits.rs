@@ -31,7 +31,7 @@ async fn oversized_and_malformed_frames_close_with_their_codes_and_spare_others(
     let (server, listener) = server(small()).await;
     let addr = listener.local_addr();
     let bystander =
-        ws_reliability::client::ReliableClient::connect(&url(addr), client_config()).unwrap();
+        ws_reliability::client::ReliableClient::start(&url(addr), client_config()).unwrap();
     let mut incoming = bystander.incoming().unwrap();
     let session = connected(&bystander).await;
     let big = data_message(1, &Payload::Binary(vec![7; 4096].into()));

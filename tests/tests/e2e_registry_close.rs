@@ -31,11 +31,9 @@ async fn opened(events: &mut tokio::sync::broadcast::Receiver<ConnEvent>) -> Con
 async fn scenario() -> Result<(), String> {
     let (server, listener) = server(ServerConfig::default()).await;
     let mut conns = server.registry().subscribe();
-    let client = ws_reliability::client::ReliableClient::connect(
-        &url(listener.local_addr()),
-        client_config(),
-    )
-    .unwrap();
+    let client =
+        ws_reliability::client::ReliableClient::start(&url(listener.local_addr()), client_config())
+            .unwrap();
     let mut incoming = client.incoming().unwrap();
     let session = connected(&client).await;
     let id = opened(&mut conns).await;

@@ -55,7 +55,7 @@ async fn an_accept_loop_serves_each_user_its_own_session() {
     });
     for user in ["alice", "bob"] {
         let url = format!("ws://{addr}/chat?user={user}");
-        let client = ReliableClient::connect(&url, ClientConfig::default()).unwrap();
+        let client = ReliableClient::start(&url, ClientConfig::default()).unwrap();
         let mut replies = client.incoming().unwrap();
         client.send(Message::text("hi")).unwrap();
         client.send(Message::text("again")).unwrap();
@@ -100,7 +100,7 @@ async fn a_refusal_tells_the_client_why() {
 async fn the_reliable_client_reports_the_refusal_with_its_reason() {
     let (_server, addr) = accepting(ServerConfig::default()).await;
     use ws_reliability::reconnect::{AttemptError, Event};
-    let client = ReliableClient::connect(&url(addr), ClientConfig::default()).unwrap();
+    let client = ReliableClient::start(&url(addr), ClientConfig::default()).unwrap();
     let mut attempts = client.reconnect_events();
     let failure = guarded("refusal", async {
         loop {

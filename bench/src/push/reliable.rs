@@ -10,8 +10,7 @@ use crate::BenchError;
 use futures::{SinkExt, StreamExt, TryStreamExt};
 use std::time::Duration;
 use tokio::task::JoinHandle;
-use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
-use ws_reliability::events::{Events, EventsClosed};
+use ws_reliability::client::{ClientConfig, ReliableClient};
 use ws_reliability::protocol::SessionId;
 use ws_reliability::server::ReliableServer;
 
@@ -58,24 +57,9 @@ pub async fn connect(url: &str, count: usize) -> Result<Vec<Connected>, BenchErr
 }
 
 async fn connect_one(url: &str) -> Result<Connected, BenchError> {
-    let client = ReliableClient::connect(url, ClientConfig::default())?;
-    let mut events = client.events();
-    let session = match client.session() {
-        Some(session) => session,
-        None => welcome(&mut events).await?,
-    };
+    let client = ReliableClient::connect(url, ClientConfig::default()).await?;
+    let session = client.session().ok_or(BenchError::Reliable("no session".into()))?;
     Ok(Connected { client, session })
-}
-
-/// The session of the first WELCOME among `events`.
-async fn welcome(events: &mut Events<ClientEvent>) -> Result<SessionId, BenchError> {
-    loop {
-        match events.recv().await {
-            Ok(ClientEvent::Connected { session, .. }) => return Ok(session),
-            Err(EventsClosed) => return Err(BenchError::Reliable("client stopped".into())),
-            Ok(_) => {}
-        }
-    }
 }
 
 fn spawn_receiver(connected: &Connected) -> Result<Counting, BenchError> {

@@ -113,7 +113,7 @@ async fn reliable_pair() -> ReliablePair {
     let server = ReliableServer::new(config);
     let listener = server.listen("127.0.0.1:0").await.unwrap();
     let url = format!("ws://{}/", listener.local_addr());
-    let client = ReliableClient::connect(&url, ClientConfig::default()).unwrap();
+    let client = ReliableClient::start(&url, ClientConfig::default()).unwrap();
     let incoming = tokio::sync::Mutex::new(client.incoming().unwrap());
     let session = connected(&client).await;
     ReliablePair { server, session, incoming, _client: client, _listener: listener }

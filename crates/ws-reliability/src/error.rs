@@ -6,7 +6,8 @@ use tokio_tungstenite::tungstenite::Message;
 /// An operation of [`ReliableServer`](crate::server::ReliableServer) or
 /// [`ReliableClient`](crate::client::ReliableClient) that did not happen. Every variant that
 /// refused a message hands it back.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// No session with this id (never existed, expired, or closed), or the session of a
@@ -88,6 +89,15 @@ pub enum Error {
         /// The server's reason.
         reason: String,
     },
+    /// [`ReliableClient::connect`](crate::client::ReliableClient::connect) got no session
+    /// within its first-connect limit (`timeouts.first_connect`): the client is stopped.
+    #[error("no session after {attempts} failed attempts{}", last.as_ref().map(|last| format!(", the last: {last}")).unwrap_or_default())]
+    FirstConnect {
+        /// Attempts that failed before it gave up (fewer when the time ran out first).
+        attempts: u32,
+        /// The last attempt's failure, if one failed.
+        last: Option<String>,
+    },
     /// The server answered SESSION_LOST: the next attempt starts a fresh session.
     #[error("session lost: {0}")]
     SessionLost(crate::protocol::SessionLostReason),
@@ -116,38 +126,10 @@ impl Error {
         }
     }
 
-    /// A short label for this error, as used in metrics.
+    /// A short label for this error, as used in metrics: the variant's name in snake case
+    /// (`outbox_full`, `too_large`, `first_connect`, ...).
     pub fn label(&self) -> &'static str {
-        match self {
-            Error::UnknownSession { .. } => "unknown_session",
-            Error::OutboxFull { .. } => "outbox_full",
-            Error::NotReady { .. } => "not_ready",
-            Error::TooLarge { .. } => "too_large",
-            Error::NotData { .. } => "not_data",
-            other => other.connection_label(),
-        }
-    }
-
-    fn connection_label(&self) -> &'static str {
-        match self {
-            Error::Io(_) => "io",
-            Error::Handshake(_) => "handshake",
-            Error::SessionLost(_) => "session_lost",
-            Error::SessionNotFound { .. } => "session_not_found",
-            Error::InvalidCloseCode { .. } => "invalid_close_code",
-            other => other.transport_label(),
-        }
-    }
-
-    fn transport_label(&self) -> &'static str {
-        match self {
-            Error::Refused { .. } => "refused",
-            #[cfg(feature = "tls")]
-            Error::Tls(_) => "tls",
-            #[cfg(feature = "tls")]
-            Error::TlsConfig(_) => "tls_config",
-            _ => "stopped",
-        }
+        self.into()
     }
 
     /// A dial's failure: a failed TLS handshake typed ([`Error::Tls`], feature `tls`), any
@@ -160,5 +142,21 @@ impl Error {
             Err(error) => error,
         };
         Error::Io(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_label_is_the_variant_in_snake_case() {
+        let session = SessionId::from_bytes([1; 16]);
+        let full = Error::OutboxFull { session, capacity: 1, message: Message::text("m") };
+        assert_eq!(full.label(), "outbox_full");
+        assert_eq!(Error::Io(std::io::ErrorKind::Other.into()).label(), "io");
+        assert_eq!(Error::FirstConnect { attempts: 1, last: None }.label(), "first_connect");
+        assert_eq!(Error::Stopped.label(), "stopped");
+        assert_eq!(Error::SessionNotFound { session }.label(), "session_not_found");
     }
 }

@@ -120,3 +120,8 @@ pub(crate) fn tls_failed(side: &'static str, kind: &'static str) {
 pub(crate) fn session_refused(reason: &'static str) {
     metrics::counter!("ws_reliability_sessions_refused_total", "reason" => reason).increment(1);
 }
+
+/// `ReliableClient::connect` gave up on its first session.
+pub(crate) fn first_connect_failed() {
+    metrics::counter!("ws_reliability_first_connect_failures_total").increment(1);
+}

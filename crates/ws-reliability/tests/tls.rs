@@ -120,7 +120,7 @@ async fn a_session_over_tls_through_native_roots_and_ssl_cert_file() {
     let (server, _listener, url) = tls_server(&pki).await;
     let mut from_clients = server.incoming().unwrap();
 
-    let client = ReliableClient::connect(&url, ClientConfig::default()).unwrap();
+    let client = ReliableClient::start(&url, ClientConfig::default()).unwrap();
     let mut from_server = client.incoming().unwrap();
     let mut events = client.events();
     let session = next_event(&mut events, |event| match event {
@@ -147,7 +147,7 @@ async fn webpki_roots_meet_the_test_ca_as_an_unknown_issuer() {
     let mut config = ClientConfig::default();
     config.tls = TlsRoots::Webpki.into();
 
-    let client = ReliableClient::connect(&url, config).unwrap();
+    let client = ReliableClient::start(&url, config).unwrap();
     let mut events = client.events();
     let mut attempts = client.reconnect_events();
     let failed = next_event(&mut events, |event| match event {
@@ -198,7 +198,7 @@ async fn custom_roots_from_the_ca_file_reach_the_server() {
     let mut config = ClientConfig::default();
     config.tls = TlsRoots::from_pem_file(&pki.ca).unwrap().into();
 
-    let client = ReliableClient::connect(&url, config).unwrap();
+    let client = ReliableClient::start(&url, config).unwrap();
     let mut events = client.events();
     next_event(&mut events, |event| match event {
         ClientEvent::Connected { .. } => Some(()),

@@ -111,7 +111,7 @@ pub async fn measure(connections: usize) -> Result<ServerMemory, SoakError> {
 
 fn connect(addr: &str, connections: usize) -> Result<Vec<ReliableClient>, SoakError> {
     let url = format!("ws://{addr}/idle");
-    let client = |_| ReliableClient::connect(&url, super::clients::client_config());
+    let client = |_| ReliableClient::start(&url, super::clients::client_config());
     (0..connections).map(client).collect::<Result<_, _>>().map_err(SoakError::from)
 }
 

@@ -3,27 +3,28 @@
 //! exactly-once delivery to the application.
 
 mod connector;
+mod first;
 mod health;
 mod link;
 mod race;
 mod sink;
 mod state;
 mod transport;
+mod value;
 
 pub use connector::ProtocolConnector;
+pub use first::FirstConnect;
 pub use link::ClientLink;
 pub use sink::ClientSink;
 pub use transport::ClientTls;
+pub use value::ClientIncoming;
 
 use crate::error::Error;
 use crate::link::{lock, DeliverRx};
 use crate::protocol::{SessionId, SessionLostReason, DEFAULT_HELLO_TIMEOUT};
-use futures::Stream;
 use state::ClientState;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::{Bytes, Message};
@@ -116,11 +117,14 @@ pub struct Timeouts {
     /// and pings every 20 s by default) for this long is dead: a silent half-open link.
     /// `None` never gives up. Default 45 s.
     pub idle: Option<Duration>,
+    /// How long [`ReliableClient::connect`] waits for its first session.
+    pub first_connect: FirstConnect,
 }
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Timeouts { hello: DEFAULT_HELLO_TIMEOUT, idle: Some(DEFAULT_IDLE_TIMEOUT) }
+        let first_connect = FirstConnect::default();
+        Timeouts { hello: DEFAULT_HELLO_TIMEOUT, idle: Some(DEFAULT_IDLE_TIMEOUT), first_connect }
     }
 }
 
@@ -175,17 +179,21 @@ pub struct ReliableClient {
     state: Arc<ClientState>,
     reconnect: ws_reconnect::Client,
     incoming: Mutex<Option<DeliverRx>>,
+    /// The client's own sink, behind its `Sink` impl (a mutex only to keep the client
+    /// `Sync`: the impl takes `&mut self` and never locks).
+    sink: Mutex<ClientSink>,
     circuits: health::OpenCircuits,
 }
 
 impl ReliableClient {
-    /// Connects to a `ws://` URL over TCP, or to a `wss://` URL over TLS (feature `tls`,
-    /// trusting the roots of `config.tls`), reconnecting and resuming on its own. A
-    /// `wss://` URL without the feature, or TLS that cannot be set up (no native roots), is
-    /// refused here; a TLS handshake that fails is an attempt's failure like any other
-    /// (`Error::Tls` in the reconnector's `ConnectFailed`), and a
-    /// `ClientEvent::TlsFailed`.
-    pub fn connect(url: &str, config: ClientConfig) -> Result<Self, Error> {
+    /// Starts a client of a `ws://` URL over TCP, or of a `wss://` URL over TLS (feature
+    /// `tls`, trusting the roots of `config.tls`), connecting, reconnecting and resuming in
+    /// the background: it returns at once, and what is sent meanwhile waits in the outbox.
+    /// [`connect`](Self::connect) waits for the first session instead. A `wss://` URL
+    /// without the feature, or TLS that cannot be set up (no native roots), is refused
+    /// here; a TLS handshake that fails is an attempt's failure like any other
+    /// (`Error::Tls` in the reconnector's `ConnectFailed`), and a `ClientEvent::TlsFailed`.
+    pub fn start(url: &str, config: ClientConfig) -> Result<Self, Error> {
         let target = Target::parse(url)?;
         if target.secure {
             return Self::connect_tls(url, config, target);
@@ -216,8 +224,20 @@ impl ReliableClient {
         let connector =
             ProtocolConnector::new(url, dial, Arc::clone(&state), config.timeouts.hello);
         let reconnect = Reconnector::new(connector, config.reconnect).spawn();
+        Self::around(state, reconnect, incoming)
+    }
+
+    /// The client's handles around its running reconnector: its delivery stream, its own
+    /// sink, the watch of its callbacks' circuits.
+    fn around(
+        state: Arc<ClientState>,
+        reconnect: ws_reconnect::Client,
+        incoming: DeliverRx,
+    ) -> Self {
         let circuits = health::OpenCircuits::watch(reconnect.subscribe());
-        ReliableClient { state, reconnect, incoming: Mutex::new(Some(incoming)), circuits }
+        let sink = Mutex::new(ClientSink::new(Arc::clone(&state)));
+        let incoming = Mutex::new(Some(incoming));
+        ReliableClient { state, reconnect, incoming, sink, circuits }
     }
 
     /// Queues `message` for the server; it is sent when connected and kept until the
@@ -262,19 +282,5 @@ impl ReliableClient {
     /// Closes with 1000 (the server forgets the session) and stops reconnecting.
     pub async fn shutdown(self) -> Stopped {
         self.reconnect.shutdown().await
-    }
-}
-
-/// The stream of messages from the server.
-#[derive(Debug)]
-pub struct ClientIncoming {
-    receiver: DeliverRx,
-}
-
-impl Stream for ClientIncoming {
-    type Item = Message;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Message>> {
-        self.receiver.poll_recv(cx).map(|delivered| delivered.map(|(_, message)| message))
     }
 }

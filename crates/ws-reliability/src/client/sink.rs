@@ -31,8 +31,8 @@ type Room = Pin<Box<dyn Future<Output = Result<u64, Error>> + Send>>;
 /// - **Drop** with messages still in the sink: they are never sent; counted
 ///   (`ws_reliability_send_refused_total{reason="sink_dropped"}`) and logged.
 #[derive(Debug)]
-pub struct ClientSink<'a> {
-    client: &'a ReliableClient,
+pub struct ClientSink {
+    state: Arc<ClientState>,
     buffer: VecDeque<Stored>,
     waiting: Option<Waiting>,
 }
@@ -48,15 +48,18 @@ impl std::fmt::Debug for Waiting {
 
 impl ReliableClient {
     /// A sink of messages to the server with backpressure (see [`ClientSink`]).
-    pub fn sink(&self) -> ClientSink<'_> {
-        let buffer = VecDeque::with_capacity(SINK_BUFFER);
-        ClientSink { client: self, buffer, waiting: None }
+    pub fn sink(&self) -> ClientSink {
+        ClientSink::new(Arc::clone(&self.state))
     }
 }
 
-impl ClientSink<'_> {
+impl ClientSink {
+    pub(super) fn new(state: Arc<ClientState>) -> Self {
+        ClientSink { state, buffer: VecDeque::with_capacity(SINK_BUFFER), waiting: None }
+    }
+
     fn state(&self) -> &Arc<ClientState> {
-        &self.client.state
+        &self.state
     }
 
     /// Checks `message` and keeps it in the buffer.
@@ -74,7 +77,7 @@ impl ClientSink<'_> {
     }
 }
 
-impl BufferedSink for ClientSink<'_> {
+impl BufferedSink for ClientSink {
     fn buffered(&self) -> usize {
         self.buffer.len()
     }
@@ -89,7 +92,7 @@ impl BufferedSink for ClientSink<'_> {
     fn push_buffered(&mut self) -> Result<(), Error> {
         let buffer = &mut self.buffer;
         let Pushed { refused, .. } =
-            self.client.state.outbox().push_many(std::iter::from_fn(|| buffer.pop_front()));
+            self.state.outbox().push_many(std::iter::from_fn(|| buffer.pop_front()));
         let first = refused.and_then(OutboxError::into_message);
         let state = Arc::clone(self.state());
         self.waiting = first.map(|first| Waiting(Box::pin(room_for(state, first))));
@@ -97,7 +100,7 @@ impl BufferedSink for ClientSink<'_> {
     }
 }
 
-impl Sink<Message> for ClientSink<'_> {
+impl Sink<Message> for ClientSink {
     type Error = Error;
 
     fn poll_ready(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
@@ -117,7 +120,7 @@ impl Sink<Message> for ClientSink<'_> {
     }
 }
 
-impl Drop for ClientSink<'_> {
+impl Drop for ClientSink {
     /// Messages still in the sink are never sent: counted and logged, never silent.
     fn drop(&mut self) {
         let unqueued = self.unqueued();

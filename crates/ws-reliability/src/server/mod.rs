@@ -31,7 +31,7 @@
 //! });
 //!
 //! let url = format!("ws://{}/", listener.local_addr());
-//! let client = ReliableClient::connect(&url, ClientConfig::default())?;
+//! let client = ReliableClient::connect(&url, ClientConfig::default()).await?; // once welcomed
 //! let mut from_server = client.incoming().ok_or("taken")?;
 //! client.send(Message::text("hi"))?; // buffered while disconnected, resent after a resume
 //! assert_eq!(from_server.next().await, Some(Message::text("hi #1")));

@@ -17,7 +17,7 @@
 //!
 //! let mut config = ClientConfig::default();
 //! config.tls = TlsRoots::Webpki.into(); // or Native (the default), or from_pem_file
-//! let client = ReliableClient::connect("wss://example.com/", config)?;
+//! let client = ReliableClient::connect("wss://example.com/", config).await?;
 //! # Ok(())
 //! # }
 //! ```

@@ -20,7 +20,7 @@ pub async fn server(max_unacked: u64, max_payload: u64) -> (ReliableServer, List
 /// A client of `listener` and the session of its first WELCOME.
 pub async fn client(listener: &Listener, config: ClientConfig) -> (ReliableClient, SessionId) {
     let url = format!("ws://{}/", listener.local_addr());
-    let client = ReliableClient::connect(&url, config).unwrap();
+    let client = ReliableClient::start(&url, config).unwrap();
     let mut events = client.events();
     if let Some(session) = client.session() {
         return (client, session);

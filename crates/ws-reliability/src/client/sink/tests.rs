@@ -8,7 +8,7 @@ use futures::SinkExt;
 
 /// A client that never connects (nothing listens on port 1): its outbox only fills.
 fn offline_client() -> ReliableClient {
-    ReliableClient::connect("ws://127.0.0.1:1/", ClientConfig::default()).unwrap()
+    ReliableClient::start("ws://127.0.0.1:1/", ClientConfig::default()).unwrap()
 }
 
 fn text(n: usize) -> Message {

@@ -42,7 +42,7 @@ mod loopback {
         let listener = server.listen("127.0.0.1:0").await.unwrap();
         let mut incoming = server.incoming().unwrap();
         let url = format!("ws://{}/", listener.local_addr());
-        let client = ReliableClient::connect(&url, ClientConfig::default()).unwrap();
+        let client = ReliableClient::start(&url, ClientConfig::default()).unwrap();
         let sizes = [10, 5 * DEFAULT_SERVER_READ_BUFFER_SIZE, 300_000, 1];
         let sent: Vec<Message> = sizes.iter().map(|&size| Message::binary(payload(size))).collect();
         for message in &sent {
