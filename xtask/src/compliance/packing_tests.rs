@@ -4,7 +4,7 @@
 
 use super::baseline::Baseline;
 use super::source::SourceFile;
-use super::static_checks;
+use super::{static_checks, CheckResult};
 
 /// The violations of `rule` in one file `src/m.rs` holding `text`, as `path:line name (detail)`.
 fn check(rule: &str, text: &str) -> Vec<String> {
@@ -65,6 +65,14 @@ fn pick(flag: bool) -> u8 {
     let fix = "(match on a bool: write if/else)";
     let expected = [format!("src/m.rs:4 pick {fix}"), format!("src/m.rs:5 pick {fix}")];
     assert_eq!(check("bool-match", bad), expected);
+}
+
+#[test]
+fn the_report_names_the_place_and_the_rule() {
+    let text = "//! M.\nfn f(x: bool) { match x { true => (), false => () } }\n";
+    let results = static_checks(&[SourceFile::new("src/m.rs", text)]);
+    let reported: Vec<String> = results.iter().flat_map(CheckResult::reported).collect();
+    assert_eq!(reported, ["src/m.rs:2 f (match on a bool: write if/else) [bool-match]"]);
 }
 
 #[test]

@@ -52,6 +52,11 @@ impl CheckResult {
         self.violations.is_empty()
     }
 
+    /// Each violation as the report prints it: `path:line name (detail) [rule]`.
+    pub fn reported(&self) -> Vec<String> {
+        self.violations.iter().map(|found| format!("{found} [{}]", self.rule)).collect()
+    }
+
     /// The result of a check delegated to a command such as clippy.
     pub fn from_command(check: &str, passed: bool) -> Self {
         let failure = Violation::new(Path::new("."), 0, check, "see its output above");
@@ -81,9 +86,7 @@ fn print_table(results: &[CheckResult]) {
     for result in results {
         println!("{:<28} {:>8} {:>11}", result.check, result.scanned, result.violations.len());
     }
-    for result in results {
-        result.violations.iter().for_each(|found| println!("{found} [{}]", result.rule));
-    }
+    results.iter().flat_map(CheckResult::reported).for_each(|line| println!("{line}"));
 }
 
 /// Prints how many known violations the baseline still lists, after the table.

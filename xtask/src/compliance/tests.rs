@@ -123,11 +123,6 @@ fn the_workspace_is_compliant() {
     let root = workspace_root();
     assert!(discover(&root).unwrap().len() > 10, "too few sources found");
     let results = tree_checks(&root).unwrap();
-    let found: Vec<String> = results
-        .iter()
-        .flat_map(|result| {
-            result.violations.iter().map(|found| format!("{found} [{}]", result.rule))
-        })
-        .collect();
+    let found: Vec<String> = results.iter().flat_map(CheckResult::reported).collect();
     assert_eq!(found, Vec::<String>::new());
 }
