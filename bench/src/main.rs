@@ -32,9 +32,10 @@ fn run(args: Args) -> Result<(), BenchError> {
 }
 
 fn print(report: &ws_bench::report::Report, json: bool) -> Result<(), BenchError> {
-    match json {
-        true => println!("{}", serde_json::to_string(report)?),
-        false => print!("{}", ws_bench::report::table(report)),
+    if json {
+        println!("{}", serde_json::to_string(report)?);
+    } else {
+        print!("{}", ws_bench::report::table(report));
     }
     Ok(())
 }

@@ -16,8 +16,8 @@ pub async fn run(args: &Args, exe: &Path) -> Result<Report, BenchError> {
     if let Some(message) = limits::fallback_message(args.idle, budget) {
         eprintln!("{message}");
     }
-    let (setup, workload) = (setup(args), args.workload());
-    let throughput = rounds(&setup, workload, args.rounds).await?;
+    let setup = setup(args);
+    let throughput = rounds(&setup, args.workload(), args.rounds).await?;
     let memory = memory(exe, budget.idle).await?;
     Ok(Report { setup, throughput, memory, targets: Targets::default() })
 }
@@ -48,9 +48,10 @@ fn setup(args: &Args) -> Setup {
 
 /// One round: raw then reliable push, or upload with `--upload`.
 async fn round(setup: &Setup, workload: Workload) -> Result<ThroughputReport, BenchError> {
-    match setup.upload {
-        false => throughput(setup.clients, workload).await,
-        true => upload(setup.clients, workload).await,
+    if setup.upload {
+        upload(setup.clients, workload).await
+    } else {
+        throughput(setup.clients, workload).await
     }
 }
 

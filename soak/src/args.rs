@@ -116,12 +116,11 @@ impl Args {
 
     /// The exact command that repeats this run with `seed`.
     pub fn reproduce(&self, seed: u64) -> String {
-        let (connections, rate, fault_rate) = (self.connections, self.rate, self.fault_rate);
+        let Args { connections, rate, fault_rate, faults, .. } = self;
         let duration = format_duration(self.duration);
         format!(
             "cargo xtask reliability --connections {connections} --duration {duration} \
-             --rate {rate} --fault-rate {fault_rate} --faults {} --seed {seed}",
-            self.faults
+             --rate {rate} --fault-rate {fault_rate} --faults {faults} --seed {seed}"
         )
     }
 }

@@ -8,12 +8,11 @@ mod table;
 
 pub use checks::{checks, Check};
 pub use sections::{
-    Absorbed, Churn, Counts, Delivery, Faults, Health, Recovery, Resources, Run, ServerCloses,
-    Sides,
+    Absorbed, Anomalies, Churn, Counts, Delivery, Faults, Health, Monitored, Recovery, Resources,
+    Run, ServerCloses, ServerEnd, Sides, Traffic,
 };
 pub use table::table;
 
-use crate::silent::Matched;
 use crate::stats::Summary;
 use serde::Serialize;
 
@@ -24,28 +23,21 @@ pub struct Measured {
     pub run: Run,
     /// Messages sent and what the clients made of them.
     pub counts: Counts,
-    /// Injected faults matched against what the system reported.
-    pub faults: Vec<Matched>,
-    /// Injected delays and stalls (latency, not failures).
-    pub absorbed: Absorbed,
-    /// Every fault injected under the clients' ends and under the server's.
-    pub sides: Sides,
+    /// Injected faults matched against what the system reported, delays and stalls, and
+    /// every fault by the end it was injected under.
+    pub faults: Faults,
     /// Connections coming and going.
     pub churn: Churn,
-    /// Server connections left without a client after the clients shut down.
-    pub ghosts_at_end: u64,
-    /// Sessions whose outbox was full after the drain.
-    pub full_outboxes_at_end: u64,
-    /// Lowest coverage of any monitor run, and how many runs.
-    pub monitoring: (f64, u64),
+    /// The server at the end: ghosts, full outboxes, the monitor's runs.
+    pub server: ServerEnd,
     /// Seconds from each lost connection to its client's next session.
     pub recovery: Summary,
-    /// Peak resident set size and growth per idle connection, bytes.
-    pub memory: (u64, u64),
+    /// Peak resident set size and growth per idle connection of the soak process, bytes.
+    pub memory: Resources,
 }
 
 /// What `ws-soak` prints (as a table or one JSON object) and writes to the report file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
     /// The run's parameters.
     #[serde(flatten)]
@@ -80,14 +72,13 @@ impl Report {
         report
     }
 
+    /// The figures of a run, not checked yet.
     fn figures(m: Measured) -> Report {
         let delivery = Delivery::new(&m.counts, m.run.duration_seconds);
-        let faults = Faults::new(m.faults, m.absorbed, m.sides);
-        let health = Health::new(m.churn, m.ghosts_at_end, m.run.connections, m.monitoring);
-        let health = Health { full_outboxes_at_end: m.full_outboxes_at_end, ..health };
-        let (recovery, resources) = (Recovery::new(&m.recovery), Resources::new(m.memory));
-        let (checks, passed) = (Vec::new(), false);
-        Report { run: m.run, delivery, faults, health, recovery, resources, checks, passed }
+        let health = Health::new(m.churn, m.server, m.run.connections);
+        let recovery = Recovery::new(&m.recovery);
+        let Measured { run, faults, memory: resources, .. } = m;
+        Report { run, delivery, faults, health, recovery, resources, ..Report::default() }
     }
 
     /// The exit status of the run: 0 when every required check passed.

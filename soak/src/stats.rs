@@ -21,13 +21,31 @@ pub struct Summary {
 impl Summary {
     /// The summary of `samples` (NaNs are left out).
     pub fn of(samples: &[f64]) -> Summary {
+        let sorted = Sorted::new(samples);
+        let at = |percent| percentile(&sorted.0, percent);
+        let count = sorted.0.len();
+        Summary { count, mean: sorted.mean(), p50: at(50.0), p99: at(99.0), max: at(100.0) }
+    }
+}
+
+/// Samples in ascending order, NaNs left out.
+struct Sorted(Vec<f64>);
+
+impl Sorted {
+    fn new(samples: &[f64]) -> Self {
         let mut sorted: Vec<f64> =
             samples.iter().copied().filter(|value| !value.is_nan()).collect();
         sorted.sort_by(f64::total_cmp);
-        let (count, max) = (sorted.len(), sorted.last().copied().unwrap_or(0.0));
-        let mean = if count == 0 { 0.0 } else { sorted.iter().sum::<f64>() / count as f64 };
-        let (p50, p99) = (percentile(&sorted, 50.0), percentile(&sorted, 99.0));
-        Summary { count, mean, p50, p99, max }
+        Sorted(sorted)
+    }
+
+    /// The arithmetic mean, 0 for no samples.
+    fn mean(&self) -> f64 {
+        if self.0.is_empty() {
+            0.0
+        } else {
+            self.0.iter().sum::<f64>() / self.0.len() as f64
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! `cargo xtask`: the repository's checks, written in Rust and run from the repository.
 //!
-//! - `compliance`: file length, function length, crate attributes, `//!` doc lines, every
-//!   MUST id of `docs/protocol.md` named by a test, clippy;
+//! - `compliance`: file length, function length (a tuple packing counts a line per name), no
+//!   `match` on a bool, no tuple parameter, crate attributes, `//!` doc lines, every MUST id
+//!   of `docs/protocol.md` named by a test, the baseline of known violations, clippy;
 //! - `coverage`: line coverage per library crate with cargo-tarpaulin (installed if missing);
 //! - `reliability`: the soak and chaos run of a server and 1000 clients (`ws-soak`);
 //! - `bench`: push throughput and memory per idle connection, raw against reliable (`ws-bench`);

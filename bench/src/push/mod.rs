@@ -159,11 +159,11 @@ async fn counts(tasks: Vec<JoinHandle<Result<u64, BenchError>>>) -> Result<Vec<u
 pub fn verify(mut sent: Vec<u64>, mut received: Vec<u64>) -> Result<u64, BenchError> {
     sent.sort_unstable();
     received.sort_unstable();
-    let (sent_total, received_total) = (sent.iter().sum(), received.iter().sum());
-    match sent == received {
-        true => Ok(received_total),
-        false => Err(BenchError::Lost { sent: sent_total, received: received_total }),
+    let received_total = received.iter().sum();
+    if sent != received {
+        return Err(BenchError::Lost { sent: sent.iter().sum(), received: received_total });
     }
+    Ok(received_total)
 }
 
 #[cfg(test)]

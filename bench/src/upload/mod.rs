@@ -41,10 +41,10 @@ impl<K: Hash + Eq + Copy> Sessions<K> {
 
     /// An error when `session` already sent its end marker.
     fn still_open(&self, session: K, message: &Message) -> Result<(), BenchError> {
-        match self.ended.contains(&session) {
-            true => Err(BenchError::Malformed(format!("after the end marker: {message:?}"))),
-            false => Ok(()),
+        if self.ended.contains(&session) {
+            return Err(BenchError::Malformed(format!("after the end marker: {message:?}")));
         }
+        Ok(())
     }
 
     /// Sessions whose end marker came.

@@ -85,20 +85,21 @@ impl<M> Queue<M> {
         limit: usize,
         encoder: &mut impl Encoder<M>,
     ) -> Option<Batch> {
-        let (start, now) = (self.first_pending(), self.epoch.ticks(now));
+        let start = self.first_pending();
+        let now = self.epoch.ticks(now);
         encoder.reserve(limit.min(self.stats.pending));
         let due = self.entries.range_mut(start..).take(limit).take_while(|entry| entry.at <= now);
         let count = due.map(|entry| mark_sending(entry, encoder)).count();
-        let batch = self.batch_at(start, count)?;
+        self.start_batch(start, count)
+    }
+
+    /// The batch of the `len` entries just marked `Sending` from index `start`, if any.
+    fn start_batch(&mut self, start: usize, len: usize) -> Option<Batch> {
+        let first = self.entries.get(start).filter(|_| len > 0)?.seq;
+        let batch = Batch { first, last: self.entries.get(start + len - 1)?.seq, len };
         self.stats.shift(EntryState::Pending, EntryState::Sending, batch.len);
         self.highest_sent = self.highest_sent.max(batch.last);
         Some(batch)
-    }
-
-    /// The batch of `len` entries from index `start`, if any.
-    fn batch_at(&self, start: usize, len: usize) -> Option<Batch> {
-        let first = self.entries.get(start).filter(|_| len > 0)?.seq;
-        Some(Batch { first, last: self.entries.get(start + len - 1)?.seq, len })
     }
 
     /// Entries are kept in state order, `Sent`, then `Sending`, then `Pending` (each state
@@ -108,7 +109,7 @@ impl<M> Queue<M> {
     }
 
     /// The batch reached the peer's transport: `Sent` until `ack_deadline` (its entries are
-    /// the `Sending` ones, found by index: they follow the `Sent` ones); with
+    /// found as a failed batch's are, [`batch_entries`]); with
     /// `confirm_now` (flush confirmation) it counts as acked at once. Returns how many left.
     pub(crate) fn settle_sent(
         &mut self,
@@ -116,9 +117,8 @@ impl<M> Queue<M> {
         ack_deadline: Instant,
         confirm_now: bool,
     ) -> usize {
-        let (ack_deadline, start) = (self.epoch.ticks(ack_deadline), self.stats.awaiting_ack);
-        let sending = self.entries.range_mut(start..start + batch.len);
-        sending.for_each(|entry| entry.mark_sent(ack_deadline));
+        let ack_deadline = self.epoch.ticks(ack_deadline);
+        batch_entries(&mut self.entries, batch).for_each(|entry| entry.mark_sent(ack_deadline));
         self.stats.shift(EntryState::Sending, EntryState::Sent, batch.len);
         if confirm_now {
             self.acked_through = self.acked_through.max(batch.last);
@@ -237,13 +237,13 @@ impl<M> Queue<M> {
     /// while the numbers have no gap (always, unless dead letters left the middle of the
     /// queue), else by a binary search (which reads a cold entry per step).
     fn acked_prefix(&self) -> usize {
-        let (len, acked_through) = (self.entries.len(), self.acked_through);
+        let len = self.entries.len();
         match (self.entries.front(), self.entries.back()) {
             (Some(front), Some(back)) if back.seq - front.seq == len as u64 - 1 => {
-                let count = acked_through.saturating_add(1).saturating_sub(front.seq);
+                let count = self.acked_through.saturating_add(1).saturating_sub(front.seq);
                 usize::try_from(count).map_or(len, |count| count.min(len))
             }
-            _ => self.entries.partition_point(|entry| entry.seq <= acked_through),
+            _ => self.entries.partition_point(|entry| entry.seq <= self.acked_through),
         }
     }
 

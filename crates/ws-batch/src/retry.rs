@@ -32,9 +32,10 @@ impl Retry<'_> {
 
     /// The wait before the attempt after `attempts` failures.
     fn delay(&mut self, attempts: u32) -> Duration {
-        match self.delayed {
-            true => self.backoff.delay(attempts.saturating_sub(1), self.rng),
-            false => Duration::ZERO,
+        if self.delayed {
+            self.backoff.delay(attempts.saturating_sub(1), self.rng)
+        } else {
+            Duration::ZERO
         }
     }
 }

@@ -86,9 +86,10 @@ impl<C: Send + 'static> Registered<C> {
     /// Records the outcome in the breaker; returns `succeeded`.
     fn settle(&mut self, succeeded: bool) -> bool {
         let now = Instant::now();
-        let transition = match succeeded {
-            true => self.breaker.record_success(now),
-            false => self.breaker.record_failure(now),
+        let transition = if succeeded {
+            self.breaker.record_success(now)
+        } else {
+            self.breaker.record_failure(now)
         };
         self.announce(transition);
         succeeded

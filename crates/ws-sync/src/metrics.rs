@@ -25,13 +25,11 @@ pub const HANDLER_PANICS_TOTAL: &str = "ws_sync_failure_handler_panics_total";
 
 /// Records one callback run: its outcome counter and its duration.
 pub(crate) fn record_callback(synchronizer: &Arc<str>, run: &CallbackReport) {
-    let (synchronizer, callback) = (synchronizer.clone(), run.name().clone());
-    let outcome = run.outcome().as_str();
     metrics::histogram!(CALLBACK_DURATION_SECONDS,
-        "synchronizer" => synchronizer.clone(), "callback" => callback.clone())
+        "synchronizer" => synchronizer.clone(), "callback" => run.name().clone())
     .record(run.duration());
-    metrics::counter!(CALLBACKS_TOTAL,
-        "synchronizer" => synchronizer, "callback" => callback, "outcome" => outcome)
+    metrics::counter!(CALLBACKS_TOTAL, "synchronizer" => synchronizer.clone(),
+        "callback" => run.name().clone(), "outcome" => run.outcome().as_str())
     .increment(1);
 }
 

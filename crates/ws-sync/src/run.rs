@@ -21,14 +21,14 @@ pub(crate) async fn run_callback<S: Send + Sync + 'static>(
     state: Arc<S>,
     default_timeout: Option<Duration>,
 ) -> CallbackReport {
-    let (name, criticality) = (callback.name().clone(), callback.criticality());
-    let span = tracing::info_span!("ws_sync.callback", callback = %name, %criticality);
+    let criticality = callback.criticality();
+    let span = tracing::info_span!("ws_sync.callback", callback = %callback.name(), %criticality);
     let limit = callback.own_timeout().or(default_timeout);
     let started = Instant::now();
     let run = bounded(started, limit, guarded(callback.start(state)));
     let result = run.instrument(span.clone()).await;
     span.in_scope(|| trace_result(&result));
-    CallbackReport::new(name, criticality, result, started.elapsed())
+    CallbackReport::new(callback.name().clone(), criticality, result, started.elapsed())
 }
 
 /// Turns a returned error or a panic into a [`CallbackError`].

@@ -97,9 +97,8 @@ impl<S: Send + Sync + 'static> Synchronizer<S> {
 
 impl<S: Send + Sync + 'static> Inner<S> {
     async fn sync(&self, state: Arc<S>) -> Result<SyncReport, SyncError> {
-        self.admit()?;
-        let (started, callbacks) = (Instant::now(), self.snapshot());
-        tracing::debug!(callbacks = callbacks.len(), "sync started");
+        let callbacks = self.admit()?;
+        let started = Instant::now();
         let runs = callbacks
             .iter()
             .map(|callback| run_callback(callback, state.clone(), self.default_timeout));
@@ -107,13 +106,16 @@ impl<S: Send + Sync + 'static> Inner<S> {
         self.conclude(runs, started.elapsed())
     }
 
-    fn admit(&self) -> Result<(), SyncError> {
-        let admitted = self.state.admit();
-        if admitted.is_err() {
+    /// Admits a sync unless the synchronizer is in the error state; the callbacks to run.
+    fn admit(&self) -> Result<Arc<[Callback<S>]>, SyncError> {
+        if let Err(refused) = self.state.admit() {
             metrics::record_refused(&self.name);
             tracing::warn!("sync refused: synchronizer is in the error state");
+            return Err(refused);
         }
-        admitted
+        let callbacks = self.snapshot();
+        tracing::debug!(callbacks = callbacks.len(), "sync started");
+        Ok(callbacks)
     }
 
     /// Records every run, hands every failure on, applies the verdict atomically.

@@ -39,7 +39,7 @@ impl Ports {
 #[derive(Debug)]
 pub struct Acceptor {
     local_addr: SocketAddr,
-    unattributed: Arc<AtomicU64>,
+    owners: Owners,
     task: JoinHandle<()>,
 }
 
@@ -52,7 +52,12 @@ impl Acceptor {
     /// Sockets served without faults: their client was not found (it died before its
     /// upgrade request).
     pub fn unattributed(&self) -> u64 {
-        self.unattributed.load(Ordering::Relaxed)
+        self.owners.unattributed.load(Ordering::Relaxed)
+    }
+
+    /// Who owns the sockets it accepts: the clients' ports and server-side injectors.
+    pub fn owners(&self) -> &Owners {
+        &self.owners
     }
 }
 
@@ -97,12 +102,12 @@ impl Owners {
 }
 
 /// Binds 127.0.0.1 and serves every accepted socket on its own task.
-pub async fn listen(server: &ReliableServer, owners: &Owners) -> std::io::Result<Acceptor> {
+pub async fn listen(server: &ReliableServer) -> std::io::Result<Acceptor> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let local_addr = listener.local_addr()?;
-    let unattributed = Arc::clone(&owners.unattributed);
+    let owners = Owners::default();
     let task = tokio::spawn(accept_loop(listener, server.clone(), owners.clone()));
-    Ok(Acceptor { local_addr, unattributed, task })
+    Ok(Acceptor { local_addr, owners, task })
 }
 
 async fn accept_loop(listener: TcpListener, server: ReliableServer, owners: Owners) {

@@ -40,9 +40,12 @@ impl Chaos {
 
     /// A health check that fails whenever the coin does.
     pub fn check(self) -> impl Fn() -> CheckResult + Send + Sync + 'static {
-        move || match self.fails() {
-            true => Err(CheckError::new("injected health-check failure")),
-            false => Ok("no failure injected".into()),
+        move || {
+            if self.fails() {
+                Err(CheckError::new("injected health-check failure"))
+            } else {
+                Ok("no failure injected".into())
+            }
         }
     }
 
@@ -60,9 +63,10 @@ impl Chaos {
 
 /// What the chaos callback returns.
 fn sync_outcome(failed: bool) -> Result<(), ws_reliability::sync::BoxError> {
-    match failed {
-        true => Err("injected sync failure".into()),
-        false => Ok(()),
+    if failed {
+        Err("injected sync failure".into())
+    } else {
+        Ok(())
     }
 }
 

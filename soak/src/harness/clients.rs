@@ -112,21 +112,22 @@ pub fn start(
     shared: &Arc<Shared>,
 ) -> Result<Vec<Faulty>, SoakError> {
     let sides = plan.server_sides.iter().take(count).enumerate();
-    sides.map(|(index, server_side)| start_one(plan, (index, server_side), shared)).collect()
+    sides.map(|(index, server_side)| start_one(plan, index, server_side, shared)).collect()
 }
 
+/// Starts client `index`, watched, its injector off; `server_side` is its server end's.
 fn start_one(
     plan: &Plan<'_>,
-    (index, server_side): (usize, &FaultInjector),
+    index: usize,
+    server_side: &FaultInjector,
     shared: &Arc<Shared>,
 ) -> Result<Faulty, SoakError> {
     let injector = off(fault_config(plan.seed, index, plan.rates, false))?;
-    let server_side = server_side.clone();
     let url = format!("ws://{}/soak", plan.addr);
-    let dial = dialer(plan.addr, &injector, (Arc::clone(plan.ports), index));
-    let client = ReliableClient::with_dialer(&url, client_config(), dial);
+    let dial = Dial::of(plan, index, &injector);
+    let client = ReliableClient::with_dialer(&url, client_config(), dial.dialer());
     watch::spawn(&client, index, shared);
-    Ok(Faulty { client, injector, server_side })
+    Ok(Faulty { client, injector, server_side: server_side.clone() })
 }
 
 /// An injector, off.
@@ -136,29 +137,38 @@ fn off(config: FaultConfig) -> Result<FaultInjector, SoakError> {
     Ok(injector)
 }
 
-/// Connects, notes the local port as client `index`'s (before the upgrade request goes
-/// out, so the acceptor finds it) with a fresh [`Pair`], and wraps the socket in it.
-fn dialer(
-    addr: SocketAddr,
-    injector: &FaultInjector,
-    (ports, index): (Arc<Ports>, usize),
-) -> impl Fn() -> futures::future::BoxFuture<'static, std::io::Result<FaultyStream<TcpStream>>>
-       + Send
-       + Sync
-       + 'static {
-    let injector = injector.clone();
-    move || Box::pin(connect(addr, injector.clone(), Arc::clone(&ports), index))
-}
-
-async fn connect(
+/// How client `index` connects: to the server, through its injector, noting its local port.
+#[derive(Clone)]
+struct Dial {
     addr: SocketAddr,
     injector: FaultInjector,
     ports: Arc<Ports>,
     index: usize,
-) -> std::io::Result<FaultyStream<TcpStream>> {
-    let (stream, pair) = (TcpStream::connect(addr).await?, Pair::new());
-    ports.note(stream.local_addr()?, index, &pair);
-    Ok(injector.wrap_paired(stream, &pair))
+}
+
+impl Dial {
+    fn of(plan: &Plan<'_>, index: usize, injector: &FaultInjector) -> Dial {
+        Dial { addr: plan.addr, injector: injector.clone(), ports: Arc::clone(plan.ports), index }
+    }
+
+    /// The dialer the client calls for each connection.
+    fn dialer(
+        self,
+    ) -> impl Fn() -> futures::future::BoxFuture<'static, std::io::Result<FaultyStream<TcpStream>>>
+           + Send
+           + Sync
+           + 'static {
+        move || Box::pin(self.clone().connect())
+    }
+
+    /// Connects, notes the local port as this client's (before the upgrade request goes
+    /// out, so the acceptor finds it) with a fresh [`Pair`], and wraps the socket in it.
+    async fn connect(self) -> std::io::Result<FaultyStream<TcpStream>> {
+        let stream = TcpStream::connect(self.addr).await?;
+        let pair = Pair::new();
+        self.ports.note(stream.local_addr()?, self.index, &pair);
+        Ok(self.injector.wrap_paired(stream, &pair))
+    }
 }
 
 /// Turns fault injection on or off under both ends of every client's connections.

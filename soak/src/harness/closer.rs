@@ -4,6 +4,7 @@
 //! closes to strike. The client reconnects and resumes: nothing is lost.
 
 use super::shared::lock;
+use crate::report::ServerCloses;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -59,6 +60,17 @@ pub struct Outcomes {
 }
 
 impl Outcomes {
+    /// The closes so far, with the connections the clients `seen` end with the 1001.
+    pub fn closes(&self, seen: u64) -> ServerCloses {
+        ServerCloses {
+            answered: self.answered.load(Ordering::Relaxed),
+            failed: self.failed.load(Ordering::Relaxed),
+            injected: self.injected.load(Ordering::Relaxed),
+            interrupted: self.interrupted.load(Ordering::Relaxed),
+            seen,
+        }
+    }
+
     fn count(&self, closed: &Result<(), ConnError>) {
         self.tally(closed);
         let cause = match closed {
@@ -101,9 +113,12 @@ impl Closer {
     /// the returned guard is dropped.
     pub fn start(&self, registry: &Registry, connections: usize, seed: u64) -> Closing {
         let every = CLOSE_PERIOD / u32::try_from(connections.max(1)).unwrap_or(u32::MAX);
-        let shared = (Arc::clone(&self.live), Arc::clone(&self.outcomes));
-        let run = close_every(registry.clone(), every, fastrand::Rng::with_seed(seed), shared);
-        Closing(tokio::spawn(run))
+        let closes = Closes {
+            registry: registry.clone(),
+            live: Arc::clone(&self.live),
+            outcomes: Arc::clone(&self.outcomes),
+        };
+        Closing(tokio::spawn(closes.every(every, fastrand::Rng::with_seed(seed))))
     }
 }
 
@@ -155,29 +170,36 @@ async fn follow(mut events: Receiver<ConnEvent>, live: Arc<Live>) {
     }
 }
 
-async fn close_every(
+/// What the closing task closes with: the registry, the live connections it picks from,
+/// and where the outcomes are counted.
+#[derive(Clone)]
+struct Closes {
     registry: Registry,
-    every: Duration,
-    mut rng: fastrand::Rng,
-    (live, outcomes): (Arc<Live>, Arc<Outcomes>),
-) {
-    let mut ticks = tokio::time::interval(every);
-    loop {
-        ticks.tick().await;
-        if let Some(id) = live.pick(&mut rng) {
-            let close = close_one(registry.clone(), id, (Arc::clone(&live), Arc::clone(&outcomes)));
-            drop(tokio::spawn(close));
-        }
-    }
+    live: Arc<Live>,
+    outcomes: Arc<Outcomes>,
 }
 
-async fn close_one(registry: Registry, id: ConnId, (live, outcomes): (Arc<Live>, Arc<Outcomes>)) {
-    let frame = CloseFrame::new(CloseCode::new(GOING_AWAY), "soak: server-initiated close");
-    let closed = registry.close(id, frame).await;
-    if let Err(ConnError::NotFound { .. }) = closed {
-        live.forget(id);
+impl Closes {
+    /// Closes a random live connection every `every`, picked with `rng`.
+    async fn every(self, every: Duration, mut rng: fastrand::Rng) {
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            if let Some(id) = self.live.pick(&mut rng) {
+                drop(tokio::spawn(self.clone().one(id)));
+            }
+        }
     }
-    outcomes.count(&closed);
+
+    /// Closes connection `id` with the 1001 and counts how it ended.
+    async fn one(self, id: ConnId) {
+        let frame = CloseFrame::new(CloseCode::new(GOING_AWAY), "soak: server-initiated close");
+        let closed = self.registry.close(id, frame).await;
+        if let Err(ConnError::NotFound { .. }) = closed {
+            self.live.forget(id);
+        }
+        self.outcomes.count(&closed);
+    }
 }
 
 #[cfg(test)]

@@ -4,9 +4,11 @@
 use super::chaos::CHAOS;
 use super::clients::Faulty;
 use super::shared::{lock, Shared, Tallies};
-use super::Setup;
+use super::{Core, Setup};
 use crate::args::Args;
-use crate::report::{Absorbed, Churn, Counts, Measured, Report, ServerCloses, Sides};
+use crate::report::{
+    Absorbed, Faults, Measured, Report, Resources, ServerCloses, ServerEnd, Sides,
+};
 use crate::silent::Matched;
 use crate::stats::Summary;
 use crate::{memory, prom};
@@ -42,18 +44,19 @@ const CHECK_EVIDENCE: &str = "ws_monitor_check_failures_total{check=\"chaos\"}";
 
 /// Drains, measures and reports.
 pub async fn finish(setup: Setup, args: &Args, seconds: f64) -> Report {
-    drain(&setup.core).await;
-    let metrics = setup.core.monitoring.metrics.render();
-    let mut measured = measure(&setup, &metrics);
-    measured.run = args.run(setup.core.seed, seconds);
-    measured.ghosts_at_end = ghosts_at_end(setup).await;
-    measured.memory.0 = memory::peak_rss();
+    let Setup { core, clients, memory_per_connection } = setup;
+    drain(&core).await;
+    let metrics = core.monitoring.metrics.render();
+    let mut measured = measure(&core, &clients, &metrics);
+    measured.run = args.run(core.seed, seconds);
+    measured.server.ghosts_at_end = ghosts_at_end(&core, clients).await;
+    measured.memory = Resources::new(memory::peak_rss(), memory_per_connection);
     Report::new(measured)
 }
 
 /// Waits until every client received everything or [`DRAIN_LIMIT`] passed; says which,
 /// and how many sockets the accept loop could not attribute to a client.
-async fn drain(core: &super::Core) {
+async fn drain(core: &Core) {
     let (started, shared) = (Instant::now(), &core.shared);
     let unattributed = core.acceptor.unattributed();
     eprintln!("ws-soak: {unattributed} accepted sockets served without faults (client unknown)");
@@ -71,15 +74,16 @@ async fn until(limit: Duration, done: impl Fn() -> bool) {
     }
 }
 
-fn measure(setup: &Setup, metrics: &str) -> Measured {
-    let (core, clients, tallies) = (&setup.core, &setup.clients, &setup.core.shared.tallies);
-    let faults = matched(clients, &core.shared, metrics, core.chaos_injected());
-    let (counts, churn, recovery) = (counts(&core.shared), churn(core), recoveries(tallies));
-    let (absorbed, monitoring) = (absorbed(clients), core.monitoring.runs.summary());
-    let (sides, memory) = (sides(clients), (0, setup.memory_per_connection));
-    let full_outboxes_at_end = full_outboxes(&core.server);
-    let base = Measured { sides, memory, full_outboxes_at_end, ..Measured::default() };
-    Measured { counts, churn, faults, absorbed, monitoring, recovery, ..base }
+/// What the run measured, but for its parameters, the ghosts and the memory.
+fn measure(core: &Core, clients: &[Faulty], metrics: &str) -> Measured {
+    Measured {
+        counts: core.shared.counts(),
+        faults: Faults::new(matched(core, clients, metrics), absorbed(clients), sides(clients)),
+        churn: core.shared.tallies.churn(server_closes(core)),
+        server: server_end(core),
+        recovery: Summary::of(&lock(&core.shared.tallies.recoveries)),
+        ..Measured::default()
+    }
 }
 
 /// Every fault injected under the clients' ends, and under the server's.
@@ -91,35 +95,15 @@ fn sides(clients: &[Faulty]) -> Sides {
     Sides { injected_under_clients, injected_under_server: total(|faulty| &faulty.server_side) }
 }
 
-fn recoveries(tallies: &Tallies) -> Summary {
-    Summary::of(&lock(&tallies.recoveries))
-}
-
-fn counts(shared: &Shared) -> Counts {
-    let (get, tallies) = (Tallies::get, &shared.tallies);
-    let (sent, delivered) = (get(&tallies.sent), get(&tallies.delivered));
-    let (duplicated, out_of_order) = (get(&tallies.duplicated), get(&tallies.out_of_order));
-    let (misdelivered, refused_sends) = (get(&tallies.misdelivered), get(&tallies.refused));
-    let skipped = shared.slots.iter().map(|slot| get(&slot.missing)).sum();
-    Counts { sent, delivered, duplicated, out_of_order, misdelivered, refused_sends, skipped }
-}
-
-fn churn(core: &super::Core) -> Churn {
-    let (get, tallies) = (Tallies::get, &core.shared.tallies);
-    let (disconnects, connect_failures) =
-        (get(&tallies.disconnects), get(&tallies.connect_failures));
-    let (reconnects, sessions_lost) = (get(&tallies.reconnects), get(&tallies.sessions_lost));
-    let (events_missed, server_closes) = (get(&tallies.events_missed), server_closes(core));
-    Churn { disconnects, connect_failures, reconnects, sessions_lost, events_missed, server_closes }
-}
-
 /// The server's closes: answered, failed (as the registry returned them), seen by clients.
-fn server_closes(core: &super::Core) -> ServerCloses {
-    let (get, outcomes) = (Tallies::get, &core.closer.outcomes);
-    let (answered, failed) = (get(&outcomes.answered), get(&outcomes.failed));
-    let (injected, interrupted) = (get(&outcomes.injected), get(&outcomes.interrupted));
-    let seen = get(&core.shared.tallies.server_closes_seen);
-    ServerCloses { answered, failed, injected, interrupted, seen }
+fn server_closes(core: &Core) -> ServerCloses {
+    core.closer.outcomes.closes(Tallies::get(&core.shared.tallies.server_closes_seen))
+}
+
+/// The server after the drain (its ghosts are counted later): full outboxes, monitor runs.
+fn server_end(core: &Core) -> ServerEnd {
+    let full_outboxes_at_end = full_outboxes(&core.server);
+    ServerEnd { full_outboxes_at_end, monitoring: core.monitoring.runs.summary(), ghosts_at_end: 0 }
 }
 
 /// Faults of `kind` injected under both ends of every client's connections.
@@ -133,14 +117,15 @@ fn absorbed(clients: &[Faulty]) -> Absorbed {
 }
 
 /// Each failing fault kind against what the system reported about it.
-fn matched(clients: &[Faulty], shared: &Shared, metrics: &str, chaos: (u64, u64)) -> Vec<Matched> {
+fn matched(core: &Core, clients: &[Faulty], metrics: &str) -> Vec<Matched> {
     let kills = |(faulty, slot): (&Faulty, &super::shared::Slot)| {
         (faulty.count(FaultKind::Kill), slot.ended.load(Ordering::Relaxed))
     };
-    let per_client = clients.iter().zip(&shared.slots).map(kills);
+    let per_client = clients.iter().zip(&core.shared.slots).map(kills);
     let kills = Matched::per_source("kill", per_client, KILL_EVIDENCE);
-    let (checks, syncs) = (checks(chaos.0, metrics), syncs(chaos.1, metrics));
-    [kills, writes(clients, shared, metrics), closes(clients, metrics), checks, syncs].into()
+    let checks = checks(core.monitoring.chaos.injected(), metrics);
+    let syncs = syncs(core.sync_chaos.injected(), metrics);
+    [kills, writes(clients, &core.shared, metrics), closes(clients, metrics), checks, syncs].into()
 }
 
 fn closes(clients: &[Faulty], metrics: &str) -> Matched {
@@ -186,13 +171,13 @@ fn full_outboxes(server: &ReliableServer) -> u64 {
 /// Server connections left without a client: before the clients shut down (all of them
 /// connected; once the sweeper removed the connections whose close failed), and after
 /// they did and the server had time to release them.
-async fn ghosts_at_end(setup: Setup) -> u64 {
-    let registry = setup.core.server.registry().clone();
-    until(SETTLE_LIMIT, || settled(&registry)).await;
-    let before = registry.len().saturating_sub(setup.core.shared.connected());
-    let shutdowns = setup.clients.into_iter().map(|faulty| faulty.client.shutdown());
+async fn ghosts_at_end(core: &Core, clients: Vec<Faulty>) -> u64 {
+    let registry = core.server.registry();
+    until(SETTLE_LIMIT, || settled(registry)).await;
+    let before = registry.len().saturating_sub(core.shared.connected());
+    let shutdowns = clients.into_iter().map(|faulty| faulty.client.shutdown());
     futures::future::join_all(shutdowns).await;
-    let after = released(&registry).await;
+    let after = released(registry).await;
     eprintln!("ws-soak: ghosts: {before} before the clients shut down, {after} after");
     before.max(after) as u64
 }

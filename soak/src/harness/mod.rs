@@ -21,7 +21,7 @@ mod watch;
 use crate::args::Args;
 use crate::report::Report;
 use crate::{memory, SoakError};
-use acceptor::{Acceptor, Owners};
+use acceptor::Acceptor;
 use chaos::Chaos;
 use clients::Faulty;
 use closer::Closer;
@@ -47,19 +47,11 @@ const CONNECT_LIMIT: Duration = Duration::from_secs(120);
 pub struct Core {
     server: ReliableServer,
     acceptor: Acceptor,
-    owners: Owners,
     closer: Closer,
     shared: Arc<Shared>,
     monitoring: Monitoring,
     sync_chaos: Chaos,
     seed: u64,
-}
-
-impl Core {
-    /// Failures injected by the chaos health check and the chaos sync callback.
-    fn chaos_injected(&self) -> (u64, u64) {
-        (self.monitoring.chaos.injected(), self.sync_chaos.injected())
-    }
 }
 
 /// Everything a run holds once every client is connected.
@@ -94,19 +86,19 @@ async fn start_core(args: &Args, seed: u64) -> Result<Core, SoakError> {
     let rate = chaos_rate(args.fault_rate);
     let sync_chaos = Chaos::new(seed ^ SYNC_SEED, rate);
     let server = ReliableServer::new(server_config(&sync_chaos)?);
-    let (owners, closer) = (Owners::default(), Closer::follow(server.registry()));
-    let acceptor = acceptor::listen(&server, &owners).await.map_err(ws_reliability::Error::from)?;
+    let closer = Closer::follow(server.registry());
+    let acceptor = acceptor::listen(&server).await.map_err(ws_reliability::Error::from)?;
     let shared = Arc::new(Shared::new(args.connections));
     let monitoring = monitor::start(&server, Chaos::new(seed ^ CHECK_SEED, rate)).await?;
-    Ok(Core { server, acceptor, owners, closer, shared, monitoring, sync_chaos, seed })
+    Ok(Core { server, acceptor, closer, shared, monitoring, sync_chaos, seed })
 }
 
 /// Starts the clients of the server `core` runs, their server-side injectors handed to
 /// the accept loop.
 fn start_clients(core: &Core, args: &Args) -> Result<Vec<Faulty>, SoakError> {
-    let (addr, seed, ports) = (announce(core, args), core.seed, &core.owners.ports);
+    let (addr, seed, ports) = (announce(core, args), core.seed, &core.acceptor.owners().ports);
     let server_sides = &clients::server_sides(seed, args.connections, rates(args))?;
-    core.owners.adopt(server_sides);
+    core.acceptor.owners().adopt(server_sides);
     let plan = clients::Plan { addr, seed, rates: rates(args), ports, server_sides };
     clients::start(&plan, args.connections, &core.shared)
 }
@@ -164,21 +156,37 @@ fn connect_error(connected: usize, connections: usize) -> SoakError {
 /// Faults and server closes on, the sender and the progress bar for the run's duration,
 /// faults and closes off. Returns the seconds spent sending.
 async fn exercise(setup: &Setup, args: &Args) -> f64 {
-    let (started, core) = (Instant::now(), &setup.core);
-    clients::inject(&setup.clients, true);
-    let closing =
-        core.closer.start(core.server.registry(), args.connections, core.seed ^ CLOSE_SEED);
-    let bar = progress::start(watched(setup), args.duration.as_secs());
+    let started = Instant::now();
+    let storm = Storm::start(setup, args);
+    let core = &setup.core;
     sender::send_for(core.server.clone(), Arc::clone(&core.shared), args.rate, args.duration).await;
-    calm(setup, closing, &bar);
+    storm.calm(setup);
     started.elapsed().as_secs_f64()
 }
 
-/// The server's closes, every fault and the progress bar off.
-fn calm(setup: &Setup, closing: closer::Closing, bar: &indicatif::ProgressBar) {
-    drop(closing);
-    clients::inject(&setup.clients, false);
-    bar.finish();
+/// What runs while the clients send: every fault on, the server's closes, the progress bar.
+struct Storm {
+    closing: closer::Closing,
+    bar: indicatif::ProgressBar,
+}
+
+impl Storm {
+    /// Turns faults on and starts the server's closes and the progress bar.
+    fn start(setup: &Setup, args: &Args) -> Storm {
+        clients::inject(&setup.clients, true);
+        let core = &setup.core;
+        let closing =
+            core.closer.start(core.server.registry(), args.connections, core.seed ^ CLOSE_SEED);
+        let bar = progress::start(watched(setup), args.duration.as_secs());
+        Storm { closing, bar }
+    }
+
+    /// The server's closes, every fault and the progress bar off.
+    fn calm(self, setup: &Setup) {
+        drop(self.closing);
+        clients::inject(&setup.clients, false);
+        self.bar.finish();
+    }
 }
 
 fn watched(setup: &Setup) -> progress::Watched {

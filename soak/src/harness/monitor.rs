@@ -4,7 +4,8 @@
 //! `/health`.
 
 use super::chaos::{Chaos, CHAOS};
-use std::net::SocketAddr;
+use crate::report::Monitored;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,6 +16,8 @@ use ws_reliability::server::ReliableServer;
 
 /// How often the monitor runs, and the timeout of the chaos check.
 const EVERY: Duration = Duration::from_secs(1);
+/// Where the monitor serves: 127.0.0.1, any port.
+const LOOPBACK: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
 
 /// The monitor, its listener and what the run learns from it.
 #[derive(Debug)]
@@ -45,24 +48,30 @@ impl Runs {
         self.lowest_ppm.store(lowest, Ordering::Relaxed);
     }
 
-    /// `(lowest coverage, runs)`; `(0, 0)` before the first run.
-    pub fn summary(&self) -> (f64, u64) {
-        let count = self.count.load(Ordering::Relaxed);
-        (self.lowest_ppm.load(Ordering::Relaxed) as f64 / 1e6, count)
+    /// The lowest coverage and the runs; both 0 before the first run.
+    pub fn summary(&self) -> Monitored {
+        let runs = self.count.load(Ordering::Relaxed);
+        Monitored { coverage: self.lowest_ppm.load(Ordering::Relaxed) as f64 / 1e6, runs }
+    }
+
+    /// Runs `monitor` every [`EVERY`] in a task of its own, recording each run here.
+    fn spawn(monitor: Arc<Monitor>) -> Arc<Runs> {
+        let runs = Arc::new(Runs::default());
+        tokio::spawn(run_forever(monitor, Arc::clone(&runs)));
+        runs
     }
 }
 
 /// Installs the recorder, registers the checks, serves them on 127.0.0.1 and runs them
 /// every second.
 pub async fn start(server: &ReliableServer, chaos: Chaos) -> Result<Monitoring, crate::SoakError> {
-    let (metrics, mut monitor) = (install_recorder()?, Monitor::new());
+    let metrics = install_recorder()?;
+    let mut monitor = Monitor::new();
     server.register_checks(&mut monitor)?;
     monitor.register(CHAOS, Criticality::Warning, EVERY, from_fn(chaos.clone().check()))?;
-    let (monitor, loopback) = (Arc::new(monitor), SocketAddr::from(([127, 0, 0, 1], 0)));
-    let http = HealthServer::bind(loopback, Arc::clone(&monitor), metrics.clone()).await?;
-    let runs = Arc::new(Runs::default());
-    tokio::spawn(run_forever(monitor, Arc::clone(&runs)));
-    Ok(Monitoring { metrics, http, chaos, runs })
+    let monitor = Arc::new(monitor);
+    let http = HealthServer::bind(LOOPBACK, Arc::clone(&monitor), metrics.clone()).await?;
+    Ok(Monitoring { metrics, http, chaos, runs: Runs::spawn(monitor) })
 }
 
 async fn run_forever(monitor: Arc<Monitor>, runs: Arc<Runs>) {
@@ -80,8 +89,8 @@ mod tests {
     #[test]
     fn the_lowest_coverage_is_kept() {
         let runs = Runs::default();
-        assert_eq!(runs.summary(), (0.0, 0));
+        assert_eq!(runs.summary(), Monitored { coverage: 0.0, runs: 0 });
         [1.0, 0.75, 1.0].into_iter().for_each(|coverage| runs.record(coverage));
-        assert_eq!(runs.summary(), (0.75, 3));
+        assert_eq!(runs.summary(), Monitored { coverage: 0.75, runs: 3 });
     }
 }

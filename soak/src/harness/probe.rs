@@ -74,10 +74,10 @@ fn idle_config() -> ServerConfig {
 pub async fn serve_idle() -> Result<(), SoakError> {
     let server = ReliableServer::new(idle_config());
     let listener = server.listen("127.0.0.1:0").await?;
-    let (mut stdout, mut lines) = (tokio::io::stdout(), BufReader::new(tokio::io::stdin()).lines());
-    reply(&mut stdout, &format!("{}\n", listener.local_addr())).await?;
-    while lines.next_line().await.map_err(io)?.is_some() {
-        reply(&mut stdout, &reading_line(&server)).await?;
+    let mut parent = Parent::new();
+    parent.reply(&format!("{}\n", listener.local_addr())).await?;
+    while parent.asks().await? {
+        parent.reply(&reading_line(&server)).await?;
     }
     Ok(())
 }
@@ -88,9 +88,26 @@ fn reading_line(server: &ReliableServer) -> String {
     Reading { rss, peak, connections }.line()
 }
 
-async fn reply(stdout: &mut tokio::io::Stdout, line: &str) -> Result<(), SoakError> {
-    stdout.write_all(line.as_bytes()).await.map_err(io)?;
-    stdout.flush().await.map_err(io)
+/// The child's pipes to the parent: a line in asks for a reading, a line out answers.
+struct Parent {
+    stdout: tokio::io::Stdout,
+    lines: Lines<BufReader<tokio::io::Stdin>>,
+}
+
+impl Parent {
+    fn new() -> Self {
+        Parent { stdout: tokio::io::stdout(), lines: BufReader::new(tokio::io::stdin()).lines() }
+    }
+
+    /// Waits for the parent's next line; `false` once its end of the pipe closed.
+    async fn asks(&mut self) -> Result<bool, SoakError> {
+        Ok(self.lines.next_line().await.map_err(io)?.is_some())
+    }
+
+    async fn reply(&mut self, line: &str) -> Result<(), SoakError> {
+        self.stdout.write_all(line.as_bytes()).await.map_err(io)?;
+        self.stdout.flush().await.map_err(io)
+    }
 }
 
 fn io(source: std::io::Error) -> SoakError {
@@ -128,9 +145,9 @@ impl Probe {
         let mut command = Command::new(exe);
         command.arg("--serve-idle").stdin(Stdio::piped()).stdout(Stdio::piped()).kill_on_drop(true);
         let mut child = command.spawn().map_err(io)?;
-        let (stdin, stdout) = (child.stdin.take(), child.stdout.take());
-        let (stdin, stdout) =
-            stdin.zip(stdout).ok_or_else(|| SoakError::Probe("no pipes".into()))?;
+        let no_pipe = || SoakError::Probe("no pipes".into());
+        let stdin = child.stdin.take().ok_or_else(no_pipe)?;
+        let stdout = child.stdout.take().ok_or_else(no_pipe)?;
         Ok(Probe { _child: child, stdin, lines: BufReader::new(stdout).lines() })
     }
 

@@ -3,6 +3,7 @@
 
 use super::clients::Faulty;
 use super::shared::{Shared, Tallies};
+use crate::report::Traffic;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,7 +45,7 @@ async fn refresh(bar: ProgressBar, watched: Watched) {
 /// The figures shown.
 fn line(watched: &Watched) -> String {
     let tallies = &watched.shared.tallies;
-    let (sent, delivered) = (Tallies::get(&tallies.sent), Tallies::get(&tallies.delivered));
+    let Traffic { sent, delivered, .. } = tallies.traffic();
     let faults: u64 = watched.faults.iter().map(|stats| stats.total()).sum();
     let ghosts = watched.server.registry().len().saturating_sub(watched.shared.connected());
     let reconnects = Tallies::get(&tallies.reconnects);

@@ -20,13 +20,13 @@ const PASSES_PER_TICK: u64 = 16;
 /// Sends at `rate` messages per second (0: as fast as the outboxes take them, up to
 /// 16 messages per client per 10 ms tick) for `run`.
 pub async fn send_for(server: ReliableServer, shared: Arc<Shared>, rate: u64, run: Duration) {
-    let (start, mut cursor) = (Instant::now(), 0);
+    let start = Instant::now();
+    let mut sender = Sender { server, shared, cursor: 0 };
     let mut ticks = tokio::time::interval(TICK);
     while start.elapsed() < run {
         ticks.tick().await;
-        let due = budget(rate, start.elapsed(), Tallies::get(&shared.tallies.sent));
-        let due = due.min(PASSES_PER_TICK * shared.slots.len() as u64);
-        cursor = send_round(&server, &shared, due, cursor);
+        let due = budget(rate, start.elapsed(), Tallies::get(&sender.shared.tallies.sent));
+        sender.round(due.min(PASSES_PER_TICK * sender.shared.slots.len() as u64));
     }
 }
 
@@ -40,26 +40,36 @@ pub fn budget(rate: u64, elapsed: Duration, sent: u64) -> u64 {
     target.saturating_sub(sent)
 }
 
-/// Sends up to `due` messages, one per client in turn from `cursor`, stopping after a full
-/// pass in which nothing was accepted. Returns where the next round starts.
-fn send_round(server: &ReliableServer, shared: &Shared, due: u64, mut cursor: usize) -> usize {
-    let (clients, mut sent, mut idle) = (shared.slots.len(), 0, 0);
-    while sent < due && idle < clients {
-        let accepted = send_one(server, shared, cursor);
-        (sent, idle) = if accepted { (sent + 1, 0) } else { (sent, idle + 1) };
-        cursor = (cursor + 1) % clients;
-    }
-    cursor
+/// The sender: the server, the clients' slots, and the client whose turn is next.
+struct Sender {
+    server: ReliableServer,
+    shared: Arc<Shared>,
+    cursor: usize,
 }
 
-/// Sends client `index` its next message; whether the server accepted it.
-fn send_one(server: &ReliableServer, shared: &Shared, index: usize) -> bool {
-    let slot = &shared.slots[index];
-    let Some(session) = slot.session() else { return false };
-    let stamp = Stamp { client: index as u32, number: slot.sent.load(Ordering::Relaxed) };
-    let accepted = server.send(session, Message::binary(stamp.encode())).is_ok();
-    counted(accepted, slot, &shared.tallies);
-    accepted
+impl Sender {
+    /// Sends up to `due` messages, one per client in turn from the cursor, stopping after a
+    /// full pass in which nothing was accepted.
+    fn round(&mut self, due: u64) {
+        let mut sent = 0;
+        let mut idle = 0;
+        while sent < due && idle < self.shared.slots.len() {
+            let accepted = self.send_one();
+            sent += u64::from(accepted);
+            idle = if accepted { 0 } else { idle + 1 };
+            self.cursor = (self.cursor + 1) % self.shared.slots.len();
+        }
+    }
+
+    /// Sends the client whose turn it is its next message; whether the server accepted it.
+    fn send_one(&self) -> bool {
+        let slot = &self.shared.slots[self.cursor];
+        let Some(session) = slot.session() else { return false };
+        let stamp = Stamp { client: self.cursor as u32, number: slot.sent.load(Ordering::Relaxed) };
+        let accepted = self.server.send(session, Message::binary(stamp.encode())).is_ok();
+        counted(accepted, slot, &self.shared.tallies);
+        accepted
+    }
 }
 
 /// Counts a send: accepted for the client and the run, or refused.

@@ -1,6 +1,7 @@
 //! What the harness's tasks share: one [`Slot`] per client (its sequence counters and
 //! current session) and the run-wide [`Tallies`].
 
+use crate::report::{Anomalies, Churn, Counts, ServerCloses, Traffic};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -90,6 +91,39 @@ impl Tallies {
     pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
     }
+
+    /// Messages sent, delivered and refused so far (the skipped ones are the slots').
+    pub fn traffic(&self) -> Traffic {
+        let get = Tallies::get;
+        let refused_sends = get(&self.refused);
+        Traffic {
+            sent: get(&self.sent),
+            delivered: get(&self.delivered),
+            refused_sends,
+            skipped: 0,
+        }
+    }
+
+    /// Messages received twice, late or by the wrong client so far.
+    fn anomalies(&self) -> Anomalies {
+        Anomalies {
+            duplicated: Tallies::get(&self.duplicated),
+            out_of_order: Tallies::get(&self.out_of_order),
+            misdelivered: Tallies::get(&self.misdelivered),
+        }
+    }
+
+    /// How connections came and went so far, with the closes the server started.
+    pub fn churn(&self, server_closes: ServerCloses) -> Churn {
+        Churn {
+            disconnects: Tallies::get(&self.disconnects),
+            connect_failures: Tallies::get(&self.connect_failures),
+            reconnects: Tallies::get(&self.reconnects),
+            sessions_lost: Tallies::get(&self.sessions_lost),
+            events_missed: Tallies::get(&self.events_missed),
+            server_closes,
+        }
+    }
 }
 
 /// Every client's slot and the tallies.
@@ -113,6 +147,13 @@ impl Shared {
     /// Clients connected now.
     pub fn connected(&self) -> usize {
         self.slots.iter().filter(|slot| slot.up.load(Ordering::Relaxed)).count()
+    }
+
+    /// Messages sent so far and what the clients made of them.
+    pub fn counts(&self) -> Counts {
+        let skipped = self.slots.iter().map(|slot| Tallies::get(&slot.missing)).sum();
+        let traffic = Traffic { skipped, ..self.tallies.traffic() };
+        Counts { traffic, anomalies: self.tallies.anomalies() }
     }
 
     /// Whether every client received everything sent to it.

@@ -85,47 +85,57 @@ async fn reconnect_events(
     index: usize,
     shared: Arc<Shared>,
 ) {
-    let mut down_since: Option<Instant> = None;
+    let mut watch = ReconnectWatch { shared, index, down_since: None };
     while let Some(event) = events.next().await {
-        on_reconnect_event(&event, index, &shared, &mut down_since);
+        watch.on(&event);
     }
 }
 
-/// Counts churn and measures recovery: from `Disconnected` to the next `Connected`.
-fn on_reconnect_event(event: &Event, index: usize, shared: &Shared, down: &mut Option<Instant>) {
-    let (tallies, slot, down_since) = (&shared.tallies, &shared.slots[index], down);
-    match event {
-        Event::Disconnected { reason } => disconnected(tallies, slot, reason, down_since),
-        Event::ConnectFailed { .. } => failed_attempt(tallies, slot),
-        Event::Connected { reconnect, .. } => connected(tallies, slot, *reconnect, down_since),
-        Event::Lagged { missed } => lagged(tallies, *missed),
-        _ => {}
-    }
+/// The watcher of client `index`'s reconnector: counts churn and measures recovery, from
+/// `Disconnected` to the next `Connected`.
+struct ReconnectWatch {
+    shared: Arc<Shared>,
+    index: usize,
+    /// When the connection went down, until it is back.
+    down_since: Option<Instant>,
 }
 
-/// A connection ended: by a close the server started (its 1001), or by something a fault
-/// may explain (counted in the slot's `ended`).
-fn disconnected(
-    tallies: &Tallies,
-    slot: &Slot,
-    reason: &DisconnectReason,
-    down: &mut Option<Instant>,
-) {
-    let by_server = reason.close_code() == Some(super::closer::GOING_AWAY);
-    let cause = if by_server { &tallies.server_closes_seen } else { &slot.ended };
-    [&tallies.disconnects, cause].into_iter().for_each(Tallies::bump);
-    slot.up.store(false, Ordering::Relaxed);
-    *down = Some(Instant::now());
-}
-
-fn connected(tallies: &Tallies, slot: &Slot, reconnect: bool, down: &mut Option<Instant>) {
-    let down_since = down.take();
-    slot.up.store(true, Ordering::Relaxed);
-    if reconnect {
-        Tallies::bump(&tallies.reconnects);
+impl ReconnectWatch {
+    fn on(&mut self, event: &Event) {
+        match event {
+            Event::Disconnected { reason } => self.disconnected(reason),
+            Event::ConnectFailed { .. } => failed_attempt(&self.shared.tallies, self.slot()),
+            Event::Connected { reconnect, .. } => self.connected(*reconnect),
+            Event::Lagged { missed } => lagged(&self.shared.tallies, *missed),
+            _ => {}
+        }
     }
-    if let Some(since) = down_since {
-        tallies.recovered(since.elapsed());
+
+    fn slot(&self) -> &Slot {
+        &self.shared.slots[self.index]
+    }
+
+    /// A connection ended: by a close the server started (its 1001), or by something a
+    /// fault may explain (counted in the slot's `ended`).
+    fn disconnected(&mut self, reason: &DisconnectReason) {
+        let tallies = &self.shared.tallies;
+        let slot = &self.shared.slots[self.index];
+        let by_server = reason.close_code() == Some(super::closer::GOING_AWAY);
+        let cause = if by_server { &tallies.server_closes_seen } else { &slot.ended };
+        [&tallies.disconnects, cause].into_iter().for_each(Tallies::bump);
+        slot.up.store(false, Ordering::Relaxed);
+        self.down_since = Some(Instant::now());
+    }
+
+    fn connected(&mut self, reconnect: bool) {
+        let tallies = &self.shared.tallies;
+        self.shared.slots[self.index].up.store(true, Ordering::Relaxed);
+        if reconnect {
+            Tallies::bump(&tallies.reconnects);
+        }
+        if let Some(since) = self.down_since.take() {
+            tallies.recovered(since.elapsed());
+        }
     }
 }
 

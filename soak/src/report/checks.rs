@@ -71,15 +71,15 @@ fn lost(report: &Report) -> (String, bool) {
 }
 
 fn duplicated(report: &Report) -> (String, bool) {
-    zero(report.delivery.counts.duplicated)
+    zero(report.delivery.counts.anomalies.duplicated)
 }
 
 fn out_of_order(report: &Report) -> (String, bool) {
-    zero(report.delivery.counts.out_of_order)
+    zero(report.delivery.counts.anomalies.out_of_order)
 }
 
 fn misdelivered(report: &Report) -> (String, bool) {
-    zero(report.delivery.counts.misdelivered)
+    zero(report.delivery.counts.anomalies.misdelivered)
 }
 
 fn silent(report: &Report) -> (String, bool) {
@@ -92,8 +92,8 @@ fn ghosts(report: &Report) -> (String, bool) {
 }
 
 fn coverage(report: &Report) -> (String, bool) {
-    let coverage = report.health.monitoring_coverage;
-    (percent(coverage), coverage >= 1.0 && report.health.monitor_runs > 0)
+    let monitoring = report.health.server.monitoring;
+    (percent(monitoring.coverage), monitoring.coverage >= 1.0 && monitoring.runs > 0)
 }
 
 fn recovery_mean(report: &Report) -> (String, bool) {
@@ -113,7 +113,7 @@ fn faults_injected(report: &Report) -> (String, bool) {
 }
 
 fn stuck(report: &Report) -> (String, bool) {
-    zero(report.health.full_outboxes_at_end)
+    zero(report.health.server.full_outboxes_at_end)
 }
 
 fn zero(count: u64) -> (String, bool) {

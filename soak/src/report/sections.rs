@@ -27,21 +27,37 @@ pub struct Run {
 /// Messages sent and what the clients made of them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
+    /// Sent, delivered, refused, skipped.
+    #[serde(flatten)]
+    pub traffic: Traffic,
+    /// Duplicated, out of order, misdelivered: each must stay 0.
+    #[serde(flatten)]
+    pub anomalies: Anomalies,
+}
+
+/// Messages sent, delivered, refused and skipped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Traffic {
     /// Accepted by the server's `send`.
     pub sent: u64,
     /// Distinct messages the clients received.
     pub delivered: u64,
+    /// Sends the server refused (a full outbox: backpressure, retried later, not lost).
+    pub refused_sends: u64,
+    /// Numbers a client skipped (a later one came first) and never received: the lost
+    /// that are gaps; the rest of the lost were still undelivered when the drain ended.
+    pub skipped: u64,
+}
+
+/// Messages the clients received wrongly; a reliable run has none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Anomalies {
     /// Received twice.
     pub duplicated: u64,
     /// Received after later ones (a skipped number arriving late).
     pub out_of_order: u64,
     /// Received by a client they were not for.
     pub misdelivered: u64,
-    /// Sends the server refused (a full outbox: backpressure, retried later, not lost).
-    pub refused_sends: u64,
-    /// Numbers a client skipped (a later one came first) and never received: the lost
-    /// that are gaps; the rest of the lost were still undelivered when the drain ended.
-    pub skipped: u64,
 }
 
 /// Delivery figures.
@@ -61,7 +77,7 @@ pub struct Delivery {
 impl Delivery {
     /// The delivery figures of `counts` over `seconds` of sending.
     pub fn new(counts: &Counts, seconds: f64) -> Self {
-        let (sent, delivered) = (counts.sent, counts.delivered);
+        let Traffic { sent, delivered, .. } = counts.traffic;
         let (delivery_rate, lost) = (ratio(delivered, sent), sent.saturating_sub(delivered));
         let throughput_msgs_per_second = delivered as f64 / seconds.max(f64::EPSILON);
         Delivery { counts: *counts, delivery_rate, lost, throughput_msgs_per_second }
@@ -157,31 +173,42 @@ pub struct Health {
     /// Connection churn.
     #[serde(flatten)]
     pub churn: Churn,
-    /// Server connections left without a client at the end.
-    pub ghosts_at_end: u64,
+    /// The server at the end of the run.
+    #[serde(flatten)]
+    pub server: ServerEnd,
     /// ghosts_at_end / connections, a fraction.
     pub ghost_rate: f64,
-    /// Lowest coverage of any monitor run, a fraction.
-    pub monitoring_coverage: f64,
-    /// Monitor runs.
-    pub monitor_runs: u64,
-    /// Sessions whose outbox was full after the drain: clients that stopped acking.
-    pub full_outboxes_at_end: u64,
 }
 
 impl Health {
-    /// The health figures.
-    pub fn new(
-        churn: Churn,
-        ghosts_at_end: u64,
-        connections: usize,
-        monitoring: (f64, u64),
-    ) -> Self {
-        let ghost_rate = ghosts_at_end as f64 / connections.max(1) as f64;
-        let (monitoring_coverage, monitor_runs) = monitoring;
-        let base = Health { churn, ghosts_at_end, ghost_rate, ..Health::default() };
-        Health { monitoring_coverage, monitor_runs, ..base }
+    /// The health figures of a run with `connections` clients.
+    pub fn new(churn: Churn, server: ServerEnd, connections: usize) -> Self {
+        let ghost_rate = server.ghosts_at_end as f64 / connections.max(1) as f64;
+        Health { churn, server, ghost_rate }
     }
+}
+
+/// The server at the end of the run: what it kept, and how its monitor saw it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ServerEnd {
+    /// Server connections left without a client at the end.
+    pub ghosts_at_end: u64,
+    /// Sessions whose outbox was full after the drain: clients that stopped acking.
+    pub full_outboxes_at_end: u64,
+    /// The monitor's runs.
+    #[serde(flatten)]
+    pub monitoring: Monitored,
+}
+
+/// The monitor's runs during the run: the lowest coverage of any, and how many.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Monitored {
+    /// Lowest coverage of any monitor run, a fraction (0 before the first run).
+    #[serde(rename = "monitoring_coverage")]
+    pub coverage: f64,
+    /// Monitor runs.
+    #[serde(rename = "monitor_runs")]
+    pub runs: u64,
 }
 
 /// Recovery after a lost connection: from the disconnect to the next WELCOME.
@@ -226,8 +253,8 @@ pub struct Resources {
 }
 
 impl Resources {
-    /// From `(peak, per connection)` of the soak process; the server's figures at 0.
-    pub fn new((peak_rss_bytes, memory_per_connection_bytes): (u64, u64)) -> Self {
+    /// From the soak process's peak and growth per connection; the server's figures at 0.
+    pub fn new(peak_rss_bytes: u64, memory_per_connection_bytes: u64) -> Self {
         Resources { peak_rss_bytes, memory_per_connection_bytes, ..Resources::default() }
     }
 

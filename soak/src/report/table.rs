@@ -41,9 +41,11 @@ fn mark(check: &Check) -> &'static str {
 }
 
 fn figure_rows(report: &Report) -> Vec<Row> {
-    let sections = [run_rows(report), churn_rows(report), watch_rows(report)];
+    let refused = report.delivery.counts.traffic.refused_sends;
+    let run = [run_rows(&report.run), delivery_rows(&report.delivery)];
+    let watch = [churn_rows(&report.health, refused), watch_rows(report)];
     let memory = [resource_rows(report), server_rows(report)];
-    sections.into_iter().chain(memory).flatten().collect()
+    run.into_iter().chain(watch).chain(memory).flatten().collect()
 }
 
 fn watch_rows(report: &Report) -> Vec<Row> {
@@ -61,30 +63,36 @@ fn server_closes(closes: &super::ServerCloses) -> String {
     format!("{answered} / {failed} ({causes}; {seen} seen by clients)")
 }
 
-fn run_rows(report: &Report) -> Vec<Row> {
-    let (run, delivery, counts) = (&report.run, &report.delivery, &report.delivery.counts);
-    let delivered = format!("{} ({})", counts.delivered, percent(delivery.delivery_rate));
+fn run_rows(run: &super::Run) -> Vec<Row> {
     vec![
         row("connections / seconds", format!("{} / {:.1}", run.connections, run.duration_seconds)),
         row("rate asked / fault rate", format!("{} msg/s / {}", run.rate, run.fault_rate)),
-        row("sent / delivered", format!("{} / {delivered}", counts.sent)),
+    ]
+}
+
+fn delivery_rows(delivery: &super::Delivery) -> Vec<Row> {
+    let traffic = &delivery.counts.traffic;
+    let delivered = format!("{} ({})", traffic.delivered, percent(delivery.delivery_rate));
+    vec![
+        row("sent / delivered", format!("{} / {delivered}", traffic.sent)),
         row("throughput", format!("{:.0} msg/s delivered", delivery.throughput_msgs_per_second)),
     ]
 }
 
 fn lost_rows(delivery: &super::Delivery) -> String {
-    let gaps = delivery.counts.skipped.min(delivery.lost);
+    let gaps = delivery.counts.traffic.skipped.min(delivery.lost);
     pair(gaps, delivery.lost - gaps)
 }
 
-fn churn_rows(report: &Report) -> Vec<Row> {
-    let (churn, health) = (&report.health.churn, &report.health);
-    let refused = report.delivery.counts.refused_sends;
+/// Churn and the server at the end; `refused` sends beside the full outboxes.
+fn churn_rows(health: &super::Health, refused: u64) -> Vec<Row> {
+    let churn = &health.churn;
+    let server = &health.server;
     vec![
         row("disconnects / reconnects", format!("{} / {}", churn.disconnects, churn.reconnects)),
         row("connect failures / sessions lost", pair(churn.connect_failures, churn.sessions_lost)),
-        row("ghosts at end / monitor runs", pair(health.ghosts_at_end, health.monitor_runs)),
-        row("refused sends / full outboxes at end", pair(refused, health.full_outboxes_at_end)),
+        row("ghosts at end / monitor runs", pair(server.ghosts_at_end, server.monitoring.runs)),
+        row("refused sends / full outboxes at end", pair(refused, server.full_outboxes_at_end)),
     ]
 }
 

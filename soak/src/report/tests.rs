@@ -13,16 +13,23 @@ fn measured() -> Measured {
         fault_rate: 0.001,
         faults: "kill".into(),
     };
-    let counts = Counts { sent: 10_000, delivered: 10_000, ..Counts::default() };
-    let faults = vec![Matched::pooled("kill", 12, 12, "disconnect events")];
+    let traffic = Traffic { sent: 10_000, delivered: 10_000, ..Traffic::default() };
+    let counts = Counts { traffic, ..Counts::default() };
+    let sides = Sides { injected_under_clients: 5, injected_under_server: 6 };
+    let faults = Faults::new(kills(12, 12), Absorbed::default(), sides);
     let recovery = Summary::of(&[0.01, 0.02, 0.5]);
-    let (monitoring, memory) = ((1.0, 10), (50 << 20, 9000));
+    let monitoring = Monitored { coverage: 1.0, runs: 10 };
+    let server = ServerEnd { monitoring, ..ServerEnd::default() };
+    let memory = Resources::new(50 << 20, 9000);
     let server_closes =
         ServerCloses { answered: 3, failed: 2, injected: 1, interrupted: 1, seen: 4 };
     let churn = Churn { server_closes, ..Churn::default() };
-    let sides = Sides { injected_under_clients: 5, injected_under_server: 6 };
-    let base = Measured { churn, sides, ..Measured::default() };
-    Measured { run, counts, faults, recovery, monitoring, memory, ..base }
+    Measured { run, counts, faults, churn, server, recovery, memory }
+}
+
+/// The fault figures of kills injected and noticed.
+fn kills(injected: u64, noticed: u64) -> Vec<Matched> {
+    vec![Matched::pooled("kill", injected, noticed, "disconnect events")]
 }
 
 fn check<'a>(report: &'a Report, metric: &str) -> &'a Check {
@@ -42,7 +49,7 @@ fn a_clean_run_passes_every_check() {
 #[test]
 fn a_loss_under_a_thousandth_passes_but_misses_the_target() {
     let mut losing = measured();
-    losing.counts.delivered = 9_995;
+    losing.counts.traffic.delivered = 9_995;
     let report = Report::new(losing);
     assert!(report.passed);
     assert_eq!(report.delivery.lost, 5);
@@ -54,13 +61,13 @@ fn a_loss_under_a_thousandth_passes_but_misses_the_target() {
 #[test]
 fn each_required_metric_fails_the_run() {
     let breakers: [fn(&mut Measured); 8] = [
-        |m| m.counts.delivered = 9_000,
-        |m| m.counts.duplicated = 1,
-        |m| m.counts.out_of_order = 1,
-        |m| m.counts.misdelivered = 1,
-        |m| m.faults = vec![Matched::pooled("kill", 3, 2, "events")],
-        |m| m.ghosts_at_end = 1,
-        |m| m.monitoring = (0.9, 10),
+        |m| m.counts.traffic.delivered = 9_000,
+        |m| m.counts.anomalies.duplicated = 1,
+        |m| m.counts.anomalies.out_of_order = 1,
+        |m| m.counts.anomalies.misdelivered = 1,
+        |m| m.faults = Faults::new(kills(3, 2), Absorbed::default(), Sides::default()),
+        |m| m.server.ghosts_at_end = 1,
+        |m| m.server.monitoring = Monitored { coverage: 0.9, runs: 10 },
         |m| m.recovery = Summary::of(&[31.0]),
     ];
     for breaker in breakers {
@@ -75,7 +82,7 @@ fn each_required_metric_fails_the_run() {
 #[test]
 fn a_faulty_run_without_faults_proved_nothing() {
     let mut idle = measured();
-    idle.faults = vec![Matched::pooled("kill", 0, 0, "events")];
+    idle.faults = Faults::new(kills(0, 0), Absorbed::default(), Sides::default());
     assert!(!Report::new(idle.clone()).passed);
     idle.run.fault_rate = 0.0;
     assert!(Report::new(idle).passed);

@@ -4,9 +4,11 @@
 //! A body runs from its block's opening brace line to its closing brace line; the lines
 //! strictly inside are counted, minus blank and comment lines. Closures and nested items
 //! count toward the function that holds them. Items marked `#[cfg(test)]` or `#[test]` are
-//! skipped.
+//! skipped. A `let` binding N names from a tuple of N expressions counts as N lines
+//! ([`PackedLets`]).
 
 use super::lines::{code_lines, count_between};
+use super::packed_let::PackedLets;
 use super::report::{CheckResult, Violation};
 use super::source::{is_test_only, SourceFile};
 use super::MAX_FN_LINES;
@@ -14,14 +16,14 @@ use syn::visit::Visit;
 
 /// Checks every function in non-test files.
 pub fn function_length(files: &[SourceFile]) -> CheckResult {
-    let mut result = CheckResult::new("function length <= 8 lines", 0, Vec::new());
+    let mut result = CheckResult::new("fn-length", "function length <= 8 lines", 0, Vec::new());
     files.iter().filter(|file| !file.is_test).for_each(|file| scan_file(file, &mut result));
     result
 }
 
 fn scan_file(file: &SourceFile, result: &mut CheckResult) {
     match syn::parse_file(&file.text) {
-        Ok(syntax) => FnVisitor { file, code: code_lines(&file.text), result }.visit_file(&syntax),
+        Ok(syntax) => FnVisitor::new(file, &syntax, result).visit_file(&syntax),
         Err(error) => {
             result.violations.push(Violation::new(&file.path, 1, "file", error.to_string()))
         }
@@ -31,14 +33,19 @@ fn scan_file(file: &SourceFile, result: &mut CheckResult) {
 struct FnVisitor<'a> {
     file: &'a SourceFile,
     code: Vec<bool>,
+    packed: PackedLets,
     result: &'a mut CheckResult,
 }
 
-impl FnVisitor<'_> {
+impl<'a> FnVisitor<'a> {
+    fn new(file: &'a SourceFile, syntax: &syn::File, result: &'a mut CheckResult) -> Self {
+        FnVisitor { file, code: code_lines(&file.text), packed: PackedLets::of(syntax), result }
+    }
+
     fn measure(&mut self, name: &syn::Ident, block: &syn::Block) {
         let open = block.brace_token.span.open().start().line;
         let close = block.brace_token.span.close().start().line;
-        let lines = count_between(&self.code, open, close);
+        let lines = count_between(&self.code, open, close) + self.packed.extra_between(open, close);
         self.result.scanned += 1;
         if lines > MAX_FN_LINES {
             self.report(name, lines);

@@ -75,7 +75,7 @@ pub fn check(doc: &str, uncovered: &str, tests: &[SourceFile]) -> CheckResult {
     let listed = listed_ids(uncovered);
     let mut violations = untested(&ids, &named, &listed);
     violations.extend(stale_entries(&ids, &named, &listed));
-    CheckResult::new("protocol MUSTs tested", ids.len(), violations)
+    CheckResult::new("protocol-musts", "protocol MUSTs tested", ids.len(), violations)
 }
 
 /// Ids of the document that no test names and the allow-list does not list.

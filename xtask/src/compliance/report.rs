@@ -19,6 +19,8 @@ pub struct Violation {
 /// The result of one check over the tree.
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckResult {
+    /// The rule's short id, the last field of a baseline line (`fn-length`).
+    pub rule: String,
     /// The check's name.
     pub check: String,
     /// How many items (files, functions, crates) it looked at.
@@ -40,9 +42,9 @@ impl Violation {
 }
 
 impl CheckResult {
-    /// A result from its parts.
-    pub fn new(check: &str, scanned: usize, violations: Vec<Violation>) -> Self {
-        CheckResult { check: check.to_owned(), scanned, violations }
+    /// A result from its parts: the rule's id, the check's name, what it scanned and found.
+    pub fn new(rule: &str, check: &str, scanned: usize, violations: Vec<Violation>) -> Self {
+        CheckResult { rule: rule.to_owned(), check: check.to_owned(), scanned, violations }
     }
 
     /// Whether the check found nothing wrong.
@@ -50,10 +52,15 @@ impl CheckResult {
         self.violations.is_empty()
     }
 
+    /// Each violation as the report prints it: `path:line name (detail) [rule]`.
+    pub fn reported(&self) -> Vec<String> {
+        self.violations.iter().map(|found| format!("{found} [{}]", self.rule)).collect()
+    }
+
     /// The result of a check delegated to a command such as clippy.
     pub fn from_command(check: &str, passed: bool) -> Self {
         let failure = Violation::new(Path::new("."), 0, check, "see its output above");
-        CheckResult::new(check, 1, if passed { Vec::new() } else { vec![failure] })
+        CheckResult::new(check, check, 1, if passed { Vec::new() } else { vec![failure] })
     }
 }
 
@@ -79,5 +86,13 @@ fn print_table(results: &[CheckResult]) {
     for result in results {
         println!("{:<28} {:>8} {:>11}", result.check, result.scanned, result.violations.len());
     }
-    results.iter().flat_map(|result| &result.violations).for_each(|found| println!("{found}"));
+    results.iter().flat_map(CheckResult::reported).for_each(|line| println!("{line}"));
+}
+
+/// Prints how many known violations the baseline still lists, after the table.
+pub fn print_remaining(results: &[CheckResult], json: bool) {
+    let baseline = results.iter().find(|result| result.rule == "baseline");
+    if let Some(baseline) = baseline.filter(|_| !json) {
+        println!("{} known violations remain in {}", baseline.scanned, super::baseline::BASELINE);
+    }
 }

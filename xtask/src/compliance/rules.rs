@@ -19,26 +19,26 @@ pub fn file_length(files: &[SourceFile]) -> CheckResult {
         (lines > MAX_FILE_LINES)
             .then(|| Violation::new(&file.path, MAX_FILE_LINES + 1, "file", fix))
     });
-    CheckResult::new("file length <= 300 lines", files.len(), violations.collect())
+    CheckResult::new("file-length", "file length <= 300 lines", files.len(), violations.collect())
 }
 
 /// Every `.rs` file opens with a `//!` line saying what it holds.
 pub fn doc_line(files: &[SourceFile]) -> CheckResult {
     let undocumented = files.iter().filter(|file| !file.text.trim_start().starts_with("//!"));
     let violations = undocumented.map(|file| Violation::new(&file.path, 1, "file", DOC_LINE_FIX));
-    CheckResult::new("opens with a //! line", files.len(), violations.collect())
+    CheckResult::new("doc-line", "opens with a //! line", files.len(), violations.collect())
 }
 
 /// Every crate root carries `#![forbid(unsafe_code)]` and `#![deny(missing_docs)]`.
 pub fn crate_attributes(files: &[SourceFile]) -> CheckResult {
     let roots: Vec<_> = files.iter().filter(|file| file.is_crate_root).collect();
     let violations = roots.iter().flat_map(|file| missing_attributes(file));
-    CheckResult::new("crate root attributes", roots.len(), violations.collect())
+    CheckResult::new("crate-attributes", "crate root attributes", roots.len(), violations.collect())
 }
 
 fn missing_attributes(file: &SourceFile) -> Vec<Violation> {
     let present = inner_lint_attributes(&file.text);
-    let is_present = |(level, lint): &&(&str, &str)| present.contains(&(*level, *lint));
+    let is_present = |(level, lint): &&(&str, &str)| present.contains(level, lint);
     let missing = REQUIRED_ATTRIBUTES.iter().filter(|pair| !is_present(pair));
     let name = |(level, lint): &(&str, &str)| format!("#![{level}({lint})]");
     missing
@@ -59,8 +59,8 @@ fn inner_lint_attributes(text: &str) -> LintSet {
 struct LintSet(Vec<(String, String)>);
 
 impl LintSet {
-    fn contains(&self, wanted: &(&str, &str)) -> bool {
-        self.0.iter().any(|(level, lint)| level == wanted.0 && lint == wanted.1)
+    fn contains(&self, wanted_level: &str, wanted_lint: &str) -> bool {
+        self.0.iter().any(|(level, lint)| level == wanted_level && lint == wanted_lint)
     }
 }
 

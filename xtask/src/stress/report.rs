@@ -65,12 +65,16 @@ impl RunFigures {
     pub fn new(runs: &[RunSummary]) -> Self {
         let tests_per_run = runs.iter().map(|run| run.executed).collect();
         let seconds_per_run = runs.iter().map(|run| (run.seconds * 10.0).round() / 10.0).collect();
-        let incomplete_runs = runs.iter().enumerate().flat_map(numbered_incomplete).collect();
+        let incomplete_runs = runs
+            .iter()
+            .enumerate()
+            .flat_map(|(index, run)| numbered_incomplete(index, run))
+            .collect();
         RunFigures { runs: runs.len(), tests_per_run, seconds_per_run, incomplete_runs }
     }
 }
 
-fn numbered_incomplete((index, run): (usize, &RunSummary)) -> Vec<String> {
+fn numbered_incomplete(index: usize, run: &RunSummary) -> Vec<String> {
     run.incomplete.iter().map(|why| format!("run {}: {why}", index + 1)).collect()
 }
 
