@@ -27,26 +27,38 @@ pub async fn serve_health(
     ws_monitor::install_and_serve(addr, Arc::new(monitor)).await
 }
 
-/// Registers a warning check that fails when `read` goes above 0. While `rollout`'s
-/// `monitor` switch is off it reads nothing and says so (`docs/rollout.md`).
-pub(crate) fn register_at_most(
-    monitor: &mut Monitor,
-    (name, what): (&str, &str),
-    rollout: &Rollout,
-    read: impl Fn() -> f64 + Send + Sync + 'static,
-) -> Result<(), MonitorError> {
-    let threshold: Arc<dyn HealthCheck> = Arc::new(ThresholdCheck::at_most(what, 0.0, read));
-    let rollout = rollout.clone();
-    let check = ws_monitor::from_async_fn(move || switched(rollout.clone(), threshold.clone()));
-    monitor.register(name, Criticality::Warning, CHECK_TIMEOUT, check).map(drop)
+/// A built-in warning check of a `T` (a server, a client) that must read 0: its name, what
+/// it measures, and how it reads it.
+pub(crate) struct ZeroCheck<T> {
+    pub(crate) name: &'static str,
+    pub(crate) what: &'static str,
+    pub(crate) read: fn(&T) -> f64,
+}
+
+impl<T: Send + Sync + 'static> ZeroCheck<T> {
+    /// Registers the check of `target` in `monitor`. While `rollout`'s `monitor` switch is
+    /// off it reads nothing and says so (`docs/rollout.md`).
+    pub(crate) fn register(
+        &self,
+        monitor: &mut Monitor,
+        rollout: &Rollout,
+        target: T,
+    ) -> Result<(), MonitorError> {
+        let read = self.read;
+        let at_most = ThresholdCheck::at_most(self.what, 0.0, move || read(&target));
+        let threshold: Arc<dyn HealthCheck> = Arc::new(at_most);
+        let rollout = rollout.clone();
+        let check = ws_monitor::from_async_fn(move || switched(rollout.clone(), threshold.clone()));
+        monitor.register(self.name, Criticality::Warning, CHECK_TIMEOUT, check).map(drop)
+    }
 }
 
 /// Runs `check` while the `monitor` switch is on.
 async fn switched(rollout: Rollout, check: Arc<dyn HealthCheck>) -> CheckResult {
-    match rollout.is_on(Fix::Monitor) {
-        true => check.check().await,
-        false => switched_off(),
+    if !rollout.is_on(Fix::Monitor) {
+        return switched_off();
     }
+    check.check().await
 }
 
 /// What a built-in check answers while the `monitor` switch is off.
@@ -71,8 +83,8 @@ where
         return switched_off();
     }
     let state = sync.state();
-    match state.is_error() {
-        true => Err(ws_monitor::CheckError::new("state synchronizer in the error state")),
-        false => Ok(state.as_str().to_owned()),
+    if state.is_error() {
+        return Err(ws_monitor::CheckError::new("state synchronizer in the error state"));
     }
+    Ok(state.as_str().to_owned())
 }

@@ -159,10 +159,10 @@ impl<D> ProtocolConnector<D> {
     {
         let (sink, stream) = ws.split();
         let link = self.link(batch);
-        let (out, _writer) = spawn_writer(sink, None, (link.stop.broken.clone(), Side::Client));
+        let (out, _writer) = spawn_writer(sink, None, link.stop.writer_breaks(Side::Client));
         let (ended, ended_rx) = unbounded();
         let reconnect = self.state.rollout().clone();
-        tokio::spawn(run(link, stream, out.clone(), (ended, reconnect)));
+        tokio::spawn(run(link, stream, out.clone(), EndReport { ended, rollout: reconnect }));
         ClientLink { out, ended: ended_rx }
     }
 
@@ -178,16 +178,30 @@ impl<D> ProtocolConnector<D> {
 
 /// Runs one connection's link and tells the reconnector how it ended; with the
 /// `reconnect` switch off for the session, that it must not reconnect.
-async fn run<St>(link: Link, mut stream: St, out: Outgoing, (ended, rollout): (Ended, Rollout))
+async fn run<St>(link: Link, mut stream: St, out: Outgoing, report_to: EndReport)
 where
     St: futures::Stream<Item = Result<Message, WsError>> + Unpin,
 {
     let end = link.pump(&mut stream, &out).await;
-    let report = match rollout.enabled_for(Fix::Reconnect, &link.session) {
-        true => report(&end, &out),
-        false => Ok(Message::Close(Some(switched_off()))),
-    };
-    let _reconnector_gone = ended.unbounded_send(report);
+    report_to.send(&link, &end, &out);
+}
+
+/// Where a connection's end goes: the reconnector, told not to reconnect while the
+/// `reconnect` switch is off for the session.
+struct EndReport {
+    ended: Ended,
+    rollout: Rollout,
+}
+
+impl EndReport {
+    fn send(self, link: &Link, end: &LinkEnd, out: &Outgoing) {
+        let report = if self.rollout.enabled_for(Fix::Reconnect, &link.session) {
+            report(end, out)
+        } else {
+            Ok(Message::Close(Some(switched_off())))
+        };
+        let _reconnector_gone = self.ended.unbounded_send(report);
+    }
 }
 
 /// The close the reconnector gives up on: the `reconnect` switch is off.

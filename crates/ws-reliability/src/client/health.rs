@@ -43,17 +43,23 @@ impl OpenCircuits {
 #[cfg(feature = "monitor")]
 mod checks {
     use super::ReliableClient;
-    use crate::health::register_at_most;
+    use crate::health::ZeroCheck;
+    use std::sync::Arc;
     use ws_monitor::{Monitor, MonitorError};
 
-    /// A reading of the client for a threshold check.
-    type Reading = fn(&ReliableClient) -> f64;
-
-    /// The warning checks: name, what is measured, and how; each must stay at 0.
-    const CHECKS: [(&str, &str, Reading); 3] = [
-        ("client.open_circuits", "callback circuit breakers open", open_circuits),
-        ("client.dead_letters", "messages dead-lettered", dead_letters),
-        ("client.outbox_depth", "outbox full", outbox_full),
+    /// The warning checks; each must stay at 0.
+    const CHECKS: [ZeroCheck<Arc<ReliableClient>>; 3] = [
+        ZeroCheck {
+            name: "client.open_circuits",
+            what: "callback circuit breakers open",
+            read: open_circuits,
+        },
+        ZeroCheck {
+            name: "client.dead_letters",
+            what: "messages dead-lettered",
+            read: dead_letters,
+        },
+        ZeroCheck { name: "client.outbox_depth", what: "outbox full", read: outbox_full },
     ];
 
     impl ReliableClient {
@@ -64,24 +70,22 @@ mod checks {
             self: &std::sync::Arc<Self>,
             monitor: &mut Monitor,
         ) -> Result<(), MonitorError> {
-            for (name, what, read) in CHECKS {
-                let client = std::sync::Arc::clone(self);
-                let rollout = self.state.rollout();
-                register_at_most(monitor, (name, what), rollout, move || read(&client))?;
+            for check in &CHECKS {
+                check.register(monitor, self.state.rollout(), Arc::clone(self))?;
             }
             self.state.register_sync_check(monitor)
         }
     }
 
-    fn open_circuits(client: &ReliableClient) -> f64 {
+    fn open_circuits(client: &Arc<ReliableClient>) -> f64 {
         client.circuits.count() as f64
     }
 
-    fn dead_letters(client: &ReliableClient) -> f64 {
+    fn dead_letters(client: &Arc<ReliableClient>) -> f64 {
         client.state.dead_letters() as f64
     }
 
-    fn outbox_full(client: &ReliableClient) -> f64 {
+    fn outbox_full(client: &Arc<ReliableClient>) -> f64 {
         f64::from(u8::from(client.state.outbox_is_full()))
     }
 }

@@ -106,13 +106,10 @@ impl ClientState {
     #[cfg(feature = "sync")]
     fn start_sync(&self, session: SessionId, resumed: bool) {
         let Some(sync) = self.synchronizer_for(&session) else { return };
-        let rollout = self.settings.rollout.clone();
-        let (events, context) = (self.events.clone(), crate::SessionSync { session, resumed });
-        tokio::spawn(async move {
-            let failure = crate::state_sync::run(&sync, context).await;
-            rollout.record(crate::rollout::Fix::Sync, failure.is_none());
-            failure.map(|failure| events.send(ClientEvent::SyncFailed(failure)))
-        });
+        let context = crate::SessionSync { session, resumed };
+        let outcome =
+            SyncOutcome { rollout: self.settings.rollout.clone(), events: self.events.clone() };
+        tokio::spawn(outcome.of(sync, context));
     }
 
     /// Without the `sync` feature there are no state callbacks.
@@ -243,5 +240,29 @@ impl ClientState {
 
     pub(crate) fn session(&self) -> Option<SessionId> {
         lock(&self.session).as_ref().map(|held| held.id)
+    }
+}
+
+/// Where the outcome of a run of the state callbacks goes: the `sync` guard, and a
+/// failure as a `ClientEvent::SyncFailed`.
+#[cfg(feature = "sync")]
+struct SyncOutcome {
+    rollout: crate::rollout::Rollout,
+    events: broadcast::Sender<ClientEvent>,
+}
+
+#[cfg(feature = "sync")]
+impl SyncOutcome {
+    /// Runs the callbacks of `sync` for `context` and reports the outcome.
+    async fn of(
+        self,
+        sync: ws_sync::Synchronizer<crate::SessionSync>,
+        context: crate::SessionSync,
+    ) {
+        let failure = crate::state_sync::run(&sync, context).await;
+        self.rollout.record(crate::rollout::Fix::Sync, failure.is_none());
+        if let Some(failure) = failure {
+            let _no_subscriber_is_fine = self.events.send(ClientEvent::SyncFailed(failure));
+        }
     }
 }

@@ -29,14 +29,18 @@ impl FrameCursor {
     /// Moves over `data`; returns the offset in `data` where the first close frame that
     /// starts in it begins.
     pub(super) fn advance(&mut self, data: &[u8]) -> Option<usize> {
-        let (mut offset, mut close) = (0, None);
+        let mut offset = 0;
+        let mut close = None;
         while offset < data.len() {
-            if close.is_none() && self.at_frame_start() && is_close(data[offset]) {
-                close = Some(offset);
-            }
+            close = close.or_else(|| self.close_starts(data[offset]).then_some(offset));
             offset += self.step(&data[offset..]);
         }
         close
+    }
+
+    /// Whether a close frame starts at `byte`: the first byte of a frame, of a close.
+    fn close_starts(&self, byte: u8) -> bool {
+        self.at_frame_start() && is_close(byte)
     }
 
     /// Where the first close frame of `data` would begin, without moving.

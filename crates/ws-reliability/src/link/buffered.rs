@@ -23,10 +23,10 @@ pub(crate) trait BufferedSink {
 
     /// Ready while the buffer has room; else moves it into the outbox first.
     fn poll_room_for_one(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        match self.buffered() < SINK_BUFFER {
-            true => Poll::Ready(Ok(())),
-            false => self.poll_drain(cx),
+        if self.buffered() < SINK_BUFFER {
+            return Poll::Ready(Ok(()));
         }
+        self.poll_drain(cx)
     }
 
     /// Moves every accepted message into the outbox, waiting for room when it is full:

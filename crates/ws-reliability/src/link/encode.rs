@@ -57,9 +57,10 @@ impl Inline {
     /// The frame's header (type and sequence number, what an empty payload encodes to),
     /// then the payload: the bytes `encode_into` gives the frame.
     fn encode_into(&self, buffer: &mut Vec<u8>) {
-        let empty = match self.is_text() {
-            true => Payload::Text(Utf8Bytes::from_static("")),
-            false => Payload::Binary(Bytes::new()),
+        let empty = if self.is_text() {
+            Payload::Text(Utf8Bytes::from_static(""))
+        } else {
+            Payload::Binary(Bytes::new())
         };
         encode_into(&Frame::Data(Data { seq: self.seq, payload: empty }), buffer);
         buffer.extend_from_slice(self.payload());

@@ -17,7 +17,7 @@ pub(crate) use buffered::{BufferedSink, SINK_BUFFER};
 pub(crate) use deliver::{channel as delivery_channel, DeliverRx, DeliverTx};
 pub(crate) use reader::LinkEnd;
 pub(crate) use stored::Stored;
-pub(crate) use writer::{spawn_writer, Outgoing, Side};
+pub(crate) use writer::{spawn_writer, Broken, Outgoing, Side};
 
 use crate::protocol::{AckBatcher, AckConfig, Data, InOrder, Limits, Mode, Payload, SessionId};
 use encode::Outbound;
@@ -40,6 +40,7 @@ pub(crate) const SESSION_BATCH: usize = 256;
 /// message unacked past the ack timeout (30 s) is reported, not resent to: its link closes
 /// it as a slow consumer (4001) and its session stays resumable; within one connection
 /// nothing is sent twice, so a peer that stops reading holds at most one window.
+#[cfg_attr(not(feature = "conn"), allow(dead_code))] // the server needs `conn`
 pub(crate) fn server_outbox_config() -> OutboxConfig {
     session_outbox_config().with_on_ack_timeout(ws_batch::OnAckTimeout::Report)
 }
@@ -107,10 +108,10 @@ impl OutboxBase {
 /// fail again).
 pub(crate) fn checked_payload(message: Message, limit: u64) -> Result<Stored, crate::Error> {
     let payload = data_payload(message)?;
-    match payload.len() as u64 > limit {
-        true => Err(too_large(payload, limit)),
-        false => Ok(Stored::from(payload)),
+    if payload.len() as u64 > limit {
+        return Err(too_large(payload, limit));
     }
+    Ok(Stored::from(payload))
 }
 
 /// The payload of a text or binary message; any other is refused and handed back.
@@ -178,6 +179,13 @@ pub(crate) struct Stop {
     /// Sends an ACK (a no-op) when no ack went out for this long: the server's keepalive
     /// frame (`docs/protocol.md` § 7), which a browser sees where it cannot see pings.
     pub(crate) keepalive: Option<Duration>,
+}
+
+impl Stop {
+    /// What a failed write of this link's writer breaks, on `side`.
+    pub(crate) fn writer_breaks(&self, side: Side) -> Broken {
+        Broken { token: self.broken.clone(), side }
+    }
 }
 
 impl Link {

@@ -92,12 +92,12 @@ impl Small {
     /// The payload, in a new buffer. Text was valid UTF-8 when copied in, so the lossy
     /// conversion never changes it.
     fn into_payload(self) -> Payload {
-        match self.text {
-            true => {
-                Payload::Text(Utf8Bytes::from(String::from_utf8_lossy(self.bytes()).into_owned()))
-            }
-            false => Payload::Binary(Bytes::copy_from_slice(self.bytes())),
+        if self.text {
+            return Payload::Text(Utf8Bytes::from(
+                String::from_utf8_lossy(self.bytes()).into_owned(),
+            ));
         }
+        Payload::Binary(Bytes::copy_from_slice(self.bytes()))
     }
 }
 

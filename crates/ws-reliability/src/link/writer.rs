@@ -117,10 +117,20 @@ impl Sink<Outbound> for Outgoing {
 /// A failed write cancels `broken`, which ends the link's reader: the connection is lost
 /// (the session resumes on a new one) instead of half alive. A write refused because a
 /// close already went out is no failure: the writer stops sending (see [`after_refusal`]).
+/// What a failed write breaks: the link's `broken` token (its reader then ends), and
+/// which end of the connection wrote (for the metrics).
+#[derive(Debug, Clone)]
+pub(crate) struct Broken {
+    /// Cancelled when a write fails.
+    pub(crate) token: CancellationToken,
+    /// The end that writes.
+    pub(crate) side: Side,
+}
+
 pub(crate) fn spawn_writer<S>(
     sink: S,
     first: Option<Message>,
-    broken: (CancellationToken, Side),
+    broken: Broken,
 ) -> (Outgoing, JoinHandle<()>)
 where
     S: Sink<Message> + Unpin + Send + 'static,
@@ -134,16 +144,14 @@ where
     (outgoing, tokio::spawn(write_all(receiver, sink, broken)))
 }
 
-async fn write_all<S>(
-    mut receiver: UnboundedReceiver<Vec<Message>>,
-    mut sink: S,
-    (broken, side): (CancellationToken, Side),
-) where
+async fn write_all<S>(mut receiver: UnboundedReceiver<Vec<Message>>, mut sink: S, broken: Broken)
+where
     S: Sink<Message> + Unpin,
     S::Error: Refusal,
 {
     if let Err(error) = write_until_refused(&mut receiver, &mut sink).await {
-        if !Box::pin(after_refusal(error.is_closing(), receiver, &broken, side)).await {
+        let closing = error.is_closing();
+        if !Box::pin(after_refusal(closing, receiver, &broken.token, broken.side)).await {
             return; // the write failed: nothing more goes through this sink
         }
     }

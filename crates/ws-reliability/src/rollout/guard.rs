@@ -160,10 +160,8 @@ pub struct Outcomes {
 impl Outcomes {
     /// One outcome.
     pub fn one(succeeded: bool) -> Self {
-        match succeeded {
-            true => Outcomes { successes: 1, failures: 0 },
-            false => Outcomes { successes: 0, failures: 1 },
-        }
+        let successes = u64::from(succeeded);
+        Outcomes { successes, failures: 1 - successes }
     }
 
     /// `count` successes.

@@ -108,12 +108,12 @@ impl ReliableServer {
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         async move {
-            let (opened, session) = (&ready.opened, &ready.opened.session);
+            let session = Arc::clone(&ready.opened.session);
             let (cancel, generation) = session.attach();
             let _serial = session.serial().await;
-            let welcome = self.welcome_for(session, opened.resumed).await;
-            let running = self.start(ready.split, ready.admission, (opened, cancel), welcome);
-            self.ended(session, generation, &self.run(running).await);
+            let welcome = self.welcome_for(&session, ready.opened.resumed).await;
+            let running = self.start(ready, cancel, welcome);
+            self.ended(&session, generation, &self.run(running).await);
         }
     }
 
@@ -142,20 +142,19 @@ impl ReliableServer {
     /// the client's first DATA or ACK confirms the token the WELCOME carried.
     fn start<S>(
         &self,
-        (conn, sink, stream): Split<S>,
-        admission: Admission,
-        (opened, cancel): (&Opened, CancellationToken),
+        ready: Ready<S>,
+        cancel: CancellationToken,
         welcome: Option<Welcome>,
     ) -> Running<impl Stream<Item = Result<Message, WsError>> + Unpin>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
+        let Ready { split: (conn, sink, stream), admission, opened } = ready;
         let (first, stream) = self.welcomed(&opened.session, welcome, stream);
-        let link = self.link(opened, cancel);
+        let link = self.link(&opened, cancel);
         let id = admission.register(conn).id();
-        let (out, writer) = spawn_writer(sink, first, (link.stop.broken.clone(), Side::Server));
-        let session = Arc::clone(&opened.session);
-        Running { link, session, id, closing: Closing { out, writer }, stream }
+        let (out, writer) = spawn_writer(sink, first, link.stop.writer_breaks(Side::Server));
+        Running { link, session: opened.session, id, closing: Closing { out, writer }, stream }
     }
 
     /// Runs the link until the connection ends, then closes it.

@@ -2,18 +2,23 @@
 //! connections, dead letters, full outboxes, and the state synchronizer.
 
 use super::ReliableServer;
-use crate::health::register_at_most;
+use crate::health::ZeroCheck;
 use ws_conn::ConnState;
 use ws_monitor::{Monitor, MonitorError};
 
-/// A reading of the server for a threshold check.
-type Reading = fn(&ReliableServer) -> f64;
-
-/// The warning checks: name, what is measured, and how; each must stay at 0.
-const CHECKS: [(&str, &str, Reading); 3] = [
-    ("server.ghost_connections", "connections failed and not swept yet", failed_connections),
-    ("server.dead_letters", "messages dead-lettered", dead_letters),
-    ("server.outbox_depth", "sessions whose outbox is full", full_outboxes),
+/// The warning checks; each must stay at 0.
+const CHECKS: [ZeroCheck<ReliableServer>; 3] = [
+    ZeroCheck {
+        name: "server.ghost_connections",
+        what: "connections failed and not swept yet",
+        read: failed_connections,
+    },
+    ZeroCheck { name: "server.dead_letters", what: "messages dead-lettered", read: dead_letters },
+    ZeroCheck {
+        name: "server.outbox_depth",
+        what: "sessions whose outbox is full",
+        read: full_outboxes,
+    },
 ];
 
 impl ReliableServer {
@@ -21,10 +26,8 @@ impl ReliableServer {
     /// `server.dead_letters`, `server.outbox_depth` (warnings, each must be 0) and, with a
     /// synchronizer configured, `server.sync_state` (critical).
     pub fn register_checks(&self, monitor: &mut Monitor) -> Result<(), MonitorError> {
-        for (name, what, read) in CHECKS {
-            let server = self.clone();
-            let rollout = self.rollout();
-            register_at_most(monitor, (name, what), rollout, move || read(&server))?;
+        for check in &CHECKS {
+            check.register(monitor, self.rollout(), self.clone())?;
         }
         self.register_sync_check(monitor)
     }

@@ -206,10 +206,10 @@ impl Sessions {
 
     /// Why a resume of an id that is not live fails: expired (remembered) or unknown.
     pub(crate) fn missing(&self, id: &SessionId) -> SessionLostReason {
-        match lock(&self.expired).contains(id) {
-            true => SessionLostReason::Expired,
-            false => SessionLostReason::UnknownSession,
+        if lock(&self.expired).contains(id) {
+            return SessionLostReason::Expired;
         }
+        SessionLostReason::UnknownSession
     }
 
     pub(crate) fn insert(&self, session: Arc<SessionState>) {

@@ -45,7 +45,7 @@ async fn the_writer_writes_everything_in_order_then_closes_the_sink() {
     let (out, writer) = spawn_writer(
         sink,
         Some(Message::text("welcome")),
-        (CancellationToken::new(), Side::Server),
+        Broken { token: CancellationToken::new(), side: Side::Server },
     );
     let mut flusher = out.clone();
     flusher.feed(Outbound::Ready(Message::text("1"))).await.unwrap();
@@ -64,7 +64,8 @@ async fn a_failed_write_cancels_broken() {
     let (sink, written) = sink_channel::<Message>();
     drop(written);
     let broken = CancellationToken::new();
-    let (out, writer) = spawn_writer(sink, None, (broken.clone(), Side::Client));
+    let (out, writer) =
+        spawn_writer(sink, None, Broken { token: broken.clone(), side: Side::Client });
     out.unbounded_send(Message::text("lost")).unwrap();
     writer.await.unwrap();
     assert!(broken.is_cancelled());
@@ -109,7 +110,8 @@ async fn a_write_refused_after_the_peers_close_still_answers_the_close() {
     let (mut server, client) = loopback_pair().await;
     let (sink, mut stream) = client.split();
     let broken = CancellationToken::new();
-    let (out, writer) = spawn_writer(sink, None, (broken.clone(), Side::Client));
+    let (out, writer) =
+        spawn_writer(sink, None, Broken { token: broken.clone(), side: Side::Client });
     server.close(None).await.unwrap();
     assert!(matches!(stream.next().await, Some(Ok(Message::Close(_)))), "the peer's close");
     out.unbounded_send(Message::text("queued after the close was read")).unwrap();
