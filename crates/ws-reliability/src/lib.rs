@@ -29,9 +29,9 @@
 //!
 //! Three modules are always available, whatever the features:
 //!
-//! - [`protocol`]: wire protocol v1 (`wsr.v1`), its frame codec, resume tokens, in-order
+//! - [`protocol`] (the crate ws-session): wire protocol v1 (`wsr.v1`), its frame codec, resume tokens, in-order
 //!   delivery and ack batching, specified in `docs/protocol.md`;
-//! - [`fault`]: seeded fault injection under any byte stream (failed writes, killed
+//! - [`fault`] (the crate ws-fault): seeded fault injection under any byte stream (failed writes, killed
 //!   connections, delays, stalled reads), every fault counted;
 //! - [`rollout`]: runtime switches (each fix off, on, or on for a percentage of sessions,
 //!   without a restart) and a rollback guard that turns a fix off when its error rate
@@ -53,7 +53,8 @@ pub use ws_core as core;
 pub mod client;
 mod error;
 pub mod events;
-pub mod fault;
+#[doc(inline)]
+pub use ws_fault as fault;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -70,7 +71,8 @@ pub use hooks::Hooks;
 mod link;
 #[cfg(all(feature = "batch", any(feature = "conn", feature = "reconnect")))]
 mod metrics;
-pub mod protocol;
+#[doc(inline)]
+pub use ws_session::protocol;
 pub mod rollout;
 #[cfg(all(feature = "batch", feature = "conn"))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "batch", feature = "conn"))))]

@@ -23,7 +23,7 @@
 //!
 //! ```
 //! use tokio::io::{AsyncReadExt, AsyncWriteExt};
-//! use ws_reliability::fault::{FaultConfig, FaultInjector, FaultKind, Injected};
+//! use ws_fault::{FaultConfig, FaultInjector, FaultKind, Injected};
 //!
 //! # tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build()?.block_on(async {
 //! let config = FaultConfig::seeded(7).with_rate(FaultKind::Kill, 1.0);
@@ -40,6 +40,9 @@
 //! # })?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod close;
 mod config;

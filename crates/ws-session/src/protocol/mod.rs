@@ -10,7 +10,7 @@
 //! This module is the codec and the per-direction bookkeeping; it opens no socket.
 //!
 //! ```
-//! use ws_reliability::protocol::{decode, encode, Data, Frame, InOrder, Payload, Delivery};
+//! use ws_session::protocol::{decode, encode, Data, Frame, InOrder, Payload, Delivery};
 //!
 //! let frame = Frame::Data(Data { seq: 1, payload: Payload::Text("hi".into()) });
 //! let bytes = encode(&frame);
@@ -21,7 +21,7 @@
 //! assert_eq!(receiver.accept(1)?, Delivery::Deliver);
 //! assert_eq!(receiver.accept(1)?, Delivery::Duplicate);
 //! assert!(receiver.accept(3).is_err()); // a gap: close with 1002
-//! # Ok::<(), ws_reliability::protocol::ProtocolError>(())
+//! # Ok::<(), ws_session::protocol::ProtocolError>(())
 //! ```
 //!
 //! # Metrics
@@ -67,7 +67,7 @@ pub use negotiate::{
     accept, client_request, connect, negotiate, offered, selected, Mode, SUBPROTOCOL,
 };
 pub use resume::{Presented, ResumeGuard, REMEMBERED_TOKENS};
-pub use token::{constant_time_eq, ResumeToken, SessionId, ID_LEN};
+pub use token::{ResumeToken, SessionId, ID_LEN};
 pub use varint::{put_varint, read_varint, varint_len, MAX_VARINT_LEN};
 
 /// The most framing bytes a DATA frame adds to its payload: one type byte and a sequence

@@ -16,10 +16,10 @@ fn random_bytes() -> Result<[u8; ID_LEN], ProtocolError> {
     Ok(bytes)
 }
 
-/// Compares two byte arrays in time independent of where they differ.
-pub fn constant_time_eq(left: &[u8; ID_LEN], right: &[u8; ID_LEN]) -> bool {
-    let difference = left.iter().zip(right).fold(0u8, |acc, (a, b)| acc | (a ^ b));
-    std::hint::black_box(difference) == 0
+/// Whether two ids are equal, in time that does not depend on where they differ
+/// (`subtle`'s constant-time comparison).
+fn constant_time_eq(left: &[u8; ID_LEN], right: &[u8; ID_LEN]) -> bool {
+    bool::from(subtle::ConstantTimeEq::ct_eq(&left[..], &right[..]))
 }
 
 /// Lower-case hex of a byte array.

@@ -1,0 +1,19 @@
+//! The wsr.v1 reliable WebSocket session protocol, as a library both ends share: the frames
+//! and their byte codec, cumulative acks sent in batches, in-order exactly-once delivery,
+//! single-use resume tokens compared in constant time, the close codes and the negotiation
+//! of the `wsr.v1` subprotocol. It opens no socket: `ws-reliability`'s server and client
+//! run it over tokio-tungstenite, and a client in another language follows the same
+//! document, `docs/protocol.md`.
+//!
+//! ```
+//! use ws_session::protocol::{decode, encode, Data, Frame, Payload};
+//!
+//! let frame = Frame::Data(Data { seq: 7, payload: Payload::Text("hi".into()) });
+//! assert_eq!(decode(encode(&frame))?, frame);
+//! # Ok::<(), ws_session::protocol::ProtocolError>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod protocol;
