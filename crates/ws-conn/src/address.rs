@@ -13,6 +13,7 @@ pub use network::IpNetwork;
 pub use proxy::{ForwardedHeader, ProxyConfigError, TrustedProxies};
 pub(crate) use table::{AddressSlot, AddressTable};
 
+use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 
 /// Per-address limits of a [`Registry`](crate::Registry), applied by
@@ -71,6 +72,28 @@ impl AddressLimits {
             accept_per_second: u32::MAX,
             ..AddressLimits::default()
         }
+    }
+}
+
+/// For a harness's or a server's startup line, e.g. `64 connections, burst 40, 20/s per
+/// address (IPv6 /64), 65536 addresses, trusted proxies: none`; a limit at its type's
+/// maximum reads `unlimited`.
+impl fmt::Display for AddressLimits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let connections = shown(self.max_connections as u64, usize::MAX as u64);
+        let burst = shown(self.accept_burst.into(), u32::MAX.into());
+        let rate = shown(self.accept_per_second.into(), u32::MAX.into());
+        write!(f, "{connections} connections, burst {burst}, {rate}/s per address (IPv6 /64), ")?;
+        write!(f, "{} addresses, trusted proxies: {}", self.max_addresses, self.proxies)
+    }
+}
+
+/// `value`, or `unlimited` at `max`.
+fn shown(value: u64, max: u64) -> String {
+    if value == max {
+        "unlimited".to_owned()
+    } else {
+        value.to_string()
     }
 }
 

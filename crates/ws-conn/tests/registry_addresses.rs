@@ -1,13 +1,15 @@
 //! Per-address admission in the registry: refusals, and the address's connection given
-//! back by a dropped admission, a closed connection and a force-close.
+//! back by a dropped admission, a closed connection and a force-close; their metrics.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
 use common::{config, conn, Close};
+use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::Duration;
-use ws_conn::{CloseCode, CloseFrame, ConnError, Refusal, Registry};
+use ws_conn::{metrics as names, CloseCode, CloseFrame, ConnError, Refusal, Registry};
 
 fn reason(result: Result<impl std::fmt::Debug, ConnError>) -> Refusal {
     match result.unwrap_err() {
@@ -77,4 +79,43 @@ async fn a_global_refusal_gives_the_address_back() {
     tokio::time::advance(Duration::from_secs(60)).await;
     assert_eq!(registry.prune_addresses(), 1, "the refused address holds nothing");
     assert_eq!(registry.addresses_tracked(), 1);
+}
+
+/// `name{labels}` → value of every metric `recorder` saw.
+fn metrics_of(recorder: &DebuggingRecorder) -> HashMap<String, f64> {
+    let snapshot = recorder.snapshotter().snapshot().into_vec();
+    let flat = snapshot.into_iter().map(|(key, _, _, value)| {
+        let key = key.key();
+        let labels: Vec<_> = key.labels().map(|l| format!("{}={}", l.key(), l.value())).collect();
+        let value = match value {
+            DebugValue::Counter(count) => count as f64,
+            DebugValue::Gauge(gauge) => gauge.into_inner(),
+            DebugValue::Histogram(samples) => samples.len() as f64,
+        };
+        (format!("{}{{{}}}", key.name(), labels.join(",")), value)
+    });
+    flat.collect()
+}
+
+#[test]
+fn address_refusals_and_tracked_addresses_are_counted() {
+    let recorder = DebuggingRecorder::new();
+    metrics::with_local_recorder(&recorder, || {
+        let mut runtime = tokio::runtime::Builder::new_current_thread();
+        runtime.enable_time().start_paused(true);
+        runtime.build().unwrap().block_on(async {
+            let mut config = config();
+            config.limits.per_address.max_connections = 1;
+            config.limits.per_address.max_addresses = 2;
+            let registry = Registry::new(config);
+            let _one = registry.admit_from("192.0.2.1".parse().unwrap()).unwrap();
+            let _two = registry.admit_from("2001:db8::1".parse().unwrap()).unwrap();
+            assert!(registry.admit_from("192.0.2.1".parse().unwrap()).is_err());
+            assert!(registry.admit_from("192.0.2.3".parse().unwrap()).is_err());
+        });
+    });
+    let seen = metrics_of(&recorder);
+    assert_eq!(seen[&format!("{}{{reason=address_limit}}", names::REFUSED)], 1.0);
+    assert_eq!(seen[&format!("{}{{reason=address_table_full}}", names::REFUSED)], 1.0);
+    assert_eq!(seen[&format!("{}{{}}", names::ADDRESSES_TRACKED)], 2.0);
 }

@@ -3,6 +3,7 @@
 //! the list is believed; anyone else can write any header.
 
 use super::IpNetwork;
+use std::fmt;
 use std::net::IpAddr;
 use std::ops::ControlFlow;
 
@@ -132,6 +133,17 @@ impl TrustedProxies {
             Some(addr) => ControlFlow::Break(addr),
             None => ControlFlow::Break(nearest),
         }
+    }
+}
+
+/// `none`, or the networks and the header, e.g. `10.0.0.0/8, ::1/128 (x-forwarded-for)`.
+impl fmt::Display for TrustedProxies {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.networks.is_empty() {
+            return f.write_str("none");
+        }
+        let networks: Vec<String> = self.networks.iter().map(ToString::to_string).collect();
+        write!(f, "{} ({})", networks.join(", "), self.header.name())
     }
 }
 

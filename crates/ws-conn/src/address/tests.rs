@@ -187,3 +187,15 @@ fn the_forwarded_header_is_read_by_its_for_parameters() {
     assert_eq!(proxies.client(ip("10.0.0.1"), ["proto=https;for=192.0.2.60"]), ip("192.0.2.60"));
     assert_eq!(proxies.client(ip("10.0.0.1"), ["for=unknown"]), ip("10.0.0.1"), "obfuscated");
 }
+
+#[test]
+fn limits_and_proxies_print_for_a_startup_line() {
+    let text = AddressLimits::default().to_string();
+    assert_eq!(text, "64 connections, burst 40, 20/s per address (IPv6 /64), 65536 addresses, trusted proxies: none");
+    let mut limits = AddressLimits::unlimited();
+    limits.proxies =
+        TrustedProxies::new(["10.0.0.0/8", "::1"], ForwardedHeader::Forwarded).unwrap();
+    let text = limits.to_string();
+    assert!(text.starts_with("unlimited connections, burst unlimited, unlimited/s"), "{text}");
+    assert!(text.ends_with("trusted proxies: 10.0.0.0/8, ::1/128 (forwarded)"), "{text}");
+}
