@@ -13,7 +13,7 @@ use tokio::sync::broadcast::{error::RecvError, Receiver};
 use tokio::task::JoinHandle;
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 use ws_reliability::protocol::SessionId;
-use ws_reliability::server::{ReliableServer, ServerConfig};
+use ws_reliability::server::ReliableServer;
 
 /// A task counting messages.
 type Counting = JoinHandle<Result<u64, BenchError>>;
@@ -29,7 +29,7 @@ pub struct Connected {
 
 /// Connects `clients` clients, then times the push of `workload` to each.
 pub async fn run(clients: usize, workload: Workload) -> Result<Throughput, BenchError> {
-    let server = ReliableServer::new(ServerConfig::default());
+    let server = ReliableServer::new(crate::limits::server_config());
     let listener = server.listen("127.0.0.1:0").await?;
     let url = format!("ws://{}/", listener.local_addr());
     let connected = tokio::time::timeout(SETUP_LIMIT, connect(&url, clients)).await??;

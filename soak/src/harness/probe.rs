@@ -65,7 +65,7 @@ impl Reading {
 /// The child's side: serves on 127.0.0.1, prints the address, answers readings until its
 /// stdin closes.
 pub async fn serve_idle() -> Result<(), SoakError> {
-    let server = ReliableServer::new(ServerConfig::default());
+    let server = ReliableServer::new(idle_config());
     let listener = server.listen("127.0.0.1:0").await?;
     let (mut stdout, mut lines) = (tokio::io::stdout(), BufReader::new(tokio::io::stdin()).lines());
     reply(&mut stdout, &format!("{}\n", listener.local_addr())).await?;
@@ -73,6 +73,13 @@ pub async fn serve_idle() -> Result<(), SoakError> {
         reply(&mut stdout, &reading_line(&server)).await?;
     }
     Ok(())
+}
+
+/// The defaults, with the soak's per-address limits (every client is on 127.0.0.1).
+fn idle_config() -> ServerConfig {
+    let mut config = ServerConfig::default();
+    config.conn.limits.per_address = super::address_limits();
+    config
 }
 
 /// `<VmRSS> <VmHWM> <connections>` of this process and `server`.
