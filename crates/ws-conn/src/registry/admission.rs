@@ -30,8 +30,9 @@ impl Admission {
     }
 
     /// Registers `conn` as `Active` under a fresh id. If a shutdown began since the
-    /// admission, `conn` is force-closed at once (a [`ConnEvent::ForceClosed`] with cause
-    /// `Shutdown`) and the id is already gone from the registry.
+    /// admission, `conn` is force-closed at once (a
+    /// [`ConnEvent::ForceClosed`](crate::ConnEvent::ForceClosed) with cause `Shutdown`) and
+    /// the id is already gone from the registry.
     pub fn register(mut self, conn: impl Connection) -> ConnHandle {
         self.holds_slot = false;
         metrics::admission_pending(-1.0);
