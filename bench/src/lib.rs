@@ -35,12 +35,3 @@ pub mod run;
 pub mod upload;
 
 pub use error::BenchError;
-
-/// The reliable servers' configuration in the push and upload benchmarks: the defaults, as
-/// a hub (`IncomingMode::Shared`: sends by session id, one stream of every session's
-/// messages) rather than an accept loop.
-pub fn hub_config() -> ws_reliability::server::ServerConfig {
-    let mut config = ws_reliability::server::ServerConfig::default();
-    config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
-    config
-}

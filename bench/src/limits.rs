@@ -52,6 +52,17 @@ pub fn fallback_message(asked: usize, budget: Budget) -> Option<String> {
     (idle < asked).then_some(message)
 }
 
+/// ReliableServer's defaults with the per-address limits lifted: every client of the bench
+/// connects from 127.0.0.1, and the defaults (64 connections, 20/s per address) would
+/// refuse all but a few. The run prints them. A hub (`IncomingMode::Shared`): it sends by
+/// session id and reads every session from one stream, rather than an accept loop.
+pub fn server_config() -> ws_reliability::server::ServerConfig {
+    let mut config = ws_reliability::server::ServerConfig::default();
+    config.conn.limits.per_address = ws_reliability::conn::AddressLimits::unlimited();
+    config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
+    config
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

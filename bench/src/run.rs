@@ -29,6 +29,8 @@ async fn rounds(
     workload: Workload,
     count: u32,
 ) -> Result<ThroughputReport, BenchError> {
+    let per_address = limits::server_config().conn.limits.per_address;
+    eprintln!("ws-bench: ReliableServer per-address limits: {per_address}");
     let mut measured = Vec::new();
     for _ in 0..count {
         measured.push(round(setup, workload).await?);

@@ -192,3 +192,21 @@ async fn accept_ends_when_the_server_shuts_down() {
     server.shutdown(std::time::Duration::from_millis(10)).await;
     assert!(guarded("accept ends", waiting).await.unwrap());
 }
+
+#[tokio::test]
+async fn the_hook_sees_the_peer_address_and_the_request() {
+    let seen = Arc::new(std::sync::Mutex::new(None));
+    let record = Arc::clone(&seen);
+    let hook: AuthHook = Arc::new(move |request| {
+        let path = request.uri.as_ref().map(|uri| uri.path().to_owned());
+        *record.lock().unwrap() = Some((request.peer, path, request.headers.is_some()));
+        Ok(Identity::from("anyone"))
+    });
+    let server = ReliableServer::with_auth(ServerConfig::default(), hook);
+    let listener = server.listen("127.0.0.1:0").await.unwrap();
+    let (frame, _ws) = raw_hello(listener.local_addr(), Hello::default()).await;
+    assert!(matches!(frame, Frame::Welcome(_)));
+    let (peer, path, headers) = seen.lock().unwrap().clone().unwrap();
+    assert_eq!(peer.map(|peer| peer.ip()), Some("127.0.0.1".parse().unwrap()));
+    assert_eq!((path.as_deref(), headers), (Some("/ws"), true));
+}

@@ -74,10 +74,11 @@ async fn reply(stdout: &mut tokio::io::Stdout, line: &str) -> Result<(), BenchEr
     Ok(stdout.flush().await?)
 }
 
-/// ReliableServer's defaults, with room for any number of connections admitted at once
-/// (and any number of upgrades in progress: the probe opens them all together).
+/// ReliableServer's defaults with no per-address limit ([`server_config`](crate::limits::server_config)),
+/// with room for any number of connections admitted at once (and any number of upgrades in
+/// progress: the probe opens them all together).
 pub fn reliable_config() -> ServerConfig {
-    let mut config = ServerConfig::default();
+    let mut config = crate::limits::server_config();
     let limits = &mut config.conn.limits;
     limits.max_connections = usize::MAX;
     (limits.accept_burst, limits.accept_per_second) = (ACCEPT_RATE, ACCEPT_RATE);
@@ -130,6 +131,7 @@ mod tests {
         let limits = reliable_config().conn.limits;
         assert_eq!((limits.max_connections, limits.accept_per_second), (usize::MAX, ACCEPT_RATE));
         assert_eq!(limits.handshake.max_in_progress, usize::MAX);
+        assert_eq!(limits.per_address, ws_reliability::conn::AddressLimits::unlimited());
     }
 
     #[tokio::test]

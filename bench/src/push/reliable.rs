@@ -28,7 +28,7 @@ pub struct Connected {
 
 /// Connects `clients` clients, then times the push of `workload` to each.
 pub async fn run(clients: usize, workload: Workload) -> Result<Throughput, BenchError> {
-    let server = ReliableServer::new(crate::hub_config());
+    let server = ReliableServer::new(crate::limits::server_config());
     let listener = server.listen("127.0.0.1:0").await?;
     let url = format!("ws://{}/", listener.local_addr());
     let connected = tokio::time::timeout(SETUP_LIMIT, connect(&url, clients)).await??;

@@ -16,7 +16,7 @@ use ws_reliability::server::{Incoming, ReliableServer};
 
 /// Connects `clients` clients, then times the upload of `workload` from each.
 pub async fn run(clients: usize, workload: Workload) -> Result<Throughput, BenchError> {
-    let server = ReliableServer::new(crate::hub_config());
+    let server = ReliableServer::new(crate::limits::server_config());
     let incoming = server.incoming().ok_or(BenchError::Reliable("incoming taken".into()))?;
     let listener = server.listen("127.0.0.1:0").await?;
     let url = format!("ws://{}/", listener.local_addr());

@@ -38,8 +38,9 @@ impl Default for ConnConfig {
     }
 }
 
-/// What a registry admits: a ceiling, an accept-rate guard against reconnect storms, and
-/// what the HTTP upgrade before it must pass (a timeout, a limit, the browser's origin).
+/// What a registry admits: a ceiling, an accept-rate guard against reconnect storms, the
+/// same two per client address, and what the HTTP upgrade before it must pass (a timeout,
+/// a limit, the browser's origin).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Limits {
@@ -57,17 +58,27 @@ pub struct Limits {
     pub handshake: crate::HandshakeLimits,
     /// Which browser origins an upgrade admits. Default [`OriginPolicy::SameHost`](crate::OriginPolicy::SameHost).
     pub origins: crate::OriginPolicy,
+    /// What one client address may hold and open, checked by
+    /// [`Registry::admit_from`](crate::Registry::admit_from) before the global limits:
+    /// 64 connections, 40 at once and 20 per second (see [`AddressLimits`](crate::AddressLimits)).
+    pub per_address: crate::AddressLimits,
+}
+
+impl Limits {
+    /// The defaults, each documented on its field.
+    const DEFAULT: Limits = Limits {
+        max_connections: 10_000,
+        accept_burst: 1_000,
+        accept_per_second: 500,
+        refusal_code: crate::CloseCode::TRY_AGAIN_LATER,
+        handshake: crate::HandshakeLimits::DEFAULT,
+        origins: crate::OriginPolicy::SameHost,
+        per_address: crate::AddressLimits::DEFAULT,
+    };
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_connections: 10_000,
-            accept_burst: 1_000,
-            accept_per_second: 500,
-            refusal_code: crate::CloseCode::TRY_AGAIN_LATER,
-            handshake: crate::HandshakeLimits::default(),
-            origins: crate::OriginPolicy::default(),
-        }
+        Limits::DEFAULT
     }
 }

@@ -1,5 +1,6 @@
 //! One registered connection: its id, atomic state, liveness, transport and tasks.
 
+use crate::address::AddressSlot;
 use crate::{metrics, Activity, AtomicState, ConnError, ConnState, Connection};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -38,12 +39,27 @@ pub(crate) struct Entry {
     closing_at: AtomicU64,
     pub(crate) conn: Box<dyn Connection>,
     tasks: Mutex<Vec<AbortHandle>>,
+    /// The connection of the client's address, given back when the entry is finalized.
+    address: Mutex<Option<AddressSlot>>,
 }
 
 impl Entry {
-    pub(crate) fn new(id: ConnId, activity: Activity, conn: Box<dyn Connection>) -> Self {
+    pub(crate) fn new(
+        id: ConnId,
+        activity: Activity,
+        conn: Box<dyn Connection>,
+        address: Option<AddressSlot>,
+    ) -> Self {
         let closing_at = AtomicU64::new(u64::MAX);
-        Entry { id, state: AtomicState::new(), activity, closing_at, conn, tasks: Mutex::default() }
+        let state = AtomicState::new();
+        let tasks = Mutex::default();
+        let address = Mutex::new(address);
+        Entry { id, state, activity, closing_at, conn, tasks, address }
+    }
+
+    /// Gives back the address's connection (once).
+    pub(crate) fn release_address(&self) {
+        drop(self.address.lock().unwrap_or_else(PoisonError::into_inner).take());
     }
 
     pub(crate) fn state(&self) -> ConnState {

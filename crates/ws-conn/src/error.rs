@@ -26,7 +26,8 @@ pub enum ConnError {
     /// A new connection was refused; close the socket with `close_code`.
     #[error("connection refused ({reason}), close code {}", close_code.as_u16())]
     Refused {
-        /// Why: the limit, the accept rate, or a shutdown in progress.
+        /// Why: the limit, the accept rate, a shutdown in progress, or a limit of the
+        /// client's address.
         reason: Refusal,
         /// The WebSocket close code to send to the refused peer.
         close_code: CloseCode,
@@ -77,6 +78,15 @@ pub enum Refusal {
     Rate,
     /// The registry is shutting down.
     ShuttingDown,
+    /// The client's address (its IPv6 /64) holds its maximum number of connections
+    /// ([`AddressLimits::max_connections`](crate::AddressLimits::max_connections)).
+    AddressLimit,
+    /// The client's address opens connections faster than its own accept rate allows
+    /// ([`AddressLimits::accept_per_second`](crate::AddressLimits::accept_per_second)).
+    AddressRate,
+    /// The table of tracked addresses is full and none of them can be evicted
+    /// ([`AddressLimits::max_addresses`](crate::AddressLimits::max_addresses)).
+    AddressTableFull,
 }
 
 impl Refusal {
@@ -86,6 +96,9 @@ impl Refusal {
             Refusal::Limit => "limit",
             Refusal::Rate => "rate",
             Refusal::ShuttingDown => "shutting_down",
+            Refusal::AddressLimit => "address_limit",
+            Refusal::AddressRate => "address_rate",
+            Refusal::AddressTableFull => "address_table_full",
         }
     }
 }

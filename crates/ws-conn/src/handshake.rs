@@ -18,9 +18,15 @@ pub struct HandshakeLimits {
     pub max_in_progress: usize,
 }
 
+impl HandshakeLimits {
+    /// The defaults, as a constant for [`Limits`](crate::Limits)'s.
+    pub(crate) const DEFAULT: HandshakeLimits =
+        HandshakeLimits { timeout: Duration::from_secs(10), max_in_progress: 1_024 };
+}
+
 impl Default for HandshakeLimits {
     fn default() -> Self {
-        HandshakeLimits { timeout: Duration::from_secs(10), max_in_progress: 1_024 }
+        HandshakeLimits::DEFAULT
     }
 }
 

@@ -7,6 +7,8 @@
 
 mod accept;
 mod activity;
+mod address;
+mod clock;
 mod config;
 mod connection;
 mod entry;
@@ -24,6 +26,8 @@ pub mod tungstenite;
 
 pub use accept::AcceptBackoff;
 pub use activity::Activity;
+pub use address::{AddressLimits, ForwardedHeader, IpNetwork, ProxyConfigError, TrustedProxies};
+pub use clock::{TokioClock, TokioInstant};
 pub use config::{ConnConfig, Limits};
 pub use connection::{CloseCode, CloseFrame, Connection};
 pub use entry::ConnId;

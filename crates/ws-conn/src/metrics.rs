@@ -15,7 +15,8 @@ pub const CLOSE_FAILED: &str = "ws_conn_close_failed_total";
 pub const FORCE_CLOSED: &str = "ws_conn_force_closed_total";
 /// Counter: `Active` connections found silent past the idle timeout.
 pub const GHOSTS_DETECTED: &str = "ws_conn_ghosts_detected_total";
-/// Counter: connections refused, label `reason` = `limit` | `rate` | `shutting_down`.
+/// Counter: connections refused, label `reason` = `limit` | `rate` | `shutting_down` |
+/// `address_limit` | `address_rate` | `address_table_full` (see [`Refusal`]).
 pub const REFUSED: &str = "ws_conn_refused_total";
 /// Counter: heartbeat pings that failed, label `reason` = `error` | `timeout`.
 pub const PING_FAILED: &str = "ws_conn_ping_failed_total";
@@ -35,6 +36,9 @@ pub const ACCEPT_ERRORS: &str = "ws_conn_accept_errors_total";
 pub const ACCEPT_BACKOFFS: &str = "ws_conn_accept_backoffs_total";
 /// Counter: requests refused with 403 by the [`OriginPolicy`](crate::OriginPolicy).
 pub const ORIGIN_REFUSED: &str = "ws_conn_origin_refused_total";
+/// Gauge: client addresses tracked for their per-address limits (IPv4 addresses and IPv6
+/// /64s holding a connection or refilling their rate bucket).
+pub const ADDRESSES_TRACKED: &str = "ws_conn_addresses_tracked";
 /// Histogram: duration of one sweep.
 pub const SWEEP_SECONDS: &str = "ws_conn_sweep_seconds";
 
@@ -111,4 +115,8 @@ pub(crate) fn accept_backoff() {
 
 pub(crate) fn origin_refused() {
     metrics::counter!(ORIGIN_REFUSED).increment(1);
+}
+
+pub(crate) fn addresses_tracked(delta: f64) {
+    metrics::gauge!(ADDRESSES_TRACKED).increment(delta);
 }

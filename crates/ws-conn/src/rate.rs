@@ -1,48 +1,38 @@
-//! The accept-rate guard: a token bucket that refuses connections during reconnect storms.
+//! Rate quotas: the global accept-rate guard against reconnect storms, and the quota of
+//! each address, both governor GCRA limiters on [`TokioClock`].
 
-use std::sync::Mutex;
-use tokio::time::Instant;
+use crate::clock::{TokioClock, TokioInstant};
+use governor::middleware::NoOpMiddleware;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
+use std::num::NonZeroU32;
 
-/// A token bucket: `burst` tokens, refilled at `per_second`; an admission takes one.
-#[derive(Debug)]
-pub(crate) struct AcceptRate {
-    burst: f64,
-    per_second: f64,
-    bucket: Mutex<Bucket>,
+/// One governor limiter (GCRA, one atomic word) on tokio's clock.
+pub(crate) type Limiter =
+    RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<TokioInstant>>;
+
+/// `burst` admissions at once, refilled at `per_second`; 0 is taken as 1 (governor
+/// cannot express an empty quota).
+pub(crate) fn quota(burst: u32, per_second: u32) -> Quota {
+    let per_second = NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN);
+    Quota::per_second(per_second).allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN))
 }
 
+/// The accept-rate guard: a full bucket of `burst` admissions, refilled at `per_second`.
 #[derive(Debug)]
-struct Bucket {
-    tokens: f64,
-    refilled: Instant,
+pub(crate) struct AcceptRate {
+    limiter: Limiter,
 }
 
 impl AcceptRate {
     /// A full bucket.
     pub(crate) fn new(burst: u32, per_second: u32) -> Self {
-        let bucket = Bucket { tokens: f64::from(burst), refilled: Instant::now() };
-        AcceptRate {
-            burst: f64::from(burst),
-            per_second: f64::from(per_second),
-            bucket: bucket.into(),
-        }
+        AcceptRate { limiter: Limiter::direct_with_clock(quota(burst, per_second), TokioClock) }
     }
 
-    /// Takes a token if one is there.
+    /// Takes an admission if one is there.
     pub(crate) fn try_take(&self) -> bool {
-        let mut bucket = self.bucket.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        bucket.refill(self.per_second, self.burst, Instant::now());
-        let granted = bucket.tokens >= 1.0;
-        bucket.tokens -= if granted { 1.0 } else { 0.0 };
-        granted
-    }
-}
-
-impl Bucket {
-    fn refill(&mut self, per_second: f64, burst: f64, now: Instant) {
-        let earned = now.saturating_duration_since(self.refilled).as_secs_f64() * per_second;
-        self.tokens = (self.tokens + earned).min(burst);
-        self.refilled = now;
+        self.limiter.check().is_ok()
     }
 }
 

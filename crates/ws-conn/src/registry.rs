@@ -1,18 +1,22 @@
 //! The connection registry: admission under limits, lookup, and the per-connection handle.
 
+mod admission;
 mod lifecycle;
 mod maintenance;
 mod sweep;
 
+pub use admission::{Admission, ConnHandle};
 pub use maintenance::{Maintenance, ShutdownReport};
 pub use sweep::{HeartbeatReport, SweepReport};
 
+use crate::address::{AddressSlot, AddressTable};
 use crate::entry::Entry;
 use crate::rate::AcceptRate;
 use crate::{metrics, Activity, CloseCode, ConnConfig, ConnError, ConnEvent, ConnId, ConnState};
 use crate::{Connection, ForceCause, Refusal};
 use crate::{Handshakes, Limits};
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::broadcast;
@@ -28,17 +32,20 @@ pub struct Registry {
     inner: Arc<Inner>,
 }
 
-/// What a new socket passes before it holds a slot: the upgrade's limits, the accept rate.
+/// What a new socket passes before it holds a slot: the upgrade's limits, the limits of
+/// its address, the accept rate.
 #[derive(Debug)]
 struct Gates {
     rate: AcceptRate,
     handshakes: Handshakes,
+    addresses: Arc<AddressTable>,
 }
 
 impl Gates {
     fn new(limits: &Limits) -> Self {
         let rate = AcceptRate::new(limits.accept_burst, limits.accept_per_second);
-        Gates { rate, handshakes: Handshakes::new(limits.handshake.clone()) }
+        let addresses = Arc::new(AddressTable::new(&limits.per_address));
+        Gates { rate, handshakes: Handshakes::new(limits.handshake.clone()), addresses }
     }
 }
 
@@ -83,13 +90,43 @@ impl Registry {
     }
 
     /// Reserves room for one connection, or refuses it (limit, accept rate, shutdown) with
-    /// the close code to send. Check this before doing work for a new socket.
+    /// the close code to send. Check this before doing work for a new socket. Applies no
+    /// per-address limit: use [`Registry::admit_from`] when the client's address is known.
     pub fn admit(&self) -> Result<Admission, ConnError> {
         self.check_open()?;
+        self.admit_with(None)
+    }
+
+    /// Like [`Registry::admit`] for a client at `addr` (the socket's peer, or the client
+    /// named by a trusted proxy: [`TrustedProxies::client`](crate::TrustedProxies::client)):
+    /// first under [`Limits::per_address`], so an address over its own limits is refused
+    /// without taking from the global accept rate; the address's connection is given back
+    /// when the admission, or the connection it registers, is gone.
+    pub fn admit_from(&self, addr: IpAddr) -> Result<Admission, ConnError> {
+        self.check_open()?;
+        let code = self.inner.config.limits.refusal_code;
+        let address = self.inner.gates.addresses.admit(addr).map_err(|why| refuse(why, code))?;
+        self.admit_with(Some(address))
+    }
+
+    /// Takes a slot under the limit and the accept rate; `address` is given back on refusal.
+    fn admit_with(&self, address: Option<AddressSlot>) -> Result<Admission, ConnError> {
         self.take_slot()?;
-        let admission = Admission::new(self.clone());
+        let admission = Admission::new(self.clone(), address);
         self.check_rate()?;
         Ok(admission)
+    }
+
+    /// How many client addresses are tracked for their limits (the gauge
+    /// `ws_conn_addresses_tracked`).
+    pub fn addresses_tracked(&self) -> usize {
+        self.inner.gates.addresses.len()
+    }
+
+    /// Forgets every address that holds no connection and whose rate bucket is full again;
+    /// how many. The background sweeper calls it every sweep interval.
+    pub fn prune_addresses(&self) -> usize {
+        self.inner.gates.addresses.prune()
     }
 
     /// Admits and registers `conn` in one step; see [`Registry::admit`].
@@ -183,9 +220,14 @@ impl Registry {
 
     /// Registers `conn` as `Active`; one admitted before a shutdown and registered after it
     /// began is force-closed at once, so a shutdown leaves no connection behind.
-    fn insert(&self, activity: Activity, conn: Box<dyn Connection>) -> ConnHandle {
+    fn insert(
+        &self,
+        activity: Activity,
+        conn: Box<dyn Connection>,
+        address: Option<AddressSlot>,
+    ) -> ConnHandle {
         let id = ConnId::from_u64(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
-        let entry = Arc::new(Entry::new(id, activity.clone(), conn));
+        let entry = Arc::new(Entry::new(id, activity.clone(), conn, address));
         if self.enter(&entry) {
             // Only a racing closer can win, and it removes the connection just the same.
             let _removed_either_way = self.force(&entry, ForceCause::Shutdown);
@@ -207,13 +249,14 @@ impl Registry {
     }
 
     /// `from → Closed` and out of the map in one step under the map lock, so no lookup
-    /// ever finds a `Closed` connection; frees its slot.
+    /// ever finds a `Closed` connection; frees its slot and its address's connection.
     fn finalize(&self, entry: &Entry, from: ConnState) -> Result<(), ConnError> {
         let mut entries = self.entries();
         entry.transition_from(from, ConnState::Closed)?;
         entries.remove(&entry.id);
         drop(entries);
         self.inner.slots.fetch_sub(1, Ordering::AcqRel);
+        entry.release_address();
         metrics::removed();
         Ok(())
     }
@@ -222,63 +265,4 @@ impl Registry {
 fn refuse(reason: Refusal, close_code: CloseCode) -> ConnError {
     metrics::refused(reason);
     ConnError::Refused { reason, close_code }
-}
-
-/// Room for one connection, reserved by [`Registry::admit`]; dropping it frees the room.
-#[derive(Debug)]
-#[must_use = "an admission holds a slot until it registers a connection or is dropped"]
-pub struct Admission {
-    registry: Registry,
-    activity: Activity,
-    holds_slot: bool,
-}
-
-impl Admission {
-    fn new(registry: Registry) -> Self {
-        metrics::admission_pending(1.0);
-        Admission { registry, activity: Activity::new(), holds_slot: true }
-    }
-
-    /// The liveness record the connection will have: hand it to the read half (e.g.
-    /// [`tungstenite::split`](crate::tungstenite::split)) before registering.
-    pub fn activity(&self) -> &Activity {
-        &self.activity
-    }
-
-    /// Registers `conn` as `Active` under a fresh id. If a shutdown began since the
-    /// admission, `conn` is force-closed at once (a [`ConnEvent::ForceClosed`] with cause
-    /// `Shutdown`) and the id is already gone from the registry.
-    pub fn register(mut self, conn: impl Connection) -> ConnHandle {
-        self.holds_slot = false;
-        metrics::admission_pending(-1.0);
-        self.registry.insert(self.activity.clone(), Box::new(conn))
-    }
-}
-
-impl Drop for Admission {
-    fn drop(&mut self) {
-        if self.holds_slot {
-            self.registry.inner.slots.fetch_sub(1, Ordering::AcqRel);
-            metrics::admission_pending(-1.0);
-        }
-    }
-}
-
-/// A registered connection's id and liveness record.
-#[derive(Debug, Clone)]
-pub struct ConnHandle {
-    id: ConnId,
-    activity: Activity,
-}
-
-impl ConnHandle {
-    /// The connection's id.
-    pub fn id(&self) -> ConnId {
-        self.id
-    }
-
-    /// The connection's liveness record: call [`Activity::record`] on every inbound frame.
-    pub fn activity(&self) -> &Activity {
-        &self.activity
-    }
 }

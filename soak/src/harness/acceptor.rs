@@ -1,7 +1,8 @@
 //! The soak's own accept loop: every accepted socket is wrapped in the fault injector of
 //! the client it belongs to (found by the client's local port) before the WebSocket
-//! upgrade, then served by [`ReliableServer::serve_stream`], so faults strike the server's
-//! end of the connections too.
+//! upgrade, then served by [`ReliableServer::serve_stream_from`] (admitted by the peer's
+//! address, as the server's own accept loop does), so faults strike the server's end of the
+//! connections too.
 
 use super::shared::lock;
 use std::collections::HashMap;
@@ -127,8 +128,10 @@ async fn serve(stream: TcpStream, peer: SocketAddr, server: ReliableServer, owne
     // `readable` may wake before a byte is there; `peek` waits for the request (or EOF).
     let _request_or_eof = stream.peek(&mut [0; 1]).await;
     match owners.injector(peer) {
-        Some((injector, pair)) => server.serve_stream(injector.wrap_paired(stream, &pair)).await,
-        None => server.serve_stream(owners.unattributed(stream)).await,
+        Some((injector, pair)) => {
+            server.serve_stream_from(injector.wrap_paired(stream, &pair), peer).await
+        }
+        None => server.serve_stream_from(owners.unattributed(stream), peer).await,
     }
 }
 

@@ -31,6 +31,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
+use ws_reliability::conn::AddressLimits;
 use ws_reliability::server::{ReliableServer, ServerConfig};
 
 /// Separates the chaos health check's seed from the run's seed.
@@ -110,13 +111,22 @@ fn rates(args: &Args) -> clients::Rates<'_> {
     clients::Rates { kinds, operation, close: chaos_rate(operation) }
 }
 
-/// The server's defaults, with the chaos synchronizer run on every open and resume.
+/// The server's defaults, with the chaos synchronizer run on every open and resume, and
+/// [`address_limits`] (every client is on 127.0.0.1).
 fn server_config(chaos: &Chaos) -> Result<ServerConfig, SoakError> {
     let mut config = ServerConfig::default();
     config.hooks.sync = Some(chaos.clone().synchronizer()?);
     // a hub: the producers send by session id, the checks read the events
     config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
+    config.conn.limits.per_address = address_limits();
     Ok(config)
+}
+
+/// The per-address limits of the soak's servers: none, since every client connects from
+/// 127.0.0.1 (the defaults, 64 connections and 20/s per address, would refuse all but a
+/// few); the global limits and accept rate stay the defaults. Printed at the start.
+pub fn address_limits() -> AddressLimits {
+    AddressLimits::unlimited()
 }
 
 /// The chaos check, the chaos sync callback and a close the server starts fail 200 times
@@ -130,6 +140,7 @@ pub fn chaos_rate(fault_rate: f64) -> f64 {
 fn announce(core: &Core, args: &Args) -> SocketAddr {
     let (http, addr) = (core.monitoring.http.local_addr(), core.acceptor.local_addr());
     eprintln!("ws-soak: server ws://{addr}/ , {} clients", args.connections);
+    eprintln!("ws-soak: per-address limits: {}", core.server.config().conn.limits.per_address);
     eprintln!("ws-soak: metrics http://{http}/metrics  health http://{http}/health");
     eprintln!("ws-soak: seed {}; reproduce with: {}", core.seed, args.reproduce(core.seed));
     addr

@@ -62,13 +62,6 @@ impl Reading {
     }
 }
 
-/// An idle server's configuration: a hub (`IncomingMode::Shared`), nobody reads.
-fn idle_config() -> ServerConfig {
-    let mut config = ServerConfig::default();
-    config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
-    config
-}
-
 /// The child's side: serves on 127.0.0.1, prints the address, answers readings until its
 /// stdin closes.
 pub async fn serve_idle() -> Result<(), SoakError> {
@@ -80,6 +73,15 @@ pub async fn serve_idle() -> Result<(), SoakError> {
         parent.reply(&reading_line(&server)).await?;
     }
     Ok(())
+}
+
+/// The defaults, with the soak's per-address limits (every client is on 127.0.0.1), as a
+/// hub (`IncomingMode::Shared`): nobody reads, nothing is accepted.
+fn idle_config() -> ServerConfig {
+    let mut config = ServerConfig::default();
+    config.conn.limits.per_address = super::address_limits();
+    config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
+    config
 }
 
 /// `<VmRSS> <VmHWM> <connections>` of this process and `server`.

@@ -65,6 +65,7 @@ impl Registry {
         loop {
             ticks.tick().await;
             self.sweep_once();
+            self.prune_addresses();
         }
     }
 

@@ -70,7 +70,7 @@ impl ReliableServer {
         let mut backoff = AcceptBackoff::default();
         loop {
             match listener.accept().await {
-                Ok((stream, _peer)) => self.accepted(stream, &transport, &mut backoff),
+                Ok((stream, peer)) => self.accepted(stream, peer, &transport, &mut backoff),
                 Err(error) => accept_failed(&mut backoff, &error).await,
             }
         }
@@ -79,23 +79,25 @@ impl ReliableServer {
     fn accepted(
         &self,
         stream: tokio::net::TcpStream,
+        peer: SocketAddr,
         transport: &Transport,
         backoff: &mut AcceptBackoff,
     ) {
         backoff.reset();
-        drop(tokio::spawn(self.clone().serve_owned(stream, transport)));
+        drop(tokio::spawn(self.clone().serve_owned(stream, peer, transport)));
     }
 
     #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
     fn serve_owned(
         self,
         stream: tokio::net::TcpStream,
+        peer: SocketAddr,
         transport: &Transport,
     ) -> impl Future<Output = ()> {
         let transport = transport.clone();
         async move {
             let _nodelay_is_an_optimisation = stream.set_nodelay(true);
-            transport.serve(&self, stream).await;
+            transport.serve(&self, stream, peer).await;
         }
     }
 
@@ -108,11 +110,23 @@ impl ReliableServer {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        self.attach_opened(Box::pin(self.open_stream(stream)))
+        self.attach_opened(Box::pin(self.open_stream(stream, None)))
     }
 
-    /// The handshake, then the admission and the session of the upgraded socket.
-    async fn open_stream<S>(&self, stream: S) -> Option<Ready<S>>
+    /// Like [`serve_stream`](Self::serve_stream) for a socket from `peer`: admitted under
+    /// the per-address limits of `conn.limits.per_address` (the client being `peer`, or
+    /// the address a trusted proxy at `peer` names in its header). The accept loops of
+    /// [`listen`](Self::listen) and `listen_tls` serve every socket this way.
+    pub fn serve_stream_from<S>(&self, stream: S, peer: SocketAddr) -> impl Future<Output = ()> + '_
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        self.attach_opened(Box::pin(self.open_stream(stream, Some(peer))))
+    }
+
+    /// The handshake, then the admission (by `peer`'s address, if known) and the session
+    /// of the upgraded socket.
+    async fn open_stream<S>(&self, stream: S, peer: Option<SocketAddr>) -> Option<Ready<S>>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
@@ -121,7 +135,7 @@ impl ReliableServer {
             crate::metrics::accept_failed();
             return None;
         };
-        self.open_upgraded(ws, mode, request).await
+        self.open_upgraded(ws, mode, Upgrade { peer, ..request }).await
     }
 
     /// The WebSocket handshake with the negotiated mode and the request's URI and headers.

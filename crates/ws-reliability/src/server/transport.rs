@@ -2,6 +2,7 @@
 //! side of a TLS handshake; [`ReliableServer::listen_tls`].
 
 use super::ReliableServer;
+use std::net::SocketAddr;
 use tokio::net::TcpStream;
 
 /// What an accepted socket goes through before the WebSocket handshake.
@@ -15,12 +16,12 @@ pub(crate) enum Transport {
 }
 
 impl Transport {
-    /// Serves `stream` until it ends.
-    pub(crate) async fn serve(self, server: &ReliableServer, stream: TcpStream) {
+    /// Serves `stream` from `peer` until it ends.
+    pub(crate) async fn serve(self, server: &ReliableServer, stream: TcpStream, peer: SocketAddr) {
         match self {
-            Transport::Plain => server.serve_stream(stream).await,
+            Transport::Plain => server.serve_stream_from(stream, peer).await,
             #[cfg(feature = "tls")]
-            Transport::Tls(tls) => serve_tls(server, &tls, stream).await,
+            Transport::Tls(tls) => serve_tls(server, &tls, stream, peer).await,
         }
     }
 }
@@ -29,9 +30,14 @@ impl Transport {
 /// TLS handshake drops the socket and is counted
 /// (`ws_reliability_tls_failures_total{side="server",kind}`).
 #[cfg(feature = "tls")]
-async fn serve_tls(server: &ReliableServer, tls: &crate::tls::TlsConfig, stream: TcpStream) {
+async fn serve_tls(
+    server: &ReliableServer,
+    tls: &crate::tls::TlsConfig,
+    stream: TcpStream,
+    peer: SocketAddr,
+) {
     match tls.accept(stream).await {
-        Ok(stream) => server.serve_stream(stream).await,
+        Ok(stream) => server.serve_stream_from(stream, peer).await,
         Err(error) => crate::metrics::tls_failed("server", error.label()),
     }
 }

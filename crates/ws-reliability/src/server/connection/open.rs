@@ -8,13 +8,17 @@ use super::super::hello::{close_with, Opened, Refused};
 use super::super::ReliableServer;
 use super::Ready;
 use crate::protocol::{CloseCode, Hello, Mode, SessionId};
+use std::net::IpAddr;
 use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_tungstenite::tungstenite::http::HeaderMap;
 use tokio_tungstenite::WebSocketStream;
 use ws_conn::Admission;
 
 impl ReliableServer {
     /// Admits an upgraded socket and opens its session (HELLO for wsr.v1); `None` once it
-    /// was refused and closed.
+    /// was refused and closed. With the peer's address known, it is admitted under the
+    /// per-address limits of its client (behind a trusted proxy, the address the proxy's
+    /// header names); else under the global limits alone.
     pub(crate) async fn open_upgraded<S>(
         &self,
         ws: WebSocketStream<S>,
@@ -25,7 +29,8 @@ impl ReliableServer {
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         self.ensure_maintenance();
-        let (ws, admission) = self.admit(ws).await?;
+        let client = upgrade.peer.map(|peer| self.client_of(peer.ip(), upgrade.headers.as_ref()));
+        let (ws, admission) = self.admit(ws, client).await?;
         let opening = match mode {
             Mode::V1 => self.open_v1(ws, upgrade).await,
             Mode::Legacy => self.open_legacy(ws, upgrade),
@@ -68,17 +73,38 @@ impl ReliableServer {
         }
     }
 
-    async fn admit<S>(&self, ws: WebSocketStream<S>) -> Option<(WebSocketStream<S>, Admission)>
+    /// The client behind a socket from `peer`: `peer`, or the address named in the header
+    /// of a trusted proxy (`conn.limits.per_address.proxies`).
+    fn client_of(&self, peer: IpAddr, headers: Option<&HeaderMap>) -> IpAddr {
+        let proxies = &self.inner.config.conn.limits.per_address.proxies;
+        let lines =
+            headers.into_iter().flat_map(|headers| headers.get_all(proxies.header().name()));
+        proxies.client(peer, lines.filter_map(|line| line.to_str().ok()))
+    }
+
+    /// A slot in the registry, by the client's address when known; a refusal is closed
+    /// with its close code (1013).
+    async fn admit<S>(
+        &self,
+        ws: WebSocketStream<S>,
+        client: Option<IpAddr>,
+    ) -> Option<(WebSocketStream<S>, Admission)>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
-        match self.inner.registry.admit() {
+        match self.admission(client) {
             Ok(admission) => Some((ws, admission)),
             Err(error) => {
                 close_with(ws, refusal_code(&error)).await;
                 None
             }
         }
+    }
+
+    /// A slot by the client's address, or (address unknown) under the global limits alone.
+    fn admission(&self, client: Option<IpAddr>) -> Result<Admission, ws_conn::ConnError> {
+        let registry = &self.inner.registry;
+        client.map_or_else(|| registry.admit(), |client| registry.admit_from(client))
     }
 
     /// Reads the HELLO and opens or resumes its session, or says why not.
