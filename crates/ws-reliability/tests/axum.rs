@@ -8,14 +8,16 @@
 //!   subprotocol) gets legacy mode and its echo;
 //! - a foreign `Origin` gets 403 and no session; past the handshake limit, 503;
 //! - a GET to `/ws` that is no upgrade gets 400, another WebSocket version 426 naming 13;
-//!   `/health` still answers 200.
+//!   `/health` still answers 200;
+//! - the same extractor in a plain hyper service (`from_parts`, `with_peer`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use futures::{SinkExt, StreamExt};
+use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -75,7 +77,8 @@ struct App {
     seen: mpsc::UnboundedReceiver<Seen>,
 }
 
-async fn app(config: ServerConfig) -> App {
+/// A server whose accept loop echoes every session, and what its hook sees.
+fn echoing(config: ServerConfig) -> (ReliableServer, mpsc::UnboundedReceiver<Seen>) {
     let (report, seen) = mpsc::unbounded_channel();
     let server = ReliableServer::with_auth(config, recording(report));
     let acceptor = server.clone();
@@ -84,6 +87,11 @@ async fn app(config: ServerConfig) -> App {
             tokio::spawn(echo(session));
         }
     });
+    (server, seen)
+}
+
+async fn app(config: ServerConfig) -> App {
+    let (server, seen) = echoing(config);
     let router = Router::new()
         .route("/ws", get(ws))
         .route("/health", get(|| async { "ok" }))
@@ -93,6 +101,21 @@ async fn app(config: ServerConfig) -> App {
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, service).await });
     App { server, addr, seen }
+}
+
+/// `ws_reliability_axum_upgrade_failures_total{reason}` in what `recorder` counted.
+fn upgrade_failures(recorder: &DebuggingRecorder, reason: &str) -> u64 {
+    let snapshot = recorder.snapshotter().snapshot().into_vec();
+    let found = snapshot.into_iter().find(|(key, ..)| {
+        let key = key.key();
+        let reasons: Vec<_> = key.labels().map(|label| (label.key(), label.value())).collect();
+        key.name() == "ws_reliability_axum_upgrade_failures_total"
+            && reasons.contains(&("reason", reason))
+    });
+    match found {
+        Some((_, _, _, DebugValue::Counter(count))) => count,
+        _ => 0,
+    }
 }
 
 /// Sends `request` as raw HTTP/1.1 and returns the response's head (status line, headers).
@@ -153,6 +176,8 @@ async fn a_plain_websocket_client_gets_legacy_mode_and_its_echo() {
 
 #[tokio::test]
 async fn a_foreign_origin_gets_403_and_no_session() {
+    let recorder = DebuggingRecorder::new();
+    let _local = metrics::set_default_local_recorder(&recorder); // one thread: every task
     let mut app = app(ServerConfig::default()).await;
     let mut request = format!("ws://{}/ws?user=mallory", app.addr).into_client_request().unwrap();
     request.headers_mut().insert("origin", "https://evil.example".parse().unwrap());
@@ -163,16 +188,20 @@ async fn a_foreign_origin_gets_403_and_no_session() {
     assert!(app.seen.try_recv().is_err(), "the hook ran");
     assert!(app.server.sessions().is_empty());
     assert_eq!(app.server.registry().len(), 0);
+    assert_eq!(upgrade_failures(&recorder, "origin"), 1);
 }
 
 #[tokio::test]
 async fn past_the_handshake_limit_an_upgrade_gets_503() {
+    let recorder = DebuggingRecorder::new();
+    let _local = metrics::set_default_local_recorder(&recorder); // one thread: every task
     let mut config = ServerConfig::default();
     config.conn.limits.handshake.max_in_progress = 0;
     let app = app(config).await;
     let refused = tokio_tungstenite::connect_async(format!("ws://{}/ws?user=dave", app.addr));
     let Err(WsError::Http(response)) = guarded("upgrade", refused).await else { panic!() };
     assert_eq!(response.status(), 503);
+    assert_eq!(upgrade_failures(&recorder, "too_many"), 1);
 }
 
 #[tokio::test]
@@ -189,4 +218,39 @@ async fn a_request_that_is_no_upgrade_gets_a_4xx_and_the_other_routes_answer() {
     assert!(old.to_ascii_lowercase().contains("sec-websocket-version: 13"), "{old}");
     let health = raw_http(app.addr, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n").await;
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+}
+
+/// A hyper server (no axum router) whose only service is the reliable upgrade.
+async fn hyper_serve(server: ReliableServer, listener: tokio::net::TcpListener) {
+    loop {
+        let (socket, peer) = listener.accept().await.unwrap();
+        let server = server.clone();
+        let service = hyper::service::service_fn(move |request: hyper::Request<_>| {
+            let (mut parts, _body) = request.into_parts();
+            let response = match ReliableUpgrade::from_parts(&mut parts) {
+                Ok(upgrade) => upgrade.with_peer(peer).serve(&server),
+                Err(rejection) => rejection.into_response(),
+            };
+            async move { Ok::<_, std::convert::Infallible>(response) }
+        });
+        let http = hyper::server::conn::http1::Builder::new();
+        let io = hyper_util::rt::TokioIo::new(socket);
+        tokio::spawn(http.serve_connection(io, service).with_upgrades());
+    }
+}
+
+#[tokio::test]
+async fn a_plain_hyper_service_serves_the_same_upgrade() {
+    let (server, mut seen) = echoing(ServerConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(hyper_serve(server, listener));
+    let url = format!("ws://{addr}/ws?user=erin");
+    let client = ReliableClient::connect(&url, ClientConfig::default()).unwrap();
+    let mut replies = client.incoming().unwrap();
+    client.send(Message::text("via hyper")).unwrap();
+    let reply = guarded("echo", replies.next()).await.unwrap();
+    assert_eq!(reply, Message::text("via hyper from erin #1"));
+    let seen = guarded("the hook", seen.recv()).await.unwrap();
+    assert!(seen.peer.unwrap().ip().is_loopback(), "{seen:?}");
 }
