@@ -15,6 +15,7 @@ const STEPS: &[Step] = &[
     Step { name: "format", run: format },
     Step { name: "clippy", run: clippy },
     Step { name: "tests (every test runner)", run: runners::run_all },
+    Step { name: "axum example smoke", run: axum_smoke },
     Step { name: "compliance", run: || compliance::run(false, false) },
     Step { name: "short soak", run: || reliability::run(&reliability::Options::short()) },
     Step { name: "feature powerset", run: feature_powerset },
@@ -69,6 +70,20 @@ const POWERSET: &[&str] = &[
 fn feature_powerset() -> Outcome {
     cmd::ensure_installed("hack", &["cargo-hack"])?;
     cmd::status(cmd::cargo(POWERSET))
+}
+
+/// The axum example against itself. Without `-p`: the workspace's feature resolution, as
+/// the tests step built it, so that only the facade and the example are built again (for
+/// the `dev` profile); `-p ws-reliability` would resolve tokio's features for that crate
+/// alone and rebuild its whole dependency tree.
+const AXUM_SMOKE: &[&str] = &["run", "--example", "axum_app", "--all-features"];
+
+/// `crates/ws-reliability/examples/axum_app.rs` with `WSR_SMOKE=1`: an axum app serving a
+/// `ReliableClient` of its own, one echo checked, exit 0.
+fn axum_smoke() -> Outcome {
+    let mut smoke = cmd::cargo(AXUM_SMOKE);
+    smoke.env("WSR_SMOKE", "1");
+    cmd::status(smoke)
 }
 
 fn docs() -> Outcome {

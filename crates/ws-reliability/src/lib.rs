@@ -6,7 +6,8 @@
 //!
 //! # Feature flags
 //!
-//! No feature is on by default. `tls` is a transport, not a fix: `full` leaves it out.
+//! No feature is on by default. `tls` is a transport and `axum` an entry point, not fixes:
+//! `full` leaves them out.
 //!
 //! | feature     | re-exports              | the failure it removes                                   |
 //! |-------------|-------------------------|----------------------------------------------------------|
@@ -17,6 +18,7 @@
 //! | `monitor`   | [`monitor`] (ws-monitor)| health checks that stop at the first failure             |
 //! | `full`      | all of the above        |                                                          |
 //! | `tls`       | [`tls`] (rustls, ring)  | no `wss://`: a client that cannot reach a TLS server, a server that needs a proxy for TLS |
+//! | `axum`      | [`axum`] (axum 0.8, hyper 1; implies `batch` + `conn`) | a reliable endpoint that cannot be mounted beside an axum application's routes |
 //!
 //! The shared vocabulary (backoff, criticality) is always available as [`core`].
 //!
@@ -48,6 +50,9 @@
 #[doc(inline)]
 pub use ws_core as core;
 
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 #[cfg(all(feature = "reconnect", feature = "batch"))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "reconnect", feature = "batch"))))]
 pub mod client;

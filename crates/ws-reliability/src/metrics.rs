@@ -125,3 +125,14 @@ pub(crate) fn session_refused(reason: &'static str) {
 pub(crate) fn first_connect_failed() {
     metrics::counter!("ws_reliability_first_connect_failures_total").increment(1);
 }
+
+/// An upgrade answered by the axum handler that never became a session's socket, by
+/// `reason`: `origin` (403), `too_many` (503, the handshake limit), `timed_out` (hyper did
+/// not hand the connection over within the handshake timeout), `failed` (the connection
+/// ended first).
+#[cfg(feature = "axum")]
+pub(crate) fn upgrade_failed(reason: &'static str) {
+    let counter =
+        metrics::counter!("ws_reliability_axum_upgrade_failures_total", "reason" => reason);
+    counter.increment(1);
+}

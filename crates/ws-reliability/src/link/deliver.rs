@@ -112,10 +112,12 @@ impl DeliverRx {
         Poll::Ready(next.map(|message| self.numbered(message)))
     }
 
-    /// `message` with its sequence number: the one after the last taken.
+    /// `message` with its sequence number: the one after the last taken (the last of all,
+    /// `u64::MAX`, has no next: the fuzz corpus delivers it).
     fn numbered(&mut self, message: Message) -> (u64, Message) {
-        self.next += 1;
-        (self.next - 1, message)
+        let seq = self.next;
+        self.next = seq.saturating_add(1);
+        (seq, message)
     }
 
     fn take(&mut self, batch: Batch) {

@@ -181,7 +181,7 @@ fn admitted_origin(policy: &OriginPolicy, headers: &HeaderMap) -> Result<(), Err
 
 /// The request's `Origin` against `policy`, with its `Host` for the same-host default (a
 /// header that is not text matches nothing).
-pub(super) fn origin_check(
+pub(crate) fn origin_check(
     policy: &OriginPolicy,
     headers: &HeaderMap,
 ) -> Result<(), OriginRefused> {

@@ -79,6 +79,21 @@ impl ReliableServer {
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let upgrade = super::auth::Upgrade { headers, ..Default::default() };
+        self.serve_foreign(ws, mode, upgrade)
+    }
+
+    /// [`serve_upgraded`](Self::serve_upgraded) with all the server knows of the upgrade
+    /// request (URI, headers, peer address): the path of an upgrade answered by axum or
+    /// hyper (feature `axum`).
+    pub(crate) fn serve_foreign<S>(
+        &self,
+        ws: WebSocketStream<S>,
+        mode: Mode,
+        upgrade: super::auth::Upgrade,
+    ) -> impl Future<Output = ()> + '_
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
         self.attach_opened(Box::pin(self.open_foreign(ws, mode, upgrade)))
     }
 

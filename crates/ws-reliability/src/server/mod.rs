@@ -80,7 +80,11 @@ mod transport;
 mod value;
 mod wait;
 
+#[cfg(feature = "axum")]
+pub(crate) use accept::origin_check;
 pub use accept::Listener;
+#[cfg(feature = "axum")]
+pub(crate) use auth::Upgrade;
 pub use auth::{AuthHook, AuthRequest, Identity, Refusal};
 pub use config::{IncomingConfig, ServerConfig};
 pub use event::SessionEvent;

@@ -110,3 +110,11 @@ async fn each_message_carries_its_sequence_number() {
 async fn next_numbered(rx: &mut DeliverRx) -> Option<(u64, Message)> {
     poll_fn(|cx| rx.poll_numbered(cx)).await
 }
+
+#[tokio::test]
+async fn the_last_sequence_number_of_all_is_delivered_without_overflow() {
+    let (tx, mut rx) = channel(4);
+    let last = Numbered { first: u64::MAX, messages: vec![Message::text("z")] };
+    assert!(tx.send(session(1), last).await);
+    assert_eq!(next_numbered(&mut rx).await, Some((u64::MAX, Message::text("z"))));
+}
