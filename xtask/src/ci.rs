@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: everything CI checks, in order, stopping at the first failure.
 
 use crate::cmd::{self, Outcome};
-use crate::{compliance, coverage, reliability, runners};
+use crate::{compliance, coverage, examples, reliability, runners};
 use std::time::Instant;
 
 /// One step of the pipeline.
@@ -16,6 +16,7 @@ const STEPS: &[Step] = &[
     Step { name: "clippy", run: clippy },
     Step { name: "tests (every test runner)", run: runners::run_all },
     Step { name: "axum example smoke", run: axum_smoke },
+    Step { name: "echo examples smoke", run: examples::echo_smoke },
     Step { name: "compliance", run: || compliance::run(false, false) },
     Step { name: "short soak", run: || reliability::run(&reliability::Options::short()) },
     Step { name: "feature powerset", run: feature_powerset },

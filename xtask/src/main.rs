@@ -8,6 +8,7 @@
 //! - `bench`: push throughput and memory per idle connection, raw against reliable (`ws-bench`);
 //! - `stress`: the whole test suite N times in a row, failures counted per test;
 //! - `fuzz`: the cargo-fuzz targets of `fuzz/` for N seconds each (nightly);
+//! - `examples`: the echo examples run against each other (a step of `ci`);
 //! - `ci`: everything CI checks, in order.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -17,6 +18,7 @@ mod ci;
 mod cmd;
 mod compliance;
 mod coverage;
+mod examples;
 mod fuzz;
 mod reliability;
 mod runners;
@@ -64,6 +66,9 @@ enum Command {
     /// Run each cargo-fuzz target of `fuzz/` (nightly; cargo-fuzz installed if missing) for
     /// N seconds; fail when one finds a crash.
     Fuzz(fuzz::Options),
+    /// Run the echo examples against each other: `echo_server` as a child process,
+    /// `echo_client` checking 20 echoes.
+    Examples,
     /// Run everything CI checks, in order, stopping at the first failure.
     Ci,
 }
@@ -78,6 +83,7 @@ impl Command {
             Command::Compliance { json, no_clippy } => compliance::run(json, !no_clippy),
             Command::Coverage { json } => coverage::run(json),
             Command::Ci => ci::run(),
+            Command::Examples => examples::echo_smoke(),
             harness => harness.run_harness(),
         }
     }
