@@ -95,3 +95,22 @@ async fn the_client_stream_is_empty_once_incoming_was_taken() {
     assert_eq!(guarded("echo", incoming.next()).await, Some(Message::text("x")));
     assert_eq!(client.next().await, None, "the messages went to the taken stream");
 }
+
+// one event stream: the reconnector's events arrive among the session's
+#[tokio::test]
+async fn the_client_events_carry_the_reconnectors_too() {
+    use ws_reliability::client::ClientEvent;
+    use ws_reliability::reconnect::Event;
+    let addr = echo_server(None).await;
+    let client = ReliableClient::start(&url(addr), client_config()).unwrap();
+    let mut events = client.events();
+    let mut seen = (false, false);
+    while seen != (true, true) {
+        match guarded("events", events.recv()).await.unwrap() {
+            ClientEvent::Connected { .. } => seen.0 = true,
+            ClientEvent::Reconnect(Event::Connected { .. }) => seen.1 = true,
+            _ => {}
+        }
+    }
+    client.shutdown().await;
+}

@@ -1,10 +1,11 @@
 //! The client's built-in health checks for ws-monitor: open circuit breakers of the
 //! reconnector's callbacks, dead letters, a full outbox, and the state synchronizer.
 
-use super::ReliableClient;
+use super::{ClientEvent, ReliableClient};
 use futures::StreamExt;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
 use ws_reconnect::{Event, EventStream};
 
 /// The names of the reconnector's callbacks whose circuit breaker is open (or half-open).
@@ -12,24 +13,29 @@ use ws_reconnect::{Event, EventStream};
 pub(crate) struct OpenCircuits(Arc<Mutex<HashSet<Arc<str>>>>);
 
 impl OpenCircuits {
-    /// Follows `events` on a background task.
-    pub(crate) fn watch(events: EventStream) -> Self {
+    /// Follows the reconnector's `events` on a background task, and passes each on to the
+    /// client's own events (`ClientEvent::Reconnect`): one stream for the application.
+    pub(crate) fn watch(
+        events: EventStream,
+        client_events: broadcast::Sender<ClientEvent>,
+    ) -> Self {
         let open = OpenCircuits::default();
-        tokio::spawn(open.clone().follow(events));
+        tokio::spawn(open.clone().follow(events, client_events));
         open
     }
 
-    async fn follow(self, mut events: EventStream) {
+    async fn follow(self, mut events: EventStream, client_events: broadcast::Sender<ClientEvent>) {
         while let Some(event) = events.next().await {
-            self.apply(event);
+            self.apply(&event);
+            let _no_subscriber_is_fine = client_events.send(ClientEvent::Reconnect(event));
         }
     }
 
-    fn apply(&self, event: Event) {
+    fn apply(&self, event: &Event) {
         let mut open = crate::link::lock(&self.0);
         match event {
-            Event::CircuitOpened { callback } => drop(open.insert(callback)),
-            Event::CircuitClosed { callback } => drop(open.remove(&callback)),
+            Event::CircuitOpened { callback } => drop(open.insert(Arc::clone(callback))),
+            Event::CircuitClosed { callback } => drop(open.remove(callback)),
             _ => {}
         }
     }

@@ -128,8 +128,8 @@ impl Default for Timeouts {
     }
 }
 
-/// What happened to the client's session.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What happened to the client: its session, and (as `Reconnect`) its connections.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ClientEvent {
     /// A WELCOME arrived: a fresh session or a resumed one.
@@ -158,6 +158,10 @@ pub enum ClientEvent {
     #[cfg(feature = "tls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     TlsFailed(crate::tls::TlsError),
+    /// What the reconnector did: a connection made, lost, or failed, a backoff, a callback
+    /// that failed or whose circuit opened (the same events as
+    /// [`ReliableClient::reconnect_events`], in their order among themselves).
+    Reconnect(ws_reconnect::Event),
     /// This subscriber fell behind and missed `missed` events (counted in
     /// `ws_reliability_events_lagged_total{source="client"}`).
     Lagged {
@@ -234,7 +238,8 @@ impl ReliableClient {
         reconnect: ws_reconnect::Client,
         incoming: DeliverRx,
     ) -> Self {
-        let circuits = health::OpenCircuits::watch(reconnect.subscribe());
+        let client_events = state.events.clone();
+        let circuits = health::OpenCircuits::watch(reconnect.subscribe(), client_events);
         let sink = Mutex::new(ClientSink::new(Arc::clone(&state)));
         let incoming = Mutex::new(Some(incoming));
         ReliableClient { state, reconnect, incoming, sink, circuits }
