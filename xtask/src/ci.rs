@@ -20,6 +20,7 @@ const STEPS: &[Step] = &[
     Step { name: "compliance", run: || compliance::run(false, false) },
     Step { name: "short soak", run: || reliability::run(&reliability::Options::short()) },
     Step { name: "feature powerset", run: feature_powerset },
+    Step { name: "package (every library crate)", run: package },
     Step { name: "docs", run: docs },
     Step { name: "coverage", run: || coverage::run(false) },
 ];
@@ -85,6 +86,28 @@ fn axum_smoke() -> Outcome {
     let mut smoke = cmd::cargo(AXUM_SMOKE);
     smoke.env("WSR_SMOKE", "1");
     cmd::status(smoke)
+}
+
+/// `cargo package` of every publishable crate (the harnesses, tests and xtask are
+/// `publish = false`): manifests, READMEs and versioned path dependencies in order. Not
+/// verified by a build here: the tests step built every crate already.
+const PACKAGE: &[&str] = &[
+    "package",
+    "--workspace",
+    "--no-verify",
+    "--allow-dirty",
+    "--exclude",
+    "xtask",
+    "--exclude",
+    "ws-soak",
+    "--exclude",
+    "ws-bench",
+    "--exclude",
+    "ws-reliability-tests",
+];
+
+fn package() -> Outcome {
+    cmd::status(cmd::cargo(PACKAGE))
 }
 
 fn docs() -> Outcome {
