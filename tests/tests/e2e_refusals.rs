@@ -80,7 +80,8 @@ async fn a_batch_entry_over_max_payload_is_refused_with_1009() {
 }
 
 // [M6.4] a client past the window (no ack sent yet, max_unacked 8) is closed with 4001,
-// BATCH entries counted one by one: the amplification of empty entries stops there
+// BATCH entries counted one by one: the amplification of empty entries stops there;
+// [M3.11] a BATCH of more entries than max_unacked (9, 100 000) is refused with 4001
 #[tokio::test]
 async fn a_client_past_the_window_is_closed_with_4001() {
     let mut config = ServerConfig::default();

@@ -451,7 +451,7 @@ export class ReliableClient extends EventTarget implements AsyncIterable<Payload
     try {
       if (typeof data === "string") throw new codec.ProtocolError("text message on wsr.v1");
       if (data.byteLength > this.maxPayload + 11) throw new codec.ProtocolError("message too big", policy.CLOSE_TOO_BIG); // [M6.5]
-      this.handle(codec.decode(new Uint8Array(data), true, this.maxPayload));
+      this.handle(codec.decode(new Uint8Array(data), true, this.maxPayload, this.maxUnacked));
     } catch (error) {
       if (!(error instanceof codec.ProtocolError)) throw error;
       this.dispatchEvent(event("error", { error: new ReliableError("protocol", error.message) }));

@@ -182,11 +182,15 @@ const decodeWelcome = (r: Reader): Welcome => {
   return { t: WELCOME, resumed: (flags & 1) === 1, batch: (flags & 2) === 2, session, token, last, maxPayload, maxUnacked, resumeWindowMs };
 };
 
-/** BATCH ([M3.9]): one or more entries; a last seq above 2^64 − 1 is a gap (4004) anyway. */
-const decodeBatch = (r: Reader, _type: number, max: number): Frame => {
+/**
+ * BATCH ([M3.9]): one or more entries; a last seq above 2^64 − 1 is a gap (4004) anyway. At
+ * most `maxEntries` (the window, max_unacked) entries: one more throws with 4001 ([M3.11]).
+ */
+const decodeBatch = (r: Reader, _type: number, max: number, maxEntries: number): Frame => {
   const seq = r.seq(),
     items: Payload[] = [];
   do {
+    if (items.length >= maxEntries) throw new ProtocolError("BATCH past max_unacked entries", 4001);
     const kind = r.u8();
     if (kind !== TEXT && kind !== BINARY) fail("BATCH entry kind");
     items.push(payloadOf(kind, r.take(r.varint()), max));
@@ -194,7 +198,7 @@ const decodeBatch = (r: Reader, _type: number, max: number): Frame => {
   return { t: BATCH, seq, items };
 };
 
-const decoders: Record<number, (r: Reader, type: number, max: number) => Frame> = {
+const decoders: Record<number, (r: Reader, type: number, max: number, maxEntries: number) => Frame> = {
   [WELCOME]: decodeWelcome,
   [SESSION_LOST]: (r) => {
     const reason = r.u8();
@@ -215,10 +219,11 @@ const decoders: Record<number, (r: Reader, type: number, max: number) => Frame> 
 /**
  * Decodes one binary message from the server. HELLO and the reserved types are protocol
  * errors; BATCH only when the client announced it (`batch`); a DATA payload or BATCH entry
- * above `maxPayload` bytes throws with code 4005.
+ * above `maxPayload` bytes throws with code 4005; a BATCH of more than `maxEntries` entries
+ * (the window) with code 4001.
  */
-export const decode = (bytes: Uint8Array, batch = true, maxPayload = Infinity): Frame => {
+export const decode = (bytes: Uint8Array, batch = true, maxPayload = Infinity, maxEntries = Infinity): Frame => {
   const type = bytes.length ? bytes[0]! : fail("empty message");
   const decoder = (type !== BATCH || batch) && decoders[type];
-  return decoder ? decoder(new Reader(bytes), type, maxPayload) : fail(`frame type ${type}`);
+  return decoder ? decoder(new Reader(bytes), type, maxPayload, maxEntries) : fail(`frame type ${type}`);
 };

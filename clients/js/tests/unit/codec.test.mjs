@@ -132,6 +132,13 @@ test("[M3.10] [M6.5] a DATA payload or a BATCH entry above max_payload is refuse
   assert.throws(() => c.decode(hex("04 01 c3 a9 c3 a9 c3"), true, 4), tooBig, "text counts its UTF-8 bytes");
 });
 
+test("[M3.11] a BATCH of more entries than max_unacked is refused with 4001, decoding stopped there", () => {
+  const pastWindow = (error) => error instanceof c.ProtocolError && error.code === 4001;
+  assert.equal(c.decode(hex("08 01 05 00 05 00"), true, Infinity, 2).items.length, 2, "two entries fit a window of two");
+  assert.throws(() => c.decode(hex("08 01 05 00 05 00 05 00"), true, Infinity, 2), pastWindow, "three do not");
+  assert.throws(() => c.decode(hex("08 01 05 00 05 00 ff"), true, Infinity, 2), pastWindow, "refused before the broken third entry is read");
+});
+
 test("BATCH entries may be empty payloads", () => {
   assert.deepEqual(c.decode(hex("08 05 04 00 05 00")), { t: c.BATCH, seq: 5, items: ["", new Uint8Array()] });
 });

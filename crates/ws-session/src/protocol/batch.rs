@@ -70,9 +70,19 @@ pub(crate) fn read_batch(mut reader: Reader) -> Result<super::Frame, ProtocolErr
     let first = super::codec::read_seq(&mut reader)?;
     let mut payloads = Vec::new();
     while !reader.is_at_end() {
+        within_entries(payloads.len(), reader.max_entries)?;
         payloads.push(read_entry(&mut reader)?);
     }
     checked(Batch { first, payloads }).map(super::Frame::Batch)
+}
+
+/// Room for one more entry after `read` of them: a BATCH never holds more entries than the
+/// receive window, so decoding stops there instead of building a vector of them all.
+fn within_entries(read: usize, max: u64) -> Result<(), ProtocolError> {
+    if read as u64 >= max {
+        return Err(ProtocolError::TooManyEntries { limit: max });
+    }
+    Ok(())
 }
 
 /// A batch with at least one entry whose last sequence number fits in 64 bits.

@@ -132,6 +132,12 @@ pub fn decode(bytes: Bytes) -> Result<Frame, ProtocolError> {
     decode_frame(Reader::new(bytes)).map_err(counted)
 }
 
+/// [`decode`], refusing a BATCH of more than `max_entries` entries without decoding them
+/// all ([`ProtocolError::TooManyEntries`]).
+pub(crate) fn decode_bounded(bytes: Bytes, max_entries: u64) -> Result<Frame, ProtocolError> {
+    decode_frame(Reader::with_max_entries(bytes, max_entries)).map_err(counted)
+}
+
 /// Counts a refused incoming message in `ws_protocol_decode_errors_total{kind}`.
 pub(crate) fn counted(error: ProtocolError) -> ProtocolError {
     metrics::counter!("ws_protocol_decode_errors_total", "kind" => error.kind()).increment(1);

@@ -43,6 +43,13 @@ pub enum ProtocolError {
     /// A BATCH frame carried no entry.
     #[error("batch frame without an entry")]
     EmptyBatch,
+    /// A BATCH frame carried more entries than the receive window (`max_unacked`) holds:
+    /// they cannot all be in flight, so decoding stopped (close 4001).
+    #[error("batch frame with more than {limit} entries")]
+    TooManyEntries {
+        /// The receiver's `max_unacked`.
+        limit: u64,
+    },
     /// A BATCH entry's kind byte was neither text (0x04) nor binary (0x05).
     #[error("unknown batch entry kind 0x{0:02x}")]
     UnknownEntryKind(u8),
@@ -81,6 +88,7 @@ impl ProtocolError {
     pub fn close_code(&self) -> CloseCode {
         match self {
             Self::TooLarge { .. } => CloseCode::TooBig,
+            Self::TooManyEntries { .. } => CloseCode::UnackedLimit,
             Self::RandomUnavailable(_) => CloseCode::Internal,
             Self::SessionLost(_) => CloseCode::SessionLost,
             _ => CloseCode::ProtocolError,
@@ -92,6 +100,7 @@ impl ProtocolError {
         match self {
             Self::ZeroSequence | Self::Gap { .. } => "sequence",
             Self::TooLarge { .. } => "too_large",
+            Self::TooManyEntries { .. } => "window",
             Self::RandomUnavailable(_) => "random",
             Self::SessionLost(_) => "session_lost",
             malformed => malformed.malformed_kind(),

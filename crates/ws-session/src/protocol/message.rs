@@ -1,6 +1,6 @@
 //! Frames as `tungstenite::Message`s: every wsr.v1 frame travels as one binary message.
 
-use super::codec::{counted, decode, encode, encode_data};
+use super::codec::{counted, decode, decode_bounded, encode, encode_data};
 use super::error::ProtocolError;
 use super::frame::{Frame, Payload};
 use super::limits::Limits;
@@ -56,7 +56,8 @@ fn decode_within(bytes: Bytes, limits: &Limits) -> Result<Frame, ProtocolError> 
     let limit = limits.max_message_size();
     match bytes.len() {
         size if size > limit => Err(counted(ProtocolError::TooLarge { size, limit })),
-        _ => decode(bytes).and_then(|frame| payloads_within(frame, limits)),
+        _ => decode_bounded(bytes, limits.max_unacked)
+            .and_then(|frame| payloads_within(frame, limits)),
     }
 }
 

@@ -10,12 +10,19 @@ use tokio_tungstenite::tungstenite::Bytes;
 pub(crate) struct Reader {
     bytes: Bytes,
     position: usize,
+    /// The most entries a BATCH frame in these bytes may have.
+    pub(crate) max_entries: u64,
 }
 
 impl Reader {
-    /// A cursor at the start of `bytes`.
+    /// A cursor at the start of `bytes`, with no limit on BATCH entries.
     pub(crate) fn new(bytes: Bytes) -> Self {
-        Self { bytes, position: 0 }
+        Self { bytes, position: 0, max_entries: u64::MAX }
+    }
+
+    /// A cursor at the start of `bytes`, refusing a BATCH of more than `max_entries`.
+    pub(crate) fn with_max_entries(bytes: Bytes, max_entries: u64) -> Self {
+        Self { max_entries, ..Self::new(bytes) }
     }
 
     /// The bytes not read yet.

@@ -80,3 +80,13 @@ fn a_batch_ending_at_the_last_number_numbers_its_entry_without_overflow() {
     let saturated: Vec<u64> = by_hand.into_data().map(|data| data.seq).collect();
     assert_eq!(saturated, [u64::MAX, u64::MAX], "a batch built past u64::MAX does not panic");
 }
+
+#[test]
+fn a_batch_past_the_entry_limit_is_refused_without_decoding_the_rest() {
+    let entries = vec![binary(b""); 5];
+    let bytes = encode(&batch(1, entries));
+    let refused = crate::protocol::codec::decode_bounded(bytes.clone(), 4).unwrap_err();
+    assert!(matches!(refused, ProtocolError::TooManyEntries { limit: 4 }));
+    assert_eq!(refused.close_code(), crate::protocol::CloseCode::UnackedLimit);
+    assert!(crate::protocol::codec::decode_bounded(bytes, 5).is_ok(), "five fit in five");
+}
