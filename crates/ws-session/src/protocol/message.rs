@@ -1,6 +1,6 @@
 //! Frames as `tungstenite::Message`s: every wsr.v1 frame travels as one binary message.
 
-use super::codec::{counted, decode, decode_bounded, encode, encode_data};
+use super::codec::{counted, decode_bounded, encode, encode_data};
 use super::error::ProtocolError;
 use super::frame::{Frame, Payload};
 use super::limits::Limits;
