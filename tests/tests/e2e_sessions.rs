@@ -210,3 +210,15 @@ async fn the_hook_sees_the_peer_address_and_the_request() {
     assert_eq!(peer.map(|peer| peer.ip()), Some("127.0.0.1".parse().unwrap()));
     assert_eq!((path.as_deref(), headers), (Some("/ws"), true));
 }
+
+#[tokio::test]
+async fn a_session_has_its_own_events() {
+    let (server, addr) = accepting(ServerConfig::default()).await;
+    let (_frame, first) = raw_hello(addr, Hello { auth: "a".into(), ..Hello::default() }).await;
+    let session = guarded("accept", server.accept()).await.unwrap();
+    let mut events = session.events();
+    let (_frame, _other) = raw_hello(addr, Hello { auth: "b".into(), ..Hello::default() }).await;
+    drop(first); // only this session's connection ends
+    let event = guarded("detached", events.recv()).await.unwrap();
+    assert_eq!(event, SessionEvent::Detached { session: session.id() }, "not the other's Opened");
+}

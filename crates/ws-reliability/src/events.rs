@@ -10,6 +10,8 @@ use tokio::sync::broadcast::{self, error};
 pub trait Lagging: Clone + private::Sealed {
     /// The event that stands for `missed` events the subscriber fell too far behind for.
     fn lagged(missed: u64) -> Self;
+    /// The session the event is about, if it names one.
+    fn session(&self) -> Option<crate::protocol::SessionId>;
     /// Where the events come from, for the metric's `source` label.
     const SOURCE: &'static str;
 }
@@ -45,16 +47,35 @@ pub enum TryRecvError {
 #[derive(Debug)]
 pub struct Events<E> {
     receiver: broadcast::Receiver<E>,
+    /// Only the events of this session (and `Lagged`), when set.
+    only: Option<crate::protocol::SessionId>,
 }
 
 impl<E: Lagging> Events<E> {
     pub(crate) fn new(receiver: broadcast::Receiver<E>) -> Self {
-        Events { receiver }
+        Events { receiver, only: None }
+    }
+
+    /// The events about `session` only (and `Lagged`, which may hide some of them).
+    pub(crate) fn of(
+        receiver: broadcast::Receiver<E>,
+        session: crate::protocol::SessionId,
+    ) -> Self {
+        Events { receiver, only: Some(session) }
     }
 
     /// The next event, waiting for it; `Lagged { missed }` when this subscriber fell
     /// behind; `Err` once the source is gone and every event was read.
     pub async fn recv(&mut self) -> Result<E, EventsClosed> {
+        loop {
+            let event = self.next().await?;
+            if self.keeps(&event) {
+                return Ok(event);
+            }
+        }
+    }
+
+    async fn next(&mut self) -> Result<E, EventsClosed> {
         match self.receiver.recv().await {
             Ok(event) => Ok(event),
             Err(error::RecvError::Lagged(missed)) => Ok(lagged(missed)),
@@ -64,12 +85,27 @@ impl<E: Lagging> Events<E> {
 
     /// The next event if one is waiting, without waiting.
     pub fn try_recv(&mut self) -> Result<E, TryRecvError> {
+        loop {
+            let event = self.try_next()?;
+            if self.keeps(&event) {
+                return Ok(event);
+            }
+        }
+    }
+
+    fn try_next(&mut self) -> Result<E, TryRecvError> {
         match self.receiver.try_recv() {
             Ok(event) => Ok(event),
             Err(error::TryRecvError::Lagged(missed)) => Ok(lagged(missed)),
             Err(error::TryRecvError::Empty) => Err(TryRecvError::Empty),
             Err(error::TryRecvError::Closed) => Err(TryRecvError::Closed),
         }
+    }
+
+    /// Whether this subscriber wants `event`: every event, or those of its session (an
+    /// event naming no session, `Lagged` included, goes to every subscriber).
+    fn keeps(&self, event: &E) -> bool {
+        self.only.is_none() || event.session().is_none_or(|session| Some(session) == self.only)
     }
 }
 
@@ -96,6 +132,12 @@ mod tests {
         fn lagged(missed: u64) -> Self {
             Probe::Lagged(missed)
         }
+        fn session(&self) -> Option<crate::protocol::SessionId> {
+            match self {
+                Probe::Seen(n) => Some(crate::protocol::SessionId::from_bytes([*n as u8; 16])),
+                Probe::Lagged(_) => None,
+            }
+        }
         const SOURCE: &'static str = "probe";
     }
 
@@ -120,5 +162,17 @@ mod tests {
         (1..=3).for_each(|n| drop(sender.send(Probe::Seen(n))));
         assert_eq!(events.try_recv(), Ok(Probe::Lagged(2)));
         assert_eq!(events.try_recv(), Ok(Probe::Seen(3)));
+    }
+
+    #[test]
+    fn a_session_subscriber_sees_its_own_events_and_the_lags() {
+        let (sender, receiver) = broadcast::channel(8);
+        let mut events = Events::of(receiver, crate::protocol::SessionId::from_bytes([2; 16]));
+        [1, 2, 3, 2].into_iter().for_each(|n| drop(sender.send(Probe::Seen(n))));
+        drop(sender.send(Probe::Lagged(7)));
+        assert_eq!(events.try_recv(), Ok(Probe::Seen(2)));
+        assert_eq!(events.try_recv(), Ok(Probe::Seen(2)));
+        assert_eq!(events.try_recv(), Ok(Probe::Lagged(7)));
+        assert_eq!(events.try_recv(), Err(TryRecvError::Empty));
     }
 }

@@ -174,6 +174,11 @@ impl crate::events::Lagging for ClientEvent {
     fn lagged(missed: u64) -> Self {
         ClientEvent::Lagged { missed }
     }
+
+    /// A client's events are all its own.
+    fn session(&self) -> Option<SessionId> {
+        None
+    }
     const SOURCE: &'static str = "client";
 }
 

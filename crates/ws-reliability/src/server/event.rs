@@ -61,5 +61,17 @@ impl crate::events::Lagging for SessionEvent {
     fn lagged(missed: u64) -> Self {
         SessionEvent::Lagged { missed }
     }
+
+    fn session(&self) -> Option<SessionId> {
+        match self {
+            SessionEvent::Opened { session, .. }
+            | SessionEvent::Resumed { session }
+            | SessionEvent::Detached { session }
+            | SessionEvent::Expired { session, .. }
+            | SessionEvent::Closed { session } => Some(*session),
+            SessionEvent::Lost { presented, .. } => Some(*presented),
+            _ => None,
+        }
+    }
     const SOURCE: &'static str = "server";
 }

@@ -243,6 +243,11 @@ impl ReliableServer {
         crate::events::Events::new(self.inner.events.subscribe())
     }
 
+    /// The events about `session` only (and `Lagged`), from now on.
+    pub(crate) fn session_events(&self, session: SessionId) -> crate::events::Events<SessionEvent> {
+        crate::events::Events::of(self.inner.events.subscribe(), session)
+    }
+
     /// The ids of every live session (attached or within its resume window).
     pub fn sessions(&self) -> Vec<SessionId> {
         self.inner.sessions.ids()

@@ -72,6 +72,12 @@ impl Session {
         self.state.mode
     }
 
+    /// This session's events from now on ([`SessionEvent`](super::SessionEvent)s naming it:
+    /// resumed, detached, expired, closed, ...; and `Lagged`, never a silent gap).
+    pub fn events(&self) -> crate::events::Events<super::SessionEvent> {
+        self.sink.server().session_events(self.state.id)
+    }
+
     /// Messages queued for the client and not yet acknowledged.
     pub fn unacked(&self) -> usize {
         self.state.outbox.stats().len()
