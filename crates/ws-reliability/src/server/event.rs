@@ -62,16 +62,26 @@ impl crate::events::Lagging for SessionEvent {
         SessionEvent::Lagged { missed }
     }
 
+    /// The session a refused resume presented, or the session the event happened to.
     fn session(&self) -> Option<SessionId> {
+        match self {
+            SessionEvent::Lost { presented, .. } => Some(*presented),
+            other => other.own_session(),
+        }
+    }
+    const SOURCE: &'static str = "server";
+}
+
+impl SessionEvent {
+    /// The session this event happened to (none for `Lost`, `SyncFailed`, `Lagged`).
+    fn own_session(&self) -> Option<SessionId> {
         match self {
             SessionEvent::Opened { session, .. }
             | SessionEvent::Resumed { session }
             | SessionEvent::Detached { session }
             | SessionEvent::Expired { session, .. }
             | SessionEvent::Closed { session } => Some(*session),
-            SessionEvent::Lost { presented, .. } => Some(*presented),
             _ => None,
         }
     }
-    const SOURCE: &'static str = "server";
 }

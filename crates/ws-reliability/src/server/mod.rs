@@ -64,6 +64,7 @@
 mod accept;
 mod auth;
 mod backlog;
+mod fanout;
 mod config;
 mod confirm;
 mod connection;
@@ -86,6 +87,7 @@ pub use accept::Listener;
 #[cfg(feature = "axum")]
 pub(crate) use auth::Upgrade;
 pub use auth::{AuthHook, AuthRequest, Identity, Refusal};
+pub use fanout::{BroadcastReport, Target};
 pub use config::{IncomingConfig, ServerConfig};
 pub use event::SessionEvent;
 pub use incoming::{Incoming, IncomingMode, SessionIncoming};
@@ -153,25 +155,6 @@ impl std::fmt::Debug for Inner {
     }
 }
 
-/// Who a broadcast goes to.
-#[derive(Debug, Clone, Copy)]
-pub enum Target<'a> {
-    /// Every live session.
-    All,
-    /// These sessions.
-    Sessions(&'a [SessionId]),
-}
-
-/// What a broadcast did: how many sessions queued the message, and each refusal.
-#[derive(Debug, Default)]
-#[non_exhaustive]
-pub struct BroadcastReport {
-    /// Sessions whose outbox took the message.
-    pub queued: usize,
-    /// Sessions that refused it, with why (each error hands the message back).
-    pub refused: Vec<Error>,
-}
-
 impl ReliableServer {
     /// A server that lets every client in.
     pub fn new(config: ServerConfig) -> Self {
@@ -202,16 +185,6 @@ impl ReliableServer {
 
     fn payload(&self, message: Message) -> Result<Stored, Error> {
         crate::link::checked_payload(message, self.inner.config.limits.max_payload)
-    }
-
-    /// Queues `message` for every session of `target`; reports each refusal.
-    pub fn broadcast(&self, target: Target<'_>, message: Message) -> BroadcastReport {
-        let ids = match target {
-            Target::All => self.inner.sessions.ids(),
-            Target::Sessions(ids) => ids.to_vec(),
-        };
-        let outcomes = ids.into_iter().map(|id| self.send(id, message.clone()));
-        outcomes.fold(BroadcastReport::default(), BroadcastReport::add)
     }
 
     /// The stream of every message delivered by every session, as `(session, message)`,
@@ -283,16 +256,6 @@ impl ReliableServer {
 
     fn emit(&self, event: SessionEvent) {
         let _no_subscriber_is_fine = self.inner.events.send(event);
-    }
-}
-
-impl BroadcastReport {
-    fn add(mut self, outcome: Result<u64, Error>) -> Self {
-        match outcome {
-            Ok(_) => self.queued += 1,
-            Err(error) => self.refused.push(error),
-        }
-        self
     }
 }
 
