@@ -64,11 +64,11 @@
 mod accept;
 mod auth;
 mod backlog;
-mod fanout;
 mod config;
 mod confirm;
 mod connection;
 mod event;
+mod fanout;
 #[cfg(feature = "monitor")]
 mod health;
 pub(crate) mod hello;
@@ -87,9 +87,9 @@ pub use accept::Listener;
 #[cfg(feature = "axum")]
 pub(crate) use auth::Upgrade;
 pub use auth::{AuthHook, AuthRequest, Identity, Refusal};
-pub use fanout::{BroadcastReport, Target};
 pub use config::{IncomingConfig, ServerConfig};
 pub use event::SessionEvent;
+pub use fanout::{BroadcastReport, Target};
 pub use incoming::{Incoming, IncomingMode, SessionIncoming};
 pub use sink::{SessionSink, SINK_BUFFER};
 pub use value::{Received, Session};
