@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: everything CI checks, in order, stopping at the first failure.
 
 use crate::cmd::{self, Outcome};
-use crate::{compliance, coverage, reliability, runners};
+use crate::{attack, compliance, coverage, reliability, runners};
 use std::time::Instant;
 
 /// One step of the pipeline.
@@ -18,6 +18,7 @@ const STEPS: &[Step] = &[
     Step { name: "axum example smoke", run: axum_smoke },
     Step { name: "compliance", run: || compliance::run(false, false) },
     Step { name: "short soak", run: || reliability::run(&reliability::Options::short()) },
+    Step { name: "short attack", run: || attack::run(&attack::Options::short()) },
     Step { name: "feature powerset", run: feature_powerset },
     Step { name: "docs", run: docs },
     Step { name: "coverage", run: || coverage::run(false) },
