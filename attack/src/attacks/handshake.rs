@@ -13,7 +13,7 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 /// Concurrent senders of half upgrades.
-const HALF_WORKERS: usize = 64;
+const HALF_WORKERS: usize = 128;
 /// Concurrent silent upgrades.
 const NO_HELLO_WORKERS: usize = 64;
 /// How long a silent upgrade waits for the server's close (its hello timeout is 10 s).
