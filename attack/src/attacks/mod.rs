@@ -7,8 +7,8 @@
 //! | never read (ACK 0 every 10 s) | whole run | 50 clients |
 //! | read, never ack | whole run | 50 clients |
 //! | connection flood from 127.0.0.251 (beside the bystander) | whole run | 2 000 attempts |
-//! | half-sent HTTP upgrades, held | 50–80% | 2 000 connections |
-//! | upgrades that never send HELLO | 50–80% | 100 connections |
+//! | half-sent HTTP upgrades, held | 40–80% | 2 000 connections |
+//! | upgrades that never send HELLO | 40–80% | 100 connections |
 //! | BATCH frames of empty entries | 50–100% | 20 MiB |
 //! | malformed and random frames | 50–100% | 500 frames |
 
@@ -104,10 +104,10 @@ const fn shape(name: &'static str, unit: &'static str, window: Window, full: u64
     Shape { name, unit, window, full_minimum: full }
 }
 
-/// The whole run, its first 60%, from 50% to 80%, its second half.
+/// The whole run, its first 60%, from 40% to 80%, its second half.
 const WHOLE: Window = Window { from: 0.0, until: 1.0 };
 const EARLY: Window = Window { from: 0.0, until: 0.6 };
-const MIDDLE: Window = Window { from: 0.5, until: 0.8 };
+const MIDDLE: Window = Window { from: 0.4, until: 0.8 };
 const LATE: Window = Window { from: 0.5, until: 1.0 };
 
 /// The shapes, in the order of [`Kind`]'s variants.
