@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: everything CI checks, in order, stopping at the first failure.
 
 use crate::cmd::{self, Outcome};
-use crate::{compliance, coverage, examples, reliability, runners};
+use crate::{attack, compliance, coverage, examples, reliability, runners};
 use std::time::Instant;
 
 /// One step of the pipeline.
@@ -19,6 +19,7 @@ const STEPS: &[Step] = &[
     Step { name: "echo examples smoke", run: examples::echo_smoke },
     Step { name: "compliance", run: || compliance::run(false, false) },
     Step { name: "short soak", run: || reliability::run(&reliability::Options::short()) },
+    Step { name: "short attack", run: || attack::run(&attack::Options::short()) },
     Step { name: "feature powerset", run: feature_powerset },
     Step { name: "package (every library crate)", run: package },
     Step { name: "docs", run: docs },
@@ -104,6 +105,8 @@ const PACKAGE: &[&str] = &[
     "ws-bench",
     "--exclude",
     "ws-reliability-tests",
+    "--exclude",
+    "ws-attack",
 ];
 
 fn package() -> Outcome {

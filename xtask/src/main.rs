@@ -5,6 +5,7 @@
 //!   of `docs/protocol.md` named by a test, the baseline of known violations, clippy;
 //! - `coverage`: line coverage per library crate with cargo-tarpaulin (installed if missing);
 //! - `reliability`: the soak and chaos run of a server and 1000 clients (`ws-soak`);
+//! - `attack`: hostile clients against a default server child (`ws-attack`);
 //! - `bench`: push throughput and memory per idle connection, raw against reliable (`ws-bench`);
 //! - `stress`: the whole test suite N times in a row, failures counted per test;
 //! - `fuzz`: the cargo-fuzz targets of `fuzz/` for N seconds each (nightly);
@@ -13,6 +14,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod attack;
 mod bench;
 mod ci;
 mod cmd;
@@ -56,6 +58,11 @@ enum Command {
     /// Soak and chaos run: a ReliableServer and N clients on loopback under random faults;
     /// fails when a success metric is missed.
     Reliability(reliability::Options),
+    /// Hostile clients against a default ReliableServer child process (session flood under
+    /// push, slow consumers, half-sent upgrades, no HELLO, one-address flood beside a
+    /// bystander, BATCH amplification, malformed frames); fails on peak RSS > 1 GiB, a
+    /// bystander under 99%, a panic, or a minimum intensity not reached.
+    Attack(attack::Options),
     /// Benchmark: push throughput and server memory per idle connection, raw
     /// tokio-tungstenite against ReliableServer/ReliableClient in one run; PASS or MISS per
     /// target, exit 0 whenever it measured.
@@ -88,11 +95,12 @@ impl Command {
         }
     }
 
-    /// The harnesses that run for a while: soak, bench, stress and fuzz; any other command
+    /// The harnesses that run for a while: soak, attack, bench, stress and fuzz; any other command
     /// goes back to [`Command::run`].
     fn run_harness(self) -> cmd::Outcome {
         match self {
             Command::Reliability(options) => reliability::run(&options),
+            Command::Attack(options) => attack::run(&options),
             Command::Bench(options) => bench::run(&options),
             Command::Stress(options) => stress::run(&options),
             Command::Fuzz(options) => fuzz::run(&options),
