@@ -36,6 +36,7 @@ pub struct OutboxConfig {
     pub(crate) backoff: Backoff,
     pub(crate) confirmation: Confirmation,
     pub(crate) jitter_seed: Option<u64>,
+    pub(crate) meter: Option<crate::ByteMeter>,
 }
 
 /// How much the outbox holds and sends at once.
@@ -91,6 +92,7 @@ impl Default for OutboxConfig {
             backoff: default_backoff(),
             confirmation: Confirmation::Flush,
             jitter_seed: None,
+            meter: None,
         }
     }
 }
@@ -158,6 +160,12 @@ impl OutboxConfig {
     /// When a sent message counts as delivered.
     pub fn with_confirmation(self, confirmation: Confirmation) -> Self {
         OutboxConfig { confirmation, ..self }
+    }
+
+    /// Counts the bytes this outbox holds into `meter`, shared with other outboxes: an
+    /// owner's budget over all of them (e.g. a server's over every session).
+    pub fn with_byte_meter(self, meter: crate::ByteMeter) -> Self {
+        OutboxConfig { meter: Some(meter), ..self }
     }
 
     /// Seeds the jitter of the retry schedule, for deterministic tests.
