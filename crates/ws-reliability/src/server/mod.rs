@@ -64,10 +64,12 @@
 mod accept;
 mod auth;
 mod backlog;
+mod budget;
 mod config;
 mod confirm;
 mod connection;
 mod event;
+mod fanout;
 #[cfg(feature = "monitor")]
 mod health;
 pub(crate) mod hello;
@@ -86,8 +88,10 @@ pub use accept::Listener;
 #[cfg(feature = "axum")]
 pub(crate) use auth::Upgrade;
 pub use auth::{AuthHook, AuthRequest, Identity, Refusal};
+pub use budget::Budget;
 pub use config::{IncomingConfig, ServerConfig};
 pub use event::SessionEvent;
+pub use fanout::{BroadcastReport, Target};
 pub use incoming::{Incoming, IncomingMode, SessionIncoming};
 pub use sink::{SessionSink, SINK_BUFFER};
 pub use value::{Received, Session};
@@ -141,7 +145,7 @@ impl Inner {
         let channels = Channels::new(config.incoming.buffer);
         let events = broadcast::channel(1024).0;
         let (upkeep, sessions) = (Upkeep::default(), Sessions::default());
-        let outbox_base = OutboxBase::new(config.outbox.clone());
+        let outbox_base = OutboxBase::new(config.outbox.clone().with_byte_meter(sessions.meter()));
         let backlog = backlog::Backlog::new(config.incoming.backlog);
         Inner { config, registry, upkeep, sessions, events, channels, backlog, auth, outbox_base }
     }
@@ -151,25 +155,6 @@ impl std::fmt::Debug for Inner {
     fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         out.debug_struct("ReliableServer").field("sessions", &self.sessions.len()).finish()
     }
-}
-
-/// Who a broadcast goes to.
-#[derive(Debug, Clone, Copy)]
-pub enum Target<'a> {
-    /// Every live session.
-    All,
-    /// These sessions.
-    Sessions(&'a [SessionId]),
-}
-
-/// What a broadcast did: how many sessions queued the message, and each refusal.
-#[derive(Debug, Default)]
-#[non_exhaustive]
-pub struct BroadcastReport {
-    /// Sessions whose outbox took the message.
-    pub queued: usize,
-    /// Sessions that refused it, with why (each error hands the message back).
-    pub refused: Vec<Error>,
 }
 
 impl ReliableServer {
@@ -194,7 +179,7 @@ impl ReliableServer {
     }
 
     fn push(&self, session: &SessionState, message: Message) -> Result<u64, Error> {
-        let payload = self.payload(message)?;
+        let payload = self.within_budget(session, self.payload(message)?)?;
         let pushed = session.outbox.push(payload).map_err(|error| push_refused(session, error));
         self.batch_outcome(session, pushed.is_ok());
         pushed.inspect(|seq| session.pushed(*seq))
@@ -202,16 +187,6 @@ impl ReliableServer {
 
     fn payload(&self, message: Message) -> Result<Stored, Error> {
         crate::link::checked_payload(message, self.inner.config.limits.max_payload)
-    }
-
-    /// Queues `message` for every session of `target`; reports each refusal.
-    pub fn broadcast(&self, target: Target<'_>, message: Message) -> BroadcastReport {
-        let ids = match target {
-            Target::All => self.inner.sessions.ids(),
-            Target::Sessions(ids) => ids.to_vec(),
-        };
-        let outcomes = ids.into_iter().map(|id| self.send(id, message.clone()));
-        outcomes.fold(BroadcastReport::default(), BroadcastReport::add)
     }
 
     /// The stream of every message delivered by every session, as `(session, message)`,
@@ -248,6 +223,12 @@ impl ReliableServer {
         self.inner.sessions.ids()
     }
 
+    /// The bytes every session's outbox holds now (one atomic load): what
+    /// `budget.max_outbox_bytes` bounds, the gauge `ws_reliability_outbox_bytes`.
+    pub fn outbox_bytes(&self) -> usize {
+        self.inner.sessions.outbox_bytes()
+    }
+
     /// How many messages `session` holds unacknowledged, if it exists.
     pub fn unacked(&self, session: SessionId) -> Option<usize> {
         self.inner.sessions.get(&session).map(|session| session.outbox.stats().len())
@@ -278,16 +259,6 @@ impl ReliableServer {
 
     fn emit(&self, event: SessionEvent) {
         let _no_subscriber_is_fine = self.inner.events.send(event);
-    }
-}
-
-impl BroadcastReport {
-    fn add(mut self, outcome: Result<u64, Error>) -> Self {
-        match outcome {
-            Ok(_) => self.queued += 1,
-            Err(error) => self.refused.push(error),
-        }
-        self
     }
 }
 

@@ -97,7 +97,8 @@ impl SessionSink {
         if self.session.has_ended() {
             return Err(ended(&self.session, message));
         }
-        self.buffer.push_back(self.server.payload(message)?);
+        let payload = self.server.payload(message)?;
+        self.buffer.push_back(self.server.within_budget(&self.session, payload)?);
         Ok(())
     }
 
