@@ -50,7 +50,7 @@ impl<M> State<M> {
     pub(crate) fn new(config: &OutboxConfig) -> Self {
         let rng = config.jitter_rng();
         let reported = OutboxStats::default();
-        let gauges = Gauges::register(config.meter.clone());
+        let gauges = Gauges::register(config.owner.meter.clone());
         State { queue: Queue::new(), rng, reported, gauges, peer: Peer::default() }
     }
 

@@ -132,9 +132,16 @@ impl Error {
             Error::UnknownSession { message, .. }
             | Error::OutboxFull { message, .. }
             | Error::BudgetExceeded { message, .. }
-            | Error::NotReady { message, .. }
-            | Error::TooLarge { message, .. }
-            | Error::NotData { message } => Some(message),
+            | Error::NotReady { message, .. } => Some(message),
+            other => other.invalid_message(),
+        }
+    }
+
+    /// The message refused for what it is (not data, too large), if this error is such a
+    /// refusal.
+    fn invalid_message(self) -> Option<Message> {
+        match self {
+            Error::TooLarge { message, .. } | Error::NotData { message } => Some(message),
             _ => None,
         }
     }

@@ -179,7 +179,7 @@ impl ReliableServer {
     }
 
     fn push(&self, session: &SessionState, message: Message) -> Result<u64, Error> {
-        let payload = self.within_budget(session, self.payload(message)?)?;
+        let payload = self.budgeted(session, message)?;
         let pushed = session.outbox.push(payload).map_err(|error| push_refused(session, error));
         self.batch_outcome(session, pushed.is_ok());
         pushed.inspect(|seq| session.pushed(*seq))

@@ -97,8 +97,7 @@ impl SessionSink {
         if self.session.has_ended() {
             return Err(ended(&self.session, message));
         }
-        let payload = self.server.payload(message)?;
-        self.buffer.push_back(self.server.within_budget(&self.session, payload)?);
+        self.buffer.push_back(self.server.budgeted(&self.session, message)?);
         Ok(())
     }
 

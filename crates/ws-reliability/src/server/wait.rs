@@ -29,7 +29,7 @@ impl ReliableServer {
         let Some(target) = self.inner.sessions.get(&session) else {
             return Err(Error::UnknownSession { session, message });
         };
-        let payload = self.within_budget(&target, self.payload(message)?)?;
+        let payload = self.budgeted(&target, message)?;
         let seq = wait_for_room(&target, payload).await?;
         self.queued(&target, seq..seq + 1);
         Ok(seq)
