@@ -9,6 +9,8 @@ mod common;
 
 use common::*;
 use futures::SinkExt;
+use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
+use std::future::Future;
 use std::net::SocketAddr;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::events::Events;
@@ -76,8 +78,53 @@ fn fill(server: &ReliableServer, session: SessionId) -> usize {
     unreachable!()
 }
 
-#[tokio::test]
-async fn past_max_sessions_the_oldest_detached_session_expires_and_else_1013() {
+/// The metrics `scenario` left, run on a current-thread runtime under a local recorder.
+struct Recorded(Vec<(String, Vec<String>, f64)>);
+
+fn recorded<F: Future<Output = ()>>(scenario: impl FnOnce(Snapshotter) -> F) -> Recorded {
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(scenario(recorder.snapshotter()));
+    });
+    Recorded::of(&snapshotter)
+}
+
+impl Recorded {
+    fn of(snapshotter: &Snapshotter) -> Recorded {
+        let values = snapshotter.snapshot().into_vec().into_iter().map(|(key, _, _, value)| {
+            let labels = key.key().labels().map(|label| label.value().to_owned()).collect();
+            let value = match value {
+                DebugValue::Counter(count) => count as f64,
+                DebugValue::Gauge(gauge) => gauge.0,
+                DebugValue::Histogram(_) => f64::NAN,
+            };
+            (key.key().name().to_owned(), labels, value)
+        });
+        Recorded(values.collect())
+    }
+
+    /// The value of `name` (with the label value `label`, if given).
+    fn value(&self, name: &str, label: Option<&str>) -> f64 {
+        let found = self.0.iter().find(|(key, labels, _)| {
+            key == name && label.is_none_or(|label| labels.iter().any(|value| value == label))
+        });
+        found.map_or(0.0, |(.., value)| *value)
+    }
+}
+
+#[test]
+fn past_max_sessions_the_oldest_detached_session_expires_and_else_1013() {
+    let metrics = recorded(|_| max_sessions_scenario());
+    let refused = metrics.value("ws_reliability_sessions_refused_total", Some("max_sessions"));
+    assert_eq!(refused, 1.0, "the refusal is counted");
+    let evicted = metrics.value("ws_reliability_sessions_evicted_total", Some("max_sessions"));
+    assert_eq!(evicted, 1.0, "the eviction is counted");
+    assert_eq!(metrics.value("ws_reliability_sessions", None), 3.0, "the gauge");
+}
+
+async fn max_sessions_scenario() {
     let mut config = ServerConfig::default();
     config.budget.max_sessions = 3;
     let (server, listener) = server(config).await;
@@ -100,8 +147,12 @@ async fn past_max_sessions_the_oldest_detached_session_expires_and_else_1013() {
     assert_eq!(resume_refused(addr, first).await, SessionLostReason::Expired);
 }
 
-#[tokio::test]
-async fn past_the_byte_budget_sends_are_refused_until_acks_free_bytes() {
+#[test]
+fn past_the_byte_budget_sends_are_refused_until_acks_free_bytes() {
+    recorded(byte_budget_scenario); // asserts on the metrics itself, before the server is gone
+}
+
+async fn byte_budget_scenario(snapshotter: Snapshotter) {
     let mut config = ServerConfig::default();
     config.budget.max_outbox_bytes = 16 * 1024;
     let (server, listener) = server(config).await;
@@ -117,6 +168,12 @@ async fn past_the_byte_budget_sends_are_refused_until_acks_free_bytes() {
     ws.send(to_message(&Frame::Ack(taken as u64))).await.unwrap();
     wait_until("acks free the bytes", || server.outbox_bytes() == 0).await;
     assert_eq!(fill(&server, welcome.session), taken, "accepted again after the acks");
+    let metrics = Recorded::of(&snapshotter); // a snapshot drains what it reads
+    let refused = metrics.value("ws_reliability_send_refused_total", Some("budget_exceeded"));
+    assert_eq!(refused, 2.0, "each refusal is counted");
+    let gauge = metrics.value("ws_reliability_outbox_bytes", None);
+    assert_eq!(gauge, server.outbox_bytes() as f64, "the gauge follows the outboxes");
+    assert!(gauge > 0.0);
 }
 
 #[tokio::test]
