@@ -169,7 +169,9 @@ impl ReliableServer {
     }
 
     /// Queues `message` for `session`; returns its sequence number. A full outbox refuses
-    /// it ([`Error::OutboxFull`], the message handed back): nothing is ever dropped.
+    /// it ([`Error::OutboxFull`], the message handed back), and so does a spent server-wide
+    /// byte budget once no detached session is left to expire for room
+    /// ([`Error::BudgetExceeded`], [`Budget`]): nothing is ever dropped.
     pub fn send(&self, session: SessionId, message: Message) -> Result<u64, Error> {
         let found = self.inner.sessions.get(&session);
         let target =
