@@ -35,7 +35,14 @@ pub struct OutboxConfig {
     pub(crate) max_attempts: u32,
     pub(crate) backoff: Backoff,
     pub(crate) confirmation: Confirmation,
+    pub(crate) owner: Owner,
+}
+
+/// What the owner adds: a fixed jitter seed (tests), a meter shared with other outboxes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Owner {
     pub(crate) jitter_seed: Option<u64>,
+    pub(crate) meter: Option<crate::ByteMeter>,
 }
 
 /// How much the outbox holds and sends at once.
@@ -90,7 +97,7 @@ impl Default for OutboxConfig {
             max_attempts: 5,
             backoff: default_backoff(),
             confirmation: Confirmation::Flush,
-            jitter_seed: None,
+            owner: Owner::default(),
         }
     }
 }
@@ -160,9 +167,17 @@ impl OutboxConfig {
         OutboxConfig { confirmation, ..self }
     }
 
+    /// Counts the bytes this outbox holds into `meter`, shared with other outboxes: an
+    /// owner's budget over all of them (e.g. a server's over every session).
+    pub fn with_byte_meter(self, meter: crate::ByteMeter) -> Self {
+        let owner = Owner { meter: Some(meter), ..self.owner };
+        OutboxConfig { owner, ..self }
+    }
+
     /// Seeds the jitter of the retry schedule, for deterministic tests.
     pub fn with_jitter_seed(self, seed: u64) -> Self {
-        OutboxConfig { jitter_seed: Some(seed), ..self }
+        let owner = Owner { jitter_seed: Some(seed), ..self.owner };
+        OutboxConfig { owner, ..self }
     }
 
     /// The confirmation mode.
@@ -186,7 +201,7 @@ impl OutboxConfig {
     }
 
     pub(crate) fn jitter_rng(&self) -> JitterRng {
-        self.jitter_seed.map_or_else(JitterRng::from_entropy, JitterRng::seeded)
+        self.owner.jitter_seed.map_or_else(JitterRng::from_entropy, JitterRng::seeded)
     }
 }
 

@@ -76,17 +76,22 @@ impl Instruments {
 pub(crate) struct Gauges {
     pending: Gauge,
     in_flight: Gauge,
+    /// The owner's meter of bytes over many outboxes, if it set one.
+    meter: Option<crate::ByteMeter>,
 }
 
 impl Gauges {
-    pub(crate) fn register() -> Self {
-        Gauges { pending: gauge!(PENDING), in_flight: gauge!(IN_FLIGHT) }
+    pub(crate) fn register(meter: Option<crate::ByteMeter>) -> Self {
+        Gauges { pending: gauge!(PENDING), in_flight: gauge!(IN_FLIGHT), meter }
     }
 
     /// Moves the gauges by what one outbox changed since it last reported.
     pub(crate) fn report(&self, before: OutboxStats, after: OutboxStats) {
         move_by(&self.pending, before.pending, after.pending);
         move_by(&self.in_flight, before.in_flight(), after.in_flight());
+        if let Some(meter) = self.meter.as_ref().filter(|_| before.bytes != after.bytes) {
+            meter.moved(before.bytes, after.bytes);
+        }
     }
 }
 

@@ -295,6 +295,6 @@ fn batch_entries<M>(
     let within = entries.range_mut(start..).take_while(move |entry| entry.seq <= batch.last);
     within.filter(|entry| entry.state == EntryState::Sending)
 }
-
+mod discard;
 #[cfg(test)]
 mod tests;

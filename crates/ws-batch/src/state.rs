@@ -50,7 +50,7 @@ impl<M> State<M> {
     pub(crate) fn new(config: &OutboxConfig) -> Self {
         let rng = config.jitter_rng();
         let reported = OutboxStats::default();
-        let gauges = Gauges::register();
+        let gauges = Gauges::register(config.owner.meter.clone());
         State { queue: Queue::new(), rng, reported, gauges, peer: Peer::default() }
     }
 
@@ -133,6 +133,13 @@ impl<M> State<M> {
             return Some(Refusal::Closed);
         }
         self.queue.refusal(size, limits)
+    }
+
+    /// Drops every message but those of the batch being sent; how many.
+    pub(crate) fn discard(&mut self) -> usize {
+        let dropped = self.queue.discard();
+        self.publish();
+        dropped
     }
 
     /// Refuses every push from now on.

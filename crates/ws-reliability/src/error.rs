@@ -48,6 +48,18 @@ pub enum Error {
         /// The refused message.
         message: Message,
     },
+    /// The server's byte budget over all session outboxes (`ServerConfig::budget`) is spent
+    /// and no detached session was left to expire for room: the message is refused, never
+    /// dropped; retry once clients ack, or shed load.
+    #[error("outbox budget of {budget} bytes over all sessions spent (session {session})")]
+    BudgetExceeded {
+        /// The session the message was for.
+        session: SessionId,
+        /// The budget, `max_outbox_bytes`.
+        budget: usize,
+        /// The refused message.
+        message: Message,
+    },
     /// The message is larger than `max_payload`.
     #[error("message of {size} bytes exceeds max_payload {limit}")]
     TooLarge {
@@ -119,9 +131,17 @@ impl Error {
         match self {
             Error::UnknownSession { message, .. }
             | Error::OutboxFull { message, .. }
-            | Error::NotReady { message, .. }
-            | Error::TooLarge { message, .. }
-            | Error::NotData { message } => Some(message),
+            | Error::BudgetExceeded { message, .. }
+            | Error::NotReady { message, .. } => Some(message),
+            other => other.invalid_message(),
+        }
+    }
+
+    /// The message refused for what it is (not data, too large), if this error is such a
+    /// refusal.
+    fn invalid_message(self) -> Option<Message> {
+        match self {
+            Error::TooLarge { message, .. } | Error::NotData { message } => Some(message),
             _ => None,
         }
     }
@@ -158,5 +178,8 @@ mod tests {
         assert_eq!(Error::FirstConnect { attempts: 1, last: None }.label(), "first_connect");
         assert_eq!(Error::Stopped.label(), "stopped");
         assert_eq!(Error::SessionNotFound { session }.label(), "session_not_found");
+        let over = Error::BudgetExceeded { session, budget: 1, message: Message::text("m") };
+        assert_eq!(over.label(), "budget_exceeded");
+        assert_eq!(over.into_message(), Some(Message::text("m")));
     }
 }

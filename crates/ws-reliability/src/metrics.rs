@@ -71,6 +71,22 @@ pub(crate) fn abandoned(reason: &'static str, messages: usize) {
     counter.increment(messages as u64);
 }
 
+/// A detached session expired before its resume window passed, to keep the server within
+/// its budget: `reason` is the limit that pressed (`max_sessions`, `max_outbox_bytes`).
+pub(crate) fn session_evicted(reason: &'static str) {
+    metrics::counter!("ws_reliability_sessions_evicted_total", "reason" => reason).increment(1);
+}
+
+/// How many sessions a server keeps, attached or detached within their resume window.
+pub(crate) fn sessions(count: usize) {
+    metrics::gauge!("ws_reliability_sessions").set(count as f64);
+}
+
+/// The gauge of the bytes all session outboxes of a server hold.
+pub(crate) fn outbox_bytes() -> metrics::Gauge {
+    metrics::gauge!("ws_reliability_outbox_bytes")
+}
+
 /// A detached session whose resume window passed.
 pub(crate) fn session_expired() {
     metrics::counter!("ws_reliability_sessions_expired_total").increment(1);

@@ -14,6 +14,16 @@ impl<M> Outbox<M> {
         self.shared.notify.room.notify_waiters();
     }
 
+    /// Drops every message the outbox holds, but those of a batch being sent right now
+    /// (they settle as usual): for an owner that abandons the outbox (a session expired)
+    /// and wants its memory back while producers may still hold it. Returns how many were
+    /// dropped; they are not dead letters. Wakes pushes waiting for room.
+    pub fn discard(&self) -> usize {
+        let dropped = self.lock().discard();
+        self.shared.notify.room.notify_waiters();
+        dropped
+    }
+
     /// Whether [`close`](Self::close) was called.
     pub fn is_closed(&self) -> bool {
         self.lock().is_closed()

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Bytes;
-use ws_batch::{Confirmation, MessageSize, Outbox, OutboxError};
+use ws_batch::{Confirmation, Outbox, OutboxError};
 
 /// The session a client can resume.
 #[derive(Debug, Clone)]
@@ -126,7 +126,7 @@ impl ClientState {
             let _nothing_sent_yet_is_fine = outbox.ack(last_received);
         }
         let max_payload = self.limits().max_payload;
-        outbox.requeue_refusing(|stored| stored.message_size() as u64 > max_payload).await;
+        outbox.requeue_refusing(|stored| stored.as_bytes().len() as u64 > max_payload).await;
     }
 
     /// Applies a SESSION_LOST: the session, its outbox and its receive state are gone; the

@@ -63,9 +63,17 @@ impl Stored {
     }
 }
 
+/// What ws-batch keeps beside each message (its sequence number, state, times).
+const ENTRY_COST: usize = 32;
+
 impl MessageSize for Stored {
+    /// The memory an outbox holds for the message, not only its payload: the entry (a
+    /// small payload is copied into it) and a shared payload's bytes. So the outbox's byte
+    /// cap and the server's byte budget bound memory even with tiny messages.
     fn message_size(&self) -> usize {
-        self.as_bytes().len()
+        let inline = matches!(self, Stored::Small(_));
+        let shared = if inline { 0 } else { self.as_bytes().len() };
+        std::mem::size_of::<Stored>() + ENTRY_COST + shared
     }
 }
 

@@ -19,6 +19,7 @@ use super::incoming::IncomingMode;
 /// | `incoming.buffer` | 1024 | a slow application backpressures the readers, never grows memory |
 /// | `incoming.mode` | [`IncomingMode::Accept`] | each session a value from `ReliableServer::accept`; `Shared` gives one stream for all sessions (`ReliableServer::incoming`), `PerSession` a stream per session id (`ReliableServer::incoming_of`) |
 /// | `incoming.backlog` | 1024 | sessions opened and not yet accepted; past it new sessions are refused with 1013 |
+/// | `budget` | 10 000 sessions, 256 MiB over all outboxes | bounds the whole server (each outbox is also bounded on its own: `limits.max_unacked` messages and ws-batch's 4 MiB); past it the oldest detached session expires early, then fresh sessions are refused with 1013 and sends with `Error::BudgetExceeded` ([`Budget`](super::Budget)) |
 /// | `rollout` | every fix on, no guard | keep a clone to flip switches at runtime (`docs/rollout.md`) |
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -39,6 +40,8 @@ pub struct ServerConfig {
     pub incoming: IncomingConfig,
     /// The application's callbacks (state sync on open and resume).
     pub hooks: crate::Hooks,
+    /// The server-wide bounds on sessions and outbox bytes ([`Budget`](super::Budget)).
+    pub budget: super::Budget,
     /// The runtime switches of the fixes (`batch`, `sync`, `conn`, `monitor`) and their
     /// rollback guards: keep a clone to change them while the server runs.
     pub rollout: crate::rollout::Rollout,
@@ -51,7 +54,18 @@ impl Default for ServerConfig {
         let (hooks, rollout) = (crate::Hooks::default(), crate::rollout::Rollout::new());
         let incoming = IncomingConfig::default();
         let keepalive = KEEPALIVE_INTERVAL;
-        ServerConfig { limits, hello_timeout, keepalive, conn, outbox, incoming, hooks, rollout }
+        let budget = super::Budget::default();
+        ServerConfig {
+            limits,
+            hello_timeout,
+            keepalive,
+            conn,
+            outbox,
+            incoming,
+            hooks,
+            budget,
+            rollout,
+        }
     }
 }
 

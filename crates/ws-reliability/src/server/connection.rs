@@ -20,7 +20,7 @@ use close::{Closing, Ending};
 use futures::Stream;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::http::HeaderMap;
@@ -211,17 +211,19 @@ impl ReliableServer {
         }
         if session.detach(generation) {
             self.emit(SessionEvent::Detached { session: session.id });
-            tokio::spawn(self.clone().expire_later(Arc::clone(session), generation));
+            tokio::spawn(self.clone().expire_later(Arc::downgrade(session), generation));
         }
     }
 
-    async fn expire_later(self, session: Arc<SessionState>, generation: u64) {
+    /// Expires the session once its resume window passed, unless a connection attached
+    /// since (or it ended meanwhile: the budget expired it early, and it may be freed).
+    async fn expire_later(self, session: Weak<SessionState>, generation: u64) {
         tokio::time::sleep(self.inner.config.limits.resume_window + Duration::from_millis(1)).await;
-        if session.still_detached(generation) {
+        let Some(session) = session.upgrade() else { return };
+        if session.still_detached(generation) && !session.has_ended() {
             crate::metrics::session_expired();
             let unacked = session.outbox.stats().len();
-            self.inner.sessions.bury(session.id);
-            self.remove(&session, SessionEvent::Expired { session: session.id, unacked });
+            self.expire(&session, SessionEvent::Expired { session: session.id, unacked });
         }
     }
 
@@ -234,7 +236,7 @@ impl ReliableServer {
 
     /// Ends `session` for good (its sinks and waiting senders hand their message back);
     /// messages it still held are counted as abandoned.
-    fn remove(&self, session: &SessionState, event: SessionEvent) {
+    pub(super) fn remove(&self, session: &SessionState, event: SessionEvent) {
         session.end();
         session.cancel();
         if self.inner.sessions.remove(&session.id).is_some() {
@@ -248,6 +250,7 @@ impl ReliableServer {
 fn abandon_reason(ended: &SessionEvent) -> &'static str {
     match ended {
         SessionEvent::Expired { .. } => "expired",
+        SessionEvent::Evicted { .. } => "evicted",
         _ => "closed",
     }
 }

@@ -39,6 +39,15 @@ pub enum SessionEvent {
         /// Messages still unacknowledged when it expired.
         unacked: usize,
     },
+    /// The session was detached and expired before its resume window passed, to keep the
+    /// server within its budget (`ServerConfig::budget`): the oldest detached session goes
+    /// first. Its messages are abandoned; a resume gets SESSION_LOST `02` expired.
+    Evicted {
+        /// The session.
+        session: SessionId,
+        /// Messages still unacknowledged when it was evicted.
+        unacked: usize,
+    },
     /// The application's state callbacks failed on open or resume (feature `sync`).
     #[cfg(feature = "sync")]
     #[cfg_attr(docsrs, doc(cfg(feature = "sync")))]

@@ -67,6 +67,7 @@ impl ReliableServer {
 
     pub(crate) fn open_fresh(&self, mode: Mode, request: &AuthRequest) -> Result<Opened, Refused> {
         let identity = self.authenticate(request)?;
+        self.room_for_session()?;
         let place = self.inner.backlog.place(self.inner.config.incoming.mode)?;
         let session = self.new_session(mode, identity)?;
         self.inner.sessions.insert(Arc::clone(&session));

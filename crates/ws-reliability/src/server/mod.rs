@@ -64,6 +64,7 @@
 mod accept;
 mod auth;
 mod backlog;
+mod budget;
 mod config;
 mod confirm;
 mod connection;
@@ -87,6 +88,7 @@ pub use accept::Listener;
 #[cfg(feature = "axum")]
 pub(crate) use auth::Upgrade;
 pub use auth::{AuthHook, AuthRequest, Identity, Refusal};
+pub use budget::Budget;
 pub use config::{IncomingConfig, ServerConfig};
 pub use event::SessionEvent;
 pub use fanout::{BroadcastReport, Target};
@@ -143,7 +145,7 @@ impl Inner {
         let channels = Channels::new(config.incoming.buffer);
         let events = broadcast::channel(1024).0;
         let (upkeep, sessions) = (Upkeep::default(), Sessions::default());
-        let outbox_base = OutboxBase::new(config.outbox.clone());
+        let outbox_base = OutboxBase::new(config.outbox.clone().with_byte_meter(sessions.meter()));
         let backlog = backlog::Backlog::new(config.incoming.backlog);
         Inner { config, registry, upkeep, sessions, events, channels, backlog, auth, outbox_base }
     }
@@ -167,7 +169,9 @@ impl ReliableServer {
     }
 
     /// Queues `message` for `session`; returns its sequence number. A full outbox refuses
-    /// it ([`Error::OutboxFull`], the message handed back): nothing is ever dropped.
+    /// it ([`Error::OutboxFull`], the message handed back), and so does a spent server-wide
+    /// byte budget once no detached session is left to expire for room
+    /// ([`Error::BudgetExceeded`], [`Budget`]): nothing is ever dropped.
     pub fn send(&self, session: SessionId, message: Message) -> Result<u64, Error> {
         let found = self.inner.sessions.get(&session);
         let target =
@@ -177,7 +181,7 @@ impl ReliableServer {
     }
 
     fn push(&self, session: &SessionState, message: Message) -> Result<u64, Error> {
-        let payload = self.payload(message)?;
+        let payload = self.budgeted(session, message)?;
         let pushed = session.outbox.push(payload).map_err(|error| push_refused(session, error));
         self.batch_outcome(session, pushed.is_ok());
         pushed.inspect(|seq| session.pushed(*seq))
@@ -224,6 +228,12 @@ impl ReliableServer {
     /// The ids of every live session (attached or within its resume window).
     pub fn sessions(&self) -> Vec<SessionId> {
         self.inner.sessions.ids()
+    }
+
+    /// The bytes every session's outbox holds now (one atomic load): what
+    /// `budget.max_outbox_bytes` bounds, the gauge `ws_reliability_outbox_bytes`.
+    pub fn outbox_bytes(&self) -> usize {
+        self.inner.sessions.outbox_bytes()
     }
 
     /// How many messages `session` holds unacknowledged, if it exists.

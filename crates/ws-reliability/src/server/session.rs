@@ -10,13 +10,15 @@ use std::sync::{Arc, Mutex};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_util::sync::CancellationToken;
-use ws_batch::{Confirmation, Outbox};
+use ws_batch::{ByteMeter, Confirmation, Outbox};
 
 /// The connection attached to a session, if any, and how many attached so far.
 #[derive(Debug, Default)]
 struct Attachment {
     cancel: Option<CancellationToken>,
     generation: u64,
+    /// When the last connection detached, while none is attached.
+    detached_at: Option<Instant>,
 }
 
 /// Who runs the session: the attached connection, and the lock it holds while it runs.
@@ -152,6 +154,7 @@ impl SessionState {
             previous.cancel();
         }
         attachment.generation += 1;
+        attachment.detached_at = None;
         (token, attachment.generation)
     }
 
@@ -162,6 +165,7 @@ impl SessionState {
         let current = attachment.generation == generation && attachment.cancel.is_some();
         if current {
             attachment.cancel = None;
+            attachment.detached_at = Some(Instant::now());
             lock(&self.guard).connection_lost(Instant::now());
         }
         current
@@ -171,6 +175,11 @@ impl SessionState {
     pub(crate) fn still_detached(&self, generation: u64) -> bool {
         let attachment = lock(&self.control.attachment);
         attachment.generation == generation && attachment.cancel.is_none()
+    }
+
+    /// Since when the session has no connection, if it had one and it detached.
+    pub(crate) fn detached_since(&self) -> Option<Instant> {
+        lock(&self.control.attachment).detached_at
     }
 
     /// Stops the attached connection, if any.
@@ -189,14 +198,42 @@ fn closed_delivery() -> DeliverTx {
 /// How many expired session ids are remembered, to answer "expired" rather than "unknown".
 const REMEMBERED_EXPIRED: usize = 4096;
 
-/// Every live session, by id, and the ids that expired last.
-#[derive(Debug, Default)]
+/// Every live session, by id, the ids that expired last, and the bytes their outboxes hold.
+#[derive(Debug)]
 pub(crate) struct Sessions {
     map: Mutex<HashMap<SessionId, Arc<SessionState>>>,
     expired: Mutex<VecDeque<SessionId>>,
+    /// Every session outbox counts its bytes here (`ws_reliability_outbox_bytes`).
+    meter: ByteMeter,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        let meter = ByteMeter::with_gauge(crate::metrics::outbox_bytes());
+        Sessions { map: Mutex::default(), expired: Mutex::default(), meter }
+    }
 }
 
 impl Sessions {
+    /// The meter every session outbox of the server counts its bytes into.
+    pub(crate) fn meter(&self) -> ByteMeter {
+        self.meter.clone()
+    }
+
+    /// The bytes every session outbox holds now.
+    pub(crate) fn outbox_bytes(&self) -> usize {
+        self.meter.bytes()
+    }
+
+    /// The session detached longest ago; with `holding`, only among those whose outbox
+    /// holds messages. A walk over every session: for the budget's pressure path only.
+    pub(crate) fn oldest_detached(&self, holding: bool) -> Option<Arc<SessionState>> {
+        let map = lock(&self.map);
+        let detached = map.values().filter(|session| session.detached_since().is_some());
+        let held = detached.filter(|session| !holding || !session.outbox.stats().is_empty());
+        held.min_by_key(|session| session.detached_since()).cloned()
+    }
+
     /// Remembers that `id` expired (a bounded memory: the oldest are forgotten).
     pub(crate) fn bury(&self, id: SessionId) {
         let mut expired = lock(&self.expired);
@@ -213,7 +250,9 @@ impl Sessions {
     }
 
     pub(crate) fn insert(&self, session: Arc<SessionState>) {
-        lock(&self.map).insert(session.id, session);
+        let mut map = lock(&self.map);
+        map.insert(session.id, session);
+        crate::metrics::sessions(map.len());
     }
 
     pub(crate) fn get(&self, id: &SessionId) -> Option<Arc<SessionState>> {
@@ -221,7 +260,10 @@ impl Sessions {
     }
 
     pub(crate) fn remove(&self, id: &SessionId) -> Option<Arc<SessionState>> {
-        lock(&self.map).remove(id)
+        let mut map = lock(&self.map);
+        let removed = map.remove(id);
+        crate::metrics::sessions(map.len());
+        removed
     }
 
     pub(crate) fn ids(&self) -> Vec<SessionId> {

@@ -44,7 +44,9 @@ pub const SINK_BUFFER: usize = crate::link::SINK_BUFFER;
 ///   its delivery is confirmed later by the client's acks (and survives a resume).
 ///   `poll_close` flushes; it does not end the session.
 /// - **Refusals hand the message back** ([`Error::into_message`]): not text or binary
-///   ([`Error::NotData`]), too large ([`Error::TooLarge`]), the session ended (closed or
+///   ([`Error::NotData`]), too large ([`Error::TooLarge`]), the server's byte budget spent
+///   ([`Error::BudgetExceeded`], at `start_send`: the sink does not wait for the budget,
+///   see [`Budget`](super::Budget)), the session ended (closed or
 ///   expired: [`Error::UnknownSession`], one per message still held, oldest first, at
 ///   each further flush). Each refusal is counted in `ws_reliability_send_refused_total{reason}`.
 /// - **Dropped with messages not yet queued** (accepted, never flushed): they are not
@@ -97,7 +99,7 @@ impl SessionSink {
         if self.session.has_ended() {
             return Err(ended(&self.session, message));
         }
-        self.buffer.push_back(self.server.payload(message)?);
+        self.buffer.push_back(self.server.budgeted(&self.session, message)?);
         Ok(())
     }
 

@@ -18,7 +18,9 @@ impl ReliableServer {
     /// session's outbox is full (until the client acks) instead of refusing it: the
     /// backpressure a `Sink`'s `feed` gives. Refused, the message handed back, when the
     /// session is unknown or ends while waiting, or when the message is not data or too
-    /// large. Cancel-safe: dropping the future queues nothing. To send many messages to
+    /// large, or when the server's byte budget is spent ([`Error::BudgetExceeded`], at
+    /// once: only the session's own outbox is waited for, see [`Budget`](super::Budget)).
+    /// Cancel-safe: dropping the future queues nothing. To send many messages to
     /// one session, [`sink`](Self::sink) saves the session lookup per message.
     pub async fn send_wait(&self, session: SessionId, message: Message) -> Result<u64, Error> {
         let queued = self.send_waiting(session, message).await;
@@ -29,7 +31,7 @@ impl ReliableServer {
         let Some(target) = self.inner.sessions.get(&session) else {
             return Err(Error::UnknownSession { session, message });
         };
-        let payload = self.payload(message)?;
+        let payload = self.budgeted(&target, message)?;
         let seq = wait_for_room(&target, payload).await?;
         self.queued(&target, seq..seq + 1);
         Ok(seq)

@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// What a message counts beside a shared payload: the entry, on a 64-bit target.
+const ENTRY: usize = std::mem::size_of::<Stored>() + 32;
+
 fn binary(len: usize) -> Payload {
     Payload::Binary(Bytes::from((0..len).map(|byte| byte as u8).collect::<Vec<_>>()))
 }
@@ -13,7 +16,7 @@ fn a_small_payload_is_copied_and_comes_back_the_same() {
         let stored = Stored::from(payload.clone());
         assert!(matches!(stored, Stored::Small(_)), "{payload:?}");
         assert_eq!(stored.as_bytes(), payload.as_bytes());
-        assert_eq!(stored.message_size(), payload.len());
+        assert_eq!(stored.message_size(), ENTRY, "inline: the entry holds it");
         assert_eq!(stored.clone().into_payload(), payload);
         assert_eq!(stored.into_message(), payload.into_message());
     }
@@ -33,7 +36,7 @@ fn a_larger_payload_stays_shared() {
     let payload = binary(INLINE_MAX + 1);
     let stored = Stored::from(payload.clone());
     assert_eq!(stored, Stored::Shared(payload.clone()));
-    assert_eq!(stored.message_size(), INLINE_MAX + 1);
+    assert_eq!(stored.message_size(), ENTRY + INLINE_MAX + 1);
     assert_eq!(stored.into_payload(), payload);
 }
 
@@ -41,4 +44,19 @@ fn a_larger_payload_stays_shared() {
 fn text_keeps_its_kind() {
     let stored = Stored::from(Payload::Text("hi".into()));
     assert_eq!(stored.into_message(), Message::text("hi"));
+}
+
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn an_entry_counts_160_bytes() {
+    assert_eq!(ENTRY, 160);
+}
+
+#[test]
+fn a_message_counts_its_entry_and_a_shared_payload_for_the_byte_caps() {
+    use ws_batch::MessageSize;
+    let small = Stored::from(Payload::Binary(vec![1; 10].into()));
+    let large = Stored::from(Payload::Binary(vec![1; 1000].into()));
+    assert_eq!(small.message_size(), ENTRY, "about 160 bytes per entry, as documented");
+    assert_eq!(large.message_size(), ENTRY + 1000);
 }
