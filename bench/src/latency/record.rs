@@ -14,6 +14,9 @@ use ws_reliability::Message;
 
 /// Significant figures the histograms keep.
 const SIGNIFICANT: u8 = 3;
+/// The largest latency a histogram tells apart, nanoseconds (a minute); longer ones count
+/// as a minute.
+const HIGHEST_NANOS: u64 = 60_000_000_000;
 
 /// A client's recording task.
 pub type Recording = JoinHandle<Result<Histogram<u64>, BenchError>>;
@@ -118,9 +121,10 @@ fn note(
     Ok(received)
 }
 
-/// An empty histogram of nanoseconds, growing as needed.
-fn histogram() -> Result<Histogram<u64>, BenchError> {
-    Histogram::new(SIGNIFICANT).map_err(|error| BenchError::Malformed(error.to_string()))
+/// An empty histogram of nanoseconds, 1 ns to a minute.
+pub(crate) fn histogram() -> Result<Histogram<u64>, BenchError> {
+    let histogram = Histogram::new_with_bounds(1, HIGHEST_NANOS, SIGNIFICANT);
+    histogram.map_err(|error| BenchError::Malformed(error.to_string()))
 }
 
 /// Every client's histogram merged, with the senders' counts checked against them.

@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::latency::clock;
-use hdrhistogram::Histogram;
 
 #[tokio::test(start_paused = true)]
 async fn the_schedule_owes_messages_by_the_clock() {
@@ -26,8 +25,8 @@ fn stamps_survive_the_payload() {
 
 #[test]
 fn percentiles_and_the_target() {
-    let mut histogram = Histogram::<u64>::new(3).unwrap();
-    (1..=1000).for_each(|micros| histogram.record(micros * 1000).unwrap());
+    let mut histogram = record::histogram().unwrap();
+    (1..=1000).for_each(|micros| histogram.saturating_record(micros * 1000));
     let measured = Percentiles::of(&histogram, 2.0);
     assert_eq!(measured.delivered, 1000);
     assert_eq!(measured.achieved_msgs_per_sec, 500.0);
@@ -51,6 +50,7 @@ async fn both_sides_deliver_every_message_and_record_it() {
     let reliable = reliable::run(2, 1000.0, time).await.unwrap();
     for measured in [raw, reliable] {
         assert_eq!(measured.delivered, 600);
-        assert!(measured.p50_us > 0.0 && measured.p50_us <= measured.p99_9_us);
+        assert!(measured.p50_us >= 1.0, "loopback takes a microsecond at least: {measured:?}");
+        assert!(measured.p50_us <= measured.p99_9_us);
     }
 }
