@@ -7,7 +7,8 @@ use crate::BenchError;
 use futures::StreamExt;
 use std::time::Duration;
 
-/// Connects `clients` clients, then pushes `rate` messages per second to each for `time`.
+/// Connects `clients` clients, then pushes `rate` messages per second to each for `time`;
+/// the delivered rate counts until the last client's end marker.
 pub async fn run(clients: usize, rate: f64, time: Duration) -> Result<Percentiles, BenchError> {
     let (servers, clients) = crate::push::raw::setup(clients).await?;
     let recordings = clients.into_iter().map(|ws| record::spawn_recorder(ws.map(received)));
@@ -15,7 +16,7 @@ pub async fn run(clients: usize, rate: f64, time: Duration) -> Result<Percentile
     let schedule = Schedule::new(rate, time);
     let senders = servers.into_iter().map(|ws| tokio::spawn(record::paced(ws, schedule)));
     let merged = record::merge(recordings, senders.collect()).await?;
-    Ok(Percentiles::of(&merged, time.as_secs_f64()))
+    Ok(Percentiles::of(&merged, schedule.start.elapsed().as_secs_f64()))
 }
 
 fn received(

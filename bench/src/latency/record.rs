@@ -26,7 +26,8 @@ pub type Recording = JoinHandle<Result<Histogram<u64>, BenchError>>;
 pub struct Percentiles {
     /// Messages delivered and recorded.
     pub delivered: u64,
-    /// Messages delivered per second over the load's time.
+    /// Messages delivered per second, from the first due message to the last end marker
+    /// (below the offered rate when the senders or the clients fell behind).
     pub achieved_msgs_per_sec: f64,
     /// Median one-way latency, microseconds.
     pub p50_us: f64,

@@ -12,7 +12,8 @@ use futures::StreamExt;
 use std::time::Duration;
 use ws_reliability::server::ReliableServer;
 
-/// Connects `clients` clients, then pushes `rate` messages per second to each for `time`.
+/// Connects `clients` clients, then pushes `rate` messages per second to each for `time`;
+/// the delivered rate counts until the last client's end marker.
 pub async fn run(clients: usize, rate: f64, time: Duration) -> Result<Percentiles, BenchError> {
     let server = ReliableServer::new(crate::limits::server_config());
     let listener = server.listen("127.0.0.1:0").await?;
@@ -35,7 +36,7 @@ async fn measure(
     let senders = connected.iter().map(push).collect::<Result<Vec<_>, _>>()?;
     let senders = senders.into_iter().map(tokio::spawn).collect();
     let merged = record::merge(recordings, senders).await?;
-    Ok(Percentiles::of(&merged, time.as_secs_f64()))
+    Ok(Percentiles::of(&merged, schedule.start.elapsed().as_secs_f64()))
 }
 
 fn recorder(connected: &Connected) -> Result<record::Recording, BenchError> {
