@@ -35,6 +35,11 @@ pub struct Args {
     /// Time the clients sending to the server (upload) instead of the server's push.
     #[arg(long)]
     pub upload: bool,
+    /// Measure one-way latency instead: an open-loop push at 10%, 50% and 90% of raw's
+    /// maximum push rate (measured first with the push workload), each load for
+    /// `--duration` (default 3 s); no idle-memory run.
+    #[arg(long, conflicts_with = "upload")]
+    pub latency: bool,
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,

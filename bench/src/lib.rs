@@ -14,6 +14,8 @@
 //!   it kept busy;
 //! - with `--upload`, upload throughput instead ([`upload`]): K clients each send M
 //!   64-byte messages to the server, checked in order per connection or session;
+//! - with `--latency`, one-way latency instead ([`latency`]): an open-loop push at 10%, 50%
+//!   and 90% of raw's maximum push rate (measured first), p50, p99 and p99.9 per side;
 //! - server memory per idle connection ([`idle`]): the server runs in a child process (this
 //!   binary's `serve` subcommand), the parent opens N idle connections, and the child's
 //!   resident set before and after gives the bytes per connection, transport included.
@@ -27,6 +29,7 @@ pub mod args;
 pub mod cpu;
 mod error;
 pub mod idle;
+pub mod latency;
 pub mod limits;
 pub mod payload;
 pub mod push;

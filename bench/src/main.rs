@@ -24,18 +24,33 @@ fn run(args: Args) -> Result<(), BenchError> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match args.internal {
         Some(Internal::Serve { kind }) => runtime.block_on(ws_bench::idle::serve::serve(kind)),
-        None => print(
-            &runtime.block_on(ws_bench::run::run(&args, &std::env::current_exe()?))?,
-            args.json,
-        ),
+        None if args.latency => runtime.block_on(latency(&args)),
+        None => runtime.block_on(bench(&args)),
     }
 }
 
-fn print(report: &ws_bench::report::Report, json: bool) -> Result<(), BenchError> {
+/// The latency axis (`--latency`).
+async fn latency(args: &Args) -> Result<(), BenchError> {
+    let report = ws_bench::latency::run(args).await?;
+    show(&report, ws_bench::latency::report::table, args.json)
+}
+
+/// Push (or upload) and idle memory.
+async fn bench(args: &Args) -> Result<(), BenchError> {
+    let report = ws_bench::run::run(args, &std::env::current_exe()?).await?;
+    show(&report, ws_bench::report::table, args.json)
+}
+
+/// Prints `report` as one JSON object, or as its table.
+fn show<R: serde::Serialize>(
+    report: &R,
+    table: fn(&R) -> String,
+    json: bool,
+) -> Result<(), BenchError> {
     if json {
         println!("{}", serde_json::to_string(report)?);
     } else {
-        print!("{}", ws_bench::report::table(report));
+        print!("{}", table(report));
     }
     Ok(())
 }

@@ -30,6 +30,10 @@ pub struct Options {
     /// Time the clients sending to the server (upload) instead of the push.
     #[arg(long)]
     pub upload: bool,
+    /// Time one-way latency instead: an open-loop push at 10%, 50% and 90% of raw's
+    /// maximum push rate, p50/p99/p99.9 raw and reliable.
+    #[arg(long, conflicts_with = "upload")]
+    pub latency: bool,
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -40,7 +44,8 @@ impl Options {
     pub fn bench_args(&self) -> Vec<String> {
         let given =
             self.flags().into_iter().filter_map(|(flag, value)| Some([flag.into(), value?]));
-        let switches = [(self.upload, "--upload"), (self.json, "--json")];
+        let switches =
+            [(self.upload, "--upload"), (self.latency, "--latency"), (self.json, "--json")];
         let switches = switches.into_iter().filter(|(on, _)| *on).map(|(_, flag)| flag.to_owned());
         given.flatten().chain(switches).collect()
     }
@@ -106,6 +111,8 @@ mod tests {
         assert_eq!(counted.bench_args(), ["--messages", "5"]);
         let upload = Options { upload: true, json: true, ..Options::default() };
         assert_eq!(upload.bench_args(), ["--upload", "--json"]);
+        let latency = Options { latency: true, ..Options::default() };
+        assert_eq!(latency.bench_args(), ["--latency"]);
     }
 
     #[test]

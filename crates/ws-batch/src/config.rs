@@ -26,7 +26,7 @@ pub enum Confirmation {
 /// | `flush_timeout` | 5 s | a hung transport counts as a failure instead of hanging the outbox |
 /// | `ack_timeout` | 30 s (ack mode) | an unacked message is resent instead of waiting forever |
 /// | `on_ack_timeout` | [`OnAckTimeout::Resend`] | what the ack timeout does: resend, or report the peer overdue |
-/// | `flush_interval` | 10 ms | the background flusher's latency bound for a partial batch |
+/// | `flush_interval` | 10 ms | kept for compatibility: the background flusher no longer waits on it (a push into an idle outbox wakes it) |
 /// | `confirmation` | [`Confirmation::Flush`] | works with any peer; use `Ack` with peers that ack |
 #[derive(Debug, Clone)]
 pub struct OutboxConfig {
@@ -156,7 +156,9 @@ impl OutboxConfig {
         OutboxConfig { timing, ..self }
     }
 
-    /// How often the background flusher sends a partial batch.
+    /// Kept for compatibility, read back by [`flush_interval`](Self::flush_interval): the
+    /// background flusher no longer waits on an interval, a push into an idle outbox wakes
+    /// it and a partial batch goes out at once.
     pub fn with_flush_interval(self, interval: Duration) -> Self {
         let timing = Timing { flush_interval: interval, ..self.timing };
         OutboxConfig { timing, ..self }
@@ -195,7 +197,7 @@ impl OutboxConfig {
         self.backoff
     }
 
-    /// The background flusher's interval.
+    /// The flush interval set (no longer used by the background flusher).
     pub fn flush_interval(&self) -> Duration {
         self.timing.flush_interval
     }

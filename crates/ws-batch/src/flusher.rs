@@ -1,4 +1,4 @@
-//! The background flusher: flushes when a batch fills or on an interval, honours the backoff.
+//! The background flusher: flushes as soon as messages are pending, honours the backoff.
 
 use crate::encoder::{Encoder, PerMessage};
 use crate::outbox::Outbox;
@@ -9,9 +9,12 @@ use tokio::task::{JoinError, JoinHandle};
 
 /// A task that owns a sink and flushes an [`Outbox`] into it until stopped.
 ///
-/// It wakes when a batch fills, when requeued messages wait, when the next retry of the
-/// backoff schedule is due, or every flush interval. A failed flush is counted and retried
-/// by the outbox; the flusher goes on. Dropping the `Flusher` stops it too.
+/// It wakes when a push finds no message pending (a lone message on an idle link goes out
+/// at once), when a batch fills, when requeued messages wait, when an ack reopens the
+/// window, or when the next retry of the backoff schedule is due; what is pushed while a
+/// flush is in progress goes out together right after it. An idle outbox never wakes it.
+/// A failed flush is counted and retried by the outbox; the flusher goes on. Dropping the
+/// `Flusher` stops it too.
 #[derive(Debug)]
 pub struct Flusher<S> {
     stop: oneshot::Sender<()>,
@@ -93,3 +96,6 @@ where
         let _counted_and_retried = Box::pin(outbox.flush_into(&mut sink, &mut encoder)).await;
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -21,6 +21,7 @@ use tracing::Instrument;
 
 mod acks;
 mod closing;
+mod due;
 mod in_flight;
 mod renumber;
 mod room;
@@ -39,8 +40,12 @@ pub struct Outbox<M> {
 /// Who an outbox wakes, and when.
 #[derive(Debug, Default)]
 struct Notifiers {
-    /// Wakes the flusher when a batch is full or messages were requeued.
+    /// Wakes the flusher when a push finds no message pending, a batch is full, messages
+    /// were requeued or an ack reopened the window.
     wake: Notify,
+    /// How often the flusher woke (the idle-wake-up tests read it).
+    #[cfg(test)]
+    wakeups: std::sync::atomic::AtomicUsize,
     /// Wakes producers waiting for room when messages leave the queue (or it closes).
     room: Notify,
     /// Wakes the owner waiting in [`Outbox::ack_overdue`].
@@ -115,10 +120,13 @@ impl<M: MessageSize> Outbox<M> {
         pushed
     }
 
-    /// Wakes the flusher when the last `pushed` messages filled a batch.
+    /// Wakes the flusher when the last `pushed` messages found none pending (a lone
+    /// message on an idle link goes out at once) or filled a batch. What is pushed while a
+    /// flush is in progress waits for it, and goes out together after it.
     fn wake_if_filled(&self, pending: usize, pushed: usize) {
         let batch_size = self.shared.config.limits.batch_size;
-        if pending >= batch_size && pending - pushed < batch_size {
+        let into_empty = pushed > 0 && pending == pushed;
+        if into_empty || (pending >= batch_size && pending - pushed < batch_size) {
             self.shared.notify.wake.notify_one();
         }
     }
@@ -222,17 +230,6 @@ impl<M> Outbox<M> {
     /// The configuration.
     pub fn config(&self) -> &OutboxConfig {
         &self.shared.config
-    }
-
-    /// Waits until a batch is full, messages were requeued, the next retry or ack deadline
-    /// came, or one flush interval passed.
-    pub(crate) async fn until_due(&self) {
-        let tick = Instant::now() + self.shared.config.timing.flush_interval;
-        let due = self.lock().next_deadline().map_or(tick, |due| due.min(tick));
-        tokio::select! {
-            () = self.shared.notify.wake.notified() => {}
-            () = tokio::time::sleep_until(due) => {}
-        }
     }
 
     async fn send<S, I>(

@@ -1,4 +1,5 @@
-//! The background flusher, under tokio's paused clock: interval and full-batch wake-ups,
+//! The background flusher, under tokio's paused clock: a push into an idle outbox and a full
+//! batch wake it,
 //! the backoff schedule, requeues, and a clean stop that hands the sink back.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -30,17 +31,17 @@ fn push_all(outbox: &Outbox<String>, count: usize) {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_partial_batch_goes_out_on_the_interval() {
+async fn a_partial_batch_goes_out_at_once_in_one_flush() {
     let (outbox, _dead) = Outbox::with_dead_letter_channel(config());
     let sink = TestSink::<String>::new();
     let flusher = Flusher::spawn(outbox.clone(), sink.clone());
     settle().await;
+    let start = Instant::now();
     push_all(&outbox, 3);
     settle().await;
-    assert!(sink.delivered().is_empty(), "waits for the interval");
-    sleep(Duration::from_millis(50)).await;
-    settle().await;
-    assert_eq!(sink.delivered(), texts("m", 3));
+    assert_eq!(sink.delivered(), texts("m", 3), "no wait for the flush interval");
+    assert_eq!(sink.flushes(), 1, "pushed before the flusher ran: one batch");
+    assert_eq!(Instant::now(), start, "no time passed");
     flusher.stop().await.unwrap();
 }
 
@@ -69,11 +70,11 @@ async fn retries_follow_the_backoff_schedule() {
     settle().await;
     push_all(&outbox, 1);
     let attempts = || outbox.snapshot()[0].attempts;
-    sleep(Duration::from_millis(51)).await;
-    assert_eq!(attempts(), 1, "first try on the interval");
+    settle().await;
+    assert_eq!(attempts(), 1, "first try at once");
     sleep(Duration::from_millis(98)).await;
     assert_eq!(attempts(), 1, "not before the 100 ms backoff");
-    sleep(Duration::from_millis(2)).await;
+    sleep(Duration::from_millis(3)).await;
     assert_eq!(attempts(), 2, "retried when the 100 ms backoff ran out");
     sleep(Duration::from_millis(201)).await;
     assert_eq!(attempts(), 3, "then after 200 ms");

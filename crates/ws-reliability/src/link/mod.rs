@@ -46,7 +46,8 @@ pub(crate) fn server_outbox_config() -> OutboxConfig {
 }
 
 /// ws-batch's defaults with batches of [`SESSION_BATCH`] messages: the outbox setting of
-/// `ServerConfig` and `ClientConfig`. A partial batch still leaves within the flush interval.
+/// `ServerConfig` and `ClientConfig`. A partial batch leaves at once: the flusher wakes on
+/// a push into an idle outbox.
 pub(crate) fn session_outbox_config() -> OutboxConfig {
     OutboxConfig::default().with_batch_size(SESSION_BATCH)
 }

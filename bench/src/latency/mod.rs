@@ -1,0 +1,113 @@
+//! One-way latency under an open-loop push: raw tokio-tungstenite's maximum push rate is
+//! measured first, in the same run, then the server pushes at 10%, 50% and 90% of it to K
+//! loopback clients, raw and reliable side by side ([`raw`], [`reliable`]). Each message
+//! carries the time it was handed to the sink, read from one process clock ([`clock`]), and
+//! its client records the time to its arrival in the application ([`record`]).
+//!
+//! The pacing ([`Schedule`]) is open loop: each sender owes `rate × elapsed` messages
+//! whatever came back, sleeps on tokio's timer (1 ms resolution) until the next is due and
+//! then sends every message due, stamped with the time of that send. A sender that falls
+//! behind shows as an achieved rate below the offered one.
+
+pub mod clock;
+pub mod raw;
+pub mod record;
+pub mod reliable;
+pub mod report;
+
+pub use record::Percentiles;
+pub use report::{LatencyReport, LatencySetup, LevelReport};
+
+use crate::args::Args;
+use crate::BenchError;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// The loads, as fractions of raw's maximum push rate.
+pub const LOADS: [f64; 3] = [0.1, 0.5, 0.9];
+/// How long each load runs when `--duration` is not given.
+pub const LEVEL_TIME: Duration = Duration::from_secs(3);
+
+/// An open-loop schedule for one sender: `total` messages, one every `period`, from `start`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Schedule {
+    /// When message 0 is due.
+    pub start: Instant,
+    /// The time between two messages.
+    pub period: Duration,
+    /// Messages to send in all.
+    pub total: u64,
+}
+
+impl Schedule {
+    /// `rate` messages per second for `time`, starting now.
+    pub fn new(rate: f64, time: Duration) -> Self {
+        let period = Duration::from_secs_f64(1.0 / rate.max(1.0));
+        let total = (time.as_secs_f64() * rate.max(1.0)) as u64;
+        Schedule { start: Instant::now(), period, total }
+    }
+
+    /// How many messages are due by `now` (at most `total`).
+    pub fn due_by(&self, now: Instant) -> u64 {
+        let elapsed = now.saturating_duration_since(self.start).as_nanos();
+        let due = elapsed / self.period.as_nanos().max(1) + 1;
+        u64::try_from(due).unwrap_or(u64::MAX).min(self.total)
+    }
+
+    /// Waits until message `sent` is due; then how many are due, or `None` once all `total`
+    /// were sent.
+    pub async fn next(&self, sent: u64) -> Option<u64> {
+        if sent >= self.total {
+            return None;
+        }
+        let offset = self.period.saturating_mul(u32::try_from(sent).unwrap_or(u32::MAX));
+        tokio::time::sleep_until(self.start + offset).await;
+        Some(self.due_by(Instant::now()))
+    }
+}
+
+/// Raw's maximum push rate (the push workload of `args`), then every load of [`LOADS`], raw
+/// then reliable.
+pub async fn run(args: &Args) -> Result<LatencyReport, BenchError> {
+    let setup = setup(args).await?;
+    let mut levels = Vec::new();
+    for load in LOADS {
+        levels.push(level(&setup, load).await?);
+    }
+    Ok(LatencyReport::new(setup, levels))
+}
+
+/// Measures raw's maximum push rate.
+async fn setup(args: &Args) -> Result<LatencySetup, BenchError> {
+    eprintln!("ws-bench: latency: raw's maximum push rate, {} clients…", args.clients);
+    let max = crate::push::raw::run(args.clients, args.workload()).await?.per_second();
+    eprintln!("ws-bench: latency: raw maximum {max:.0} msgs/s");
+    let level_secs = args.duration.unwrap_or(LEVEL_TIME).as_secs_f64();
+    Ok(LatencySetup { clients: args.clients, raw_max_msgs_per_sec: max, level_secs })
+}
+
+/// One load: raw, then reliable, each offered `load × max` messages per second in all.
+async fn level(setup: &LatencySetup, load: f64) -> Result<LevelReport, BenchError> {
+    let offered = load * setup.raw_max_msgs_per_sec;
+    let rate = offered / setup.clients.max(1) as f64;
+    let time = Duration::from_secs_f64(setup.level_secs);
+    let raw = raw::run(setup.clients, rate, time).await?;
+    progress("raw", load, &raw);
+    let reliable = reliable::run(setup.clients, rate, time).await?;
+    progress("reliable", load, &reliable);
+    Ok(LevelReport { load, offered_msgs_per_sec: offered, raw, reliable })
+}
+
+fn progress(name: &str, load: f64, measured: &Percentiles) {
+    eprintln!(
+        "ws-bench: latency {:.0}% {name}: {:.0} msgs/s, p50 {} us, p99 {} us, p99.9 {} us",
+        load * 100.0,
+        measured.achieved_msgs_per_sec,
+        measured.p50_us,
+        measured.p99_us,
+        measured.p99_9_us
+    );
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,153 @@
+//! Both ends of a latency run: the paced sender, and the client that checks each message's
+//! order and records its one-way latency in a histogram ([`hdrhistogram`]).
+
+use super::clock::{self, now_nanos};
+use super::Schedule;
+use crate::payload::{self, Received};
+use crate::BenchError;
+use futures::{Sink, SinkExt, Stream, StreamExt};
+use hdrhistogram::Histogram;
+use serde::Serialize;
+use std::ops::Range;
+use tokio::task::JoinHandle;
+use ws_reliability::Message;
+
+/// Significant figures the histograms keep.
+const SIGNIFICANT: u8 = 3;
+/// The largest latency a histogram tells apart, nanoseconds (a minute); longer ones count
+/// as a minute.
+const HIGHEST_NANOS: u64 = 60_000_000_000;
+
+/// A client's recording task.
+pub type Recording = JoinHandle<Result<Histogram<u64>, BenchError>>;
+
+/// What one side measured at one load.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Percentiles {
+    /// Messages delivered and recorded.
+    pub delivered: u64,
+    /// Messages delivered per second, from the first due message to the last end marker
+    /// (below the offered rate when the senders or the clients fell behind).
+    pub achieved_msgs_per_sec: f64,
+    /// Median one-way latency, microseconds.
+    pub p50_us: f64,
+    /// 99th percentile, microseconds.
+    pub p99_us: f64,
+    /// 99.9th percentile, microseconds.
+    pub p99_9_us: f64,
+    /// The largest, microseconds.
+    pub max_us: f64,
+}
+
+impl Percentiles {
+    /// The figures of `histogram` (nanoseconds), recorded over `seconds`.
+    pub fn of(histogram: &Histogram<u64>, seconds: f64) -> Self {
+        let at = |quantile: f64| histogram.value_at_quantile(quantile) as f64 / 1000.0;
+        let delivered = histogram.len();
+        let achieved_msgs_per_sec = delivered as f64 / seconds.max(f64::MIN_POSITIVE);
+        let rates = Percentiles { delivered, achieved_msgs_per_sec, ..Percentiles::default() };
+        let max_us = histogram.max() as f64 / 1000.0;
+        Percentiles { p50_us: at(0.5), p99_us: at(0.99), p99_9_us: at(0.999), max_us, ..rates }
+    }
+}
+
+impl Percentiles {
+    /// Delivered msgs/s, p50, p99, p99.9 and max, as table cells.
+    pub fn cells(&self) -> String {
+        let values =
+            [self.achieved_msgs_per_sec, self.p50_us, self.p99_us, self.p99_9_us, self.max_us];
+        values.map(|value| format!("{value:.0}")).join(" | ")
+    }
+}
+
+/// Sends `schedule`'s messages into `sink` as they fall due (a flush after each run of due
+/// messages, all stamped with the time of that run), then the end marker; how many.
+pub async fn paced<S, E>(mut sink: S, schedule: Schedule) -> Result<u64, BenchError>
+where
+    S: Sink<Message, Error = E> + Unpin,
+    BenchError: From<E>,
+{
+    let mut sent = 0;
+    while let Some(due) = schedule.next(sent).await {
+        feed_run(&mut sink, sent..due, now_nanos()).await?;
+        sent = due;
+    }
+    sink.send(clock::end()).await?;
+    Ok(sent)
+}
+
+/// Feeds messages `indices`, stamped `at`, then flushes.
+async fn feed_run<S>(sink: &mut S, indices: Range<u64>, at: u64) -> Result<(), S::Error>
+where
+    S: Sink<Message> + Unpin,
+{
+    for index in indices {
+        sink.feed(clock::stamped(index, at)).await?;
+    }
+    sink.flush().await
+}
+
+/// A client's side, on a task of its own: checks the order of what arrives and records
+/// each message's latency until the end marker.
+pub fn spawn_recorder<S>(stream: S) -> Recording
+where
+    S: Stream<Item = Result<Message, BenchError>> + Unpin + Send + 'static,
+{
+    tokio::spawn(record(stream))
+}
+
+async fn record<S>(mut stream: S) -> Result<Histogram<u64>, BenchError>
+where
+    S: Stream<Item = Result<Message, BenchError>> + Unpin,
+{
+    let mut histogram = histogram()?;
+    while let Some(message) = stream.next().await {
+        if note(&mut histogram, &message?, now_nanos())? == Received::End {
+            return Ok(histogram);
+        }
+    }
+    Err(BenchError::Ended { received: histogram.len() })
+}
+
+/// Checks `message`'s order and records its latency, had it `arrived` then.
+fn note(
+    histogram: &mut Histogram<u64>,
+    message: &Message,
+    arrived: u64,
+) -> Result<Received, BenchError> {
+    let received = payload::check(message, histogram.len())?;
+    if received == Received::Next {
+        histogram.saturating_record(arrived.saturating_sub(clock::stamp(message)?));
+    }
+    Ok(received)
+}
+
+/// An empty histogram of nanoseconds, 1 ns to a minute.
+pub(crate) fn histogram() -> Result<Histogram<u64>, BenchError> {
+    let histogram = Histogram::new_with_bounds(1, HIGHEST_NANOS, SIGNIFICANT);
+    histogram.map_err(|error| BenchError::Malformed(error.to_string()))
+}
+
+/// Every client's histogram merged, with the senders' counts checked against them.
+pub async fn merge(
+    recordings: Vec<Recording>,
+    senders: Vec<JoinHandle<Result<u64, BenchError>>>,
+) -> Result<Histogram<u64>, BenchError> {
+    let mut merged = histogram()?;
+    let mut received = Vec::with_capacity(recordings.len());
+    for recording in recordings {
+        let one = recording.await??;
+        received.push(one.len());
+        merged.add(one).map_err(|error| BenchError::Malformed(error.to_string()))?;
+    }
+    crate::push::verify(sent(senders).await?, received).map(|_| merged)
+}
+
+/// What each sender sent.
+async fn sent(senders: Vec<JoinHandle<Result<u64, BenchError>>>) -> Result<Vec<u64>, BenchError> {
+    let mut sent = Vec::with_capacity(senders.len());
+    for sender in senders {
+        sent.push(sender.await??);
+    }
+    Ok(sent)
+}

@@ -1,0 +1,46 @@
+//! ReliableServer → ReliableClient at one load: the bench's server configuration
+//! ([`crate::limits::server_config`]: ws-reliability's defaults, per-address limits lifted)
+//! and default clients, each session's [`SessionSink`](ws_reliability::server::SessionSink)
+//! paced by a [`Schedule`].
+
+use super::record::{self, Percentiles};
+use super::Schedule;
+use crate::push::reliable::{close, connect, Connected};
+use crate::push::SETUP_LIMIT;
+use crate::BenchError;
+use futures::StreamExt;
+use std::time::Duration;
+use ws_reliability::server::ReliableServer;
+
+/// Connects `clients` clients, then pushes `rate` messages per second to each for `time`;
+/// the delivered rate counts until the last client's end marker.
+pub async fn run(clients: usize, rate: f64, time: Duration) -> Result<Percentiles, BenchError> {
+    let server = ReliableServer::new(crate::limits::server_config());
+    let listener = server.listen("127.0.0.1:0").await?;
+    let url = format!("ws://{}/", listener.local_addr());
+    let connected = tokio::time::timeout(SETUP_LIMIT, connect(&url, clients)).await??;
+    let measured = measure(&server, &connected, rate, time).await;
+    close(&server, connected).await;
+    measured
+}
+
+async fn measure(
+    server: &ReliableServer,
+    connected: &[Connected],
+    rate: f64,
+    time: Duration,
+) -> Result<Percentiles, BenchError> {
+    let recordings = connected.iter().map(recorder).collect::<Result<_, _>>()?;
+    let schedule = Schedule::new(rate, time);
+    let push = |one: &Connected| server.sink(one.session).map(|sink| record::paced(sink, schedule));
+    let senders = connected.iter().map(push).collect::<Result<Vec<_>, _>>()?;
+    let senders = senders.into_iter().map(tokio::spawn).collect();
+    let merged = record::merge(recordings, senders).await?;
+    Ok(Percentiles::of(&merged, schedule.start.elapsed().as_secs_f64()))
+}
+
+fn recorder(connected: &Connected) -> Result<record::Recording, BenchError> {
+    let incoming = connected.client.incoming();
+    let incoming = incoming.ok_or_else(|| BenchError::Reliable("incoming taken".into()))?;
+    Ok(record::spawn_recorder(incoming.map(Ok)))
+}
