@@ -84,7 +84,8 @@ impl Report {
 /// Every check the run missed.
 pub fn failures(report: &Report) -> Vec<String> {
     let server = &report.server;
-    let checks = [rss_failure(server), panic_failure(server), bystander_failure(&report.bystander)];
+    let bystander = bystander_failure(&report.bystander);
+    let checks = [rss_failure(server), outbox_failure(server), panic_failure(server), bystander];
     let short = report.attacks.iter().filter_map(intensity_failure);
     checks.into_iter().flatten().chain(short).collect()
 }
@@ -93,6 +94,14 @@ fn rss_failure(server: &ServerFigures) -> Option<String> {
     let peak = mib(server.peak_rss_bytes);
     let text = format!("server peak RSS {peak} MiB > {} MiB", mib(server.rss_budget_bytes));
     (server.peak_rss_bytes > server.rss_budget_bytes).then_some(text)
+}
+
+/// The server's outboxes held more than its budget (`budget.max_outbox_bytes`), or it
+/// never reported them.
+fn outbox_failure(server: &ServerFigures) -> Option<String> {
+    let Ending { peak_outbox_bytes: peak, outbox_budget_bytes: budget, .. } = server.ending;
+    let text = format!("server outboxes held {} MiB > budget {} MiB", mib(peak), mib(budget));
+    (budget == 0 || peak > budget).then_some(text)
 }
 
 fn panic_failure(server: &ServerFigures) -> Option<String> {
@@ -149,10 +158,11 @@ fn server_line(server: &ServerFigures) -> String {
 fn rss_line(server: &ServerFigures) -> String {
     let peak = mib(server.peak_rss_bytes);
     let budget = mib(server.rss_budget_bytes);
-    format!(
-        "server peak RSS {peak} MiB (budget {budget} MiB), at end {} MiB",
-        mib(server.rss_at_end_bytes)
-    )
+    let ending = &server.ending;
+    let outbox = mib(ending.peak_outbox_bytes);
+    let outbox_budget = mib(ending.outbox_budget_bytes);
+    let at_end = mib(server.rss_at_end_bytes);
+    format!("server peak RSS {peak} MiB (budget {budget} MiB), at end {at_end} MiB; outboxes at most {outbox} MiB (budget {outbox_budget} MiB)")
 }
 
 fn bystander_line(by: &Bystander) -> String {
@@ -178,6 +188,7 @@ mod tests {
         report.server.rss_budget_bytes = RSS_BUDGET;
         report.server.peak_rss_bytes = 100 << 20;
         report.server.ending.clean_exit = true;
+        report.server.ending.outbox_budget_bytes = 256 << 20;
         report.bystander.success_rate = 0.995;
         let flood =
             Intensity { attack: "session_flood", unit: "sessions", reached: 10, minimum: 10 };
@@ -200,8 +211,9 @@ mod tests {
         report.server.ending.panics = 1;
         report.bystander.success_rate = 0.98;
         report.attacks[0].reached = 9;
+        report.server.ending.peak_outbox_bytes = (256 << 20) + 1;
         let report = report.checked();
-        assert_eq!(report.failures.len(), 4, "{:?}", report.failures);
+        assert_eq!(report.failures.len(), 5, "{:?}", report.failures);
         assert_eq!(report.exit_code(), 1);
         assert!(table(&report).contains("FAIL: server peak RSS 1024 MiB > 1024 MiB"));
     }

@@ -4,6 +4,8 @@
 //! stdin closes.
 
 use futures::StreamExt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use ws_reliability::server::{IncomingMode, ReliableServer, ServerConfig, Target};
@@ -26,14 +28,48 @@ pub fn config() -> ServerConfig {
 /// Runs the child: lowers the soft open-file limit to `nofile`, serves on 127.0.0.1, prints
 /// the address, and returns once stdin closes.
 pub async fn serve(nofile: u64) -> Result<(), String> {
-    let hard = rlimit::getrlimit(rlimit::Resource::NOFILE).map_err(|e| e.to_string())?.1;
-    rlimit::setrlimit(rlimit::Resource::NOFILE, nofile.min(hard), hard)
-        .map_err(|e| e.to_string())?;
+    lower_open_files(nofile)?;
     let server = ReliableServer::new(config());
     let listener = server.listen("127.0.0.1:0").await.map_err(|e| e.to_string())?;
     announce(&listener.local_addr().to_string()).await?;
+    let peak = OutboxPeak::watch(&server);
     start(server);
-    wait_for_stdin_to_close().await
+    wait_for_stdin_to_close().await?;
+    announce(&peak.line()).await
+}
+
+/// Lowers this process's soft open-file limit to `nofile` (at most the hard limit).
+fn lower_open_files(nofile: u64) -> Result<(), String> {
+    let hard = rlimit::getrlimit(rlimit::Resource::NOFILE).map_err(|e| e.to_string())?.1;
+    rlimit::setrlimit(rlimit::Resource::NOFILE, nofile.min(hard), hard).map_err(|e| e.to_string())
+}
+
+/// The most bytes the server's outboxes held together, sampled every 10 ms (the server's
+/// own count, `ReliableServer::outbox_bytes`, against `budget.max_outbox_bytes`).
+struct OutboxPeak {
+    peak: Arc<AtomicUsize>,
+    budget: usize,
+}
+
+impl OutboxPeak {
+    fn watch(server: &ReliableServer) -> Self {
+        let peak = Arc::new(AtomicUsize::new(0));
+        tokio::spawn(sample(server.clone(), Arc::clone(&peak)));
+        OutboxPeak { peak, budget: config().budget.max_outbox_bytes }
+    }
+
+    /// `outbox_bytes PEAK BUDGET`: the child's last stdout line.
+    fn line(&self) -> String {
+        format!("outbox_bytes {} {}", self.peak.load(Ordering::Relaxed), self.budget)
+    }
+}
+
+async fn sample(server: ReliableServer, peak: Arc<AtomicUsize>) {
+    let mut every = tokio::time::interval(Duration::from_millis(10));
+    loop {
+        every.tick().await;
+        peak.fetch_max(server.outbox_bytes(), Ordering::Relaxed);
+    }
 }
 
 /// The application: the push and the echo.
