@@ -126,10 +126,21 @@ impl ReliableServer {
             let session = Arc::clone(&ready.opened.session);
             let (cancel, generation) = session.attach();
             let _serial = session.serial().await;
-            let welcome = self.welcome_for(&session, ready.opened.resumed).await;
+            let Some(welcome) = self.greeting(&ready).await else { return self.gone(ready).await };
             let running = self.start(ready, cancel, welcome);
             self.ended(&session, generation, &self.run(running).await);
         }
+    }
+
+    /// The greeting of `ready` once the previous connection stopped: `None` when its
+    /// session ended meanwhile (a resume that raced an eviction or expiry), else what
+    /// `welcome_for` says.
+    async fn greeting<S>(&self, ready: &Ready<S>) -> Option<Option<Welcome>> {
+        let session = &ready.opened.session;
+        if session.has_ended() {
+            return None;
+        }
+        Some(self.welcome_for(session, ready.opened.resumed).await)
     }
 
     /// Starts the state sync; the WELCOME of a wsr.v1 session (after a resume's requeue),

@@ -153,12 +153,23 @@ impl ReliableServer {
     ) where
         S: AsyncRead + AsyncWrite + Unpin,
     {
-        crate::metrics::session_lost(reason);
         if let Some(presented) = presented {
-            self.emit(SessionEvent::Lost { presented, reason });
+            self.announce_lost(presented, reason);
         }
         let _peer_gone_is_fine = ws.send(to_message(&Frame::SessionLost(reason))).await;
         close_with(ws, CloseCode::SessionLost).await;
+    }
+}
+
+impl ReliableServer {
+    /// A resume answered SESSION_LOST: counted, and an event naming the session presented.
+    pub(crate) fn announce_lost(
+        &self,
+        presented: crate::protocol::SessionId,
+        reason: SessionLostReason,
+    ) {
+        crate::metrics::session_lost(reason);
+        self.emit(SessionEvent::Lost { presented, reason });
     }
 }
 

@@ -2,8 +2,9 @@
 //! the peer's close awaited (bounded), and its release from the registry.
 
 use super::super::ReliableServer;
-use crate::link::{LinkEnd, Outgoing};
+use crate::link::{spawn_writer, Broken, LinkEnd, Outgoing, Side};
 use crate::protocol::CloseCode;
+use crate::protocol::{to_message, Frame, SessionLostReason};
 use crate::rollout::Fix;
 use futures::{Stream, StreamExt};
 use std::time::Duration;
@@ -61,7 +62,7 @@ pub(super) struct Closing {
 
 impl Closing {
     /// Queues the close frame, if any, and waits (bounded) for the writer to send it.
-    async fn finish(self, close: Option<WsCloseFrame>, grace: Duration) {
+    pub(super) async fn finish(self, close: Option<WsCloseFrame>, grace: Duration) {
         if let Some(frame) = close {
             crate::metrics::closed_with_code(u16::from(frame.code));
             let _writer_gone = self.out.unbounded_send(Message::Close(Some(frame)));
@@ -113,4 +114,32 @@ fn code_reason(code: CloseCode) -> &'static str {
         CloseCode::UnackedLimit => "unacked limit",
         _ => "protocol error",
     }
+}
+
+impl ReliableServer {
+    /// A resume whose session ended while it waited for the previous connection (evicted
+    /// or expired): SESSION_LOST 02 instead of WELCOME, then close 4000 (counted, and a
+    /// `SessionEvent::Lost`); nothing is delivered to, or acked from, an ended session.
+    pub(super) async fn gone<S>(&self, ready: super::Ready<S>)
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        self.announce_lost(ready.opened.session.id, SessionLostReason::Expired);
+        let (_conn, sink, _stream) = ready.split;
+        drop(ready.admission); // its slot is free while the close is waited for
+        let (out, writer) = spawn_writer(sink, Some(lost_frame()), ready_breaks());
+        let grace = self.inner.config.conn.close_timeout;
+        let close = Some(CloseCode::SessionLost.frame("session lost"));
+        Closing { out, writer }.finish(close, grace).await;
+    }
+}
+
+/// SESSION_LOST 02 (expired), as a message.
+fn lost_frame() -> Message {
+    to_message(&Frame::SessionLost(SessionLostReason::Expired))
+}
+
+/// The writer of a connection that never runs a link: a failed write breaks nothing else.
+fn ready_breaks() -> Broken {
+    Broken { token: tokio_util::sync::CancellationToken::new(), side: Side::Server }
 }
