@@ -45,7 +45,8 @@ pub fn budget(clients: usize, idle: usize, limit: u64) -> Result<Budget, BenchEr
 
 /// The message printed when fewer idle connections than asked are measured.
 pub fn fallback_message(asked: usize, budget: Budget) -> Option<String> {
-    let (limit, idle, needed) = (budget.limit, budget.idle, idle_files(asked));
+    let Budget { limit, idle } = budget;
+    let needed = idle_files(asked);
     let instead = format!("measuring memory at {idle} idle connections instead of {asked}");
     let raise = format!("raise it with `ulimit -n {needed}` to measure {asked}");
     let message = format!("ws-bench: the open-file limit is {limit}: {instead}; {raise}");

@@ -69,9 +69,8 @@ impl Setup {
     /// The setup of a run of `workload` to `clients` clients.
     pub fn new(clients: usize, workload: Workload) -> Self {
         let (messages_per_client, duration_secs) = per_client(workload);
-        let (payload_bytes, raw_flush_every) = (PAYLOAD_BYTES, FLUSH_EVERY);
         let setup = Setup { clients, messages_per_client, duration_secs, ..Setup::default() };
-        Setup { payload_bytes, raw_flush_every, ..setup }
+        Setup { payload_bytes: PAYLOAD_BYTES, raw_flush_every: FLUSH_EVERY, ..setup }
     }
 
     /// The same workload sent by the clients to the server.
@@ -125,7 +124,8 @@ pub struct ThroughputReport {
 impl ThroughputReport {
     /// The comparison of two runs.
     pub fn new(raw: Throughput, reliable: Throughput) -> Self {
-        let (raw_rate, reliable_rate) = (raw.per_second(), reliable.per_second());
+        let raw_rate = raw.per_second();
+        let reliable_rate = reliable.per_second();
         let ratio = ratio(reliable_rate, raw_rate);
         let pass = ratio >= RATIO_TARGET;
         let round_ratios = vec![ratio];
@@ -171,7 +171,8 @@ impl MemoryReport {
     /// The comparison of two servers' memory.
     pub fn new(raw: IdleMemory, reliable: IdleMemory) -> Self {
         let connections = reliable.connections;
-        let (raw_bytes, reliable_bytes) = (raw.bytes_per_connection, reliable.bytes_per_connection);
+        let raw_bytes = raw.bytes_per_connection;
+        let reliable_bytes = reliable.bytes_per_connection;
         let pass = reliable_bytes <= IDLE_TARGET_BYTES;
         MemoryReport { connections, raw_bytes, reliable_bytes, pass, raw, reliable }
     }

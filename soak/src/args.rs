@@ -109,8 +109,11 @@ pub fn format_duration(duration: Duration) -> String {
 impl Args {
     /// The parameters of this run, for the report.
     pub fn run(&self, seed: u64, duration_seconds: f64) -> Run {
-        let (connections, rate, fault_rate) = (self.connections, self.rate, self.fault_rate);
-        let (command, faults) = (self.reproduce(seed), self.faults.to_string());
+        let connections = self.connections;
+        let rate = self.rate;
+        let fault_rate = self.fault_rate;
+        let command = self.reproduce(seed);
+        let faults = self.faults.to_string();
         Run { seed, command, connections, duration_seconds, rate, fault_rate, faults }
     }
 

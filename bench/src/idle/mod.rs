@@ -43,8 +43,13 @@ pub struct IdleMemory {
 impl IdleMemory {
     fn new(connections: usize, baseline: Reading, loaded: Reading) -> Self {
         let bytes_per_connection = per_connection(baseline.rss, loaded.rss, connections);
-        let (baseline_rss, loaded_rss, peak_rss) = (baseline.rss, loaded.rss, loaded.peak);
-        IdleMemory { connections, baseline_rss, loaded_rss, peak_rss, bytes_per_connection }
+        IdleMemory {
+            connections,
+            baseline_rss: baseline.rss,
+            loaded_rss: loaded.rss,
+            peak_rss: loaded.peak,
+            bytes_per_connection,
+        }
     }
 }
 

@@ -56,7 +56,8 @@ impl Server {
 /// Runs the `kind` probe server until stdin closes.
 pub async fn serve(kind: ServerKind) -> Result<(), BenchError> {
     let server = Server::start(kind).await?;
-    let (mut stdout, mut lines) = (tokio::io::stdout(), BufReader::new(tokio::io::stdin()).lines());
+    let mut stdout = tokio::io::stdout();
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
     reply(&mut stdout, &format!("{}\n", server.addr())).await?;
     while lines.next_line().await?.is_some() {
         reply(&mut stdout, &reading(&server).line()).await?;
@@ -65,7 +66,8 @@ pub async fn serve(kind: ServerKind) -> Result<(), BenchError> {
 }
 
 fn reading(server: &Server) -> Reading {
-    let (rss, peak) = (ws_soak::memory::current_rss(), ws_soak::memory::peak_rss());
+    let rss = ws_soak::memory::current_rss();
+    let peak = ws_soak::memory::peak_rss();
     Reading { rss, peak, connections: server.connections() }
 }
 
@@ -95,7 +97,8 @@ async fn start_reliable() -> Result<Server, BenchError> {
 
 async fn start_raw() -> Result<Server, BenchError> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let (addr, count) = (listener.local_addr()?, Arc::new(AtomicUsize::new(0)));
+    let addr = listener.local_addr()?;
+    let count = Arc::new(AtomicUsize::new(0));
     drop(tokio::spawn(accept_loop(listener, Arc::clone(&count))));
     Ok(Server::Raw(addr, count))
 }

@@ -76,8 +76,10 @@ fn pushed(setup: &Setup) -> String {
 
 fn throughput_row(throughput: &ThroughputReport, direction: &str) -> String {
     let rate = |value: f64| grouped(value.round() as u64);
-    let (raw, reliable) = (rate(throughput.raw_rate), rate(throughput.reliable_rate));
-    let (ratio, target) = (format!("{:.2}x", throughput.ratio), format!(">= {RATIO_TARGET:.2}x"));
+    let raw = rate(throughput.raw_rate);
+    let reliable = rate(throughput.reliable_rate);
+    let ratio = format!("{:.2}x", throughput.ratio);
+    let target = format!(">= {RATIO_TARGET:.2}x");
     let verdict = verdict(throughput.pass);
     let measure = format!("{direction} throughput (msgs/s)");
     row([&measure, &raw, &reliable, &ratio, &target, verdict])
@@ -97,14 +99,16 @@ fn rounds_line(throughput: &ThroughputReport) -> String {
 
 /// Cores the process kept busy during each push: a diagnosis, with no target.
 fn cores_row(throughput: &ThroughputReport, direction: &str) -> String {
-    let (raw, reliable) = (throughput.raw.cores_busy(), throughput.reliable.cores_busy());
+    let raw = throughput.raw.cores_busy();
+    let reliable = throughput.reliable.cores_busy();
     let ratio = format!("{:.2}x", ratio(reliable, raw));
     let measure = format!("cores busy during the {direction}");
     row([&measure, &format!("{raw:.2}"), &format!("{reliable:.2}"), &ratio, "", ""])
 }
 
 fn memory_rows(memory: &MemoryReport) -> String {
-    let (raw, reliable) = (memory.raw_bytes, memory.reliable_bytes);
+    let raw = memory.raw_bytes;
+    let reliable = memory.reliable_bytes;
     let ratio = format!("{:.2}x", ratio(reliable as f64, raw as f64));
     let target = format!("<= {}", grouped(IDLE_TARGET_BYTES));
     let measure = "server RSS per idle conn (bytes)";

@@ -46,7 +46,8 @@ pub(crate) struct Entry<M> {
 impl<M> Entry<M> {
     /// A new message, due at once.
     pub(crate) fn new(seq: u64, message: M, size: usize) -> Self {
-        let (state, at) = (EntryState::Pending, Ticks::default());
+        let state = EntryState::Pending;
+        let at = Ticks::default();
         Entry { seq, message, size, attempts: 0, state, at }
     }
 
@@ -58,7 +59,9 @@ impl<M> Entry<M> {
     }
 
     pub(crate) fn info(&self, epoch: Epoch) -> EntryInfo {
-        let (seq, state, attempts) = (self.seq, self.state, self.attempts);
+        let seq = self.seq;
+        let state = self.state;
+        let attempts = self.attempts;
         EntryInfo { seq, state, attempts, due_at: epoch.instant(self.at) }
     }
 }

@@ -43,7 +43,9 @@ pub(crate) struct Instruments {
 
 impl Instruments {
     pub(crate) fn register() -> Self {
-        let (enqueued, sent, acked) = (counter!(ENQUEUED), counter!(SENT), counter!(ACKED));
+        let enqueued = counter!(ENQUEUED);
+        let sent = counter!(SENT);
+        let acked = counter!(ACKED);
         Instruments { enqueued, sent, acked, flush_duration: histogram!(FLUSH_DURATION) }
     }
 

@@ -1,5 +1,6 @@
 //! The outbox's queue: entries in sequence order and every state transition, with no I/O.
 
+use self::batch::{batch_entries, mark_sending, mark_sent};
 use crate::clock::Epoch;
 use crate::config::Limits;
 use crate::dead_letter::DeadLetter;
@@ -43,7 +44,9 @@ pub(crate) struct Queue<M> {
 impl<M> Queue<M> {
     /// An empty queue whose first sequence number is 1 (0 means "nothing").
     pub(crate) fn new() -> Self {
-        let (entries, stats, epoch) = (VecDeque::new(), OutboxStats::default(), Epoch::now());
+        let entries = VecDeque::new();
+        let stats = OutboxStats::default();
+        let epoch = Epoch::now();
         Queue { entries, next_seq: 1, stats, highest_sent: 0, acked_through: 0, epoch }
     }
 
@@ -134,7 +137,9 @@ impl<M> Queue<M> {
         failure: SendFailure,
         retry: &mut Retry<'_>,
     ) -> Settled<M> {
-        let (acked_through, stats, epoch) = (self.acked_through, &mut self.stats, self.epoch);
+        let acked_through = self.acked_through;
+        let stats = &mut self.stats;
+        let epoch = self.epoch;
         let unacked = batch_entries(&mut self.entries, batch).filter(|e| e.seq > acked_through);
         unacked.for_each(|entry| retry.fail(entry, stats, epoch));
         batch_entries(&mut self.entries, batch).for_each(|entry| mark_sent(entry, stats));
@@ -144,7 +149,8 @@ impl<M> Queue<M> {
     /// Every `Sent` entry goes back to `Pending`, due at once, keeping its sequence number;
     /// counts as a failed attempt. Returns how many were requeued, and the dead letters.
     pub(crate) fn requeue(&mut self, retry: &mut Retry<'_>) -> (usize, Vec<DeadLetter<M>>) {
-        let (stats, epoch) = (&mut self.stats, self.epoch);
+        let stats = &mut self.stats;
+        let epoch = self.epoch;
         let sent = self.entries.iter_mut().filter(|entry| entry.state == EntryState::Sent);
         let requeued = stats.awaiting_ack;
         sent.for_each(|entry| retry.fail(entry, stats, epoch));
@@ -275,26 +281,7 @@ pub(crate) struct Settled<M> {
     pub(crate) confirmed: usize,
 }
 
-/// Marks a `Sending` entry of a failed batch, one the peer acked meanwhile, `Sent`.
-fn mark_sent<M>(entry: &mut Entry<M>, stats: &mut OutboxStats) {
-    stats.shift(EntryState::Sending, EntryState::Sent, 1);
-    entry.state = EntryState::Sent;
-}
-
-fn mark_sending<M>(entry: &mut Entry<M>, encoder: &mut impl Encoder<M>) {
-    entry.state = EntryState::Sending;
-    encoder.encode(entry.seq, &entry.message);
-}
-
-/// The `Sending` entries of a batch, found by sequence number.
-fn batch_entries<M>(
-    entries: &mut VecDeque<Entry<M>>,
-    batch: Batch,
-) -> impl Iterator<Item = &mut Entry<M>> {
-    let start = entries.partition_point(|entry| entry.seq < batch.first);
-    let within = entries.range_mut(start..).take_while(move |entry| entry.seq <= batch.last);
-    within.filter(|entry| entry.state == EntryState::Sending)
-}
+mod batch;
 mod discard;
 #[cfg(test)]
 mod tests;

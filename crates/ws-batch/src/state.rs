@@ -106,7 +106,8 @@ impl<M> State<M> {
     where
         M: MessageSize,
     {
-        let (start, limits) = (self.queue.next_seq(), &config.limits);
+        let start = self.queue.next_seq();
+        let limits = &config.limits;
         let refused = messages.into_iter().find_map(|message| self.push_one(message, limits).err());
         self.publish();
         (Pushed { seqs: start..self.queue.next_seq(), refused }, self.reported.pending)
@@ -225,6 +226,7 @@ impl<M> State<M> {
 }
 
 fn retry<'a>(rng: &'a mut JitterRng, config: &OutboxConfig, delayed: bool) -> Retry<'a> {
-    let (backoff, max_attempts) = (config.backoff, config.max_attempts);
+    let backoff = config.backoff;
+    let max_attempts = config.max_attempts;
     Retry { backoff, max_attempts, rng, now: Instant::now(), delayed }
 }

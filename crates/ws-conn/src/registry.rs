@@ -67,8 +67,11 @@ impl Registry {
     pub fn new(config: ConnConfig) -> Self {
         let gates = Gates::new(&config.limits);
         let events = broadcast::channel(config.event_capacity.max(1)).0;
-        let (entries, slots, next_id) = (Mutex::default(), AtomicUsize::new(0), AtomicU64::new(1));
-        let (epoch, shutting_down) = (Instant::now(), AtomicBool::new(false));
+        let entries = Mutex::default();
+        let slots = AtomicUsize::new(0);
+        let next_id = AtomicU64::new(1);
+        let epoch = Instant::now();
+        let shutting_down = AtomicBool::new(false);
         let inner = Inner { config, entries, slots, next_id, gates, events, epoch, shutting_down };
         Registry { inner: Arc::new(inner) }
     }

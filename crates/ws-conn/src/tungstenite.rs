@@ -30,7 +30,8 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let shared = Arc::new(Shared::new(socket, activity.clone()));
-    let (sink, stream) = (WsSink::new(shared.clone()), WsStream::new(shared.clone()));
+    let sink = WsSink::new(shared.clone());
+    let stream = WsStream::new(shared.clone());
     (WsConnection { shared }, sink, stream)
 }
 

@@ -20,7 +20,8 @@ pub(crate) fn record(report: &HealthReport) {
 }
 
 fn record_check(check: &CheckReport) {
-    let (name, passed) = (check.name().to_owned(), check.status().is_passed());
+    let name = check.name().to_owned();
+    let passed = check.status().is_passed();
     gauge!(CHECK_STATUS, "check" => name.clone()).set(if passed { 1.0 } else { 0.0 });
     histogram!(CHECK_DURATION, "check" => name.clone()).record(check.duration().as_secs_f64());
     if !passed {

@@ -56,7 +56,8 @@ impl<F: Fn() -> f64 + Send + Sync> ThresholdCheck<F> {
 
     /// Judges one reading (a NaN reading fails).
     pub fn evaluate(&self, value: f64) -> CheckResult {
-        let (what, limit) = (&self.what, self.limit);
+        let what = &self.what;
+        let limit = self.limit;
         match (self.bound, value) {
             (_, value) if value.is_nan() => Err(CheckError::new(format!("{what} is not a number"))),
             (Bound::AtMost, value) if value > limit => Err(self.crossed(value, "above")),

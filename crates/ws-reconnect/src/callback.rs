@@ -99,7 +99,8 @@ impl<C> Callback<C> {
         F: Fn(HookContext<C>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<(), CallbackError>> + Send + 'static,
     {
-        let (name, run) = (name.into(), boxed(callback));
+        let name = name.into();
+        let run = boxed(callback);
         Callback { name, criticality, run, fallback: None, timeout: None, breaker: None }
     }
 

@@ -78,7 +78,8 @@ impl<C: Connector> Reconnector<C> {
     pub fn spawn(mut self) -> Client {
         let (sender, outbox) = mpsc::channel(self.config.buffers.send.max(1));
         let shutdown = CancellationToken::new();
-        let (handle, events) = (ClientHandle::new(sender, shutdown.clone()), self.events.clone());
+        let handle = ClientHandle::new(sender, shutdown.clone());
+        let events = self.events.clone();
         let io = Channels { outbox, pending: Vec::new(), incoming: self.incoming.take() };
         let driver = Driver::new(self, io, shutdown);
         let task = tokio::spawn(driver.run().instrument(tracing::info_span!("ws_reconnect")));

@@ -42,7 +42,8 @@ pub struct RetryLimits {
 
 impl Default for RetryLimits {
     fn default() -> Self {
-        let (max_elapsed, healthy_after) = (Duration::from_secs(300), Duration::from_secs(10));
+        let max_elapsed = Duration::from_secs(300);
+        let healthy_after = Duration::from_secs(10);
         RetryLimits { max_attempts: None, max_elapsed: Some(max_elapsed), healthy_after }
     }
 }

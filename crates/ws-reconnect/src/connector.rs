@@ -95,7 +95,8 @@ pub struct TungsteniteConnector {
 impl TungsteniteConnector {
     /// A connector to `url` with the defaults.
     pub fn new(url: impl Into<String>) -> Self {
-        let (timeout, config) = (Duration::from_secs(10), Self::small_buffers());
+        let timeout = Duration::from_secs(10);
+        let config = Self::small_buffers();
         TungsteniteConnector { url: url.into(), timeout, config }
     }
 

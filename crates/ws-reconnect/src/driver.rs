@@ -83,7 +83,8 @@ pub(crate) struct Driver<C: Connector> {
 impl<C: Connector> Driver<C> {
     pub(crate) fn new(parts: Reconnector<C>, io: Channels, shutdown: CancellationToken) -> Self {
         let Reconnector { connector, config, rng, hooks, events, .. } = parts;
-        let (schedule, history) = (Schedule::new(&config, rng), History::default());
+        let schedule = Schedule::new(&config, rng);
+        let history = History::default();
         Driver { connector, hooks, schedule, config, events, io, shutdown, history }
     }
 

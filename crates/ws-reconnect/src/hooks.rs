@@ -50,7 +50,8 @@ impl<C: Send + 'static> Hooks<C> {
     /// Runs the hook's callbacks in order. `Err` names the first critical callback that left
     /// the connection unusable; the connect hooks stop there, on-disconnected runs them all.
     pub(crate) async fn run(&mut self, context: HookContext<C>) -> Result<(), Arc<str>> {
-        let (hook, mut verdict) = (context.hook(), Ok(()));
+        let hook = context.hook();
+        let mut verdict = Ok(());
         let mut entries = self.entries.iter_mut().filter(|(registered, _)| *registered == hook);
         while let Some((_, entry)) = entries.next().filter(|_| goes_on(hook, &verdict)) {
             let usable = entry.run(context.clone()).await;
@@ -104,7 +105,8 @@ impl<C: Send + 'static> Registered<C> {
     /// Reports a failure as an event and a metric; a real failure (not a skip) counts in
     /// the breaker.
     fn report(&mut self, hook: Hook, failure: CallbackFailure) {
-        let (callback, criticality) = (self.name(), self.callback.criticality);
+        let callback = self.name();
+        let criticality = self.callback.criticality;
         metrics::callback_failure(&callback, failure.as_str());
         let skipped = failure == CallbackFailure::CircuitOpen;
         self.events.emit(Event::CallbackFailed { callback, hook, criticality, failure });
@@ -122,7 +124,8 @@ impl<C: Send + 'static> Registered<C> {
 
     fn report_fallback(&self, outcome: Result<(), CallbackFailure>) -> bool {
         metrics::fallback(&self.callback.name, if outcome.is_ok() { "ok" } else { "failed" });
-        let (callback, succeeded) = (self.name(), outcome.is_ok());
+        let callback = self.name();
+        let succeeded = outcome.is_ok();
         self.events.emit(match outcome {
             Ok(()) => Event::FallbackUsed { callback },
             Err(failure) => Event::FallbackFailed { callback, failure },

@@ -62,7 +62,8 @@ pub(crate) fn breaker_moved(callback: &str, from: BreakerState, to: BreakerState
 
 /// One breaker of `callback` entered (`1.0`) or left (`-1.0`) `state`.
 pub(crate) fn breakers(callback: &str, state: BreakerState, delta: f64) {
-    let (callback, state) = (callback.to_owned(), state.as_str());
+    let callback = callback.to_owned();
+    let state = state.as_str();
     metrics::gauge!(BREAKERS, "callback" => callback, "state" => state).increment(delta);
 }
 

@@ -31,8 +31,10 @@ impl Schedule {
     pub(crate) fn new(config: &ReconnectConfig, rng: JitterRng) -> Self {
         let later = config.close_policy.retry_later();
         let retry_later = Backoff::new(later, 1.0, later).with_jitter(Jitter::Equal);
-        let (max_attempts, max_elapsed) = (config.limits.max_attempts, config.limits.max_elapsed);
-        let (backoff, progress) = (config.backoff, Progress::default());
+        let max_attempts = config.limits.max_attempts;
+        let max_elapsed = config.limits.max_elapsed;
+        let backoff = config.backoff;
+        let progress = Progress::default();
         Schedule { backoff, retry_later, rng, max_attempts, max_elapsed, progress }
     }
 

@@ -43,7 +43,8 @@ impl<S> Callback<S> {
         criticality: Criticality,
         function: impl SyncCallback<S>,
     ) -> Self {
-        let (name, function) = (name.into(), Arc::new(function));
+        let name = name.into();
+        let function = Arc::new(function);
         Callback { name, criticality, timeout: None, function }
     }
 
@@ -91,7 +92,8 @@ impl<S> Callback<S> {
 
 impl<S> Clone for Callback<S> {
     fn clone(&self) -> Self {
-        let (name, function) = (self.name.clone(), self.function.clone());
+        let name = self.name.clone();
+        let function = self.function.clone();
         Callback { name, criticality: self.criticality, timeout: self.timeout, function }
     }
 }

@@ -102,7 +102,8 @@ impl CallbackReport {
     /// The failure, when the callback failed.
     pub fn failure(&self) -> Option<Failure> {
         let error = self.result.as_ref().err()?.clone();
-        let (name, criticality) = (self.name.clone(), self.criticality);
+        let name = self.name.clone();
+        let criticality = self.criticality;
         Some(Failure { name, criticality, error, duration: self.duration })
     }
 }

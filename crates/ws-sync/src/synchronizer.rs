@@ -42,8 +42,10 @@ impl<S: Send + Sync + 'static> Synchronizer<S> {
     }
 
     pub(crate) fn from_parts(config: SynchronizerBuilder<S>, notifier: Notifier) -> Self {
-        let (name, default_timeout) = (config.name, config.default_timeout);
-        let (callbacks, state) = (Mutex::new(Arc::from(Vec::new())), StateCell::default());
+        let name = config.name;
+        let default_timeout = config.default_timeout;
+        let callbacks = Mutex::new(Arc::from(Vec::new()));
+        let state = StateCell::default();
         metrics::publish_state(&name, Transition::initial());
         Synchronizer {
             inner: Arc::new(Inner { name, default_timeout, callbacks, state, notifier }),

@@ -187,7 +187,8 @@ mod tests {
     fn failed_closes_strike_only_the_server_end_at_the_close_rate() {
         let kinds = [FaultKind::Kill, FaultKind::FailedClose];
         let rates = Rates { kinds: &kinds, operation: 0.001, close: 0.2 };
-        let (client, server) = (fault_config(5, 3, rates, false), fault_config(5, 3, rates, true));
+        let client = fault_config(5, 3, rates, false);
+        let server = fault_config(5, 3, rates, true);
         assert_eq!((client.kill_rate, client.failed_close_rate), (0.001, 0.0));
         assert_eq!((server.kill_rate, server.failed_close_rate), (0.001, 0.2));
         assert_eq!(server.write_error_rate, 0.0, "only the kinds asked for");

@@ -238,9 +238,11 @@ mod tests {
 
     #[test]
     fn live_connections_follow_the_events() {
-        let (live, mut rng) = (Live::default(), fastrand::Rng::with_seed(1));
+        let live = Live::default();
+        let mut rng = fastrand::Rng::with_seed(1);
         assert_eq!(live.pick(&mut rng), None);
-        let (one, two) = (ConnId::from_u64(1), ConnId::from_u64(2));
+        let one = ConnId::from_u64(1);
+        let two = ConnId::from_u64(2);
         live.apply(&ConnEvent::Opened { id: one });
         live.apply(&ConnEvent::Opened { id: two });
         live.apply(&ConnEvent::ForceClosed { id: one, cause: ForceCause::Failed });

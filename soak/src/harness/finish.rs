@@ -57,7 +57,8 @@ pub async fn finish(setup: Setup, args: &Args, seconds: f64) -> Report {
 /// Waits until every client received everything or [`DRAIN_LIMIT`] passed; says which,
 /// and how many sockets the accept loop could not attribute to a client.
 async fn drain(core: &Core) {
-    let (started, shared) = (Instant::now(), &core.shared);
+    let started = Instant::now();
+    let shared = &core.shared;
     let unattributed = core.acceptor.unattributed();
     eprintln!("ws-soak: {unattributed} accepted sockets served without faults (client unknown)");
     until(DRAIN_LIMIT, || shared.all_caught_up()).await;

@@ -97,7 +97,9 @@ async fn start_core(args: &Args, seed: u64) -> Result<Core, SoakError> {
 /// Starts the clients of the server `core` runs, their server-side injectors handed to
 /// the accept loop.
 fn start_clients(core: &Core, args: &Args) -> Result<Vec<Faulty>, SoakError> {
-    let (addr, seed, ports) = (announce(core, args), core.seed, &core.acceptor.owners().ports);
+    let addr = announce(core, args);
+    let seed = core.seed;
+    let ports = &core.acceptor.owners().ports;
     let server_sides = &clients::server_sides(seed, args.connections, rates(args))?;
     core.acceptor.owners().adopt(server_sides);
     let plan = clients::Plan { addr, seed, rates: rates(args), ports, server_sides };
@@ -107,7 +109,8 @@ fn start_clients(core: &Core, args: &Args) -> Result<Vec<Faulty>, SoakError> {
 /// The rates `--faults` and `--fault-rate` ask for: a close the server starts fails with
 /// the chaos rate.
 fn rates(args: &Args) -> clients::Rates<'_> {
-    let (kinds, operation) = (args.faults.0.as_slice(), args.fault_rate);
+    let kinds = args.faults.0.as_slice();
+    let operation = args.fault_rate;
     clients::Rates { kinds, operation, close: chaos_rate(operation) }
 }
 
@@ -138,7 +141,8 @@ pub fn chaos_rate(fault_rate: f64) -> f64 {
 /// Prints where the server, `/metrics` and `/health` are, the seed and how to repeat the
 /// run; returns the server's address.
 fn announce(core: &Core, args: &Args) -> SocketAddr {
-    let (http, addr) = (core.monitoring.http.local_addr(), core.acceptor.local_addr());
+    let http = core.monitoring.http.local_addr();
+    let addr = core.acceptor.local_addr();
     eprintln!("ws-soak: server ws://{addr}/ , {} clients", args.connections);
     eprintln!("ws-soak: per-address limits: {}", core.server.config().conn.limits.per_address);
     eprintln!("ws-soak: metrics http://{http}/metrics  health http://{http}/health");
@@ -201,6 +205,7 @@ impl Storm {
 }
 
 fn watched(setup: &Setup) -> progress::Watched {
-    let (server, shared) = (setup.core.server.clone(), Arc::clone(&setup.core.shared));
+    let server = setup.core.server.clone();
+    let shared = Arc::clone(&setup.core.shared);
     progress::Watched { server, shared, faults: progress::fault_stats(&setup.clients) }
 }

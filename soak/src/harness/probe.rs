@@ -52,7 +52,8 @@ impl Reading {
     /// Parses `<rss> <peak> <connections>`.
     pub fn parse(line: &str) -> Option<Reading> {
         let mut fields = line.split_whitespace();
-        let (rss, peak) = (fields.next()?.parse().ok()?, fields.next()?.parse().ok()?);
+        let rss = fields.next()?.parse().ok()?;
+        let peak = fields.next()?.parse().ok()?;
         Some(Reading { rss, peak, connections: fields.next()?.parse().ok()? })
     }
 
@@ -86,7 +87,9 @@ fn idle_config() -> ServerConfig {
 
 /// `<VmRSS> <VmHWM> <connections>` of this process and `server`.
 fn reading_line(server: &ReliableServer) -> String {
-    let (rss, peak, connections) = (current_rss(), peak_rss(), server.registry().len());
+    let rss = current_rss();
+    let peak = peak_rss();
+    let connections = server.registry().len();
     Reading { rss, peak, connections }.line()
 }
 

@@ -78,7 +78,8 @@ impl Delivery {
     /// The delivery figures of `counts` over `seconds` of sending.
     pub fn new(counts: &Counts, seconds: f64) -> Self {
         let Traffic { sent, delivered, .. } = counts.traffic;
-        let (delivery_rate, lost) = (ratio(delivered, sent), sent.saturating_sub(delivered));
+        let delivery_rate = ratio(delivered, sent);
+        let lost = sent.saturating_sub(delivered);
         let throughput_msgs_per_second = delivered as f64 / seconds.max(f64::EPSILON);
         Delivery { counts: *counts, delivery_rate, lost, throughput_msgs_per_second }
     }

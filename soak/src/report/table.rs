@@ -130,7 +130,8 @@ fn fault_rows(report: &Report) -> Vec<Row> {
 }
 
 fn latency_rows(report: &Report) -> [Row; 3] {
-    let (absorbed, sides) = (&report.faults.absorbed_faults, &report.faults.sides);
+    let absorbed = &report.faults.absorbed_faults;
+    let sides = &report.faults.sides;
     let delays = row("delayed writes (latency only)", absorbed.delayed_writes.to_string());
     let stalls = row("stalled reads (latency only)", absorbed.stalled_reads.to_string());
     let by_side = pair(sides.injected_under_clients, sides.injected_under_server);

@@ -36,7 +36,8 @@ impl Options {
     /// The short variant `cargo xtask ci` runs: 100 connections for 10 s, every fault
     /// kind, seed 1.
     pub fn short() -> Self {
-        let (connections, duration) = (Some(100), Some("10s".to_owned()));
+        let connections = Some(100);
+        let duration = Some("10s".to_owned());
         Options { connections, duration, seed: Some(1), ..Options::default() }
     }
 

@@ -104,7 +104,8 @@ impl Registry {
     fn fail_ghost(&self, entry: &Entry) -> Result<std::time::Duration, crate::ConnError> {
         let _in_order = self.entries();
         entry.transition_from(ConnState::Active, ConnState::Failed)?;
-        let (id, idle) = (entry.id, entry.activity.idle_at(Instant::now()));
+        let id = entry.id;
+        let idle = entry.activity.idle_at(Instant::now());
         metrics::ghost_detected();
         self.emit(ConnEvent::GhostDetected { id, idle });
         self.emit(ConnEvent::Failed { id, cause: FailCause::Ghost });

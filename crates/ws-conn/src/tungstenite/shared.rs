@@ -67,8 +67,11 @@ where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
     pub(super) fn new(socket: WebSocketStream<S>, activity: Activity) -> Self {
-        let (socket, status) = (Mutex::new(Some(socket)), AtomicU8::new(Status::Open as u8));
-        let (reader, writers, settled) = (AtomicWaker::new(), Arc::default(), Notify::new());
+        let socket = Mutex::new(Some(socket));
+        let status = AtomicU8::new(Status::Open as u8);
+        let reader = AtomicWaker::new();
+        let writers = Arc::default();
+        let settled = Notify::new();
         Shared { socket, reader, writers, status, settled, activity }
     }
 
@@ -151,7 +154,8 @@ where
     /// `Open → PeerClosed`; a released socket stays released.
     fn peer_closed(&self) {
         self.activity.record();
-        let (open, closed) = (Status::Open as u8, Status::PeerClosed as u8);
+        let open = Status::Open as u8;
+        let closed = Status::PeerClosed as u8;
         let exchanged =
             self.status.compare_exchange(open, closed, Ordering::AcqRel, Ordering::Acquire);
         if exchanged.is_ok() {

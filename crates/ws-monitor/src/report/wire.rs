@@ -22,7 +22,9 @@ pub(super) struct Wire {
 
 impl From<HealthReport> for Wire {
     fn from(report: HealthReport) -> Self {
-        let (status, coverage, executed) = (report.status(), report.coverage(), report.executed());
+        let status = report.status();
+        let coverage = report.coverage();
+        let executed = report.executed();
         let HealthReport { run, unix_ms, registered, duration, checks } = report;
         Wire { run, unix_ms, status, coverage, executed, registered, duration, checks }
     }

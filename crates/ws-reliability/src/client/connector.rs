@@ -168,7 +168,9 @@ impl<D> ProtocolConnector<D> {
 
     fn link(&self, batch: bool) -> Link {
         let state = &self.state;
-        let (outbox, inbound, limits) = (state.outbox(), state.inbound(), state.limits());
+        let outbox = state.outbox();
+        let inbound = state.inbound();
+        let limits = state.limits();
         let session = state.session().unwrap_or(crate::protocol::SessionId::from_bytes([0; 16]));
         let stop = Stop { idle_timeout: state.idle_timeout(), ..Stop::default() };
         let deliver = state.deliver.clone();

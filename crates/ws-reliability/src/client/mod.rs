@@ -77,9 +77,13 @@ pub struct ClientConfig {
 
 impl Default for ClientConfig {
     fn default() -> Self {
-        let (reconnect, outbox) = (default_reconnect(), crate::link::session_outbox_config());
-        let (auth, incoming_buffer, hooks) = (Bytes::new(), 1024, crate::Hooks::default());
-        let (timeouts, rollout) = (Timeouts::default(), crate::rollout::Rollout::new());
+        let reconnect = default_reconnect();
+        let outbox = crate::link::session_outbox_config();
+        let auth = Bytes::new();
+        let incoming_buffer = 1024;
+        let hooks = crate::Hooks::default();
+        let timeouts = Timeouts::default();
+        let rollout = crate::rollout::Rollout::new();
         let tls = ClientTls::default();
         ClientConfig { reconnect, outbox, auth, incoming_buffer, hooks, timeouts, rollout, tls }
     }

@@ -33,8 +33,10 @@ struct Settings {
 
 impl From<&ClientConfig> for Settings {
     fn from(config: &ClientConfig) -> Self {
-        let (base, auth) = (OutboxBase::new(config.outbox.clone()), config.auth.clone());
-        let (idle_timeout, rollout) = (config.timeouts.idle, config.rollout.clone());
+        let base = OutboxBase::new(config.outbox.clone());
+        let auth = config.auth.clone();
+        let idle_timeout = config.timeouts.idle;
+        let rollout = config.rollout.clone();
         #[cfg(feature = "sync")]
         return Settings { base, auth, idle_timeout, rollout, sync: config.hooks.sync.clone() };
         #[cfg(not(feature = "sync"))]
@@ -56,11 +58,14 @@ pub(crate) struct ClientState {
 
 impl ClientState {
     pub(crate) fn new(config: &ClientConfig, deliver: DeliverTx) -> Self {
-        let (limits, settings) = (Limits::default(), Settings::from(config));
+        let limits = Limits::default();
+        let settings = Settings::from(config);
         let outbox = Mutex::new(settings.base.outbox_with(Confirmation::Ack, &limits));
         let fresh = Arc::new(Mutex::new(InOrder::new()));
-        let (session, inbound) = (Mutex::new(None), Mutex::new(fresh));
-        let (limits, events) = (Mutex::new(limits), broadcast::channel(256).0);
+        let session = Mutex::new(None);
+        let inbound = Mutex::new(fresh);
+        let limits = Mutex::new(limits);
+        let events = broadcast::channel(256).0;
         ClientState { session, outbox, inbound, limits, settings, deliver, events }
     }
 

@@ -69,9 +69,11 @@ pub(crate) struct DeliverRx {
 /// messages; one that ends with a BATCH frame may hold that frame's entries more, and a
 /// batch larger than the buffer takes all its room, so nothing else waits beside it.
 pub(crate) fn channel(buffer: usize) -> (DeliverTx, DeliverRx) {
-    let (capacity, batch_limit) = (buffer.max(1), buffer.clamp(1, MAX_BATCH));
+    let capacity = buffer.max(1);
+    let batch_limit = buffer.clamp(1, MAX_BATCH);
     let (sender, receiver) = mpsc::unbounded_channel();
-    let (room, session) = (Arc::new(Semaphore::new(capacity)), SessionId::from_bytes([0; 16]));
+    let room = Arc::new(Semaphore::new(capacity));
+    let session = SessionId::from_bytes([0; 16]);
     let tx = DeliverTx { sender, room: Arc::clone(&room), batch_limit, capacity };
     (tx, DeliverRx { receiver, room, session, next: 0, ready: Vec::new().into_iter() })
 }

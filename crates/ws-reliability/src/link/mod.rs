@@ -195,7 +195,8 @@ impl Link {
     /// at most the peer's largest message), DATA frames for one that does not, plain
     /// messages for a legacy peer.
     pub(crate) fn spawn_flusher(&self, out: &Outgoing) -> Flusher<Outgoing> {
-        let (outbox, out) = (self.outbox.clone(), out.clone());
+        let outbox = self.outbox.clone();
+        let out = out.clone();
         match (self.mode, self.batch) {
             (Mode::V1, true) => Flusher::spawn_encoder(outbox, out, Packer::new(self.pack_limit())),
             (Mode::V1, false) => Flusher::spawn_with(outbox, out, data_frame),

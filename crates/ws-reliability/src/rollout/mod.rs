@@ -161,7 +161,8 @@ impl Rollout {
     fn roll_back(&self, fix: Fix, tally: Tally) {
         let from = self.swap(fix, Setting::Off);
         event::rolled_back(fix);
-        let (error_rate, samples) = (tally.error_rate(), tally.samples);
+        let error_rate = tally.error_rate();
+        let samples = tally.samples;
         tracing::warn!(%fix, %from, error_rate, samples, "rollback guard turned the fix off");
         self.emit(RolloutEvent::RolledBack { fix, from, error_rate, samples });
     }

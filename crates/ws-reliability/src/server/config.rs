@@ -49,9 +49,12 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        let (limits, hello_timeout) = (Limits::default(), DEFAULT_HELLO_TIMEOUT);
-        let (conn, outbox) = (ConnConfig::default(), crate::link::server_outbox_config());
-        let (hooks, rollout) = (crate::Hooks::default(), crate::rollout::Rollout::new());
+        let limits = Limits::default();
+        let hello_timeout = DEFAULT_HELLO_TIMEOUT;
+        let conn = ConnConfig::default();
+        let outbox = crate::link::server_outbox_config();
+        let hooks = crate::Hooks::default();
+        let rollout = crate::rollout::Rollout::new();
         let incoming = IncomingConfig::default();
         let keepalive = KEEPALIVE_INTERVAL;
         let budget = super::Budget::default();

@@ -199,11 +199,14 @@ impl ReliableServer {
 
     fn link(&self, opened: &Opened, cancel: CancellationToken) -> Link {
         let session = &opened.session;
-        let (outbox, inbound) = (session.outbox.clone(), Arc::clone(&session.inbound));
+        let outbox = session.outbox.clone();
+        let inbound = Arc::clone(&session.inbound);
         let deliver = session.deliver_via(&self.inner.channels.deliver);
         let limits = self.inner.config.limits;
         let stop = self.stop_for(cancel);
-        let (mode, session, batch) = (session.mode, session.id, opened.batch);
+        let mode = session.mode;
+        let session = session.id;
+        let batch = opened.batch;
         Link { mode, session, outbox, inbound, deliver, limits, stop, batch }
     }
 

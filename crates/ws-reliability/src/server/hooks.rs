@@ -12,7 +12,8 @@ impl ReliableServer {
             return;
         }
         if let Some(sync) = self.inner.config.hooks.sync.clone() {
-            let (server, context) = (self.clone(), crate::SessionSync { session, resumed });
+            let server = self.clone();
+            let context = crate::SessionSync { session, resumed };
             tokio::spawn(async move { server.report_sync(&sync, context).await });
         }
     }

@@ -144,7 +144,8 @@ impl Inner {
         let registry = Registry::new(config.conn.clone());
         let channels = Channels::new(config.incoming.buffer);
         let events = broadcast::channel(1024).0;
-        let (upkeep, sessions) = (Upkeep::default(), Sessions::default());
+        let upkeep = Upkeep::default();
+        let sessions = Sessions::default();
         let outbox_base = OutboxBase::new(config.outbox.clone().with_byte_meter(sessions.meter()));
         let backlog = backlog::Backlog::new(config.incoming.backlog);
         Inner { config, registry, upkeep, sessions, events, channels, backlog, auth, outbox_base }
