@@ -1,0 +1,112 @@
+//! [`MemoryStore`]: sessions in this process's memory, shared by every server built on it.
+//!
+//! What a server without a store does already (its session table is in memory); as a
+//! store it lets a server that is dropped and rebuilt in the same process, or several
+//! servers in one process (tests, the simulation), share sessions. Nothing survives the
+//! process.
+
+use crate::changes::{Claim, Lookup, Posted, SessionWrite};
+use crate::error::{Refusal, StoreError};
+use crate::record::{Epoch, Kind, Lease, SessionKey, SessionRecord, UnixMillis};
+use crate::slot::Slot;
+use crate::store::SessionStore;
+use bytes::Bytes;
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+/// Sessions in memory: see the [module docs](self).
+#[derive(Debug)]
+pub struct MemoryStore {
+    epoch: Epoch,
+    slots: Mutex<HashMap<SessionKey, Slot>>,
+}
+
+impl MemoryStore {
+    /// An empty store with a fresh epoch.
+    pub fn new() -> Result<Self, StoreError> {
+        Ok(Self { epoch: crate::draw_epoch()?, slots: Mutex::default() })
+    }
+
+    fn slots(&self) -> MutexGuard<'_, HashMap<SessionKey, Slot>> {
+        self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `change` on the slot under `key`, or refuses with [`Refusal::Missing`].
+    fn with_slot<T>(
+        &self,
+        key: &SessionKey,
+        change: impl FnOnce(&mut Slot) -> Result<T, Refusal>,
+    ) -> Result<T, StoreError> {
+        let mut slots = self.slots();
+        let slot = slots.get_mut(key).ok_or(Refusal::Missing)?;
+        Ok(change(slot)?)
+    }
+}
+
+#[async_trait::async_trait]
+impl SessionStore for MemoryStore {
+    fn backend(&self) -> &'static str {
+        "memory"
+    }
+
+    async fn epoch(&self) -> Result<Epoch, StoreError> {
+        Ok(self.epoch)
+    }
+
+    async fn create(&self, record: &SessionRecord) -> Result<Lease, StoreError> {
+        let mut slots = self.slots();
+        if slots.contains_key(&record.key) {
+            return Err(Refusal::Exists.into());
+        }
+        let slot = Slot::new(record.clone());
+        let lease = slot.lease();
+        slots.insert(record.key, slot);
+        Ok(lease)
+    }
+
+    async fn load(&self, key: &SessionKey, now: UnixMillis) -> Result<Lookup, StoreError> {
+        let slots = self.slots();
+        let found = slots.get(key).map(|slot| slot.lookup(now, self.epoch));
+        Ok(found.unwrap_or(Lookup::Missing))
+    }
+
+    async fn claim(&self, claim: &Claim, now: UnixMillis) -> Result<Lease, StoreError> {
+        self.with_slot(&claim.key, |slot| slot.claim(claim, now))
+    }
+
+    async fn commit(
+        &self,
+        writes: &[SessionWrite],
+    ) -> Result<Vec<Result<(), Refusal>>, StoreError> {
+        let mut slots = self.slots();
+        let apply = |write: &SessionWrite| match slots.get_mut(&write.lease.key) {
+            Some(slot) => slot.apply(&write.lease, &write.changes),
+            None => Err(Refusal::Missing),
+        };
+        Ok(writes.iter().map(apply).collect())
+    }
+
+    async fn post(
+        &self,
+        key: &SessionKey,
+        kind: Kind,
+        payload: Bytes,
+    ) -> Result<Posted, StoreError> {
+        self.with_slot(key, |slot| Ok(slot.post(kind, payload)))
+    }
+
+    async fn remove(&self, lease: &Lease) -> Result<(), StoreError> {
+        let mut slots = self.slots();
+        let slot = slots.get(&lease.key).ok_or(Refusal::Missing)?;
+        slot.check_fence(lease)?;
+        slots.remove(&lease.key);
+        Ok(())
+    }
+
+    async fn sweep(&self, now: UnixMillis) -> Result<usize, StoreError> {
+        let mut slots = self.slots();
+        let before = slots.len();
+        slots.retain(|_, slot| !slot.expired(now));
+        Ok(before - slots.len())
+    }
+}
