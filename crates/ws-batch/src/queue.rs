@@ -55,6 +55,18 @@ impl<M> Queue<M> {
         self.acked_through
     }
 
+    /// Numbers on from `acked`, as if every message through it was sent and acked; only a
+    /// queue that never numbered a message. Returns whether it did.
+    pub(crate) fn continue_after(&mut self, acked: u64) -> bool {
+        let fresh = self.next_seq == 1;
+        if fresh {
+            self.next_seq = acked.saturating_add(1);
+            self.acked_through = acked;
+            self.highest_sent = acked;
+        }
+        fresh
+    }
+
     /// Appends a message admitted by the caller, due at once; returns its sequence number.
     pub(crate) fn push(&mut self, message: M, size: usize) -> u64 {
         let seq = self.next_seq;

@@ -20,6 +20,14 @@ impl<M> Outbox<M> {
     pub fn acked_through(&self) -> u64 {
         self.lock().queue.acked_through()
     }
+
+    /// Continues a numbering that reached `acked` elsewhere, e.g. a session restored from
+    /// a store after its server restarted: the next message pushed gets `acked + 1`, and
+    /// the peer is taken to have acked everything through `acked`. Only an outbox that
+    /// never numbered a message can continue another's numbering: returns whether it did.
+    pub fn continue_after(&self, acked: u64) -> bool {
+        self.lock().queue.continue_after(acked)
+    }
 }
 
 #[cfg(test)]

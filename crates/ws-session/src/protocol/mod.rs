@@ -66,8 +66,8 @@ pub use message::{data_message, from_message, receive, to_message, Received};
 pub use negotiate::{
     accept, client_request, connect, negotiate, offered, selected, Mode, SUBPROTOCOL,
 };
-pub use resume::{Presented, ResumeGuard, REMEMBERED_TOKENS};
-pub use token::{ResumeToken, SessionId, ID_LEN};
+pub use resume::{GuardDigests, Presented, ResumeGuard, REMEMBERED_TOKENS};
+pub use token::{ResumeToken, SessionId, TokenDigest, ID_LEN};
 pub use varint::{put_varint, read_varint, varint_len, MAX_VARINT_LEN};
 
 /// The most framing bytes a DATA frame adds to its payload: one type byte and a sequence

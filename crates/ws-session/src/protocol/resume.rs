@@ -4,7 +4,7 @@
 
 use super::error::ProtocolError;
 use super::frame::SessionLostReason;
-use super::token::ResumeToken;
+use super::token::{ResumeToken, TokenDigest};
 use std::collections::VecDeque;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -34,7 +34,7 @@ pub enum Presented {
 pub struct ResumeGuard {
     current: ResumeToken,
     pending: Option<ResumeToken>,
-    used: VecDeque<ResumeToken>,
+    used: VecDeque<TokenDigest>,
     window: Duration,
     lost_at: Option<Instant>,
 }
@@ -95,7 +95,8 @@ impl ResumeGuard {
     /// A wrong token: replayed if it is one used before, forged otherwise. Every used
     /// token is compared (no early exit), each in constant time.
     fn mismatch(&self, presented: &ResumeToken) -> SessionLostReason {
-        let matches = self.used.iter().filter(|used| used.verify(presented)).count();
+        let presented = presented.digest();
+        let matches = self.used.iter().filter(|used| **used == presented).count();
         match matches {
             0 => SessionLostReason::TokenMismatch,
             _ => SessionLostReason::TokenReplayed,
@@ -134,7 +135,7 @@ impl ResumeGuard {
 
     fn remember(&mut self, used: Option<ResumeToken>) {
         if let Some(used) = used {
-            self.used.push_front(used);
+            self.used.push_front(used.digest());
             self.used.truncate(REMEMBERED_TOKENS);
         }
     }
@@ -155,6 +156,9 @@ fn count_outcome(refusal: Option<SessionLostReason>) {
     };
     metrics::counter!("ws_protocol_resumes_total", "outcome" => outcome).increment(1);
 }
+
+mod stored;
+pub use stored::GuardDigests;
 
 #[cfg(test)]
 mod tests;

@@ -53,6 +53,38 @@ impl ResumeToken {
     pub fn verify(&self, presented: &ResumeToken) -> bool {
         constant_time_eq(&self.0, &presented.0)
     }
+
+    /// The token's SHA-256 digest: what is kept of a token once it is used, and all a
+    /// session store keeps, so a copy of the store or of the memory resumes nothing.
+    pub fn digest(&self) -> TokenDigest {
+        TokenDigest(<sha2::Sha256 as sha2::Digest>::digest(self.0).into())
+    }
+}
+
+/// The SHA-256 digest of a [`ResumeToken`]. Equality runs in constant time; `Debug`
+/// prints no bytes.
+#[derive(Clone)]
+pub struct TokenDigest(pub [u8; 32]);
+
+impl TokenDigest {
+    /// Whether `presented` has this digest, compared in constant time.
+    pub fn matches(&self, presented: &ResumeToken) -> bool {
+        self == &presented.digest()
+    }
+}
+
+impl PartialEq for TokenDigest {
+    fn eq(&self, other: &Self) -> bool {
+        bool::from(subtle::ConstantTimeEq::ct_eq(&self.0[..], &other.0[..]))
+    }
+}
+
+impl Eq for TokenDigest {}
+
+impl fmt::Debug for TokenDigest {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        out.write_str("TokenDigest(<redacted>)")
+    }
 }
 
 impl PartialEq for ResumeToken {

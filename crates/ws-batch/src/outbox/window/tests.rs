@@ -69,3 +69,17 @@ async fn acked_through_is_the_highest_ack_and_never_goes_back() {
     outbox.ack(1).unwrap();
     assert_eq!(outbox.acked_through(), 3, "a stale ack changes nothing");
 }
+
+#[tokio::test]
+async fn an_outbox_continues_a_numbering_from_elsewhere() {
+    let outbox = outbox(8);
+    assert!(outbox.continue_after(4_294_967_294), "a fresh outbox continues");
+    assert_eq!(outbox.acked_through(), 4_294_967_294);
+    assert_eq!(outbox.push("a".into()).unwrap(), 4_294_967_295);
+    assert_eq!(outbox.push("b".into()).unwrap(), 4_294_967_296, "past 2^32");
+    assert!(!outbox.continue_after(7), "only before the first message is numbered");
+    let mut sink = futures::sink::drain();
+    assert_eq!(outbox.flush(&mut sink).await.unwrap().last_seq, Some(4_294_967_296));
+    assert!(outbox.ack(4_294_967_294).is_ok(), "the continued ack is known");
+    assert_eq!(outbox.ack(4_294_967_296).unwrap(), 2);
+}

@@ -157,3 +157,54 @@ fn reasons_print_in_lower_case() {
         ["unknown session", "expired", "token replayed", "unrecoverable", "reason 9"]
     );
 }
+
+/// Resumes `guard` kept as digests with `presented`: the guard a restored session gets.
+fn restore(guard: &ResumeGuard, presented: &ResumeToken) -> Result<ResumeGuard, ProtocolError> {
+    ResumeGuard::restore(WINDOW, &guard.digests(), presented)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_guard_kept_as_digests_decides_as_the_live_one() {
+    let mut guard = ResumeGuard::new(WINDOW).unwrap();
+    let first = guard.token().clone();
+    let second = resume(&mut guard, &first).unwrap(); // first is pending now
+    guard.confirm(&second); // first is used now
+    let third = resume(&mut guard, &second).unwrap(); // second pending
+    let forged = ResumeToken::from_bytes([9; 16]);
+    let refusal = |presented| restore(&guard, presented).map(|restored| restored.token().clone());
+    assert_eq!(refusal(&first), lost(SessionLostReason::TokenReplayed));
+    assert_eq!(refusal(&forged), lost(SessionLostReason::TokenMismatch));
+    for valid in [&third, &second] {
+        let restored = restore(&guard, valid).unwrap();
+        assert_ne!(restored.token(), valid, "a restored resume rotates");
+        assert_eq!(restored.check(valid, Instant::now()), Ok(Presented::Pending));
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_restored_guard_voids_what_the_live_one_would() {
+    let mut guard = ResumeGuard::new(WINDOW).unwrap();
+    let first = guard.token().clone();
+    let second = resume(&mut guard, &first).unwrap(); // first pending, second current
+    let mut from_current = restore(&guard, &second).unwrap();
+    let third = from_current.token().clone();
+    assert_eq!(
+        from_current.check(&first, Instant::now()),
+        lost_check(SessionLostReason::TokenReplayed)
+    );
+    from_current.confirm(&third);
+    assert_eq!(
+        from_current.check(&second, Instant::now()),
+        lost_check(SessionLostReason::TokenReplayed)
+    );
+    let from_pending = restore(&guard, &first).unwrap();
+    assert_eq!(
+        from_pending.check(&second, Instant::now()),
+        lost_check(SessionLostReason::TokenReplayed)
+    );
+    assert!(guard.digests().current.matches(&second) && !guard.digests().current.matches(&first));
+}
+
+fn lost_check(reason: SessionLostReason) -> Result<Presented, ProtocolError> {
+    Err(ProtocolError::SessionLost(reason))
+}
