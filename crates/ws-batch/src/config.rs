@@ -43,6 +43,8 @@ pub struct OutboxConfig {
 pub(crate) struct Owner {
     pub(crate) jitter_seed: Option<u64>,
     pub(crate) meter: Option<crate::ByteMeter>,
+    /// Messages wait for [`Outbox::release_through`](crate::Outbox::release_through).
+    pub(crate) held: bool,
 }
 
 /// How much the outbox holds and sends at once.
@@ -119,6 +121,14 @@ impl OutboxConfig {
     pub fn with_capacity_bytes(self, capacity: usize) -> Self {
         let limits = Limits { capacity_bytes: capacity, ..self.limits };
         OutboxConfig { limits, ..self }
+    }
+
+    /// Holds every message until [`Outbox::release_through`](crate::Outbox::release_through)
+    /// releases it: for an owner that writes each message somewhere durable before it may
+    /// be sent (a write-ahead log), so a peer never holds what a crash could lose.
+    pub fn held_until_released(self) -> Self {
+        let owner = Owner { held: true, ..self.owner };
+        OutboxConfig { owner, ..self }
     }
 
     /// The most messages sent in one flush (at least 1).

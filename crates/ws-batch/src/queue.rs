@@ -55,18 +55,6 @@ impl<M> Queue<M> {
         self.acked_through
     }
 
-    /// Numbers on from `acked`, as if every message through it was sent and acked; only a
-    /// queue that never numbered a message. Returns whether it did.
-    pub(crate) fn continue_after(&mut self, acked: u64) -> bool {
-        let fresh = self.next_seq == 1;
-        if fresh {
-            self.next_seq = acked.saturating_add(1);
-            self.acked_through = acked;
-            self.highest_sent = acked;
-        }
-        fresh
-    }
-
     /// Appends a message admitted by the caller, due at once; returns its sequence number.
     pub(crate) fn push(&mut self, message: M, size: usize) -> u64 {
         let seq = self.next_seq;
@@ -98,12 +86,14 @@ impl<M> Queue<M> {
         &mut self,
         now: Instant,
         limit: usize,
+        released: u64,
         encoder: &mut impl Encoder<M>,
     ) -> Option<Batch> {
         let start = self.first_pending();
         let now = self.epoch.ticks(now);
         encoder.reserve(limit.min(self.stats.pending));
-        let due = self.entries.range_mut(start..).take(limit).take_while(|entry| entry.at <= now);
+        let due = self.entries.range_mut(start..).take(limit);
+        let due = due.take_while(|entry| entry.at <= now && entry.seq <= released);
         let count = due.map(|entry| mark_sending(entry, encoder)).count();
         self.start_batch(start, count)
     }
@@ -295,5 +285,6 @@ pub(crate) struct Settled<M> {
 
 mod batch;
 mod discard;
+mod numbering;
 #[cfg(test)]
 mod tests;

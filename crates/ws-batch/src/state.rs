@@ -25,6 +25,8 @@ pub(crate) struct State<M> {
     reported: OutboxStats,
     gauges: Gauges,
     peer: Peer,
+    /// The highest sequence number a flush may send (`u64::MAX` unless held).
+    released: u64,
 }
 
 /// What the outbox knows of its peer and owner, beyond the queue: how much it lets out,
@@ -51,7 +53,22 @@ impl<M> State<M> {
         let rng = config.jitter_rng();
         let reported = OutboxStats::default();
         let gauges = Gauges::register(config.owner.meter.clone());
-        State { queue: Queue::new(), rng, reported, gauges, peer: Peer::default() }
+        let released = if config.owner.held { 0 } else { u64::MAX };
+        let peer = Peer::default();
+        State { queue: Queue::new(), rng, reported, gauges, peer, released }
+    }
+
+    /// Lets messages through `seq` out; returns whether that released any more.
+    pub(crate) fn release(&mut self, seq: u64) -> bool {
+        let raised = seq > self.released;
+        self.released = self.released.max(seq);
+        raised
+    }
+
+    /// Whether the next pending message may go out now: room in the window, released.
+    fn may_send(&self) -> bool {
+        let released = self.queue.first_pending_seq().is_some_and(|seq| seq <= self.released);
+        self.window_room() > 0 && released
     }
 
     /// How many more messages the window lets out now.
@@ -62,7 +79,7 @@ impl<M> State<M> {
     /// The next time the flusher has work: a pending entry the window lets out, or an ack
     /// deadline. An ack that reopens the window wakes the flusher itself.
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        let due = Due { pending: self.window_room() > 0, ack: !self.peer.overdue };
+        let due = Due { pending: self.may_send(), ack: !self.peer.overdue };
         self.queue.next_deadline(due)
     }
 
@@ -171,7 +188,7 @@ impl<M> State<M> {
         encoder: &mut impl crate::Encoder<M>,
     ) -> Option<Batch> {
         let limit = config.limits.batch_size.min(self.window_room());
-        let begun = self.queue.begin(now, limit, encoder);
+        let begun = self.queue.begin(now, limit, self.released, encoder);
         self.publish();
         begun
     }

@@ -28,6 +28,15 @@ impl<M> Outbox<M> {
     pub fn continue_after(&self, acked: u64) -> bool {
         self.lock().queue.continue_after(acked)
     }
+
+    /// Lets the messages through `seq` out, in an outbox
+    /// [held until released](crate::OutboxConfig::held_until_released) (a no-op in
+    /// another): the owner wrote them where a crash cannot lose them.
+    pub fn release_through(&self, seq: u64) {
+        if self.lock().release(seq) {
+            self.shared.notify.wake.notify_one();
+        }
+    }
 }
 
 #[cfg(test)]

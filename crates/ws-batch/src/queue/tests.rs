@@ -30,7 +30,7 @@ fn retry(rng: &mut JitterRng, max_attempts: u32, now: Instant) -> Retry<'_> {
 /// Begins a batch at `now`, each message encoded as its sequence number.
 fn begin_at(queue: &mut Queue<String>, now: Instant, limit: usize) -> Option<(Batch, Vec<u64>)> {
     let mut encoder = PerMessage::new(|seq, _: &String| seq);
-    let batch = queue.begin(now, limit, &mut encoder)?;
+    let batch = queue.begin(now, limit, u64::MAX, &mut encoder)?;
     Some((batch, encoder.finish()))
 }
 
@@ -54,7 +54,7 @@ fn sequence_numbers_start_at_one_and_increase() {
 fn begin_marks_a_batch_in_order_without_removing_it() {
     let mut queue = queue_of(5);
     let mut encoder = PerMessage::new(|seq, text: &String| format!("{seq}{text}"));
-    let batch = queue.begin(Instant::now(), 3, &mut encoder).unwrap();
+    let batch = queue.begin(Instant::now(), 3, u64::MAX, &mut encoder).unwrap();
     let items = encoder.finish();
     assert_eq!(batch, Batch { first: 1, last: 3, len: 3 });
     assert_eq!(items, vec!["1m0", "2m1", "3m2"]);

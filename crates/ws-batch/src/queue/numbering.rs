@@ -1,0 +1,23 @@
+//! Where a queue's numbering stands: the first pending sequence number, and a numbering
+//! continued from elsewhere.
+
+use super::Queue;
+
+impl<M> Queue<M> {
+    /// Numbers on from `acked`, as if every message through it was sent and acked; only a
+    /// queue that never numbered a message. Returns whether it did.
+    pub(crate) fn continue_after(&mut self, acked: u64) -> bool {
+        let fresh = self.next_seq == 1;
+        if fresh {
+            self.next_seq = acked.saturating_add(1);
+            self.acked_through = acked;
+            self.highest_sent = acked;
+        }
+        fresh
+    }
+
+    /// The sequence number of the first entry waiting to be sent, if any.
+    pub(crate) fn first_pending_seq(&self) -> Option<u64> {
+        self.entries.get(self.first_pending()).map(|entry| entry.seq)
+    }
+}
