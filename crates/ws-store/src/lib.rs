@@ -19,7 +19,7 @@
 //! # let record = SessionRecord {
 //! #     key: SessionKey([7; 16]), identity: "alice".into(),
 //! #     tokens: Tokens { current: TokenHash([1; 32]), pending: None, used: vec![] },
-//! #     received_through: 0, acked_through: 0, next_seq: 1, expires_at: UnixMillis(61_000),
+//! #     progress: Default::default(), expires_at: UnixMillis(61_000),
 //! #     owner: Owner { node: NodeId("a".into()), generation: 1, lease_until: UnixMillis(31_000) },
 //! #     epoch: store.epoch().await?,
 //! # };
@@ -46,7 +46,7 @@ mod store;
 pub use changes::{Changes, Claim, Damage, Deadlines, Loaded, Lookup, Posted, SessionWrite};
 pub use error::{Refusal, StoreError};
 pub use memory::MemoryStore;
-pub use record::{Entry, Epoch, Kind, Lease, NodeId, Owner, SessionKey, SessionRecord};
+pub use record::{Entry, Epoch, Kind, Lease, NodeId, Owner, Progress, SessionKey, SessionRecord};
 pub use record::{TokenHash, Tokens, UnixMillis, KEY_LEN};
 pub use slot::Slot;
 pub use store::SessionStore;

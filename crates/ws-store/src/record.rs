@@ -109,6 +109,24 @@ pub struct Owner {
     pub lease_until: UnixMillis,
 }
 
+/// How far a session's messages went, each way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// The highest client→server sequence number the application took.
+    pub received_through: u64,
+    /// The highest server→client sequence number the client acknowledged.
+    pub acked_through: u64,
+    /// The sequence number the next server→client message gets.
+    pub next_seq: u64,
+}
+
+impl Default for Progress {
+    /// A fresh session's: nothing either way, the first message numbered 1.
+    fn default() -> Self {
+        Progress { received_through: 0, acked_through: 0, next_seq: 1 }
+    }
+}
+
 /// Everything a store keeps about one session besides its outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
@@ -118,12 +136,8 @@ pub struct SessionRecord {
     pub identity: Bytes,
     /// The resume tokens, hashed.
     pub tokens: Tokens,
-    /// The highest client→server sequence number delivered to the application.
-    pub received_through: u64,
-    /// The highest server→client sequence number the client acknowledged.
-    pub acked_through: u64,
-    /// The sequence number the next server→client message gets.
-    pub next_seq: u64,
+    /// How far the session's messages went, each way.
+    pub progress: Progress,
     /// When the session can no longer be resumed: pushed forward by the owner's lease
     /// renewals while a connection is attached, set to the end of the resume window when
     /// it detaches. A node killed while attached stops renewing, so its sessions expire.

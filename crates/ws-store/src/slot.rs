@@ -57,7 +57,7 @@ impl Slot {
 
     /// The first sequence number the outbox misses, if any.
     fn gap(&self) -> Option<u64> {
-        let wanted = self.record.acked_through + 1..self.record.next_seq;
+        let wanted = self.record.progress.acked_through + 1..self.record.progress.next_seq;
         let mut held = self.outbox.iter().map(|entry| entry.seq);
         wanted.into_iter().find(|seq| held.next() != Some(*seq))
     }
@@ -110,7 +110,7 @@ impl Slot {
 
     /// Appended entries must continue `next_seq` one by one.
     fn check_order(&self, entries: &[Entry]) -> Result<(), Refusal> {
-        let expected = (self.record.next_seq..).zip(entries);
+        let expected = (self.record.progress.next_seq..).zip(entries);
         match expected.into_iter().find(|(seq, entry)| entry.seq != *seq) {
             Some((expected, entry)) => Err(Refusal::OutOfOrder { expected, got: entry.seq }),
             None => Ok(()),
@@ -119,17 +119,17 @@ impl Slot {
 
     fn append(&mut self, entries: &[Entry]) {
         if let Some(last) = entries.last() {
-            self.record.next_seq = last.seq + 1;
+            self.record.progress.next_seq = last.seq + 1;
         }
         self.outbox.extend(entries.iter().cloned());
     }
 
     /// Acks, received progress, tokens and deadlines; acks trim the outbox.
     fn note_progress(&mut self, changes: &Changes) {
-        let record = &mut self.record;
-        record.acked_through = record.acked_through.max(changes.acked_through.unwrap_or(0));
-        record.received_through =
-            record.received_through.max(changes.received_through.unwrap_or(0));
+        let progress = &mut self.record.progress;
+        progress.acked_through = progress.acked_through.max(changes.acked_through.unwrap_or(0));
+        progress.received_through =
+            progress.received_through.max(changes.received_through.unwrap_or(0));
         self.renew(changes);
         self.trim();
     }
@@ -146,7 +146,7 @@ impl Slot {
     }
 
     fn trim(&mut self) {
-        let acked = self.record.acked_through;
+        let acked = self.record.progress.acked_through;
         while self.outbox.front().is_some_and(|entry| entry.seq <= acked) {
             self.outbox.pop_front();
         }

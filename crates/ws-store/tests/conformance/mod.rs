@@ -5,8 +5,8 @@
 #![allow(dead_code)] // each backend's test file uses what it needs
 
 use ws_store::{Changes, Claim, Damage, Deadlines, Entry, Kind, Lease, Lookup, NodeId, Owner};
+use ws_store::{Progress, TokenHash, Tokens, UnixMillis};
 use ws_store::{Refusal, SessionKey, SessionRecord, SessionStore, SessionWrite, StoreError};
-use ws_store::{TokenHash, Tokens, UnixMillis};
 
 /// The time every case starts at.
 pub const NOW: UnixMillis = UnixMillis(1_700_000_000_000);
@@ -49,9 +49,7 @@ pub async fn record(store: &dyn SessionStore) -> Result<SessionRecord, StoreErro
         key: fresh_key()?,
         identity: "alice".into(),
         tokens,
-        received_through: 0,
-        acked_through: 0,
-        next_seq: 1,
+        progress: Progress::default(),
         expires_at: UnixMillis(NOW.0 + WINDOW_MS),
         owner,
         epoch: store.epoch().await?,
@@ -138,7 +136,7 @@ pub async fn append_ack_trim(store: &dyn SessionStore) -> Result<(), StoreError>
     assert_eq!(write(store, &lease, acked).await?, Ok(()), "append_ack_trim: ack");
     let loaded = found(store, &created.key).await?;
     assert_eq!(loaded.outbox, entries(3..=3), "append_ack_trim: trimmed to the ack");
-    assert_eq!((loaded.record.acked_through, loaded.record.next_seq), (2, 4));
+    assert_eq!((loaded.record.progress.acked_through, loaded.record.progress.next_seq), (2, 4));
     Ok(())
 }
 
@@ -151,7 +149,7 @@ pub async fn out_of_order(store: &dyn SessionStore) -> Result<(), StoreError> {
     assert_eq!(outcome, Err(Refusal::OutOfOrder { expected: 1, got: 2 }), "out_of_order");
     let loaded = found(store, &created.key).await?;
     assert!(loaded.outbox.is_empty(), "out_of_order: nothing applied");
-    assert_eq!(loaded.record.next_seq, 1, "out_of_order: next_seq unchanged");
+    assert_eq!(loaded.record.progress.next_seq, 1, "out_of_order: next_seq unchanged");
     Ok(())
 }
 
@@ -204,7 +202,7 @@ pub async fn progress(store: &dyn SessionStore) -> Result<(), StoreError> {
     let lower = Changes { received_through: Some(3), ..Changes::default() };
     assert_eq!(write(store, &lease, lower).await?, Ok(()), "progress: lower");
     let record = found(store, &created.key).await?.record;
-    assert_eq!((record.received_through, record.tokens), (5, tokens), "progress: kept");
+    assert_eq!((record.progress.received_through, record.tokens), (5, tokens), "progress: kept");
     assert_eq!((record.owner.lease_until, record.expires_at), (NOW, deadlines.expires_at));
     Ok(())
 }
