@@ -1,13 +1,14 @@
 //! The bytes redb keeps: a small versioned binary format, hand-written (no serde).
 //!
 //! A session value is `[VERSION] key identity tokens received acked next_seq expires owner
-//! epoch next_post`; integers are little-endian `u64`, byte strings a `u32` length then the
-//! bytes. An outbox entry or inbox value is `[VERSION] kind payload`. Anything else, a
+//! epoch next_post`; integers are little-endian `u64`, byte strings a `u64` length then the
+//! bytes. An inbox value is `[VERSION] kind payload`; an outbox value, a batch of entries,
+//! is in `batch.rs`. Anything else, a
 //! short value or trailing bytes, is [`StoreError::Corrupt`], never a panic.
 
 use crate::changes::Posted;
 use crate::error::StoreError;
-use crate::record::{Entry, Epoch, Kind, NodeId, Owner, SessionKey, SessionRecord};
+use crate::record::{Epoch, Kind, NodeId, Owner, SessionKey, SessionRecord};
 use crate::record::{TokenHash, Tokens, UnixMillis};
 use crate::slot::Slot;
 use bytes::Bytes;
@@ -18,38 +19,42 @@ const VERSION: u8 = 1;
 
 /// Bytes being written.
 #[derive(Default)]
-struct Writer {
-    bytes: Vec<u8>,
+pub(super) struct Writer {
+    pub(super) bytes: Vec<u8>,
 }
 
 impl Writer {
-    fn versioned() -> Self {
+    pub(super) fn versioned() -> Self {
         Self { bytes: vec![VERSION] }
     }
 
-    fn u64(&mut self, value: u64) {
+    pub(super) fn u64(&mut self, value: u64) {
         self.bytes.extend_from_slice(&value.to_le_bytes());
     }
 
-    fn blob(&mut self, blob: &[u8]) {
+    pub(super) fn blob(&mut self, blob: &[u8]) {
         self.u64(u64::try_from(blob.len()).unwrap_or(u64::MAX));
         self.bytes.extend_from_slice(blob);
     }
 
-    fn token(&mut self, token: &TokenHash) {
+    pub(super) fn kind(&mut self, kind: Kind) {
+        self.bytes.push(u8::from(kind == Kind::Binary));
+    }
+
+    pub(super) fn token(&mut self, token: &TokenHash) {
         self.bytes.extend_from_slice(&token.0);
     }
 }
 
 /// Bytes being read, named for the error when they end early or run on.
-struct Reader<'a> {
-    rest: &'a [u8],
+pub(super) struct Reader<'a> {
+    pub(super) rest: &'a [u8],
     what: &'static str,
 }
 
 impl<'a> Reader<'a> {
     /// A reader past the version byte, which must be [`VERSION`].
-    fn versioned(bytes: &'a [u8], what: &'static str) -> Result<Self, StoreError> {
+    pub(super) fn versioned(bytes: &'a [u8], what: &'static str) -> Result<Self, StoreError> {
         let mut reader = Self { rest: bytes, what };
         match reader.take(1)? {
             [VERSION] => Ok(reader),
@@ -57,11 +62,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn corrupt(&self) -> StoreError {
+    pub(super) fn corrupt(&self) -> StoreError {
         StoreError::Corrupt { backend: super::BACKEND, what: self.what }
     }
 
-    fn take(&mut self, len: usize) -> Result<&'a [u8], StoreError> {
+    pub(super) fn take(&mut self, len: usize) -> Result<&'a [u8], StoreError> {
         let Some((head, rest)) = self.rest.split_at_checked(len) else {
             return Err(self.corrupt());
         };
@@ -69,26 +74,34 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], StoreError> {
+    pub(super) fn array<const N: usize>(&mut self) -> Result<[u8; N], StoreError> {
         let head = self.take(N)?;
         head.try_into().map_err(|_| self.corrupt())
     }
 
-    fn u64(&mut self) -> Result<u64, StoreError> {
+    pub(super) fn u64(&mut self) -> Result<u64, StoreError> {
         self.array().map(u64::from_le_bytes)
     }
 
-    fn blob(&mut self) -> Result<&'a [u8], StoreError> {
+    pub(super) fn blob(&mut self) -> Result<&'a [u8], StoreError> {
         let len = usize::try_from(self.u64()?).map_err(|_| self.corrupt())?;
         self.take(len)
     }
 
-    fn token(&mut self) -> Result<TokenHash, StoreError> {
+    pub(super) fn kind(&mut self) -> Result<Kind, StoreError> {
+        match self.take(1)? {
+            [0] => Ok(Kind::Text),
+            [1] => Ok(Kind::Binary),
+            _ => Err(self.corrupt()),
+        }
+    }
+
+    pub(super) fn token(&mut self) -> Result<TokenHash, StoreError> {
         self.array().map(TokenHash)
     }
 
     /// The value must end here.
-    fn finish(&self) -> Result<(), StoreError> {
+    pub(super) fn finish(&self) -> Result<(), StoreError> {
         if self.rest.is_empty() {
             return Ok(());
         }
@@ -223,15 +236,15 @@ impl Tail {
     }
 }
 
-/// Encodes a message (an outbox entry or a posted one): its kind and payload.
+/// Encodes a posted message: its kind and payload.
 pub fn encode_message(kind: Kind, payload: &[u8]) -> Vec<u8> {
     let mut writer = Writer::versioned();
-    writer.bytes.push(u8::from(kind == Kind::Binary));
+    writer.kind(kind);
     writer.bytes.extend_from_slice(payload);
     writer.bytes
 }
 
-/// A kind and payload decoded by [`decode_message`].
+/// A kind and payload decoded by [`decode_message`] (an inbox value).
 pub struct Message {
     kind: Kind,
     payload: Bytes,
@@ -240,20 +253,11 @@ pub struct Message {
 /// Decodes what [`encode_message`] wrote; `what` names it in the error.
 pub fn decode_message(bytes: &[u8], what: &'static str) -> Result<Message, StoreError> {
     let mut reader = Reader::versioned(bytes, what)?;
-    let kind = match reader.take(1)? {
-        [0] => Kind::Text,
-        [1] => Kind::Binary,
-        _ => return Err(reader.corrupt()),
-    };
+    let kind = reader.kind()?;
     Ok(Message { kind, payload: Bytes::copy_from_slice(reader.rest) })
 }
 
 impl Message {
-    /// The outbox entry `seq` holding this message.
-    pub fn entry(self, seq: u64) -> Entry {
-        Entry { seq, kind: self.kind, payload: self.payload }
-    }
-
     /// The posted message `id` holding this message.
     pub fn posted(self, id: u64) -> Posted {
         Posted { id, kind: self.kind, payload: self.payload }

@@ -3,6 +3,7 @@
 //!
 //! The rules, the durability policies and the epoch are in [`RedbStore`]'s docs.
 
+mod batch;
 mod codec;
 mod config;
 mod ops;

@@ -1,10 +1,12 @@
 //! The tables of a redb store and the operations on them, inside one transaction.
 //!
 //! `sessions`: the 16-byte session key (as a big-endian `u128`) → the encoded record.
-//! `outbox`: (session key, sequence number) → an entry; `inbox`: (session key, post id) →
-//! a posted message; both ordered by session, so a session's entries are one range, and an
-//! ack trims with one range delete. `meta`: `"epoch"` → the store epoch.
+//! `outbox`: (session key, first sequence number) → the batch of entries one commit
+//! appended (see `batch.rs`); `inbox`: (session key, post id) → a posted message; both
+//! ordered by session, so a session's entries are one range, and an ack trims with one
+//! range delete. `meta`: `"epoch"` → the store epoch.
 
+use super::batch::{decode_batch, encode_batch, last_seq};
 use super::codec::{decode_message, decode_slot, encode_message, encode_slot, Message};
 use super::failed;
 use crate::changes::Posted;
@@ -38,7 +40,7 @@ pub fn load_slot(txn: &ReadTransaction, key: &SessionKey) -> Result<Option<Slot>
     let sessions = txn.open_table(SESSIONS).map_err(failed)?;
     let Some(mut slot) = read_slot(&sessions, key)? else { return Ok(None) };
     let outbox = txn.open_table(OUTBOX).map_err(failed)?;
-    slot.outbox = read_span(&outbox, key, "outbox entry", Message::entry)?;
+    slot.outbox = read_outbox(&outbox, key, slot.record.acked_through)?;
     let inbox = txn.open_table(INBOX).map_err(failed)?;
     slot.inbox = read_span(&inbox, key, "inbox entry", Message::posted)?;
     Ok(Some(slot))
@@ -65,6 +67,20 @@ fn read_span<T>(
         decode_message(value.value(), what).map(|message| build(message, number.value().1))
     };
     table.range(span(key, u64::MAX)).map_err(failed)?.map(read).collect()
+}
+
+/// The session's unacknowledged entries, in order.
+fn read_outbox(
+    table: &impl ReadableTable<(u128, u64), &'static [u8]>,
+    key: &SessionKey,
+    acked: u64,
+) -> Result<VecDeque<Entry>, StoreError> {
+    let mut outbox = VecDeque::new();
+    for item in table.range(span(key, u64::MAX)).map_err(failed)? {
+        let (first, value) = item.map_err(failed)?;
+        decode_batch(first.value().1, value.value(), acked, &mut outbox)?;
+    }
+    Ok(outbox)
 }
 
 /// The tables opened in one write transaction.
@@ -100,18 +116,19 @@ impl<'txn> Tables<'txn> {
         Ok(())
     }
 
-    /// Adds `entries` to the session's outbox.
+    /// Adds `entries` (consecutive, checked) to the session's outbox as one batch.
     pub fn append(&mut self, key: &SessionKey, entries: &[Entry]) -> Result<(), StoreError> {
-        for entry in entries {
-            let value = encode_message(entry.kind, &entry.payload);
-            self.outbox.insert((id(key), entry.seq), value.as_slice()).map_err(failed)?;
-        }
+        let Some(first) = entries.first() else { return Ok(()) };
+        let value = encode_batch(entries);
+        self.outbox.insert((id(key), first.seq), value.as_slice()).map_err(failed)?;
         Ok(())
     }
 
-    /// Removes the session's outbox entries through `acked` (one range delete).
+    /// Removes the session's outbox batches that end by `acked` (one range delete; a
+    /// malformed batch is kept, for the load to report).
     pub fn trim(&mut self, key: &SessionKey, acked: u64) -> Result<(), StoreError> {
-        self.outbox.retain_in(span(key, acked), |_, _| false).map_err(failed)
+        let keep = |_, value: &[u8]| last_seq(value).is_none_or(|last| last > acked);
+        self.outbox.retain_in(span(key, acked), keep).map_err(failed)
     }
 
     /// Adds a posted message to the session's inbox.
@@ -129,7 +146,7 @@ impl<'txn> Tables<'txn> {
     /// Removes the session with its outbox and inbox.
     pub fn delete(&mut self, key: &SessionKey) -> Result<(), StoreError> {
         self.sessions.remove(id(key)).map_err(failed)?;
-        self.trim(key, u64::MAX)?;
+        self.outbox.retain_in(span(key, u64::MAX), |_, _| false).map_err(failed)?;
         self.consume(key, u64::MAX)
     }
 
