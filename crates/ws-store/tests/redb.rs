@@ -124,3 +124,20 @@ fn overwrite_record(path: &Path, key: u128, value: &[u8]) -> Outcome {
     txn.commit()?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_sweep_removes_expired_sessions_with_their_outbox_and_inbox() -> Outcome {
+    let dir = tempfile::tempdir()?;
+    let store = RedbStore::open(file_in(&dir, "store.redb"), fsync())?;
+    let created = record(&store).await?;
+    let lease = store.create(&created).await?;
+    let changes = Changes { append: entries(1..=3), ..Changes::default() };
+    assert_eq!(write(&store, &lease, changes).await?, Ok(()));
+    store.post(&created.key, ws_store::Kind::Text, "posted".into()).await?;
+    assert_eq!(store.sweep(created.expires_at).await?, 1, "one session expired");
+    assert_eq!(store.load(&created.key, NOW).await?, Lookup::Missing, "swept");
+    store.create(&created).await?;
+    let loaded = found(&store, &created.key).await?;
+    assert!(loaded.outbox.is_empty() && loaded.inbox.is_empty(), "nothing left behind");
+    Ok(())
+}
