@@ -4,7 +4,7 @@
 //! messages, so a session survives the restart of its server process, or moves to another
 //! node.
 //!
-//! Backends: [`MemoryStore`] (in this process), redb (an embedded file, feature `redb`)
+//! Backends: [`MemoryStore`] (in this process), `RedbStore` (an embedded file, feature `redb`)
 //! and Redis Streams (several nodes, feature `redis`). The rules every backend follows are
 //! in [`SessionStore`]'s docs and checked by one test suite that every backend passes
 //! (`tests/conformance` in this crate's repository).
@@ -39,10 +39,16 @@
 mod changes;
 mod error;
 mod memory;
+mod observe;
 mod record;
+#[cfg(feature = "redb")]
+mod redb;
 mod slot;
 mod store;
 
+#[cfg(feature = "redb")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redb")))]
+pub use crate::redb::{Durability, NoFsync, RedbConfig, RedbStore};
 pub use changes::{Changes, Claim, Damage, Deadlines, Loaded, Lookup, Posted, SessionWrite};
 pub use error::{Refusal, StoreError};
 pub use memory::MemoryStore;

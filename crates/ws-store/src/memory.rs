@@ -14,7 +14,9 @@ use bytes::Bytes;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
-/// Sessions in memory: see the [module docs](self).
+/// Sessions in this process's memory: nothing survives the process. What a server
+/// without a store does already; as a store it lets servers rebuilt in the same process,
+/// or several servers in one process (tests, the simulation), share sessions.
 #[derive(Debug)]
 pub struct MemoryStore {
     epoch: Epoch,
@@ -40,6 +42,14 @@ impl MemoryStore {
         let mut slots = self.slots();
         let slot = slots.get_mut(key).ok_or(Refusal::Missing)?;
         Ok(change(slot)?)
+    }
+
+    /// Applies one session's write, or refuses it.
+    fn apply(&self, write: &SessionWrite) -> Result<(), Refusal> {
+        match self.slots().get_mut(&write.lease.key) {
+            Some(slot) => slot.apply(&write.lease, &write.changes),
+            None => Err(Refusal::Missing),
+        }
     }
 }
 
@@ -78,12 +88,8 @@ impl SessionStore for MemoryStore {
         &self,
         writes: &[SessionWrite],
     ) -> Result<Vec<Result<(), Refusal>>, StoreError> {
-        let mut slots = self.slots();
-        let apply = |write: &SessionWrite| match slots.get_mut(&write.lease.key) {
-            Some(slot) => slot.apply(&write.lease, &write.changes),
-            None => Err(Refusal::Missing),
-        };
-        Ok(writes.iter().map(apply).collect())
+        let commit = async { Ok(writes.iter().map(|write| self.apply(write)).collect()) };
+        crate::observe::observe_commit("memory", writes.len(), commit).await
     }
 
     async fn post(

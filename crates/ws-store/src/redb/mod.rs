@@ -1,0 +1,127 @@
+//! [`RedbStore`]: sessions in an embedded [redb](https://docs.rs/redb) file, so a single
+//! server that restarts keeps its sessions (feature `redb`).
+//!
+//! The rules, the durability policies and the epoch are in [`RedbStore`]'s docs.
+
+mod batch;
+mod codec;
+mod config;
+mod ops;
+mod tables;
+
+pub use config::{Durability, NoFsync, RedbConfig};
+
+use crate::changes::{Claim, Lookup, Posted, SessionWrite};
+use crate::error::{Refusal, StoreError};
+use crate::record::{Epoch, Kind, Lease, SessionKey, SessionRecord, UnixMillis};
+use crate::store::SessionStore;
+use bytes::Bytes;
+use ops::Inner;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The backend's name in metrics and errors.
+const BACKEND: &str = "redb";
+
+/// A redb failure as a [`StoreError::Backend`].
+fn failed(error: impl std::fmt::Display) -> StoreError {
+    StoreError::backend(BACKEND, error)
+}
+
+/// Sessions in a redb file, so a single server that restarts keeps them.
+///
+/// One file holds every session's record, outbox and inbox (see the table layout in
+/// `tables.rs`). Each [`commit`](SessionStore::commit) is **one** write transaction for
+/// all the sessions it carries, so an outbox flush of many sessions costs one `fsync`.
+/// redb is synchronous: every transaction runs on tokio's blocking pool
+/// ([`tokio::task::spawn_blocking`]), so the calls need a tokio runtime and never block it.
+///
+/// # Durability
+/// With [`Durability::Fsync`] (the default) a commit that returned is on the disk: it
+/// survives the crash of the process and of the machine. **A policy that does not fsync
+/// ([`Durability::NoFsync`]) can lose the last commits on a crash**: with
+/// [`NoFsync::OsCache`] only on a crash of the machine (power loss, kernel panic), not of
+/// the process; with [`NoFsync::Deferred`] on either. What the store promised as durable is
+/// then no longer so: use `Fsync` where a confirmed send must survive a power loss.
+///
+/// # Epoch
+/// A file created empty draws a new epoch ([`draw_epoch`](crate::draw_epoch)) and keeps it
+/// in a metadata table; a record written under another epoch (copied from another file)
+/// loads as [`Lookup::Damaged`] with [`Damage::Epoch`](crate::Damage::Epoch).
+#[derive(Debug, Clone)]
+pub struct RedbStore {
+    inner: Arc<Inner>,
+}
+
+impl RedbStore {
+    /// Opens the store in the file at `path`, creating the file (with a fresh epoch) if it
+    /// does not exist. Blocking: call it before the runtime starts, or on its blocking pool.
+    pub fn open(path: impl AsRef<Path>, config: RedbConfig) -> Result<Self, StoreError> {
+        let inner = Inner::open(path.as_ref(), &config)?;
+        Ok(Self { inner: Arc::new(inner) })
+    }
+
+    /// Runs `job` on the database on tokio's blocking pool.
+    async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&Inner) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let inner = Arc::clone(&self.inner);
+        let joined = tokio::task::spawn_blocking(move || job(&inner)).await;
+        joined.map_err(failed)?
+    }
+}
+
+#[async_trait::async_trait]
+impl SessionStore for RedbStore {
+    fn backend(&self) -> &'static str {
+        BACKEND
+    }
+
+    async fn epoch(&self) -> Result<Epoch, StoreError> {
+        Ok(self.inner.epoch())
+    }
+
+    async fn create(&self, record: &SessionRecord) -> Result<Lease, StoreError> {
+        let record = record.clone();
+        self.run(move |inner| inner.create(&record)).await
+    }
+
+    async fn load(&self, key: &SessionKey, now: UnixMillis) -> Result<Lookup, StoreError> {
+        let key = *key;
+        self.run(move |inner| inner.load(&key, now)).await
+    }
+
+    async fn claim(&self, claim: &Claim, now: UnixMillis) -> Result<Lease, StoreError> {
+        let claim = claim.clone();
+        self.run(move |inner| inner.claim(&claim, now)).await
+    }
+
+    async fn commit(
+        &self,
+        writes: &[SessionWrite],
+    ) -> Result<Vec<Result<(), Refusal>>, StoreError> {
+        let owned = writes.to_vec();
+        let commit = self.run(move |inner| inner.commit(&owned));
+        crate::observe::observe_commit(BACKEND, writes.len(), commit).await
+    }
+
+    async fn post(
+        &self,
+        key: &SessionKey,
+        kind: Kind,
+        payload: Bytes,
+    ) -> Result<Posted, StoreError> {
+        let key = *key;
+        self.run(move |inner| inner.post(&key, kind, payload)).await
+    }
+
+    async fn remove(&self, lease: &Lease) -> Result<(), StoreError> {
+        let lease = lease.clone();
+        self.run(move |inner| inner.remove(&lease)).await
+    }
+
+    async fn sweep(&self, now: UnixMillis) -> Result<usize, StoreError> {
+        self.run(move |inner| inner.sweep(now)).await
+    }
+}

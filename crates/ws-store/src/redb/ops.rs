@@ -1,0 +1,172 @@
+//! The store's operations as redb transactions, run synchronously (on the blocking pool).
+
+use super::config::{Policy, RedbConfig};
+use super::failed;
+use super::tables::{load_slot, Tables, INBOX, META, OUTBOX, SESSIONS};
+use crate::changes::{Claim, Lookup, Posted, SessionWrite};
+use crate::error::{Refusal, StoreError};
+use crate::record::{Epoch, Kind, Lease, SessionKey, SessionRecord, UnixMillis};
+use crate::slot::Slot;
+use ::redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable};
+use bytes::Bytes;
+use std::path::Path;
+
+/// The key of the epoch in the metadata table.
+const EPOCH: &str = "epoch";
+
+/// An open database with its epoch and commit policy.
+pub struct Inner {
+    db: Database,
+    epoch: Epoch,
+    policy: Policy,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        out.debug_struct("Inner").field("epoch", &self.epoch).finish_non_exhaustive()
+    }
+}
+
+impl Inner {
+    /// Opens the file at `path`, creating it (and its epoch) if it is new.
+    pub fn open(path: &Path, config: &RedbConfig) -> Result<Self, StoreError> {
+        let db = config.open(path)?;
+        let epoch = ensure_epoch(&db)?;
+        Ok(Self { db, epoch, policy: Policy::new(config.durability) })
+    }
+
+    /// The epoch drawn when the file was created.
+    pub fn epoch(&self) -> Epoch {
+        self.epoch
+    }
+
+    /// Runs `job` in one write transaction, committed if it succeeds (and dropped,
+    /// so rolled back, if it fails).
+    fn write<T>(
+        &self,
+        job: impl FnOnce(&mut Tables<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut txn = self.db.begin_write().map_err(failed)?;
+        txn.set_durability(self.policy.next()).map_err(failed)?;
+        let done = job(&mut Tables::open(&txn)?)?;
+        txn.commit().map_err(failed)?;
+        Ok(done)
+    }
+
+    fn read<T>(
+        &self,
+        job: impl FnOnce(&ReadTransaction) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        job(&self.db.begin_read().map_err(failed)?)
+    }
+
+    /// See [`SessionStore::create`](crate::SessionStore::create).
+    pub fn create(&self, record: &SessionRecord) -> Result<Lease, StoreError> {
+        self.write(|tables| {
+            if tables.slot(&record.key)?.is_some() {
+                return Err(Refusal::Exists.into());
+            }
+            let slot = Slot::new(record.clone());
+            tables.save(&slot)?;
+            Ok(slot.lease())
+        })
+    }
+
+    /// See [`SessionStore::load`](crate::SessionStore::load).
+    pub fn load(&self, key: &SessionKey, now: UnixMillis) -> Result<Lookup, StoreError> {
+        let found = self.read(|txn| load_slot(txn, key))?;
+        Ok(found.map_or(Lookup::Missing, |slot| slot.lookup(now, self.epoch)))
+    }
+
+    /// See [`SessionStore::claim`](crate::SessionStore::claim).
+    pub fn claim(&self, claim: &Claim, now: UnixMillis) -> Result<Lease, StoreError> {
+        self.write(|tables| {
+            let mut slot = tables.existing(&claim.key)?;
+            let lease = slot.claim(claim, now)?;
+            tables.save(&slot)?;
+            Ok(lease)
+        })
+    }
+
+    /// See [`SessionStore::commit`](crate::SessionStore::commit): every write in one
+    /// transaction.
+    pub fn commit(&self, writes: &[SessionWrite]) -> Result<Vec<Result<(), Refusal>>, StoreError> {
+        self.write(|tables| writes.iter().map(|write| apply(tables, write)).collect())
+    }
+
+    /// See [`SessionStore::post`](crate::SessionStore::post).
+    pub fn post(&self, key: &SessionKey, kind: Kind, payload: Bytes) -> Result<Posted, StoreError> {
+        self.write(|tables| {
+            let mut slot = tables.existing(key)?;
+            let posted = slot.post(kind, payload);
+            tables.save(&slot)?;
+            tables.post(key, &posted)?;
+            Ok(posted)
+        })
+    }
+
+    /// See [`SessionStore::remove`](crate::SessionStore::remove).
+    pub fn remove(&self, lease: &Lease) -> Result<(), StoreError> {
+        self.write(|tables| {
+            tables.existing(&lease.key)?.check_fence(lease)?;
+            tables.delete(&lease.key)
+        })
+    }
+
+    /// See [`SessionStore::sweep`](crate::SessionStore::sweep).
+    pub fn sweep(&self, now: UnixMillis) -> Result<usize, StoreError> {
+        self.write(|tables| {
+            let expired = tables.expired(now)?;
+            expired.iter().try_for_each(|key| tables.delete(key))?;
+            Ok(expired.len())
+        })
+    }
+}
+
+/// Reads the epoch from the metadata table, or draws and keeps one in a new file; creates
+/// every table, so read transactions find them.
+fn ensure_epoch(db: &Database) -> Result<Epoch, StoreError> {
+    let txn = db.begin_write().map_err(failed)?;
+    let epoch = stored_epoch(&txn)?;
+    txn.open_table(SESSIONS).map_err(failed)?;
+    txn.open_table(OUTBOX).map_err(failed)?;
+    txn.open_table(INBOX).map_err(failed)?;
+    txn.commit().map_err(failed)?;
+    Ok(epoch)
+}
+
+fn stored_epoch(txn: &::redb::WriteTransaction) -> Result<Epoch, StoreError> {
+    let mut meta = txn.open_table(META).map_err(failed)?;
+    if let Some(stored) = meta.get(EPOCH).map_err(failed)? {
+        return Ok(Epoch(stored.value()));
+    }
+    let epoch = crate::draw_epoch()?;
+    meta.insert(EPOCH, epoch.0).map_err(failed)?;
+    Ok(epoch)
+}
+
+/// One session's write: refused (the session unchanged) or applied like [`Slot::apply`].
+fn apply(tables: &mut Tables<'_>, write: &SessionWrite) -> Result<Result<(), Refusal>, StoreError> {
+    let Some(mut slot) = tables.slot(&write.lease.key)? else {
+        return Ok(Err(Refusal::Missing));
+    };
+    if let Err(refusal) = slot.apply(&write.lease, &write.changes) {
+        return Ok(Err(refusal));
+    }
+    store_changes(tables, &slot, &write.changes).map(Ok)
+}
+
+/// Writes what [`Slot::apply`] accepted: the record, the appended entries, the trims.
+fn store_changes(
+    tables: &mut Tables<'_>,
+    slot: &Slot,
+    changes: &crate::Changes,
+) -> Result<(), StoreError> {
+    let key = &slot.record.key;
+    tables.save(slot)?;
+    tables.append(key, &changes.append)?;
+    if changes.acked_through.is_some() {
+        tables.trim(key, slot.record.acked_through)?;
+    }
+    changes.inbox_through.map_or(Ok(()), |through| tables.consume(key, through))
+}

@@ -1,0 +1,164 @@
+//! The tables of a redb store and the operations on them, inside one transaction.
+//!
+//! `sessions`: the 16-byte session key (as a big-endian `u128`) → the encoded record.
+//! `outbox`: (session key, first sequence number) → the batch of entries one commit
+//! appended (see `batch.rs`); `inbox`: (session key, post id) → a posted message; both
+//! ordered by session, so a session's entries are one range, and an ack trims with one
+//! range delete. `meta`: `"epoch"` → the store epoch.
+
+use super::batch::{decode_batch, encode_batch, last_seq};
+use super::codec::{decode_message, decode_slot, encode_message, encode_slot, Message};
+use super::failed;
+use crate::changes::Posted;
+use crate::error::StoreError;
+use crate::record::{Entry, SessionKey, UnixMillis};
+use crate::slot::Slot;
+use ::redb::{ReadTransaction, ReadableTable, Table, TableDefinition, WriteTransaction};
+use std::collections::VecDeque;
+
+/// Session records.
+pub const SESSIONS: TableDefinition<u128, &[u8]> = TableDefinition::new("ws_store.sessions");
+/// Outbox entries.
+pub const OUTBOX: TableDefinition<(u128, u64), &[u8]> = TableDefinition::new("ws_store.outbox");
+/// Posted messages.
+pub const INBOX: TableDefinition<(u128, u64), &[u8]> = TableDefinition::new("ws_store.inbox");
+/// The store's metadata.
+pub const META: TableDefinition<&str, u64> = TableDefinition::new("ws_store.meta");
+
+/// A session key as the tables' keys hold it.
+fn id(key: &SessionKey) -> u128 {
+    u128::from_be_bytes(key.0)
+}
+
+/// Every key of one session's entries (outbox or inbox) through `last`.
+fn span(key: &SessionKey, last: u64) -> std::ops::RangeInclusive<(u128, u64)> {
+    (id(key), 0)..=(id(key), last)
+}
+
+/// A session's full slot (record, outbox, inbox) as of the read transaction `txn`.
+pub fn load_slot(txn: &ReadTransaction, key: &SessionKey) -> Result<Option<Slot>, StoreError> {
+    let sessions = txn.open_table(SESSIONS).map_err(failed)?;
+    let Some(mut slot) = read_slot(&sessions, key)? else { return Ok(None) };
+    let outbox = txn.open_table(OUTBOX).map_err(failed)?;
+    slot.outbox = read_outbox(&outbox, key, slot.record.acked_through)?;
+    let inbox = txn.open_table(INBOX).map_err(failed)?;
+    slot.inbox = read_span(&inbox, key, "inbox entry", Message::posted)?;
+    Ok(Some(slot))
+}
+
+fn read_slot(
+    sessions: &impl ReadableTable<u128, &'static [u8]>,
+    key: &SessionKey,
+) -> Result<Option<Slot>, StoreError> {
+    let found = sessions.get(id(key)).map_err(failed)?;
+    found.map(|value| decode_slot(value.value())).transpose()
+}
+
+/// Every message of one session in `table`, built with its number by `build`.
+fn read_span<T>(
+    table: &impl ReadableTable<(u128, u64), &'static [u8]>,
+    key: &SessionKey,
+    what: &'static str,
+    build: fn(Message, u64) -> T,
+) -> Result<VecDeque<T>, StoreError> {
+    let read = |item: Result<_, ::redb::StorageError>| {
+        let (number, value): (::redb::AccessGuard<(u128, u64)>, ::redb::AccessGuard<&[u8]>) =
+            item.map_err(failed)?;
+        decode_message(value.value(), what).map(|message| build(message, number.value().1))
+    };
+    table.range(span(key, u64::MAX)).map_err(failed)?.map(read).collect()
+}
+
+/// The session's unacknowledged entries, in order.
+fn read_outbox(
+    table: &impl ReadableTable<(u128, u64), &'static [u8]>,
+    key: &SessionKey,
+    acked: u64,
+) -> Result<VecDeque<Entry>, StoreError> {
+    let mut outbox = VecDeque::new();
+    for item in table.range(span(key, u64::MAX)).map_err(failed)? {
+        let (first, value) = item.map_err(failed)?;
+        decode_batch(first.value().1, value.value(), acked, &mut outbox)?;
+    }
+    Ok(outbox)
+}
+
+/// The tables opened in one write transaction.
+pub struct Tables<'txn> {
+    sessions: Table<'txn, u128, &'static [u8]>,
+    outbox: Table<'txn, (u128, u64), &'static [u8]>,
+    inbox: Table<'txn, (u128, u64), &'static [u8]>,
+}
+
+impl<'txn> Tables<'txn> {
+    /// Opens (or creates) the tables in `txn`.
+    pub fn open(txn: &'txn WriteTransaction) -> Result<Self, StoreError> {
+        let sessions = txn.open_table(SESSIONS).map_err(failed)?;
+        let outbox = txn.open_table(OUTBOX).map_err(failed)?;
+        let inbox = txn.open_table(INBOX).map_err(failed)?;
+        Ok(Self { sessions, outbox, inbox })
+    }
+
+    /// The session's record (outbox and inbox left empty), if there is one.
+    pub fn slot(&self, key: &SessionKey) -> Result<Option<Slot>, StoreError> {
+        read_slot(&self.sessions, key)
+    }
+
+    /// The session's record, or [`Refusal::Missing`](crate::Refusal::Missing).
+    pub fn existing(&self, key: &SessionKey) -> Result<Slot, StoreError> {
+        self.slot(key)?.ok_or(crate::Refusal::Missing.into())
+    }
+
+    /// Writes the slot's record (not its outbox or inbox).
+    pub fn save(&mut self, slot: &Slot) -> Result<(), StoreError> {
+        let value = encode_slot(slot);
+        self.sessions.insert(id(&slot.record.key), value.as_slice()).map_err(failed)?;
+        Ok(())
+    }
+
+    /// Adds `entries` (consecutive, checked) to the session's outbox as one batch.
+    pub fn append(&mut self, key: &SessionKey, entries: &[Entry]) -> Result<(), StoreError> {
+        let Some(first) = entries.first() else { return Ok(()) };
+        let value = encode_batch(entries);
+        self.outbox.insert((id(key), first.seq), value.as_slice()).map_err(failed)?;
+        Ok(())
+    }
+
+    /// Removes the session's outbox batches that end by `acked` (one range delete; a
+    /// malformed batch is kept, for the load to report).
+    pub fn trim(&mut self, key: &SessionKey, acked: u64) -> Result<(), StoreError> {
+        let keep = |_, value: &[u8]| last_seq(value).is_none_or(|last| last > acked);
+        self.outbox.retain_in(span(key, acked), keep).map_err(failed)
+    }
+
+    /// Adds a posted message to the session's inbox.
+    pub fn post(&mut self, key: &SessionKey, posted: &Posted) -> Result<(), StoreError> {
+        let value = encode_message(posted.kind, &posted.payload);
+        self.inbox.insert((id(key), posted.id), value.as_slice()).map_err(failed)?;
+        Ok(())
+    }
+
+    /// Removes the session's posted messages through `through` (one range delete).
+    pub fn consume(&mut self, key: &SessionKey, through: u64) -> Result<(), StoreError> {
+        self.inbox.retain_in(span(key, through), |_, _| false).map_err(failed)
+    }
+
+    /// Removes the session with its outbox and inbox.
+    pub fn delete(&mut self, key: &SessionKey) -> Result<(), StoreError> {
+        self.sessions.remove(id(key)).map_err(failed)?;
+        self.outbox.retain_in(span(key, u64::MAX), |_, _| false).map_err(failed)?;
+        self.consume(key, u64::MAX)
+    }
+
+    /// The sessions expired at `now`.
+    pub fn expired(&self, now: UnixMillis) -> Result<Vec<SessionKey>, StoreError> {
+        let mut expired = Vec::new();
+        for item in self.sessions.iter().map_err(failed)? {
+            let slot = decode_slot(item.map_err(failed)?.1.value())?;
+            if slot.expired(now) {
+                expired.push(slot.record.key);
+            }
+        }
+        Ok(expired)
+    }
+}
