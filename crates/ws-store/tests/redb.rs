@@ -57,7 +57,7 @@ async fn a_reopened_store_keeps_sessions_outboxes_and_its_epoch() -> Outcome {
     assert_eq!(reopened.epoch().await?, epoch, "the epoch is kept in the file");
     let loaded = found(&reopened, &created.key).await?;
     assert_eq!(loaded.outbox, entries(2..=3), "the outbox survives, trimmed to the ack");
-    assert_eq!(loaded.record.next_seq, 4);
+    assert_eq!(loaded.record.progress.next_seq, 4);
     let more = Changes { append: entries(4..=4), ..Changes::default() };
     assert_eq!(write(&reopened, &lease, more).await?, Ok(()), "the lease still writes");
     Ok(())

@@ -8,7 +8,7 @@
 
 use crate::changes::Posted;
 use crate::error::StoreError;
-use crate::record::{Epoch, Kind, NodeId, Owner, SessionKey, SessionRecord};
+use crate::record::{Epoch, Kind, NodeId, Owner, Progress, SessionKey, SessionRecord};
 use crate::record::{TokenHash, Tokens, UnixMillis};
 use crate::slot::Slot;
 use bytes::Bytes;
@@ -123,9 +123,9 @@ fn write_head(writer: &mut Writer, record: &SessionRecord) {
     writer.blob(&record.identity);
     writer.token(&record.tokens.current);
     writer.blob(&encode_tokens(&record.tokens));
-    writer.u64(record.received_through);
-    writer.u64(record.acked_through);
-    writer.u64(record.next_seq);
+    writer.u64(record.progress.received_through);
+    writer.u64(record.progress.acked_through);
+    writer.u64(record.progress.next_seq);
 }
 
 /// The pending token (a flag then the hash) and the used ones, as one blob.
@@ -160,9 +160,7 @@ struct Head {
     key: SessionKey,
     identity: Bytes,
     tokens: Tokens,
-    received_through: u64,
-    acked_through: u64,
-    next_seq: u64,
+    progress: Progress,
 }
 
 impl Head {
@@ -170,26 +168,23 @@ impl Head {
         let key = SessionKey(reader.array()?);
         let identity = Bytes::copy_from_slice(reader.blob()?);
         let tokens = read_tokens(reader)?;
-        let received_through = reader.u64()?;
-        let acked_through = reader.u64()?;
-        let next_seq = reader.u64()?;
-        Ok(Self { key, identity, tokens, received_through, acked_through, next_seq })
+        let progress = read_progress(reader)?;
+        Ok(Self { key, identity, tokens, progress })
     }
 
-    /// The record of this head and `tail`: one line per field, nothing else.
+    /// The record of this head and `tail`.
     fn into_record(self, tail: Tail) -> SessionRecord {
-        SessionRecord {
-            key: self.key,
-            identity: self.identity,
-            tokens: self.tokens,
-            received_through: self.received_through,
-            acked_through: self.acked_through,
-            next_seq: self.next_seq,
-            expires_at: tail.expires_at,
-            owner: tail.owner,
-            epoch: tail.epoch,
-        }
+        let Head { key, identity, tokens, progress } = self;
+        let Tail { expires_at, owner, epoch } = tail;
+        SessionRecord { key, identity, tokens, progress, expires_at, owner, epoch }
     }
+}
+
+fn read_progress(reader: &mut Reader<'_>) -> Result<Progress, StoreError> {
+    let received_through = reader.u64()?;
+    let acked_through = reader.u64()?;
+    let next_seq = reader.u64()?;
+    Ok(Progress { received_through, acked_through, next_seq })
 }
 
 fn read_tokens(reader: &mut Reader<'_>) -> Result<Tokens, StoreError> {

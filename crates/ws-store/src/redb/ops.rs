@@ -166,7 +166,7 @@ fn store_changes(
     tables.save(slot)?;
     tables.append(key, &changes.append)?;
     if changes.acked_through.is_some() {
-        tables.trim(key, slot.record.acked_through)?;
+        tables.trim(key, slot.record.progress.acked_through)?;
     }
     changes.inbox_through.map_or(Ok(()), |through| tables.consume(key, through))
 }

@@ -40,7 +40,7 @@ pub fn load_slot(txn: &ReadTransaction, key: &SessionKey) -> Result<Option<Slot>
     let sessions = txn.open_table(SESSIONS).map_err(failed)?;
     let Some(mut slot) = read_slot(&sessions, key)? else { return Ok(None) };
     let outbox = txn.open_table(OUTBOX).map_err(failed)?;
-    slot.outbox = read_outbox(&outbox, key, slot.record.acked_through)?;
+    slot.outbox = read_outbox(&outbox, key, slot.record.progress.acked_through)?;
     let inbox = txn.open_table(INBOX).map_err(failed)?;
     slot.inbox = read_span(&inbox, key, "inbox entry", Message::posted)?;
     Ok(Some(slot))
