@@ -27,6 +27,14 @@ pub enum Error {
         /// The session asked for.
         session: SessionId,
     },
+    /// A flush to a session kept in a store (`ServerConfig::store`) could not wait for the
+    /// store's commit: the session moved to another node or ended first. The messages are
+    /// queued; whether they survive a crash of this process is not known.
+    #[error("session {session} ended or moved before the store committed what was flushed")]
+    NotDurable {
+        /// The session.
+        session: SessionId,
+    },
     /// `start_send` on a [`SessionSink`](crate::server::SessionSink) whose one-slot buffer
     /// still holds a message: `poll_ready` (or `SinkExt::feed`/`send`) was not awaited
     /// first, as the `Sink` contract asks.
@@ -178,6 +186,7 @@ mod tests {
         assert_eq!(Error::FirstConnect { attempts: 1, last: None }.label(), "first_connect");
         assert_eq!(Error::Stopped.label(), "stopped");
         assert_eq!(Error::SessionNotFound { session }.label(), "session_not_found");
+        assert_eq!(Error::NotDurable { session }.label(), "not_durable");
         let over = Error::BudgetExceeded { session, budget: 1, message: Message::text("m") };
         assert_eq!(over.label(), "budget_exceeded");
         assert_eq!(over.into_message(), Some(Message::text("m")));

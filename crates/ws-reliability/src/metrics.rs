@@ -152,3 +152,30 @@ pub(crate) fn upgrade_failed(reason: &'static str) {
         metrics::counter!("ws_reliability_axum_upgrade_failures_total", "reason" => reason);
     counter.increment(1);
 }
+
+/// A journal round committed to the session store (`ok`) or failed (retried), and its time.
+#[cfg(all(feature = "batch", feature = "conn"))]
+pub(crate) fn store_commit(backend: &'static str, took: std::time::Duration, ok: bool) {
+    let outcome = if ok { "committed" } else { "failed" };
+    let labels = [("backend", backend), ("outcome", outcome)];
+    metrics::counter!("ws_reliability_store_rounds_total", &labels).increment(1);
+    metrics::histogram!("ws_reliability_store_round_seconds", "backend" => backend).record(took);
+}
+
+/// The store refused a session's write: another node owns it, or it is gone.
+#[cfg(all(feature = "batch", feature = "conn"))]
+pub(crate) fn store_refused(refusal: &ws_store::Refusal) {
+    let reason = match refusal {
+        ws_store::Refusal::Fenced { .. } => "fenced",
+        ws_store::Refusal::Missing => "missing",
+        ws_store::Refusal::Expired => "expired",
+        _ => "other",
+    };
+    metrics::counter!("ws_reliability_store_refusals_total", "reason" => reason).increment(1);
+}
+
+/// A store operation outside the journal failed (`op`: create, load, claim, remove).
+#[cfg(all(feature = "batch", feature = "conn"))]
+pub(crate) fn store_failed(op: &'static str) {
+    metrics::counter!("ws_reliability_store_failures_total", "op" => op).increment(1);
+}

@@ -29,6 +29,13 @@ impl<M> Outbox<M> {
         self.lock().queue.continue_after(acked)
     }
 
+    /// Calls `visit` with each message still held numbered `from` or later, in order, under
+    /// the outbox's lock (keep it cheap, never call the outbox from it): how a write-ahead
+    /// owner reads what it must write before [`release_through`](Self::release_through).
+    pub fn visit_from(&self, from: u64, visit: impl FnMut(u64, &M)) {
+        self.lock().queue.visit_from(from, visit);
+    }
+
     /// Lets the messages through `seq` out, in an outbox
     /// [held until released](crate::OutboxConfig::held_until_released) (a no-op in
     /// another): the owner wrote them where a crash cannot lose them.

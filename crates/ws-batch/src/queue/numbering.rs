@@ -16,6 +16,12 @@ impl<M> Queue<M> {
         fresh
     }
 
+    /// Calls `visit` with each message numbered `from` or later, in order.
+    pub(crate) fn visit_from(&self, from: u64, mut visit: impl FnMut(u64, &M)) {
+        let later = self.entries.iter().skip_while(|entry| entry.seq < from);
+        later.for_each(|entry| visit(entry.seq, &entry.message));
+    }
+
     /// The sequence number of the first entry waiting to be sent, if any.
     pub(crate) fn first_pending_seq(&self) -> Option<u64> {
         self.entries.get(self.first_pending()).map(|entry| entry.seq)

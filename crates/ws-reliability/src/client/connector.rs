@@ -5,7 +5,7 @@
 use super::link::ClientLink;
 use super::state::ClientState;
 use crate::error::Error;
-use crate::link::{spawn_writer, Link, LinkEnd, Outgoing, Side, Stop};
+use crate::link::{spawn_writer, Framing, Link, LinkEnd, Outgoing, SessionParts, Side, Stop};
 use crate::protocol::{connect, from_message, to_message, Frame, Mode, Welcome};
 use crate::rollout::{Fix, Rollout};
 use futures::channel::mpsc::{unbounded, UnboundedSender};
@@ -168,13 +168,12 @@ impl<D> ProtocolConnector<D> {
 
     fn link(&self, batch: bool) -> Link {
         let state = &self.state;
-        let outbox = state.outbox();
-        let inbound = state.inbound();
-        let limits = state.limits();
         let session = state.session().unwrap_or(crate::protocol::SessionId::from_bytes([0; 16]));
+        let parts =
+            SessionParts::new(session, state.outbox(), state.inbound(), state.deliver.clone());
         let stop = Stop { idle_timeout: state.idle_timeout(), ..Stop::default() };
-        let deliver = state.deliver.clone();
-        Link { mode: Mode::V1, session, outbox, inbound, deliver, limits, stop, batch }
+        let framing = Framing { mode: Mode::V1, batch };
+        Link { framing, parts, limits: state.limits(), stop }
     }
 }
 
@@ -197,7 +196,7 @@ struct EndReport {
 
 impl EndReport {
     fn send(self, link: &Link, end: &LinkEnd, out: &Outgoing) {
-        let report = if self.rollout.enabled_for(Fix::Reconnect, &link.session) {
+        let report = if self.rollout.enabled_for(Fix::Reconnect, &link.parts.session) {
             report(end, out)
         } else {
             Ok(Message::Close(Some(switched_off())))

@@ -60,7 +60,7 @@ impl ClientState {
     pub(crate) fn new(config: &ClientConfig, deliver: DeliverTx) -> Self {
         let limits = Limits::default();
         let settings = Settings::from(config);
-        let outbox = Mutex::new(settings.base.outbox_with(Confirmation::Ack, &limits));
+        let outbox = Mutex::new(settings.base.outbox_with(Confirmation::Ack, &limits, false));
         let fresh = Arc::new(Mutex::new(InOrder::new()));
         let session = Mutex::new(None);
         let inbound = Mutex::new(fresh);
@@ -140,7 +140,7 @@ impl ClientState {
     /// it in (and is counted here) or is refused and goes to the fresh outbox.
     pub(crate) fn lost(&self, reason: SessionLostReason) {
         let previous = lock(&self.session).take().map(|held| held.id);
-        let fresh = self.settings.base.outbox_with(Confirmation::Ack, &Limits::default());
+        let fresh = self.settings.base.outbox_with(Confirmation::Ack, &Limits::default(), false);
         let old = std::mem::replace(&mut *lock(&self.outbox), fresh);
         old.close();
         let unconfirmed = old.stats().len();

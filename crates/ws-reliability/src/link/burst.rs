@@ -44,7 +44,8 @@ impl<'a> Burst<'a> {
         limit: usize,
         window: Option<u64>,
     ) -> Self {
-        let delivered = Numbered { first: 0, messages: Vec::with_capacity(limit.min(64)) };
+        let messages = Vec::with_capacity(limit.min(64));
+        let delivered = Numbered { messages, ..Numbered::default() };
         let sent = acks.last_acked();
         Burst { inbound, acks, delivered, ack: None, reads: 0, limit, window, sent }
     }

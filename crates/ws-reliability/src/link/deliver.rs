@@ -19,6 +19,8 @@ pub(crate) struct Numbered {
     pub(crate) first: u64,
     /// The messages, in order.
     pub(crate) messages: Vec<Message>,
+    /// Told of each message the application takes (a session kept in a store).
+    pub(crate) write_ahead: Option<Arc<dyn super::WriteAhead>>,
 }
 
 impl Numbered {
@@ -62,6 +64,8 @@ pub(crate) struct DeliverRx {
     /// The sequence number of the next message of `ready`.
     next: u64,
     ready: std::vec::IntoIter<Message>,
+    /// Told of each message of `ready` taken.
+    write_ahead: Option<Arc<dyn super::WriteAhead>>,
 }
 
 /// A channel holding at most `buffer` messages (at least 1) waiting for the application,
@@ -75,7 +79,8 @@ pub(crate) fn channel(buffer: usize) -> (DeliverTx, DeliverRx) {
     let room = Arc::new(Semaphore::new(capacity));
     let session = SessionId::from_bytes([0; 16]);
     let tx = DeliverTx { sender, room: Arc::clone(&room), batch_limit, capacity };
-    (tx, DeliverRx { receiver, room, session, next: 0, ready: Vec::new().into_iter() })
+    let ready = Vec::new().into_iter();
+    (tx, DeliverRx { receiver, room, session, next: 0, ready, write_ahead: None })
 }
 
 impl DeliverTx {
@@ -119,12 +124,14 @@ impl DeliverRx {
     fn numbered(&mut self, message: Message) -> (u64, Message) {
         let seq = self.next;
         self.next = seq.saturating_add(1);
+        self.write_ahead.iter().for_each(|write_ahead| write_ahead.consumed(seq));
         (seq, message)
     }
 
     fn take(&mut self, batch: Batch) {
         self.session = batch.session;
         self.next = batch.numbered.first;
+        self.write_ahead = batch.numbered.write_ahead;
         self.ready = batch.numbered.messages.into_iter();
     }
 }

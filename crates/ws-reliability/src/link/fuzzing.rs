@@ -84,12 +84,13 @@ impl Input {
 
     fn link(&self, deliver: super::DeliverTx) -> Link {
         let base = OutboxBase::new(super::session_outbox_config());
-        let outbox = base.outbox_with(ws_batch::Confirmation::Ack, &self.limits);
+        let outbox = base.outbox_with(ws_batch::Confirmation::Ack, &self.limits, false);
         let inbound = Arc::new(Mutex::new(InOrder::resuming_after(self.start)));
         let stop = Stop { window: self.window, ..Stop::default() };
         let session = SessionId::from_bytes([0; 16]);
-        let limits = self.limits;
-        Link { mode: Mode::V1, session, outbox, inbound, deliver, limits, stop, batch: true }
+        let framing = super::Framing { mode: Mode::V1, batch: true };
+        let parts = super::SessionParts::new(session, outbox, inbound, deliver);
+        Link { framing, parts, limits: self.limits, stop }
     }
 }
 

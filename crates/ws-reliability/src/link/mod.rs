@@ -11,12 +11,14 @@ mod pack;
 mod reader;
 mod refusal;
 mod stored;
+mod write_ahead;
 mod writer;
 
 pub(crate) use buffered::{BufferedSink, SINK_BUFFER};
 pub(crate) use deliver::{channel as delivery_channel, DeliverRx, DeliverTx};
 pub(crate) use reader::LinkEnd;
 pub(crate) use stored::Stored;
+pub(crate) use write_ahead::WriteAhead;
 pub(crate) use writer::{spawn_writer, Broken, Outgoing, Side};
 
 use crate::protocol::{AckBatcher, AckConfig, Data, InOrder, Limits, Mode, Payload, SessionId};
@@ -82,14 +84,17 @@ impl OutboxBase {
     /// An outbox for one session: ack-confirmed while the session can resume (wsr.v1 with
     /// the `batch` fix), flush-confirmed otherwise (legacy peers, sessions rolled out of
     /// the fix); bounded to `max_unacked` messages so a sender never passes the peer's
-    /// window, with batches no larger than that (a full window wakes the flusher at once).
+    /// window, with batches no larger than that (a full window wakes the flusher at once);
+    /// `held` until a store committed its messages (write-ahead, `ServerConfig::store`).
     pub(crate) fn outbox_with(
         &self,
         confirmation: Confirmation,
         limits: &Limits,
+        held: bool,
     ) -> Outbox<Stored> {
         let capacity = usize::try_from(limits.max_unacked).unwrap_or(usize::MAX);
         let config = self.config.clone().with_confirmation(confirmation);
+        let config = if held { config.held_until_released() } else { config };
         let config = config.with_capacity_messages(capacity).with_max_attempts(u32::MAX);
         let batch = config.batch_size().min(capacity); // a batch the window can hold wakes the flusher
         Outbox::new(config.with_batch_size(batch), self.dead_letter_handler())
@@ -145,10 +150,30 @@ fn refused_capacity(error: &OutboxError<Stored>) -> usize {
     }
 }
 
-/// Everything one connection of a session needs to move data both ways.
-pub(crate) struct Link {
+/// How a link frames its messages for its peer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Framing {
     /// wsr.v1 frames or plain messages.
     pub(crate) mode: Mode,
+    /// Whether the peer accepts BATCH frames (its HELLO or WELCOME said so).
+    pub(crate) batch: bool,
+}
+
+/// Everything one connection of a session needs to move data both ways.
+pub(crate) struct Link {
+    /// How messages are framed for the peer.
+    pub(crate) framing: Framing,
+    /// What the session lends the connection.
+    pub(crate) parts: SessionParts,
+    /// The negotiated limits.
+    pub(crate) limits: Limits,
+    /// What ends the link besides the connection itself.
+    pub(crate) stop: Stop,
+}
+
+/// What a session lends each of its connections' links: its id, outbox, receive state,
+/// delivery channel, and (kept in a store) where progress is noted.
+pub(crate) struct SessionParts {
     /// The session the delivered messages belong to.
     pub(crate) session: SessionId,
     /// The session's outgoing messages.
@@ -157,12 +182,25 @@ pub(crate) struct Link {
     pub(crate) inbound: Inbound,
     /// Where delivered messages go.
     pub(crate) deliver: DeliverTx,
-    /// The negotiated limits.
-    pub(crate) limits: Limits,
-    /// What ends the link besides the connection itself.
-    pub(crate) stop: Stop,
-    /// Whether the peer accepts BATCH frames (its HELLO or WELCOME said so).
-    pub(crate) batch: bool,
+    /// Where a session kept in a store notes acks and what the application took.
+    pub(crate) write_ahead: Option<Arc<dyn WriteAhead>>,
+}
+
+impl SessionParts {
+    /// The parts of a session whose progress is not written anywhere.
+    pub(crate) fn new(
+        session: SessionId,
+        outbox: Outbox<Stored>,
+        inbound: Inbound,
+        deliver: DeliverTx,
+    ) -> Self {
+        SessionParts { session, outbox, inbound, deliver, write_ahead: None }
+    }
+
+    /// The same, noting progress in `write_ahead` (a session kept in a store).
+    pub(crate) fn noting(self, write_ahead: Option<Arc<dyn WriteAhead>>) -> Self {
+        SessionParts { write_ahead, ..self }
+    }
 }
 
 /// What ends a link besides its connection.
@@ -195,9 +233,9 @@ impl Link {
     /// at most the peer's largest message), DATA frames for one that does not, plain
     /// messages for a legacy peer.
     pub(crate) fn spawn_flusher(&self, out: &Outgoing) -> Flusher<Outgoing> {
-        let outbox = self.outbox.clone();
+        let outbox = self.parts.outbox.clone();
         let out = out.clone();
-        match (self.mode, self.batch) {
+        match (self.framing.mode, self.framing.batch) {
             (Mode::V1, true) => Flusher::spawn_encoder(outbox, out, Packer::new(self.pack_limit())),
             (Mode::V1, false) => Flusher::spawn_with(outbox, out, data_frame),
             (Mode::Legacy, _) => Flusher::spawn_with(outbox, out, plain),
@@ -224,6 +262,13 @@ impl Link {
     /// The ack schedule for this link's limits.
     pub(crate) fn ack_config(&self) -> AckConfig {
         AckConfig::for_limits(&self.limits)
+    }
+
+    /// What this link may acknowledge of `seq`: all of it, or for a session kept in a
+    /// store, no more than the store has as taken by the application.
+    pub(crate) fn ackable(&self, seq: u64) -> u64 {
+        let write_ahead = self.parts.write_ahead.as_ref();
+        write_ahead.map_or(seq, |write_ahead| seq.min(write_ahead.ackable()))
     }
 
     /// The reader's acks: the peer already knows everything up to `last` (delivered before

@@ -81,13 +81,20 @@ impl Link {
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
-        let last = lock(&self.inbound).last_delivered();
+        let last = lock(&self.parts.inbound).last_delivered();
         let mut reading = Reading::new(self.acks_after(last));
         loop {
             if let ControlFlow::Break(end) = self.next(stream, &mut reading, out).await {
-                flush_ack(&mut reading.acks, out);
+                self.flush_ack(&mut reading.acks, out);
                 return end;
             }
+        }
+    }
+
+    /// Sends the ack the schedule still owes, as much of it as the link may.
+    fn flush_ack(&self, acks: &mut AckBatcher, out: &Outgoing) {
+        if let Some(seq) = acks.flush() {
+            queue_ack(out, self.ackable(seq));
         }
     }
 
@@ -99,8 +106,8 @@ impl Link {
             () = self.stop.cancel.cancelled() => ControlFlow::Break(LinkEnd::Cancelled),
             () = self.stop.broken.cancelled() => ControlFlow::Break(LinkEnd::WriteFailed),
             () = silence(reading.seen, self.stop.idle_timeout) => ControlFlow::Break(silent()),
-            () = self.outbox.ack_overdue() => ControlFlow::Break(slow_consumer()),
-            seq = reading.acks.expired() => send_ack(out, seq),
+            () = self.parts.outbox.ack_overdue() => ControlFlow::Break(slow_consumer()),
+            seq = reading.acks.expired() => send_ack(out, self.ackable(seq)),
             read = stream.next() => self.on_burst(read, stream, reading, out).await,
         }
     }
@@ -120,7 +127,7 @@ impl Link {
     {
         let first = reading.saw(first);
         let gathered = self.gather(first, stream, &mut reading.acks);
-        gathered.ack.into_iter().for_each(|seq| queue_ack(out, seq));
+        gathered.ack.into_iter().for_each(|seq| queue_ack(out, self.ackable(seq)));
         self.deliver(gathered.delivered).await;
         gathered.step
     }
@@ -129,8 +136,8 @@ impl Link {
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
-        let limit = self.deliver.batch_limit();
-        let mut burst = Burst::new(lock(&self.inbound), acks, limit, self.stop.window);
+        let limit = self.parts.deliver.batch_limit();
+        let mut burst = Burst::new(lock(&self.parts.inbound), acks, limit, self.stop.window);
         let mut step = self.on_read(first, &mut burst);
         while step.is_continue() && burst.has_room() {
             let Some(read) = stream.next().now_or_never() else { break };
@@ -150,7 +157,7 @@ impl Link {
     }
 
     fn on_message(&self, message: Message, burst: &mut Burst<'_>) -> Step {
-        match self.mode {
+        match self.framing.mode {
             Mode::V1 => match from_message(&message, &self.limits) {
                 Ok(Some(frame)) => self.on_frame(frame, burst),
                 Ok(None) => ControlFlow::Continue(()),
@@ -171,8 +178,11 @@ impl Link {
     }
 
     fn on_ack(&self, seq: u64) -> Step {
-        match self.outbox.ack(seq) {
-            Ok(_) => ControlFlow::Continue(()),
+        match self.parts.outbox.ack(seq) {
+            Ok(_) => {
+                self.parts.write_ahead.iter().for_each(|write_ahead| write_ahead.acked(seq));
+                ControlFlow::Continue(())
+            }
             Err(_) => ControlFlow::Break(LinkEnd::Violation(CloseCode::ProtocolError)),
         }
     }
@@ -183,7 +193,9 @@ impl Link {
             return;
         }
         let count = delivered.messages.len();
-        crate::metrics::delivered(self.deliver.send(self.session, delivered).await, count);
+        let parts = &self.parts;
+        let delivered = Numbered { write_ahead: parts.write_ahead.clone(), ..delivered };
+        crate::metrics::delivered(parts.deliver.send(parts.session, delivered).await, count);
     }
 }
 
@@ -194,12 +206,6 @@ fn send_ack(out: &Outgoing, seq: u64) -> Step {
 
 fn queue_ack(out: &Outgoing, seq: u64) {
     let _writer_gone_ends_the_read_too = out.unbounded_send(to_message(&Frame::Ack(seq)));
-}
-
-fn flush_ack(acks: &mut AckBatcher, out: &Outgoing) {
-    if let Some(seq) = acks.flush() {
-        let _always_continue = send_ack(out, seq);
-    }
 }
 
 pub(super) fn violation(error: &ProtocolError) -> Step {

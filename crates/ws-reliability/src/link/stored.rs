@@ -48,6 +48,14 @@ impl Stored {
         }
     }
 
+    /// Whether the payload is text.
+    pub(crate) fn is_text(&self) -> bool {
+        match self {
+            Stored::Small(small) => small.is_text(),
+            Stored::Shared(payload) => matches!(payload, Payload::Text(_)),
+        }
+    }
+
     /// The payload again (a copy for a small one): for a message handed back or resent
     /// to a legacy peer.
     pub(crate) fn into_payload(self) -> Payload {

@@ -21,6 +21,7 @@ use super::incoming::IncomingMode;
 /// | `incoming.backlog` | 1024 | sessions opened and not yet accepted; past it new sessions are refused with 1013 |
 /// | `budget` | 10 000 sessions, 256 MiB over all outboxes | bounds the whole server (each outbox is also bounded on its own: `limits.max_unacked` messages and ws-batch's 4 MiB); past it the oldest detached session expires early, then fresh sessions are refused with 1013 and sends with `Error::BudgetExceeded` ([`Budget`](super::Budget)) |
 /// | `rollout` | every fix on, no guard | keep a clone to flip switches at runtime (`docs/rollout.md`) |
+/// | `store` | none: sessions live in this process | a [`StoreConfig`](super::StoreConfig) keeps them where a restart or another node finds them (`docs/durability.md`) |
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ServerConfig {
@@ -45,6 +46,10 @@ pub struct ServerConfig {
     /// The runtime switches of the fixes (`batch`, `sync`, `conn`, `monitor`) and their
     /// rollback guards: keep a clone to change them while the server runs.
     pub rollout: crate::rollout::Rollout,
+    /// Where sessions live besides this process's memory (`None`: only there). With a
+    /// store, sessions survive a restart of the process and move between nodes sharing
+    /// it (`docs/durability.md`).
+    pub store: Option<super::StoreConfig>,
 }
 
 impl Default for ServerConfig {
@@ -68,6 +73,7 @@ impl Default for ServerConfig {
             hooks,
             budget,
             rollout,
+            store: None,
         }
     }
 }

@@ -58,6 +58,7 @@ impl Confirmation {
         let Some(welcomed) = &self.welcomed else { return };
         if read.as_ref().is_ok_and(|message| proves_welcome(message, &self.limits)) {
             lock(&self.session.guard).confirm(welcomed);
+            self.session.store_tokens(); // the old token is a replay from now on, there too
             self.welcomed = None;
         }
     }

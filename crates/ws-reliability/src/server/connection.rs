@@ -14,7 +14,7 @@ mod open;
 use super::hello::Opened;
 use super::session::SessionState;
 use super::{ReliableServer, SessionEvent};
-use crate::link::{spawn_writer, Link, LinkEnd, Side, Stop};
+use crate::link::{spawn_writer, Framing, Link, LinkEnd, Side, Stop};
 use crate::protocol::{Mode, Welcome};
 use close::{Closing, Ending};
 use futures::Stream;
@@ -159,6 +159,7 @@ impl ReliableServer {
         if let Some(client_last) = resumed {
             let _acked_or_nothing_sent = session.outbox.ack(client_last);
             session.outbox.requeue_unacked().await;
+            self.store_resume(session, client_last).await;
             self.emit(SessionEvent::Resumed { session: session.id });
         }
         self.welcome(session, resumed.is_some())
@@ -180,6 +181,7 @@ impl ReliableServer {
         let link = self.link(&opened, cancel);
         let id = admission.register(conn).id();
         let (out, writer) = spawn_writer(sink, first, link.stop.writer_breaks(Side::Server));
+        opened.session.durable().iter().for_each(|durable| durable.attach_out(out.clone()));
         Running { link, session: opened.session, id, closing: Closing { out, writer }, stream }
     }
 
@@ -191,6 +193,7 @@ impl ReliableServer {
     {
         async move {
             let end = running.link.pump(&mut running.stream, &running.closing.out).await;
+            running.session.durable().iter().for_each(|durable| durable.detach_out());
             let ending = Ending { end: end.clone(), farewell: running.session.farewell() };
             Box::pin(self.close(running.id, ending, running.closing, running.stream)).await;
             end
@@ -199,15 +202,9 @@ impl ReliableServer {
 
     fn link(&self, opened: &Opened, cancel: CancellationToken) -> Link {
         let session = &opened.session;
-        let outbox = session.outbox.clone();
-        let inbound = Arc::clone(&session.inbound);
-        let deliver = session.deliver_via(&self.inner.channels.deliver);
-        let limits = self.inner.config.limits;
-        let stop = self.stop_for(cancel);
-        let mode = session.mode;
-        let session = session.id;
-        let batch = opened.batch;
-        Link { mode, session, outbox, inbound, deliver, limits, stop, batch }
+        let parts = session.link_parts(&self.inner.channels.deliver);
+        let framing = Framing { mode: session.mode, batch: opened.batch };
+        Link { framing, parts, limits: self.inner.config.limits, stop: self.stop_for(cancel) }
     }
 
     /// What ends a link of this server besides its connection and `cancel`: a client past
@@ -220,10 +217,11 @@ impl ReliableServer {
 
     /// The session after its connection ended: detached and resumable (wsr.v1), or gone.
     fn ended(&self, session: &Arc<SessionState>, generation: u64, end: &LinkEnd) {
-        if !session.resumable || is_normal_close(end) {
-            return self.remove(session, SessionEvent::Closed { session: session.id });
+        if let Some(event) = gone_for_good(session, end) {
+            return self.remove(session, event);
         }
         if session.detach(generation) {
+            self.store_detach(session);
             self.emit(SessionEvent::Detached { session: session.id });
             tokio::spawn(self.clone().expire_later(Arc::downgrade(session), generation));
         }
@@ -253,6 +251,7 @@ impl ReliableServer {
     pub(super) fn remove(&self, session: &SessionState, event: SessionEvent) {
         session.end();
         session.cancel();
+        session.durable().iter().for_each(|durable| durable.forget());
         if self.inner.sessions.remove(&session.id).is_some() {
             crate::metrics::abandoned(abandon_reason(&event), session.outbox.stats().len());
             self.emit(event);
@@ -267,6 +266,16 @@ fn abandon_reason(ended: &SessionEvent) -> &'static str {
         SessionEvent::Evicted { .. } => "evicted",
         _ => "closed",
     }
+}
+
+/// How a session whose connection ended is gone for good, if it is: moved to another node
+/// (a store refused this node's writes), or closed (a normal close, a legacy connection).
+fn gone_for_good(session: &SessionState, end: &LinkEnd) -> Option<SessionEvent> {
+    if session.has_moved() {
+        return Some(SessionEvent::Moved { session: session.id });
+    }
+    let closed = !session.resumable || is_normal_close(end);
+    closed.then_some(SessionEvent::Closed { session: session.id })
 }
 
 fn is_normal_close(end: &LinkEnd) -> bool {

@@ -48,6 +48,13 @@ pub enum SessionEvent {
         /// Messages still unacknowledged when it was evicted.
         unacked: usize,
     },
+    /// Another node sharing the store took the session over (its client resumed there):
+    /// its connection here was closed with 4003 and it is gone from this server
+    /// (`ServerConfig::store`).
+    Moved {
+        /// The session.
+        session: SessionId,
+    },
     /// The application's state callbacks failed on open or resume (feature `sync`).
     #[cfg(feature = "sync")]
     #[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
@@ -87,8 +94,17 @@ impl SessionEvent {
         match self {
             SessionEvent::Opened { session, .. }
             | SessionEvent::Resumed { session }
-            | SessionEvent::Detached { session }
-            | SessionEvent::Expired { session, .. }
+            | SessionEvent::Detached { session } => Some(*session),
+            other => other.ended_session(),
+        }
+    }
+
+    /// The session this event ended (expired, evicted, moved, closed).
+    fn ended_session(&self) -> Option<SessionId> {
+        match self {
+            SessionEvent::Expired { session, .. }
+            | SessionEvent::Evicted { session, .. }
+            | SessionEvent::Moved { session }
             | SessionEvent::Closed { session } => Some(*session),
             _ => None,
         }

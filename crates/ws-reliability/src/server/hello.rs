@@ -55,21 +55,28 @@ impl ReliableServer {
     }
 
     /// Opens a fresh session or checks a resume (steps 1 to 4 of § 7).
-    pub(crate) fn open(&self, hello: Hello, upgrade: Upgrade) -> Result<Opened, Refused> {
+    pub(crate) async fn open(&self, hello: Hello, upgrade: Upgrade) -> Result<Opened, Refused> {
         let resuming = hello.resume.as_ref().map(|resume| resume.session);
         let request = upgrade.request(hello.auth, resuming);
         let opened = match hello.resume {
-            None => self.open_fresh(Mode::V1, &request),
-            Some(resume) => self.open_resumed(&resume, &request),
+            None => self.open_fresh(Mode::V1, &request).await,
+            Some(resume) => self.open_resumed(&resume, &request).await,
         };
         opened.map(|opened| Opened { batch: hello.batch, ..opened })
     }
 
-    pub(crate) fn open_fresh(&self, mode: Mode, request: &AuthRequest) -> Result<Opened, Refused> {
+    /// A fresh session, written to the store (if the server keeps one) before anything
+    /// can be sent to it.
+    pub(crate) async fn open_fresh(
+        &self,
+        mode: Mode,
+        request: &AuthRequest,
+    ) -> Result<Opened, Refused> {
         let identity = self.authenticate(request)?;
         self.room_for_session()?;
         let place = self.inner.backlog.place(self.inner.config.incoming.mode)?;
         let session = self.new_session(mode, identity)?;
+        self.persist(&session).await?;
         self.inner.sessions.insert(Arc::clone(&session));
         self.opened(&session, place);
         Ok(Opened { session, resumed: None, batch: false })
@@ -84,8 +91,16 @@ impl ReliableServer {
         Ok(Arc::new(own_incoming(session, config)))
     }
 
-    fn open_resumed(&self, resume: &Resume, request: &AuthRequest) -> Result<Opened, Refused> {
-        let session = self.live(&resume.session)?;
+    /// A resume of a session this process holds, or else one the store holds.
+    async fn open_resumed(
+        &self,
+        resume: &Resume,
+        request: &AuthRequest,
+    ) -> Result<Opened, Refused> {
+        let session = match self.live(&resume.session) {
+            Ok(session) => session,
+            Err(missing) => return self.restore(resume, request, missing).await,
+        };
         self.resume_checked(&session, resume, request)?;
         Ok(Opened { session, resumed: Some(resume.last_received), batch: false })
     }
@@ -105,14 +120,16 @@ impl ReliableServer {
         guard.rotate(presented).map(drop).map_err(refusal)
     }
 
-    /// The live session `id`, or why a resume of it is lost (unknown, or expired).
+    /// The live session `id`, or why a resume of it is lost (unknown, or expired). A
+    /// session another node took over is not live here.
     fn live(&self, id: &crate::protocol::SessionId) -> Result<Arc<SessionState>, Refused> {
         let sessions = &self.inner.sessions;
-        sessions.get(id).ok_or_else(|| Refused::Lost(sessions.missing(id)))
+        let live = sessions.get(id).filter(|session| !session.has_moved());
+        live.ok_or_else(|| Refused::Lost(sessions.missing(id)))
     }
 
     /// The hook's verdict: the identity, or its refusal (counted).
-    fn authenticate(&self, request: &AuthRequest) -> Result<Identity, Refused> {
+    pub(crate) fn authenticate(&self, request: &AuthRequest) -> Result<Identity, Refused> {
         let verdict = (self.inner.auth)(request);
         verdict.inspect_err(|_| crate::metrics::auth_refused("hook")).map_err(Refused::Auth)
     }
@@ -120,7 +137,7 @@ impl ReliableServer {
     /// The WELCOME for `session`, once its previous connection has stopped.
     pub(crate) fn welcome(&self, session: &SessionState, resumed: bool) -> Welcome {
         let token = lock(&session.guard).token().clone();
-        let last_received = lock(&session.inbound).last_delivered();
+        let last_received = session.last_received();
         let limits = self.inner.config.limits;
         Welcome { resumed, session: session.id, token, last_received, limits, batch: true }
     }
@@ -238,7 +255,7 @@ fn resendable(session: &SessionState, resume: &Resume) -> Result<(), Refused> {
 }
 
 /// The SESSION_LOST answer to a refused token check or rotation.
-fn refusal(error: crate::protocol::ProtocolError) -> Refused {
+pub(crate) fn refusal(error: crate::protocol::ProtocolError) -> Refused {
     Refused::Lost(lost_reason(&error))
 }
 
@@ -263,7 +280,7 @@ fn lost_reason(error: &crate::protocol::ProtocolError) -> SessionLostReason {
 }
 
 /// `session` with its own delivery channel when the server gives each session one.
-fn own_incoming(session: SessionState, config: &super::ServerConfig) -> SessionState {
+pub(crate) fn own_incoming(session: SessionState, config: &super::ServerConfig) -> SessionState {
     match config.incoming.mode {
         IncomingMode::PerSession | IncomingMode::Accept => {
             session.with_own_incoming(config.incoming.buffer)

@@ -1,16 +1,31 @@
 //! [`SessionState`]: what the server keeps for one client across its connections: the outbox,
 //! the receive state, the resume guard and the connection currently attached.
 
+use super::durable::DurableSession;
 use crate::link::{lock, DeliverRx, DeliverTx, Inbound, OutboxBase, Stored};
-use crate::protocol::{InOrder, Mode, ProtocolError, ResumeGuard, SessionId, SessionLostReason};
+use crate::protocol::{InOrder, Mode, ProtocolError, ResumeGuard, SessionId};
 use crate::rollout::Fix;
-use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_util::sync::CancellationToken;
-use ws_batch::{ByteMeter, Confirmation, Outbox};
+use ws_batch::{Confirmation, Outbox};
+
+/// What a session keeps across processes: its id, token state and receive progress.
+pub(crate) struct Kept {
+    pub(crate) id: SessionId,
+    pub(crate) guard: ResumeGuard,
+    /// The client's messages delivered through here.
+    pub(crate) received: u64,
+}
+
+/// How a session was opened: protocol, owner, whether it outlives its connection.
+pub(crate) struct Opening {
+    pub(crate) mode: Mode,
+    pub(crate) identity: super::Identity,
+    pub(crate) resumable: bool,
+}
 
 /// The connection attached to a session, if any, and how many attached so far.
 #[derive(Debug, Default)]
@@ -33,6 +48,8 @@ struct Control {
     ended: AtomicBool,
     /// The close the application ended the session with, for its connection.
     farewell: Mutex<Option<CloseFrame>>,
+    /// Its write-ahead state when the server keeps sessions in a store.
+    durable: std::sync::OnceLock<Arc<DurableSession>>,
 }
 
 /// A session's own delivery channel ([`IncomingMode::PerSession`](super::IncomingMode)).
@@ -74,12 +91,25 @@ impl SessionState {
     ) -> Result<Self, ProtocolError> {
         let id = SessionId::generate()?;
         let resumable = mode == Mode::V1 && config.rollout.enabled_for(Fix::Batch, &id);
-        let guard = Mutex::new(ResumeGuard::new(config.limits.resume_window)?);
-        let confirmation = if resumable { Confirmation::Ack } else { Confirmation::Flush };
-        let outbox = base.outbox_with(confirmation, &config.limits);
-        let inbound = Arc::new(Mutex::new(InOrder::new()));
+        let guard = ResumeGuard::new(config.limits.resume_window)?;
+        let kept = Kept { id, guard, received: 0 };
+        Ok(Self::with(kept, Opening { mode, identity, resumable }, config, base))
+    }
+
+    /// A session from its `kept` parts: its outbox held for the store's writes when the
+    /// server keeps a resumable session in a store.
+    pub(crate) fn with(
+        kept: Kept,
+        opening: Opening,
+        config: &super::ServerConfig,
+        base: &OutboxBase,
+    ) -> Self {
+        let outbox = outbox_for(&opening, config, base);
+        let inbound = Arc::new(Mutex::new(InOrder::resuming_after(kept.received)));
+        let guard = Mutex::new(kept.guard);
+        let Opening { mode, identity, resumable } = opening;
         let control = Control::default();
-        Ok(Self { id, mode, resumable, outbox, inbound, guard, identity, control, own: None })
+        Self { id: kept.id, mode, resumable, outbox, inbound, guard, identity, control, own: None }
     }
 
     /// The session with its own delivery channel of `buffer` messages
@@ -109,9 +139,12 @@ impl SessionState {
         self.control.serial.lock().await
     }
 
-    /// Notes the sequence number of a message just pushed.
+    /// Notes the sequence number of a message just pushed (and for the store's journal).
     pub(crate) fn pushed(&self, seq: u64) {
         self.control.pushed.fetch_max(seq, Ordering::Relaxed);
+        if let Some(durable) = self.durable() {
+            durable.pushed(seq);
+        }
     }
 
     /// The highest sequence number ever queued for the client.
@@ -135,7 +168,8 @@ impl SessionState {
         *lock(&self.control.farewell) = Some(frame);
     }
 
-    /// The close the application ended the session with, if it did.
+    /// The close the application ended the session with, if it did. (A connection whose
+    /// session moved to another node is cancelled without one: 4003, at once.)
     pub(crate) fn farewell(&self) -> Option<CloseFrame> {
         lock(&self.control.farewell).clone()
     }
@@ -148,14 +182,21 @@ impl SessionState {
     /// Attaches a new connection: the previous one (if any) is told to stop. Returns the
     /// new connection's cancel token and generation.
     pub(crate) fn attach(&self) -> (CancellationToken, u64) {
+        let token = self.connection_token();
         let mut attachment = lock(&self.control.attachment);
-        let token = CancellationToken::new();
         if let Some(previous) = attachment.cancel.replace(token.clone()) {
             previous.cancel();
         }
         attachment.generation += 1;
         attachment.detached_at = None;
         (token, attachment.generation)
+    }
+
+    /// A new connection's cancel token; for a stored session, cancelled too when another
+    /// node takes the session over.
+    fn connection_token(&self) -> CancellationToken {
+        let durable = self.durable();
+        durable.map_or_else(CancellationToken::new, |durable| durable.lost().child_token())
     }
 
     /// Detaches connection `generation` if it is still the attached one: starts the resume
@@ -177,6 +218,24 @@ impl SessionState {
         attachment.generation == generation && attachment.cancel.is_none()
     }
 
+    /// Whether a connection is attached now.
+    pub(crate) fn is_attached(&self) -> bool {
+        lock(&self.control.attachment).cancel.is_some()
+    }
+
+    /// What the session lends a new connection's link; `shared` is the server's delivery
+    /// channel, used unless the session has its own.
+    pub(crate) fn link_parts(&self, shared: &DeliverTx) -> crate::link::SessionParts {
+        let deliver = self.deliver_via(shared);
+        let parts = crate::link::SessionParts::new(
+            self.id,
+            self.outbox.clone(),
+            Arc::clone(&self.inbound),
+            deliver,
+        );
+        parts.noting(self.write_ahead())
+    }
+
     /// Since when the session has no connection, if it had one and it detached.
     pub(crate) fn detached_since(&self) -> Option<Instant> {
         lock(&self.control.attachment).detached_at
@@ -190,92 +249,21 @@ impl SessionState {
     }
 }
 
+/// The outbox of a session opened as `opening`: ack-confirmed while it can resume, held
+/// for the store's writes when the server keeps it in one.
+fn outbox_for(
+    opening: &Opening,
+    config: &super::ServerConfig,
+    base: &OutboxBase,
+) -> Outbox<Stored> {
+    let held = opening.resumable && config.store.is_some();
+    let confirmation = if opening.resumable { Confirmation::Ack } else { Confirmation::Flush };
+    base.outbox_with(confirmation, &config.limits, held)
+}
+
 /// A delivery channel whose receiver is gone: what it is sent is refused (and counted).
 fn closed_delivery() -> DeliverTx {
     crate::link::delivery_channel(1).0
 }
 
-/// How many expired session ids are remembered, to answer "expired" rather than "unknown".
-const REMEMBERED_EXPIRED: usize = 4096;
-
-/// Every live session, by id, the ids that expired last, and the bytes their outboxes hold.
-#[derive(Debug)]
-pub(crate) struct Sessions {
-    map: Mutex<HashMap<SessionId, Arc<SessionState>>>,
-    expired: Mutex<VecDeque<SessionId>>,
-    /// Every session outbox counts its bytes here (`ws_reliability_outbox_bytes`).
-    meter: ByteMeter,
-}
-
-impl Default for Sessions {
-    fn default() -> Self {
-        let meter = ByteMeter::with_gauge(crate::metrics::outbox_bytes());
-        Sessions { map: Mutex::default(), expired: Mutex::default(), meter }
-    }
-}
-
-impl Sessions {
-    /// The meter every session outbox of the server counts its bytes into.
-    pub(crate) fn meter(&self) -> ByteMeter {
-        self.meter.clone()
-    }
-
-    /// The bytes every session outbox holds now.
-    pub(crate) fn outbox_bytes(&self) -> usize {
-        self.meter.bytes()
-    }
-
-    /// The session detached longest ago; with `holding`, only among those whose outbox
-    /// holds messages. A walk over every session: for the budget's pressure path only.
-    pub(crate) fn oldest_detached(&self, holding: bool) -> Option<Arc<SessionState>> {
-        let map = lock(&self.map);
-        let detached = map.values().filter(|session| session.detached_since().is_some());
-        let held = detached.filter(|session| !holding || !session.outbox.stats().is_empty());
-        held.min_by_key(|session| session.detached_since()).cloned()
-    }
-
-    /// Remembers that `id` expired (a bounded memory: the oldest are forgotten).
-    pub(crate) fn bury(&self, id: SessionId) {
-        let mut expired = lock(&self.expired);
-        expired.push_front(id);
-        expired.truncate(REMEMBERED_EXPIRED);
-    }
-
-    /// Why a resume of an id that is not live fails: expired (remembered) or unknown.
-    pub(crate) fn missing(&self, id: &SessionId) -> SessionLostReason {
-        if lock(&self.expired).contains(id) {
-            return SessionLostReason::Expired;
-        }
-        SessionLostReason::UnknownSession
-    }
-
-    pub(crate) fn insert(&self, session: Arc<SessionState>) {
-        let mut map = lock(&self.map);
-        map.insert(session.id, session);
-        crate::metrics::sessions(map.len());
-    }
-
-    pub(crate) fn get(&self, id: &SessionId) -> Option<Arc<SessionState>> {
-        lock(&self.map).get(id).cloned()
-    }
-
-    pub(crate) fn remove(&self, id: &SessionId) -> Option<Arc<SessionState>> {
-        let mut map = lock(&self.map);
-        let removed = map.remove(id);
-        crate::metrics::sessions(map.len());
-        removed
-    }
-
-    pub(crate) fn ids(&self) -> Vec<SessionId> {
-        lock(&self.map).keys().copied().collect()
-    }
-
-    #[cfg(feature = "monitor")]
-    pub(crate) fn all(&self) -> Vec<Arc<SessionState>> {
-        lock(&self.map).values().cloned().collect()
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        lock(&self.map).len()
-    }
-}
+mod stored;

@@ -42,6 +42,9 @@ pub const SINK_BUFFER: usize = crate::link::SINK_BUFFER;
 /// - **Flush means queued**: `poll_flush` is ready once every accepted message is in the
 ///   session's outbox, queued for the client like a message [`ReliableServer::send`] took;
 ///   its delivery is confirmed later by the client's acks (and survives a resume).
+///   With a store (`ServerConfig::store`) it is ready once the store committed them too:
+///   a durable send, which survives a crash of this process (`docs/durability.md`); or
+///   [`Error::NotDurable`] if the session moved or ended first.
 ///   `poll_close` flushes; it does not end the session.
 /// - **Refusals hand the message back** ([`Error::into_message`]): not text or binary
 ///   ([`Error::NotData`]), too large ([`Error::TooLarge`]), the server's byte budget spent
@@ -62,6 +65,8 @@ pub struct SessionSink {
     waiting: Option<Room>,
     /// The last finished wait's box, reused by the next one.
     spare: Option<Room>,
+    /// A flush's wait for the store's commit (a session kept in a store).
+    committing: Option<ReusableBoxFuture<'static, bool>>,
 }
 
 impl ReliableServer {
@@ -78,7 +83,7 @@ impl ReliableServer {
 impl SessionSink {
     pub(super) fn new(server: ReliableServer, session: Arc<SessionState>) -> Self {
         let buffer = VecDeque::with_capacity(SINK_BUFFER);
-        SessionSink { server, session, buffer, waiting: None, spare: None }
+        SessionSink { server, session, buffer, waiting: None, spare: None, committing: None }
     }
 
     /// The server the session lives on.
@@ -143,6 +148,19 @@ impl SessionSink {
         polled
     }
 
+    /// For a session kept in a store: waits until the store committed every message this
+    /// session queued so far (the flush's promise there); ready at once otherwise.
+    fn poll_stored(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        let Some(durable) = self.session.durable() else { return Poll::Ready(Ok(())) };
+        let last = self.session.last_pushed();
+        let wait =
+            self.committing.get_or_insert_with(|| ReusableBoxFuture::new(durable.committed(last)));
+        let stored = ready!(wait.poll(cx));
+        self.committing = None;
+        let not_durable = Error::NotDurable { session: self.session.id };
+        Poll::Ready(if stored { Ok(()) } else { Err(refused(not_durable)) })
+    }
+
     /// Accepted messages not yet in the outbox.
     fn unqueued(&self) -> usize {
         self.buffer.len() + usize::from(self.waiting.is_some())
@@ -183,11 +201,13 @@ impl Sink<Message> for SessionSink {
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        self.get_mut().poll_drain(cx)
+        let sink = self.get_mut();
+        ready!(sink.poll_drain(cx))?;
+        sink.poll_stored(cx)
     }
 
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        self.get_mut().poll_drain(cx)
+        self.poll_flush(cx)
     }
 }
 

@@ -26,6 +26,7 @@ impl ReliableServer {
             return;
         }
         let changes = self.inner.config.rollout.events(); // before applying: none missed
+        self.start_journal();
         self.inner.apply_conn_switch();
         tokio::spawn(follow_conn_switch(std::sync::Arc::downgrade(&self.inner), changes));
     }

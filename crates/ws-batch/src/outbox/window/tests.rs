@@ -119,3 +119,12 @@ async fn a_release_wakes_the_flusher() {
     assert_eq!(futures::StreamExt::next(&mut sent).await.as_deref(), Some("a"));
     drop(flusher);
 }
+
+#[test]
+fn a_write_ahead_owner_reads_what_it_holds_from_a_sequence_number() {
+    let outbox = held();
+    (1..=4).for_each(|n| drop(outbox.push(format!("m{n}"))));
+    let mut seen = Vec::new();
+    outbox.visit_from(3, |seq, message| seen.push((seq, message.clone())));
+    assert_eq!(seen, [(3, "m3".to_string()), (4, "m4".to_string())]);
+}

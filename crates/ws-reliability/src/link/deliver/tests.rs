@@ -8,7 +8,7 @@ fn session(byte: u8) -> SessionId {
 }
 
 fn numbered(messages: Vec<Message>) -> Numbered {
-    Numbered { first: 1, messages }
+    Numbered { first: 1, messages, ..Numbered::default() }
 }
 
 async fn next(rx: &mut DeliverRx) -> Option<Delivered> {
@@ -99,7 +99,8 @@ async fn a_batch_larger_than_the_buffer_takes_all_of_it_and_still_goes_through()
 #[tokio::test]
 async fn each_message_carries_its_sequence_number() {
     let (tx, mut rx) = channel(8);
-    let later = Numbered { first: 7, messages: vec![Message::text("g"), Message::text("h")] };
+    let messages = vec![Message::text("g"), Message::text("h")];
+    let later = Numbered { first: 7, messages, ..Numbered::default() };
     assert!(tx.send(session(1), numbered(vec![Message::text("a")])).await);
     assert!(tx.send(session(1), later).await);
     assert_eq!(next_numbered(&mut rx).await, Some((1, Message::text("a"))));
@@ -114,7 +115,8 @@ async fn next_numbered(rx: &mut DeliverRx) -> Option<(u64, Message)> {
 #[tokio::test]
 async fn the_last_sequence_number_of_all_is_delivered_without_overflow() {
     let (tx, mut rx) = channel(4);
-    let last = Numbered { first: u64::MAX, messages: vec![Message::text("z")] };
+    let last =
+        Numbered { first: u64::MAX, messages: vec![Message::text("z")], ..Default::default() };
     assert!(tx.send(session(1), last).await);
     assert_eq!(next_numbered(&mut rx).await, Some((u64::MAX, Message::text("z"))));
 }

@@ -20,7 +20,9 @@ fn server(configure: impl FnOnce(&mut ServerConfig)) -> ReliableServer {
 
 fn open(server: &ReliableServer) -> Result<Arc<SessionState>, Refused> {
     let request = Upgrade::default().request(Default::default(), None);
-    server.open_fresh(Mode::V1, &request).map(|opened| opened.session)
+    let opening = futures::FutureExt::now_or_never(server.open_fresh(Mode::V1, &request));
+    let opened = opening.unwrap_or(Err(Refused::Close(CloseCode::Internal))); // no store: at once
+    opened.map(|opened| opened.session)
 }
 
 /// Attaches a connection to `session` and detaches it: resumable, within its window.

@@ -33,7 +33,7 @@ impl ReliableServer {
         let (ws, admission) = self.admit(ws, client).await?;
         let opening = match mode {
             Mode::V1 => self.open_v1(ws, upgrade).await,
-            Mode::Legacy => self.open_legacy(ws, upgrade),
+            Mode::Legacy => self.open_legacy(ws, upgrade).await,
         };
         self.settle(opening, admission).await
     }
@@ -113,30 +113,28 @@ impl ReliableServer {
         S: AsyncRead + AsyncWrite + Unpin,
     {
         match self.read_hello(&mut ws).await {
-            Ok(hello) => self.greet(ws, hello, upgrade),
+            Ok(hello) => self.greet(ws, hello, upgrade).await,
             Err(code) => Err(Turned::closed(ws, code)),
         }
     }
 
-    #[allow(clippy::result_large_err)] // both variants carry the socket: boxing saves nothing
-    fn greet<S>(&self, ws: WebSocketStream<S>, hello: Hello, upgrade: Upgrade) -> Opening<S>
+    async fn greet<S>(&self, ws: WebSocketStream<S>, hello: Hello, upgrade: Upgrade) -> Opening<S>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
         let presented = hello.resume.as_ref().map(|resume| resume.session);
-        match self.open(hello, upgrade) {
+        match self.open(hello, upgrade).await {
             Ok(opened) => Ok((ws, opened)),
             Err(refused) => Err(Turned { ws, presented, refused }),
         }
     }
 
-    #[allow(clippy::result_large_err)] // both variants carry the socket: boxing saves nothing
-    fn open_legacy<S>(&self, ws: WebSocketStream<S>, upgrade: Upgrade) -> Opening<S>
+    async fn open_legacy<S>(&self, ws: WebSocketStream<S>, upgrade: Upgrade) -> Opening<S>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
         let request = upgrade.request(Default::default(), None);
-        match self.open_fresh(Mode::Legacy, &request) {
+        match self.open_fresh(Mode::Legacy, &request).await {
             Ok(opened) => Ok((ws, opened)),
             Err(refused) => Err(Turned { ws, presented: None, refused }),
         }

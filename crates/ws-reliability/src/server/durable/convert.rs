@@ -1,0 +1,58 @@
+//! Between the session's own types and the store's: tokens as digests, outbox entries.
+
+use crate::link::Stored;
+use crate::protocol::{GuardDigests, Payload, TokenDigest};
+use tokio_tungstenite::tungstenite::Bytes;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
+use ws_store::{Entry, Kind, TokenHash, Tokens};
+
+/// A guard's digests as the store keeps them.
+pub(crate) fn tokens_of(digests: &GuardDigests) -> Tokens {
+    let hash = |digest: &TokenDigest| TokenHash(digest.0);
+    let used = digests.used.iter().map(hash).collect();
+    Tokens { current: hash(&digests.current), pending: digests.pending.as_ref().map(hash), used }
+}
+
+/// The digests of stored tokens.
+pub(crate) fn digests_of(tokens: &Tokens) -> GuardDigests {
+    let digest = |hash: &TokenHash| TokenDigest(hash.0);
+    let used = tokens.used.iter().map(digest).collect();
+    GuardDigests {
+        current: digest(&tokens.current),
+        pending: tokens.pending.as_ref().map(digest),
+        used,
+    }
+}
+
+/// An outbox message as a store entry (its bytes copied).
+pub(crate) fn entry_of(seq: u64, stored: &Stored) -> Entry {
+    let kind = if stored.is_text() { Kind::Text } else { Kind::Binary };
+    Entry { seq, kind, payload: Bytes::copy_from_slice(stored.as_bytes()) }
+}
+
+/// A store entry as an outbox message; `None` for text that is not UTF-8 (a damaged store).
+pub(crate) fn stored_of(entry: &Entry) -> Option<Stored> {
+    let payload = match entry.kind {
+        Kind::Text => Payload::Text(Utf8Bytes::try_from(entry.payload.clone()).ok()?),
+        Kind::Binary => Payload::Binary(entry.payload.clone()),
+    };
+    Some(Stored::from(payload))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::ResumeGuard;
+
+    #[test]
+    fn tokens_and_entries_survive_the_round_trip() {
+        let guard = ResumeGuard::new(std::time::Duration::from_secs(1)).unwrap();
+        assert_eq!(digests_of(&tokens_of(&guard.digests())), guard.digests());
+        let text = Stored::from(Payload::Text("héllo".into()));
+        let entry = entry_of(7, &text);
+        assert_eq!((entry.seq, entry.kind), (7, Kind::Text));
+        assert_eq!(stored_of(&entry).unwrap().as_bytes(), "héllo".as_bytes());
+        let broken = Entry { seq: 1, kind: Kind::Text, payload: Bytes::from_static(&[0xff]) };
+        assert!(stored_of(&broken).is_none(), "not UTF-8: refused, never replayed");
+    }
+}

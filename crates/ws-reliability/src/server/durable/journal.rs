@@ -1,0 +1,134 @@
+//! [`Journal`]: one task per server that writes every stored session's noted changes, all
+//! sessions of a round in one commit (group commit: one transaction or round trip per
+//! round, not per message), and settles each session's outcome.
+
+use super::state::{Draft, DurableSession};
+use super::StoreConfig;
+use crate::link::lock;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::time::Instant;
+use ws_store::{Refusal, SessionStore, SessionWrite, StoreError};
+
+/// Most sessions one round writes.
+const ROUND: usize = 1024;
+
+/// The longest wait before retrying a store that failed.
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(2);
+
+/// The queue of sessions with changes to write, and its task (started by [`start`](Self::start)).
+#[derive(Debug, Clone)]
+pub(crate) struct Journal {
+    config: StoreConfig,
+    sender: UnboundedSender<Arc<DurableSession>>,
+    /// The queue's receiving end until the task takes it.
+    receiver: Arc<Mutex<Option<UnboundedReceiver<Arc<DurableSession>>>>>,
+}
+
+impl Journal {
+    pub(crate) fn new(config: StoreConfig) -> Self {
+        let (sender, receiver) = unbounded_channel();
+        Journal { config, sender, receiver: Arc::new(Mutex::new(Some(receiver))) }
+    }
+
+    /// The store, this node, its lease.
+    pub(crate) fn config(&self) -> &StoreConfig {
+        &self.config
+    }
+
+    /// Starts the task, once (on the server's first connection: inside its runtime).
+    pub(crate) fn start(&self) {
+        if let Some(receiver) = lock(&self.receiver).take() {
+            tokio::spawn(run(Arc::clone(&self.config.store), receiver));
+        }
+    }
+
+    /// Queues `session` for the next round.
+    pub(crate) fn queue(&self, session: Arc<DurableSession>) {
+        let _stopped_only_with_the_server = self.sender.send(session);
+    }
+}
+
+/// Writes rounds until every sender is gone; a failed round is retried after a delay that
+/// doubles up to [`MAX_RETRY_DELAY`].
+async fn run(store: Arc<dyn SessionStore>, mut receiver: UnboundedReceiver<Arc<DurableSession>>) {
+    let mut ready = Vec::with_capacity(ROUND);
+    let mut delay = Retry::default();
+    while receiver.recv_many(&mut ready, ROUND).await > 0 {
+        let round = Round::drafted(ready.drain(..));
+        let committed = round.0.is_empty() || round.commit(store.as_ref()).await;
+        delay.after(committed).await;
+    }
+}
+
+/// The delay before the next round after failures.
+#[derive(Debug, Default)]
+struct Retry {
+    failures: u32,
+}
+
+impl Retry {
+    /// Waits after a failed round (longer after each), not after a success.
+    async fn after(&mut self, committed: bool) {
+        self.failures = if committed { 0 } else { self.failures.saturating_add(1) };
+        if self.failures > 0 {
+            let delay = Duration::from_millis(50).saturating_mul(1 << self.failures.min(6));
+            tokio::time::sleep(delay.min(MAX_RETRY_DELAY)).await;
+        }
+    }
+}
+
+/// A session of a round with its draft.
+struct Drafted {
+    session: Arc<DurableSession>,
+    draft: Draft,
+}
+
+/// The sessions of one round, each with its draft.
+struct Round(Vec<Drafted>);
+
+impl Round {
+    /// Drafts each session's write; a session with nothing new is left out.
+    fn drafted(ready: impl Iterator<Item = Arc<DurableSession>>) -> Self {
+        let drafted = ready.filter_map(|session| {
+            session.unqueue(); // before drafting: what is noted meanwhile queues it again
+            session.draft().map(|draft| Drafted { session, draft })
+        });
+        Round(drafted.collect())
+    }
+
+    /// Commits the round; whether the store answered.
+    async fn commit(self, store: &dyn SessionStore) -> bool {
+        let writes: Vec<SessionWrite> = self.writes();
+        let started = Instant::now();
+        let outcomes = store.commit(&writes).await;
+        crate::metrics::store_commit(store.backend(), started.elapsed(), outcomes.is_ok());
+        self.settle(outcomes)
+    }
+
+    fn writes(&self) -> Vec<SessionWrite> {
+        self.0.iter().map(|each| each.draft.write.clone()).collect()
+    }
+
+    fn settle(self, outcomes: Result<Vec<Result<(), Refusal>>, StoreError>) -> bool {
+        match outcomes {
+            Ok(outcomes) => self.applied(outcomes),
+            Err(error) => self.failed(&error),
+        }
+    }
+
+    fn applied(self, outcomes: Vec<Result<(), Refusal>>) -> bool {
+        self.0.into_iter().zip(outcomes).for_each(|(each, outcome)| match outcome {
+            Ok(()) => each.session.written(&each.draft),
+            Err(refusal) => each.session.refused(&refusal),
+        });
+        true
+    }
+
+    fn failed(self, error: &StoreError) -> bool {
+        tracing::error!(%error, sessions = self.0.len(), "the session store failed: retrying");
+        self.0.into_iter().for_each(|each| each.session.unwritten(each.draft));
+        false
+    }
+}
