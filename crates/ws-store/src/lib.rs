@@ -40,9 +40,14 @@ mod changes;
 mod error;
 mod memory;
 mod record;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub mod redis;
 mod slot;
 mod store;
 
+#[cfg(feature = "redis")]
+pub use self::redis::{RedisConfig, RedisStore, Replication};
 pub use changes::{Changes, Claim, Damage, Deadlines, Loaded, Lookup, Posted, SessionWrite};
 pub use error::{Refusal, StoreError};
 pub use memory::MemoryStore;

@@ -1,0 +1,205 @@
+//! [`RedisStore`]: sessions in Redis (≥ 7), shared by every node connected to it.
+//!
+//! # Layout
+//! Per session, three keys under one hash tag, `{<prefix>:<session id in hex>}`:
+//! - `…:rec`, a hash: identity, token hashes, received_through, acked_through, next_seq,
+//!   expires_at, owner node, generation, lease_until, epoch, the inbox counter;
+//! - `…:out`, a stream, the outbox: entry ids `<seq>-0` given explicitly, trimmed with
+//!   `XTRIM MINID` to `acked_through + 1` on every ack;
+//! - `…:in`, a stream, the inbox of messages posted by other nodes: ids `<post id>-0`.
+//!
+//! The store's epoch is the key `<prefix>:epoch`, created with `SET NX` by the first store
+//! that connects and read by every other at connect time. Each operation is one Lua script
+//! that touches one session's keys only (a global key read inside a per-session script
+//! fails on Redis Cluster): the epoch is compared on the Rust side, where a record of
+//! another epoch loads as [`Damage::Epoch`](crate::Damage::Epoch). The keys are
+//! hash-tagged for Redis Cluster, but this backend is untested on Cluster.
+//!
+//! # Atomicity and round trips
+//! `create`, `claim`, `commit` (per session), `post` and `remove` are each one script, so
+//! atomic. [`commit`](SessionStore::commit) sends every session's script call in one
+//! pipeline: one round trip for the batch, each session applied or refused on its own.
+//! A connection failure during a commit is a [`StoreError::Backend`] and says nothing of
+//! which sessions were applied: the caller loads them to find out. A record whose outbox
+//! stream was lost (evicted: run Redis with `maxmemory-policy noeviction`) loads as
+//! [`Damage::Gap`](crate::Damage::Gap), never as a partial resume.
+//!
+//! # Expiry
+//! The keys expire by themselves (`PEXPIREAT` at the record's `expires_at`, refreshed by
+//! every write, plus [`RedisConfig::expiry_grace`] for clock skew), so `sweep` returns 0.
+//!
+//! # What a failover can lose
+//! Redis replicates asynchronously: a commit acknowledged by the primary can be missing on
+//! a replica promoted after the primary failed. The epoch does not detect this (the
+//! replica holds the same epoch), so such a failover can lose the last commits: messages
+//! the server reported durable, acks, token rotations. With
+//! [`RedisConfig::wait_replicas`], every commit also sends `WAIT` and fails with
+//! [`StoreError::Backend`] when fewer replicas than asked acknowledged in time; even then
+//! Redis does not promise that a failover picks a replica that has the write.
+
+mod args;
+mod commit;
+mod config;
+mod fields;
+mod reply;
+mod scripts;
+
+pub use config::{KeyNames, RedisConfig, Replication};
+
+use crate::changes::{Claim, Lookup, Posted, SessionWrite};
+use crate::error::{Refusal, StoreError};
+use crate::record::{Epoch, Kind, Lease, SessionKey, SessionRecord, UnixMillis};
+use crate::slot::Slot;
+use crate::store::SessionStore;
+use bytes::Bytes;
+use redis::aio::ConnectionManager;
+use redis::{Script, ScriptInvocation, Value};
+use reply::{stream, Reply, StreamEntry};
+
+/// The backend's name, in errors and metrics.
+const BACKEND: &str = "redis";
+
+/// Sessions in Redis: see the [module docs](self).
+#[derive(Debug, Clone)]
+pub struct RedisStore {
+    connection: ConnectionManager,
+    config: RedisConfig,
+    epoch: Epoch,
+}
+
+/// A Redis failure as a [`StoreError::Backend`].
+fn failed(error: impl std::fmt::Display) -> StoreError {
+    StoreError::backend(BACKEND, error)
+}
+
+impl RedisStore {
+    /// Connects to the Redis at `url` (`redis://host:port/db`, `redis+unix:///path`)
+    /// through a multiplexed connection that reconnects by itself, and reads the store's
+    /// epoch (drawing it if this is the first store on this Redis and prefix).
+    pub async fn connect(url: &str, config: RedisConfig) -> Result<Self, StoreError> {
+        let client = redis::Client::open(url).map_err(failed)?;
+        let mut connection = ConnectionManager::new(client).await.map_err(failed)?;
+        let epoch = establish_epoch(&mut connection, &config.epoch_key()).await?;
+        Ok(Self { connection, config, epoch })
+    }
+
+    /// How this store was set up.
+    pub fn config(&self) -> &RedisConfig {
+        &self.config
+    }
+
+    fn connection(&self) -> ConnectionManager {
+        self.connection.clone()
+    }
+
+    /// A call of `script` on `key`'s session.
+    fn session<'a>(&self, script: &'a Script, key: &SessionKey) -> ScriptInvocation<'a> {
+        args::on_session(script, &self.config.keys(key))
+    }
+
+    /// A call of a script that sets expiries: the grace is its first argument.
+    fn expiring<'a>(&self, script: &'a Script, key: &SessionKey) -> ScriptInvocation<'a> {
+        let mut invocation = self.session(script, key);
+        invocation.arg(self.config.grace_millis());
+        invocation
+    }
+
+    async fn call(&self, invocation: &ScriptInvocation<'_>) -> Result<Value, StoreError> {
+        invocation.invoke_async(&mut self.connection()).await.map_err(failed)
+    }
+}
+
+/// The epoch under `key`, set to a fresh one if there is none (`SET NX GET`, Redis ≥ 7).
+async fn establish_epoch(
+    connection: &mut ConnectionManager,
+    key: &str,
+) -> Result<Epoch, StoreError> {
+    let drawn = crate::draw_epoch()?;
+    let mut set = redis::cmd("SET");
+    set.arg(key).arg(drawn.0).arg("NX").arg("GET");
+    let previous: Option<Vec<u8>> = set.query_async(connection).await.map_err(failed)?;
+    previous.map_or(Ok(drawn), |text| Ok(Epoch(reply::decimal(&text)?)))
+}
+
+/// What `load.lua` answered for `key`, judged at `now` in a store of `epoch` by the rules
+/// of [`Slot::lookup`].
+fn lookup(
+    value: &Value,
+    key: SessionKey,
+    now: UnixMillis,
+    epoch: Epoch,
+) -> Result<Lookup, StoreError> {
+    let reply = Reply::of(value)?;
+    if reply.status == b"missing" {
+        return Ok(Lookup::Missing);
+    }
+    let record = fields::Fields::of(reply.value(0)?)?.record(key)?;
+    let outbox = stream(reply.value(1)?)?.into_iter().map(StreamEntry::entry).collect();
+    let inbox = stream(reply.value(2)?)?.into_iter().map(StreamEntry::posted).collect();
+    Ok(Slot { record, outbox, inbox, next_post: 0 }.lookup(now, epoch))
+}
+
+#[async_trait::async_trait]
+impl SessionStore for RedisStore {
+    fn backend(&self) -> &'static str {
+        BACKEND
+    }
+
+    async fn epoch(&self) -> Result<Epoch, StoreError> {
+        Ok(self.epoch)
+    }
+
+    async fn create(&self, record: &SessionRecord) -> Result<Lease, StoreError> {
+        let mut invocation = self.expiring(&scripts::CREATE, &record.key);
+        fields::write_record(&mut invocation, record);
+        Reply::of(&self.call(&invocation).await?)?.accepted()?;
+        let owner = &record.owner;
+        Ok(Lease { key: record.key, node: owner.node.clone(), generation: owner.generation })
+    }
+
+    async fn load(&self, key: &SessionKey, now: UnixMillis) -> Result<Lookup, StoreError> {
+        let loaded = self.call(&self.session(&scripts::LOAD, key)).await?;
+        lookup(&loaded, *key, now, self.epoch)
+    }
+
+    async fn claim(&self, claim: &Claim, now: UnixMillis) -> Result<Lease, StoreError> {
+        let mut invocation = self.expiring(&scripts::CLAIM, &claim.key);
+        args::claim(&mut invocation, claim, now);
+        let answer = self.call(&invocation).await?;
+        let reply = Reply::of(&answer)?;
+        reply.accepted()?;
+        Ok(Lease { key: claim.key, node: claim.node.clone(), generation: reply.number(0)? })
+    }
+
+    async fn commit(
+        &self,
+        writes: &[SessionWrite],
+    ) -> Result<Vec<Result<(), Refusal>>, StoreError> {
+        self.commit_all(writes).await
+    }
+
+    async fn post(
+        &self,
+        key: &SessionKey,
+        kind: Kind,
+        payload: Bytes,
+    ) -> Result<Posted, StoreError> {
+        let mut invocation = self.expiring(&scripts::POST, key);
+        args::post(&mut invocation, kind, &payload);
+        let answer = self.call(&invocation).await?;
+        let reply = Reply::of(&answer)?;
+        reply.accepted()?;
+        Ok(Posted { id: reply.number(0)?, kind, payload })
+    }
+
+    async fn remove(&self, lease: &Lease) -> Result<(), StoreError> {
+        let mut invocation = self.session(&scripts::REMOVE, &lease.key);
+        args::lease(&mut invocation, lease);
+        Reply::of(&self.call(&invocation).await?)?.accepted()
+    }
+
+    /// Nothing to do: the keys expire by themselves.
+    async fn sweep(&self, _now: UnixMillis) -> Result<usize, StoreError> {
+        Ok(0)
+    }
+}
