@@ -164,3 +164,45 @@ async fn a_dead_server_is_a_backend_error() -> Result<(), StoreError> {
     assert!(matches!(outcome, Err(StoreError::Backend { .. })), "{outcome:?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn one_stream_entry_per_batch_trimmed_by_acks() -> Result<(), StoreError> {
+    let server = RedisServer::start()?;
+    let store = store(&server).await?;
+    let created = record(&store).await?;
+    let lease = store.create(&created).await?;
+    let outbox = store.config().keys(&created.key).outbox;
+    let length = |redis: &mut redis::Connection| {
+        redis::cmd("XLEN").arg(&outbox).query::<u64>(redis).expect("XLEN")
+    };
+    for batch in [entries(1..=3), entries(4..=6)] {
+        assert_eq!(
+            write(&store, &lease, Changes { append: batch, ..Changes::default() }).await?,
+            Ok(())
+        );
+    }
+    assert_eq!(length(&mut server.connection()?), 2, "one entry per committed batch");
+    let ack = |through| Changes { acked_through: Some(through), ..Changes::default() };
+    assert_eq!(write(&store, &lease, ack(4)).await?, Ok(()));
+    assert_eq!(length(&mut server.connection()?), 1, "the batch holding 5 stays");
+    assert_eq!(found(&store, &created.key).await?.outbox, entries(5..=6), "partly acked");
+    assert_eq!(write(&store, &lease, ack(6)).await?, Ok(()));
+    assert_eq!(length(&mut server.connection()?), 0, "all acked: trimmed");
+    assert!(found(&store, &created.key).await?.outbox.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_batch_that_breaks_its_own_order_is_refused_whole() -> Result<(), StoreError> {
+    let server = RedisServer::start()?;
+    let store = store(&server).await?;
+    let created = record(&store).await?;
+    let lease = store.create(&created).await?;
+    let mut broken = entries(1..=2);
+    broken.extend(entries(4..=4));
+    let outcome = write(&store, &lease, Changes { append: broken, ..Changes::default() }).await?;
+    assert_eq!(outcome, Err(Refusal::OutOfOrder { expected: 3, got: 4 }));
+    let loaded = found(&store, &created.key).await?;
+    assert!(loaded.outbox.is_empty() && loaded.record.next_seq == 1, "nothing applied");
+    Ok(())
+}

@@ -27,15 +27,13 @@ fn tokens(invocation: &mut ScriptInvocation<'_>, tokens: &Tokens) {
 }
 
 /// `commit.lua`'s arguments after the grace: the changes (absent ones as empty strings),
-/// then the entries.
+/// then the batch of entries.
 pub fn commit(invocation: &mut ScriptInvocation<'_>, changes: &Changes) {
     invocation.arg(optional(changes.acked_through)).arg(optional(changes.received_through));
     new_tokens(invocation, changes.tokens.as_ref());
     deadlines(invocation, changes.deadlines);
-    invocation.arg(optional(changes.inbox_through)).arg(changes.append.len());
-    for entry in &changes.append {
-        invocation.arg(entry.seq).arg(kind_code(entry.kind)).arg(&entry.payload[..]);
-    }
+    invocation.arg(optional(changes.inbox_through));
+    super::batch::write(invocation, &changes.append);
 }
 
 fn new_tokens(invocation: &mut ScriptInvocation<'_>, new: Option<&Tokens>) {

@@ -4,8 +4,9 @@
 //! Per session, three keys under one hash tag, `{<prefix>:<session id in hex>}`:
 //! - `…:rec`, a hash: identity, token hashes, received_through, acked_through, next_seq,
 //!   expires_at, owner node, generation, lease_until, epoch, the inbox counter;
-//! - `…:out`, a stream, the outbox: entry ids `<seq>-0` given explicitly, trimmed with
-//!   `XTRIM MINID` to `acked_through + 1` on every ack;
+//! - `…:out`, a stream, the outbox: one entry per committed batch (not per message), its
+//!   id `<seq of its first message>-0` given explicitly, trimmed with `XTRIM MINID` on
+//!   every ack to the batch holding `acked_through + 1`;
 //! - `…:in`, a stream, the inbox of messages posted by other nodes: ids `<post id>-0`.
 //!
 //! The store's epoch is the key `<prefix>:epoch`, created with `SET NX` by the first store
@@ -38,6 +39,7 @@
 //! Redis does not promise that a failover picks a replica that has the write.
 
 mod args;
+mod batch;
 mod commit;
 mod config;
 mod fields;
@@ -54,7 +56,7 @@ use crate::store::SessionStore;
 use bytes::Bytes;
 use redis::aio::ConnectionManager;
 use redis::{Script, ScriptInvocation, Value};
-use reply::{stream, Reply, StreamEntry};
+use reply::{stream, Reply};
 
 /// The backend's name, in errors and metrics.
 const BACKEND: &str = "redis";
@@ -133,10 +135,16 @@ fn lookup(
     if reply.status == b"missing" {
         return Ok(Lookup::Missing);
     }
+    Ok(slot(&reply, key)?.lookup(now, epoch))
+}
+
+/// The session `load.lua` found: record, outbox after the ack, inbox.
+fn slot(reply: &Reply<'_>, key: SessionKey) -> Result<Slot, StoreError> {
     let record = fields::Fields::of(reply.value(0)?)?.record(key)?;
-    let outbox = stream(reply.value(1)?)?.into_iter().map(StreamEntry::entry).collect();
-    let inbox = stream(reply.value(2)?)?.into_iter().map(StreamEntry::posted).collect();
-    Ok(Slot { record, outbox, inbox, next_post: 0 }.lookup(now, epoch))
+    let outbox = batch::outbox(&stream(reply.value(1)?)?, record.acked_through)?;
+    let inbox = stream(reply.value(2)?)?.into_iter().map(reply::posted);
+    let inbox = inbox.collect::<Result<_, StoreError>>()?;
+    Ok(Slot { record, outbox, inbox, next_post: 0 })
 }
 
 #[async_trait::async_trait]

@@ -111,29 +111,34 @@ pub fn decimal(text: &[u8]) -> Result<u64, StoreError> {
     text.parse().map_err(|_| corrupt("decimal number"))
 }
 
-/// One stream entry as `XRANGE` answers it: its id's first part (the sequence number or
-/// post id), its kind and its payload (the fields `k` and `p`, written in that order).
+/// One stream entry as `XRANGE` answers it: its id's first part and the values of its two
+/// fields (an inbox entry: `k` kind, `p` payload; an outbox entry: `n` count, `b` batch).
 #[derive(Debug)]
-pub struct StreamEntry {
+pub struct RawEntry<'a> {
     /// The id's first part.
     pub id: u64,
-    /// Text or binary.
-    pub kind: Kind,
-    /// The payload.
-    pub payload: bytes::Bytes,
+    /// The first field's value.
+    pub head: &'a [u8],
+    /// The second field's value.
+    pub body: &'a [u8],
 }
 
 /// The entries of an `XRANGE` answer.
-pub fn stream(value: &Value) -> Result<Vec<StreamEntry>, StoreError> {
-    array(value)?.iter().map(stream_entry).collect()
+pub fn stream(value: &Value) -> Result<Vec<RawEntry<'_>>, StoreError> {
+    array(value)?.iter().map(raw_entry).collect()
 }
 
-fn stream_entry(value: &Value) -> Result<StreamEntry, StoreError> {
+fn raw_entry(value: &Value) -> Result<RawEntry<'_>, StoreError> {
     let [id, fields] = array(value)? else { return Err(corrupt("stream entry")) };
-    let [_, kind, _, payload] = array(fields)? else { return Err(corrupt("stream entry")) };
+    let [_, head, _, body] = array(fields)? else { return Err(corrupt("stream entry")) };
     let id = bytes(id)?.split(|byte| *byte == b'-').next().unwrap_or_default();
-    let payload = bytes::Bytes::copy_from_slice(bytes(payload)?);
-    Ok(StreamEntry { id: decimal(id)?, kind: kind_of(bytes(kind)?)?, payload })
+    Ok(RawEntry { id: decimal(id)?, head: bytes(head)?, body: bytes(body)? })
+}
+
+/// A posted message from its inbox entry.
+pub fn posted(raw: RawEntry<'_>) -> Result<crate::changes::Posted, StoreError> {
+    let payload = bytes::Bytes::copy_from_slice(raw.body);
+    Ok(crate::changes::Posted { id: raw.id, kind: kind_of(raw.head)?, payload })
 }
 
 /// The code a kind is kept under in a stream entry.
@@ -144,22 +149,11 @@ pub fn kind_code(kind: Kind) -> &'static str {
     }
 }
 
-fn kind_of(code: &[u8]) -> Result<Kind, StoreError> {
+/// The kind kept under `code`.
+pub fn kind_of(code: &[u8]) -> Result<Kind, StoreError> {
     match code {
         b"t" => Ok(Kind::Text),
         b"b" => Ok(Kind::Binary),
         _ => Err(corrupt("message kind")),
-    }
-}
-
-impl StreamEntry {
-    /// As an outbox entry (the id is its sequence number).
-    pub fn entry(self) -> crate::record::Entry {
-        crate::record::Entry { seq: self.id, kind: self.kind, payload: self.payload }
-    }
-
-    /// As a posted message (the id is its post id).
-    pub fn posted(self) -> crate::changes::Posted {
-        crate::changes::Posted { id: self.id, kind: self.kind, payload: self.payload }
     }
 }

@@ -1,7 +1,8 @@
 -- commit of one session's changes. ARGV: 1 node, 2 generation, 3 grace ms, 4 acked_through,
 -- 5 received_through, 6-8 tokens (current, pending, used), 9 lease_until, 10 expires_at,
--- 11 inbox_through ('' where a change is absent), 12 the number of entries, then per entry
--- its sequence number, kind and payload.
+-- 11 inbox_through ('' where a change is absent), then the batch of entries: 12 how many,
+-- 13 the first one's sequence number, 14-15 where the batch's own numbers break (position,
+-- number found; '' if they do not), 16 the messages encoded (batch.rs).
 local refused = fence(ARGV[1], ARGV[2])
 if refused then
   return refused
@@ -10,17 +11,14 @@ local record, outbox = KEYS[1], KEYS[2]
 local next_seq = tonumber(redis.call('HGET', record, 'next'))
 local count = tonumber(ARGV[12])
 -- Checked before anything changes: a refused append leaves the session as it was.
-for index = 0, count - 1 do
-  local seq = tonumber(ARGV[13 + 3 * index])
-  if seq ~= next_seq + index then
-    return {'order', next_seq + index, seq}
-  end
+if count > 0 and tonumber(ARGV[13]) ~= next_seq then
+  return {'order', next_seq, tonumber(ARGV[13])}
 end
-for index = 0, count - 1 do
-  local at = 13 + 3 * index
-  redis.call('XADD', outbox, ARGV[at] .. '-0', 'k', ARGV[at + 1], 'p', ARGV[at + 2])
+if ARGV[14] ~= '' then
+  return {'order', next_seq + tonumber(ARGV[14]), tonumber(ARGV[15])}
 end
 if count > 0 then
+  redis.call('XADD', outbox, ARGV[13] .. '-0', 'n', ARGV[12], 'b', ARGV[16])
   redis.call('HSET', record, 'next', decimal(next_seq + count))
 end
 
@@ -36,7 +34,7 @@ end
 
 local acked = raise('acked', ARGV[4])
 if acked then
-  redis.call('XTRIM', outbox, 'MINID', decimal(acked + 1))
+  redis.call('XTRIM', outbox, 'MINID', outbox_start(outbox, acked))
 end
 raise('recv', ARGV[5])
 if ARGV[6] ~= '' then

@@ -28,3 +28,17 @@ local function fence(node, generation)
   end
   return nil
 end
+
+-- The id of the outbox entry (a batch) holding message `acked + 1`: where the outbox
+-- starts after an ack of `acked`. Entries before it hold acknowledged messages only.
+local function outbox_start(outbox, acked)
+  local wanted = decimal(acked + 1)
+  local holder = redis.call('XREVRANGE', outbox, wanted, '-', 'COUNT', 1)[1]
+  if holder then
+    local first = tonumber(string.match(holder[1], '^(%d+)'))
+    if first + tonumber(holder[2][2]) > acked + 1 then
+      return holder[1]
+    end
+  end
+  return wanted
+end
