@@ -63,11 +63,14 @@ async fn a_replaced_epoch_damages_older_records() -> Result<(), StoreError> {
     let created = record(&before).await?;
     before.create(&created).await?;
     let epoch_key = before.config().epoch_key();
-    let _: () = server.connection()?.set(&epoch_key, before.epoch().await?.0 ^ 1).expect("SET");
+    let _: () = server.connection()?.set(&epoch_key, created.epoch.0 ^ 1).expect("SET");
     let after = store(&server).await?;
-    assert_ne!(after.epoch().await?, before.epoch().await?, "the epoch key was replaced");
+    assert_ne!(after.epoch().await?, created.epoch, "the epoch key was replaced");
     let lookup = after.load(&created.key, NOW).await?;
     assert_eq!(lookup, Lookup::Damaged(Damage::Epoch), "a record of the older epoch");
+    assert_ne!(before.epoch().await?, created.epoch, "the first store reads it again");
+    let lookup = before.load(&created.key, NOW).await?;
+    assert_eq!(lookup, Lookup::Damaged(Damage::Epoch), "and sees the record as damaged");
     Ok(())
 }
 
@@ -204,5 +207,18 @@ async fn a_batch_that_breaks_its_own_order_is_refused_whole() -> Result<(), Stor
     assert_eq!(outcome, Err(Refusal::OutOfOrder { expected: 3, got: 4 }));
     let loaded = found(&store, &created.key).await?;
     assert!(loaded.outbox.is_empty() && loaded.record.next_seq == 1, "nothing applied");
+    Ok(())
+}
+
+#[tokio::test]
+async fn stores_agree_on_the_epoch_after_redis_lost_it() -> Result<(), StoreError> {
+    let server = RedisServer::start()?;
+    let before = store(&server).await?;
+    let _: () = redis::cmd("FLUSHALL").query(&mut server.connection()?).expect("FLUSHALL");
+    let after = store(&server).await?;
+    let created = record(&after).await?;
+    after.create(&created).await?;
+    assert!(matches!(before.load(&created.key, NOW).await?, Lookup::Found(_)), "adopted");
+    assert_eq!(before.epoch().await?, after.epoch().await?, "one epoch again");
     Ok(())
 }

@@ -10,7 +10,10 @@
 //! - `…:in`, a stream, the inbox of messages posted by other nodes: ids `<post id>-0`.
 //!
 //! The store's epoch is the key `<prefix>:epoch`, created with `SET NX` by the first store
-//! that connects and read by every other at connect time. Each operation is one Lua script
+//! that connects and read by every other at connect time. A Redis that restarted empty
+//! has lost the key: the next [`epoch`](SessionStore::epoch) call (or a load that finds
+//! a record of another epoch) sets it again to the epoch this store knew, unless another
+//! store did first, whose epoch this one then adopts, so every node converges on one. Each operation is one Lua script
 //! that touches one session's keys only (a global key read inside a per-session script
 //! fails on Redis Cluster): the epoch is compared on the Rust side, where a record of
 //! another epoch loads as [`Damage::Epoch`](crate::Damage::Epoch). The keys are
@@ -57,6 +60,8 @@ use bytes::Bytes;
 use redis::aio::ConnectionManager;
 use redis::{Script, ScriptInvocation, Value};
 use reply::{stream, Reply};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// The backend's name, in errors and metrics.
 const BACKEND: &str = "redis";
@@ -66,7 +71,8 @@ const BACKEND: &str = "redis";
 pub struct RedisStore {
     connection: ConnectionManager,
     config: RedisConfig,
-    epoch: Epoch,
+    /// The epoch as last read from (or set in) Redis.
+    epoch: Arc<AtomicU64>,
 }
 
 /// A Redis failure as a [`StoreError::Backend`].
@@ -81,8 +87,9 @@ impl RedisStore {
     pub async fn connect(url: &str, config: RedisConfig) -> Result<Self, StoreError> {
         let client = redis::Client::open(url).map_err(failed)?;
         let mut connection = ConnectionManager::new(client).await.map_err(failed)?;
-        let epoch = establish_epoch(&mut connection, &config.epoch_key()).await?;
-        Ok(Self { connection, config, epoch })
+        let drawn = crate::draw_epoch()?;
+        let epoch = establish_epoch(&mut connection, &config.epoch_key(), drawn).await?;
+        Ok(Self { connection, config, epoch: Arc::new(AtomicU64::new(epoch.0)) })
     }
 
     /// How this store was set up.
@@ -106,21 +113,33 @@ impl RedisStore {
         invocation
     }
 
+    fn known_epoch(&self) -> Epoch {
+        Epoch(self.epoch.load(Ordering::Relaxed))
+    }
+
+    /// The epoch in Redis now (set again to the known one if Redis lost it), remembered.
+    async fn current_epoch(&self) -> Result<Epoch, StoreError> {
+        let key = self.config.epoch_key();
+        let epoch = establish_epoch(&mut self.connection(), &key, self.known_epoch()).await?;
+        self.epoch.store(epoch.0, Ordering::Relaxed);
+        Ok(epoch)
+    }
+
     async fn call(&self, invocation: &ScriptInvocation<'_>) -> Result<Value, StoreError> {
         invocation.invoke_async(&mut self.connection()).await.map_err(failed)
     }
 }
 
-/// The epoch under `key`, set to a fresh one if there is none (`SET NX GET`, Redis ≥ 7).
+/// The epoch under `key`, set to `candidate` if there is none (`SET NX GET`, Redis ≥ 7).
 async fn establish_epoch(
     connection: &mut ConnectionManager,
     key: &str,
+    candidate: Epoch,
 ) -> Result<Epoch, StoreError> {
-    let drawn = crate::draw_epoch()?;
     let mut set = redis::cmd("SET");
-    set.arg(key).arg(drawn.0).arg("NX").arg("GET");
+    set.arg(key).arg(candidate.0).arg("NX").arg("GET");
     let previous: Option<Vec<u8>> = set.query_async(connection).await.map_err(failed)?;
-    previous.map_or(Ok(drawn), |text| Ok(Epoch(reply::decimal(&text)?)))
+    previous.map_or(Ok(candidate), |text| Ok(Epoch(reply::decimal(&text)?)))
 }
 
 /// What `load.lua` answered for `key`, judged at `now` in a store of `epoch` by the rules
@@ -154,7 +173,7 @@ impl SessionStore for RedisStore {
     }
 
     async fn epoch(&self) -> Result<Epoch, StoreError> {
-        Ok(self.epoch)
+        self.current_epoch().await
     }
 
     async fn create(&self, record: &SessionRecord) -> Result<Lease, StoreError> {
@@ -167,7 +186,11 @@ impl SessionStore for RedisStore {
 
     async fn load(&self, key: &SessionKey, now: UnixMillis) -> Result<Lookup, StoreError> {
         let loaded = self.call(&self.session(&scripts::LOAD, key)).await?;
-        lookup(&loaded, *key, now, self.epoch)
+        let found = lookup(&loaded, *key, now, self.known_epoch())?;
+        if found != Lookup::Damaged(crate::changes::Damage::Epoch) {
+            return Ok(found);
+        }
+        lookup(&loaded, *key, now, self.current_epoch().await?)
     }
 
     async fn claim(&self, claim: &Claim, now: UnixMillis) -> Result<Lease, StoreError> {
