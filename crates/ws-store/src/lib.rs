@@ -43,9 +43,14 @@ mod observe;
 mod record;
 #[cfg(feature = "redb")]
 mod redb;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub mod redis;
 mod slot;
 mod store;
 
+#[cfg(feature = "redis")]
+pub use self::redis::{RedisConfig, RedisStore, Replication};
 #[cfg(feature = "redb")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redb")))]
 pub use crate::redb::{Durability, NoFsync, RedbConfig, RedbStore};

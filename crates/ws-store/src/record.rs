@@ -8,7 +8,7 @@ use std::fmt;
 pub const KEY_LEN: usize = 16;
 
 /// The key of a session in the store: the session id's bytes.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct SessionKey(pub [u8; KEY_LEN]);
 
 impl fmt::Debug for SessionKey {
@@ -24,12 +24,12 @@ impl fmt::Display for SessionKey {
 }
 
 /// The name of a server node (a process), as it owns sessions.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct NodeId(pub String);
 
 /// Which incarnation of the store's data a record belongs to: a store created empty (or
 /// flushed) draws a new epoch, so a record from another epoch is never resumed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Epoch(pub u64);
 
 /// Wall-clock time in milliseconds since the Unix epoch: stores outlive processes, so
@@ -56,7 +56,7 @@ fn saturating_millis(span: std::time::Duration) -> u64 {
 
 /// A resume token as the store keeps it: a hash, so a copy of the store cannot resume a
 /// session. The caller hashes; the store only compares and keeps.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct TokenHash(pub [u8; 32]);
 
 impl fmt::Debug for TokenHash {
@@ -67,7 +67,7 @@ impl fmt::Debug for TokenHash {
 
 /// The token state of `docs/protocol.md` § 7, hashed: the current token, the previous one
 /// while its rotation is unconfirmed, and the tokens already used (to tell a replay).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Tokens {
     /// The token of the last WELCOME.
     pub current: TokenHash,
@@ -98,7 +98,7 @@ pub struct Entry {
 }
 
 /// Which node runs a session, under which fencing generation, until when.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Owner {
     /// The owning node.
     pub node: NodeId,
@@ -127,8 +127,9 @@ impl Default for Progress {
     }
 }
 
-/// Everything a store keeps about one session besides its outbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Everything a store keeps about one session besides its outbox. (Its `Default`, all
+/// zeros and empty, is only a start for a backend that decodes a record field by field.)
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SessionRecord {
     /// The session id.
     pub key: SessionKey,
