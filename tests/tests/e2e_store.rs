@@ -34,14 +34,16 @@ fn stored(store: &Arc<dyn SessionStore>, node: &str) -> ServerConfig {
     config
 }
 
-/// A node in its own runtime, listening on `addr`, whose handler sends `sends` messages
+/// A node in its own runtime, listening on `addr` when this returns, whose handler sends `sends` messages
 /// named from `first` (each awaited: a durable send) and records what its client sends.
-fn node(addr: SocketAddr, config: ServerConfig, plan: Plan, seen: Shared) -> Runtime {
+async fn node(addr: SocketAddr, config: ServerConfig, plan: Plan, seen: Shared) -> Runtime {
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let (listening, bound) = tokio::sync::oneshot::channel();
     runtime.spawn(async move {
         let server = ReliableServer::new(config);
         let listener = server.listen(addr).await.unwrap();
+        listening.send(()).unwrap();
         let mut session = server.accept().await.unwrap();
         for index in plan.first..plan.first + plan.sends {
             session.send(Message::text(format!("m{index}"))).await.unwrap();
@@ -55,6 +57,7 @@ fn node(addr: SocketAddr, config: ServerConfig, plan: Plan, seen: Shared) -> Run
         std::future::pending::<()>().await; // holds the session until the node dies
         drop((listener, session));
     });
+    bound.await.unwrap(); // listening: a client's first attempt reaches it
     runtime
 }
 
@@ -84,19 +87,15 @@ const SENT_BEFORE: usize = 100;
 /// the rest (the 2 A never took were never acknowledged: the client resends them).
 async fn survives_a_crash(make_store: impl Fn() -> Arc<dyn SessionStore>) {
     let addr = free_addr();
-    let (seen_a, seen_b) = (Shared::default(), Shared::default());
+    let seen_a = Shared::default();
+    let seen_b = Shared::default();
     let store = make_store();
-    let node_a =
-        node(addr, stored(&store, "a"), Plan { first: 1, sends: 5, takes: 2 }, Arc::clone(&seen_a));
+    let plan = Plan { first: 1, sends: 5, takes: 2 };
+    let node_a = node(addr, stored(&store, "a"), plan, Arc::clone(&seen_a)).await;
     drop(store); // node A holds it alone: dropping A closes it (a redb file unlocks)
-    let client = guarded("connect", async {
-        loop {
-            if let Ok(client) = ReliableClient::connect(&url(addr), client_config()).await {
-                return client;
-            }
-        }
-    })
-    .await;
+    let address = url(addr);
+    let client = guarded("connect", ReliableClient::connect(&address, client_config())).await;
+    let client = client.unwrap();
     let mut incoming = client.incoming().unwrap();
     for index in 1..=SENT_BEFORE {
         client.send(Message::text(format!("c{index}"))).unwrap();
@@ -109,7 +108,7 @@ async fn survives_a_crash(make_store: impl Fn() -> Arc<dyn SessionStore>) {
     kill(node_a).await; // the crash
     let store = make_store();
     let plan = Plan { first: 6, sends: 1, takes: usize::MAX };
-    let node_b = node(addr, stored(&store, "b"), plan, Arc::clone(&seen_b));
+    let node_b = node(addr, stored(&store, "b"), plan, Arc::clone(&seen_b)).await;
     for index in 1..=6 {
         let message = guarded("the server's messages", incoming.next()).await.unwrap();
         assert_eq!(message, Message::text(format!("m{index}")), "in order, none lost or repeated");
@@ -172,4 +171,45 @@ async fn a_resume_on_another_node_moves_the_session_and_closes_the_first_with_40
             _ => continue,
         }
     }
+}
+
+#[path = "../../crates/ws-store/tests/redis_server/mod.rs"]
+mod redis_server;
+
+#[tokio::test]
+async fn a_client_resumes_on_another_node_sharing_a_redis_store_when_its_node_dies() {
+    let redis = redis_server::RedisServer::start().unwrap();
+    let connect = || ws_store::RedisStore::connect(&redis.url, ws_store::RedisConfig::default());
+    let store_a: Arc<dyn SessionStore> = Arc::new(connect().await.unwrap());
+    let store_b: Arc<dyn SessionStore> = Arc::new(connect().await.unwrap());
+    let addr_a = free_addr();
+    let addr_b = free_addr();
+    let seen_a = Shared::default();
+    let seen_b = Shared::default();
+    let plan_a = Plan { first: 1, sends: 3, takes: 1 };
+    let node_a = node(addr_a, stored(&store_a, "a"), plan_a, Arc::clone(&seen_a)).await;
+    drop(store_a);
+    let plan_b = Plan { first: 4, sends: 1, takes: 2 };
+    let node_b = node(addr_b, stored(&store_b, "b"), plan_b, Arc::clone(&seen_b)).await;
+    let mut config = client_config();
+    config.fallback_urls = vec![url(addr_b)];
+    let client =
+        guarded("connect to A", ReliableClient::connect(&url(addr_a), config)).await.unwrap();
+    let mut incoming = client.incoming().unwrap();
+    client.send(Message::text("c1")).unwrap();
+    client.send(Message::text("c2")).unwrap();
+    wait_until("A's durable sends and its take", || {
+        let seen = seen_a.lock().unwrap();
+        seen.durable_sends == 3 && seen.received.len() == 1 && client.unacked() < 2
+    })
+    .await;
+    kill(node_a).await;
+    for index in 1..=4 {
+        let message = guarded("the messages of both nodes", incoming.next()).await.unwrap();
+        assert_eq!(message, Message::text(format!("m{index}")), "A's three, then B's, once each");
+    }
+    wait_until("B takes what A did not", || texts(&seen_b).contains(&"c2".to_owned())).await;
+    assert_eq!(texts(&seen_a), ["c1"]);
+    assert_eq!(texts(&seen_b).last().map(String::as_str), Some("c2"));
+    kill(node_b).await;
 }

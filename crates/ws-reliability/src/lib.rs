@@ -79,6 +79,10 @@ mod metrics;
 #[doc(inline)]
 pub use ws_session::protocol;
 pub mod rollout;
+/// Where sessions live between connections and processes: the `ws-store` crate
+/// (`ServerConfig::store`; backends `MemoryStore`, `RedbStore` with the feature `redb`,
+/// `RedisStore` with `redis`).
+pub use ws_store as store;
 #[cfg(all(feature = "batch", feature = "conn"))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "batch", feature = "conn"))))]
 pub mod server;

@@ -20,7 +20,7 @@ use tokio_tungstenite::WebSocketStream;
 
 /// Dials, upgrades and greets, for every attempt of the reconnector.
 pub struct ProtocolConnector<D> {
-    pub(crate) url: String,
+    pub(crate) route: Arc<super::route::Route>,
     pub(crate) dial: D,
     pub(crate) state: Arc<ClientState>,
     pub(crate) hello_timeout: Duration,
@@ -28,7 +28,8 @@ pub struct ProtocolConnector<D> {
 
 impl<D> std::fmt::Debug for ProtocolConnector<D> {
     fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        out.debug_struct("ProtocolConnector").field("url", &self.url).finish_non_exhaustive()
+        let url = self.route.current();
+        out.debug_struct("ProtocolConnector").field("url", &url).finish_non_exhaustive()
     }
 }
 
@@ -48,7 +49,10 @@ where
     async fn connect(&self) -> Result<ClientLink, Error> {
         let attempt = tokio::time::timeout(self.hello_timeout, self.attempt()).await;
         let outcome = attempt.map_err(|_| Error::Handshake("no welcome in time".into()))?;
-        outcome.inspect_err(|error| self.state.attempt_failed(error))
+        outcome.inspect_err(|error| {
+            self.state.attempt_failed(error);
+            self.route.advance();
+        })
     }
 }
 
@@ -61,10 +65,9 @@ impl<D> ProtocolConnector<D> {
     {
         let stream = (self.dial)().await.map_err(Error::dialed)?;
         let config = Some(self.state.limits().client_websocket_config());
-        let (mut ws, mode) = connect(self.url.as_str(), stream, config).await.map_err(handshake)?;
-        if mode != Mode::V1 {
-            return Err(Error::Handshake("the server did not select wsr.v1".into()));
-        }
+        let url = self.route.current();
+        let (mut ws, mode) = connect(url, stream, config).await.map_err(handshake)?;
+        selected_v1(mode)?;
         let batch = self.greet(&mut ws).await?;
         Ok(self.start(ws, batch))
     }
@@ -72,12 +75,12 @@ impl<D> ProtocolConnector<D> {
 
 impl<D> ProtocolConnector<D> {
     pub(crate) fn new(
-        url: &str,
+        route: Arc<super::route::Route>,
         dial: D,
         state: Arc<ClientState>,
         hello_timeout: Duration,
     ) -> Self {
-        ProtocolConnector { url: url.into(), dial, state, hello_timeout }
+        ProtocolConnector { route, dial, state, hello_timeout }
     }
 
     /// HELLO, then WELCOME (applied; whether the server accepts BATCH frames) or
@@ -231,4 +234,12 @@ fn lost() -> WsError {
 
 fn handshake(error: WsError) -> Error {
     Error::Handshake(error.to_string())
+}
+
+/// A server that did not select `wsr.v1` cannot resume anything: the attempt fails.
+fn selected_v1(mode: Mode) -> Result<(), Error> {
+    if mode != Mode::V1 {
+        return Err(Error::Handshake("the server did not select wsr.v1".into()));
+    }
+    Ok(())
 }

@@ -7,7 +7,9 @@ mod first;
 mod health;
 mod link;
 mod race;
+mod route;
 mod sink;
+mod start;
 mod state;
 mod transport;
 mod value;
@@ -23,14 +25,11 @@ use crate::error::Error;
 use crate::link::{lock, DeliverRx};
 use crate::protocol::{SessionId, SessionLostReason, DEFAULT_HELLO_TIMEOUT};
 use state::ClientState;
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::{Bytes, Message};
-use transport::Target;
 use ws_batch::OutboxConfig;
-use ws_reconnect::{CloseHint, ClosePolicy, ReconnectConfig, Reconnector, Stopped};
+use ws_reconnect::{CloseHint, ClosePolicy, ReconnectConfig, Stopped};
 
 /// Default silence after which a client drops its connection and resumes: 45 s, three of
 /// the server's keepalive intervals ([`KEEPALIVE_DEAD_AFTER`](crate::protocol::KEEPALIVE_DEAD_AFTER),
@@ -48,6 +47,7 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = crate::protocol::KEEPALIVE_DEAD_AFTER
 /// | `incoming_buffer` | 1024 | a slow application backpressures the reader |
 /// | `timeouts.idle` | 45 s | three missed server keepalives (a frame every 15 s at most): the link is half-open |
 /// | `tls` | the platform's roots (feature `tls`) | a `wss://` server's certificate must lead to a root the machine trusts; `SSL_CERT_FILE` replaces them |
+/// | `fallback_urls` | none | more nodes of one service: a failed attempt moves on to the next URL |
 ///
 /// The connection reads with a 32 KiB buffer
 /// ([`DEFAULT_CLIENT_READ_BUFFER_SIZE`](crate::protocol::DEFAULT_CLIENT_READ_BUFFER_SIZE)),
@@ -73,6 +73,10 @@ pub struct ClientConfig {
     /// The roots `wss://` connections trust (feature `tls`; without it a `wss://` URL is
     /// refused by [`ReliableClient::connect`]).
     pub tls: ClientTls,
+    /// Other URLs of the same service (nodes sharing a session store,
+    /// `ServerConfig::store`): after a failed attempt the client moves on to the next URL,
+    /// in turn, and resumes its session on whichever node it reaches.
+    pub fallback_urls: Vec<String>,
 }
 
 impl Default for ClientConfig {
@@ -85,7 +89,18 @@ impl Default for ClientConfig {
         let timeouts = Timeouts::default();
         let rollout = crate::rollout::Rollout::new();
         let tls = ClientTls::default();
-        ClientConfig { reconnect, outbox, auth, incoming_buffer, hooks, timeouts, rollout, tls }
+        let fallback_urls = Vec::new();
+        ClientConfig {
+            reconnect,
+            outbox,
+            auth,
+            incoming_buffer,
+            hooks,
+            timeouts,
+            rollout,
+            tls,
+            fallback_urls,
+        }
     }
 }
 
@@ -199,47 +214,6 @@ pub struct ReliableClient {
 }
 
 impl ReliableClient {
-    /// Starts a client of a `ws://` URL over TCP, or of a `wss://` URL over TLS (feature
-    /// `tls`, trusting the roots of `config.tls`), connecting, reconnecting and resuming in
-    /// the background: it returns at once, and what is sent meanwhile waits in the outbox.
-    /// [`connect`](Self::connect) waits for the first session instead. A `wss://` URL
-    /// without the feature, or TLS that cannot be set up (no native roots), is refused
-    /// here; a TLS handshake that fails is an attempt's failure like any other
-    /// (`Error::Tls` in the reconnector's `ConnectFailed`), and a `ClientEvent::TlsFailed`.
-    pub fn start(url: &str, config: ClientConfig) -> Result<Self, Error> {
-        let target = Target::parse(url)?;
-        if target.secure {
-            return Self::connect_tls(url, config, target);
-        }
-        Ok(Self::with_dialer(url, config, move || target.clone().dial_tcp()))
-    }
-
-    #[cfg(feature = "tls")]
-    fn connect_tls(url: &str, config: ClientConfig, target: Target) -> Result<Self, Error> {
-        let dialer = transport::TlsDialer::new(target, &config.tls)?;
-        Ok(Self::with_dialer(url, config, move || dialer.clone().dial()))
-    }
-
-    #[cfg(not(feature = "tls"))]
-    fn connect_tls(_url: &str, _config: ClientConfig, _target: Target) -> Result<Self, Error> {
-        Err(Error::Handshake("a wss:// URL needs the feature `tls`".into()))
-    }
-
-    /// Connects to `url` over the byte streams `dial` opens (the fault wrapper, turmoil).
-    pub fn with_dialer<D, F, S>(url: &str, config: ClientConfig, dial: D) -> Self
-    where
-        D: Fn() -> F + Send + Sync + 'static,
-        F: Future<Output = std::io::Result<S>> + Send,
-        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    {
-        let (deliver, incoming) = crate::link::delivery_channel(config.incoming_buffer);
-        let state = Arc::new(ClientState::new(&config, deliver));
-        let connector =
-            ProtocolConnector::new(url, dial, Arc::clone(&state), config.timeouts.hello);
-        let reconnect = Reconnector::new(connector, config.reconnect).spawn();
-        Self::around(state, reconnect, incoming)
-    }
-
     /// The client's handles around its running reconnector: its delivery stream, its own
     /// sink, the watch of its callbacks' circuits.
     fn around(
