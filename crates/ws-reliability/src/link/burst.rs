@@ -50,6 +50,13 @@ impl<'a> Burst<'a> {
         Burst { inbound, acks, delivered, ack: None, reads: 0, limit, window, sent }
     }
 
+    /// The same, its window counted from no more than the link may have acked (`ackable`
+    /// of the last ack due: a session kept in a store acks only what is recorded).
+    pub(super) fn gated(mut self, ackable: impl Fn(u64) -> u64) -> Self {
+        self.sent = ackable(self.sent);
+        self
+    }
+
     /// Whether another read fits: fewer reads and fewer messages than the limit (a BATCH
     /// frame brings many messages in one read).
     pub(super) fn has_room(&self) -> bool {

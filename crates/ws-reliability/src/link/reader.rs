@@ -136,14 +136,20 @@ impl Link {
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
-        let limit = self.parts.deliver.batch_limit();
-        let mut burst = Burst::new(lock(&self.parts.inbound), acks, limit, self.stop.window);
+        let mut burst = self.burst(acks);
         let mut step = self.on_read(first, &mut burst);
         while step.is_continue() && burst.has_room() {
             let Some(read) = stream.next().now_or_never() else { break };
             step = self.on_read(read, &mut burst);
         }
         burst.finish(step)
+    }
+
+    /// A burst with the receive state locked, its window counted from what was acked.
+    fn burst<'a>(&'a self, acks: &'a mut AckBatcher) -> Burst<'a> {
+        let limit = self.parts.deliver.batch_limit();
+        let burst = Burst::new(lock(&self.parts.inbound), acks, limit, self.stop.window);
+        burst.gated(|sent| self.ackable(sent))
     }
 
     fn on_read(&self, read: Read, burst: &mut Burst<'_>) -> Step {
