@@ -213,3 +213,55 @@ async fn a_client_resumes_on_another_node_sharing_a_redis_store_when_its_node_di
     assert_eq!(texts(&seen_b).last().map(String::as_str), Some("c2"));
     kill(node_b).await;
 }
+
+/// A resume on node B of a session node A wrote, presenting `token` and `last_received`.
+async fn resume_on(node: SocketAddr, welcome: &Welcome, token: ResumeToken, last: u64) -> Frame {
+    let resume = Resume { session: welcome.session, token, last_received: last };
+    let hello = Hello { resume: Some(resume), ..Hello::default() };
+    raw_hello(node, hello).await.0
+}
+
+#[tokio::test]
+async fn a_resume_from_the_store_is_refused_as_the_protocol_says() {
+    let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::new().unwrap());
+    let (_node_a, listener_a) = server(stored(&store, "a")).await;
+    let (node_b, listener_b) = server(stored(&store, "b")).await;
+    let node_b_addr = listener_b.local_addr();
+    let (frame, _raw_a) = raw_hello(listener_a.local_addr(), Hello::default()).await;
+    let Frame::Welcome(welcome) = frame else { panic!("{frame:?}") };
+    let forged = ResumeToken::from_bytes([7; 16]);
+    let lost = |reason| Frame::SessionLost(reason);
+    let answer = resume_on(node_b_addr, &welcome, forged, 0).await;
+    assert_eq!(answer, lost(SessionLostReason::TokenMismatch), "a forged token, from digests");
+    let answer = resume_on(node_b_addr, &welcome, welcome.token.clone(), 3).await;
+    assert_eq!(answer, lost(SessionLostReason::Unrecoverable), "beyond what the store holds");
+    let unknown = Welcome { session: SessionId::from_bytes([9; 16]), ..welcome.clone() };
+    let answer = resume_on(node_b_addr, &unknown, welcome.token.clone(), 0).await;
+    assert_eq!(answer, lost(SessionLostReason::UnknownSession));
+    let Frame::Welcome(moved) = resume_on(node_b_addr, &welcome, welcome.token.clone(), 0).await
+    else {
+        panic!("the refusals changed nothing: the true token still resumes")
+    };
+    assert!(moved.resumed && moved.token != welcome.token, "rotated with the claim");
+    assert_eq!(node_b.sessions(), vec![welcome.session]);
+}
+
+#[tokio::test]
+async fn a_session_of_another_identity_is_not_resumed_from_the_store() {
+    let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::new().unwrap());
+    let (_node_a, listener_a) = server(stored(&store, "a")).await;
+    let refusing: ws_reliability::server::AuthHook =
+        Arc::new(|_| Ok(ws_reliability::server::Identity::from("mallory")));
+    let mut config = stored(&store, "b");
+    config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
+    let node_b = ReliableServer::with_auth(config, refusing);
+    let listener_b = node_b.listen("127.0.0.1:0").await.unwrap();
+    let (frame, _raw_a) = raw_hello(listener_a.local_addr(), Hello::default()).await;
+    let Frame::Welcome(welcome) = frame else { panic!("{frame:?}") };
+    let resume = Resume { session: welcome.session, token: welcome.token, last_received: 0 };
+    let hello = Hello { resume: Some(resume), ..Hello::default() };
+    let (frame, mut raw_b) = raw_hello(listener_b.local_addr(), hello).await;
+    assert!(matches!(frame, Frame::Error(_)), "the hook's refusal reason: {frame:?}");
+    assert_eq!(close_code(&mut raw_b).await, Some(1008));
+    assert!(node_b.sessions().is_empty(), "nothing claimed");
+}
