@@ -132,3 +132,6 @@ impl Round {
         false
     }
 }
+
+#[cfg(test)]
+mod tests;
