@@ -55,7 +55,7 @@ impl Runs {
     }
 
     /// Runs `monitor` every [`EVERY`] in a task of its own, recording each run here.
-    fn spawn(monitor: Arc<Monitor>) -> Arc<Runs> {
+    pub fn spawn(monitor: Arc<Monitor>) -> Arc<Runs> {
         let runs = Arc::new(Runs::default());
         tokio::spawn(run_forever(monitor, Arc::clone(&runs)));
         runs
