@@ -34,9 +34,9 @@ pub fn run(_args: &Args, _duration: Duration) -> Result<u8, SoakError> {
 #[cfg(feature = "simulation")]
 fn heap() -> ws_soak::sim::hours::Heap {
     let stats = COUNTING.stats();
-    let freed = stats.bytes_deallocated as i128 - stats.bytes_reallocated as i128;
-    let live = stats.bytes_allocated as i128 - freed;
-    let live_bytes = u64::try_from(live).unwrap_or(0);
+    // a realloc's growth is counted as allocated, its shrinking as deallocated
+    let live = stats.bytes_allocated.saturating_sub(stats.bytes_deallocated);
+    let live_bytes = live as u64;
     ws_soak::sim::hours::Heap { live_bytes, allocations: stats.allocations as u64 }
 }
 

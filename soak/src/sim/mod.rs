@@ -31,7 +31,7 @@ use crate::harness::shared::lock;
 use crate::SoakError;
 use driver::{Outbox, Plan};
 use hours::HeapProbe;
-use report::{SimReport, SimRun, WallClock};
+use report::{Shape, SimReport, SimRun, WallClock};
 use std::sync::Arc;
 use std::time::Duration;
 use world::World;
@@ -49,6 +49,10 @@ pub const TICK: Duration = Duration::from_millis(10);
 pub const LATENCY: Duration = Duration::from_millis(5);
 /// Simulated time past the sending for connecting, draining and counting ghosts.
 const MARGIN: Duration = Duration::from_secs(3600);
+/// Every session's sequence numbers start after this, in both directions: 600 messages
+/// (10 minutes of a client's traffic) before 2^32, so that a 32-bit truncation or wrap
+/// anywhere in the stack would show as a gap, a duplicate or a refused ack.
+pub const SEQUENCE_ORIGIN: u64 = (1 << 32) - 600;
 /// Separates the seed of ids and tokens from the run's seed.
 const IDS_SEED: u64 = 0x01D5_5EED;
 /// Where server restarts go once the durable session store exists (see the module docs).
@@ -63,6 +67,9 @@ pub struct SimOptions {
     pub seed: u64,
     /// Reads the counting allocator.
     pub heap: HeapProbe,
+    /// Tests only: the sender's turn whose message is noted as sent and never sent.
+    #[cfg(test)]
+    pub plant: Option<u64>,
 }
 
 /// The command that repeats a simulated run.
@@ -76,13 +83,26 @@ pub fn run(options: &SimOptions) -> Result<SimReport, SoakError> {
     let started = std::time::Instant::now();
     seed_everything(options.seed);
     let world = Arc::new(World::new(CONNECTIONS));
+    plant(&world, options);
     simulate(options, world)?.timed(started.elapsed())
 }
 
-/// Seeds this thread's fastrand generator and ws-session's ids.
+/// Plants the bug the options ask for (tests only).
+#[cfg(test)]
+fn plant(world: &World, options: &SimOptions) {
+    let turn = options.plant.unwrap_or(u64::MAX);
+    world.plant.store(turn, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// No bug is planted outside the tests.
+#[cfg(not(test))]
+fn plant(_world: &World, _options: &SimOptions) {}
+
+/// Seeds this thread's fastrand generator and ws-session's ids; moves the sequence origin.
 fn seed_everything(seed: u64) {
     fastrand::seed(seed);
     ws_session::protocol::simulation::seed_ids(seed ^ IDS_SEED);
+    ws_reliability::core::sequence::set_origin(SEQUENCE_ORIGIN);
 }
 
 /// Builds the simulation, runs it to the driver's end; the report the driver left.
@@ -128,15 +148,18 @@ fn add_client_host(
 }
 
 fn sim_run(options: &SimOptions) -> SimRun {
-    SimRun {
-        seed: options.seed,
-        command: reproduce(options),
-        simulated_seconds: options.duration.as_secs(),
-        connections: CONNECTIONS,
-        client_hosts: CLIENT_HOSTS,
-        tick_us: u64::try_from(TICK.as_micros()).unwrap_or(u64::MAX),
-    }
+    let command = reproduce(options);
+    let simulated_seconds = options.duration.as_secs();
+    SimRun { seed: options.seed, command, simulated_seconds, shape: SHAPE }
 }
+
+/// The run's shape.
+const SHAPE: Shape = Shape {
+    connections: CONNECTIONS,
+    client_hosts: CLIENT_HOSTS,
+    tick_us: TICK.as_micros() as u64,
+    sequence_origin: SEQUENCE_ORIGIN,
+};
 
 /// The driver's report, before the wall clock is added.
 struct Finished(SimReport);
@@ -149,3 +172,6 @@ impl Finished {
         Ok(SimReport { wall_clock: WallClock { seconds, speedup }, ..self.0 })
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -18,12 +18,22 @@ pub struct SimRun {
     pub command: String,
     /// Simulated seconds of sending.
     pub simulated_seconds: u64,
+    /// Clients, hosts, tick, sequence origin.
+    #[serde(flatten)]
+    pub shape: Shape,
+}
+
+/// The shape of every simulated run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Shape {
     /// Client connections.
     pub connections: usize,
     /// Hosts the clients are spread over.
     pub client_hosts: usize,
     /// The simulation's step, microseconds: every host runs this long at each step.
     pub tick_us: u64,
+    /// Every session's sequence numbers start after this (near 2^32).
+    pub sequence_origin: u64,
 }
 
 /// The server at the end of the run.
@@ -174,7 +184,7 @@ fn heap(report: &SimReport) -> (String, bool) {
 /// Every timer the probe set fired within one simulation step of when it was due.
 fn timers(report: &SimReport) -> (String, bool) {
     let late = report.timers.worst_late_us;
-    (format!("{late} us"), late <= report.run.tick_us && report.timers.fired > 0)
+    (format!("{late} us"), late <= report.run.shape.tick_us && report.timers.fired > 0)
 }
 
 /// The report as text: the run, the hours, every check.

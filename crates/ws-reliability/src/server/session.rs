@@ -12,6 +12,14 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_util::sync::CancellationToken;
 use ws_batch::{ByteMeter, Confirmation, Outbox};
 
+/// The hasher of the session map: std's randomly keyed one; under the `simulation` feature a
+/// fixed one, so that a simulated run visits sessions in the same order every time.
+#[cfg(not(feature = "simulation"))]
+type MapHasher = std::collections::hash_map::RandomState;
+/// The hasher of the session map: fixed under the `simulation` feature.
+#[cfg(feature = "simulation")]
+type MapHasher = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+
 /// The connection attached to a session, if any, and how many attached so far.
 #[derive(Debug, Default)]
 struct Attachment {
@@ -201,7 +209,7 @@ const REMEMBERED_EXPIRED: usize = 4096;
 /// Every live session, by id, the ids that expired last, and the bytes their outboxes hold.
 #[derive(Debug)]
 pub(crate) struct Sessions {
-    map: Mutex<HashMap<SessionId, Arc<SessionState>>>,
+    map: Mutex<HashMap<SessionId, Arc<SessionState>, MapHasher>>,
     expired: Mutex<VecDeque<SessionId>>,
     /// Every session outbox counts its bytes here (`ws_reliability_outbox_bytes`).
     meter: ByteMeter,

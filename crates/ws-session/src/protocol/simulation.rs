@@ -71,4 +71,18 @@ mod tests {
         assert_ne!(SessionId::generate().unwrap(), seeded.0[0]);
         assert_ne!(SessionId::generate().unwrap(), SessionId::generate().unwrap());
     }
+
+    #[test]
+    fn fresh_receivers_and_ack_batchers_start_after_the_origin() {
+        use super::super::{Delivery, InOrder};
+        let origin = (1 << 32) - 2;
+        ws_core::sequence::set_origin(origin);
+        let mut receiver = InOrder::new();
+        assert_eq!(receiver.last_delivered(), origin);
+        for seq in [origin + 1, 1 << 32, (1 << 32) + 1] {
+            assert_eq!(receiver.accept(seq).unwrap(), Delivery::Deliver, "{seq} crosses 2^32");
+        }
+        assert_eq!(receiver.accept(origin).unwrap(), Delivery::Duplicate);
+        ws_core::sequence::set_origin(0);
+    }
 }
