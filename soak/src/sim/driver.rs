@@ -52,7 +52,7 @@ pub async fn drive(world: Arc<World>, plan: Plan, out: Outbox) -> turmoil::Resul
 
 /// Calms the storm, stops sending, and waits until every client received what was sent.
 async fn drain(world: &World, storm: &mut Storm) {
-    storm.calm();
+    storm.calm(world);
     world.sending.store(false, Ordering::Relaxed);
     until(DRAIN_LIMIT, || world.settled()).await;
 }

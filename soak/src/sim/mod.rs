@@ -82,7 +82,7 @@ pub fn reproduce(options: &SimOptions) -> String {
 pub fn run(options: &SimOptions) -> Result<SimReport, SoakError> {
     let started = std::time::Instant::now();
     seed_everything(options.seed);
-    let world = Arc::new(World::new(CONNECTIONS));
+    let world = Arc::new(World::new(CONNECTIONS, CLIENT_HOSTS));
     plant(&world, options);
     simulate(options, world)?.timed(started.elapsed())
 }
@@ -140,10 +140,11 @@ fn add_client_host(
     host: usize,
 ) -> String {
     let per_host = CONNECTIONS.div_ceil(CLIENT_HOSTS);
-    let indices = host * per_host..((host + 1) * per_host).min(CONNECTIONS);
+    let place =
+        clients::Place { host, clients: host * per_host..((host + 1) * per_host).min(CONNECTIONS) };
     let name = format!("clients-{host}");
     let shared = Arc::clone(world);
-    sim.host(name.as_str(), move || clients::host(Arc::clone(&shared), indices.clone(), seed));
+    sim.host(name.as_str(), move || clients::host(Arc::clone(&shared), place.clone(), seed));
     name
 }
 

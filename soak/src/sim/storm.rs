@@ -6,7 +6,7 @@
 
 use super::world::World;
 use serde::Serialize;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// How often a fault starts.
@@ -83,17 +83,19 @@ impl LinkFault {
         }
     }
 
-    /// Starts it on `host`'s link to the server.
-    fn start(self, host: &str) {
+    /// Starts it on `host`'s link to the server (`cut`: whether the host's connects fail).
+    fn start(self, host: &str, cut: &AtomicBool) {
         if self == LinkFault::Hold {
             turmoil::hold(host, "server");
         } else {
+            cut.store(true, Ordering::Relaxed);
             turmoil::partition(host, "server");
         }
     }
 
     /// Ends it: held packets are delivered; a partition's were dropped.
-    fn end(self, host: &str) {
+    fn end(self, host: &str, cut: &AtomicBool) {
+        cut.store(false, Ordering::Relaxed);
         if self == LinkFault::Hold {
             turmoil::release(host, "server");
         } else {
@@ -129,21 +131,21 @@ impl Storm {
 
     /// Second `second` of the run: ends the faults due, starts one every [`FAULT_EVERY`].
     pub fn step(&mut self, second: u64, world: &World) {
-        (0..self.hosts.len()).for_each(|host| self.end_if_due(host, second));
+        (0..self.hosts.len()).for_each(|host| self.end_if_due(host, second, world));
         if second % FAULT_EVERY.as_secs() == 0 {
             self.strike(second, world);
         }
     }
 
     /// Ends every fault in force.
-    pub fn calm(&mut self) {
-        (0..self.hosts.len()).for_each(|host| self.end_if_due(host, u64::MAX));
+    pub fn calm(&mut self, world: &World) {
+        (0..self.hosts.len()).for_each(|host| self.end_if_due(host, u64::MAX, world));
     }
 
-    fn end_if_due(&mut self, host: usize, second: u64) {
+    fn end_if_due(&mut self, host: usize, second: u64, world: &World) {
         let due = self.active[host].filter(|active| active.ends_at <= second);
         if let Some(active) = due {
-            active.fault.end(&self.hosts[host]);
+            active.fault.end(&self.hosts[host], &world.cut[host]);
             self.active[host] = None;
         }
     }
@@ -155,12 +157,12 @@ impl Storm {
         if roll < 40 || self.active[host].is_some() {
             return self.slow_consumer(world);
         }
-        self.link_fault(host, LinkFault::of(roll), second);
+        self.link_fault(host, LinkFault::of(roll), second, world);
     }
 
     /// Starts `fault` on host `host`'s link at second `second`.
-    fn link_fault(&mut self, host: usize, fault: LinkFault, second: u64) {
-        fault.start(&self.hosts[host]);
+    fn link_fault(&mut self, host: usize, fault: LinkFault, second: u64, world: &World) {
+        fault.start(&self.hosts[host], &world.cut[host]);
         self.faults.count(fault);
         let ends_at = second + fault.seconds(&mut self.rng);
         self.active[host] = Some(Active { fault, ends_at });

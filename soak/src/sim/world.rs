@@ -99,6 +99,9 @@ pub struct ServerView {
 pub struct World {
     /// One per client, by index.
     pub clients: Vec<Client>,
+    /// One per client host, by index: whether its link to the server is partitioned (its
+    /// connects fail, see `clients::dial`).
+    pub cut: Vec<AtomicBool>,
     /// Whether the server sends (on from the start, off for the drain).
     pub sending: AtomicBool,
     /// Whether the client hosts shut their clients down (the end of the run).
@@ -118,10 +121,11 @@ pub struct World {
 }
 
 impl World {
-    /// A world of `clients` clients, sending.
-    pub fn new(clients: usize) -> World {
+    /// A world of `clients` clients on `hosts` hosts, sending.
+    pub fn new(clients: usize, hosts: usize) -> World {
         let clients = (0..clients).map(|_| Client::default()).collect();
-        let world = World { clients, ..World::default() };
+        let cut = (0..hosts).map(|_| AtomicBool::new(false)).collect();
+        let world = World { clients, cut, ..World::default() };
         world.sending.store(true, Ordering::Relaxed);
         world.unplanted()
     }
