@@ -61,15 +61,18 @@ pub struct Place {
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Connects host `host`'s client to the server, or fails after [`CONNECT_TIMEOUT`] while
-/// the link is partitioned. turmoil keeps the port of a connect that is dropped before its
-/// SYN-ACK forever (a 24 h run ran out of a host's 16 384 ports after ~4 simulated hours),
-/// so a connect is not attempted into a partition.
+/// the link is partitioned. turmoil keeps the port (and the socket) of a connect dropped
+/// before its SYN-ACK forever (a 24 h run ran out of a host's 16 384 ports after ~4
+/// simulated hours): no connect is attempted into a partition, and a connect runs in a task
+/// of its own, so that one the client gives up on (a held link) still completes, and its
+/// stream is dropped, closed, when no one takes it.
 async fn dial(world: Arc<World>, host: usize) -> std::io::Result<turmoil::net::TcpStream> {
     if world.cut[host].load(Ordering::Relaxed) {
         tokio::time::sleep(CONNECT_TIMEOUT).await;
         return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "link partitioned"));
     }
-    turmoil::net::TcpStream::connect(("server", PORT)).await
+    let connect = tokio::spawn(turmoil::net::TcpStream::connect(("server", PORT)));
+    connect.await.map_err(std::io::Error::other)?
 }
 
 /// Starts client `index` of host `host` and its watchers.
