@@ -2,7 +2,7 @@
 //! duration, samples every hour, then calms the network, stops sending, drains, counts the
 //! ghosts and writes the report. The simulation ends when the driver does.
 
-use super::hours::{HeapProbe, Hour};
+use super::hours::{Hour, Meter};
 use super::report::{SimReport, SimRun, SimServer};
 use super::storm::Storm;
 use super::world::{get, World};
@@ -31,8 +31,8 @@ pub struct Plan {
     pub run: SimRun,
     /// The client hosts' names.
     pub hosts: Vec<String>,
-    /// Reads the counting allocator.
-    pub heap: HeapProbe,
+    /// Reads the counting allocator, from the simulation's start.
+    pub heap: Meter,
 }
 
 /// Where the driver leaves the report.
@@ -91,14 +91,14 @@ async fn weather(world: &World, plan: &Plan, storm: &mut Storm) -> Vec<Hour> {
 /// The hour's figures when second `second` is its last.
 fn on_the_hour(second: u64, world: &World, plan: &Plan) -> Option<Hour> {
     let last = second % 3600 == 3599;
-    last.then(|| Hour::sample(second / 3600 + 1, world, plan.heap))
+    last.then(|| Hour::sample(second / 3600 + 1, world, &plan.heap))
 }
 
 /// `hours`, with the last partial hour's figures when the run did not end on the hour.
 fn partial(mut hours: Vec<Hour>, plan: &Plan, world: &World) -> Vec<Hour> {
     let simulated = plan.run.simulated_seconds;
     if simulated % 3600 != 0 {
-        hours.push(Hour::sample(simulated.div_ceil(3600), world, plan.heap));
+        hours.push(Hour::sample(simulated.div_ceil(3600), world, &plan.heap));
     }
     hours
 }

@@ -18,6 +18,29 @@ pub struct Heap {
 /// Reads the counting allocator.
 pub type HeapProbe = fn() -> Heap;
 
+/// The heap as the simulation changed it: the probe's figures less those at its start
+/// (what the process did before, such as reading its environment, differs between
+/// launches and is left out).
+#[derive(Debug, Clone, Copy)]
+pub struct Meter {
+    probe: HeapProbe,
+    baseline: Heap,
+}
+
+impl Meter {
+    /// A meter counting from now.
+    pub fn start(probe: HeapProbe) -> Meter {
+        Meter { probe, baseline: probe() }
+    }
+
+    /// The live bytes and allocations since the start.
+    pub fn read(&self) -> Heap {
+        let now = (self.probe)();
+        let live_bytes = now.live_bytes.saturating_sub(self.baseline.live_bytes);
+        Heap { live_bytes, allocations: now.allocations - self.baseline.allocations }
+    }
+}
+
 /// Messages so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Traffic {
@@ -60,7 +83,7 @@ pub struct Hour {
 
 impl Hour {
     /// The figures at the end of hour `hour`.
-    pub fn sample(hour: u64, world: &World, heap: HeapProbe) -> Hour {
+    pub fn sample(hour: u64, world: &World, heap: &Meter) -> Hour {
         let tally = world.tally();
         let registry = world.server.get().map(|server| server.registry.len());
         let timers = &world.timers;
@@ -68,17 +91,17 @@ impl Hour {
         let connected = Connected { clients: world.connected(), server: registry.unwrap_or(0) };
         let traffic = Traffic { sent: tally.sent, delivered: tally.delivered };
         let timers_fired = get(&timers.fired);
-        Hour { hour, heap: heap(), traffic, connected, timers_fired, latest_timer_us }
+        Hour { hour, heap: heap.read(), traffic, connected, timers_fired, latest_timer_us }
     }
 }
 
 /// The live heap's growth per hour: the least-squares slope over the hours after the
-/// first (the warm-up), or over every hour when there are fewer than three; bytes.
-pub fn heap_growth_per_hour(hours: &[Hour]) -> f64 {
-    let warm = if hours.len() >= 3 { &hours[1..] } else { hours };
+/// first (the warm-up), bytes; `None` for fewer than three hours (no trend to see).
+pub fn heap_growth_per_hour(hours: &[Hour]) -> Option<f64> {
+    let warm = hours.get(1..).filter(|warm| warm.len() >= 2)?;
     let points: Vec<(f64, f64)> =
         warm.iter().map(|hour| (hour.hour as f64, hour.heap.live_bytes as f64)).collect();
-    slope(&points)
+    Some(slope(&points))
 }
 
 /// The least-squares slope of `points` (0 for fewer than two).
@@ -113,9 +136,9 @@ mod tests {
 
     #[test]
     fn a_steady_heap_has_no_slope_and_a_leak_has_one() {
-        assert_eq!(heap_growth_per_hour(&hours(&[900, 1000, 1000, 1000])), 0.0);
-        assert_eq!(heap_growth_per_hour(&hours(&[5000, 1000, 1100, 1200])), 100.0);
-        assert_eq!(heap_growth_per_hour(&hours(&[1000])), 0.0);
+        assert_eq!(heap_growth_per_hour(&hours(&[900, 1000, 1000, 1000])), Some(0.0));
+        assert_eq!(heap_growth_per_hour(&hours(&[5000, 1000, 1100, 1200])), Some(100.0));
+        assert_eq!(heap_growth_per_hour(&hours(&[1000, 2000])), None, "a warm-up and one hour");
         assert_eq!(mean_heap(&hours(&[1000, 3000])), 2000.0);
     }
 }

@@ -110,7 +110,7 @@ fn simulate(options: &SimOptions, world: Arc<World>) -> Result<Finished, SoakErr
     let out: Outbox = Arc::default();
     let mut sim = builder(options).build();
     let hosts = add_hosts(&mut sim, &world, options.seed);
-    let plan = Plan { run: sim_run(options), hosts, heap: options.heap };
+    let plan = Plan { run: sim_run(options), hosts, heap: hours::Meter::start(options.heap) };
     sim.client("driver", driver::drive(world, plan, Arc::clone(&out)));
     sim.run().map_err(|error| SoakError::Simulation(error.to_string()))?;
     let report = lock(&out).take();
@@ -121,7 +121,7 @@ fn builder(options: &SimOptions) -> turmoil::Builder {
     let mut builder = turmoil::Builder::new();
     builder.simulation_duration(options.duration + MARGIN).tick_duration(TICK);
     builder.min_message_latency(LATENCY).max_message_latency(LATENCY);
-    builder.rng_seed(options.seed).tcp_capacity(4096);
+    builder.rng_seed(options.seed).tcp_capacity(4096).epoch(std::time::UNIX_EPOCH);
     builder
 }
 

@@ -174,9 +174,12 @@ fn coverage(report: &SimReport) -> (String, bool) {
     (percent(monitoring.coverage), monitoring.coverage >= 1.0 && monitoring.runs > 0)
 }
 
-/// The live heap grows less than 1% of its mean per 24 hours (plus 64 KiB).
+/// The live heap grows less than 1% of its mean per 24 hours (plus 64 KiB); a run of
+/// fewer than three hours shows no trend (its first is the warm-up).
 fn heap(report: &SimReport) -> (String, bool) {
-    let growth = heap_growth_per_hour(&report.hours);
+    let Some(growth) = heap_growth_per_hour(&report.hours) else {
+        return ("n/a (< 3 h)".to_owned(), true);
+    };
     let met = growth * 24.0 <= mean_heap(&report.hours) * 0.01 + 65_536.0;
     (format!("{growth:.0} B/h"), met)
 }
