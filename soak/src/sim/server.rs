@@ -27,7 +27,7 @@ const ROUND: Duration = Duration::from_secs(1);
 /// every [`IDLE_EVERY`] rounds.
 pub const IDLE_STRIDE: usize = 10;
 /// How many rounds an idle client waits between messages (5 minutes).
-const IDLE_EVERY: u64 = 300;
+pub const IDLE_EVERY: u64 = 300;
 /// Separates the closer's seed from the run's seed.
 const CLOSE_SEED: u64 = 0x00C1_05E5;
 
