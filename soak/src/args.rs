@@ -39,6 +39,10 @@ pub struct Args {
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Simulate this long instead (30m, 2h, 24h): the soak under turmoil's simulated network
+    /// and clock, deterministic from `--seed` (needs the `simulation` feature).
+    #[arg(long, value_parser = parse_duration)]
+    pub simulate: Option<Duration>,
     /// Internal: run as the server process of the memory probe.
     #[arg(long, hide = true)]
     pub serve_idle: bool,

@@ -49,6 +49,9 @@ pub enum SoakError {
         /// The wait.
         seconds: u64,
     },
+    /// The simulation failed (a host's software returned an error, or it ran out of time).
+    #[error("simulation: {0}")]
+    Simulation(String),
     /// The server process of the memory probe failed.
     #[error("memory probe: {0}")]
     Probe(String),

@@ -26,6 +26,8 @@ pub mod prom;
 pub mod report;
 pub mod sequence;
 pub mod silent;
+#[cfg(feature = "simulation")]
+pub mod sim;
 pub mod stats;
 
 pub use error::SoakError;

@@ -4,6 +4,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod simulated;
+
 use clap::Parser;
 use std::process::ExitCode;
 use ws_soak::args::Args;
@@ -23,6 +25,14 @@ fn main() -> ExitCode {
 
 /// Runs the soak (or, with `--serve-idle`, the memory probe's server); the exit code.
 fn run(args: &Args) -> Result<u8, SoakError> {
+    match args.simulate {
+        Some(duration) => simulated::run(args, duration),
+        None => real(args),
+    }
+}
+
+/// The real soak, on loopback and the wall clock.
+fn real(args: &Args) -> Result<u8, SoakError> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build();
     let runtime = runtime.map_err(|source| SoakError::Probe(source.to_string()))?;
     if args.serve_idle {

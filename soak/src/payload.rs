@@ -22,6 +22,11 @@ impl Stamp {
         bytes
     }
 
+    /// The binary WebSocket message carrying this stamp.
+    pub fn message(self) -> tokio_tungstenite::tungstenite::Message {
+        tokio_tungstenite::tungstenite::Message::binary(self.encode())
+    }
+
     /// The stamp of a message, `None` when it is not one of ours.
     pub fn decode(bytes: &[u8]) -> Option<Stamp> {
         if bytes.len() != SIZE {

@@ -6,7 +6,7 @@ mod checks;
 mod sections;
 mod table;
 
-pub use checks::{checks, Check};
+pub use checks::{checks, percent, Check};
 pub use sections::{
     Absorbed, Anomalies, Churn, Counts, Delivery, Faults, Health, Monitored, Recovery, Resources,
     Run, ServerCloses, ServerEnd, Sides, Traffic,
@@ -100,7 +100,7 @@ pub fn ratio(part: u64, whole: u64) -> f64 {
 mod tests;
 
 /// Writes `report` as pretty JSON to `path`, creating its folder.
-pub fn write(report: &Report, path: &std::path::Path) -> Result<(), crate::SoakError> {
+pub fn write(report: &impl Serialize, path: &std::path::Path) -> Result<(), crate::SoakError> {
     let failed = |source| crate::SoakError::Report { path: path.display().to_string(), source };
     if let Some(folder) = path.parent().filter(|folder| !folder.as_os_str().is_empty()) {
         std::fs::create_dir_all(folder).map_err(failed)?;

@@ -77,6 +77,11 @@ impl Sequence {
         self.missing.iter().map(|range| range.end - range.start).sum()
     }
 
+    /// The ranges of numbers skipped and not received since.
+    pub fn missing_ranges(&self) -> &[Range<u64>] {
+        &self.missing
+    }
+
     /// Messages sent (`sent` of them, numbered from 0) never received.
     pub fn lost(&self, sent: u64) -> u64 {
         sent.saturating_sub(self.received)

@@ -19,6 +19,10 @@ const STEPS: &[Step] = &[
     Step { name: "echo examples smoke", run: examples::echo_smoke },
     Step { name: "compliance", run: || compliance::run(false, false) },
     Step { name: "short soak", run: || reliability::run(&reliability::Options::short()) },
+    Step {
+        name: "simulated soak (2 simulated hours)",
+        run: || reliability::run(&reliability::Options::simulated()),
+    },
     Step { name: "short attack", run: || attack::run(&attack::Options::short()) },
     Step { name: "feature powerset", run: feature_powerset },
     Step { name: "package (every library crate)", run: package },
@@ -56,7 +60,8 @@ fn clippy() -> Outcome {
 }
 
 /// `cargo hack`'s check of the feature combinations, bounded to pairs (with `tls`, the whole
-/// powerset of 2^7 took most of CI's time), without `full` and the test-support `fuzzing`;
+/// powerset of 2^7 took most of CI's time), without `full`, the test-support `fuzzing` and
+/// `simulation` (the simulated soak's, never a service's: the soak step builds it);
 /// every feature together is what clippy and the tests build.
 const POWERSET: &[&str] = &[
     "hack",
@@ -66,7 +71,7 @@ const POWERSET: &[&str] = &[
     "--depth",
     "2",
     "--exclude-features",
-    "full,fuzzing",
+    "full,fuzzing,simulation",
     "--no-dev-deps",
 ];
 

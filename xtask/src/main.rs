@@ -4,7 +4,8 @@
 //!   `match` on a bool, no tuple parameter, crate attributes, `//!` doc lines, every MUST id
 //!   of `docs/protocol.md` named by a test, the baseline of known violations, clippy;
 //! - `coverage`: line coverage per library crate with cargo-tarpaulin (installed if missing);
-//! - `reliability`: the soak and chaos run of a server and 1000 clients (`ws-soak`);
+//! - `reliability`: the soak and chaos run of a server and 1000 clients (`ws-soak`), or with
+//!   `--simulate 24h` the same under a simulated network and clock, from a seed;
 //! - `attack`: hostile clients against a default server child (`ws-attack`);
 //! - `bench`: push throughput and memory per idle connection, raw against reliable (`ws-bench`);
 //! - `stress`: the whole test suite N times in a row, failures counted per test;

@@ -42,12 +42,14 @@ pub(crate) struct Queue<M> {
 }
 
 impl<M> Queue<M> {
-    /// An empty queue whose first sequence number is 1 (0 means "nothing").
+    /// An empty queue whose first sequence number is 1 (0 means "nothing"); after
+    /// [`ws_core::sequence::origin`] in a simulated run that moved it.
     pub(crate) fn new() -> Self {
         let entries = VecDeque::new();
         let stats = OutboxStats::default();
         let epoch = Epoch::now();
-        Queue { entries, next_seq: 1, stats, highest_sent: 0, acked_through: 0, epoch }
+        let none = ws_core::sequence::origin();
+        Queue { entries, next_seq: none + 1, stats, highest_sent: none, acked_through: none, epoch }
     }
 
     /// The highest sequence number acked (or confirmed on flush) so far.

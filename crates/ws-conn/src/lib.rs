@@ -6,6 +6,16 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod accept;
+
+/// The hasher of the registry's and the address table's maps: std's randomly keyed one; under the `simulation` feature a
+/// fixed one, so that a simulated run visits connections and addresses in the same order every time.
+#[cfg(not(feature = "simulation"))]
+pub(crate) type MapHasher = std::collections::hash_map::RandomState;
+/// The hasher of the registry's and the address table's maps: fixed under the `simulation` feature.
+#[cfg(feature = "simulation")]
+pub(crate) type MapHasher =
+    std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+
 mod activity;
 mod address;
 mod clock;

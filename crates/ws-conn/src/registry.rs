@@ -52,7 +52,7 @@ impl Gates {
 #[derive(Debug)]
 struct Inner {
     config: ConnConfig,
-    entries: Mutex<HashMap<ConnId, Arc<Entry>>>,
+    entries: Mutex<HashMap<ConnId, Arc<Entry>, crate::MapHasher>>,
     /// Admitted connections: registered, or holding an [`Admission`].
     slots: AtomicUsize,
     next_id: AtomicU64,
@@ -208,7 +208,7 @@ impl Registry {
         slot + arc_counts + std::mem::size_of::<Entry>() + activity
     }
 
-    fn entries(&self) -> MutexGuard<'_, HashMap<ConnId, Arc<Entry>>> {
+    fn entries(&self) -> MutexGuard<'_, HashMap<ConnId, Arc<Entry>, crate::MapHasher>> {
         self.inner.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }
 

@@ -30,6 +30,7 @@ mod backoff;
 mod criticality;
 mod delay;
 mod panic;
+pub mod sequence;
 
 pub use backoff::{Backoff, Jitter, JitterRng};
 pub use criticality::Criticality;

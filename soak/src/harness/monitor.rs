@@ -54,8 +54,8 @@ impl Runs {
         Monitored { coverage: self.lowest_ppm.load(Ordering::Relaxed) as f64 / 1e6, runs }
     }
 
-    /// Runs `monitor` every [`EVERY`] in a task of its own, recording each run here.
-    fn spawn(monitor: Arc<Monitor>) -> Arc<Runs> {
+    /// Runs `monitor` every second in a task of its own, recording each run here.
+    pub fn spawn(monitor: Arc<Monitor>) -> Arc<Runs> {
         let runs = Arc::new(Runs::default());
         tokio::spawn(run_forever(monitor, Arc::clone(&runs)));
         runs

@@ -1,6 +1,9 @@
 //! `cargo xtask reliability`: builds the soak harness `ws-soak` in release and runs it with
 //! the flags given (its defaults otherwise: 1000 connections for 60 s). The exit status is
-//! the harness's: 0 when every success metric was met.
+//! the harness's: 0 when every success metric was met. With `--simulate DURATION`, the
+//! simulated soak instead ([`simulate`]).
+
+mod simulate;
 
 use crate::cmd::{self, Outcome};
 use std::path::PathBuf;
@@ -30,6 +33,10 @@ pub struct Options {
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Simulate this long instead (30m, 2h, 24h): 100 clients under turmoil's simulated
+    /// network and clock, deterministic from `--seed` (the other flags do not apply).
+    #[arg(long)]
+    pub simulate: Option<String>,
 }
 
 impl Options {
@@ -39,6 +46,11 @@ impl Options {
         let connections = Some(100);
         let duration = Some("10s".to_owned());
         Options { connections, duration, seed: Some(1), ..Options::default() }
+    }
+
+    /// The simulated variant `cargo xtask ci` runs: 2 simulated hours, seed 1.
+    pub fn simulated() -> Self {
+        Options { simulate: Some("2h".to_owned()), seed: Some(1), ..Options::default() }
     }
 
     /// The `ws-soak` arguments for these options.
@@ -65,12 +77,21 @@ fn shown<T: ToString>(value: Option<T>) -> Option<String> {
     value.as_ref().map(ToString::to_string)
 }
 
-/// Builds `ws-soak` in release and runs it with `options`.
+/// Builds `ws-soak` in release and runs it with `options` (the simulated soak with
+/// `--simulate`).
 pub fn run(options: &Options) -> Outcome {
+    match &options.simulate {
+        Some(duration) => simulate::run(duration, options),
+        None => real(options),
+    }
+}
+
+/// The real soak, on loopback and the wall clock.
+fn real(options: &Options) -> Outcome {
     if !cmd::status(cmd::cargo(&["build", "--release", "-p", "ws-soak"]))? {
         return Err("building ws-soak failed".into());
     }
-    let mut soak = Command::new(binary());
+    let mut soak = Command::new(binary(&target()));
     soak.args(options.soak_args()).current_dir(cmd::workspace_root());
     verdict(exit_code(soak)?)
 }
@@ -87,10 +108,14 @@ fn options_line(command: &Command) -> String {
     args.join(" ")
 }
 
-/// The release binary, in `CARGO_TARGET_DIR` or the workspace's `target/`.
-fn binary() -> PathBuf {
+/// `CARGO_TARGET_DIR`, or the workspace's `target/`.
+fn target() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from);
-    let target = target.unwrap_or_else(|| cmd::workspace_root().join("target"));
+    target.unwrap_or_else(|| cmd::workspace_root().join("target"))
+}
+
+/// The release binary in `target`.
+fn binary(target: &std::path::Path) -> PathBuf {
     target.join("release").join("ws-soak")
 }
 

@@ -22,7 +22,7 @@ fn exit_statuses_map_to_outcomes() {
     assert_eq!(verdict(Some(1)), Ok(false));
     assert!(verdict(Some(2)).unwrap_err().contains("could not run"));
     assert!(verdict(None).is_err());
-    assert!(binary().ends_with("release/ws-soak"));
+    assert!(binary(&target()).ends_with("release/ws-soak"));
 }
 
 #[test]

@@ -24,7 +24,7 @@ pub(crate) struct AddressTable {
 
 #[derive(Debug)]
 struct Table {
-    entries: HashMap<AddressKey, Tracked>,
+    entries: HashMap<AddressKey, Tracked, crate::MapHasher>,
     /// A full table found nothing to evict: it is not searched again before then.
     rescan_at: Instant,
 }
@@ -40,7 +40,7 @@ struct Tracked {
 
 impl AddressTable {
     pub(crate) fn new(limits: &AddressLimits) -> Self {
-        let table = Table { entries: HashMap::new(), rescan_at: Instant::now() };
+        let table = Table { entries: HashMap::default(), rescan_at: Instant::now() };
         let quota = quota(limits.accept_burst, limits.accept_per_second);
         let refill = quota.burst_size_replenished_in().min(Duration::from_secs(86_400));
         let max_connections = limits.max_connections;

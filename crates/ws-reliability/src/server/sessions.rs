@@ -9,13 +9,21 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use ws_batch::ByteMeter;
 
+/// The hasher of the session map: std's randomly keyed one; under the `simulation` feature a
+/// fixed one, so that a simulated run visits sessions in the same order every time.
+#[cfg(not(feature = "simulation"))]
+type MapHasher = std::collections::hash_map::RandomState;
+/// The hasher of the session map: fixed under the `simulation` feature.
+#[cfg(feature = "simulation")]
+type MapHasher = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+
 /// How many expired session ids are remembered, to answer "expired" rather than "unknown".
 const REMEMBERED_EXPIRED: usize = 4096;
 
 /// Every live session, by id, the ids that expired last, and the bytes their outboxes hold.
 #[derive(Debug)]
 pub(crate) struct Sessions {
-    map: Mutex<HashMap<SessionId, Arc<SessionState>>>,
+    map: Mutex<HashMap<SessionId, Arc<SessionState>, MapHasher>>,
     expired: Mutex<VecDeque<SessionId>>,
     /// Every session outbox counts its bytes here (`ws_reliability_outbox_bytes`).
     meter: ByteMeter,

@@ -67,7 +67,7 @@ impl Quiet {
 impl AckBatcher {
     /// A batcher that has acknowledged nothing.
     pub fn new(config: AckConfig) -> Self {
-        Self::resuming_after(config, 0)
+        Self::resuming_after(config, ws_core::sequence::origin())
     }
 
     /// A batcher whose peer already knows everything up to `acked` (after a resume).

@@ -26,9 +26,10 @@ pub struct InOrder {
 }
 
 impl InOrder {
-    /// A tracker that has delivered nothing: it expects sequence number 1.
+    /// A tracker that has delivered nothing: it expects sequence number 1 (the one after
+    /// [`ws_core::sequence::origin`], in a simulated run that moved it).
     pub fn new() -> Self {
-        Self::default()
+        Self { last: ws_core::sequence::origin() }
     }
 
     /// A tracker that has delivered everything up to `last_delivered` (after a resume).

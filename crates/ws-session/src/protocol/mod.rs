@@ -45,6 +45,9 @@ mod message;
 mod negotiate;
 mod reader;
 mod resume;
+#[cfg(feature = "simulation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "simulation")))]
+pub mod simulation;
 mod token;
 mod varint;
 

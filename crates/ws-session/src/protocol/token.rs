@@ -9,8 +9,13 @@ use std::fmt;
 /// Length in bytes of a [`ResumeToken`] and of a [`SessionId`] (128 bits).
 pub const ID_LEN: usize = 16;
 
-/// Fills an array from the operating system's CSPRNG.
+/// Fills an array from the operating system's CSPRNG (from the thread's seeded generator
+/// instead under the `simulation` feature, once seeded).
 fn random_bytes() -> Result<[u8; ID_LEN], ProtocolError> {
+    #[cfg(feature = "simulation")]
+    if let Some(bytes) = super::simulation::next_id() {
+        return Ok(bytes);
+    }
     let mut bytes = [0; ID_LEN];
     getrandom::fill(&mut bytes).map_err(ProtocolError::RandomUnavailable)?;
     Ok(bytes)

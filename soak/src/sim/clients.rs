@@ -1,0 +1,169 @@
+//! A client host: [`ReliableClient`]s with their defaults, each dialing `server:9000` over
+//! the simulated network, each watched: its messages checked against its ledger (after a
+//! pause when the storm made it a slow consumer), its events counted. At the end of the run
+//! the host shuts its clients down.
+
+use super::server::PORT;
+use super::world::{bump, World};
+use crate::harness::closer::GOING_AWAY;
+use crate::payload::Stamp;
+use futures::StreamExt;
+use std::ops::Range;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
+use ws_reliability::events::Events;
+use ws_reliability::reconnect::{DisconnectReason, Event};
+
+/// How often a client host looks whether the run is ending.
+const LOOK_EVERY: Duration = Duration::from_millis(100);
+
+/// A client host's software: clients `indices`, until the run ends; then idle.
+pub async fn host(world: Arc<World>, place: Place, seed: u64) -> turmoil::Result {
+    tokio::spawn(super::probe::timers(Arc::clone(&world), seed, place.host as u64));
+    let clients: Vec<_> = place.clients.map(|index| start(&world, index, place.host)).collect();
+    while !world.stopping.load(Ordering::Relaxed) {
+        tokio::time::sleep(LOOK_EVERY).await;
+    }
+    shut_down(clients, &world).await;
+    std::future::pending().await
+}
+
+/// Shuts `clients` down, counting each.
+async fn shut_down(clients: Vec<ReliableClient>, world: &World) {
+    for client in clients {
+        client.shutdown().await;
+        bump(&world.stopped);
+    }
+}
+
+/// The client's defaults, but it never gives up reconnecting: a service's client that runs
+/// for days rides out any outage (the default gives up after 5 minutes without a healthy
+/// connection, which two long partitions in a row exceed).
+fn config() -> ClientConfig {
+    let mut config = ClientConfig::default();
+    config.reconnect.limits.max_elapsed = None;
+    config
+}
+
+/// Where a client host is: its index among the client hosts, and its clients.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// The host's index.
+    pub host: usize,
+    /// Its clients' indices.
+    pub clients: Range<usize>,
+}
+
+/// What a connect into a partitioned link costs before it fails (a SYN that no one answers).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Connects host `host`'s client to the server, or fails after [`CONNECT_TIMEOUT`] while
+/// the link is partitioned. turmoil keeps the port (and the socket) of a connect dropped
+/// before its SYN-ACK forever (a 24 h run ran out of a host's 16 384 ports after ~4
+/// simulated hours): no connect is attempted into a partition, and a connect runs in a task
+/// of its own, so that one the client gives up on (a held link) still completes, and its
+/// stream is dropped, closed, when no one takes it.
+async fn dial(world: Arc<World>, host: usize) -> std::io::Result<turmoil::net::TcpStream> {
+    if world.cut[host].load(Ordering::Relaxed) {
+        tokio::time::sleep(CONNECT_TIMEOUT).await;
+        return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "link partitioned"));
+    }
+    let connect = tokio::spawn(turmoil::net::TcpStream::connect(("server", PORT)));
+    connect.await.map_err(std::io::Error::other)?
+}
+
+/// Starts client `index` of host `host` and its watchers.
+fn start(world: &Arc<World>, index: usize, host: usize) -> ReliableClient {
+    let dialing = Arc::clone(world);
+    let dial = move || dial(Arc::clone(&dialing), host);
+    let client = ReliableClient::with_dialer("ws://server:9000/soak", config(), dial);
+    if let Some(incoming) = client.incoming() {
+        tokio::spawn(check_incoming(incoming, index, Arc::clone(world)));
+    }
+    tokio::spawn(watch_events(client.events(), index, Arc::clone(world)));
+    client
+}
+
+async fn check_incoming<S>(mut incoming: S, index: usize, world: Arc<World>)
+where
+    S: futures::Stream<Item = Message> + Unpin,
+{
+    while let Some(message) = incoming.next().await {
+        slow_down(&world, index).await;
+        observe(&message, index, &world);
+    }
+}
+
+/// Stops reading for as long as the storm asked, once.
+async fn slow_down(world: &World, index: usize) {
+    let pause = world.clients[index].slow_ms.swap(0, Ordering::Relaxed);
+    if pause > 0 {
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+    }
+}
+
+/// Checks one message against client `index`'s ledger.
+fn observe(message: &Message, index: usize, world: &World) {
+    match Stamp::decode(&message.clone().into_data()) {
+        Some(stamp) if stamp.client as usize == index => {
+            world.account(index).received(stamp.number);
+        }
+        _ => world.count(|churn| churn.misdelivered += 1),
+    }
+}
+
+async fn watch_events(mut events: Events<ClientEvent>, index: usize, world: Arc<World>) {
+    while let Ok(event) = events.recv().await {
+        on_event(event, index, &world);
+    }
+}
+
+fn on_event(event: ClientEvent, index: usize, world: &World) {
+    match event {
+        ClientEvent::Connected { session, resumed } => connected(world, index, session, resumed),
+        ClientEvent::SessionLost { session, .. } => lost(world, index, session),
+        ClientEvent::Reconnect(event) => on_reconnect(&event, index, world),
+        ClientEvent::Lagged { missed } => world.count(|churn| churn.events_missed += missed),
+        _ => {}
+    }
+}
+
+fn connected(
+    world: &World,
+    index: usize,
+    session: ws_reliability::protocol::SessionId,
+    resumed: bool,
+) {
+    world.account(index).welcomed(session);
+    world.clients[index].up.store(true, Ordering::Relaxed);
+    if resumed {
+        world.count(|churn| churn.resumes += 1);
+    }
+}
+
+fn lost(world: &World, index: usize, session: Option<ws_reliability::protocol::SessionId>) {
+    world.account(index).lost(session);
+    world.count(|churn| churn.sessions_lost += 1);
+}
+
+fn on_reconnect(event: &Event, index: usize, world: &World) {
+    match event {
+        Event::Disconnected { reason } => disconnected(world, index, reason),
+        Event::ConnectFailed { .. } => world.count(|churn| churn.connect_failures += 1),
+        Event::GaveUp { .. } => world.count(|churn| churn.gave_up += 1),
+        _ => {}
+    }
+}
+
+/// A connection ended: by a close the server started (its 1001), or otherwise.
+fn disconnected(world: &World, index: usize, reason: &DisconnectReason) {
+    let by_server = reason.close_code() == Some(GOING_AWAY);
+    world.count(|churn| {
+        churn.disconnects += 1;
+        churn.server_closes_seen += u64::from(by_server);
+    });
+    world.clients[index].up.store(false, Ordering::Relaxed);
+}

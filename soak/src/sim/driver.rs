@@ -1,0 +1,132 @@
+//! The driver: a turmoil client host that runs the storm second by second for the run's
+//! duration, samples every hour, then calms the network, stops sending, drains, counts the
+//! ghosts and writes the report. The simulation ends when the driver does.
+
+use super::hours::{Hour, Meter};
+use super::report::{SimReport, SimRun, SimServer};
+use super::storm::Storm;
+use super::world::{get, World};
+use crate::harness::shared::lock;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use ws_reliability::conn::Registry;
+
+/// How long every client has to connect at the start.
+const CONNECT_LIMIT: Duration = Duration::from_secs(120);
+/// How long the clients have, once the storm calmed, to receive what is in flight (a
+/// partitioned client backs off for up to a minute, then resumes).
+const DRAIN_LIMIT: Duration = Duration::from_secs(600);
+/// How long the server has to drop the connections of clients that are gone (its idle
+/// timeout is 60 s, its sweep every 5 s).
+const SETTLE_LIMIT: Duration = Duration::from_secs(180);
+/// How long the server has to release connections after the clients shut down.
+const RELEASE_LIMIT: Duration = Duration::from_secs(60);
+/// How often the driver looks at the world while it waits.
+const LOOK_EVERY: Duration = Duration::from_millis(100);
+
+/// What the driver needs: the run's parameters, the client hosts, the heap probe.
+pub struct Plan {
+    /// The run's parameters (its duration, its seed).
+    pub run: SimRun,
+    /// The client hosts' names.
+    pub hosts: Vec<String>,
+    /// Reads the counting allocator, from the simulation's start.
+    pub heap: Meter,
+}
+
+/// Where the driver leaves the report.
+pub type Outbox = Arc<Mutex<Option<SimReport>>>;
+
+/// The driver's software.
+pub async fn drive(world: Arc<World>, plan: Plan, out: Outbox) -> turmoil::Result {
+    connected(&world).await?;
+    let mut storm = Storm::new(plan.run.seed, plan.hosts.clone());
+    let hours = weather(&world, &plan, &mut storm).await;
+    drain(&world, &mut storm).await;
+    let server = ending(&world).await;
+    let report = SimReport { hours, faults: storm.faults, server, ..figures(&world, plan.run) };
+    *lock(&out) = Some(report.checked());
+    Ok(())
+}
+
+/// Calms the storm, stops sending, and waits until every client received what was sent.
+async fn drain(world: &World, storm: &mut Storm) {
+    storm.calm(world);
+    world.sending.store(false, Ordering::Relaxed);
+    until(DRAIN_LIMIT, || world.settled()).await;
+}
+
+/// Polls `done` until it holds or `limit` passed.
+async fn until(limit: Duration, done: impl Fn() -> bool) {
+    let started = tokio::time::Instant::now();
+    while !done() && started.elapsed() < limit {
+        tokio::time::sleep(LOOK_EVERY).await;
+    }
+}
+
+/// Waits until every client is connected.
+async fn connected(world: &World) -> turmoil::Result {
+    let all = world.clients.len();
+    until(CONNECT_LIMIT, || world.connected() == all).await;
+    match world.connected() {
+        count if count == all => Ok(()),
+        count => Err(format!("only {count} of {all} clients connected").into()),
+    }
+}
+
+/// The storm, second by second, for the run's duration; the figures of every hour (and of
+/// the last, partial one).
+async fn weather(world: &World, plan: &Plan, storm: &mut Storm) -> Vec<Hour> {
+    let mut seconds = tokio::time::interval(Duration::from_secs(1));
+    let mut hours = Vec::new();
+    for second in 0..plan.run.simulated_seconds {
+        seconds.tick().await;
+        storm.step(second, world);
+        hours.extend(on_the_hour(second, world, plan));
+    }
+    partial(hours, plan, world)
+}
+
+/// The hour's figures when second `second` is its last.
+fn on_the_hour(second: u64, world: &World, plan: &Plan) -> Option<Hour> {
+    let last = second % 3600 == 3599;
+    last.then(|| Hour::sample(second / 3600 + 1, world, &plan.heap))
+}
+
+/// `hours`, with the last partial hour's figures when the run did not end on the hour.
+fn partial(mut hours: Vec<Hour>, plan: &Plan, world: &World) -> Vec<Hour> {
+    let simulated = plan.run.simulated_seconds;
+    if simulated % 3600 != 0 {
+        hours.push(Hour::sample(simulated.div_ceil(3600), world, &plan.heap));
+    }
+    hours
+}
+
+/// The server at the end: ghosts before and after the clients shut down, monitoring,
+/// the closes it started.
+async fn ending(world: &World) -> SimServer {
+    let Some(server) = world.server.get() else { return SimServer::default().unseen() };
+    let ghosts_at_end = ghosts(world, &server.registry).await;
+    let closes = server.closes.closes(world.churned().server_closes_seen);
+    SimServer { ghosts_at_end, monitoring: server.runs.summary(), closes }
+}
+
+/// Server connections without a client: once every client is back (or [`SETTLE_LIMIT`]
+/// passed), and once they shut down and the server had [`RELEASE_LIMIT`] to release them.
+async fn ghosts(world: &World, registry: &Registry) -> u64 {
+    let all = world.clients.len();
+    until(SETTLE_LIMIT, || world.connected() == all && registry.len() == all).await;
+    let before = registry.len().saturating_sub(world.connected());
+    world.stopping.store(true, Ordering::Relaxed);
+    until(RELEASE_LIMIT, || get(&world.stopped) == all as u64 && registry.is_empty()).await;
+    before.max(registry.len()) as u64
+}
+
+/// The ledgers', the churn's and the timers' figures.
+fn figures(world: &World, run: SimRun) -> SimReport {
+    let timers = world.timers.figures();
+    let settled = world.settled();
+    let delivery = world.tally();
+    SimReport { run, delivery, churn: world.churned(), timers, settled, ..SimReport::default() }
+}

@@ -1,0 +1,178 @@
+//! `ws-soak --simulate DURATION` (feature `simulation`): the soak's server and clients under
+//! turmoil, a simulated network (partitions, held links, latency) and a simulated clock, so
+//! that hours pass in minutes and a run repeats exactly from its seed.
+//!
+//! Hosts: `server` ([`server`]), [`CLIENT_HOSTS`] client hosts of [`CONNECTIONS`] /
+//! [`CLIENT_HOSTS`] clients each ([`clients`]), and the `driver` ([`driver`]), which runs the
+//! [`storm`] and ends the run. Every host runs [`TICK`] of simulated time at each step, one
+//! after the other on this thread. What they share is the [`world::World`].
+//!
+//! Determinism: turmoil's network from the seed; tokio's own randomness (the branch
+//! `select!` polls first) from turmoil's per-host seeds when built with
+//! `--cfg tokio_unstable` (as `cargo xtask reliability --simulate` builds it); fastrand's
+//! thread generator (behind ws-core's `JitterRng` and every `fastrand::Rng::new`) seeded;
+//! session ids and resume tokens from ws-session's seeded generator (`ws-session/simulation`).
+//!
+//! Server restarts are not simulated yet: they need the durable session store. The hook is
+//! [`HOOK_RESTARTS`]: the server host's software is a `Fn`, so `Sim::bounce("server")` would
+//! start it again on the same store.
+
+pub mod clients;
+pub mod driver;
+pub mod hours;
+pub mod ledger;
+pub mod probe;
+pub mod report;
+pub mod server;
+pub mod storm;
+pub mod world;
+
+use crate::harness::shared::lock;
+use crate::SoakError;
+use driver::{Outbox, Plan};
+use hours::HeapProbe;
+use report::{Shape, SimReport, SimRun, WallClock};
+use std::sync::Arc;
+use std::time::Duration;
+use world::World;
+
+/// Client connections.
+pub const CONNECTIONS: usize = 100;
+/// Hosts the clients are spread over (turmoil steps every host at every tick: fewer hosts,
+/// fewer steps).
+pub const CLIENT_HOSTS: usize = 4;
+/// The simulation's step.
+pub const TICK: Duration = Duration::from_millis(10);
+/// The latency of every packet on every link (constant: turmoil draws a random latency
+/// per packet in the order packets are sent, which would make the run depend on the order
+/// of sends the hash maps of the library choose).
+pub const LATENCY: Duration = Duration::from_millis(5);
+/// Simulated time past the sending for connecting, draining and counting ghosts.
+const MARGIN: Duration = Duration::from_secs(3600);
+/// Every session's sequence numbers start after this, in both directions: 600 messages
+/// (10 minutes of a client's traffic) before 2^32, so that a 32-bit truncation or wrap
+/// anywhere in the stack would show as a gap, a duplicate or a refused ack.
+pub const SEQUENCE_ORIGIN: u64 = (1 << 32) - 600;
+/// Separates the seed of ids and tokens from the run's seed.
+const IDS_SEED: u64 = 0x01D5_5EED;
+/// Where server restarts go once the durable session store exists (see the module docs).
+pub const HOOK_RESTARTS: &str = "server restarts: Sim::bounce(\"server\") with a durable store";
+
+/// What to simulate.
+#[derive(Debug, Clone, Copy)]
+pub struct SimOptions {
+    /// How long the server sends, simulated.
+    pub duration: Duration,
+    /// The seed of everything random.
+    pub seed: u64,
+    /// Reads the counting allocator.
+    pub heap: HeapProbe,
+    /// Tests only: the sender's turn whose message is noted as sent and never sent.
+    #[cfg(test)]
+    pub plant: Option<u64>,
+}
+
+/// The command that repeats a simulated run.
+pub fn reproduce(options: &SimOptions) -> String {
+    let duration = crate::args::format_duration(options.duration);
+    format!("cargo xtask reliability --simulate {duration} --seed {}", options.seed)
+}
+
+/// Runs the simulation `options` describe; its report.
+pub fn run(options: &SimOptions) -> Result<SimReport, SoakError> {
+    let started = std::time::Instant::now();
+    seed_everything(options.seed);
+    let world = Arc::new(World::new(CONNECTIONS, CLIENT_HOSTS));
+    plant(&world, options);
+    simulate(options, world)?.timed(started.elapsed())
+}
+
+/// Plants the bug the options ask for (tests only).
+#[cfg(test)]
+fn plant(world: &World, options: &SimOptions) {
+    let turn = options.plant.unwrap_or(u64::MAX);
+    world.plant.store(turn, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// No bug is planted outside the tests.
+#[cfg(not(test))]
+fn plant(_world: &World, _options: &SimOptions) {}
+
+/// Seeds this thread's fastrand generator and ws-session's ids; moves the sequence origin.
+fn seed_everything(seed: u64) {
+    fastrand::seed(seed);
+    ws_session::protocol::simulation::seed_ids(seed ^ IDS_SEED);
+    ws_reliability::core::sequence::set_origin(SEQUENCE_ORIGIN);
+}
+
+/// Builds the simulation, runs it to the driver's end; the report the driver left.
+fn simulate(options: &SimOptions, world: Arc<World>) -> Result<Finished, SoakError> {
+    let out: Outbox = Arc::default();
+    let mut sim = builder(options).build();
+    let hosts = add_hosts(&mut sim, &world, options.seed);
+    let plan = Plan { run: sim_run(options), hosts, heap: hours::Meter::start(options.heap) };
+    sim.client("driver", driver::drive(world, plan, Arc::clone(&out)));
+    sim.run().map_err(|error| SoakError::Simulation(error.to_string()))?;
+    let report = lock(&out).take();
+    report.map(Finished).ok_or_else(|| SoakError::Simulation("the driver left no report".into()))
+}
+
+fn builder(options: &SimOptions) -> turmoil::Builder {
+    let mut builder = turmoil::Builder::new();
+    builder.simulation_duration(options.duration + MARGIN).tick_duration(TICK);
+    builder.min_message_latency(LATENCY).max_message_latency(LATENCY);
+    builder.rng_seed(options.seed).tcp_capacity(4096).epoch(std::time::UNIX_EPOCH);
+    builder
+}
+
+/// The server host and the client hosts; the client hosts' names.
+fn add_hosts(sim: &mut turmoil::Sim<'_>, world: &Arc<World>, seed: u64) -> Vec<String> {
+    let shared = Arc::clone(world);
+    sim.host("server", move || server::host(Arc::clone(&shared), seed));
+    (0..CLIENT_HOSTS).map(|host| add_client_host(sim, world, seed, host)).collect()
+}
+
+/// Client host `host`, with its share of the clients; its name.
+fn add_client_host(
+    sim: &mut turmoil::Sim<'_>,
+    world: &Arc<World>,
+    seed: u64,
+    host: usize,
+) -> String {
+    let per_host = CONNECTIONS.div_ceil(CLIENT_HOSTS);
+    let place =
+        clients::Place { host, clients: host * per_host..((host + 1) * per_host).min(CONNECTIONS) };
+    let name = format!("clients-{host}");
+    let shared = Arc::clone(world);
+    sim.host(name.as_str(), move || clients::host(Arc::clone(&shared), place.clone(), seed));
+    name
+}
+
+fn sim_run(options: &SimOptions) -> SimRun {
+    let command = reproduce(options);
+    let simulated_seconds = options.duration.as_secs();
+    SimRun { seed: options.seed, command, simulated_seconds, shape: SHAPE }
+}
+
+/// The run's shape.
+const SHAPE: Shape = Shape {
+    connections: CONNECTIONS,
+    client_hosts: CLIENT_HOSTS,
+    tick_us: TICK.as_micros() as u64,
+    sequence_origin: SEQUENCE_ORIGIN,
+};
+
+/// The driver's report, before the wall clock is added.
+struct Finished(SimReport);
+
+impl Finished {
+    /// The report with the wall-clock figures of a run that took `wall`.
+    fn timed(self, wall: Duration) -> Result<SimReport, SoakError> {
+        let seconds = wall.as_secs_f64();
+        let speedup = self.0.run.simulated_seconds as f64 / seconds.max(f64::EPSILON);
+        Ok(SimReport { wall_clock: WallClock { seconds, speedup }, ..self.0 })
+    }
+}
+
+#[cfg(test)]
+mod tests;

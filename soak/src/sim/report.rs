@@ -1,0 +1,216 @@
+//! [`SimReport`]: what a simulated run found, its checks, and the command that repeats it.
+//! Every field but `wall_clock` follows from the seed: two runs with the same seed write
+//! the same JSON but for that one.
+
+use super::hours::{heap_growth_per_hour, mean_heap, Hour};
+use super::ledger::Tally;
+use super::storm::Faults;
+use super::world::Churn;
+use crate::report::{percent, Check, Monitored, ServerCloses};
+use serde::Serialize;
+
+/// The simulated run's parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SimRun {
+    /// The seed of everything random in the run.
+    pub seed: u64,
+    /// The command that repeats it.
+    pub command: String,
+    /// Simulated seconds of sending.
+    pub simulated_seconds: u64,
+    /// Clients, hosts, tick, sequence origin.
+    #[serde(flatten)]
+    pub shape: Shape,
+}
+
+/// The shape of every simulated run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Shape {
+    /// Client connections.
+    pub connections: usize,
+    /// Hosts the clients are spread over.
+    pub client_hosts: usize,
+    /// The simulation's step, microseconds: every host runs this long at each step.
+    pub tick_us: u64,
+    /// Every session's sequence numbers start after this (near 2^32).
+    pub sequence_origin: u64,
+}
+
+/// The server at the end of the run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SimServer {
+    /// Server connections without a client, before or after the clients shut down.
+    pub ghosts_at_end: u64,
+    /// The monitor's lowest coverage and its runs.
+    pub monitoring: Monitored,
+    /// The closes the server started (each one a resume).
+    pub closes: ServerCloses,
+}
+
+impl SimServer {
+    /// The figures when the server host never started: every ghost check fails.
+    pub fn unseen(self) -> SimServer {
+        SimServer { ghosts_at_end: u64::MAX, ..self }
+    }
+}
+
+/// The timer probe over the run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TimerFigures {
+    /// Timers fired.
+    pub fired: u64,
+    /// The latest one fired, microseconds after it was due.
+    pub worst_late_us: u64,
+}
+
+/// Wall-clock figures: the only ones that differ between two runs of one seed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct WallClock {
+    /// Seconds the run took.
+    pub seconds: f64,
+    /// Simulated seconds per wall-clock second.
+    pub speedup: f64,
+}
+
+/// What `ws-soak --simulate` prints and writes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SimReport {
+    /// Parameters and how to repeat the run.
+    pub run: SimRun,
+    /// Every client's ledger, added up.
+    pub delivery: Tally,
+    /// Connections, sessions and refusals.
+    pub churn: Churn,
+    /// Faults the storm started.
+    pub faults: Faults,
+    /// The server at the end.
+    pub server: SimServer,
+    /// The timer probe.
+    pub timers: TimerFigures,
+    /// The end of every simulated hour.
+    pub hours: Vec<Hour>,
+    /// Whether every client received what was sent to it, or was told it is lost, by the
+    /// end of the drain.
+    pub settled: bool,
+    /// Every check.
+    pub checks: Vec<Check>,
+    /// Whether every required check passed.
+    pub passed: bool,
+    /// Wall-clock figures (not deterministic).
+    pub wall_clock: WallClock,
+}
+
+impl SimReport {
+    /// Runs the checks.
+    pub fn checked(mut self) -> SimReport {
+        self.checks = checks(&self);
+        self.passed = self.checks.iter().all(|check| check.met || !check.required);
+        self
+    }
+
+    /// The report without its wall-clock figures: what two runs of one seed share.
+    pub fn deterministic_json(&self) -> String {
+        let without = SimReport { wall_clock: WallClock::default(), ..self.clone() };
+        serde_json::to_string_pretty(&without).unwrap_or_default()
+    }
+}
+
+/// A required check: its metric, its goal, how to evaluate it.
+struct Spec {
+    metric: &'static str,
+    goal: &'static str,
+    evaluate: fn(&SimReport) -> (String, bool),
+}
+
+/// Every check of a simulated run; all are required.
+const SPECS: [Spec; 12] = [
+    Spec { metric: "messages delivered", goal: "> 0", evaluate: delivered },
+    Spec { metric: "silent losses", goal: "0", evaluate: |r| zero(r.delivery.silent_losses) },
+    Spec { metric: "duplicated", goal: "0", evaluate: |r| zero(r.delivery.duplicated) },
+    Spec { metric: "out of order", goal: "0", evaluate: |r| zero(r.delivery.out_of_order) },
+    Spec { metric: "misdelivered", goal: "0", evaluate: |r| zero(r.churn.misdelivered) },
+    Spec { metric: "ghosts at end", goal: "0", evaluate: |r| zero(r.server.ghosts_at_end) },
+    Spec { metric: "clients that gave up", goal: "0", evaluate: |r| zero(r.churn.gave_up) },
+    Spec { metric: "monitoring coverage", goal: "100%", evaluate: coverage },
+    Spec { metric: "heap growth per hour", goal: "< 1%/day", evaluate: heap },
+    Spec { metric: "timer lateness", goal: "<= 1 tick", evaluate: timers },
+    Spec { metric: "faults injected", goal: "> 0", evaluate: faults },
+    Spec { metric: "clients settled", goal: "all", evaluate: |r| settled(r.settled) },
+];
+
+/// The checks of a simulated run.
+fn checks(report: &SimReport) -> Vec<Check> {
+    SPECS.iter().map(|spec| spec.check(report)).collect()
+}
+
+impl Spec {
+    fn check(&self, report: &SimReport) -> Check {
+        let (value, met) = (self.evaluate)(report);
+        Check { metric: self.metric, value, goal: self.goal, required: true, met }
+    }
+}
+
+fn zero(count: u64) -> (String, bool) {
+    (count.to_string(), count == 0)
+}
+
+fn delivered(report: &SimReport) -> (String, bool) {
+    let delivered = report.delivery.delivered;
+    (delivered.to_string(), delivered > 0)
+}
+
+fn faults(report: &SimReport) -> (String, bool) {
+    let total = report.faults.total();
+    (total.to_string(), total > 0)
+}
+
+fn settled(settled: bool) -> (String, bool) {
+    let value = if settled { "all" } else { "not all" };
+    (value.to_owned(), settled)
+}
+
+fn coverage(report: &SimReport) -> (String, bool) {
+    let monitoring = report.server.monitoring;
+    (percent(monitoring.coverage), monitoring.coverage >= 1.0 && monitoring.runs > 0)
+}
+
+/// The live heap grows less than 1% of its mean per 24 hours (plus 64 KiB); a run of
+/// fewer than three hours shows no trend (its first is the warm-up).
+fn heap(report: &SimReport) -> (String, bool) {
+    let Some(growth) = heap_growth_per_hour(&report.hours) else {
+        return ("n/a (< 3 h)".to_owned(), true);
+    };
+    let met = growth * 24.0 <= mean_heap(&report.hours) * 0.01 + 65_536.0;
+    (format!("{growth:.0} B/h"), met)
+}
+
+/// Every timer the probe set fired within one simulation step of when it was due.
+fn timers(report: &SimReport) -> (String, bool) {
+    let late = report.timers.worst_late_us;
+    (format!("{late} us"), late <= report.run.shape.tick_us && report.timers.fired > 0)
+}
+
+/// The report as text: the run, the hours, every check.
+pub fn table(report: &SimReport) -> String {
+    let run = &report.run;
+    let mut text =
+        format!("simulated {} s, seed {}: {}\n", run.simulated_seconds, run.seed, run.command);
+    report.hours.iter().for_each(|hour| text.push_str(&hour_line(hour)));
+    report.checks.iter().for_each(|check| text.push_str(&check_line(check)));
+    let wall = report.wall_clock;
+    let speed = format!("wall clock {:.1} s ({:.0}x)", wall.seconds, wall.speedup);
+    text + &format!("{speed}; passed: {}\n", report.passed)
+}
+
+fn hour_line(hour: &Hour) -> String {
+    format!(
+        "hour {:>2}: heap {} B, {} allocations, {} sent, {} delivered, {} connected, latest timer +{} us\n",
+        hour.hour, hour.heap.live_bytes, hour.heap.allocations, hour.traffic.sent,
+        hour.traffic.delivered, hour.connected.clients, hour.latest_timer_us
+    )
+}
+
+fn check_line(check: &Check) -> String {
+    let mark = if check.met { "ok  " } else { "FAIL" };
+    format!("{mark} {:<22} {:>16}  (goal {})\n", check.metric, check.value, check.goal)
+}

@@ -1,0 +1,44 @@
+//! The simulation's own tests: a planted bug (one message noted as sent and never sent) fails
+//! the run with the seed that then reproduces it; a seed gives one report, another seed
+//! another.
+
+use super::*;
+
+/// A few simulated minutes: enough for the storm and the server's closes to strike.
+const SHORT: Duration = Duration::from_secs(180);
+/// The sender's turn whose message the planted bug drops: 40 s in, all clients connected.
+const PLANTED_TURN: u64 = 4_000;
+
+fn no_heap() -> hours::Heap {
+    hours::Heap::default()
+}
+
+fn options(seed: u64, plant: Option<u64>) -> SimOptions {
+    SimOptions { duration: SHORT, seed, heap: no_heap, plant }
+}
+
+fn failed(report: &SimReport) -> Vec<&'static str> {
+    report.checks.iter().filter(|check| !check.met).map(|check| check.metric).collect()
+}
+
+#[test]
+fn a_planted_lost_message_fails_the_run_and_its_seed_reproduces_it() {
+    let first = run(&options(3, Some(PLANTED_TURN))).unwrap();
+    assert!(!first.passed);
+    assert_eq!(failed(&first), ["silent losses", "clients settled"]);
+    assert_eq!(first.delivery.silent_losses, 1, "the one planted");
+    assert!(first.run.command.ends_with("--simulate 3m --seed 3"), "{}", first.run.command);
+    let again = run(&options(3, Some(PLANTED_TURN))).unwrap();
+    assert_eq!(again.delivery, first.delivery, "the seed reproduces the failure");
+    assert_eq!(failed(&again), failed(&first));
+}
+
+#[test]
+fn without_the_bug_the_run_passes_and_another_seed_gives_another_run() {
+    let clean = run(&options(3, None)).unwrap();
+    assert!(clean.passed, "{:?}", failed(&clean));
+    assert_eq!(clean.delivery.silent_losses, 0);
+    let other = run(&options(4, None)).unwrap();
+    assert!(other.passed, "{:?}", failed(&other));
+    assert_ne!(other.deterministic_json(), clean.deterministic_json());
+}

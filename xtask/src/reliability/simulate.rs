@@ -1,0 +1,63 @@
+//! `cargo xtask reliability --simulate DURATION`: `ws-soak` built with its `simulation`
+//! feature and `--cfg tokio_unstable` (turmoil then seeds each simulated host's tokio
+//! runtime, whose choices, such as the branch `select!` polls first, are otherwise random),
+//! in `<target>/simulation` so that the flag does not invalidate the main build; then run
+//! with `--simulate DURATION`, its report written to `target/reliability/simulation.json`.
+
+use super::{binary, exit_code, target, verdict, Options};
+use crate::cmd::{self, Outcome};
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Where the report of a simulated run is written.
+pub const REPORT: &str = "target/reliability/simulation.json";
+
+/// Builds the simulating `ws-soak` and simulates `duration`.
+pub fn run(duration: &str, options: &Options) -> Outcome {
+    if !cmd::status(build())? {
+        return Err("building ws-soak with its simulation feature failed".into());
+    }
+    let mut soak = Command::new(binary(&target_dir()));
+    soak.args(soak_args(duration, options)).current_dir(cmd::workspace_root());
+    verdict(exit_code(soak)?)
+}
+
+/// The release build of `ws-soak` with the `simulation` feature and `tokio_unstable`.
+fn build() -> Command {
+    let features = ["build", "--release", "-p", "ws-soak", "--features", "simulation"];
+    let mut build = cmd::cargo(&features);
+    build.env("CARGO_TARGET_DIR", target_dir()).env("RUSTFLAGS", rustflags());
+    build
+}
+
+/// `RUSTFLAGS`, with `--cfg tokio_unstable` added.
+fn rustflags() -> String {
+    let given = std::env::var("RUSTFLAGS").unwrap_or_default();
+    format!("{given} --cfg tokio_unstable").trim().to_owned()
+}
+
+/// The simulating build's own target folder.
+fn target_dir() -> PathBuf {
+    target().join("simulation")
+}
+
+/// The `ws-soak` arguments of a simulated run.
+pub fn soak_args(duration: &str, options: &Options) -> Vec<String> {
+    let seed = options.seed.map(|seed| ["--seed".to_owned(), seed.to_string()]);
+    let json = options.json.then(|| "--json".to_owned());
+    let fixed = ["--simulate", duration, "--out", REPORT].map(str::to_owned);
+    fixed.into_iter().chain(seed.into_iter().flatten()).chain(json).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_simulated_run_gets_its_duration_seed_and_report() {
+        let args = soak_args("2h", &Options::simulated());
+        assert_eq!(args, ["--simulate", "2h", "--out", REPORT, "--seed", "1"]);
+        assert!(rustflags().ends_with("--cfg tokio_unstable"));
+        assert!(binary(&target_dir()).ends_with("simulation/release/ws-soak"));
+    }
+}
