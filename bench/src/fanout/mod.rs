@@ -49,12 +49,14 @@ pub struct Paced {
     pub schedule: Schedule,
     /// `CLOCK_MONOTONIC` nanoseconds at the schedule's start.
     pub start_nanos: u64,
+    /// The fraction of raw's maximum it offers.
+    pub load: f64,
 }
 
 impl Paced {
-    /// `rate` broadcasts per second for `time`, from now.
-    pub fn new(rate: f64, time: Duration) -> Self {
-        Paced { schedule: Schedule::new(rate, time), start_nanos: mono::now_nanos() }
+    /// `rate` broadcasts per second for `time` (`load` of raw's maximum), from now.
+    pub fn new(rate: f64, time: Duration, load: f64) -> Self {
+        Paced { schedule: Schedule::new(rate, time), start_nanos: mono::now_nanos(), load }
     }
 
     /// Broadcasts `indices`, each stamped with the time it was due.
@@ -104,7 +106,7 @@ async fn raw_max(
     eprintln!("ws-bench: fan-out: raw's maximum, back to back for {} s…", setup.level_secs);
     let start = mono::now_nanos();
     let sent = server.phase(Plan::Flat(Instant::now() + setup.level_time())).await?;
-    measure(crowd, start, sent, "raw max".into()).await
+    measure(crowd, setup, Phase { name: "raw max".into(), start_nanos: start, sent }).await
 }
 
 async fn raw_levels(
@@ -117,7 +119,8 @@ async fn raw_levels(
     for load in LOADS {
         let paced = setup.paced(load, max_msgs);
         let sent = server.phase(Plan::Paced(paced)).await?;
-        levels.push(measure(crowd, paced.start_nanos, sent, label("raw", load)).await?);
+        let phase = Phase { name: label("raw", load), start_nanos: paced.start_nanos, sent };
+        levels.push(measure(crowd, setup, phase).await?);
     }
     Ok(levels)
 }
@@ -146,7 +149,7 @@ async fn reliable_levels(
     let mut levels = Vec::new();
     for load in LOADS {
         let paced = setup.paced(load, max_msgs);
-        levels.push(reliable_level(server, crowd, paced, label("reliable", load)).await?);
+        levels.push(reliable_level(server, crowd, setup, paced).await?);
     }
     Ok(levels)
 }
@@ -155,28 +158,44 @@ async fn reliable_levels(
 async fn reliable_level(
     server: &ReliableFanout,
     crowd: &mut Crowd,
+    setup: &FanoutSetup,
     paced: Paced,
-    name: String,
 ) -> Result<ReliableLevel, BenchError> {
+    let name = label("reliable", paced.load);
     let broadcasts = server.phase(paced).await?;
-    let measured = measure(crowd, paced.start_nanos, broadcasts.queued, name).await?;
+    let phase = Phase { name, start_nanos: paced.start_nanos, sent: broadcasts.queued };
+    let measured = measure(crowd, setup, phase).await?;
     Ok(ReliableLevel { measured, refused: broadcasts.refused })
 }
 
-/// The clients' report of the phase `name` started at `start_nanos`, checked against the
-/// `sent` messages.
+/// The clients' report of `phase`, checked against the messages sent: the delivered rate
+/// over the phase (from its start to the last arrival, or its length if that was sooner:
+/// an open-loop phase that kept up delivers the offered rate).
 async fn measure(
     crowd: &mut Crowd,
-    start_nanos: u64,
-    sent: u64,
-    name: String,
+    setup: &FanoutSetup,
+    phase: Phase,
 ) -> Result<Percentiles, BenchError> {
     let line = crowd.phase(PHASE_LIMIT).await?;
-    crate::push::verify(vec![sent], vec![line.delivered])?;
-    let seconds = line.last_arrival_nanos.saturating_sub(start_nanos) as f64 / 1e9;
+    crate::push::verify(vec![phase.sent], vec![line.delivered])?;
+    let seconds = phase.seconds(line.last_arrival_nanos).max(setup.level_secs);
     let measured = Percentiles::of(&line.histogram()?, seconds);
-    progress(&name, &measured, line.clients);
+    progress(&phase.name, &measured, line.clients);
     Ok(measured)
+}
+
+/// A phase the server ran: its name, its start on `CLOCK_MONOTONIC`, the messages sent.
+struct Phase {
+    name: String,
+    start_nanos: u64,
+    sent: u64,
+}
+
+impl Phase {
+    /// Seconds from its start to `last_arrival` (nanoseconds).
+    fn seconds(&self, last_arrival: u64) -> f64 {
+        last_arrival.saturating_sub(self.start_nanos) as f64 / 1e9
+    }
 }
 
 fn label(side: &str, load: f64) -> String {
@@ -191,3 +210,6 @@ fn progress(name: &str, measured: &Percentiles, sessions: usize) {
         "ws-bench: fan-out {name}: {rate:.0} msgs/s ({broadcasts:.1} broadcasts/s), {latency}"
     );
 }
+
+#[cfg(test)]
+mod tests;

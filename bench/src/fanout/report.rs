@@ -33,7 +33,7 @@ impl FanoutSetup {
 
     /// An open-loop phase at `load` of `max_msgs` messages per second, from now.
     pub fn paced(&self, load: f64, max_msgs: f64) -> super::Paced {
-        super::Paced::new(self.broadcasts_at(load, max_msgs), self.level_time())
+        super::Paced::new(self.broadcasts_at(load, max_msgs), self.level_time(), load)
     }
 
     /// Broadcasts per second at `load` of `max_msgs` messages per second.
