@@ -64,6 +64,7 @@ fn fanout_measures_both_sides_from_client_processes() {
         assert!(delivered + refused >= due.saturating_sub(40), "{level}");
         assert!(level["raw"]["p99_us"].as_f64().unwrap() > 0.0, "{level}");
         assert!(level["reliable"]["p99_us"].as_f64().unwrap() > 0.0, "{level}");
+        assert!(level["reliable"]["server_cores"].as_f64().unwrap() >= 0.0, "{level}");
     }
     assert!(json["admission"].as_str().unwrap().contains("per address: 64 connections"));
 }

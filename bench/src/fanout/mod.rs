@@ -10,6 +10,7 @@
 //! falls behind shows it in the latency; the clients check the order and that every
 //! queued message arrived.
 
+pub mod cores;
 pub mod raw;
 pub mod reliable;
 pub mod report;
@@ -18,6 +19,7 @@ use crate::args::{Args, ServerKind};
 use crate::crowd::Crowd;
 use crate::latency::{clock, Percentiles, Schedule, LEVEL_TIME, LOADS};
 use crate::{limits, mono, BenchError};
+use cores::{Cores, CpuMark, Measured};
 use raw::RawFanout;
 use reliable::ReliableFanout;
 use report::{FanoutReport, FanoutSetup, ReliableLevel};
@@ -30,8 +32,6 @@ use ws_reliability::Message;
 
 /// How long the clients may take to report a phase once the server has sent it.
 const PHASE_LIMIT: Duration = Duration::from_secs(300);
-/// How long the raw connections may take to open.
-const ACCEPT_LIMIT: Duration = Duration::from_secs(300);
 
 /// What a raw shard does in a phase.
 #[derive(Debug, Clone, Copy)]
@@ -75,26 +75,26 @@ pub async fn run(args: &Args, exe: &Path) -> Result<FanoutReport, BenchError> {
     let setup = FanoutSetup::new(sessions, args.duration.unwrap_or(LEVEL_TIME), admission);
     eprintln!("ws-bench: fan-out to {sessions} sessions; ReliableServer: {}", setup.admission);
     let raw = raw_side(&setup, exe).await?;
-    let reliable = reliable_side(&setup, exe, raw.max.achieved_msgs_per_sec).await?;
+    let reliable = reliable_side(&setup, exe, raw.max.latency.achieved_msgs_per_sec).await?;
     Ok(FanoutReport::new(setup, raw, reliable))
 }
 
 /// Raw's maximum and every load.
 pub struct RawSide {
     /// The back-to-back phase.
-    pub max: Percentiles,
+    pub max: Measured,
     /// Each load of [`LOADS`].
-    pub levels: Vec<Percentiles>,
+    pub levels: Vec<Measured>,
 }
 
 async fn raw_side(setup: &FanoutSetup, exe: &Path) -> Result<RawSide, BenchError> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let mut crowd = Crowd::spawn(exe, ServerKind::Raw, listener.local_addr()?, setup.sessions)?;
-    let accepted = RawFanout::accept(&listener, setup.sessions);
-    let mut server = tokio::time::timeout(ACCEPT_LIMIT, accepted).await??;
+    let mut server = RawFanout::accept(&listener, setup.sessions).await?;
     crowd.connected().await?;
     let max = raw_max(&mut server, &mut crowd, setup).await?;
-    let levels = raw_levels(&mut server, &mut crowd, setup, max.achieved_msgs_per_sec).await?;
+    let max_msgs = max.latency.achieved_msgs_per_sec;
+    let levels = raw_levels(&mut server, &mut crowd, setup, max_msgs).await?;
     Ok(RawSide { max, levels })
 }
 
@@ -102,11 +102,11 @@ async fn raw_max(
     server: &mut RawFanout,
     crowd: &mut Crowd,
     setup: &FanoutSetup,
-) -> Result<Percentiles, BenchError> {
+) -> Result<Measured, BenchError> {
     eprintln!("ws-bench: fan-out: raw's maximum, back to back for {} s…", setup.level_secs);
-    let start = mono::now_nanos();
-    let sent = server.phase(Plan::Flat(Instant::now() + setup.level_time())).await?;
-    measure(crowd, setup, Phase { name: "raw max".into(), start_nanos: start, sent }).await
+    let mut phase = Phase::begin("raw max".into(), mono::now_nanos(), crowd);
+    phase.sent = server.phase(Plan::Flat(Instant::now() + setup.level_time())).await?;
+    measure(crowd, setup, phase).await
 }
 
 async fn raw_levels(
@@ -114,12 +114,12 @@ async fn raw_levels(
     crowd: &mut Crowd,
     setup: &FanoutSetup,
     max_msgs: f64,
-) -> Result<Vec<Percentiles>, BenchError> {
+) -> Result<Vec<Measured>, BenchError> {
     let mut levels = Vec::new();
     for load in LOADS {
         let paced = setup.paced(load, max_msgs);
-        let sent = server.phase(Plan::Paced(paced)).await?;
-        let phase = Phase { name: label("raw", load), start_nanos: paced.start_nanos, sent };
+        let mut phase = Phase::begin(label("raw", load), paced.start_nanos, crowd);
+        phase.sent = server.phase(Plan::Paced(paced)).await?;
         levels.push(measure(crowd, setup, phase).await?);
     }
     Ok(levels)
@@ -161,9 +161,9 @@ async fn reliable_level(
     setup: &FanoutSetup,
     paced: Paced,
 ) -> Result<ReliableLevel, BenchError> {
-    let name = label("reliable", paced.load);
+    let mut phase = Phase::begin(label("reliable", paced.load), paced.start_nanos, crowd);
     let broadcasts = server.phase(paced).await?;
-    let phase = Phase { name, start_nanos: paced.start_nanos, sent: broadcasts.queued };
+    phase.sent = broadcasts.queued;
     let measured = measure(crowd, setup, phase).await?;
     Ok(ReliableLevel { measured, refused: broadcasts.refused })
 }
@@ -175,27 +175,40 @@ async fn measure(
     crowd: &mut Crowd,
     setup: &FanoutSetup,
     phase: Phase,
-) -> Result<Percentiles, BenchError> {
+) -> Result<Measured, BenchError> {
     let line = crowd.phase(PHASE_LIMIT).await?;
+    let cores = Cores::since(phase.cpu, crowd);
     crate::push::verify(vec![phase.sent], vec![line.delivered])?;
     let seconds = phase.seconds(line.last_arrival_nanos).max(setup.level_secs);
-    let measured = Percentiles::of(&line.histogram()?, seconds);
-    progress(&phase.name, &measured, line.clients);
-    Ok(measured)
+    let latency = Percentiles::of(&line.histogram()?, seconds);
+    progress(&phase.name, &latency, line.clients);
+    Ok(Measured { latency, cores })
 }
 
-/// A phase the server ran: its name, its start on `CLOCK_MONOTONIC`, the messages sent.
+/// A phase the server ran: its name, its start on `CLOCK_MONOTONIC` and in CPU time, the
+/// messages sent.
 struct Phase {
     name: String,
     start_nanos: u64,
+    cpu: CpuMark,
     sent: u64,
 }
 
 impl Phase {
+    /// Phase `name`, started at `start_nanos`, nothing sent yet.
+    fn begin(name: String, start_nanos: u64, crowd: &Crowd) -> Self {
+        Phase { name, start_nanos, cpu: CpuMark::now(crowd), sent: 0 }
+    }
+
     /// Seconds from its start to `last_arrival` (nanoseconds).
     fn seconds(&self, last_arrival: u64) -> f64 {
-        last_arrival.saturating_sub(self.start_nanos) as f64 / 1e9
+        span_secs(self.start_nanos, last_arrival)
     }
+}
+
+/// Seconds from `start` to `end` (nanoseconds; none when `end` came first).
+fn span_secs(start: u64, end: u64) -> f64 {
+    end.saturating_sub(start) as f64 / 1e9
 }
 
 fn label(side: &str, load: f64) -> String {

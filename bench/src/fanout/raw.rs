@@ -12,6 +12,9 @@ use tokio_tungstenite::WebSocketStream;
 use ws_reliability::protocol::Limits;
 use ws_reliability::Message;
 
+/// How long the connections may take to open.
+const ACCEPT_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// A server's end of a connection.
 type ServerSide = WebSocketStream<TcpStream>;
 
@@ -34,8 +37,13 @@ struct Ran {
 }
 
 impl RawFanout {
-    /// Accepts `count` connections on `listener`, one shard per core.
+    /// Accepts `count` connections on `listener`, one shard per core, within
+    /// [`ACCEPT_LIMIT`].
     pub async fn accept(listener: &TcpListener, count: usize) -> Result<RawFanout, BenchError> {
+        tokio::time::timeout(ACCEPT_LIMIT, Self::accept_all(listener, count)).await?
+    }
+
+    async fn accept_all(listener: &TcpListener, count: usize) -> Result<RawFanout, BenchError> {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         let mut shards: Vec<Shard> = (0..cores).map(|_| Shard::default()).collect();
         for at in 0..count {

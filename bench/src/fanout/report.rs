@@ -1,8 +1,9 @@
 //! [`FanoutReport`]: the fan-out axis, raw and reliable side by side per load, as JSON or
 //! as a table.
 
+use super::cores::Measured;
 use super::RawSide;
-use crate::latency::{Percentiles, LOADS};
+use crate::latency::LOADS;
 use serde::Serialize;
 use std::time::Duration;
 
@@ -46,7 +47,7 @@ impl FanoutSetup {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ReliableLevel {
     /// What the clients received.
-    pub measured: Percentiles,
+    pub measured: Measured,
     /// Messages `broadcast` refused (outbox full, budget).
     pub refused: u64,
 }
@@ -77,9 +78,9 @@ pub struct FanoutLevel {
     #[serde(flatten)]
     pub offered: OfferedLoad,
     /// Raw tokio-tungstenite.
-    pub raw: Percentiles,
+    pub raw: Measured,
     /// ReliableServer::broadcast → ReliableClient.
-    pub reliable: Percentiles,
+    pub reliable: Measured,
     /// Messages ReliableServer refused.
     pub reliable_refused: u64,
 }
@@ -91,7 +92,7 @@ pub struct FanoutReport {
     #[serde(flatten)]
     pub setup: FanoutSetup,
     /// Raw's back-to-back phase.
-    pub raw_max: Percentiles,
+    pub raw_max: Measured,
     /// Raw's sustainable fan-out rate, broadcasts per second.
     pub raw_max_broadcasts_per_sec: f64,
     /// Every load, in order.
@@ -101,7 +102,7 @@ pub struct FanoutReport {
 impl FanoutReport {
     /// The report of both sides.
     pub fn new(setup: FanoutSetup, raw: RawSide, reliable: Vec<ReliableLevel>) -> Self {
-        let max_msgs = raw.max.achieved_msgs_per_sec;
+        let max_msgs = raw.max.latency.achieved_msgs_per_sec;
         let raw_max_broadcasts_per_sec = setup.broadcasts_at(1.0, max_msgs);
         let count = LOADS.len().min(raw.levels.len()).min(reliable.len());
         let offered = |at: usize| OfferedLoad::new(&setup, LOADS[at], max_msgs);
@@ -112,13 +113,14 @@ impl FanoutReport {
 }
 
 /// One load, raw and reliable.
-fn level(offered: OfferedLoad, raw: Percentiles, reliable: ReliableLevel) -> FanoutLevel {
+fn level(offered: OfferedLoad, raw: Measured, reliable: ReliableLevel) -> FanoutLevel {
     FanoutLevel { offered, raw, reliable: reliable.measured, reliable_refused: reliable.refused }
 }
 
 /// The table's header.
 const HEADER: &str = "| load | side | offered broadcasts/s | offered msgs/s | delivered msgs/s \
-    | p50 us | p99 us | p99.9 us | max us | refused |\n|---|---|---|---|---|---|---|---|---|---|\n";
+    | p50 us | p99 us | p99.9 us | max us | server cores | clients' cores | refused |\n\
+    |---|---|---|---|---|---|---|---|---|---|---|---|\n";
 
 /// The report as a table, one row per phase and side.
 pub fn table(report: &FanoutReport) -> String {
@@ -142,7 +144,7 @@ fn level_rows(level: &FanoutLevel) -> String {
     raw + &row(level, "reliable", &level.reliable, level.reliable_refused)
 }
 
-fn row(level: &FanoutLevel, side: &str, measured: &Percentiles, refused: u64) -> String {
+fn row(level: &FanoutLevel, side: &str, measured: &Measured, refused: u64) -> String {
     let load = level.offered.load * 100.0;
     let broadcasts = level.offered.offered_broadcasts_per_sec;
     let offered = level.offered.offered_msgs_per_sec;

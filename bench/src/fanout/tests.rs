@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::latency::Percentiles;
+use cores::{Cores, Measured};
 use report::table;
 
 #[test]
@@ -17,20 +18,17 @@ fn paced_broadcasts_are_stamped_when_due() {
 
 #[test]
 fn a_phase_lasts_from_its_start_to_the_last_arrival() {
-    let phase = Phase { name: "raw 10%".into(), start_nanos: 1_000_000_000, sent: 5 };
-    assert_eq!(phase.seconds(3_500_000_000), 2.5);
-    assert_eq!(phase.seconds(10), 0.0, "an arrival before the start counts as none");
+    assert_eq!(span_secs(1_000_000_000, 3_500_000_000), 2.5);
+    assert_eq!(span_secs(1_000_000_000, 10), 0.0, "an arrival before the start counts as none");
 }
 
 #[test]
 fn the_report_pairs_raw_and_reliable_per_load() {
     let setup = FanoutSetup::new(10_000, Duration::from_secs(3), "limits".into());
     assert_eq!(setup.client_processes, 1);
-    let at = |rate: f64| Percentiles {
-        achieved_msgs_per_sec: rate,
-        p99_us: 5.0,
-        ..Percentiles::default()
-    };
+    let latency = |rate| Percentiles { achieved_msgs_per_sec: rate, ..Percentiles::default() };
+    let cores = Cores { server_cores: 1.5, clients_cores: 0.25 };
+    let at = |rate: f64| Measured { latency: latency(rate), cores };
     let raw =
         RawSide { max: at(100_000.0), levels: vec![at(10_000.0), at(50_000.0), at(90_000.0)] };
     let reliable = [at(9_000.0), at(40_000.0), at(60_000.0)];
@@ -41,11 +39,13 @@ fn the_report_pairs_raw_and_reliable_per_load() {
     let half = report.levels[1];
     assert_eq!((half.offered.load, half.offered.offered_broadcasts_per_sec), (0.5, 5.0));
     assert_eq!(half.offered.offered_msgs_per_sec, 50_000.0);
-    assert_eq!(half.reliable.achieved_msgs_per_sec, 40_000.0);
+    assert_eq!(half.reliable.latency.achieved_msgs_per_sec, 40_000.0);
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["levels"][1]["offered_broadcasts_per_sec"], 5.0);
     assert_eq!(json["levels"][2]["reliable_refused"], 7);
+    assert_eq!(json["levels"][0]["raw"]["server_cores"], 1.5);
     let table = table(&report);
     assert!(table.contains("| 50% | reliable | 5.0 | 50000 | 40000 |"), "{table}");
+    assert!(table.contains("| 0 | 1.50 | 0.25 | 7 |"), "{table}");
     assert!(table.contains("| max | raw | 10.0 (achieved) |"), "{table}");
 }
