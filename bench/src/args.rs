@@ -40,6 +40,19 @@ pub struct Args {
     /// `--duration` (default 3 s); no idle-memory run.
     #[arg(long, conflicts_with = "upload")]
     pub latency: bool,
+    /// Measure fan-out instead: `--sessions` clients in child processes, raw's sustainable
+    /// broadcast rate, then an open-loop broadcast at 10%, 50% and 90% of it, raw and
+    /// `ReliableServer::broadcast` (each phase `--duration`, default 3 s).
+    #[arg(long, conflicts_with_all = ["upload", "latency"])]
+    pub fanout: bool,
+    /// Sessions (connections) the fan-out broadcasts to.
+    #[arg(long, default_value_t = 10_000)]
+    pub sessions: usize,
+    /// Measure connections instead: one server process holding this many connections from
+    /// client processes (raw, then wsr.v1 past WELCOME): RSS per connection, time to
+    /// connect, idle CPU over `--duration` (default 60 s).
+    #[arg(long, conflicts_with_all = ["upload", "latency", "fanout"])]
+    pub connections: Option<usize>,
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -58,7 +71,15 @@ pub enum Internal {
         /// Which server to run.
         #[arg(long, value_enum)]
         kind: ServerKind,
+        /// Sessions a reliable server makes room for, with the connections axis's
+        /// admission limits (`limits::many_config`); the idle probe's otherwise.
+        #[arg(long)]
+        capacity: Option<usize>,
     },
+    /// A client process of the fan-out and connections axes: opens its clients, prints
+    /// `connected <n>`, then one `phase <json>` line per phase until stdin closes.
+    #[command(hide = true)]
+    Clients(crate::crowd::child::CrowdArgs),
 }
 
 /// The two servers compared.

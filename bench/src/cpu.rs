@@ -24,6 +24,12 @@ pub fn parse_ticks(stat: &str) -> Option<u64> {
     Some(user + system)
 }
 
+/// User plus system CPU time of process `pid` so far (zero once it is gone).
+pub fn of_process(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    parse_ticks(&stat).map_or(Duration::ZERO, ticks_to_duration)
+}
+
 fn ticks_to_duration(ticks: u64) -> Duration {
     Duration::from_millis(ticks * 1000 / TICKS_PER_SECOND)
 }
@@ -62,6 +68,7 @@ mod tests {
             std::hint::black_box(guard.elapsed());
         }
         assert!(used() > Duration::ZERO, "no CPU time counted after 30 s of spinning");
+        assert!(of_process(std::process::id()) > Duration::ZERO);
     }
 
     #[test]

@@ -16,6 +16,13 @@
 //!   64-byte messages to the server, checked in order per connection or session;
 //! - with `--latency`, one-way latency instead ([`latency`]): an open-loop push at 10%, 50%
 //!   and 90% of raw's maximum push rate (measured first), p50, p99 and p99.9 per side;
+//! - with `--fanout`, fan-out instead ([`fanout`]): raw's sustainable broadcast rate to
+//!   `--sessions` clients (default 10 000, in child processes: [`crowd`]), then an
+//!   open-loop broadcast at 10%, 50% and 90% of it, raw and `ReliableServer::broadcast`,
+//!   delivered rate and latency stamped on `CLOCK_MONOTONIC` ([`mono`]);
+//! - with `--connections N`, connections instead ([`connections`]): one server process
+//!   holding N connections from client processes bound to addresses across 127.0.0.0/8
+//!   ([`source`]): RSS per connection, time to connect, idle CPU per second;
 //! - server memory per idle connection ([`idle`]): the server runs in a child process (this
 //!   binary's `serve` subcommand), the parent opens N idle connections, and the child's
 //!   resident set before and after gives the bytes per connection, transport included.
@@ -26,15 +33,20 @@
 #![deny(missing_docs)]
 
 pub mod args;
+pub mod connections;
 pub mod cpu;
+pub mod crowd;
 mod error;
+pub mod fanout;
 pub mod idle;
 pub mod latency;
 pub mod limits;
+pub mod mono;
 pub mod payload;
 pub mod push;
 pub mod report;
 pub mod run;
+pub mod source;
 pub mod upload;
 
 pub use error::BenchError;

@@ -33,6 +33,15 @@ pub fn raise(clients: usize, idle: usize) -> Result<Budget, BenchError> {
     budget(clients, idle, limit)
 }
 
+/// Raises the limit for `sockets` sockets in one process (inherited by its children);
+/// an error when they do not fit.
+pub fn enough_files(sockets: usize) -> Result<u64, BenchError> {
+    let Budget { limit, idle } = raise(0, sockets)?;
+    let needed = idle_files(sockets);
+    let error = BenchError::OpenFiles { clients: sockets, needed, limit };
+    (idle >= sockets).then_some(limit).ok_or(error)
+}
+
 /// The budget `limit` leaves, or the error when the push clients do not fit.
 pub fn budget(clients: usize, idle: usize, limit: u64) -> Result<Budget, BenchError> {
     let needed = push_files(clients);
@@ -64,6 +73,36 @@ pub fn server_config() -> ws_reliability::server::ServerConfig {
     config
 }
 
+/// Admissions per second and in a burst of [`many_config`]: lifted, so the time to connect
+/// measures the server's handshakes rather than ws-conn's 500/s reconnect-storm guard.
+pub const MANY_ACCEPT_RATE: u32 = 1_000_000;
+
+/// The fan-out and connections axes' server: ReliableServer's defaults with room for
+/// `capacity` sessions (connections and the session budget), the global accept rate
+/// lifted, and the **default per-address limits** (64 connections, a burst of 40, 20/s):
+/// the clients come from [`crate::source`]'s addresses, at most 32 each.
+pub fn many_config(capacity: usize) -> ws_reliability::server::ServerConfig {
+    let mut config = ws_reliability::server::ServerConfig::default();
+    config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
+    let limits = &mut config.conn.limits;
+    limits.max_connections = capacity.max(limits.max_connections);
+    limits.accept_burst = MANY_ACCEPT_RATE;
+    limits.accept_per_second = MANY_ACCEPT_RATE;
+    config.budget.max_sessions = capacity.max(config.budget.max_sessions);
+    config
+}
+
+/// The admission limits of `config`, as the run prints them.
+pub fn admission(config: &ws_reliability::server::ServerConfig) -> String {
+    let limits = &config.conn.limits;
+    let sessions = format!("budget max_sessions {}", config.budget.max_sessions);
+    let rate = format!("accept {}/s burst {}", limits.accept_per_second, limits.accept_burst);
+    let handshakes = format!("handshakes at once {}", limits.handshake.max_in_progress);
+    let global =
+        format!("max_connections {}, {sessions}, {rate}, {handshakes}", limits.max_connections);
+    format!("{global}; per address: {}", limits.per_address)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +123,19 @@ mod tests {
         assert!(message.contains("3840 idle connections instead of 10000"));
         assert!(message.contains("ulimit -n 10256"));
         assert_eq!(fallback_message(10, budget(1, 10, 4096).unwrap()), None);
+    }
+
+    #[test]
+    fn many_sessions_fit_and_addresses_keep_their_defaults() {
+        let config = many_config(19_000);
+        assert_eq!(config.conn.limits.max_connections, 19_000);
+        assert_eq!(config.budget.max_sessions, 19_000);
+        let per_address = config.conn.limits.per_address.clone();
+        assert_eq!(per_address, ws_reliability::conn::AddressLimits::default());
+        assert!(crate::source::PER_ADDRESS <= per_address.accept_burst as usize);
+        let printed = admission(&config);
+        assert!(printed.contains("max_connections 19000") && printed.contains("per address: 64"));
+        assert_eq!(many_config(10).budget.max_sessions, 10_000, "never below the defaults");
     }
 
     #[test]

@@ -23,10 +23,35 @@ fn main() -> ExitCode {
 fn run(args: Args) -> Result<(), BenchError> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match args.internal {
-        Some(Internal::Serve { kind }) => runtime.block_on(ws_bench::idle::serve::serve(kind)),
-        None if args.latency => runtime.block_on(latency(&args)),
-        None => runtime.block_on(bench(&args)),
+        Some(Internal::Serve { kind, capacity }) => {
+            runtime.block_on(ws_bench::idle::serve::serve(kind, capacity))
+        }
+        Some(Internal::Clients(clients)) => runtime.block_on(ws_bench::crowd::child::run(clients)),
+        None => runtime.block_on(axis(&args)),
     }
+}
+
+/// The axis the flags choose.
+async fn axis(args: &Args) -> Result<(), BenchError> {
+    match args.connections {
+        Some(count) => connections(args, count).await,
+        None if args.fanout => fanout(args).await,
+        None if args.latency => latency(args).await,
+        None => bench(args).await,
+    }
+}
+
+/// The connections axis (`--connections N`).
+async fn connections(args: &Args, count: usize) -> Result<(), BenchError> {
+    let exe = std::env::current_exe()?;
+    let report = ws_bench::connections::run(args, &exe, count).await?;
+    show(&report, ws_bench::connections::report::table, args.json)
+}
+
+/// The fan-out axis (`--fanout`).
+async fn fanout(args: &Args) -> Result<(), BenchError> {
+    let report = ws_bench::fanout::run(args, &std::env::current_exe()?).await?;
+    show(&report, ws_bench::fanout::report::table, args.json)
 }
 
 /// The latency axis (`--latency`).

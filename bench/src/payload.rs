@@ -8,7 +8,7 @@ use ws_reliability::Message;
 /// Bytes per message payload.
 pub const PAYLOAD_BYTES: usize = 64;
 /// The index of the end marker.
-const END: u64 = u64::MAX;
+pub const END: u64 = u64::MAX;
 /// The filler after the index.
 const FILL: u8 = 0x5a;
 
@@ -42,8 +42,8 @@ pub fn check(message: &Message, expected: u64) -> Result<Received, BenchError> {
     }
 }
 
-/// The index of a benchmark message.
-fn index(message: &Message) -> Result<u64, BenchError> {
+/// The index of a benchmark message (a 64-byte binary message), [`END`] for the marker.
+pub fn index(message: &Message) -> Result<u64, BenchError> {
     let Message::Binary(bytes) = message else {
         return Err(BenchError::Malformed(format!("{message:?}")));
     };

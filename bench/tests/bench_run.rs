@@ -42,3 +42,46 @@ fn a_failed_run_exits_two() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("open files"));
 }
+
+#[test]
+fn fanout_measures_both_sides_from_client_processes() {
+    let output = Command::new(EXE)
+        .args(["--fanout", "--sessions", "40", "--duration", "1", "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!((json["sessions"].as_u64(), json["client_processes"].as_u64()), (Some(40), Some(1)));
+    assert!(json["raw_max_broadcasts_per_sec"].as_f64().unwrap() > 0.0);
+    let levels = json["levels"].as_array().unwrap();
+    assert_eq!(levels.len(), 3);
+    for level in levels {
+        let offered = level["offered_broadcasts_per_sec"].as_f64().unwrap();
+        let delivered = level["reliable"]["delivered"].as_u64().unwrap();
+        let refused = level["reliable_refused"].as_u64().unwrap();
+        // every broadcast due in the second reached every session, or was refused
+        let due = (offered.max(1.0) as u64) * 40;
+        assert!(delivered + refused >= due.saturating_sub(40), "{level}");
+        assert!(level["raw"]["p99_us"].as_f64().unwrap() > 0.0, "{level}");
+        assert!(level["reliable"]["p99_us"].as_f64().unwrap() > 0.0, "{level}");
+        assert!(level["reliable"]["server_cores"].as_f64().unwrap() >= 0.0, "{level}");
+    }
+    assert!(json["admission"].as_str().unwrap().contains("per address: 64 connections"));
+}
+
+#[test]
+fn connections_are_held_by_one_server_process() {
+    let output = Command::new(EXE)
+        .args(["--connections", "300", "--duration", "1", "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["source_addresses"], 10);
+    for side in ["raw", "reliable"] {
+        assert_eq!(json[side]["connections"], 300, "{side}");
+        assert_eq!(json[side]["held_after_idle"], 300, "{side}");
+        assert!(json[side]["connect_secs"].as_f64().unwrap() > 0.0, "{side}");
+        assert!(json[side]["loaded_rss"].as_u64() >= json[side]["baseline_rss"].as_u64());
+    }
+}

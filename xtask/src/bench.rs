@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: builds the benchmark `ws-bench` in release and runs it with the
 //! flags given (its defaults otherwise: 100 clients, 100 000 messages each, 10 000 idle
-//! connections). It measures raw tokio-tungstenite against ReliableServer/ReliableClient
+//! connections; `--latency`, `--upload`, `--fanout` and `--connections N` choose another
+//! axis). It measures raw tokio-tungstenite against ReliableServer/ReliableClient
 //! in one run and prints PASS or MISS per issue target; the exit status is 0 whenever it
 //! measured, targets missed or not.
 
@@ -34,6 +35,18 @@ pub struct Options {
     /// maximum push rate, p50/p99/p99.9 raw and reliable.
     #[arg(long, conflicts_with = "upload")]
     pub latency: bool,
+    /// Measure fan-out instead: raw's sustainable broadcast rate to `--sessions` clients
+    /// (in child processes), then an open-loop broadcast at 10%, 50% and 90% of it, raw and
+    /// `ReliableServer::broadcast`: delivered rate and p99 latency.
+    #[arg(long, conflicts_with_all = ["upload", "latency"])]
+    pub fanout: bool,
+    /// Sessions the fan-out broadcasts to (default 10000).
+    #[arg(long)]
+    pub sessions: Option<usize>,
+    /// Measure connections instead: one server process holding this many (raw, then wsr.v1
+    /// past WELCOME) from client processes: RSS per connection, time to connect, idle CPU.
+    #[arg(long, conflicts_with_all = ["upload", "latency", "fanout"])]
+    pub connections: Option<usize>,
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -42,12 +55,10 @@ pub struct Options {
 impl Options {
     /// The `ws-bench` arguments for these options.
     pub fn bench_args(&self) -> Vec<String> {
-        let given =
-            self.flags().into_iter().filter_map(|(flag, value)| Some([flag.into(), value?]));
-        let switches =
-            [(self.upload, "--upload"), (self.latency, "--latency"), (self.json, "--json")];
-        let switches = switches.into_iter().filter(|(on, _)| *on).map(|(_, flag)| flag.to_owned());
-        given.flatten().chain(switches).collect()
+        let flags = self.flags().into_iter().chain(self.axis_flags());
+        let given = flags.filter_map(|(flag, value)| Some([flag.into(), value?]));
+        let switches = self.switches().into_iter().filter(|(on, _)| *on);
+        given.flatten().chain(switches.map(|(_, flag)| flag.to_owned())).collect()
     }
 
     /// Each flag with its value, if given.
@@ -58,6 +69,21 @@ impl Options {
             ("--duration", self.duration.clone()),
             ("--idle", shown(self.idle)),
             ("--rounds", shown(self.rounds)),
+        ]
+    }
+
+    /// The fan-out's and the connections axis's flags with their values, if given.
+    fn axis_flags(&self) -> [(&'static str, Option<String>); 2] {
+        [("--sessions", shown(self.sessions)), ("--connections", shown(self.connections))]
+    }
+
+    /// Each switch, whether on.
+    fn switches(&self) -> [(bool, &'static str); 4] {
+        [
+            (self.upload, "--upload"),
+            (self.latency, "--latency"),
+            (self.fanout, "--fanout"),
+            (self.json, "--json"),
         ]
     }
 }
@@ -113,6 +139,10 @@ mod tests {
         assert_eq!(upload.bench_args(), ["--upload", "--json"]);
         let latency = Options { latency: true, ..Options::default() };
         assert_eq!(latency.bench_args(), ["--latency"]);
+        let fanout = Options { fanout: true, sessions: Some(500), ..Options::default() };
+        assert_eq!(fanout.bench_args(), ["--sessions", "500", "--fanout"]);
+        let connections = Options { connections: Some(19_000), ..Options::default() };
+        assert_eq!(connections.bench_args(), ["--connections", "19000"]);
     }
 
     #[test]

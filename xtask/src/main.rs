@@ -7,7 +7,8 @@
 //! - `reliability`: the soak and chaos run of a server and 1000 clients (`ws-soak`), or with
 //!   `--simulate 24h` the same under a simulated network and clock, from a seed;
 //! - `attack`: hostile clients against a default server child (`ws-attack`);
-//! - `bench`: push throughput and memory per idle connection, raw against reliable (`ws-bench`);
+//! - `bench`: push, upload, latency, fan-out, connections and idle memory, raw against
+//!   reliable (`ws-bench`);
 //! - `stress`: the whole test suite N times in a row, failures counted per test;
 //! - `fuzz`: the cargo-fuzz targets of `fuzz/` for N seconds each (nightly);
 //! - `examples`: the echo examples run against each other (a step of `ci`);
@@ -64,7 +65,7 @@ enum Command {
     /// bystander, BATCH amplification, malformed frames); fails on peak RSS > 1 GiB, a
     /// bystander under 99%, a panic, or a minimum intensity not reached.
     Attack(attack::Options),
-    /// Benchmark: push throughput and server memory per idle connection, raw
+    /// Benchmark: push, upload, latency, fan-out, connections and idle memory, raw
     /// tokio-tungstenite against ReliableServer/ReliableClient in one run; PASS or MISS per
     /// target, exit 0 whenever it measured.
     Bench(bench::Options),

@@ -43,8 +43,27 @@ fn durations_parse() {
 #[test]
 fn serve_is_a_hidden_subcommand() {
     let args = parse(&["serve", "--kind", "reliable"]).unwrap();
-    assert!(matches!(args.internal, Some(Internal::Serve { kind: ServerKind::Reliable })));
+    let reliable = Some(Internal::Serve { kind: ServerKind::Reliable, capacity: None });
+    assert!(matches!(args.internal, Some(Internal::Serve { .. })));
+    assert_eq!(format!("{:?}", args.internal), format!("{reliable:?}"));
+    let sized = parse(&["serve", "--kind", "raw", "--capacity=19000"]).unwrap();
+    assert!(matches!(sized.internal, Some(Internal::Serve { capacity: Some(19_000), .. })));
     assert!(parse(&["serve", "--kind", "other"]).is_err());
+}
+
+#[test]
+fn the_new_axes_parse_and_exclude_the_others() {
+    let fanout = parse(&["--fanout", "--sessions", "500"]).unwrap();
+    assert!(fanout.fanout && fanout.sessions == 500);
+    assert_eq!(parse(&[]).unwrap().sessions, 10_000);
+    assert_eq!(parse(&["--connections", "19000"]).unwrap().connections, Some(19_000));
+    assert!(parse(&["--fanout", "--latency"]).is_err());
+    assert!(parse(&["--connections", "5", "--fanout"]).is_err());
+    let clients = ["clients", "--kind", "raw", "--addr", "127.0.0.1:1", "--count", "3"];
+    let Some(Internal::Clients(crowd)) = parse(&clients).unwrap().internal else {
+        panic!("not the clients subcommand");
+    };
+    assert_eq!((crowd.count, crowd.first), (3, 0));
 }
 
 #[test]

@@ -41,7 +41,8 @@ pub struct IdleMemory {
 }
 
 impl IdleMemory {
-    fn new(connections: usize, baseline: Reading, loaded: Reading) -> Self {
+    /// The memory of `connections` from the readings before and after.
+    pub fn new(connections: usize, baseline: Reading, loaded: Reading) -> Self {
         let bytes_per_connection = per_connection(baseline.rss, loaded.rss, connections);
         IdleMemory {
             connections,
@@ -64,7 +65,7 @@ pub async fn measure(
     kind: ServerKind,
     connections: usize,
 ) -> Result<IdleMemory, BenchError> {
-    let mut probe = Probe::spawn(exe, kind)?;
+    let mut probe = Probe::spawn(exe, kind, None)?;
     let addr = probe.line().await?;
     let baseline = probe.reading().await?;
     let held = connect::open(kind, &addr, connections).await?;
@@ -73,42 +74,62 @@ pub async fn measure(
     Ok(IdleMemory::new(connections, baseline, loaded?))
 }
 
-/// The child process and its pipes (killed when dropped).
-struct Probe {
-    _child: Child,
+/// The server child process and its pipes (killed when dropped).
+#[derive(Debug)]
+pub struct Probe {
+    child: Child,
     stdin: ChildStdin,
     lines: Lines<BufReader<ChildStdout>>,
 }
 
 impl Probe {
-    fn spawn(exe: &Path, kind: ServerKind) -> Result<Probe, BenchError> {
+    /// Starts `exe serve --kind <kind>`, with `--capacity` when given.
+    pub fn spawn(
+        exe: &Path,
+        kind: ServerKind,
+        capacity: Option<usize>,
+    ) -> Result<Probe, BenchError> {
         let mut command = Command::new(exe);
         command.args(["serve", "--kind", kind_arg(kind)]);
+        command.args(capacity.map(|count| format!("--capacity={count}")));
         let mut child =
             command.stdin(Stdio::piped()).stdout(Stdio::piped()).kill_on_drop(true).spawn()?;
         let pipes = child.stdin.take().zip(child.stdout.take());
         let (stdin, stdout) = pipes.ok_or_else(|| BenchError::Probe("no pipes".into()))?;
-        Ok(Probe { _child: child, stdin, lines: BufReader::new(stdout).lines() })
+        Ok(Probe { child, stdin, lines: BufReader::new(stdout).lines() })
     }
 
-    async fn line(&mut self) -> Result<String, BenchError> {
+    /// The server process's id (`None` once it ended).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// The next line the server prints (its address first).
+    pub async fn line(&mut self) -> Result<String, BenchError> {
         let line = self.lines.next_line().await?;
         line.ok_or_else(|| BenchError::Probe("the server process ended".into()))
     }
 
-    async fn reading(&mut self) -> Result<Reading, BenchError> {
+    /// Its memory and connections now.
+    pub async fn reading(&mut self) -> Result<Reading, BenchError> {
         self.stdin.write_all(b"rss\n").await?;
         let line = self.line().await?;
         Reading::parse(&line).ok_or_else(|| BenchError::Probe(format!("unreadable `{line}`")))
     }
 
-    /// The reading once `connections` are served and [`SETTLE`] has passed.
-    async fn settled(&mut self, connections: usize) -> Result<Reading, BenchError> {
+    /// Waits until it serves `connections` (an error after [`CONNECT_LIMIT`]).
+    pub async fn served(&mut self, connections: usize) -> Result<(), BenchError> {
         let started = tokio::time::Instant::now();
         while self.reading().await?.connections < connections {
             within_limit(started)?;
             tokio::time::sleep(POLL).await;
         }
+        Ok(())
+    }
+
+    /// The reading once `connections` are served and [`SETTLE`] has passed.
+    pub async fn settled(&mut self, connections: usize) -> Result<Reading, BenchError> {
+        self.served(connections).await?;
         tokio::time::sleep(SETTLE).await;
         self.reading().await
     }
@@ -118,6 +139,11 @@ impl Probe {
 fn within_limit(started: tokio::time::Instant) -> Result<(), BenchError> {
     let within = started.elapsed() <= CONNECT_LIMIT;
     within.then_some(()).ok_or(BenchError::TimedOut("the idle connections were not all served"))
+}
+
+/// The server's address, from its first line.
+pub fn address(line: &str) -> Result<std::net::SocketAddr, BenchError> {
+    line.parse().map_err(|_| BenchError::Probe(format!("not an address: `{line}`")))
 }
 
 /// The `--kind` value of `kind`.

@@ -31,10 +31,10 @@ enum Server {
 }
 
 impl Server {
-    async fn start(kind: ServerKind) -> Result<Server, BenchError> {
+    async fn start(kind: ServerKind, capacity: Option<usize>) -> Result<Server, BenchError> {
         match kind {
             ServerKind::Raw => start_raw().await,
-            ServerKind::Reliable => start_reliable().await,
+            ServerKind::Reliable => start_reliable(capacity).await,
         }
     }
 
@@ -53,9 +53,10 @@ impl Server {
     }
 }
 
-/// Runs the `kind` probe server until stdin closes.
-pub async fn serve(kind: ServerKind) -> Result<(), BenchError> {
-    let server = Server::start(kind).await?;
+/// Runs the `kind` probe server until stdin closes: with a `capacity`, a reliable one has
+/// [`many_config`](crate::limits::many_config)'s admission limits.
+pub async fn serve(kind: ServerKind, capacity: Option<usize>) -> Result<(), BenchError> {
+    let server = Server::start(kind, capacity).await?;
     let mut stdout = tokio::io::stdout();
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     reply(&mut stdout, &format!("{}\n", server.addr())).await?;
@@ -89,8 +90,9 @@ pub fn reliable_config() -> ServerConfig {
     config
 }
 
-async fn start_reliable() -> Result<Server, BenchError> {
-    let server = ReliableServer::new(reliable_config());
+async fn start_reliable(capacity: Option<usize>) -> Result<Server, BenchError> {
+    let config = capacity.map_or_else(reliable_config, crate::limits::many_config);
+    let server = ReliableServer::new(config);
     let listener = server.listen("127.0.0.1:0").await?;
     Ok(Server::Reliable(server, listener))
 }
@@ -140,7 +142,7 @@ mod tests {
     #[tokio::test]
     async fn servers_count_their_idle_connections() {
         for kind in [ServerKind::Raw, ServerKind::Reliable] {
-            let server = Server::start(kind).await.unwrap();
+            let server = Server::start(kind, Some(10)).await.unwrap();
             let held = connect::open(kind, &server.addr().to_string(), 3).await.unwrap();
             while server.connections() < 3 {
                 tokio::time::sleep(Duration::from_millis(10)).await;

@@ -25,6 +25,9 @@ use tokio::time::Instant;
 
 /// The loads, as fractions of raw's maximum push rate.
 pub const LOADS: [f64; 3] = [0.1, 0.5, 0.9];
+/// The lowest rate a [`Schedule`] keeps (one message in about 17 minutes): a fan-out
+/// offers less than one broadcast a second when raw's maximum is low.
+const MIN_RATE: f64 = 0.001;
 /// How long each load runs when `--duration` is not given.
 pub const LEVEL_TIME: Duration = Duration::from_secs(3);
 
@@ -42,8 +45,8 @@ pub struct Schedule {
 impl Schedule {
     /// `rate` messages per second for `time`, starting now.
     pub fn new(rate: f64, time: Duration) -> Self {
-        let period = Duration::from_secs_f64(1.0 / rate.max(1.0));
-        let total = (time.as_secs_f64() * rate.max(1.0)) as u64;
+        let period = Duration::from_secs_f64(1.0 / rate.max(MIN_RATE));
+        let total = (time.as_secs_f64() * rate.max(MIN_RATE)) as u64;
         Schedule { start: Instant::now(), period, total }
     }
 

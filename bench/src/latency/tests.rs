@@ -13,6 +13,8 @@ async fn the_schedule_owes_messages_by_the_clock() {
     assert_eq!(schedule.next(1).await, Some(2), "slept one period");
     assert_eq!(schedule.due_by(schedule.start + Duration::from_secs(1)), 10, "at most total");
     assert_eq!(schedule.next(10).await, None);
+    let slow = Schedule::new(0.7, Duration::from_secs(10));
+    assert_eq!((slow.total, slow.period), (7, Duration::from_secs_f64(1.0 / 0.7)), "not 1/s");
 }
 
 #[test]
