@@ -30,6 +30,9 @@ pub struct Options {
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Sessions in a store, server nodes as child processes killed on schedule.
+    #[command(flatten)]
+    pub cluster: nodes::Cluster,
 }
 
 impl Options {
@@ -67,6 +70,14 @@ fn shown<T: ToString>(value: Option<T>) -> Option<String> {
 
 /// Builds `ws-soak` in release and runs it with `options`.
 pub fn run(options: &Options) -> Outcome {
+    if options.cluster.wanted() {
+        return nodes::run(options);
+    }
+    in_process(options)
+}
+
+/// The in-process soak (`ws-soak`).
+fn in_process(options: &Options) -> Outcome {
     if !cmd::status(cmd::cargo(&["build", "--release", "-p", "ws-soak"]))? {
         return Err("building ws-soak failed".into());
     }
@@ -103,5 +114,6 @@ fn verdict(code: Option<i32>) -> Outcome {
     }
 }
 
+mod nodes;
 #[cfg(test)]
 mod tests;
