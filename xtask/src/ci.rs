@@ -19,6 +19,10 @@ const STEPS: &[Step] = &[
     Step { name: "echo examples smoke", run: examples::echo_smoke },
     Step { name: "compliance", run: || compliance::run(false, false) },
     Step { name: "short soak", run: || reliability::run(&reliability::Options::short()) },
+    Step {
+        name: "short nodes soak (redis, 2 nodes, kills)",
+        run: || reliability::run(&reliability::Options::nodes_short()),
+    },
     Step { name: "short attack", run: || attack::run(&attack::Options::short()) },
     Step { name: "feature powerset", run: feature_powerset },
     Step { name: "package (every library crate)", run: package },

@@ -48,6 +48,18 @@ impl Cluster {
     }
 }
 
+impl Options {
+    /// The nodes variant `cargo xtask ci` runs: 2 nodes on a real redis-server, 100
+    /// connections for 20 s, a node killed every 5 s, seed 1.
+    pub fn nodes_short() -> Self {
+        let store = Some("redis".to_owned());
+        let kill_server_every = Some("5s".to_owned());
+        let cluster = Cluster { store, nodes: Some(2), kill_server_every };
+        let duration = Some("20s".to_owned());
+        Options { connections: Some(100), duration, seed: Some(1), cluster, ..Self::default() }
+    }
+}
+
 /// Runs the nodes soak with `options`.
 pub fn run(options: &Options) -> Outcome {
     options.cluster.check()?;
@@ -137,4 +149,29 @@ fn spawn_redis(dir: &std::path::Path, socket: &std::path::Path) -> Result<Child,
     command.args(["--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir"]);
     command.arg(dir).stdout(log).stderr(Stdio::inherit());
     command.spawn().map_err(|error| format!("starting redis-server: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_memory_store_with_kills_is_refused_before_anything_runs() {
+        let cluster = Cluster {
+            store: Some("memory".into()),
+            kill_server_every: Some("10s".into()),
+            ..Cluster::default()
+        };
+        let options = Options { cluster, ..Options::default() };
+        let refused = run(&options).unwrap_err();
+        assert!(refused.contains("--store memory"), "{refused}");
+    }
+
+    #[test]
+    fn the_cluster_flags_come_first_then_the_soak_flags() {
+        let args = nodes_args(&Options::nodes_short(), None);
+        let expected = "--store redis --nodes 2 --kill-server-every 5s --connections 100 \
+                        --duration 20s --seed 1";
+        assert_eq!(args.join(" "), expected);
+    }
 }
