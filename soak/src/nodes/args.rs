@@ -35,6 +35,17 @@ pub enum StoreKind {
     Redis,
 }
 
+impl StoreKind {
+    /// Its name on the command line.
+    pub fn label(self) -> &'static str {
+        match self {
+            StoreKind::Memory => "memory",
+            StoreKind::Redb => "redb",
+            StoreKind::Redis => "redis",
+        }
+    }
+}
+
 /// Where a node's store is.
 #[derive(Debug, Clone, clap::Args)]
 pub struct StoreArgs {
@@ -107,7 +118,7 @@ impl RunArgs {
             return Err(MEMORY_KILLED.into());
         }
         if store != StoreKind::Redis && self.nodes != 1 {
-            return Err(format!("--store {store:?} keeps sessions for one node: use --nodes 1"));
+            return Err(one_node(store));
         }
         Ok(())
     }
@@ -122,7 +133,7 @@ impl RunArgs {
 impl RunArgs {
     /// The command that repeats this run with `seed`.
     pub fn reproduce(&self, seed: u64) -> String {
-        let store = format!("{:?}", self.store.store).to_lowercase();
+        let store = self.store.store.label();
         let duration = crate::args::format_duration(self.duration);
         let kills = self.kills_flag();
         let Self { nodes, connections, rate, .. } = self;
@@ -139,6 +150,12 @@ impl RunArgs {
         let every = self.kill_server_every.map(crate::args::format_duration);
         every.map(|every| format!(" --kill-server-every {every}")).unwrap_or_default()
     }
+}
+
+/// Why `--nodes` above 1 needs Redis.
+fn one_node(store: StoreKind) -> String {
+    let store = store.label();
+    format!("--store {store} keeps sessions for one node: use --nodes 1 (or --store redis)")
 }
 
 /// Why `--store memory` cannot be killed.

@@ -2,7 +2,7 @@
 //! subcommand, their stdout read line by line into one channel, killed with SIGKILL
 //! (`Child::kill`) and restarted on the same address and store.
 
-use super::args::{StoreArgs, StoreKind};
+use super::args::StoreArgs;
 use super::line::{parse, Line};
 use std::net::SocketAddr;
 use std::process::Stdio;
@@ -50,19 +50,12 @@ impl NodeSpec {
     fn command(&self) -> Result<Command, String> {
         let binary = std::env::current_exe().map_err(|error| error.to_string())?;
         let mut command = Command::new(binary);
-        command.args(["node", "--node", &format!("n{}", self.index), "--store", self.kind()]);
+        command.args(["node", "--node", &format!("n{}", self.index)]);
+        command.args(["--store", self.store.store.label()]);
         command.arg("--path").arg(&self.store.path).arg("--listen").arg(self.listen.to_string());
         command.args(["--every-ms", &self.every_ms.to_string()]);
         command.args(self.store.redis_url.iter().flat_map(|url| ["--redis-url", url]));
         Ok(command)
-    }
-
-    fn kind(&self) -> &'static str {
-        match self.store.store {
-            StoreKind::Memory => "memory",
-            StoreKind::Redb => "redb",
-            StoreKind::Redis => "redis",
-        }
     }
 
     fn spawn(&self) -> Result<Child, String> {
