@@ -21,6 +21,7 @@ pub mod dashboard;
 mod error;
 pub mod harness;
 pub mod memory;
+pub mod nodes;
 pub mod payload;
 pub mod prom;
 pub mod report;

@@ -23,6 +23,10 @@ const STEPS: &[Step] = &[
         name: "simulated soak (2 simulated hours)",
         run: || reliability::run(&reliability::Options::simulated()),
     },
+    Step {
+        name: "short nodes soak (redis, 2 nodes, kills)",
+        run: || reliability::run(&reliability::Options::nodes_short()),
+    },
     Step { name: "short attack", run: || attack::run(&attack::Options::short()) },
     Step { name: "feature powerset", run: feature_powerset },
     Step { name: "package (every library crate)", run: package },

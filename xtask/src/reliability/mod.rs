@@ -37,6 +37,9 @@ pub struct Options {
     /// network and clock, deterministic from `--seed` (the other flags do not apply).
     #[arg(long)]
     pub simulate: Option<String>,
+    /// Sessions in a store, server nodes as child processes killed on schedule.
+    #[command(flatten)]
+    pub cluster: nodes::Cluster,
 }
 
 impl Options {
@@ -80,14 +83,17 @@ fn shown<T: ToString>(value: Option<T>) -> Option<String> {
 /// Builds `ws-soak` in release and runs it with `options` (the simulated soak with
 /// `--simulate`).
 pub fn run(options: &Options) -> Outcome {
-    match &options.simulate {
-        Some(duration) => simulate::run(duration, options),
-        None => real(options),
+    if let Some(duration) = &options.simulate {
+        return simulate::run(duration, options);
     }
+    if options.cluster.wanted() {
+        return nodes::run(options);
+    }
+    in_process(options)
 }
 
-/// The real soak, on loopback and the wall clock.
-fn real(options: &Options) -> Outcome {
+/// The in-process soak (`ws-soak`), on loopback and the wall clock.
+fn in_process(options: &Options) -> Outcome {
     if !cmd::status(cmd::cargo(&["build", "--release", "-p", "ws-soak"]))? {
         return Err("building ws-soak failed".into());
     }
@@ -128,5 +134,6 @@ fn verdict(code: Option<i32>) -> Outcome {
     }
 }
 
+mod nodes;
 #[cfg(test)]
 mod tests;

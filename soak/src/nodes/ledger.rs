@@ -1,0 +1,172 @@
+//! What the harness saw, both ways, and the figures it makes of it.
+//!
+//! Node→client: a node reports each completed durable send (`sent`) and each session
+//! `accept` handed out (`opened`, restored or fresh, with the number its producer starts
+//! from); a client reports each message it got. Per session the client must get 1, 2, 3,
+//! ... once each: a number below the next expected is a duplicate, one above it a gap
+//! (the numbers skipped count as lost). At the end, every number reported sent must have
+//! been delivered. A restored producer starting at or below a number already reported sent
+//! means the store lost committed messages: counted as `reused`.
+//!
+//! Client→server: each client's messages are numbered; a node reports each one it took
+//! with its session and sequence number. A number taken twice under the same session and
+//! sequence is a repeat across a crash (allowed: the application can drop it by those
+//! two); under another one, a duplicate. A number a client sent and no node took is lost.
+
+use super::line::{Line, Opened, Taken};
+use std::collections::HashMap;
+
+/// One session's server→client figures.
+#[derive(Debug, Default, Clone)]
+struct Tally {
+    sent: u64,
+    sent_max: u64,
+    delivered_through: u64,
+    holder: Option<usize>,
+}
+
+/// Where a client's message was taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Place {
+    session: String,
+    seq: u64,
+}
+
+/// Everything counted so far.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    sessions: HashMap<String, Tally>,
+    taken: HashMap<(u64, u64), Place>,
+    client_sent: HashMap<u64, u64>,
+    /// The figures counted as they come.
+    pub counts: Counts,
+}
+
+/// Figures counted as they come.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct Counts {
+    /// Durable sends completed (reported by the nodes).
+    pub durable_sends: u64,
+    /// Messages the clients got.
+    pub delivered: u64,
+    /// Server→client messages a client got again.
+    pub duplicated: u64,
+    /// Server→client numbers a client never got before a later one.
+    pub gaps: u64,
+    /// Numbers reported sent that a restored producer started at or below.
+    pub reused: u64,
+    /// Sessions restored from the store on the node that held them before.
+    pub resumed_same_node: u64,
+    /// Sessions restored from the store on another node than the last that held them.
+    pub resumed_other_node: u64,
+    /// `SessionEvent::Resumed` at the nodes (a live resume, or a session restored from the store).
+    pub resumed_events: u64,
+    /// Fresh sessions handed out.
+    pub fresh_sessions: u64,
+    /// SESSION_LOST answers sent by nodes.
+    pub lost_answers: u64,
+    /// SESSION_LOST seen by clients.
+    pub sessions_lost: u64,
+    /// Client messages the client counted as failed with a lost session.
+    pub unconfirmed: u64,
+    /// Client messages sent.
+    pub client_sent: u64,
+    /// Client messages taken (first time).
+    pub client_taken: u64,
+    /// Client messages taken again under the same session and sequence (allowed).
+    pub client_repeats: u64,
+    /// Client messages taken again under another session or sequence.
+    pub client_duplicated: u64,
+}
+
+impl Counts {
+    /// The counter of a session `accept` handed out: fresh, or restored on the node that
+    /// held it last (`same`) or on another.
+    fn opened(&mut self, restored: bool, same: bool) -> &mut u64 {
+        if !restored {
+            &mut self.fresh_sessions
+        } else if same {
+            &mut self.resumed_same_node
+        } else {
+            &mut self.resumed_other_node
+        }
+    }
+}
+
+impl Ledger {
+    /// Counts a node's line.
+    pub fn node_line(&mut self, node: usize, line: Line) {
+        match line {
+            Line::Opened(opened) => self.opened(node, opened),
+            Line::Sent { session, number } => self.sent(&session, number),
+            Line::Received(taken) => self.taken(taken),
+            Line::Resumed => self.counts.resumed_events += 1,
+            Line::Lost => self.counts.lost_answers += 1,
+            Line::Listening => {}
+        }
+    }
+
+    fn opened(&mut self, node: usize, opened: Opened) {
+        let tally = self.sessions.entry(opened.session).or_default();
+        let same = tally.holder.replace(node) == Some(node);
+        self.counts.reused += (tally.sent_max + 1).saturating_sub(opened.first);
+        *self.counts.opened(opened.restored, same) += 1;
+    }
+
+    fn sent(&mut self, session: &str, number: u64) {
+        let tally = self.sessions.entry(session.to_owned()).or_default();
+        tally.sent += 1;
+        tally.sent_max = tally.sent_max.max(number);
+        self.counts.durable_sends += 1;
+    }
+
+    fn taken(&mut self, taken: Taken) {
+        let place = Place { session: taken.session, seq: taken.seq };
+        let counter = match self.taken.get(&(taken.client, taken.number)) {
+            None => &mut self.counts.client_taken,
+            Some(before) if *before == place => &mut self.counts.client_repeats,
+            Some(_) => &mut self.counts.client_duplicated,
+        };
+        *counter += 1;
+        self.taken.entry((taken.client, taken.number)).or_insert(place);
+    }
+
+    /// Counts message `number` of `session` delivered to its client.
+    pub fn delivered(&mut self, session: &str, number: u64) {
+        let tally = self.sessions.entry(session.to_owned()).or_default();
+        self.counts.delivered += 1;
+        let expected = tally.delivered_through + 1;
+        if number < expected {
+            return self.counts.duplicated += 1;
+        }
+        self.counts.gaps += number - expected;
+        tally.delivered_through = number;
+    }
+
+    /// Counts client `client`'s message `number` as sent.
+    pub fn client_sent(&mut self, client: u64, number: u64) {
+        let sent = self.client_sent.entry(client).or_default();
+        *sent = (*sent).max(number);
+        self.counts.client_sent += 1;
+    }
+
+    /// Counts a SESSION_LOST a client saw, and its messages never confirmed.
+    pub fn client_lost(&mut self, unconfirmed: u64) {
+        self.counts.sessions_lost += 1;
+        self.counts.unconfirmed += unconfirmed;
+    }
+
+    /// Reported-sent messages not delivered yet, over every session.
+    pub fn undelivered(&self) -> u64 {
+        let behind = self.sessions.values();
+        behind.map(|tally| tally.sent_max.saturating_sub(tally.delivered_through)).sum()
+    }
+
+    /// Client messages sent and not taken yet.
+    pub fn untaken(&self) -> u64 {
+        self.counts.client_sent.saturating_sub(self.counts.client_taken)
+    }
+}
+
+#[cfg(test)]
+mod tests;
