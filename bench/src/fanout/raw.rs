@@ -38,7 +38,7 @@ struct Ran {
 
 impl RawFanout {
     /// Accepts `count` connections on `listener`, one shard per core, within
-    /// [`ACCEPT_LIMIT`].
+    /// `ACCEPT_LIMIT`.
     pub async fn accept(listener: &TcpListener, count: usize) -> Result<RawFanout, BenchError> {
         tokio::time::timeout(ACCEPT_LIMIT, Self::accept_all(listener, count)).await?
     }

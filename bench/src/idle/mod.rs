@@ -117,7 +117,7 @@ impl Probe {
         Reading::parse(&line).ok_or_else(|| BenchError::Probe(format!("unreadable `{line}`")))
     }
 
-    /// Waits until it serves `connections` (an error after [`CONNECT_LIMIT`]).
+    /// Waits until it serves `connections` (an error after `CONNECT_LIMIT`).
     pub async fn served(&mut self, connections: usize) -> Result<(), BenchError> {
         let started = tokio::time::Instant::now();
         while self.reading().await?.connections < connections {
@@ -127,7 +127,7 @@ impl Probe {
         Ok(())
     }
 
-    /// The reading once `connections` are served and [`SETTLE`] has passed.
+    /// The reading once `connections` are served and `SETTLE` has passed.
     pub async fn settled(&mut self, connections: usize) -> Result<Reading, BenchError> {
         self.served(connections).await?;
         tokio::time::sleep(SETTLE).await;
