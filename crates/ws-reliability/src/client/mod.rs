@@ -41,7 +41,7 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = crate::protocol::KEEPALIVE_DEAD_AFTER
 /// | setting | default | why |
 /// |---|---|---|
 /// | `reconnect` | ws-reconnect defaults; every close code reconnects but 1000 (the session ended), 1008 (credentials refused) and 4003 (another connection took the session) | a resume must follow any lost connection (`docs/protocol.md` § 8) |
-/// | `outbox` | ws-batch defaults but batches of 256 messages, capacity = `limits.max_unacked` of the client's config; send window = the `max_unacked` of each WELCOME | outgoing messages wait while disconnected, bounded; never more in flight than the server accepts |
+/// | `outbox` | ws-batch defaults but batches of 256 messages, no ack timeout, capacity = `limits.max_unacked` of the client's config; send window = the `max_unacked` of each WELCOME | outgoing messages wait while disconnected, bounded; never more in flight than the server accepts; nothing is sent twice on one connection (`docs/protocol.md` [M6.8]): a server that acks late (its application is slow, or it keeps sessions in a store) is waited for, a dead one is found by the idle timeout, and unacked messages go again after the resume |
 /// | `auth` | empty | the HELLO credentials for the server's hook |
 /// | `timeouts.hello` | 10 s | a server that never answers HELLO is a failed attempt |
 /// | `incoming_buffer` | 1024 | a slow application backpressures the reader |
@@ -82,7 +82,7 @@ pub struct ClientConfig {
 impl Default for ClientConfig {
     fn default() -> Self {
         let reconnect = default_reconnect();
-        let outbox = crate::link::session_outbox_config();
+        let outbox = crate::link::session_outbox_config().with_ack_timeout(None);
         let auth = Bytes::new();
         let incoming_buffer = 1024;
         let hooks = crate::Hooks::default();
