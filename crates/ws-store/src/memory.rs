@@ -7,11 +7,11 @@
 
 use crate::changes::{Claim, Lookup, Posted, SessionWrite};
 use crate::error::{Refusal, StoreError};
-use crate::record::{Epoch, Kind, Lease, SessionKey, SessionRecord, UnixMillis};
+use crate::record::{Epoch, Kind, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
 use crate::slot::Slot;
 use crate::store::SessionStore;
 use bytes::Bytes;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
 /// Sessions in this process's memory: nothing survives the process. What a server
@@ -21,16 +21,22 @@ use std::sync::{Mutex, MutexGuard};
 pub struct MemoryStore {
     epoch: Epoch,
     slots: Mutex<HashMap<SessionKey, Slot>>,
+    /// Per node, the sessions it owns that were posted to since it last looked.
+    notices: Mutex<BTreeMap<NodeId, BTreeSet<SessionKey>>>,
 }
 
 impl MemoryStore {
     /// An empty store with a fresh epoch.
     pub fn new() -> Result<Self, StoreError> {
-        Ok(Self { epoch: crate::draw_epoch()?, slots: Mutex::default() })
+        Ok(Self { epoch: crate::draw_epoch()?, slots: Mutex::default(), notices: Mutex::default() })
     }
 
     fn slots(&self) -> MutexGuard<'_, HashMap<SessionKey, Slot>> {
         self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn notices_of(&self) -> MutexGuard<'_, BTreeMap<NodeId, BTreeSet<SessionKey>>> {
+        self.notices.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Runs `change` on the slot under `key`, or refuses with [`Refusal::Missing`].
@@ -98,7 +104,22 @@ impl SessionStore for MemoryStore {
         kind: Kind,
         payload: Bytes,
     ) -> Result<Posted, StoreError> {
-        self.with_slot(key, |slot| Ok(slot.post(kind, payload)))
+        let mut slots = self.slots();
+        let slot = slots.get_mut(key).ok_or(Refusal::Missing)?;
+        let node = slot.record.owner.node.clone();
+        self.notices_of().entry(node).or_default().insert(*key);
+        Ok(slot.post(kind, payload))
+    }
+
+    async fn notices(&self, node: &NodeId) -> Result<Vec<SessionKey>, StoreError> {
+        let taken = self.notices_of().remove(node).unwrap_or_default();
+        Ok(taken.into_iter().collect())
+    }
+
+    async fn inbox(&self, key: &SessionKey, after: u64) -> Result<Vec<Posted>, StoreError> {
+        let slots = self.slots();
+        let posted = slots.get(key).map(|slot| slot.posted_after(after));
+        Ok(posted.unwrap_or_default())
     }
 
     async fn remove(&self, lease: &Lease) -> Result<(), StoreError> {

@@ -24,7 +24,7 @@ impl fmt::Display for SessionKey {
 }
 
 /// The name of a server node (a process), as it owns sessions.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct NodeId(pub String);
 
 /// Which incarnation of the store's data a record belongs to: a store created empty (or

@@ -159,6 +159,11 @@ impl Slot {
         }
     }
 
+    /// The posted messages with ids above `after`, in order.
+    pub fn posted_after(&self, after: u64) -> Vec<Posted> {
+        self.inbox.iter().filter(|posted| posted.id > after).cloned().collect()
+    }
+
     /// Adds a posted message to the inbox and returns it with its id.
     pub fn post(&mut self, kind: crate::record::Kind, payload: bytes::Bytes) -> Posted {
         let posted = Posted { id: self.next_post, kind, payload };

@@ -2,7 +2,7 @@
 
 use crate::changes::{Claim, Lookup, Posted, SessionWrite};
 use crate::error::{Refusal, StoreError};
-use crate::record::{Epoch, Kind, Lease, SessionKey, SessionRecord, UnixMillis};
+use crate::record::{Epoch, Kind, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
 use bytes::Bytes;
 
 /// Where sessions live between connections, processes and nodes.
@@ -37,13 +37,24 @@ pub trait SessionStore: std::fmt::Debug + Send + Sync {
     async fn commit(&self, writes: &[SessionWrite])
         -> Result<Vec<Result<(), Refusal>>, StoreError>;
 
-    /// Adds a message to the session's inbox, for its owner (any node may post).
+    /// Adds a message to the session's inbox, for its owner (any node may post), and
+    /// leaves the owner a notice (see [`notices`](Self::notices)), in one atomic step.
     async fn post(
         &self,
         key: &SessionKey,
         kind: Kind,
         payload: Bytes,
     ) -> Result<Posted, StoreError>;
+
+    /// The sessions owned by `node` that were posted to since its last call, each once,
+    /// in key order. A notice only wakes the owner: the messages stay in the inbox until a
+    /// [`commit`](Self::commit) moves them (`Changes::inbox_through`), so an owner that
+    /// dies after taking a notice loses nothing (the next owner loads the inbox).
+    async fn notices(&self, node: &NodeId) -> Result<Vec<SessionKey>, StoreError>;
+
+    /// The session's posted messages with ids above `after`, in order (empty for a
+    /// session the store does not have).
+    async fn inbox(&self, key: &SessionKey, after: u64) -> Result<Vec<Posted>, StoreError>;
 
     /// Removes the session for good (closed by the application).
     async fn remove(&self, lease: &Lease) -> Result<(), StoreError>;

@@ -13,7 +13,7 @@ pub use config::{Durability, NoFsync, RedbConfig};
 
 use crate::changes::{Claim, Lookup, Posted, SessionWrite};
 use crate::error::{Refusal, StoreError};
-use crate::record::{Epoch, Kind, Lease, SessionKey, SessionRecord, UnixMillis};
+use crate::record::{Epoch, Kind, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
 use crate::store::SessionStore;
 use bytes::Bytes;
 use ops::Inner;
@@ -114,6 +114,16 @@ impl SessionStore for RedbStore {
     ) -> Result<Posted, StoreError> {
         let key = *key;
         self.run(move |inner| inner.post(&key, kind, payload)).await
+    }
+
+    async fn notices(&self, node: &NodeId) -> Result<Vec<SessionKey>, StoreError> {
+        let node = node.clone();
+        self.run(move |inner| inner.notices(&node)).await
+    }
+
+    async fn inbox(&self, key: &SessionKey, after: u64) -> Result<Vec<Posted>, StoreError> {
+        let key = *key;
+        self.run(move |inner| inner.inbox(&key, after)).await
     }
 
     async fn remove(&self, lease: &Lease) -> Result<(), StoreError> {

@@ -2,10 +2,10 @@
 
 use super::config::{Policy, RedbConfig};
 use super::failed;
-use super::tables::{load_slot, Tables, INBOX, META, OUTBOX, SESSIONS};
+use super::tables::{load_inbox, load_slot, Tables, INBOX, META, NOTICES, OUTBOX, SESSIONS};
 use crate::changes::{Claim, Lookup, Posted, SessionWrite};
 use crate::error::{Refusal, StoreError};
-use crate::record::{Epoch, Kind, Lease, SessionKey, SessionRecord, UnixMillis};
+use crate::record::{Epoch, Kind, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
 use crate::slot::Slot;
 use ::redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable};
 use bytes::Bytes;
@@ -101,8 +101,19 @@ impl Inner {
             let posted = slot.post(kind, payload);
             tables.save(&slot)?;
             tables.post(key, &posted)?;
+            tables.notice(&slot.record.owner.node.0, key)?;
             Ok(posted)
         })
+    }
+
+    /// See [`SessionStore::notices`](crate::SessionStore::notices).
+    pub fn notices(&self, node: &NodeId) -> Result<Vec<SessionKey>, StoreError> {
+        self.write(|tables| tables.take_notices(&node.0))
+    }
+
+    /// See [`SessionStore::inbox`](crate::SessionStore::inbox).
+    pub fn inbox(&self, key: &SessionKey, after: u64) -> Result<Vec<Posted>, StoreError> {
+        self.read(|txn| Ok(load_inbox(txn, key, after)?.into()))
     }
 
     /// See [`SessionStore::remove`](crate::SessionStore::remove).
@@ -131,6 +142,7 @@ fn ensure_epoch(db: &Database) -> Result<Epoch, StoreError> {
     txn.open_table(SESSIONS).map_err(failed)?;
     txn.open_table(OUTBOX).map_err(failed)?;
     txn.open_table(INBOX).map_err(failed)?;
+    txn.open_table(NOTICES).map_err(failed)?;
     txn.commit().map_err(failed)?;
     Ok(epoch)
 }

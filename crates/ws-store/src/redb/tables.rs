@@ -4,7 +4,8 @@
 //! `outbox`: (session key, first sequence number) → the batch of entries one commit
 //! appended (see `batch.rs`); `inbox`: (session key, post id) → a posted message; both
 //! ordered by session, so a session's entries are one range, and an ack trims with one
-//! range delete. `meta`: `"epoch"` → the store epoch.
+//! range delete. `notices`: (owner node, session key) → nothing: the sessions posted to
+//! since their owner last looked. `meta`: `"epoch"` → the store epoch.
 
 use super::batch::{decode_batch, encode_batch, last_seq};
 use super::codec::{decode_message, decode_slot, encode_message, encode_slot, Message};
@@ -22,6 +23,8 @@ pub const SESSIONS: TableDefinition<u128, &[u8]> = TableDefinition::new("ws_stor
 pub const OUTBOX: TableDefinition<(u128, u64), &[u8]> = TableDefinition::new("ws_store.outbox");
 /// Posted messages.
 pub const INBOX: TableDefinition<(u128, u64), &[u8]> = TableDefinition::new("ws_store.inbox");
+/// Per node, the sessions posted to since it last looked.
+pub const NOTICES: TableDefinition<(&str, u128), ()> = TableDefinition::new("ws_store.notices");
 /// The store's metadata.
 pub const META: TableDefinition<&str, u64> = TableDefinition::new("ws_store.meta");
 
@@ -42,7 +45,7 @@ pub fn load_slot(txn: &ReadTransaction, key: &SessionKey) -> Result<Option<Slot>
     let outbox = txn.open_table(OUTBOX).map_err(failed)?;
     slot.outbox = read_outbox(&outbox, key, slot.record.progress.acked_through)?;
     let inbox = txn.open_table(INBOX).map_err(failed)?;
-    slot.inbox = read_span(&inbox, key, "inbox entry", Message::posted)?;
+    slot.inbox = read_span(&inbox, span(key, u64::MAX), Message::posted)?;
     Ok(Some(slot))
 }
 
@@ -54,19 +57,29 @@ fn read_slot(
     found.map(|value| decode_slot(value.value())).transpose()
 }
 
-/// Every message of one session in `table`, built with its number by `build`.
+/// The session's posted messages with ids above `after`, as of the read transaction `txn`.
+pub fn load_inbox(
+    txn: &ReadTransaction,
+    key: &SessionKey,
+    after: u64,
+) -> Result<VecDeque<Posted>, StoreError> {
+    let inbox = txn.open_table(INBOX).map_err(failed)?;
+    read_span(&inbox, (id(key), after.saturating_add(1))..=(id(key), u64::MAX), Message::posted)
+}
+
+/// Every posted message of `table` in `range`, built with its number by `build`.
 fn read_span<T>(
     table: &impl ReadableTable<(u128, u64), &'static [u8]>,
-    key: &SessionKey,
-    what: &'static str,
+    range: std::ops::RangeInclusive<(u128, u64)>,
     build: fn(Message, u64) -> T,
 ) -> Result<VecDeque<T>, StoreError> {
     let read = |item: Result<_, ::redb::StorageError>| {
         let (number, value): (::redb::AccessGuard<(u128, u64)>, ::redb::AccessGuard<&[u8]>) =
             item.map_err(failed)?;
-        decode_message(value.value(), what).map(|message| build(message, number.value().1))
+        let message = decode_message(value.value(), "inbox entry");
+        message.map(|message| build(message, number.value().1))
     };
-    table.range(span(key, u64::MAX)).map_err(failed)?.map(read).collect()
+    table.range(range).map_err(failed)?.map(read).collect()
 }
 
 /// The session's unacknowledged entries, in order.
@@ -88,6 +101,7 @@ pub struct Tables<'txn> {
     sessions: Table<'txn, u128, &'static [u8]>,
     outbox: Table<'txn, (u128, u64), &'static [u8]>,
     inbox: Table<'txn, (u128, u64), &'static [u8]>,
+    notices: Table<'txn, (&'static str, u128), ()>,
 }
 
 impl<'txn> Tables<'txn> {
@@ -96,7 +110,8 @@ impl<'txn> Tables<'txn> {
         let sessions = txn.open_table(SESSIONS).map_err(failed)?;
         let outbox = txn.open_table(OUTBOX).map_err(failed)?;
         let inbox = txn.open_table(INBOX).map_err(failed)?;
-        Ok(Self { sessions, outbox, inbox })
+        let notices = txn.open_table(NOTICES).map_err(failed)?;
+        Ok(Self { sessions, outbox, inbox, notices })
     }
 
     /// The session's record (outbox and inbox left empty), if there is one.
@@ -136,6 +151,24 @@ impl<'txn> Tables<'txn> {
         let value = encode_message(posted.kind, &posted.payload);
         self.inbox.insert((id(key), posted.id), value.as_slice()).map_err(failed)?;
         Ok(())
+    }
+
+    /// Leaves `node` a notice that `key` was posted to.
+    pub fn notice(&mut self, node: &str, key: &SessionKey) -> Result<(), StoreError> {
+        self.notices.insert((node, id(key)), ()).map_err(failed)?;
+        Ok(())
+    }
+
+    /// Takes `node`'s notices: the sessions posted to since it last looked, in key order.
+    pub fn take_notices(&mut self, node: &str) -> Result<Vec<SessionKey>, StoreError> {
+        let range = (node, 0)..=(node, u128::MAX);
+        let mut keys = Vec::new();
+        let mut taken = |(_, key): (&str, u128), _: ()| {
+            keys.push(SessionKey(key.to_be_bytes()));
+            false
+        };
+        self.notices.retain_in(range, |key, value| taken(key, value)).map_err(failed)?;
+        Ok(keys)
     }
 
     /// Removes the session's posted messages through `through` (one range delete).

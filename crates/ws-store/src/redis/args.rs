@@ -4,7 +4,7 @@ use super::config::KeyNames;
 use super::fields::{pending, used};
 use super::reply::kind_code;
 use crate::changes::{Changes, Claim, Deadlines, SessionWrite};
-use crate::record::{Kind, Lease, Tokens, UnixMillis};
+use crate::record::{Kind, Lease, SessionKey, Tokens, UnixMillis};
 use redis::{Script, ScriptInvocation};
 
 /// A call of `script` on one session's three keys.
@@ -68,8 +68,21 @@ pub fn lease(invocation: &mut ScriptInvocation<'_>, lease: &Lease) {
 }
 
 /// `post.lua`'s arguments after the grace.
-pub fn post(invocation: &mut ScriptInvocation<'_>, kind: Kind, payload: &[u8]) {
-    invocation.arg(kind_code(kind)).arg(payload);
+pub fn post(invocation: &mut ScriptInvocation<'_>, message: Message<'_>) {
+    invocation.arg(kind_code(message.kind)).arg(message.payload);
+    invocation.arg(message.notices).arg(message.key.to_string());
+}
+
+/// A posted message and where its owner's notice goes.
+pub struct Message<'a> {
+    /// Text or binary.
+    pub kind: Kind,
+    /// The payload.
+    pub payload: &'a [u8],
+    /// The notice sets' prefix.
+    pub notices: &'a str,
+    /// The session.
+    pub key: &'a SessionKey,
 }
 
 /// The script call of one session's write: lease, grace, changes.

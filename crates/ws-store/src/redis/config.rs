@@ -63,6 +63,12 @@ impl RedisConfig {
         KeyNames { record: name("rec"), outbox: name("out"), inbox: name("in") }
     }
 
+    /// What the name of a node's notice set (a set of session keys in hex) starts with:
+    /// the node's name follows.
+    pub fn notices_prefix(&self) -> String {
+        format!("{}:notices:", self.prefix)
+    }
+
     /// The name of the key holding the store's epoch.
     pub fn epoch_key(&self) -> String {
         format!("{}:epoch", self.prefix)

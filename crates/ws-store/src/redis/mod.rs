@@ -9,13 +9,17 @@
 //!   every ack to the batch holding `acked_through + 1`;
 //! - `…:in`, a stream, the inbox of messages posted by other nodes: ids `<post id>-0`.
 //!
+//! Per node, `<prefix>:notices:<node>`, a set: the sessions it owns that were posted to
+//! since it last looked ([`notices`](SessionStore::notices) takes it).
+//!
 //! The store's epoch is the key `<prefix>:epoch`, created with `SET NX` by the first store
 //! that connects and read by every other at connect time. A Redis that restarted empty
 //! has lost the key: the next [`epoch`](SessionStore::epoch) call (or a load that finds
 //! a record of another epoch) sets it again to the epoch this store knew, unless another
 //! store did first, whose epoch this one then adopts, so every node converges on one. Each operation is one Lua script
 //! that touches one session's keys only (a global key read inside a per-session script
-//! fails on Redis Cluster): the epoch is compared on the Rust side, where a record of
+//! fails on Redis Cluster; `post` also adds to the owner's notice set, the one key outside
+//! the session's tag): the epoch is compared on the Rust side, where a record of
 //! another epoch loads as [`Damage::Epoch`](crate::Damage::Epoch). The keys are
 //! hash-tagged for Redis Cluster, but this backend is untested on Cluster.
 //!
@@ -53,7 +57,7 @@ pub use config::{KeyNames, RedisConfig, Replication};
 
 use crate::changes::{Claim, Lookup, Posted, SessionWrite};
 use crate::error::{Refusal, StoreError};
-use crate::record::{Epoch, Kind, Lease, SessionKey, SessionRecord, UnixMillis};
+use crate::record::{Epoch, Kind, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
 use crate::slot::Slot;
 use crate::store::SessionStore;
 use bytes::Bytes;
@@ -216,11 +220,35 @@ impl SessionStore for RedisStore {
         payload: Bytes,
     ) -> Result<Posted, StoreError> {
         let mut invocation = self.expiring(&scripts::POST, key);
-        args::post(&mut invocation, kind, &payload);
+        let notices = self.config.notices_prefix();
+        args::post(
+            &mut invocation,
+            args::Message { kind, payload: &payload, notices: &notices, key },
+        );
         let answer = self.call(&invocation).await?;
         let reply = Reply::of(&answer)?;
         reply.accepted()?;
         Ok(Posted { id: reply.number(0)?, kind, payload })
+    }
+
+    async fn notices(&self, node: &NodeId) -> Result<Vec<SessionKey>, StoreError> {
+        let set = format!("{}{}", self.config.notices_prefix(), node.0);
+        let mut take = redis::pipe();
+        take.atomic().cmd("SMEMBERS").arg(&set).cmd("DEL").arg(&set).ignore();
+        let (members,): (Vec<String>,) =
+            take.query_async(&mut self.connection()).await.map_err(failed)?;
+        let keys: Result<Vec<_>, _> = members.iter().map(|hex| reply::session_key(hex)).collect();
+        let mut keys = keys?;
+        keys.sort_unstable();
+        Ok(keys)
+    }
+
+    async fn inbox(&self, key: &SessionKey, after: u64) -> Result<Vec<Posted>, StoreError> {
+        let mut range = redis::cmd("XRANGE");
+        let from = format!("{}-0", after.saturating_add(1));
+        range.arg(self.config.keys(key).inbox).arg(from).arg("+");
+        let answer: Value = range.query_async(&mut self.connection()).await.map_err(failed)?;
+        stream(&answer)?.into_iter().map(reply::posted).collect()
     }
 
     async fn remove(&self, lease: &Lease) -> Result<(), StoreError> {

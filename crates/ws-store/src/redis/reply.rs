@@ -135,6 +135,18 @@ fn raw_entry(value: &Value) -> Result<RawEntry<'_>, StoreError> {
     Ok(RawEntry { id: decimal(id)?, head: bytes(head)?, body: bytes(body)? })
 }
 
+/// A session key from its name in a notice set (32 hex digits).
+pub fn session_key(hex: &str) -> Result<crate::record::SessionKey, StoreError> {
+    let mut key = [0; crate::record::KEY_LEN];
+    let digits = hex.as_bytes().chunks(2);
+    (hex.len() == 2 * key.len()).then_some(()).ok_or(corrupt("session key"))?;
+    for (byte, pair) in key.iter_mut().zip(digits) {
+        let pair = std::str::from_utf8(pair).map_err(|_| corrupt("session key"))?;
+        *byte = u8::from_str_radix(pair, 16).map_err(|_| corrupt("session key"))?;
+    }
+    Ok(crate::record::SessionKey(key))
+}
+
 /// A posted message from its inbox entry.
 pub fn posted(raw: RawEntry<'_>) -> Result<crate::changes::Posted, StoreError> {
     let payload = bytes::Bytes::copy_from_slice(raw.body);

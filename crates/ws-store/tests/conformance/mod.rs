@@ -23,6 +23,7 @@ pub async fn run_all(store: &dyn SessionStore) -> Result<(), StoreError> {
     expiry(store).await?;
     progress(store).await?;
     inbox(store).await?;
+    notices(store).await?;
     many_at_once(store).await?;
     damage(store).await?;
     removal(store).await
@@ -219,6 +220,25 @@ pub async fn inbox(store: &dyn SessionStore) -> Result<(), StoreError> {
         Changes { append: entries(1..=1), inbox_through: Some(first.id), ..Changes::default() };
     assert_eq!(write(store, &lease, moved).await?, Ok(()), "inbox: moved");
     assert_eq!(found(store, &created.key).await?.inbox, vec![second], "inbox: consumed once");
+    Ok(())
+}
+
+/// A post leaves the owner one notice, taken once; the inbox reads from an id on.
+pub async fn notices(store: &dyn SessionStore) -> Result<(), StoreError> {
+    let mut created = record(store).await?;
+    created.owner.node = NodeId(format!("owner-{}", created.key));
+    let lease = store.create(&created).await?;
+    let first = store.post(&created.key, Kind::Text, "one".into()).await?;
+    let second = store.post(&created.key, Kind::Binary, "two".into()).await?;
+    assert_eq!(store.notices(&created.owner.node).await?, vec![created.key], "one notice");
+    assert!(store.notices(&created.owner.node).await?.is_empty(), "notices: taken once");
+    assert!(!store.notices(&NodeId("a".into())).await?.contains(&created.key), "owner only");
+    assert_eq!(store.inbox(&created.key, 0).await?, vec![first.clone(), second.clone()]);
+    assert_eq!(store.inbox(&created.key, first.id).await?, vec![second.clone()], "after");
+    let moved = Changes { inbox_through: Some(first.id), ..Changes::default() };
+    assert_eq!(write(store, &lease, moved).await?, Ok(()));
+    assert_eq!(store.inbox(&created.key, 0).await?, vec![second], "inbox: moved ones gone");
+    assert!(store.inbox(&fresh_key()?, 0).await?.is_empty(), "inbox: unknown session");
     Ok(())
 }
 
