@@ -68,6 +68,18 @@ pub enum Error {
         /// The refused message.
         message: Message,
     },
+    /// The session store failed to take a message for a session another node runs
+    /// ([`ReliableServer::post`](crate::server::ReliableServer::post)): nothing was posted.
+    #[error("session store failed to post to {session}: {source}")]
+    Store {
+        /// The session the message was for.
+        session: SessionId,
+        /// What the store answered.
+        #[source]
+        source: ws_store::StoreError,
+        /// The refused message.
+        message: Message,
+    },
     /// The message is larger than `max_payload`.
     #[error("message of {size} bytes exceeds max_payload {limit}")]
     TooLarge {
@@ -140,6 +152,7 @@ impl Error {
             Error::UnknownSession { message, .. }
             | Error::OutboxFull { message, .. }
             | Error::BudgetExceeded { message, .. }
+            | Error::Store { message, .. }
             | Error::NotReady { message, .. } => Some(message),
             other => other.invalid_message(),
         }

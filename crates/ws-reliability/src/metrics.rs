@@ -174,7 +174,16 @@ pub(crate) fn store_refused(refusal: &ws_store::Refusal) {
     metrics::counter!("ws_reliability_store_refusals_total", "reason" => reason).increment(1);
 }
 
-/// A store operation outside the journal failed (`op`: create, load, claim, remove).
+/// A message for a session another node runs was posted to the store (`outcome`:
+/// `stored`, or `refused` when the store did not take it).
+#[cfg(all(feature = "batch", feature = "conn"))]
+pub(crate) fn posted(stored: bool) {
+    let outcome = if stored { "stored" } else { "refused" };
+    metrics::counter!("ws_reliability_posts_total", "outcome" => outcome).increment(1);
+}
+
+/// A store operation outside the journal failed (`op`: create, load, claim, remove,
+/// notices, inbox).
 #[cfg(all(feature = "batch", feature = "conn"))]
 pub(crate) fn store_failed(op: &'static str) {
     metrics::counter!("ws_reliability_store_failures_total", "op" => op).increment(1);

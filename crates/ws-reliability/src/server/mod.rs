@@ -92,7 +92,7 @@ pub(crate) use auth::Upgrade;
 pub use auth::{AuthHook, AuthRequest, Identity, Refusal};
 pub use budget::Budget;
 pub use config::{IncomingConfig, ServerConfig};
-pub use durable::{StoreConfig, DEFAULT_LEASE};
+pub use durable::{Delivery, StoreConfig, DEFAULT_LEASE, DEFAULT_NOTICE_POLL};
 pub use event::SessionEvent;
 pub use fanout::{BroadcastReport, Target};
 pub use incoming::{Incoming, IncomingMode, SessionIncoming};

@@ -70,7 +70,7 @@ pub fn lease(invocation: &mut ScriptInvocation<'_>, lease: &Lease) {
 /// `post.lua`'s arguments after the grace.
 pub fn post(invocation: &mut ScriptInvocation<'_>, message: Message<'_>) {
     invocation.arg(kind_code(message.kind)).arg(message.payload);
-    invocation.arg(message.notices).arg(message.key.to_string());
+    invocation.arg(&message.notices).arg(message.key.to_string());
 }
 
 /// A posted message and where its owner's notice goes.
@@ -80,7 +80,7 @@ pub struct Message<'a> {
     /// The payload.
     pub payload: &'a [u8],
     /// The notice sets' prefix.
-    pub notices: &'a str,
+    pub notices: String,
     /// The session.
     pub key: &'a SessionKey,
 }

@@ -221,14 +221,10 @@ impl SessionStore for RedisStore {
     ) -> Result<Posted, StoreError> {
         let mut invocation = self.expiring(&scripts::POST, key);
         let notices = self.config.notices_prefix();
-        args::post(
-            &mut invocation,
-            args::Message { kind, payload: &payload, notices: &notices, key },
-        );
+        args::post(&mut invocation, args::Message { kind, payload: &payload, notices, key });
         let answer = self.call(&invocation).await?;
-        let reply = Reply::of(&answer)?;
-        reply.accepted()?;
-        Ok(Posted { id: reply.number(0)?, kind, payload })
+        let id = Reply::of(&answer)?.accepted_number()?;
+        Ok(Posted { id, kind, payload })
     }
 
     async fn notices(&self, node: &NodeId) -> Result<Vec<SessionKey>, StoreError> {
@@ -237,10 +233,7 @@ impl SessionStore for RedisStore {
         take.atomic().cmd("SMEMBERS").arg(&set).cmd("DEL").arg(&set).ignore();
         let (members,): (Vec<String>,) =
             take.query_async(&mut self.connection()).await.map_err(failed)?;
-        let keys: Result<Vec<_>, _> = members.iter().map(|hex| reply::session_key(hex)).collect();
-        let mut keys = keys?;
-        keys.sort_unstable();
-        Ok(keys)
+        reply::session_keys(&members)
     }
 
     async fn inbox(&self, key: &SessionKey, after: u64) -> Result<Vec<Posted>, StoreError> {

@@ -64,6 +64,12 @@ impl<'a> Reply<'a> {
         Ok(self.outcome()??)
     }
 
+    /// The first number after an `ok` status, or the refusal.
+    pub fn accepted_number(&self) -> Result<u64, StoreError> {
+        self.accepted()?;
+        self.number(0)
+    }
+
     /// The value at `index` after the status.
     pub fn value(&self, index: usize) -> Result<&'a Value, StoreError> {
         self.rest.get(index).ok_or_else(|| corrupt("script reply"))
@@ -133,6 +139,14 @@ fn raw_entry(value: &Value) -> Result<RawEntry<'_>, StoreError> {
     let [_, head, _, body] = array(fields)? else { return Err(corrupt("stream entry")) };
     let id = bytes(id)?.split(|byte| *byte == b'-').next().unwrap_or_default();
     Ok(RawEntry { id: decimal(id)?, head: bytes(head)?, body: bytes(body)? })
+}
+
+/// The session keys of a notice set, sorted.
+pub fn session_keys(members: &[String]) -> Result<Vec<crate::record::SessionKey>, StoreError> {
+    let keys: Result<Vec<_>, _> = members.iter().map(|hex| session_key(hex)).collect();
+    let mut keys = keys?;
+    keys.sort_unstable();
+    Ok(keys)
 }
 
 /// A session key from its name in a notice set (32 hex digits).

@@ -4,7 +4,7 @@ use crate::link::Stored;
 use crate::protocol::{GuardDigests, Payload, TokenDigest};
 use tokio_tungstenite::tungstenite::Bytes;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
-use ws_store::{Entry, Kind, TokenHash, Tokens};
+use ws_store::{Entry, Kind, Posted, TokenHash, Tokens};
 
 /// A guard's digests as the store keeps them.
 pub(crate) fn tokens_of(digests: &GuardDigests) -> Tokens {
@@ -26,15 +26,32 @@ pub(crate) fn digests_of(tokens: &Tokens) -> GuardDigests {
 
 /// An outbox message as a store entry (its bytes copied).
 pub(crate) fn entry_of(seq: u64, stored: &Stored) -> Entry {
-    let kind = if stored.is_text() { Kind::Text } else { Kind::Binary };
-    Entry { seq, kind, payload: Bytes::copy_from_slice(stored.as_bytes()) }
+    Entry { seq, kind: kind_of(stored), payload: Bytes::copy_from_slice(stored.as_bytes()) }
+}
+
+/// Whether an outbox message is text or binary, as the store says it.
+pub(crate) fn kind_of(stored: &Stored) -> Kind {
+    if stored.is_text() {
+        Kind::Text
+    } else {
+        Kind::Binary
+    }
 }
 
 /// A store entry as an outbox message; `None` for text that is not UTF-8 (a damaged store).
 pub(crate) fn stored_of(entry: &Entry) -> Option<Stored> {
-    let payload = match entry.kind {
-        Kind::Text => Payload::Text(Utf8Bytes::try_from(entry.payload.clone()).ok()?),
-        Kind::Binary => Payload::Binary(entry.payload.clone()),
+    message_of(entry.kind, &entry.payload)
+}
+
+/// A message another node posted, as an outbox message; `None` as for [`stored_of`].
+pub(crate) fn stored_of_posted(posted: &Posted) -> Option<Stored> {
+    message_of(posted.kind, &posted.payload)
+}
+
+fn message_of(kind: Kind, bytes: &Bytes) -> Option<Stored> {
+    let payload = match kind {
+        Kind::Text => Payload::Text(Utf8Bytes::try_from(bytes.clone()).ok()?),
+        Kind::Binary => Payload::Binary(bytes.clone()),
     };
     Some(Stored::from(payload))
 }

@@ -5,11 +5,12 @@
 use super::state::{Draft, DurableSession};
 use super::StoreConfig;
 use crate::link::lock;
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio::time::Instant;
-use ws_store::{Refusal, SessionStore, SessionWrite, StoreError};
+use ws_store::{Refusal, SessionKey, SessionStore, SessionWrite, StoreError};
 
 /// Most sessions one round writes.
 const ROUND: usize = 1024;
@@ -24,12 +25,16 @@ pub(crate) struct Journal {
     sender: UnboundedSender<Arc<DurableSession>>,
     /// The queue's receiving end until the task takes it.
     receiver: Arc<Mutex<Option<UnboundedReceiver<Arc<DurableSession>>>>>,
+    /// Sessions with posted messages left in the store's inbox (an outbox was full, a read
+    /// failed): the next look at the notices takes them again.
+    retries: Arc<Mutex<BTreeSet<SessionKey>>>,
 }
 
 impl Journal {
     pub(crate) fn new(config: StoreConfig) -> Self {
         let (sender, receiver) = unbounded_channel();
-        Journal { config, sender, receiver: Arc::new(Mutex::new(Some(receiver))) }
+        let receiver = Arc::new(Mutex::new(Some(receiver)));
+        Journal { config, sender, receiver, retries: Arc::default() }
     }
 
     /// The store, this node, its lease.
@@ -42,6 +47,16 @@ impl Journal {
         if let Some(receiver) = lock(&self.receiver).take() {
             tokio::spawn(run(Arc::clone(&self.config.store), receiver));
         }
+    }
+
+    /// Notes that `key`'s inbox still holds posts for this node.
+    pub(crate) fn retry_posts(&self, key: SessionKey) {
+        lock(&self.retries).insert(key);
+    }
+
+    /// The sessions noted by [`retry_posts`](Self::retry_posts), taken.
+    pub(crate) fn take_retries(&self) -> BTreeSet<SessionKey> {
+        std::mem::take(&mut lock(&self.retries))
     }
 
     /// Queues `session` for the next round.

@@ -10,11 +10,13 @@
 
 mod convert;
 mod journal;
+mod posts;
 mod restore;
 mod state;
 
 pub(crate) use convert::tokens_of;
 pub(crate) use journal::Journal;
+pub use posts::Delivery;
 pub(crate) use state::{DurableSession, Notes};
 
 use std::sync::Arc;
@@ -23,6 +25,8 @@ use ws_store::{Deadlines, NodeId, Owner, SessionStore, UnixMillis};
 
 /// How long a node owns an attached session without renewing its lease, by default.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(10);
+/// How often a node looks for messages other nodes posted to its sessions, by default.
+pub const DEFAULT_NOTICE_POLL: Duration = Duration::from_millis(20);
 
 /// Where a [`ReliableServer`](super::ReliableServer) keeps its sessions besides its memory:
 /// a store, the name of this node, and its lease.
@@ -36,17 +40,27 @@ pub struct StoreConfig {
     /// How long this node owns an attached session without renewing (renewed every third
     /// of it): a node killed with SIGKILL owns its sessions this long at most.
     pub lease: Duration,
+    /// How often this node takes its notices: the sessions it runs that other nodes
+    /// posted to ([`ReliableServer::post`](super::ReliableServer::post)). A post reaches
+    /// the client within about this much plus one commit.
+    pub notice_poll: Duration,
 }
 
 impl StoreConfig {
     /// `store`, written by the node named `node`, with the default lease.
     pub fn new(store: Arc<dyn SessionStore>, node: impl Into<String>) -> Self {
-        StoreConfig { store, node: NodeId(node.into()), lease: DEFAULT_LEASE }
+        let node = NodeId(node.into());
+        StoreConfig { store, node, lease: DEFAULT_LEASE, notice_poll: DEFAULT_NOTICE_POLL }
     }
 
     /// The same with another lease.
     pub fn with_lease(self, lease: Duration) -> Self {
         StoreConfig { lease, ..self }
+    }
+
+    /// The same with another interval between looks at the notices.
+    pub fn with_notice_poll(self, notice_poll: Duration) -> Self {
+        StoreConfig { notice_poll, ..self }
     }
 
     /// This node as the owner of a session it creates, under `deadlines`.
@@ -113,10 +127,9 @@ impl super::ReliableServer {
         let Some(journal) = self.inner.sessions.journal() else { return };
         journal.start();
         let every = journal.config().lease / 3;
-        tokio::spawn(renew_leases(
-            Arc::downgrade(&self.inner),
-            every.max(Duration::from_millis(1)),
-        ));
+        let server = Arc::downgrade(&self.inner);
+        tokio::spawn(renew_leases(server.clone(), every.max(Duration::from_millis(1))));
+        tokio::spawn(posts::take_notices(server, journal.config().notice_poll));
     }
 }
 

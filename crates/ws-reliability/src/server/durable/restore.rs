@@ -104,7 +104,9 @@ impl ReliableServer {
         let record = &rebuilt.loaded.record;
         let session = self.state_of(record, rebuilt.identity, rebuilt.guard);
         refill(&session, &rebuilt.loaded)?;
-        session.make_durable(durable_from(journal, rebuilt.lease, &session, record));
+        let durable = durable_from(journal, rebuilt.lease, &session, record);
+        session.make_durable(Arc::clone(&durable));
+        take_inbox(journal, &session, &durable, &rebuilt.loaded);
         Ok(Arc::new(session))
     }
 
@@ -189,6 +191,21 @@ fn refill(session: &SessionState, loaded: &Loaded) -> Result<(), Refused> {
     session.outbox.release_through(last);
     session.pushed(last);
     Ok(())
+}
+
+/// Moves what other nodes posted to the session while no node ran it into its outbox,
+/// after the stored entries; what does not fit waits in the store for the next look.
+fn take_inbox(
+    journal: &Journal,
+    session: &SessionState,
+    durable: &Arc<DurableSession>,
+    loaded: &Loaded,
+) {
+    let taken = durable.take_posts(&loaded.inbox);
+    taken.last_seq.into_iter().for_each(|seq| session.pushed(seq));
+    if !taken.complete {
+        journal.retry_posts(loaded.record.key);
+    }
 }
 
 /// Pushes the stored `entries` (consecutive after the ack): all, or the session is lost.

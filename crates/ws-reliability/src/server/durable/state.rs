@@ -5,6 +5,7 @@ use super::convert::entry_of;
 use super::Journal;
 use crate::link::{lock, Outgoing, Stored, WriteAhead};
 use crate::protocol::{to_message, Frame};
+use marks::Marks;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,18 +14,8 @@ use tokio_util::sync::CancellationToken;
 use ws_batch::Outbox;
 use ws_store::{Changes, Deadlines, Lease, Refusal, SessionWrite, Tokens};
 
-/// How far a session's changes were noted and written.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Marks {
-    /// The highest sequence number pushed into the outbox.
-    pub(crate) pushed: u64,
-    /// The client acknowledged through here.
-    acked: u64,
-    /// The application took the client's messages through here.
-    pub(crate) consumed: u64,
-    /// How many times the token state changed.
-    tokens: u64,
-}
+mod marks;
+mod posts;
 
 /// Noted changes: `noted` rises as they happen, `written` once committed.
 #[derive(Debug, Default)]
@@ -148,7 +139,8 @@ impl DurableSession {
         let append = self.unwritten_entries(pending);
         let acked_through = rose(pending.noted.acked, pending.written.acked);
         let received_through = rose(pending.noted.consumed, pending.written.consumed);
-        Changes { append, acked_through, received_through, ..Changes::default() }
+        let inbox_through = rose(pending.noted.posts, pending.written.posts);
+        Changes { append, acked_through, received_through, inbox_through, ..Changes::default() }
     }
 
     /// The messages pushed and not yet written, read from the outbox (which holds them
@@ -170,7 +162,7 @@ impl DurableSession {
         let marks = draft.marks;
         let before = self.advance(marks);
         self.outbox.release_through(marks.pushed);
-        self.written.send_replace(max_marks(before, marks));
+        self.written.send_replace(before.max(marks));
         if marks.consumed > before.consumed {
             self.send_ack(marks.consumed);
         }
@@ -180,7 +172,7 @@ impl DurableSession {
     fn advance(&self, marks: Marks) -> Marks {
         let mut pending = lock(&self.pending);
         let before = pending.written;
-        pending.written = max_marks(before, marks);
+        pending.written = before.max(marks);
         before
     }
 
@@ -290,11 +282,4 @@ impl WriteAhead for Notes {
     fn ackable(&self) -> u64 {
         self.0.ackable()
     }
-}
-
-fn max_marks(left: Marks, right: Marks) -> Marks {
-    let pushed = left.pushed.max(right.pushed);
-    let acked = left.acked.max(right.acked);
-    let consumed = left.consumed.max(right.consumed);
-    Marks { pushed, acked, consumed, tokens: left.tokens.max(right.tokens) }
 }

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use ws_batch::{Confirmation, Outbox};
 use ws_store::{Claim, Lookup, MemoryStore, Posted, SessionKey, SessionRecord, SessionStore};
-use ws_store::{Epoch, Kind, Lease, Refusal, SessionWrite, StoreError, UnixMillis};
+use ws_store::{Epoch, Kind, Lease, NodeId, Refusal, SessionWrite, StoreError, UnixMillis};
 
 /// A `MemoryStore` whose first `failures` commits fail (a store that is down for a while).
 #[derive(Debug)]
@@ -55,6 +55,12 @@ impl SessionStore for Flaky {
         payload: bytes::Bytes,
     ) -> Result<Posted, StoreError> {
         self.inner.post(key, kind, payload).await
+    }
+    async fn notices(&self, node: &NodeId) -> Result<Vec<SessionKey>, StoreError> {
+        self.inner.notices(node).await
+    }
+    async fn inbox(&self, key: &SessionKey, after: u64) -> Result<Vec<Posted>, StoreError> {
+        self.inner.inbox(key, after).await
     }
     async fn remove(&self, lease: &Lease) -> Result<(), StoreError> {
         self.inner.remove(lease).await
@@ -138,4 +144,26 @@ async fn a_write_refused_by_another_nodes_claim_loses_the_session() {
     fixture.durable.pushed(seq);
     assert!(!fixture.durable.committed(seq).await, "fenced: never committed");
     assert!(fixture.durable.is_lost());
+}
+
+#[tokio::test(start_paused = true)]
+async fn posts_move_into_the_outbox_once_and_leave_the_inbox_in_the_same_commit() {
+    let fixture = fixture(0).await;
+    let store = &fixture.store;
+    store.post(&fixture.key, Kind::Text, "one".into()).await.unwrap();
+    let broken = bytes::Bytes::from_static(&[0xff]); // text that is not UTF-8: a damaged store
+    store.post(&fixture.key, Kind::Text, broken).await.unwrap();
+    store.post(&fixture.key, Kind::Binary, "two".into()).await.unwrap();
+    let posted = store.inbox(&fixture.key, 0).await.unwrap();
+    let taken = fixture.durable.take_posts(&posted);
+    assert_eq!((taken.last_seq, taken.complete), (Some(2), true), "the broken one passed over");
+    assert_eq!(fixture.durable.posts_taken(), 3);
+    assert_eq!(fixture.durable.take_posts(&posted).last_seq, None, "each moves once");
+    assert!(fixture.durable.committed(2).await);
+    assert!(store.inbox(&fixture.key, 0).await.unwrap().is_empty(), "gone with that commit");
+    let Lookup::Found(loaded) = store.load(&fixture.key, UnixMillis::now()).await.unwrap() else {
+        panic!("stored")
+    };
+    let seqs: Vec<_> = loaded.outbox.iter().map(|entry| entry.seq).collect();
+    assert_eq!(seqs, [1, 2], "in the outbox, in the order posted");
 }
