@@ -106,6 +106,14 @@ impl NodeProcess {
         Ok(self.spec)
     }
 
+    /// Tells the node to post to `session`.
+    pub async fn order_post(&mut self, session: &str) -> Result<(), String> {
+        let Some(stdin) = self.stdin.as_mut() else { return Ok(()) };
+        let order = format!("post {session}\n");
+        let written = stdin.write_all(order.as_bytes()).await.and(stdin.flush().await);
+        written.map_err(|error| format!("telling node n{} to post: {error}", self.spec.index))
+    }
+
     /// Tells the node to stop its producers.
     pub async fn stop_producing(&mut self) -> Result<(), String> {
         let Some(stdin) = self.stdin.as_mut() else { return Ok(()) };

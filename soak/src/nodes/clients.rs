@@ -3,7 +3,7 @@
 //! message it gets into the [`Ledger`] and sending its own numbered messages.
 
 use super::ledger::Ledger;
-use super::line::{client_payload, parse_node_payload};
+use super::line::{client_payload, parse_node_payload, parse_post_payload};
 use futures::StreamExt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -67,10 +67,17 @@ pub async fn start(
 /// Counts every message the client gets.
 async fn deliver(mut incoming: ws_reliability::client::ClientIncoming, ledger: Shared) {
     while let Some(message) = incoming.next().await {
-        let text = message.to_text().unwrap_or_default();
-        if let Some((session, number)) = parse_node_payload(text) {
-            with(&ledger, |ledger| ledger.delivered(&session, number));
-        }
+        with(&ledger, |ledger| count(ledger, message.to_text().unwrap_or_default()));
+    }
+}
+
+/// Counts a message a client got: a producer's or a post.
+fn count(ledger: &mut Ledger, text: &str) {
+    if let Some((session, number)) = parse_node_payload(text) {
+        ledger.delivered(&session, number);
+    }
+    if let Some((session, poster, number)) = parse_post_payload(text) {
+        ledger.post_delivered(&session, poster, number);
     }
 }
 

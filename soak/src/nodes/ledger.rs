@@ -2,27 +2,50 @@
 //!
 //! Node→client: a node reports each completed durable send (`sent`) and each session
 //! `accept` handed out (`opened`, restored or fresh, with the number its producer starts
-//! from); a client reports each message it got. Per session the client must get 1, 2, 3,
-//! ... once each: a number below the next expected is a duplicate, one above it a gap
-//! (the numbers skipped count as lost). At the end, every number reported sent must have
-//! been delivered. A restored producer starting at or below a number already reported sent
-//! means the store lost committed messages: counted as `reused`.
+//! from); a client reports each message it got. Per session the client must get the
+//! producers' numbers increasing, once each: a number at or below the last one is a
+//! duplicate. A restored producer starts at the store's next sequence number, which posts
+//! from other nodes may have raised past its last number, so a delivery may jump ahead: a
+//! number it passed over that a node reported sent is a gap (lost). At the end, every
+//! number reported sent must have been delivered. A restored producer starting at or below
+//! a number already reported sent means the store lost committed messages: `reused`.
+//!
+//! Cross-node sends: a node told to post to a session another node runs reports each post
+//! the store took (`posted`, numbered per session and poster); the client must get each
+//! poster's numbers 1, 2, 3, ... once each (one poster posts to a session one at a time).
 //!
 //! Client→server: each client's messages are numbered; a node reports each one it took
 //! with its session and sequence number. A number taken twice under the same session and
 //! sequence is a repeat across a crash (allowed: the application can drop it by those
 //! two); under another one, a duplicate. A number a client sent and no node took is lost.
 
-use super::line::{Line, Opened, Taken};
+use super::line::{Line, Opened, Post, Taken};
+use spans::Spans;
 use std::collections::HashMap;
 
-/// One session's server→client figures.
+mod spans;
+
+/// One session's (or one poster's) server→client figures.
 #[derive(Debug, Default, Clone)]
 struct Tally {
-    sent: u64,
+    sent: Spans,
     sent_max: u64,
     delivered_through: u64,
+    skipped: Spans,
     holder: Option<usize>,
+}
+
+impl Tally {
+    /// Notes delivered `number`: whether it is a duplicate.
+    fn delivered(&mut self, number: u64) -> bool {
+        let expected = self.delivered_through + 1;
+        if number < expected {
+            return true;
+        }
+        self.skipped.add_run(expected..number);
+        self.delivered_through = number;
+        false
+    }
 }
 
 /// Where a client's message was taken.
@@ -32,10 +55,21 @@ struct Place {
     seq: u64,
 }
 
+/// A session and the node that holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    /// The session, in hex.
+    pub session: String,
+    /// The node's index.
+    pub holder: usize,
+}
+
 /// Everything counted so far.
 #[derive(Debug, Default)]
 pub struct Ledger {
     sessions: HashMap<String, Tally>,
+    /// Per session and poster.
+    posts: HashMap<(String, u64), Tally>,
     taken: HashMap<(u64, u64), Place>,
     client_sent: HashMap<u64, u64>,
     /// The figures counted as they come.
@@ -51,8 +85,13 @@ pub struct Counts {
     pub delivered: u64,
     /// Server→client messages a client got again.
     pub duplicated: u64,
-    /// Server→client numbers a client never got before a later one.
+    /// Server→client numbers reported sent that a client's deliveries passed over
+    /// (filled in by [`Ledger::counts`]).
     pub gaps: u64,
+    /// Messages posted to a session another node ran, that the store took.
+    pub cross_node_sends: u64,
+    /// Posts that found the session on the posting node itself.
+    pub local_posts: u64,
     /// Numbers reported sent that a restored producer started at or below.
     pub reused: u64,
     /// Sessions restored from the store on the node that held them before.
@@ -99,6 +138,7 @@ impl Ledger {
         match line {
             Line::Opened(opened) => self.opened(node, opened),
             Line::Sent { session, number } => self.sent(&session, number),
+            Line::Posted(post) => self.posted(post),
             Line::Received(taken) => self.taken(taken),
             Line::Resumed => self.counts.resumed_events += 1,
             Line::Lost => self.counts.lost_answers += 1,
@@ -115,9 +155,20 @@ impl Ledger {
 
     fn sent(&mut self, session: &str, number: u64) {
         let tally = self.sessions.entry(session.to_owned()).or_default();
-        tally.sent += 1;
+        tally.sent.add(number);
         tally.sent_max = tally.sent_max.max(number);
         self.counts.durable_sends += 1;
+    }
+
+    fn posted(&mut self, post: Post) {
+        let counter = if post.cross {
+            &mut self.counts.cross_node_sends
+        } else {
+            &mut self.counts.local_posts
+        };
+        *counter += 1;
+        let tally = self.posts.entry((post.session, post.poster)).or_default();
+        tally.sent.add(post.number);
     }
 
     fn taken(&mut self, taken: Taken) {
@@ -135,12 +186,21 @@ impl Ledger {
     pub fn delivered(&mut self, session: &str, number: u64) {
         let tally = self.sessions.entry(session.to_owned()).or_default();
         self.counts.delivered += 1;
-        let expected = tally.delivered_through + 1;
-        if number < expected {
-            return self.counts.duplicated += 1;
-        }
-        self.counts.gaps += number - expected;
-        tally.delivered_through = number;
+        self.counts.duplicated += u64::from(tally.delivered(number));
+    }
+
+    /// Counts post `number` of `poster` to `session` delivered to its client.
+    pub fn post_delivered(&mut self, session: &str, poster: u64, number: u64) {
+        let tally = self.posts.entry((session.to_owned(), poster)).or_default();
+        self.counts.delivered += 1;
+        self.counts.duplicated += u64::from(tally.delivered(number));
+    }
+
+    /// The figures, with the gaps: reported sends (and posts) deliveries passed over.
+    pub fn counts(&self) -> Counts {
+        let tallies = self.sessions.values().chain(self.posts.values());
+        let gaps = tallies.map(|tally| tally.sent.common(&tally.skipped)).sum();
+        Counts { gaps, ..self.counts }
     }
 
     /// Counts client `client`'s message `number` as sent.
@@ -156,10 +216,19 @@ impl Ledger {
         self.counts.unconfirmed += unconfirmed;
     }
 
-    /// Reported-sent messages not delivered yet, over every session.
+    /// A session some node holds (the last one that opened it), drawn with `draw`.
+    pub fn drawn_session(&self, draw: &mut fastrand::Rng) -> Option<Held> {
+        let held = self.sessions.iter().filter_map(|(session, tally)| {
+            tally.holder.map(|holder| Held { session: session.clone(), holder })
+        });
+        let held: Vec<Held> = held.collect();
+        held.get(draw.usize(..held.len().max(1))).cloned()
+    }
+
+    /// Reported-sent messages (and posts) not delivered yet, over every session.
     pub fn undelivered(&self) -> u64 {
-        let behind = self.sessions.values();
-        behind.map(|tally| tally.sent_max.saturating_sub(tally.delivered_through)).sum()
+        let tallies = self.sessions.values().chain(self.posts.values());
+        tallies.map(|tally| tally.sent.above(tally.delivered_through)).sum()
     }
 
     /// Client messages sent and not taken yet.

@@ -1,6 +1,7 @@
 //! The lines a node writes on its stdout, one per thing the harness counts, and their
 //! parsing: `listening`, `opened <session> <restored> <first>`, `sent <session> <number>`,
-//! `received <session> <seq> <client> <number>`, `resumed <session>`, `lost`.
+//! `received <session> <seq> <client> <number>`, `posted <session> <poster> <number>
+//! <cross>`, `resumed <session>`, `lost`.
 
 /// One report of a node to the harness.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +19,8 @@ pub enum Line {
     },
     /// The handler took a client's message.
     Received(Taken),
+    /// The node posted a message to a session (told to by the harness).
+    Posted(Post),
     /// A live session was resumed on a new connection of this process.
     Resumed,
     /// A resume was answered SESSION_LOST.
@@ -33,6 +36,26 @@ pub struct Opened {
     pub restored: bool,
     /// The number its producer starts from: the store's next sequence number.
     pub first: u64,
+}
+
+/// A message a node posted to a session (`ReliableServer::post`), that the store (or
+/// the node itself) took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    /// The session, in hex.
+    pub session: String,
+    /// The posting process (its pid): numbers restart with each process.
+    pub poster: u64,
+    /// The poster's number of the message, from 1 per session.
+    pub number: u64,
+    /// Whether another node ran the session (the post went through the store's inbox).
+    pub cross: bool,
+}
+
+impl std::fmt::Display for Post {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(out, "{} {} {} {}", self.session, self.poster, self.number, self.cross)
+    }
 }
 
 /// A client's message the handler took.
@@ -55,6 +78,7 @@ impl std::fmt::Display for Line {
             Line::Opened(opened) => write!(out, "opened {opened}"),
             Line::Sent { session, number } => write!(out, "sent {session} {number}"),
             Line::Received(taken) => write!(out, "received {taken}"),
+            Line::Posted(post) => write!(out, "posted {post}"),
             Line::Resumed => out.write_str("resumed"),
             Line::Lost => out.write_str("lost"),
         }
@@ -81,6 +105,7 @@ pub fn parse(text: &str) -> Option<Line> {
         ["opened", session, restored, first] => opened(session, restored, first),
         ["sent", session, number] => sent(session, number),
         ["received", rest @ ..] => received(rest),
+        ["posted", rest @ ..] => posted(rest),
         _ => None,
     }
 }
@@ -112,6 +137,14 @@ fn received(words: &[&str]) -> Option<Line> {
     Some(Line::Received(Taken { session: (*session).to_owned(), seq, client, number }))
 }
 
+fn posted(words: &[&str]) -> Option<Line> {
+    let [session, poster, number, cross] = words else { return None };
+    let poster = poster.parse().ok()?;
+    let number = number.parse().ok()?;
+    let cross = cross.parse().ok()?;
+    Some(Line::Posted(Post { session: (*session).to_owned(), poster, number, cross }))
+}
+
 /// The payload of a client's message: `c <client> <number>`.
 pub fn client_payload(client: u64, number: u64) -> String {
     format!("c {client} {number}")
@@ -136,6 +169,19 @@ pub fn parse_node_payload(text: &str) -> Option<(String, u64)> {
     Some((words.next()?.to_owned(), words.next()?.parse().ok()?))
 }
 
+/// The payload of a post: `p <session> <poster> <number>`.
+pub fn post_payload(post: &Post) -> String {
+    format!("p {} {} {}", post.session, post.poster, post.number)
+}
+
+/// The session, poster and number of a post's payload.
+pub fn parse_post_payload(text: &str) -> Option<(String, u64, u64)> {
+    let mut words = text.split_whitespace();
+    let "p" = words.next()? else { return None };
+    let session = words.next()?.to_owned();
+    Some((session, words.next()?.parse().ok()?, words.next()?.parse().ok()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +195,7 @@ mod tests {
             Line::Opened(Opened { session: "ab".into(), restored: true, first: 7 }),
             Line::Sent { session: "ab".into(), number: 3 },
             Line::Received(Taken { session: "ab".into(), seq: 2, client: 9, number: 4 }),
+            Line::Posted(Post { session: "ab".into(), poster: 7, number: 2, cross: true }),
         ];
         for line in lines {
             assert_eq!(parse(&line.to_string()), Some(line));
@@ -162,5 +209,7 @@ mod tests {
         assert_eq!(parse_client_payload(&client_payload(3, 8)), Some((3, 8)));
         assert_eq!(parse_node_payload(&node_payload("ab", 8)), Some(("ab".into(), 8)));
         assert_eq!(parse_client_payload("s ab 8"), None);
+        let post = Post { session: "ab".into(), poster: 7, number: 2, cross: false };
+        assert_eq!(parse_post_payload(&post_payload(&post)), Some(("ab".into(), 7, 2)));
     }
 }

@@ -9,5 +9,7 @@ pub mod clients;
 pub mod ledger;
 pub mod line;
 pub mod node;
+pub mod poster;
 pub mod report;
 pub mod run;
+pub mod schedule;

@@ -2,7 +2,7 @@
 //! sessions in the store, whose handler runs a producer per accepted session (numbered
 //! messages, each a durable send, each reported on stdout once the store committed it)
 //! and records every client message it takes. A line on stdin (`stop`) stops the
-//! producers.
+//! producers; `post <session>` has its [`Poster`] send to that session.
 //!
 //! A producer's first number is the store's next sequence number for the session: 1 for a
 //! fresh session, and for a session restored from the store (written before this process
@@ -12,6 +12,7 @@
 
 use super::args::{NodeArgs, StoreArgs, StoreKind};
 use super::line::{node_payload, parse_client_payload, Line, Opened, Taken};
+use super::poster::Poster;
 use futures::{SinkExt, StreamExt};
 use std::io::Write;
 use std::sync::Arc;
@@ -40,7 +41,9 @@ pub async fn serve(args: &NodeArgs) -> Result<(), String> {
     let server = ReliableServer::new(config(&store, &args.node));
     let _listener = server.listen(args.listen).await.map_err(text)?;
     let (failures, failed) = mpsc::unbounded_channel();
-    let handler = Handler { store, every: every(args), stop: stop_on_stdin(), failures };
+    let (orders, ordered) = mpsc::unbounded_channel();
+    spawn_reported(&failures, Poster::new(server.clone()).run(ordered));
+    let handler = Handler { store, every: every(args), stop: read_stdin(orders), failures };
     report(&Line::Listening)?;
     until_failure(&server, handler, failed).await
 }
@@ -192,29 +195,32 @@ impl Producer {
 
 /// Writes `line` on stdout at once (a write per line: a kill cannot take back a line
 /// written, and the harness counts a send only once it read its line).
-fn report(line: &Line) -> Result<(), String> {
+pub(super) fn report(line: &Line) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{line}").and_then(|()| out.flush()).map_err(text)
 }
 
-/// Turns true when stdin says `stop` (or closes: the harness is gone).
-fn stop_on_stdin() -> watch::Receiver<bool> {
+/// Reads stdin: turns true when it says `stop` (or closes: the harness is gone), and
+/// hands each `post <session>` to `orders`.
+fn read_stdin(orders: mpsc::UnboundedSender<String>) -> watch::Receiver<bool> {
     let (stop, stopped) = watch::channel(false);
     tokio::spawn(async move {
-        await_stop().await;
+        await_stop(orders).await;
         let _ = stop.send(true);
     });
     stopped
 }
 
-/// Returns when stdin says `stop` or closes.
-async fn await_stop() {
+/// Returns when stdin says `stop` or closes; hands on the posts ordered meanwhile.
+async fn await_stop(orders: mpsc::UnboundedSender<String>) {
     use tokio::io::AsyncBufReadExt;
     let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
     while let Ok(Some(line)) = lines.next_line().await {
         if line.trim() == "stop" {
             return;
         }
+        let order = line.strip_prefix("post ").map(|session| session.trim().to_owned());
+        order.into_iter().for_each(|session| drop(orders.send(session)));
     }
 }
 

@@ -53,8 +53,9 @@ pub struct Ended {
     pub lost: u64,
     /// Client messages sent and never taken by a node (after the drain).
     pub client_lost: u64,
-    /// Sends to a session attached to another node: not implemented in the server yet
-    /// (always 0, nothing is faked).
+    /// Posts (`ReliableServer::post`) to a session another node ran, taken by the store:
+    /// each must reach the client once, in order (counted with `lost`, `duplicated`,
+    /// `gaps`).
     pub cross_node_sends: u64,
 }
 

@@ -5,6 +5,7 @@ use super::args::{RunArgs, StoreKind};
 use super::children::{NodeProcess, NodeSpec, Report};
 use super::clients::{self, with, Shared, Wiring};
 use super::report::{Ended, NodesReport, RunInfo};
+use super::schedule::{Schedule, Step};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
@@ -43,7 +44,8 @@ pub async fn run(args: &RunArgs, seed: u64) -> Result<NodesReport, String> {
 impl Running {
     /// The run's duration with its kills, the producers stopped, the drain; the report.
     async fn finish(mut self, args: &RunArgs, seed: u64) -> Result<NodesReport, String> {
-        let duration_seconds = self.cluster.chaos(args).await?;
+        let mut draw = fastrand::Rng::with_seed(seed);
+        let duration_seconds = self.cluster.chaos(args, &self.ledger, &mut draw).await?;
         let _ = self.stop.send(true);
         self.cluster.stop_producing().await?;
         drain(&self.ledger, &self.clients).await;
@@ -111,27 +113,37 @@ impl Cluster {
     }
 
     /// Waits out the run, killing and restarting node after node every
-    /// `--kill-server-every`; the seconds it took.
-    async fn chaos(&mut self, args: &RunArgs) -> Result<f64, String> {
+    /// `--kill-server-every`, and having nodes post to sessions other nodes run; the
+    /// seconds it took.
+    async fn chaos(
+        &mut self,
+        args: &RunArgs,
+        ledger: &Shared,
+        draw: &mut fastrand::Rng,
+    ) -> Result<f64, String> {
         let started = Instant::now();
         let deadline = tokio::time::Instant::now() + args.duration;
-        if let Some(every) = args.kill_server_every {
-            self.kill_until(every, deadline).await?;
+        let mut schedule = Schedule::new(deadline, args.kill_server_every, self.nodes.len() > 1);
+        while let Some(step) = schedule.next().await {
+            match step {
+                Step::Kill => self.kill_and_restart().await?,
+                Step::Post => self.post_across(ledger, draw).await?,
+            }
         }
-        tokio::time::sleep_until(deadline).await;
         Ok(started.elapsed().as_secs_f64())
     }
 
-    async fn kill_until(
+    /// Tells a node to post to a session another node holds (drawn).
+    async fn post_across(
         &mut self,
-        every: Duration,
-        deadline: tokio::time::Instant,
+        ledger: &Shared,
+        draw: &mut fastrand::Rng,
     ) -> Result<(), String> {
-        while tokio::time::Instant::now() + every <= deadline {
-            tokio::time::sleep(every).await;
-            self.kill_and_restart().await?;
-        }
-        Ok(())
+        let Some(held) = with(ledger, |ledger| ledger.drawn_session(draw)) else { return Ok(()) };
+        let others: Vec<usize> =
+            (0..self.nodes.len()).filter(|index| *index != held.holder).collect();
+        let Some(poster) = others.get(draw.usize(..others.len().max(1))) else { return Ok(()) };
+        self.nodes[*poster].order_post(&held.session).await
     }
 
     /// SIGKILLs the next node in turn and starts it again on the same address and store.
@@ -177,7 +189,7 @@ struct Outcome {
 
 fn report(args: &RunArgs, seed: u64, outcome: &Outcome) -> NodesReport {
     let run = RunInfo::of(args, seed);
-    let counts = with(&outcome.ledger, |ledger| ledger.counts);
+    let counts = with(&outcome.ledger, |ledger| ledger.counts());
     let mut report = NodesReport { run, ended: ended(outcome), counts, passed: false };
     report.passed = report.verdict();
     report
@@ -189,5 +201,6 @@ fn ended(outcome: &Outcome) -> Ended {
     let client_lost = with(&outcome.ledger, |ledger| ledger.untaken());
     let server_kills = outcome.kills;
     let duration_seconds = outcome.duration_seconds;
-    Ended { server_kills, duration_seconds, lost, client_lost, cross_node_sends: 0 }
+    let cross_node_sends = with(&outcome.ledger, |ledger| ledger.counts.cross_node_sends);
+    Ended { server_kills, duration_seconds, lost, client_lost, cross_node_sends }
 }
