@@ -154,7 +154,8 @@ fn durable_from(
     let outbox = session.outbox.clone();
     let appended = record.progress.next_seq - 1;
     let received = record.progress.received_through;
-    DurableSession::new(Start { lease, journal, outbox, appended, received })
+    let tokens = tokens_of(&lock(&session.guard).digests());
+    DurableSession::new(Start { lease, journal, outbox, appended, received, tokens })
 }
 
 /// What a restored session keeps of `record`, with its rotated `guard`.

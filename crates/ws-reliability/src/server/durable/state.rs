@@ -23,7 +23,22 @@ struct Pending {
     noted: Marks,
     written: Marks,
     tokens: Option<Tokens>,
+    /// The token state last noted (or the store's at the start): noting it again is no
+    /// change, and nothing to wait for.
+    last_tokens: Option<Tokens>,
     deadlines: Option<Deadlines>,
+}
+
+impl Pending {
+    /// Notes `tokens` unless they are the last noted; the version that holds them.
+    fn note_tokens(&mut self, tokens: Tokens) -> u64 {
+        if self.last_tokens.as_ref() != Some(&tokens) {
+            self.last_tokens = Some(tokens.clone());
+            self.tokens = Some(tokens);
+            self.noted.tokens += 1;
+        }
+        self.noted.tokens
+    }
 }
 
 /// A session's write-ahead state (`ServerConfig::store`).
@@ -53,6 +68,8 @@ pub(crate) struct Start {
     pub(crate) appended: u64,
     /// The highest incoming one the store has as taken by the application.
     pub(crate) received: u64,
+    /// The token state the store has.
+    pub(crate) tokens: Tokens,
 }
 
 /// A write drafted from a session's noted changes, and the marks it would write.
@@ -65,10 +82,12 @@ pub(crate) struct Draft {
 impl DurableSession {
     pub(crate) fn new(start: Start) -> Arc<Self> {
         let marks = Marks { pushed: start.appended, consumed: start.received, ..Marks::default() };
-        let pending = Mutex::new(Pending { noted: marks, written: marks, ..Pending::default() });
+        let last_tokens = Some(start.tokens);
+        let pending = Pending { noted: marks, written: marks, last_tokens, ..Pending::default() };
         let written = watch::Sender::new(marks);
         let Start { lease, journal, outbox, .. } = start;
         let (queued, out, lost) = Default::default();
+        let pending = Mutex::new(pending);
         Arc::new(DurableSession { lease, pending, queued, journal, outbox, written, out, lost })
     }
 
@@ -87,15 +106,12 @@ impl DurableSession {
         self.note(|pending| pending.noted.consumed = pending.noted.consumed.max(seq));
     }
 
-    /// Notes the token state after a rotation or its confirmation; returns its version,
-    /// for [`tokens_written`](Self::tokens_written).
+    /// Notes the token state after a rotation or its confirmation (unless the store has it
+    /// already: a restored session's claim wrote it); returns its version, for
+    /// [`tokens_written`](Self::tokens_written).
     pub(crate) fn tokens(self: &Arc<Self>, tokens: Tokens) -> u64 {
         let mut version = 0;
-        self.note(|pending| {
-            pending.tokens = Some(tokens);
-            pending.noted.tokens += 1;
-            version = pending.noted.tokens;
-        });
+        self.note(|pending| version = pending.note_tokens(tokens));
         version
     }
 

@@ -93,8 +93,16 @@ async fn fixture(failures: usize) -> Fixture {
     record.owner.node = ws_store::NodeId("a".into());
     record.owner.generation = 1;
     let lease = store.create(&record).await.unwrap();
-    let start =
-        Start { lease, journal: journal.clone(), outbox: outbox.clone(), appended: 0, received: 0 };
+    let tokens = record.tokens.clone();
+    let journal_of = journal.clone();
+    let start = Start {
+        lease,
+        journal: journal_of,
+        outbox: outbox.clone(),
+        appended: 0,
+        received: 0,
+        tokens,
+    };
     let durable = DurableSession::new(start);
     journal.start();
     Fixture { store, journal, outbox, durable, key }
@@ -166,4 +174,20 @@ async fn posts_move_into_the_outbox_once_and_leave_the_inbox_in_the_same_commit(
     };
     let seqs: Vec<_> = loaded.outbox.iter().map(|entry| entry.seq).collect();
     assert_eq!(seqs, [1, 2], "in the outbox, in the order posted");
+}
+
+#[tokio::test(start_paused = true)]
+async fn tokens_the_store_has_already_are_not_written_again() {
+    let fixture = fixture(0).await;
+    let stored = ws_store::SessionRecord::default().tokens; // what the fixture's record holds
+    assert_eq!(
+        fixture.durable.tokens(stored.clone()),
+        0,
+        "the store has them: nothing to wait for"
+    );
+    assert!(fixture.durable.tokens_written(0).await);
+    let rotated = ws_store::Tokens { current: ws_store::TokenHash([9; 32]), ..stored };
+    assert_eq!(fixture.durable.tokens(rotated.clone()), 1);
+    assert_eq!(fixture.durable.tokens(rotated), 1, "the same again: the same version");
+    assert!(fixture.durable.tokens_written(1).await, "written by the next round");
 }
