@@ -1,12 +1,11 @@
 //! The durable push: the push axis's workload over a ReliableServer keeping its sessions in
-//! a store (or none). One sender task per session `feed`s its
-//! [`SessionSink`](ws_reliability::server::SessionSink) and **flushes every
-//! [`FLUSH_EVERY`] messages** (raw's pattern), then `send`s the end marker: with a store,
-//! a flush resolves once the store committed every message fed before it (a durable send,
-//! `docs/durability.md`), so a sender's count is only messages whose durable send
-//! completed. Each client checks order up to the end marker and its count must equal its
-//! sender's ([`super::super::push::verify`]): a lost, duplicated or reordered message
-//! fails the run.
+//! a store (or none). One sender task per session `feed`s its [`SessionSink`] and
+//! **flushes every [`FLUSH_EVERY`] messages** (raw's pattern), then `send`s the end
+//! marker: with a store, a flush resolves once the store committed every message fed
+//! before it (a durable send, `docs/durability.md`), so a sender's count is only messages
+//! whose durable send completed. Each client checks order up to the end marker and its
+//! count must equal its sender's ([`crate::push::verify`]): a lost, duplicated or
+//! reordered message fails the run.
 
 use crate::args::Workload;
 use crate::push::reliable::{self, Connected};
