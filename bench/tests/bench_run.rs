@@ -113,3 +113,15 @@ fn the_store_axis_measures_every_store_then_a_storm_per_durable_store() {
     }
     assert!(json["redis_server"].as_str().unwrap().contains("127.0.0.1:"));
 }
+
+#[test]
+fn the_store_axis_without_redis_server_names_the_package_to_install() {
+    let output = Command::new(EXE)
+        .args(["--store", "--clients", "1", "--messages", "10", "--storm-clients", "0"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("apt-get install redis-server"), "{stderr}");
+}
