@@ -53,6 +53,14 @@ pub struct Args {
     /// connect, idle CPU over `--duration` (default 60 s).
     #[arg(long, conflicts_with_all = ["upload", "latency", "fanout"])]
     pub connections: Option<usize>,
+    /// Measure the session stores instead: the durable push per store (no store,
+    /// MemoryStore, redb, Redis on a redis-server the run starts) beside raw, with a flush
+    /// every 256 messages, then a resume storm per durable store (redb, Redis).
+    #[arg(long, conflicts_with_all = ["upload", "latency", "fanout", "connections"])]
+    pub store: bool,
+    /// Clients of each resume storm of `--store` (0 skips the storms).
+    #[arg(long, default_value_t = 1000)]
+    pub storm_clients: usize,
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -80,6 +88,11 @@ pub enum Internal {
     /// `connected <n>`, then one `phase <json>` line per phase until stdin closes.
     #[command(hide = true)]
     Clients(crate::crowd::child::CrowdArgs),
+    /// A server node of the store axis's resume storm: keeps its sessions in the store
+    /// given, prints `listening <address> <CLOCK_MONOTONIC ns>`, runs until killed or its
+    /// stdin closes.
+    #[command(hide = true)]
+    StoreNode(crate::store::storm::node::NodeArgs),
 }
 
 /// The two servers compared.

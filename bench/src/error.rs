@@ -55,6 +55,9 @@ pub enum BenchError {
     /// A phase did not finish in time.
     #[error("timed out: {0}")]
     TimedOut(&'static str),
+    /// A session store, its redis-server or a store node could not start or failed.
+    #[error("store: {0}")]
+    Store(String),
     /// The memory probe's server process misbehaved.
     #[error("probe server: {0}")]
     Probe(String),
@@ -81,5 +84,11 @@ impl From<ws_reliability::Error> for BenchError {
 impl From<tokio::time::error::Elapsed> for BenchError {
     fn from(_: tokio::time::error::Elapsed) -> Self {
         BenchError::TimedOut("a benchmark phase")
+    }
+}
+
+impl From<ws_reliability::store::StoreError> for BenchError {
+    fn from(error: ws_reliability::store::StoreError) -> Self {
+        BenchError::Store(error.to_string())
     }
 }

@@ -23,6 +23,11 @@
 //! - with `--connections N`, connections instead ([`connections`]): one server process
 //!   holding N connections from client processes bound to addresses across 127.0.0.0/8
 //!   ([`source`]): RSS per connection, time to connect, idle CPU per second;
+//! - with `--store`, the session stores instead ([`store`]): the push with a flush every
+//!   256 messages over raw, then over ReliableServer without a store, with `MemoryStore`,
+//!   redb (fsync and OS cache) and Redis (a `redis-server` the run starts), each flush a
+//!   durable send; then a resume storm per durable store: `--storm-clients` clients (1000)
+//!   on a node killed with SIGKILL and replaced, the time until each session resumed;
 //! - server memory per idle connection ([`idle`]): the server runs in a child process (this
 //!   binary's `serve` subcommand), the parent opens N idle connections, and the child's
 //!   resident set before and after gives the bytes per connection, transport included.
@@ -47,6 +52,7 @@ pub mod push;
 pub mod report;
 pub mod run;
 pub mod source;
+pub mod store;
 pub mod upload;
 
 pub use error::BenchError;

@@ -1,6 +1,7 @@
 //! `ws-bench`: runs the benchmark (see the library docs) and prints the report as a table,
 //! or one JSON object with `--json`. Exits 0 whenever it measured, targets missed or not;
-//! 2 when the run failed. `ws-bench serve --kind raw|reliable` is the memory probe's server.
+//! 2 when the run failed. `ws-bench serve --kind raw|reliable` is the memory probe's server,
+//! `ws-bench store-node` the store axis's storm node.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -19,15 +20,21 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs the benchmark, or the probe's server with `serve`.
+/// Runs the benchmark, or an internal subcommand.
 fn run(args: Args) -> Result<(), BenchError> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(dispatch(args))
+}
+
+/// The probe's server with `serve`, a client process with `clients`, a storm node with
+/// `store-node`, else the axis the flags choose.
+async fn dispatch(args: Args) -> Result<(), BenchError> {
+    use ws_bench::{crowd, idle, store};
     match args.internal {
-        Some(Internal::Serve { kind, capacity }) => {
-            runtime.block_on(ws_bench::idle::serve::serve(kind, capacity))
-        }
-        Some(Internal::Clients(clients)) => runtime.block_on(ws_bench::crowd::child::run(clients)),
-        None => runtime.block_on(axis(&args)),
+        Some(Internal::Serve { kind, capacity }) => idle::serve::serve(kind, capacity).await,
+        Some(Internal::Clients(clients)) => crowd::child::run(clients).await,
+        Some(Internal::StoreNode(node)) => store::storm::node::serve(node).await,
+        None => axis(&args).await,
     }
 }
 
@@ -36,6 +43,7 @@ async fn axis(args: &Args) -> Result<(), BenchError> {
     match args.connections {
         Some(count) => connections(args, count).await,
         None if args.fanout => fanout(args).await,
+        None if args.store => store(args).await,
         None if args.latency => latency(args).await,
         None => bench(args).await,
     }
@@ -52,6 +60,12 @@ async fn connections(args: &Args, count: usize) -> Result<(), BenchError> {
 async fn fanout(args: &Args) -> Result<(), BenchError> {
     let report = ws_bench::fanout::run(args, &std::env::current_exe()?).await?;
     show(&report, ws_bench::fanout::report::table, args.json)
+}
+
+/// The store axis (`--store`).
+async fn store(args: &Args) -> Result<(), BenchError> {
+    let report = ws_bench::store::run(args, &std::env::current_exe()?).await?;
+    show(&report, ws_bench::store::report::table, args.json)
 }
 
 /// The latency axis (`--latency`).

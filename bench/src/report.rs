@@ -8,6 +8,7 @@ use crate::push::{Throughput, FLUSH_EVERY};
 use serde::Serialize;
 
 mod table;
+pub(crate) use table::pushed;
 pub use table::table;
 
 /// Issue target: reliable push throughput at least this fraction of raw.

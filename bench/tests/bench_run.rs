@@ -85,3 +85,43 @@ fn connections_are_held_by_one_server_process() {
         assert!(json[side]["loaded_rss"].as_u64() >= json[side]["baseline_rss"].as_u64());
     }
 }
+
+#[test]
+fn the_store_axis_measures_every_store_then_a_storm_per_durable_store() {
+    let output = Command::new(EXE)
+        .args(["--store", "--clients", "2", "--messages", "600", "--storm-clients", "20", "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["raw_push"]["delivered"], 1200);
+    let stores = json["stores"].as_array().unwrap();
+    let names: Vec<_> = stores.iter().map(|side| side["store"].as_str().unwrap()).collect();
+    assert_eq!(names, ["none", "memory", "redb", "redb_os_cache", "redis"]);
+    for side in stores {
+        assert_eq!(side["push"]["delivered"], 1200, "{side}");
+        assert!(side["durable_msgs_per_sec"].as_f64().unwrap() > 0.0, "{side}");
+    }
+    let storms = json["storms"].as_array().unwrap();
+    assert_eq!(storms.len(), 2);
+    for storm in storms {
+        assert_eq!(
+            (storm["resumed"].as_u64(), storm["sessions_lost"].as_u64()),
+            (Some(20), Some(0))
+        );
+        assert!(storm["max_ms"].as_f64().unwrap() >= storm["p50_ms"].as_f64().unwrap());
+    }
+    assert!(json["redis_server"].as_str().unwrap().contains("127.0.0.1:"));
+}
+
+#[test]
+fn the_store_axis_without_redis_server_names_the_package_to_install() {
+    let output = Command::new(EXE)
+        .args(["--store", "--clients", "1", "--messages", "10", "--storm-clients", "0"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("apt-get install redis-server"), "{stderr}");
+}

@@ -1,7 +1,7 @@
 //! `cargo xtask bench`: builds the benchmark `ws-bench` in release and runs it with the
 //! flags given (its defaults otherwise: 100 clients, 100 000 messages each, 10 000 idle
-//! connections; `--latency`, `--upload`, `--fanout` and `--connections N` choose another
-//! axis). It measures raw tokio-tungstenite against ReliableServer/ReliableClient
+//! connections; `--latency`, `--upload`, `--fanout`, `--connections N` and `--store`
+//! choose another axis). It measures raw tokio-tungstenite against ReliableServer/ReliableClient
 //! in one run and prints PASS or MISS per issue target; the exit status is 0 whenever it
 //! measured, targets missed or not.
 
@@ -47,6 +47,14 @@ pub struct Options {
     /// past WELCOME) from client processes: RSS per connection, time to connect, idle CPU.
     #[arg(long, conflicts_with_all = ["upload", "latency", "fanout"])]
     pub connections: Option<usize>,
+    /// Measure the session stores instead: the durable push per store (none, memory, redb,
+    /// Redis on a redis-server the run starts) beside raw, then a resume storm per durable
+    /// store after a SIGKILL of the node.
+    #[arg(long, conflicts_with_all = ["upload", "latency", "fanout", "connections"])]
+    pub store: bool,
+    /// Clients of each resume storm of `--store` (default 1000; 0 skips the storms).
+    #[arg(long)]
+    pub storm_clients: Option<usize>,
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -72,17 +80,23 @@ impl Options {
         ]
     }
 
-    /// The fan-out's and the connections axis's flags with their values, if given.
-    fn axis_flags(&self) -> [(&'static str, Option<String>); 2] {
-        [("--sessions", shown(self.sessions)), ("--connections", shown(self.connections))]
+    /// The fan-out's, the connections' and the store axis's flags with their values, if
+    /// given.
+    fn axis_flags(&self) -> [(&'static str, Option<String>); 3] {
+        [
+            ("--sessions", shown(self.sessions)),
+            ("--connections", shown(self.connections)),
+            ("--storm-clients", shown(self.storm_clients)),
+        ]
     }
 
     /// Each switch, whether on.
-    fn switches(&self) -> [(bool, &'static str); 4] {
+    fn switches(&self) -> [(bool, &'static str); 5] {
         [
             (self.upload, "--upload"),
             (self.latency, "--latency"),
             (self.fanout, "--fanout"),
+            (self.store, "--store"),
             (self.json, "--json"),
         ]
     }
@@ -143,6 +157,8 @@ mod tests {
         assert_eq!(fanout.bench_args(), ["--sessions", "500", "--fanout"]);
         let connections = Options { connections: Some(19_000), ..Options::default() };
         assert_eq!(connections.bench_args(), ["--connections", "19000"]);
+        let store = Options { store: true, storm_clients: Some(200), ..Options::default() };
+        assert_eq!(store.bench_args(), ["--storm-clients", "200", "--store"]);
     }
 
     #[test]

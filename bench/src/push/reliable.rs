@@ -62,7 +62,8 @@ async fn connect_one(url: &str) -> Result<Connected, BenchError> {
     Ok(Connected { client, session })
 }
 
-fn spawn_receiver(connected: &Connected) -> Result<Counting, BenchError> {
+/// Reads and checks the messages `connected` receives, on a task of its own.
+pub fn spawn_receiver(connected: &Connected) -> Result<Counting, BenchError> {
     let incoming = connected.client.incoming();
     let incoming = incoming.ok_or_else(|| BenchError::Reliable("incoming taken".into()))?;
     Ok(tokio::spawn(super::receive(incoming.map(Ok))))

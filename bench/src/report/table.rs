@@ -67,7 +67,8 @@ impl Wording {
 }
 
 /// How much each client was pushed.
-fn pushed(setup: &Setup) -> String {
+/// How much each client was sent: a count or a time.
+pub(crate) fn pushed(setup: &Setup) -> String {
     match (setup.messages_per_client, setup.duration_secs) {
         (Some(count), _) => format!("{} messages each", grouped(count)),
         (None, seconds) => format!("for {:.0} s", seconds.unwrap_or_default()),
