@@ -10,7 +10,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::{TcpListener, ToSocketAddrs};
+use tokio::net::{TcpListener, TcpSocket, ToSocketAddrs};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::header::{HOST, ORIGIN};
@@ -42,6 +42,32 @@ impl Drop for Listener {
     }
 }
 
+/// How many connections the kernel queues for the accept loop. Every client of a node
+/// that died reconnects to its replacement at once: tokio's default of 1024 overflowed in
+/// a storm of 1000 resumes (`docs/learnings.md` § 16), and each dropped SYN came back only
+/// after TCP's 1 s retransmission. Linux caps it at `net.core.somaxconn` (4096 by default).
+pub const LISTEN_BACKLOG: u32 = 4096;
+
+/// Binds the first of `addr`'s addresses that binds, with [`LISTEN_BACKLOG`] (and
+/// `SO_REUSEADDR`, as tokio's own bind sets it).
+async fn bind(addr: impl ToSocketAddrs) -> std::io::Result<TcpListener> {
+    let mut last = std::io::Error::new(std::io::ErrorKind::InvalidInput, "no address to bind");
+    for addr in tokio::net::lookup_host(addr).await? {
+        match bind_one(addr) {
+            Ok(listener) => return Ok(listener),
+            Err(error) => last = error,
+        }
+    }
+    Err(last)
+}
+
+fn bind_one(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 /// What the handshake callback saw.
 type Seen = Arc<Mutex<Option<(Mode, Upgrade)>>>;
 
@@ -58,7 +84,7 @@ impl ReliableServer {
         addr: impl ToSocketAddrs,
         transport: Transport,
     ) -> Result<Listener, crate::Error> {
-        let listener = TcpListener::bind(addr).await?;
+        let listener = bind(addr).await?;
         let local_addr = listener.local_addr()?;
         let task = tokio::spawn(self.clone().accept_loop(listener, transport));
         Ok(Listener { local_addr, task })
@@ -193,4 +219,23 @@ fn forbidden(refused: &OriginRefused) -> ErrorResponse {
     let mut response = ErrorResponse::new(Some(refused.to_string()));
     *response.status_mut() = StatusCode::FORBIDDEN;
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bind, LISTEN_BACKLOG};
+
+    /// More connections than tokio's default backlog (1024) wait in the kernel's queue
+    /// while nothing accepts: with it, the extra SYNs were dropped and those connects hung.
+    #[tokio::test]
+    async fn a_storm_of_connections_waits_in_the_accept_queue() {
+        let listener = bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let storm = (0..1100).map(|_| tokio::net::TcpStream::connect(addr));
+        let connected = tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            futures::future::try_join_all(storm),
+        );
+        assert_eq!(connected.await.unwrap().unwrap().len(), 1100, "backlog {LISTEN_BACKLOG}");
+    }
 }

@@ -86,7 +86,7 @@ mod wait;
 
 #[cfg(feature = "axum")]
 pub(crate) use accept::origin_check;
-pub use accept::Listener;
+pub use accept::{Listener, LISTEN_BACKLOG};
 #[cfg(feature = "axum")]
 pub(crate) use auth::Upgrade;
 pub use auth::{AuthHook, AuthRequest, Identity, Refusal};
