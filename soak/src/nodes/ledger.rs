@@ -227,14 +227,23 @@ impl Ledger {
 
     /// Reported-sent messages (and posts) not delivered yet, over every session.
     pub fn undelivered(&self) -> u64 {
-        let tallies = self.sessions.values().chain(self.posts.values());
-        tallies.map(|tally| tally.sent.above(tally.delivered_through)).sum()
+        self.undelivered_posts() + behind(self.sessions.values())
+    }
+
+    /// Posts reported taken and not delivered yet.
+    pub fn undelivered_posts(&self) -> u64 {
+        behind(self.posts.values())
     }
 
     /// Client messages sent and not taken yet.
     pub fn untaken(&self) -> u64 {
         self.counts.client_sent.saturating_sub(self.counts.client_taken)
     }
+}
+
+/// The numbers reported sent and not delivered yet, over `tallies`.
+fn behind<'a>(tallies: impl Iterator<Item = &'a Tally>) -> u64 {
+    tallies.map(|tally| tally.sent.above(tally.delivered_through)).sum()
 }
 
 #[cfg(test)]

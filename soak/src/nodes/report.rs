@@ -49,8 +49,11 @@ pub struct Ended {
     pub server_kills: u64,
     /// Seconds the nodes produced.
     pub duration_seconds: f64,
-    /// Server→client messages reported sent and never delivered (after the drain).
+    /// Server→client messages reported sent (or posted) and never delivered (after the
+    /// drain).
     pub lost: u64,
+    /// Of those, posts (`ReliableServer::post`).
+    pub posts_lost: u64,
     /// Client messages sent and never taken by a node (after the drain).
     pub client_lost: u64,
     /// Posts (`ReliableServer::post`) to a session another node ran, taken by the store:

@@ -202,5 +202,6 @@ fn ended(outcome: &Outcome) -> Ended {
     let server_kills = outcome.kills;
     let duration_seconds = outcome.duration_seconds;
     let cross_node_sends = with(&outcome.ledger, |ledger| ledger.counts.cross_node_sends);
-    Ended { server_kills, duration_seconds, lost, client_lost, cross_node_sends }
+    let posts_lost = with(&outcome.ledger, |ledger| ledger.undelivered_posts());
+    Ended { server_kills, duration_seconds, lost, posts_lost, client_lost, cross_node_sends }
 }

@@ -195,7 +195,9 @@ fn refill(session: &SessionState, loaded: &Loaded) -> Result<(), Refused> {
 }
 
 /// Moves what other nodes posted to the session while no node ran it into its outbox,
-/// after the stored entries; what does not fit waits in the store for the next look.
+/// after the stored entries. The next look at the notices reads the inbox again: a post
+/// between the load and the claim left its notice to the previous owner, and what did not
+/// fit the outbox waits there too.
 fn take_inbox(
     journal: &Journal,
     session: &SessionState,
@@ -204,9 +206,7 @@ fn take_inbox(
 ) {
     let taken = durable.take_posts(&loaded.inbox);
     taken.last_seq.into_iter().for_each(|seq| session.pushed(seq));
-    if !taken.complete {
-        journal.retry_posts(loaded.record.key);
-    }
+    journal.retry_posts(loaded.record.key);
 }
 
 /// Pushes the stored `entries` (consecutive after the ack): all, or the session is lost.
