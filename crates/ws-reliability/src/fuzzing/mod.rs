@@ -17,15 +17,9 @@ mod frame;
 
 use crate::protocol::ProtocolError;
 
-pub use crate::link::fuzzing::reader;
 pub use frame::{batch, frame, hello};
-
-/// A property a check found broken, with what was seen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Broken(pub String);
-
-/// The outcome of a check.
-pub type Checked = Result<(), Broken>;
+pub(crate) use ws_session::fuzzing::ensure;
+pub use ws_session::fuzzing::{reader, Broken, Checked};
 
 /// A check over arbitrary bytes.
 pub type Check = fn(&[u8]) -> Checked;
@@ -33,11 +27,6 @@ pub type Check = fn(&[u8]) -> Checked;
 /// Every target, by the name of its directory under `fuzz/corpus/` and `fuzz/regressions/`.
 pub const TARGETS: [(&str, Check); 4] =
     [("frame", frame), ("batch", batch), ("hello", hello), ("reader", reader)];
-
-/// `Ok` when `holds`, else [`Broken`] with the description `what` gives.
-pub(crate) fn ensure(holds: bool, what: impl FnOnce() -> String) -> Checked {
-    holds.then_some(()).ok_or_else(|| Broken(what()))
-}
 
 /// A decode error must close with 1002 (a malformed frame) and never name a limit.
 pub(crate) fn malformed(error: &ProtocolError) -> Checked {
