@@ -1,4 +1,4 @@
-//! Fuzz target `hello`: the body of a HELLO frame: the frame checks and the server's first-message check (hello_in) agreeing with the codec. The check is `ws_reliability::fuzzing::hello`, which
+//! Fuzz target `hello`: the body of a HELLO frame: the frame checks and the server's first-message check (`Hello::from_first_message`) agreeing with the codec. The check is `ws_reliability::fuzzing::hello`, which
 //! `crates/ws-reliability/tests/fuzz_corpus.rs` also runs over the committed corpus.
 #![no_main]
 #![forbid(unsafe_code)]

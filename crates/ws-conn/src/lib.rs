@@ -30,6 +30,9 @@ mod origin;
 mod rate;
 mod registry;
 mod state;
+#[cfg(feature = "tls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+pub mod tls;
 #[cfg(feature = "tungstenite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tungstenite")))]
 pub mod tungstenite;

@@ -2,6 +2,7 @@
 
 use crate::protocol::SessionId;
 use tokio_tungstenite::tungstenite::Message;
+use ws_session::link::PushError;
 
 /// An operation of [`ReliableServer`](crate::server::ReliableServer) or
 /// [`ReliableClient`](crate::client::ReliableClient) that did not happen. Every variant that
@@ -143,6 +144,18 @@ pub enum Error {
     #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     #[error(transparent)]
     TlsConfig(#[from] crate::tls::TlsConfigError),
+}
+
+impl From<PushError> for Error {
+    fn from(error: PushError) -> Self {
+        match error {
+            PushError::OutboxFull { session, capacity, message } => {
+                Self::OutboxFull { session, capacity, message }
+            }
+            PushError::TooLarge { size, limit, message } => Self::TooLarge { size, limit, message },
+            PushError::NotData { message } => Self::NotData { message },
+        }
+    }
 }
 
 impl Error {

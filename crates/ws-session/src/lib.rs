@@ -1,9 +1,11 @@
 //! The wsr.v1 reliable WebSocket session protocol, as a library both ends share: the frames
 //! and their byte codec, cumulative acks sent in batches, in-order exactly-once delivery,
 //! single-use resume tokens compared in constant time, the close codes and the negotiation
-//! of the `wsr.v1` subprotocol. It opens no socket: `ws-reliability`'s server and client
-//! run it over tokio-tungstenite, and a client in another language follows the same
-//! document, `docs/protocol.md`.
+//! of the `wsr.v1` subprotocol ([`protocol`]); and the per-connection [`link`] both ends of
+//! `ws-reliability` run over a connection: a writer task, the outbox's flusher, and a reader
+//! that deduplicates, delivers in order and acks in batches. It opens no socket:
+//! `ws-reliability`'s server and client run it over tokio-tungstenite, and a client in
+//! another language follows the same document, `docs/protocol.md`.
 //!
 //! ```
 //! use ws_session::protocol::{decode, encode, Data, Frame, Payload};
@@ -16,4 +18,12 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod auth;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod link;
+mod metrics;
 pub mod protocol;
+#[cfg(test)]
+mod testing;

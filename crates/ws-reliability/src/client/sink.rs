@@ -78,6 +78,8 @@ impl ClientSink {
 }
 
 impl BufferedSink for ClientSink {
+    type Error = Error;
+
     fn buffered(&self) -> usize {
         self.buffer.len()
     }

@@ -6,14 +6,12 @@ use super::session::SessionState;
 use super::{IncomingMode, ReliableServer, SessionEvent};
 use crate::link::lock;
 use crate::protocol::{
-    from_message, to_message, CloseCode, ErrorNotice, Frame, Hello, Limits, Mode, Resume,
-    SessionLostReason, Welcome,
+    to_message, CloseCode, ErrorNotice, Frame, Hello, Mode, Resume, SessionLostReason, Welcome,
 };
 use futures::{SinkExt, StreamExt};
 use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 /// Why a HELLO was not accepted.
@@ -51,7 +49,7 @@ impl ReliableServer {
         let first = tokio::time::timeout(timeout, ws.next()).await;
         let message = first.map_err(|_| CloseCode::HelloTimeout)?.ok_or(CloseCode::GoingAway)?;
         let message = message.map_err(|error| read_error_code(&error))?;
-        hello_in(&message, &self.inner.config.limits)
+        Hello::from_first_message(&message, &self.inner.config.limits)
     }
 
     /// Opens a fresh session or checks a resume (steps 1 to 4 of § 7).
@@ -257,15 +255,6 @@ fn resendable(session: &SessionState, resume: &Resume) -> Result<(), Refused> {
 /// The SESSION_LOST answer to a refused token check or rotation.
 pub(crate) fn refusal(error: crate::protocol::ProtocolError) -> Refused {
     Refused::Lost(lost_reason(&error))
-}
-
-/// The HELLO in the first message, or the close code for anything else.
-pub(crate) fn hello_in(message: &Message, limits: &Limits) -> Result<Hello, CloseCode> {
-    match from_message(message, limits) {
-        Ok(Some(Frame::Hello(hello))) => Ok(hello),
-        Ok(_) => Err(CloseCode::ProtocolError),
-        Err(error) => Err(error.close_code()),
-    }
 }
 
 fn read_error_code(error: &tokio_tungstenite::tungstenite::Error) -> CloseCode {

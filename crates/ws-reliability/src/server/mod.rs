@@ -62,7 +62,8 @@
 //! `send` and `send_wait` make per message.
 
 mod accept;
-mod auth;
+// the authentication hook's types live in ws-session; `auth::` paths stay as they were
+use ws_session::auth;
 mod backlog;
 mod budget;
 mod config;

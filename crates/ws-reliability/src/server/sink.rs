@@ -168,6 +168,8 @@ impl SessionSink {
 }
 
 impl BufferedSink for SessionSink {
+    type Error = Error;
+
     fn buffered(&self) -> usize {
         self.buffer.len()
     }

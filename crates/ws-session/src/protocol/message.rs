@@ -1,8 +1,9 @@
 //! Frames as `tungstenite::Message`s: every wsr.v1 frame travels as one binary message.
 
+use super::close::CloseCode;
 use super::codec::{counted, decode_bounded, encode, encode_data};
 use super::error::ProtocolError;
-use super::frame::{Frame, Payload};
+use super::frame::{Frame, Hello, Payload};
 use super::limits::Limits;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 
@@ -77,5 +78,17 @@ fn largest_payload(frame: &Frame) -> usize {
         Frame::Data(data) => data.payload.len(),
         Frame::Batch(batch) => batch.payloads.iter().map(Payload::len).max().unwrap_or(0),
         _ => 0,
+    }
+}
+
+impl Hello {
+    /// The HELLO a connection's first message must be (`docs/protocol.md` § 1), or the close
+    /// code for anything else: the server's first-message check.
+    pub fn from_first_message(message: &Message, limits: &Limits) -> Result<Hello, CloseCode> {
+        match from_message(message, limits) {
+            Ok(Some(Frame::Hello(hello))) => Ok(hello),
+            Ok(_) => Err(CloseCode::ProtocolError),
+            Err(error) => Err(error.close_code()),
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The application's authentication hook, run on every HELLO (fresh and resume): it turns
 //! the upgrade request and the HELLO `auth` bytes into the session's [`Identity`], or a
-//! [`Refusal`] whose reason reaches the client.
+//! [`Refusal`] whose reason reaches the client. `ws-reliability` re-exports these in its
+//! `server` module and runs the hook (`ReliableServer::with_auth`).
 
 use crate::protocol::SessionId;
 use std::fmt;
@@ -106,21 +107,24 @@ pub struct AuthRequest {
 /// What the server knows of an upgrade request before its HELLO: the URI, the headers and
 /// the peer's address, each when known.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Upgrade {
-    pub(crate) uri: Option<Uri>,
-    pub(crate) headers: Option<HeaderMap>,
-    pub(crate) peer: Option<SocketAddr>,
+pub struct Upgrade {
+    /// The request's URI, when the server saw the request.
+    pub uri: Option<Uri>,
+    /// The request's headers, when the server saw the request.
+    pub headers: Option<HeaderMap>,
+    /// The peer's socket address, when the server accepted the socket itself.
+    pub peer: Option<SocketAddr>,
 }
 
 impl Upgrade {
     /// The URI and headers of the request the server's own handshake answered.
-    pub(crate) fn of(request: &tokio_tungstenite::tungstenite::handshake::server::Request) -> Self {
+    pub fn of(request: &tokio_tungstenite::tungstenite::handshake::server::Request) -> Self {
         let uri = Some(request.uri().clone());
         Upgrade { uri, headers: Some(request.headers().clone()), peer: None }
     }
 
     /// The hook's view of this upgrade with a HELLO's `auth` bytes and resumed session.
-    pub(crate) fn request(self, auth: Bytes, resuming: Option<SessionId>) -> AuthRequest {
+    pub fn request(self, auth: Bytes, resuming: Option<SessionId>) -> AuthRequest {
         let Upgrade { uri, headers, peer } = self;
         AuthRequest { uri, headers, peer, auth, resuming }
     }
@@ -132,7 +136,7 @@ impl Upgrade {
 pub type AuthHook = Arc<dyn Fn(&AuthRequest) -> Result<Identity, Refusal> + Send + Sync>;
 
 /// The default hook: everyone is let in, as [`Identity::anonymous`].
-pub(crate) fn allow_all() -> AuthHook {
+pub fn allow_all() -> AuthHook {
     Arc::new(|_request| Ok(Identity::anonymous()))
 }
 

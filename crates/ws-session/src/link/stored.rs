@@ -18,7 +18,7 @@ pub(crate) const INLINE_MAX: usize = 120;
 
 /// A message as an outbox keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Stored {
+pub enum Stored {
     /// A small payload, copied in.
     Small(Small),
     /// A larger payload, shared with the application.
@@ -27,7 +27,7 @@ pub(crate) enum Stored {
 
 /// A copy of a payload of at most [`INLINE_MAX`] bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Small {
+pub struct Small {
     text: bool,
     len: u8,
     bytes: [u8; INLINE_MAX],
@@ -41,7 +41,7 @@ impl From<Payload> for Stored {
 
 impl Stored {
     /// The payload's bytes.
-    pub(crate) fn as_bytes(&self) -> &[u8] {
+    pub fn as_bytes(&self) -> &[u8] {
         match self {
             Stored::Small(small) => small.bytes(),
             Stored::Shared(payload) => payload.as_bytes(),
@@ -49,7 +49,7 @@ impl Stored {
     }
 
     /// Whether the payload is text.
-    pub(crate) fn is_text(&self) -> bool {
+    pub fn is_text(&self) -> bool {
         match self {
             Stored::Small(small) => small.is_text(),
             Stored::Shared(payload) => matches!(payload, Payload::Text(_)),
@@ -66,7 +66,7 @@ impl Stored {
     }
 
     /// The plain WebSocket message of the payload.
-    pub(crate) fn into_message(self) -> Message {
+    pub fn into_message(self) -> Message {
         self.into_payload().into_message()
     }
 }

@@ -1,10 +1,14 @@
 //! The per-connection data pump shared by the server and the client: a writer task, the
 //! outbox flusher, and a reader that deduplicates, delivers in order and acks in batches.
+//! `ws-reliability`'s server and client run a [`Link`] per connection of a session
+//! ([`Link::pump`], writing through [`spawn_writer`]'s [`Outgoing`]): their building
+//! blocks, not needed to use the protocol itself.
 
 mod buffered;
 mod burst;
 mod deliver;
 mod encode;
+mod error;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod fuzzing;
 mod pack;
@@ -14,12 +18,14 @@ mod stored;
 mod write_ahead;
 mod writer;
 
-pub(crate) use buffered::{BufferedSink, SINK_BUFFER};
-pub(crate) use deliver::{channel as delivery_channel, DeliverRx, DeliverTx};
-pub(crate) use reader::LinkEnd;
-pub(crate) use stored::Stored;
-pub(crate) use write_ahead::WriteAhead;
-pub(crate) use writer::{spawn_writer, Broken, Outgoing, Side};
+pub use buffered::{BufferedSink, SINK_BUFFER};
+pub use deliver::{channel as delivery_channel, DeliverRx, DeliverTx, Delivered};
+pub use error::PushError;
+pub use reader::LinkEnd;
+pub use refusal::Refusal;
+pub use stored::Stored;
+pub use write_ahead::WriteAhead;
+pub use writer::{spawn_writer, Broken, Outgoing, Side};
 
 use crate::protocol::{AckBatcher, AckConfig, Data, InOrder, Limits, Mode, Payload, SessionId};
 use encode::Outbound;
@@ -36,26 +42,25 @@ use ws_batch::{Confirmation, DeadLetterHandler, Flusher, Outbox, OutboxConfig, O
 /// flusher wake-up, a writer wake-up and a `send`; at 64 they held push throughput to about
 /// 0.6x of raw tokio-tungstenite, with 256 (and the other changes of `docs/learnings.md`
 /// § 10) it is about 0.9x.
-pub(crate) const SESSION_BATCH: usize = 256;
+pub const SESSION_BATCH: usize = 256;
 
 /// The server's session outboxes: [`session_outbox_config`], and a client that leaves a
 /// message unacked past the ack timeout (30 s) is reported, not resent to: its link closes
 /// it as a slow consumer (4001) and its session stays resumable; within one connection
 /// nothing is sent twice, so a peer that stops reading holds at most one window.
-#[cfg_attr(not(feature = "conn"), allow(dead_code))] // the server needs `conn`
-pub(crate) fn server_outbox_config() -> OutboxConfig {
+pub fn server_outbox_config() -> OutboxConfig {
     session_outbox_config().with_on_ack_timeout(ws_batch::OnAckTimeout::Report)
 }
 
 /// ws-batch's defaults with batches of [`SESSION_BATCH`] messages: the outbox setting of
 /// `ServerConfig` and `ClientConfig`. A partial batch leaves at once: the flusher wakes on
 /// a push into an idle outbox.
-pub(crate) fn session_outbox_config() -> OutboxConfig {
+pub fn session_outbox_config() -> OutboxConfig {
     OutboxConfig::default().with_batch_size(SESSION_BATCH)
 }
 
 /// The receive side of a session that outlives its connections: what was delivered.
-pub(crate) type Inbound = Arc<Mutex<InOrder>>;
+pub type Inbound = Arc<Mutex<InOrder>>;
 
 /// Locks a std mutex, recovering from poisoning (the data stays consistent: every critical
 /// section is a single assignment or a pure update).
@@ -65,19 +70,19 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// The outbox settings every session shares, and the count of their dead letters.
 #[derive(Debug, Clone)]
-pub(crate) struct OutboxBase {
+pub struct OutboxBase {
     config: OutboxConfig,
     dead_letters: Arc<AtomicU64>,
 }
 
 impl OutboxBase {
-    pub(crate) fn new(config: OutboxConfig) -> Self {
+    /// Settings every session's outbox starts from, with no dead letters yet.
+    pub fn new(config: OutboxConfig) -> Self {
         OutboxBase { config, dead_letters: Arc::default() }
     }
 
     /// Messages that used up their attempts so far (never with the default settings).
-    #[cfg(feature = "monitor")]
-    pub(crate) fn dead_letters(&self) -> u64 {
+    pub fn dead_letters(&self) -> u64 {
         self.dead_letters.load(Ordering::Relaxed)
     }
 
@@ -86,7 +91,7 @@ impl OutboxBase {
     /// the fix); bounded to `max_unacked` messages so a sender never passes the peer's
     /// window, with batches no larger than that (a full window wakes the flusher at once);
     /// `held` until a store committed its messages (write-ahead, `ServerConfig::store`).
-    pub(crate) fn outbox_with(
+    pub fn outbox_with(
         &self,
         confirmation: Confirmation,
         limits: &Limits,
@@ -112,7 +117,7 @@ impl OutboxBase {
 /// An application message as an outbox keeps it, refused when it is not data or too large
 /// for the session's `max_payload` (the peer would close with 1009 and the resend would
 /// fail again).
-pub(crate) fn checked_payload(message: Message, limit: u64) -> Result<Stored, crate::Error> {
+pub fn checked_payload(message: Message, limit: u64) -> Result<Stored, PushError> {
     let payload = data_payload(message)?;
     if payload.len() as u64 > limit {
         return Err(too_large(payload, limit));
@@ -121,24 +126,24 @@ pub(crate) fn checked_payload(message: Message, limit: u64) -> Result<Stored, cr
 }
 
 /// The payload of a text or binary message; any other is refused and handed back.
-fn data_payload(message: Message) -> Result<Payload, crate::Error> {
+fn data_payload(message: Message) -> Result<Payload, PushError> {
     match message {
         Message::Text(text) => Ok(Payload::Text(text)),
         Message::Binary(bytes) => Ok(Payload::Binary(bytes)),
-        other => Err(crate::Error::NotData { message: other }),
+        other => Err(PushError::NotData { message: other }),
     }
 }
 
-fn too_large(payload: Payload, limit: u64) -> crate::Error {
-    crate::Error::TooLarge { size: payload.len(), limit, message: payload.into_message() }
+fn too_large(payload: Payload, limit: u64) -> PushError {
+    PushError::TooLarge { size: payload.len(), limit, message: payload.into_message() }
 }
 
 /// The error of a push the outbox refused, with the message handed back.
-pub(crate) fn outbox_full(session: SessionId, error: OutboxError<Stored>) -> crate::Error {
+pub fn outbox_full(session: SessionId, error: OutboxError<Stored>) -> PushError {
     let capacity = refused_capacity(&error);
     let message =
         error.into_message().map_or(Message::Binary(Default::default()), Stored::into_message);
-    crate::Error::OutboxFull { session, capacity, message }
+    PushError::OutboxFull { session, capacity, message }
 }
 
 fn refused_capacity(error: &OutboxError<Stored>) -> usize {
@@ -152,43 +157,43 @@ fn refused_capacity(error: &OutboxError<Stored>) -> usize {
 
 /// How a link frames its messages for its peer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Framing {
+pub struct Framing {
     /// wsr.v1 frames or plain messages.
-    pub(crate) mode: Mode,
+    pub mode: Mode,
     /// Whether the peer accepts BATCH frames (its HELLO or WELCOME said so).
-    pub(crate) batch: bool,
+    pub batch: bool,
 }
 
 /// Everything one connection of a session needs to move data both ways.
-pub(crate) struct Link {
+pub struct Link {
     /// How messages are framed for the peer.
-    pub(crate) framing: Framing,
+    pub framing: Framing,
     /// What the session lends the connection.
-    pub(crate) parts: SessionParts,
+    pub parts: SessionParts,
     /// The negotiated limits.
-    pub(crate) limits: Limits,
+    pub limits: Limits,
     /// What ends the link besides the connection itself.
-    pub(crate) stop: Stop,
+    pub stop: Stop,
 }
 
 /// What a session lends each of its connections' links: its id, outbox, receive state,
 /// delivery channel, and (kept in a store) where progress is noted.
-pub(crate) struct SessionParts {
+pub struct SessionParts {
     /// The session the delivered messages belong to.
-    pub(crate) session: SessionId,
+    pub session: SessionId,
     /// The session's outgoing messages.
-    pub(crate) outbox: Outbox<Stored>,
+    pub outbox: Outbox<Stored>,
     /// The session's receive state.
-    pub(crate) inbound: Inbound,
+    pub inbound: Inbound,
     /// Where delivered messages go.
-    pub(crate) deliver: DeliverTx,
+    pub deliver: DeliverTx,
     /// Where a session kept in a store notes acks and what the application took.
-    pub(crate) write_ahead: Option<Arc<dyn WriteAhead>>,
+    pub write_ahead: Option<Arc<dyn WriteAhead>>,
 }
 
 impl SessionParts {
     /// The parts of a session whose progress is not written anywhere.
-    pub(crate) fn new(
+    pub fn new(
         session: SessionId,
         outbox: Outbox<Stored>,
         inbound: Inbound,
@@ -198,31 +203,31 @@ impl SessionParts {
     }
 
     /// The same, noting progress in `write_ahead` (a session kept in a store).
-    pub(crate) fn noting(self, write_ahead: Option<Arc<dyn WriteAhead>>) -> Self {
+    pub fn noting(self, write_ahead: Option<Arc<dyn WriteAhead>>) -> Self {
         SessionParts { write_ahead, ..self }
     }
 }
 
 /// What ends a link besides its connection.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Stop {
+pub struct Stop {
     /// Stops the link from outside (a resume on another connection, a shutdown).
-    pub(crate) cancel: CancellationToken,
+    pub cancel: CancellationToken,
     /// Ends the link when the peer sends nothing (not even a ping) for this long.
-    pub(crate) idle_timeout: Option<Duration>,
+    pub idle_timeout: Option<Duration>,
     /// Cancelled by the writer when a write fails: the connection is lost.
-    pub(crate) broken: CancellationToken,
+    pub broken: CancellationToken,
     /// Ends the link with 4001 when the peer sends DATA past the last ack sent plus this
     /// many (the server enforces `max_unacked`, `docs/protocol.md` § 6; a client does not).
-    pub(crate) window: Option<u64>,
+    pub window: Option<u64>,
     /// Sends an ACK (a no-op) when no ack went out for this long: the server's keepalive
     /// frame (`docs/protocol.md` § 7), which a browser sees where it cannot see pings.
-    pub(crate) keepalive: Option<Duration>,
+    pub keepalive: Option<Duration>,
 }
 
 impl Stop {
     /// What a failed write of this link's writer breaks, on `side`.
-    pub(crate) fn writer_breaks(&self, side: Side) -> Broken {
+    pub fn writer_breaks(&self, side: Side) -> Broken {
         Broken { token: self.broken.clone(), side }
     }
 }
@@ -232,7 +237,7 @@ impl Link {
     /// small messages packed into BATCH messages for a wsr.v1 peer that accepts them (each
     /// at most the peer's largest message), DATA frames for one that does not, plain
     /// messages for a legacy peer.
-    pub(crate) fn spawn_flusher(&self, out: &Outgoing) -> Flusher<Outgoing> {
+    pub fn spawn_flusher(&self, out: &Outgoing) -> Flusher<Outgoing> {
         let outbox = self.parts.outbox.clone();
         let out = out.clone();
         match (self.framing.mode, self.framing.batch) {
@@ -249,7 +254,7 @@ impl Link {
 
     /// Runs the flusher and the reader until the connection ends; the flusher is stopped
     /// before this returns, so a resume never races it.
-    pub(crate) async fn pump<St>(&self, stream: &mut St, out: &Outgoing) -> LinkEnd
+    pub async fn pump<St>(&self, stream: &mut St, out: &Outgoing) -> LinkEnd
     where
         St: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
     {

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 use tokio_rustls::TlsConnector;
 
-/// The certificate roots a [`ReliableClient`](crate::client::ReliableClient) trusts for
-/// `wss://` URLs, chosen in [`ClientConfig::tls`](crate::client::ClientConfig::tls).
+/// The certificate roots a client (`ws-reliability`'s `ReliableClient`) trusts for
+/// `wss://` URLs, chosen in its `ClientConfig::tls`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub enum TlsRoots {
@@ -43,7 +43,7 @@ impl TlsRoots {
     }
 
     /// A tokio-rustls connector trusting these roots, over the ring provider: what a
-    /// [`ReliableClient`](crate::client::ReliableClient) dials `wss://` with, for a
+    /// `ReliableClient` dials `wss://` with, for a
     /// client's own dialer (`ReliableClient::with_dialer`) or tokio-tungstenite directly.
     /// The native roots load here.
     pub fn connector(&self) -> Result<TlsConnector, TlsConfigError> {

@@ -9,7 +9,7 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_util::sync::CancellationToken;
 
 /// An error of the writer's sink that can say whether it only means "closing".
-pub(crate) trait Refusal {
+pub trait Refusal {
     /// Whether the sink refused because the connection is closing or closed, not because a
     /// write failed.
     fn is_closing(&self) -> bool;

@@ -1,7 +1,7 @@
 //! The codec's checks: [`frame`], [`batch`] and [`hello`].
 
 use super::{ensure, malformed, Broken, Checked};
-use crate::protocol::{decode, encode, from_message, Batch, Frame, Limits, ProtocolError};
+use crate::protocol::{decode, encode, from_message, Batch, Frame, Hello, Limits, ProtocolError};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 
@@ -31,22 +31,22 @@ pub fn batch(body: &[u8]) -> Checked {
 }
 
 /// The body of a HELLO frame: [`frame`]'s checks, and the server's first-message check
-/// (`hello_in`) answers the HELLO, or the close code of the decode error.
+/// ([`Hello::from_first_message`]) answers the HELLO, or the close code of the decode error.
 pub fn hello(body: &[u8]) -> Checked {
     let bytes = Bytes::from([&[0x01], body].concat());
     frame(&bytes)?;
     let limits = Limits::default();
     let expected = from_message(&Message::Binary(bytes.clone()), &limits);
-    let answered = crate::server::hello::hello_in(&Message::Binary(bytes), &limits);
+    let answered = Hello::from_first_message(&Message::Binary(bytes), &limits);
     hello_answer(expected, answered)
 }
 
-/// What `hello_in` answered against what the codec decoded.
+/// What the server's first-message check answered against what the codec decoded.
 fn hello_answer(
     expected: Result<Option<Frame>, ProtocolError>,
-    answered: Result<crate::protocol::Hello, crate::protocol::CloseCode>,
+    answered: Result<Hello, crate::protocol::CloseCode>,
 ) -> Checked {
-    let described = format!("decoded {expected:?}, hello_in answered {answered:?}");
+    let described = format!("decoded {expected:?}, from_first_message answered {answered:?}");
     let agrees = match (expected, answered) {
         (Ok(Some(Frame::Hello(hello))), Ok(got)) => hello == got,
         (Err(error), Err(code)) => error.close_code() == code,

@@ -16,7 +16,7 @@ pub const DEFAULT_TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What a TLS server serves: rustls's server configuration (a certificate chain and its
 /// private key, over the ring provider) and how long a handshake may take. Give it to
-/// [`ReliableServer::listen_tls`](crate::server::ReliableServer::listen_tls).
+/// `ws-reliability`'s `ReliableServer::listen_tls`.
 #[derive(Debug, Clone)]
 pub struct TlsConfig {
     config: Arc<rustls::ServerConfig>,
@@ -60,7 +60,7 @@ impl TlsConfig {
     }
 
     /// The server's side of the TLS handshake on `stream`, within the handshake timeout:
-    /// what [`listen_tls`](crate::server::ReliableServer::listen_tls) does with every
+    /// what `listen_tls` does with every
     /// socket; for an application's own listener, before `ReliableServer::serve_stream`.
     pub async fn accept<S>(&self, stream: S) -> Result<TlsStream<S>, TlsError>
     where

@@ -17,25 +17,23 @@ use tokio_util::sync::CancellationToken;
 /// flusher) it collects what is fed and hands it over as one batch, encoded, on `flush`;
 /// each clone collects its own batch.
 #[derive(Debug)]
-pub(crate) struct Outgoing {
+pub struct Outgoing {
     sender: UnboundedSender<Vec<Message>>,
     fed: Vec<Outbound>,
 }
 
 /// Which end of a connection a writer serves: the `side` label of its failures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Side {
+pub enum Side {
     /// A `ReliableServer` connection.
-    #[cfg_attr(not(feature = "conn"), allow(dead_code))] // the server needs `conn`
     Server,
     /// A `ReliableClient` connection.
-    #[cfg_attr(not(feature = "reconnect"), allow(dead_code))] // the client needs `reconnect`
     Client,
 }
 
 impl Side {
     /// The label value.
-    pub(crate) fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Side::Server => "server",
             Side::Client => "client",
@@ -46,7 +44,7 @@ impl Side {
 /// The writer ended (its connection failed or closed): nothing more can be queued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("the connection's writer is gone")]
-pub(crate) struct WriterGone;
+pub struct WriterGone;
 
 impl Clone for Outgoing {
     fn clone(&self) -> Self {
@@ -64,21 +62,17 @@ impl Outgoing {
     }
 
     /// Queues one message at once (an ack, a close), ahead of anything fed but not flushed.
-    pub(crate) fn unbounded_send(
-        &self,
-        message: Message,
-    ) -> Result<(), TrySendError<Vec<Message>>> {
+    pub fn unbounded_send(&self, message: Message) -> Result<(), TrySendError<Vec<Message>>> {
         self.sender.unbounded_send(vec![message])
     }
 
     /// Whether the writer is gone or the channel was closed.
-    pub(crate) fn is_closed(&self) -> bool {
+    pub fn is_closed(&self) -> bool {
         self.sender.is_closed()
     }
 
     /// Closes the channel: the writer writes what is queued, then closes the sink.
-    #[cfg_attr(not(feature = "reconnect"), allow(dead_code))] // the client's shutdown
-    pub(crate) fn close_channel(&self) {
+    pub fn close_channel(&self) {
         self.sender.close_channel();
     }
 
@@ -112,22 +106,22 @@ impl Sink<Outbound> for Outgoing {
     }
 }
 
+/// What a failed write breaks: the link's `broken` token (its reader then ends), and
+/// which end of the connection wrote (for the metrics).
+#[derive(Debug, Clone)]
+pub struct Broken {
+    /// Cancelled when a write fails.
+    pub token: CancellationToken,
+    /// The end that writes.
+    pub side: Side,
+}
+
 /// Spawns the writer over `sink`, `first` (a WELCOME) queued ahead of everything; it ends
 /// when every sender is dropped or a write fails, and closes the sink on its way out.
 /// A failed write cancels `broken`, which ends the link's reader: the connection is lost
 /// (the session resumes on a new one) instead of half alive. A write refused because a
-/// close already went out is no failure: the writer stops sending (see [`after_refusal`]).
-/// What a failed write breaks: the link's `broken` token (its reader then ends), and
-/// which end of the connection wrote (for the metrics).
-#[derive(Debug, Clone)]
-pub(crate) struct Broken {
-    /// Cancelled when a write fails.
-    pub(crate) token: CancellationToken,
-    /// The end that writes.
-    pub(crate) side: Side,
-}
-
-pub(crate) fn spawn_writer<S>(
+/// close already went out is no failure: the writer stops sending (see [`Refusal`]).
+pub fn spawn_writer<S>(
     sink: S,
     first: Option<Message>,
     broken: Broken,

@@ -1,6 +1,7 @@
 //! The properties the fuzz targets of `fuzz/` check, shared with the corpus replay test
-//! (`tests/fuzz_corpus.rs`) so both run the same checks: behind the `fuzzing` feature, not
-//! for applications.
+//! (ws-reliability's `tests/fuzz_corpus.rs`) so both run the same checks: behind the
+//! `fuzzing` feature, not for applications; ws-reliability re-exports them as
+//! `ws_reliability::fuzzing`.
 //!
 //! Each check takes any bytes and returns [`Broken`] when a property fails; a fuzz target
 //! panics on it (how libFuzzer reports), the replay test lists it. Malformed input is not a
@@ -10,7 +11,7 @@
 //! |--------|-------|------------|
 //! | `frame` | one binary message | decode is `Ok` or a 1002 error; `encode(decode(x)) == x`; `from_message` refuses (1009) exactly what passes the limits, with the default and with tiny limits |
 //! | `batch` | a BATCH body (the `08` byte added) | as `frame`, and: at least one entry, consecutive numbers from `first` ≥ 1 without overflow, at most one entry per 2 bytes |
-//! | `hello` | a HELLO body (the `01` byte added) | as `frame`, and the server's HELLO check answers the frame or the close code of its error |
+//! | `hello` | a HELLO body (the `01` byte added) | as `frame`, and the server's HELLO check (`Hello::from_first_message`) answers the frame or the close code of its error |
 //! | `reader` | a config byte, then messages of `len u8, bytes` | the link's reader delivers, acks and closes exactly as a model of § 5 and § 6 does |
 
 mod frame;

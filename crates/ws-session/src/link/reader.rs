@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 /// How a link ended.
 #[derive(Debug, Clone)]
-pub(crate) enum LinkEnd {
+pub enum LinkEnd {
     /// The peer sent a close frame.
     PeerClosed(Option<CloseFrame>),
     /// The stream ended or failed without a close frame.

@@ -2,7 +2,7 @@
 //! acknowledge (the server's `ServerConfig::store`; a client's links have none).
 
 /// A session whose progress is written to a store before it is acknowledged.
-pub(crate) trait WriteAhead: Send + Sync + std::fmt::Debug {
+pub trait WriteAhead: Send + Sync + std::fmt::Debug {
     /// The peer acknowledged through `seq`.
     fn acked(&self, seq: u64);
     /// The application took the peer's message `seq`.

@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio_tungstenite::tungstenite::Message;
 
 /// One message handed to the application, with the session it came from.
-pub(crate) type Delivered = (SessionId, Message);
+pub type Delivered = (SessionId, Message);
 
 /// Messages delivered in order: the first one's sequence number, each next one's one more.
 #[derive(Debug, Default)]
@@ -47,7 +47,7 @@ struct Batch {
 
 /// The reader's end: sends whole batches, waiting while the application is behind.
 #[derive(Debug, Clone)]
-pub(crate) struct DeliverTx {
+pub struct DeliverTx {
     sender: mpsc::UnboundedSender<Batch>,
     room: Arc<Semaphore>,
     batch_limit: usize,
@@ -57,7 +57,7 @@ pub(crate) struct DeliverTx {
 
 /// The application's end: yields the batches' messages one by one, in order.
 #[derive(Debug)]
-pub(crate) struct DeliverRx {
+pub struct DeliverRx {
     receiver: mpsc::UnboundedReceiver<Batch>,
     room: Arc<Semaphore>,
     session: SessionId,
@@ -72,7 +72,7 @@ pub(crate) struct DeliverRx {
 /// besides the batch it is reading. A reader aims at batches of `min(buffer, MAX_BATCH)`
 /// messages; one that ends with a BATCH frame may hold that frame's entries more, and a
 /// batch larger than the buffer takes all its room, so nothing else waits beside it.
-pub(crate) fn channel(buffer: usize) -> (DeliverTx, DeliverRx) {
+pub fn channel(buffer: usize) -> (DeliverTx, DeliverRx) {
     let capacity = buffer.max(1);
     let batch_limit = buffer.clamp(1, MAX_BATCH);
     let (sender, receiver) = mpsc::unbounded_channel();
@@ -102,13 +102,13 @@ impl DeliverTx {
 
 impl DeliverRx {
     /// The next delivered message, `None` once every sender is gone and all was read.
-    pub(crate) fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Delivered>> {
+    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Delivered>> {
         let next = std::task::ready!(self.poll_numbered(cx));
         Poll::Ready(next.map(|(_seq, message)| (self.session, message)))
     }
 
     /// The next delivered message with its sequence number in its session.
-    pub(crate) fn poll_numbered(&mut self, cx: &mut Context<'_>) -> Poll<Option<(u64, Message)>> {
+    pub fn poll_numbered(&mut self, cx: &mut Context<'_>) -> Poll<Option<(u64, Message)>> {
         while self.ready.len() == 0 {
             let Some(batch) = std::task::ready!(self.receiver.poll_recv(cx)) else {
                 return Poll::Ready(None);

@@ -4,8 +4,8 @@ use rustls::CertificateError;
 use std::path::PathBuf;
 
 /// A TLS handshake that failed. Cloneable and comparable: it travels in
-/// [`ClientEvent::TlsFailed`](crate::client::ClientEvent) and, inside
-/// [`Error::Tls`](crate::Error::Tls), in the reconnector's `ConnectFailed` events.
+/// `ws-reliability`'s `ClientEvent::TlsFailed` and, inside its `Error::Tls`, in the
+/// reconnector's `ConnectFailed` events.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TlsError {
@@ -31,7 +31,7 @@ pub enum TlsError {
 
 impl TlsError {
     /// The TLS failure inside an I/O error from tokio-rustls, or the I/O error back.
-    pub(crate) fn from_io(error: std::io::Error) -> Result<TlsError, std::io::Error> {
+    pub fn from_io(error: std::io::Error) -> Result<TlsError, std::io::Error> {
         match error.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
             Some(tls) => Ok(TlsError::from(tls)),
             None => Err(error),
