@@ -140,9 +140,16 @@ impl Ledger {
             Line::Sent { session, number } => self.sent(&session, number),
             Line::Posted(post) => self.posted(post),
             Line::Received(taken) => self.taken(taken),
+            other => self.counted(&other),
+        }
+    }
+
+    /// Counts a line that carries nothing but itself.
+    fn counted(&mut self, line: &Line) {
+        match line {
             Line::Resumed => self.counts.resumed_events += 1,
             Line::Lost => self.counts.lost_answers += 1,
-            Line::Listening => {}
+            _ => {}
         }
     }
 

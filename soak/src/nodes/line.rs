@@ -74,13 +74,23 @@ pub struct Taken {
 impl std::fmt::Display for Line {
     fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Line::Listening => out.write_str("listening"),
             Line::Opened(opened) => write!(out, "opened {opened}"),
             Line::Sent { session, number } => write!(out, "sent {session} {number}"),
             Line::Received(taken) => write!(out, "received {taken}"),
             Line::Posted(post) => write!(out, "posted {post}"),
-            Line::Resumed => out.write_str("resumed"),
-            Line::Lost => out.write_str("lost"),
+            bare => out.write_str(bare.word().unwrap_or_default()),
+        }
+    }
+}
+
+impl Line {
+    /// The word of a line that is nothing but itself.
+    fn word(&self) -> Option<&'static str> {
+        match self {
+            Line::Listening => Some("listening"),
+            Line::Resumed => Some("resumed"),
+            Line::Lost => Some("lost"),
+            _ => None,
         }
     }
 }
@@ -104,8 +114,16 @@ pub fn parse(text: &str) -> Option<Line> {
         [word] => bare(word),
         ["opened", session, restored, first] => opened(session, restored, first),
         ["sent", session, number] => sent(session, number),
-        ["received", rest @ ..] => received(rest),
-        ["posted", rest @ ..] => posted(rest),
+        [kind, rest @ ..] => counted(kind, rest),
+        _ => None,
+    }
+}
+
+/// A `received` or `posted` line.
+fn counted(kind: &str, rest: &[&str]) -> Option<Line> {
+    match kind {
+        "received" => received(rest),
+        "posted" => posted(rest),
         _ => None,
     }
 }

@@ -41,11 +41,17 @@ pub async fn serve(args: &NodeArgs) -> Result<(), String> {
     let server = ReliableServer::new(config(&store, &args.node));
     let _listener = server.listen(args.listen).await.map_err(text)?;
     let (failures, failed) = mpsc::unbounded_channel();
-    let (orders, ordered) = mpsc::unbounded_channel();
-    spawn_reported(&failures, Poster::new(server.clone()).run(ordered));
-    let handler = Handler { store, every: every(args), stop: read_stdin(orders), failures };
+    let stop = read_stdin(start_poster(&server, &failures));
+    let handler = Handler { store, every: every(args), stop, failures };
     report(&Line::Listening)?;
     until_failure(&server, handler, failed).await
+}
+
+/// Starts the node's poster; where its orders go.
+fn start_poster(server: &ReliableServer, failures: &Failures) -> mpsc::UnboundedSender<String> {
+    let (orders, ordered) = mpsc::unbounded_channel();
+    spawn_reported(failures, Poster::new(server.clone()).run(ordered));
+    orders
 }
 
 /// Serves until a task fails.
@@ -219,9 +225,14 @@ async fn await_stop(orders: mpsc::UnboundedSender<String>) {
         if line.trim() == "stop" {
             return;
         }
-        let order = line.strip_prefix("post ").map(|session| session.trim().to_owned());
-        order.into_iter().for_each(|session| drop(orders.send(session)));
+        hand_on(&orders, &line);
     }
+}
+
+/// Hands a `post <session>` order to the poster.
+fn hand_on(orders: &mpsc::UnboundedSender<String>, line: &str) {
+    let order = line.strip_prefix("post ").map(|session| session.trim().to_owned());
+    order.into_iter().for_each(|session| drop(orders.send(session)));
 }
 
 fn text(error: impl std::fmt::Display) -> String {

@@ -125,12 +125,22 @@ impl Cluster {
         let deadline = tokio::time::Instant::now() + args.duration;
         let mut schedule = Schedule::new(deadline, args.kill_server_every, self.nodes.len() > 1);
         while let Some(step) = schedule.next().await {
-            match step {
-                Step::Kill => self.kill_and_restart().await?,
-                Step::Post => self.post_across(ledger, draw).await?,
-            }
+            self.take(step, ledger, draw).await?;
         }
         Ok(started.elapsed().as_secs_f64())
+    }
+
+    /// Kills the next node, or has one post across.
+    async fn take(
+        &mut self,
+        step: Step,
+        ledger: &Shared,
+        draw: &mut fastrand::Rng,
+    ) -> Result<(), String> {
+        match step {
+            Step::Kill => self.kill_and_restart().await,
+            Step::Post => self.post_across(ledger, draw).await,
+        }
     }
 
     /// Tells a node to post to a session another node holds (drawn).

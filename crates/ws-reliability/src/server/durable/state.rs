@@ -3,7 +3,7 @@
 
 use super::convert::entry_of;
 use super::Journal;
-use crate::link::{lock, Outgoing, Stored, WriteAhead};
+use crate::link::{lock, Outgoing, Stored};
 use crate::protocol::{to_message, Frame};
 use marks::Marks;
 use std::future::Future;
@@ -15,7 +15,10 @@ use ws_batch::Outbox;
 use ws_store::{Changes, Deadlines, Lease, Refusal, SessionWrite, Tokens};
 
 mod marks;
+mod notes;
 mod posts;
+
+pub(crate) use notes::Notes;
 
 /// Noted changes: `noted` rises as they happen, `written` once committed.
 #[derive(Debug, Default)]
@@ -279,23 +282,5 @@ impl DurableSession {
         if let Some(out) = lock(&self.out).as_ref() {
             let _detached_is_fine = out.unbounded_send(to_message(&Frame::Ack(seq)));
         }
-    }
-}
-
-/// A stored session as its links see it.
-#[derive(Debug)]
-pub(crate) struct Notes(pub(crate) Arc<DurableSession>);
-
-impl WriteAhead for Notes {
-    fn acked(&self, seq: u64) {
-        self.0.acked(seq);
-    }
-
-    fn consumed(&self, seq: u64) {
-        self.0.consumed(seq);
-    }
-
-    fn ackable(&self) -> u64 {
-        self.0.ackable()
     }
 }
