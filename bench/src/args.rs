@@ -93,6 +93,15 @@ pub enum Internal {
     /// stdin closes.
     #[command(hide = true)]
     StoreNode(crate::store::storm::node::NodeArgs),
+    /// One side of the store axis's durable push alone (`--clients`, `--messages` or
+    /// `--duration` before it): for a profiler such as `valgrind --tool=callgrind`, which
+    /// should see one side only. Prints the durable messages per second.
+    #[command(hide = true)]
+    StorePush {
+        /// The store of the server.
+        #[arg(long, value_enum)]
+        backend: crate::store::backend::Backend,
+    },
 }
 
 /// The two servers compared.

@@ -1,7 +1,8 @@
 //! `ws-bench`: runs the benchmark (see the library docs) and prints the report as a table,
 //! or one JSON object with `--json`. Exits 0 whenever it measured, targets missed or not;
 //! 2 when the run failed. `ws-bench serve --kind raw|reliable` is the memory probe's server,
-//! `ws-bench store-node` the store axis's storm node.
+//! `ws-bench store-node` the store axis's storm node, `ws-bench store-push --backend B` one side
+//! of its durable push alone (to profile).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -27,13 +28,14 @@ fn run(args: Args) -> Result<(), BenchError> {
 }
 
 /// The probe's server with `serve`, a client process with `clients`, a storm node with
-/// `store-node`, else the axis the flags choose.
+/// `store-node`, one durable push side with `store-push`, else the axis the flags choose.
 async fn dispatch(args: Args) -> Result<(), BenchError> {
     use ws_bench::{crowd, idle, store};
     match args.internal {
         Some(Internal::Serve { kind, capacity }) => idle::serve::serve(kind, capacity).await,
         Some(Internal::Clients(clients)) => crowd::child::run(clients).await,
         Some(Internal::StoreNode(node)) => store::storm::node::serve(node).await,
+        Some(Internal::StorePush { backend }) => store::push::one_side(&args, backend).await,
         None => axis(&args).await,
     }
 }

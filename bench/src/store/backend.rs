@@ -12,7 +12,7 @@ use ws_reliability::store::{Durability, MemoryStore, NoFsync, RedbConfig, RedbSt
 use ws_reliability::store::{RedisConfig, RedisStore, SessionStore};
 
 /// Where a reliable server keeps its sessions in the store axis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Backend {
     /// No store (`ServerConfig::store` unset, the default): a flush means queued.

@@ -7,6 +7,7 @@
 //! count must equal its sender's ([`crate::push::verify`]): a lost, duplicated or
 //! reordered message fails the run.
 
+use super::backend::{Backend, Places};
 use crate::args::Workload;
 use crate::push::reliable::{self, Connected};
 use crate::push::{Pace, Start, Throughput, FLUSH_EVERY, SETUP_LIMIT};
@@ -76,6 +77,17 @@ async fn feed(sink: &mut SessionSink, index: u64) -> Result<(), BenchError> {
     if (index + 1) % FLUSH_EVERY == 0 {
         sink.flush().await?;
     }
+    Ok(())
+}
+
+/// `ws-bench store-push --backend B`: the durable push of `args`'s workload with `backend`
+/// alone, its rate printed (a side to profile on its own).
+pub async fn one_side(args: &crate::args::Args, backend: Backend) -> Result<(), BenchError> {
+    crate::limits::raise(args.clients, 0)?;
+    let mut places = Places::new().await?;
+    let store = places.open(backend).await?;
+    let durable = run(args.clients, args.workload(), store).await?;
+    println!("{}: {:.0} durable msgs/s", backend.label(), durable.per_second());
     Ok(())
 }
 

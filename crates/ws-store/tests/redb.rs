@@ -5,11 +5,11 @@
 
 mod conformance;
 
-use conformance::{entries, found, record, write, NOW};
+use conformance::{claim_by_b, entries, found, record, token, write, NOW};
 use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 use std::path::{Path, PathBuf};
 use ws_store::{Changes, Damage, Durability, Lookup, NoFsync, RedbConfig, RedbStore};
-use ws_store::{SessionStore, StoreError};
+use ws_store::{Refusal, SessionKey, SessionStore, StoreError};
 
 /// The sessions table as the store lays it out (see `src/redb/tables.rs`).
 const SESSIONS: TableDefinition<u128, &[u8]> = TableDefinition::new("ws_store.sessions");
@@ -139,5 +139,55 @@ async fn a_sweep_removes_expired_sessions_with_their_outbox_and_inbox() -> Outco
     store.create(&created).await?;
     let loaded = found(&store, &created.key).await?;
     assert!(loaded.outbox.is_empty() && loaded.inbox.is_empty(), "nothing left behind");
+    Ok(())
+}
+
+/// `count` sessions created at once (claims and creates share write transactions); the
+/// first record is created once more, which only that create's outcome refuses.
+async fn created_at_once(store: &RedbStore, count: usize) -> Result<Vec<SessionKey>, StoreError> {
+    let mut records = Vec::new();
+    for _ in 0..count {
+        records.push(record(store).await?);
+    }
+    let mut creates = tokio::task::JoinSet::new();
+    for created in records.iter().chain(records.first()) {
+        let store = store.clone();
+        let created = created.clone();
+        creates.spawn(async move {
+            store.create(&created).await.map_err(|error| error.refusal().cloned())
+        });
+    }
+    let outcomes = creates.join_all().await;
+    let refused: Vec<_> = outcomes.iter().filter_map(|outcome| outcome.clone().err()).collect();
+    assert_eq!(refused, vec![Some(Refusal::Exists)], "only the second create of one key");
+    Ok(records.iter().map(|created| created.key).collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_claims_each_get_their_own_outcome_and_all_are_durable() -> Outcome {
+    let dir = tempfile::tempdir()?;
+    let path = file_in(&dir, "store.redb");
+    let store = RedbStore::open(&path, fsync())?;
+    let keys = created_at_once(&store, 300).await?;
+    let refused_one = |index: usize| index.is_multiple_of(7); // checked against a token that changed
+    let mut claims = tokio::task::JoinSet::new();
+    for (index, key) in keys.iter().copied().enumerate() {
+        let expected = if refused_one(index) { token(9) } else { token(1) };
+        let store = store.clone();
+        claims.spawn(async move { (index, store.claim(&claim_by_b(key, expected), NOW).await) });
+    }
+    for (index, claimed) in claims.join_all().await {
+        match claimed {
+            Ok(lease) => assert!(!refused_one(index) && lease.generation == 2, "{index}"),
+            Err(error) => assert_eq!(error.refusal(), Some(&Refusal::TokenChanged), "{index}"),
+        }
+    }
+    drop(store);
+    let reopened = RedbStore::open(&path, fsync())?;
+    for (index, key) in keys.iter().enumerate() {
+        let record = found(&reopened, key).await?.record;
+        let expected = if refused_one(index) { (1, token(1)) } else { (2, token(2)) };
+        assert_eq!((record.owner.generation, record.tokens.current), expected, "{index}");
+    }
     Ok(())
 }

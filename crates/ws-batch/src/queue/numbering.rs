@@ -16,9 +16,12 @@ impl<M> Queue<M> {
         fresh
     }
 
-    /// Calls `visit` with each message numbered `from` or later, in order.
+    /// Calls `visit` with each message numbered `from` or later, in order. The first is
+    /// found by a binary search (the entries are in sequence order), not by walking past
+    /// every entry before it: a write-ahead owner reads only the newest of a full outbox.
     pub(crate) fn visit_from(&self, from: u64, mut visit: impl FnMut(u64, &M)) {
-        let later = self.entries.iter().skip_while(|entry| entry.seq < from);
+        let first = self.entries.partition_point(|entry| entry.seq < from);
+        let later = self.entries.range(first..);
         later.for_each(|entry| visit(entry.seq, &entry.message));
     }
 

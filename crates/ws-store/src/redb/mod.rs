@@ -6,6 +6,7 @@
 mod batch;
 mod codec;
 mod config;
+mod group;
 mod ops;
 mod tables;
 
@@ -16,6 +17,7 @@ use crate::error::{Refusal, StoreError};
 use crate::record::{Epoch, Kind, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
 use crate::store::SessionStore;
 use bytes::Bytes;
+use group::Op;
 use ops::Inner;
 use std::path::Path;
 use std::sync::Arc;
@@ -33,6 +35,10 @@ fn failed(error: impl std::fmt::Display) -> StoreError {
 /// One file holds every session's record, outbox and inbox (see the table layout in
 /// `tables.rs`). Each [`commit`](SessionStore::commit) is **one** write transaction for
 /// all the sessions it carries, so an outbox flush of many sessions costs one `fsync`.
+/// [`claim`](SessionStore::claim)s and [`create`](SessionStore::create)s made at the same
+/// time share write transactions too (group commit): a storm of resumes costs one `fsync`
+/// per transaction, not per resume, and each call still gets its own outcome (a refused
+/// claim leaves the others to commit).
 /// redb is synchronous: every transaction runs on tokio's blocking pool
 /// ([`tokio::task::spawn_blocking`]), so the calls need a tokio runtime and never block it.
 ///
@@ -70,6 +76,18 @@ impl RedbStore {
         let joined = tokio::task::spawn_blocking(move || job(&inner)).await;
         joined.map_err(failed)?
     }
+
+    /// Queues `op` for the next group commit (see `group.rs`), drains the queue on the
+    /// blocking pool and waits for the operation's outcome.
+    async fn grouped(&self, op: Op) -> Result<Lease, StoreError> {
+        let outcome = self.inner.group().push(op);
+        self.run(|inner| {
+            inner.drain();
+            Ok(())
+        })
+        .await?;
+        outcome.await.map_err(failed)?
+    }
 }
 
 #[async_trait::async_trait]
@@ -83,8 +101,7 @@ impl SessionStore for RedbStore {
     }
 
     async fn create(&self, record: &SessionRecord) -> Result<Lease, StoreError> {
-        let record = record.clone();
-        self.run(move |inner| inner.create(&record)).await
+        self.grouped(Op::Create(record.clone())).await
     }
 
     async fn load(&self, key: &SessionKey, now: UnixMillis) -> Result<Lookup, StoreError> {
@@ -93,8 +110,7 @@ impl SessionStore for RedbStore {
     }
 
     async fn claim(&self, claim: &Claim, now: UnixMillis) -> Result<Lease, StoreError> {
-        let claim = claim.clone();
-        self.run(move |inner| inner.claim(&claim, now)).await
+        self.grouped(Op::Claim { claim: claim.clone(), now }).await
     }
 
     async fn commit(

@@ -2,10 +2,11 @@
 
 use super::config::{Policy, RedbConfig};
 use super::failed;
+use super::group::{self, Group, Pending};
 use super::tables::{load_inbox, load_slot, Tables, INBOX, META, NOTICES, OUTBOX, SESSIONS};
-use crate::changes::{Claim, Lookup, Posted, SessionWrite};
+use crate::changes::{Lookup, Posted, SessionWrite};
 use crate::error::{Refusal, StoreError};
-use crate::record::{Epoch, Kind, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
+use crate::record::{Epoch, Kind, Lease, NodeId, SessionKey, UnixMillis};
 use crate::slot::Slot;
 use ::redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable};
 use bytes::Bytes;
@@ -19,6 +20,7 @@ pub struct Inner {
     db: Database,
     epoch: Epoch,
     policy: Policy,
+    group: Group,
 }
 
 impl std::fmt::Debug for Inner {
@@ -32,7 +34,8 @@ impl Inner {
     pub fn open(path: &Path, config: &RedbConfig) -> Result<Self, StoreError> {
         let db = config.open(path)?;
         let epoch = ensure_epoch(&db)?;
-        Ok(Self { db, epoch, policy: Policy::new(config.durability) })
+        let policy = Policy::new(config.durability);
+        Ok(Self { db, epoch, policy, group: Group::default() })
     }
 
     /// The epoch drawn when the file was created.
@@ -53,23 +56,26 @@ impl Inner {
         Ok(done)
     }
 
+    /// Like [`write`](Self::write), but commits only if `job` returns something: a job
+    /// that found nothing to do drops the transaction (no commit, no fsync).
+    fn write_some<T>(
+        &self,
+        job: impl FnOnce(&mut Tables<'_>) -> Result<Option<T>, StoreError>,
+    ) -> Result<Option<T>, StoreError> {
+        let mut txn = self.db.begin_write().map_err(failed)?;
+        let done = job(&mut Tables::open(&txn)?)?;
+        if done.is_some() {
+            txn.set_durability(self.policy.next()).map_err(failed)?;
+            txn.commit().map_err(failed)?;
+        }
+        Ok(done)
+    }
+
     fn read<T>(
         &self,
         job: impl FnOnce(&ReadTransaction) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         job(&self.db.begin_read().map_err(failed)?)
-    }
-
-    /// See [`SessionStore::create`](crate::SessionStore::create).
-    pub fn create(&self, record: &SessionRecord) -> Result<Lease, StoreError> {
-        self.write(|tables| {
-            if tables.slot(&record.key)?.is_some() {
-                return Err(Refusal::Exists.into());
-            }
-            let slot = Slot::new(record.clone());
-            tables.save(&slot)?;
-            Ok(slot.lease())
-        })
     }
 
     /// See [`SessionStore::load`](crate::SessionStore::load).
@@ -78,14 +84,37 @@ impl Inner {
         Ok(found.map_or(Lookup::Missing, |slot| slot.lookup(now, self.epoch)))
     }
 
-    /// See [`SessionStore::claim`](crate::SessionStore::claim).
-    pub fn claim(&self, claim: &Claim, now: UnixMillis) -> Result<Lease, StoreError> {
-        self.write(|tables| {
-            let mut slot = tables.existing(&claim.key)?;
-            let lease = slot.claim(claim, now)?;
-            tables.save(&slot)?;
-            Ok(lease)
-        })
+    /// The claims and creates waiting for a write transaction.
+    pub fn group(&self) -> &Group {
+        &self.group
+    }
+
+    /// Applies every queued claim and create in one write transaction (see `group.rs`),
+    /// each alone if that transaction fails.
+    pub fn drain(&self) {
+        if !self.group.is_idle() {
+            self.apply_group();
+        }
+    }
+
+    fn apply_group(&self) {
+        let mut batch = Vec::new();
+        let grouped =
+            self.write_some(|tables| group::take_and_apply(tables, &self.group, &mut batch));
+        match grouped {
+            Ok(outcomes) => group::answer_all(batch, outcomes.unwrap_or_default()),
+            Err(_) => self.one_by_one(batch),
+        }
+    }
+
+    /// Applies each of `batch`, and whatever else waits, in a transaction of its own: a
+    /// failure then reaches only the operation that caused it.
+    fn one_by_one(&self, mut batch: Vec<Pending>) {
+        batch.extend(self.group.take());
+        for pending in batch {
+            let outcome = self.write(|tables| pending.op.apply(tables));
+            pending.answer(outcome);
+        }
     }
 
     /// See [`SessionStore::commit`](crate::SessionStore::commit): every write in one

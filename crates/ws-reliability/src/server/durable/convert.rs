@@ -2,6 +2,7 @@
 
 use crate::link::Stored;
 use crate::protocol::{GuardDigests, Payload, TokenDigest};
+use bytes::BytesMut;
 use tokio_tungstenite::tungstenite::Bytes;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 use ws_store::{Entry, Kind, Posted, TokenHash, Tokens};
@@ -24,9 +25,48 @@ pub(crate) fn digests_of(tokens: &Tokens) -> GuardDigests {
     }
 }
 
-/// An outbox message as a store entry (its bytes copied).
-pub(crate) fn entry_of(seq: u64, stored: &Stored) -> Entry {
-    Entry { seq, kind: kind_of(stored), payload: Bytes::copy_from_slice(stored.as_bytes()) }
+/// Outbox messages as store entries, their bytes copied into one buffer that every
+/// entry's payload slices: one allocation per write, not one per message.
+#[derive(Debug)]
+pub(crate) struct Entries {
+    through: u64,
+    bytes: BytesMut,
+    spans: Vec<Span>,
+}
+
+/// Where one entry's payload ends in the buffer.
+#[derive(Debug)]
+struct Span {
+    seq: u64,
+    kind: Kind,
+    end: usize,
+}
+
+impl Entries {
+    /// Entries numbered up to `through`; later ones are left out.
+    pub(crate) fn through(through: u64) -> Self {
+        Entries { through, bytes: BytesMut::new(), spans: Vec::new() }
+    }
+
+    /// Adds message `seq` (its bytes copied), unless it is past `through`.
+    pub(crate) fn add(&mut self, seq: u64, stored: &Stored) {
+        if seq <= self.through {
+            self.bytes.extend_from_slice(stored.as_bytes());
+            let end = self.bytes.len();
+            self.spans.push(Span { seq, kind: kind_of(stored), end });
+        }
+    }
+
+    /// The entries, in the order added.
+    pub(crate) fn finish(self) -> Vec<Entry> {
+        let bytes = self.bytes.freeze();
+        let mut start = 0;
+        let entry = |span: Span| {
+            let payload = bytes.slice(std::mem::replace(&mut start, span.end)..span.end);
+            Entry { seq: span.seq, kind: span.kind, payload }
+        };
+        self.spans.into_iter().map(entry).collect()
+    }
 }
 
 /// Whether an outbox message is text or binary, as the store says it.
@@ -66,7 +106,10 @@ mod tests {
         let guard = ResumeGuard::new(std::time::Duration::from_secs(1)).unwrap();
         assert_eq!(digests_of(&tokens_of(&guard.digests())), guard.digests());
         let text = Stored::from(Payload::Text("héllo".into()));
-        let entry = entry_of(7, &text);
+        let mut entries = Entries::through(7);
+        entries.add(7, &text);
+        entries.add(8, &text);
+        let [entry] = entries.finish().try_into().unwrap();
         assert_eq!((entry.seq, entry.kind), (7, Kind::Text));
         assert_eq!(stored_of(&entry).unwrap().as_bytes(), "héllo".as_bytes());
         let broken = Entry { seq: 1, kind: Kind::Text, payload: Bytes::from_static(&[0xff]) };

@@ -2,7 +2,7 @@
 //! sessions of a round in one commit (group commit: one transaction or round trip per
 //! round, not per message), and settles each session's outcome.
 
-use super::state::{Draft, DurableSession};
+use super::state::{Draft, DurableSession, Reached};
 use super::StoreConfig;
 use crate::link::lock;
 use std::collections::BTreeSet;
@@ -72,7 +72,7 @@ async fn run(store: Arc<dyn SessionStore>, mut receiver: UnboundedReceiver<Arc<D
     let mut delay = Retry::default();
     while receiver.recv_many(&mut ready, ROUND).await > 0 {
         let round = Round::drafted(ready.drain(..));
-        let committed = round.0.is_empty() || round.commit(store.as_ref()).await;
+        let committed = round.sessions.is_empty() || round.commit(store.as_ref()).await;
         delay.after(committed).await;
     }
 }
@@ -94,36 +94,43 @@ impl Retry {
     }
 }
 
-/// A session of a round with its draft.
+/// A session of a round with the marks its write reaches.
 struct Drafted {
     session: Arc<DurableSession>,
-    draft: Draft,
+    reached: Reached,
 }
 
-/// The sessions of one round, each with its draft.
-struct Round(Vec<Drafted>);
+/// The sessions of one round and their writes, in the same order.
+#[derive(Default)]
+struct Round {
+    sessions: Vec<Drafted>,
+    writes: Vec<SessionWrite>,
+}
 
 impl Round {
     /// Drafts each session's write; a session with nothing new is left out.
     fn drafted(ready: impl Iterator<Item = Arc<DurableSession>>) -> Self {
-        let drafted = ready.filter_map(|session| {
+        let mut round = Round::default();
+        for session in ready {
             session.unqueue(); // before drafting: what is noted meanwhile queues it again
-            session.draft().map(|draft| Drafted { session, draft })
-        });
-        Round(drafted.collect())
+            if let Some(draft) = session.draft() {
+                round.add(session, draft);
+            }
+        }
+        round
+    }
+
+    fn add(&mut self, session: Arc<DurableSession>, draft: Draft) {
+        self.writes.push(draft.write);
+        self.sessions.push(Drafted { session, reached: draft.reached });
     }
 
     /// Commits the round; whether the store answered.
     async fn commit(self, store: &dyn SessionStore) -> bool {
-        let writes: Vec<SessionWrite> = self.writes();
         let started = Instant::now();
-        let outcomes = store.commit(&writes).await;
+        let outcomes = store.commit(&self.writes).await;
         crate::metrics::store_commit(store.backend(), started.elapsed(), outcomes.is_ok());
         self.settle(outcomes)
-    }
-
-    fn writes(&self) -> Vec<SessionWrite> {
-        self.0.iter().map(|each| each.draft.write.clone()).collect()
     }
 
     fn settle(self, outcomes: Result<Vec<Result<(), Refusal>>, StoreError>) -> bool {
@@ -134,16 +141,17 @@ impl Round {
     }
 
     fn applied(self, outcomes: Vec<Result<(), Refusal>>) -> bool {
-        self.0.into_iter().zip(outcomes).for_each(|(each, outcome)| match outcome {
-            Ok(()) => each.session.written(&each.draft),
+        self.sessions.into_iter().zip(outcomes).for_each(|(each, outcome)| match outcome {
+            Ok(()) => each.session.written(each.reached),
             Err(refusal) => each.session.refused(&refusal),
         });
         true
     }
 
     fn failed(self, error: &StoreError) -> bool {
-        tracing::error!(%error, sessions = self.0.len(), "the session store failed: retrying");
-        self.0.into_iter().for_each(|each| each.session.unwritten(each.draft));
+        tracing::error!(%error, sessions = self.sessions.len(), "the session store failed: retrying");
+        let sessions = self.sessions.into_iter().zip(self.writes);
+        sessions.for_each(|(each, write)| each.session.unwritten(write));
         false
     }
 }

@@ -1,7 +1,7 @@
 //! [`DurableSession`]: what a stored session has noted and not yet written, what the
 //! store committed, and who waits for it.
 
-use super::convert::entry_of;
+use super::convert::Entries;
 use super::Journal;
 use crate::link::{lock, Outgoing, Stored};
 use crate::protocol::{to_message, Frame};
@@ -79,8 +79,12 @@ pub(crate) struct Start {
 #[derive(Debug)]
 pub(crate) struct Draft {
     pub(crate) write: SessionWrite,
-    marks: Marks,
+    pub(crate) reached: Reached,
 }
+
+/// The marks a drafted write reaches once committed (see [`DurableSession::written`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reached(Marks);
 
 impl DurableSession {
     pub(crate) fn new(start: Start) -> Arc<Self> {
@@ -149,7 +153,7 @@ impl DurableSession {
         changes.deadlines = pending.deadlines.take();
         drop(pending);
         let write = SessionWrite { lease: self.lease.clone(), changes };
-        (write.changes != Changes::default()).then_some(Draft { write, marks })
+        (write.changes != Changes::default()).then_some(Draft { write, reached: Reached(marks) })
     }
 
     /// The entries, acks and consumption noted past what was written.
@@ -163,22 +167,17 @@ impl DurableSession {
     }
 
     /// The messages pushed and not yet written, read from the outbox (which holds them
-    /// until they are released).
+    /// until they are released), their bytes copied into one buffer.
     fn unwritten_entries(&self, pending: &Pending) -> Vec<ws_store::Entry> {
-        let through = pending.noted.pushed;
-        let mut entries = Vec::new();
-        self.outbox.visit_from(pending.written.pushed + 1, |seq, stored| {
-            if seq <= through {
-                entries.push(entry_of(seq, stored));
-            }
-        });
-        entries
+        let mut entries = Entries::through(pending.noted.pushed);
+        self.outbox.visit_from(pending.written.pushed + 1, |seq, stored| entries.add(seq, stored));
+        entries.finish()
     }
 
-    /// The store committed `draft`: its messages may go out, waiting flushes are done, and
-    /// the client gets the ACK of what the application took.
-    pub(crate) fn written(&self, draft: &Draft) {
-        let marks = draft.marks;
+    /// The store committed the draft that `reached` these marks: its messages may go out,
+    /// waiting flushes are done, and the client gets the ACK of what the application took.
+    pub(crate) fn written(&self, reached: Reached) {
+        let Reached(marks) = reached;
         let before = self.advance(marks);
         self.outbox.release_through(marks.pushed);
         self.written.send_replace(before.max(marks));
@@ -195,10 +194,10 @@ impl DurableSession {
         before
     }
 
-    /// The store did not commit `draft`: its tokens and deadlines are noted again (unless
+    /// The store did not commit `write`: its tokens and deadlines are noted again (unless
     /// newer ones were), and the session waits for the next round.
-    pub(crate) fn unwritten(self: &Arc<Self>, draft: Draft) {
-        let changes = draft.write.changes;
+    pub(crate) fn unwritten(self: &Arc<Self>, write: SessionWrite) {
+        let changes = write.changes;
         self.note(|pending| {
             pending.tokens = pending.tokens.take().or(changes.tokens);
             pending.deadlines = pending.deadlines.take().or(changes.deadlines);
