@@ -57,9 +57,10 @@ pub mod axum;
 #[cfg_attr(docsrs, doc(cfg(all(feature = "reconnect", feature = "batch"))))]
 pub mod client;
 mod error;
-pub mod events;
 #[doc(inline)]
 pub use ws_fault as fault;
+#[doc(inline)]
+pub use ws_session::events;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;

@@ -2,12 +2,14 @@
 //! skipped silently: it receives a `Lagged { missed }` event in place of what it missed,
 //! and the loss is counted in `ws_reliability_events_lagged_total{source}`. An unread
 //! subscriber never slows the data path: the channel is bounded and the oldest events
-//! make room.
+//! make room. `ws-reliability`'s server and client hand these out (`ReliableServer::events`,
+//! `Session::events`, `ReliableClient::events`) and re-export the module as
+//! `ws_reliability::events`.
 
 use tokio::sync::broadcast::{self, error};
 
 /// An event type a subscriber can be told it lagged in.
-pub trait Lagging: Clone + private::Sealed {
+pub trait Lagging: Clone {
     /// The event that stands for `missed` events the subscriber fell too far behind for.
     fn lagged(missed: u64) -> Self;
     /// The session the event is about, if it names one.
@@ -15,16 +17,6 @@ pub trait Lagging: Clone + private::Sealed {
     /// Where the events come from, for the metric's `source` label.
     const SOURCE: &'static str;
 }
-
-mod private {
-    /// Only this crate's event types are [`Lagging`](super::Lagging).
-    pub trait Sealed {}
-}
-
-#[cfg(all(feature = "batch", feature = "conn"))]
-impl private::Sealed for crate::server::SessionEvent {}
-#[cfg(all(feature = "reconnect", feature = "batch"))]
-impl private::Sealed for crate::client::ClientEvent {}
 
 /// The events have ended: the server or client that sent them is gone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -52,15 +44,13 @@ pub struct Events<E> {
 }
 
 impl<E: Lagging> Events<E> {
-    pub(crate) fn new(receiver: broadcast::Receiver<E>) -> Self {
+    /// Every event `receiver` gets.
+    pub fn new(receiver: broadcast::Receiver<E>) -> Self {
         Events { receiver, only: None }
     }
 
     /// The events about `session` only (and `Lagged`, which may hide some of them).
-    pub(crate) fn of(
-        receiver: broadcast::Receiver<E>,
-        session: crate::protocol::SessionId,
-    ) -> Self {
+    pub fn of(receiver: broadcast::Receiver<E>, session: crate::protocol::SessionId) -> Self {
         Events { receiver, only: Some(session) }
     }
 
@@ -125,8 +115,6 @@ mod tests {
         Seen(u32),
         Lagged(u64),
     }
-
-    impl private::Sealed for Probe {}
 
     impl Lagging for Probe {
         fn lagged(missed: u64) -> Self {
