@@ -85,7 +85,7 @@ impl Hour {
     /// The figures at the end of hour `hour`.
     pub fn sample(hour: u64, world: &World, heap: &Meter) -> Hour {
         let tally = world.tally();
-        let registry = world.server.get().map(|server| server.registry.len());
+        let registry = world.server_view().map(|server| server.registry.len());
         let timers = &world.timers;
         let latest_timer_us = timers.hour_late_us.swap(0, Ordering::Relaxed);
         let connected = Connected { clients: world.connected(), server: registry.unwrap_or(0) };
