@@ -82,6 +82,14 @@ impl Sequence {
         &self.missing
     }
 
+    /// Forgets the missing ranges `settled` accepts (losses accounted for elsewhere); how
+    /// many numbers they held. One of them arriving later then counts as a duplicate.
+    pub fn settle(&mut self, settled: impl Fn(&Range<u64>) -> bool) -> u64 {
+        let before = self.missing();
+        self.missing.retain(|range| !settled(range));
+        before - self.missing()
+    }
+
     /// Messages sent (`sent` of them, numbered from 0) never received.
     pub fn lost(&self, sent: u64) -> u64 {
         sent.saturating_sub(self.received)
@@ -106,6 +114,17 @@ mod tests {
         let verdicts: Vec<_> = [0, 1, 4, 5].map(|number| sequence.observe(number)).into();
         assert_eq!(verdicts, [Verdict::InOrder, Verdict::InOrder, Verdict::Gap, Verdict::InOrder]);
         assert_eq!((sequence.missing(), sequence.lost(6), sequence.out_of_order), (2, 2, 0));
+    }
+
+    #[test]
+    fn a_settled_gap_is_forgotten_and_a_late_number_of_it_is_a_duplicate() {
+        let mut sequence = Sequence::default();
+        let verdicts = [0, 3, 4, 7].map(|number| sequence.observe(number));
+        assert_eq!(verdicts[1], Verdict::Gap);
+        assert_eq!(sequence.settle(|range| range.start == 1), 2);
+        assert_eq!(sequence.missing(), 2, "5 and 6 are still missing");
+        assert_eq!(sequence.observe(2), Verdict::Duplicate);
+        assert_eq!(sequence.observe(6), Verdict::Late);
     }
 
     #[test]

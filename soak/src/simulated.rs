@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 use ws_soak::args::Args;
+#[cfg(feature = "simulation")]
+use ws_soak::sim::{SimOptions, RESTART_EVERY};
 use ws_soak::SoakError;
 
 #[cfg(feature = "simulation")]
@@ -14,7 +16,7 @@ static COUNTING: &stats_alloc::StatsAlloc<std::alloc::System> = &stats_alloc::IN
 #[cfg(feature = "simulation")]
 pub fn run(args: &Args, duration: Duration) -> Result<u8, SoakError> {
     let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
-    let options = ws_soak::sim::SimOptions { duration, seed, heap };
+    let options = SimOptions { duration, seed, heap, restart_every: RESTART_EVERY };
     eprintln!("ws-soak: simulating {duration:?}, seed {seed}");
     eprintln!("ws-soak: reproduce with: {}", ws_soak::sim::reproduce(&options));
     let report = ws_soak::sim::run(&options)?;

@@ -14,13 +14,19 @@ use bytes::Bytes;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
+/// The hasher of the map: std's randomly keyed one; fixed under the `simulation` feature.
+#[cfg(not(feature = "simulation"))]
+type MapHasher = std::collections::hash_map::RandomState;
+#[cfg(feature = "simulation")]
+use crate::simulation::MapHasher;
+
 /// Sessions in this process's memory: nothing survives the process. What a server
 /// without a store does already; as a store it lets servers rebuilt in the same process,
 /// or several servers in one process (tests, the simulation), share sessions.
 #[derive(Debug)]
 pub struct MemoryStore {
     epoch: Epoch,
-    slots: Mutex<HashMap<SessionKey, Slot>>,
+    slots: Mutex<HashMap<SessionKey, Slot, MapHasher>>,
     /// Per node, the sessions it owns that were posted to since it last looked.
     notices: Mutex<BTreeMap<NodeId, BTreeSet<SessionKey>>>,
 }
@@ -31,7 +37,7 @@ impl MemoryStore {
         Ok(Self { epoch: crate::draw_epoch()?, slots: Mutex::default(), notices: Mutex::default() })
     }
 
-    fn slots(&self) -> MutexGuard<'_, HashMap<SessionKey, Slot>> {
+    fn slots(&self) -> MutexGuard<'_, HashMap<SessionKey, Slot, MapHasher>> {
         self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 

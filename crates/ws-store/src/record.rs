@@ -38,8 +38,13 @@ pub struct Epoch(pub u64);
 pub struct UnixMillis(pub u64);
 
 impl UnixMillis {
-    /// The current wall-clock time.
+    /// The current wall-clock time (under the `simulation` feature, the simulated one once
+    /// [`simulation::set_clock`](crate::simulation::set_clock) was called).
     pub fn now() -> Self {
+        #[cfg(feature = "simulation")]
+        if let Some(since) = crate::simulation::now() {
+            return Self(saturating_millis(since));
+        }
         let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
         Self(since.map_or(0, saturating_millis))
     }

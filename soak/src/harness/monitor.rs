@@ -57,8 +57,13 @@ impl Runs {
     /// Runs `monitor` every second in a task of its own, recording each run here.
     pub fn spawn(monitor: Arc<Monitor>) -> Arc<Runs> {
         let runs = Arc::new(Runs::default());
-        tokio::spawn(run_forever(monitor, Arc::clone(&runs)));
+        Runs::spawn_into(monitor, Arc::clone(&runs));
         runs
+    }
+
+    /// The same, recording into `runs` (the simulated soak's, kept across server restarts).
+    pub fn spawn_into(monitor: Arc<Monitor>, runs: Arc<Runs>) {
+        tokio::spawn(run_forever(monitor, runs));
     }
 }
 

@@ -139,14 +139,20 @@ fn connected(
 ) {
     world.account(index).welcomed(session);
     world.clients[index].up.store(true, Ordering::Relaxed);
-    if resumed {
-        world.count(|churn| churn.resumes += 1);
-    }
+    let restarted = world.clients[index].restarted.swap(false, Ordering::Relaxed);
+    world.count(|churn| {
+        churn.resumes += u64::from(resumed);
+        churn.restored += u64::from(resumed && restarted);
+    });
 }
 
 fn lost(world: &World, index: usize, session: Option<ws_reliability::protocol::SessionId>) {
     world.account(index).lost(session);
-    world.count(|churn| churn.sessions_lost += 1);
+    let restarted = world.clients[index].restarted.swap(false, Ordering::Relaxed);
+    world.count(|churn| {
+        churn.sessions_lost += 1;
+        churn.lost_in_restart += u64::from(restarted);
+    });
 }
 
 fn on_reconnect(event: &Event, index: usize, world: &World) {

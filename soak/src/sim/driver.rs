@@ -4,6 +4,7 @@
 
 use super::hours::{Hour, Meter};
 use super::report::{SimReport, SimRun, SimServer};
+use super::restarts::Restarts;
 use super::storm::Storm;
 use super::world::{get, World};
 use crate::harness::shared::lock;
@@ -33,6 +34,8 @@ pub struct Plan {
     pub hosts: Vec<String>,
     /// Reads the counting allocator, from the simulation's start.
     pub heap: Meter,
+    /// How often the server restarts (zero: never).
+    pub restart_every: Duration,
 }
 
 /// Where the driver leaves the report.
@@ -41,18 +44,17 @@ pub type Outbox = Arc<Mutex<Option<SimReport>>>;
 /// The driver's software.
 pub async fn drive(world: Arc<World>, plan: Plan, out: Outbox) -> turmoil::Result {
     connected(&world).await?;
-    let mut storm = Storm::new(plan.run.seed, plan.hosts.clone());
-    let hours = weather(&world, &plan, &mut storm).await;
-    drain(&world, &mut storm).await;
+    let mut weather = Weather::new(&plan);
+    let hours = weather.hours(&world, &plan).await;
+    weather.calm(&world);
+    drain(&world).await;
     let server = ending(&world).await;
-    let report = SimReport { hours, faults: storm.faults, server, ..figures(&world, plan.run) };
-    *lock(&out) = Some(report.checked());
+    *lock(&out) = Some(weather.report(&world, plan.run, Ended { hours, server }));
     Ok(())
 }
 
-/// Calms the storm, stops sending, and waits until every client received what was sent.
-async fn drain(world: &World, storm: &mut Storm) {
-    storm.calm(world);
+/// Stops sending, and waits until every client received what was sent.
+async fn drain(world: &World) {
     world.sending.store(false, Ordering::Relaxed);
     until(DRAIN_LIMIT, || world.settled()).await;
 }
@@ -75,17 +77,54 @@ async fn connected(world: &World) -> turmoil::Result {
     }
 }
 
-/// The storm, second by second, for the run's duration; the figures of every hour (and of
-/// the last, partial one).
-async fn weather(world: &World, plan: &Plan, storm: &mut Storm) -> Vec<Hour> {
-    let mut seconds = tokio::time::interval(Duration::from_secs(1));
-    let mut hours = Vec::new();
-    for second in 0..plan.run.simulated_seconds {
-        seconds.tick().await;
-        storm.step(second, world);
-        hours.extend(on_the_hour(second, world, plan));
+/// What the run ends with: every hour's figures and the server's.
+struct Ended {
+    hours: Vec<Hour>,
+    server: SimServer,
+}
+
+/// What strikes second by second: the storm on the links and the server's restarts.
+struct Weather {
+    storm: Storm,
+    restarts: Restarts,
+}
+
+impl Weather {
+    fn new(plan: &Plan) -> Weather {
+        let storm = Storm::new(plan.run.seed, plan.hosts.clone());
+        Weather { storm, restarts: Restarts::new(plan.restart_every) }
     }
-    partial(hours, plan, world)
+
+    /// The weather, second by second, for the run's duration; the figures of every hour
+    /// (and of the last, partial one).
+    async fn hours(&mut self, world: &World, plan: &Plan) -> Vec<Hour> {
+        let mut seconds = tokio::time::interval(Duration::from_secs(1));
+        let mut hours = Vec::new();
+        for second in 0..plan.run.simulated_seconds {
+            seconds.tick().await;
+            self.step(second, world);
+            hours.extend(on_the_hour(second, world, plan));
+        }
+        partial(hours, plan, world)
+    }
+
+    fn step(&mut self, second: u64, world: &World) {
+        self.storm.step(second, world);
+        self.restarts.step(second, world);
+    }
+
+    /// The run's report, checked.
+    fn report(&self, world: &World, run: SimRun, ended: Ended) -> SimReport {
+        let Ended { hours, server } = ended;
+        let faults = self.storm.faults;
+        SimReport { hours, faults, server, ..figures(world, run) }.checked()
+    }
+
+    /// Ends every fault and starts the server if it is down.
+    fn calm(&mut self, world: &World) {
+        self.storm.calm(world);
+        self.restarts.end(world);
+    }
 }
 
 /// The hour's figures when second `second` is its last.
@@ -106,10 +145,12 @@ fn partial(mut hours: Vec<Hour>, plan: &Plan, world: &World) -> Vec<Hour> {
 /// The server at the end: ghosts before and after the clients shut down, monitoring,
 /// the closes it started.
 async fn ending(world: &World) -> SimServer {
-    let Some(server) = world.server.get() else { return SimServer::default().unseen() };
+    until(LOOK_EVERY, || world.server_view().is_some()).await;
+    let Some(server) = world.server_view() else { return SimServer::default().unseen() };
     let ghosts_at_end = ghosts(world, &server.registry).await;
-    let closes = server.closes.closes(world.churned().server_closes_seen);
-    SimServer { ghosts_at_end, monitoring: server.runs.summary(), closes }
+    let closes = world.closes.closes(world.churned().server_closes_seen);
+    let restarts = get(&world.restarts);
+    SimServer { ghosts_at_end, monitoring: world.runs.summary(), closes, restarts }
 }
 
 /// Server connections without a client: once every client is back (or [`SETTLE_LIMIT`]

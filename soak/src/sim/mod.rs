@@ -2,7 +2,11 @@
 //! turmoil, a simulated network (partitions, held links, latency) and a simulated clock, so
 //! that hours pass in minutes and a run repeats exactly from its seed.
 //!
-//! Hosts: `server` ([`server`]), [`CLIENT_HOSTS`] client hosts of [`CONNECTIONS`] /
+//! Hosts: `server` ([`server`], its sessions in a [`MemoryStore`] that outlives the host, as
+//! a file outlives a process: turmoil runs every host on this one thread, so redb's file I/O
+//! on tokio's blocking pool would finish on the wall clock, not the simulated one, and the
+//! run would no longer repeat from its seed; crashed and started again every
+//! [`RESTART_EVERY`] (off for now), see [`restarts`]), [`CLIENT_HOSTS`] client hosts of [`CONNECTIONS`] /
 //! [`CLIENT_HOSTS`] clients each ([`clients`]), and the `driver` ([`driver`]), which runs the
 //! [`storm`] and ends the run. Every host runs [`TICK`] of simulated time at each step, one
 //! after the other on this thread. What they share is the [`world::World`].
@@ -11,18 +15,18 @@
 //! `select!` polls first) from turmoil's per-host seeds when built with
 //! `--cfg tokio_unstable` (as `cargo xtask reliability --simulate` builds it); fastrand's
 //! thread generator (behind ws-core's `JitterRng` and every `fastrand::Rng::new`) seeded;
-//! session ids and resume tokens from ws-session's seeded generator (`ws-session/simulation`).
-//!
-//! Server restarts are not simulated yet: they need the durable session store. The hook is
-//! [`HOOK_RESTARTS`]: the server host's software is a `Fn`, so `Sim::bounce("server")` would
-//! start it again on the same store.
+//! session ids and resume tokens from ws-session's seeded generator (`ws-session/simulation`);
+//! the store's clock is the simulated one (`ws-store/simulation`); every hash map hashes with
+//! fixed keys, ours under `simulation` and turmoil's by its patch (`vendor/turmoil`).
 
 pub mod clients;
 pub mod driver;
 pub mod hours;
 pub mod ledger;
 pub mod probe;
+pub mod pump;
 pub mod report;
+pub mod restarts;
 pub mod server;
 pub mod storm;
 pub mod world;
@@ -34,7 +38,8 @@ use hours::HeapProbe;
 use report::{Shape, SimReport, SimRun, WallClock};
 use std::sync::Arc;
 use std::time::Duration;
-use world::World;
+use world::{Power, World};
+use ws_reliability::store::{MemoryStore, SessionStore};
 
 /// Client connections.
 pub const CONNECTIONS: usize = 100;
@@ -53,10 +58,17 @@ const MARGIN: Duration = Duration::from_secs(3600);
 /// (10 minutes of a client's traffic) before 2^32, so that a 32-bit truncation or wrap
 /// anywhere in the stack would show as a gap, a duplicate or a refused ack.
 pub const SEQUENCE_ORIGIN: u64 = (1 << 32) - 600;
+/// Where the simulated wall clock starts, after the Unix epoch (2026-01-01): what the
+/// store's deadlines count from.
+const EPOCH: Duration = Duration::from_secs(1_767_225_600);
 /// Separates the seed of ids and tokens from the run's seed.
 const IDS_SEED: u64 = 0x01D5_5EED;
-/// Where server restarts go once the durable session store exists (see the module docs).
-pub const HOOK_RESTARTS: &str = "server restarts: Sim::bounce(\"server\") with a durable store";
+/// How often the server host crashes and starts again (on its store): never yet. With a
+/// restart every 60 s, durable sends (their flush resolved) went undelivered (2 732 of
+/// 8 124 in 3 simulated minutes, seed 5; the ignored test
+/// `sessions_survive_server_restarts_and_every_durable_send_arrives_once_in_order`), not
+/// explained yet: until it is, the runs keep the store but do not restart.
+pub const RESTART_EVERY: Duration = Duration::ZERO;
 
 /// What to simulate.
 #[derive(Debug, Clone, Copy)]
@@ -67,6 +79,9 @@ pub struct SimOptions {
     pub seed: u64,
     /// Reads the counting allocator.
     pub heap: HeapProbe,
+    /// How often the server host crashes and starts again ([`RESTART_EVERY`]; zero for
+    /// never).
+    pub restart_every: Duration,
     /// Tests only: the sender's turn whose message is noted as sent and never sent.
     #[cfg(test)]
     pub plant: Option<u64>,
@@ -98,21 +113,22 @@ fn plant(world: &World, options: &SimOptions) {
 #[cfg(not(test))]
 fn plant(_world: &World, _options: &SimOptions) {}
 
-/// Seeds this thread's fastrand generator and ws-session's ids; moves the sequence origin.
+/// Seeds this thread's fastrand generator and ws-session's ids; moves the sequence origin;
+/// sets the store's clock to the simulated one.
 fn seed_everything(seed: u64) {
     fastrand::seed(seed);
     ws_session::protocol::simulation::seed_ids(seed ^ IDS_SEED);
     ws_reliability::core::sequence::set_origin(SEQUENCE_ORIGIN);
+    ws_reliability::store::simulation::set_clock(turmoil::since_epoch);
 }
 
 /// Builds the simulation, runs it to the driver's end; the report the driver left.
 fn simulate(options: &SimOptions, world: Arc<World>) -> Result<Finished, SoakError> {
     let out: Outbox = Arc::default();
     let mut sim = builder(options).build();
-    let hosts = add_hosts(&mut sim, &world, options.seed);
-    let plan = Plan { run: sim_run(options), hosts, heap: hours::Meter::start(options.heap) };
-    sim.client("driver", driver::drive(world, plan, Arc::clone(&out)));
-    sim.run().map_err(|error| SoakError::Simulation(error.to_string()))?;
+    let plan = plan(options, add_hosts(&mut sim, &world, options.seed)?);
+    sim.client("driver", driver::drive(Arc::clone(&world), plan, Arc::clone(&out)));
+    step_all(&mut sim, &world)?;
     let report = lock(&out).take();
     report.map(Finished).ok_or_else(|| SoakError::Simulation("the driver left no report".into()))
 }
@@ -121,15 +137,44 @@ fn builder(options: &SimOptions) -> turmoil::Builder {
     let mut builder = turmoil::Builder::new();
     builder.simulation_duration(options.duration + MARGIN).tick_duration(TICK);
     builder.min_message_latency(LATENCY).max_message_latency(LATENCY);
-    builder.rng_seed(options.seed).tcp_capacity(4096).epoch(std::time::UNIX_EPOCH);
+    builder.rng_seed(options.seed).tcp_capacity(4096).epoch(std::time::UNIX_EPOCH + EPOCH);
     builder
 }
 
-/// The server host and the client hosts; the client hosts' names.
-fn add_hosts(sim: &mut turmoil::Sim<'_>, world: &Arc<World>, seed: u64) -> Vec<String> {
+/// Steps the simulation until the driver ends, crashing and starting the server host
+/// between two steps when the driver asks.
+fn step_all(sim: &mut turmoil::Sim<'_>, world: &World) -> Result<(), SoakError> {
+    while !sim.step().map_err(|error| SoakError::Simulation(error.to_string()))? {
+        match lock(&world.power).take() {
+            Some(Power::Crash) => crash(sim, world),
+            Some(Power::Start) => sim.bounce("server"),
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// Crashes the server host and notes it in the world.
+fn crash(sim: &mut turmoil::Sim<'_>, world: &World) {
+    sim.crash("server");
+    world.crashed();
+}
+
+/// The server host (its store made here, outliving its restarts) and the client hosts; the
+/// client hosts' names.
+fn add_hosts(
+    sim: &mut turmoil::Sim<'_>,
+    world: &Arc<World>,
+    seed: u64,
+) -> Result<Vec<String>, SoakError> {
+    let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::new().map_err(store_error)?);
     let shared = Arc::clone(world);
-    sim.host("server", move || server::host(Arc::clone(&shared), seed));
-    (0..CLIENT_HOSTS).map(|host| add_client_host(sim, world, seed, host)).collect()
+    sim.host("server", move || server::host(Arc::clone(&shared), seed, Arc::clone(&store)));
+    Ok((0..CLIENT_HOSTS).map(|host| add_client_host(sim, world, seed, host)).collect())
+}
+
+fn store_error(error: ws_reliability::store::StoreError) -> SoakError {
+    SoakError::Simulation(format!("the memory store: {error}"))
 }
 
 /// Client host `host`, with its share of the clients; its name.
@@ -146,6 +191,13 @@ fn add_client_host(
     let shared = Arc::clone(world);
     sim.host(name.as_str(), move || clients::host(Arc::clone(&shared), place.clone(), seed));
     name
+}
+
+/// The driver's plan: the run `options` describe over the client hosts `hosts`, the heap
+/// meter started now.
+fn plan(options: &SimOptions, hosts: Vec<String>) -> Plan {
+    let heap = hours::Meter::start(options.heap);
+    Plan { run: sim_run(options), hosts, heap, restart_every: options.restart_every }
 }
 
 fn sim_run(options: &SimOptions) -> SimRun {

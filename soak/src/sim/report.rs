@@ -45,6 +45,8 @@ pub struct SimServer {
     pub monitoring: Monitored,
     /// The closes the server started (each one a resume).
     pub closes: ServerCloses,
+    /// Times the server host crashed and started again on its store.
+    pub restarts: u64,
 }
 
 impl SimServer {
@@ -123,7 +125,7 @@ struct Spec {
 }
 
 /// Every check of a simulated run; all are required.
-const SPECS: [Spec; 12] = [
+const SPECS: [Spec; 13] = [
     Spec { metric: "messages delivered", goal: "> 0", evaluate: delivered },
     Spec { metric: "silent losses", goal: "0", evaluate: |r| zero(r.delivery.silent_losses) },
     Spec { metric: "duplicated", goal: "0", evaluate: |r| zero(r.delivery.duplicated) },
@@ -136,6 +138,7 @@ const SPECS: [Spec; 12] = [
     Spec { metric: "timer lateness", goal: "<= 1 tick", evaluate: timers },
     Spec { metric: "faults injected", goal: "> 0", evaluate: faults },
     Spec { metric: "clients settled", goal: "all", evaluate: |r| settled(r.settled) },
+    Spec { metric: "sessions restored", goal: "> 0 if restarted", evaluate: restored },
 ];
 
 /// The checks of a simulated run.
@@ -167,6 +170,12 @@ fn faults(report: &SimReport) -> (String, bool) {
 fn settled(settled: bool) -> (String, bool) {
     let value = if settled { "all" } else { "not all" };
     (value.to_owned(), settled)
+}
+
+/// Sessions resumed from the store on a restarted server: some, when the server restarted.
+fn restored(report: &SimReport) -> (String, bool) {
+    let restored = report.churn.restored;
+    (restored.to_string(), restored > 0 || report.server.restarts == 0)
 }
 
 fn coverage(report: &SimReport) -> (String, bool) {

@@ -1,23 +1,23 @@
-//! The server host: a [`ReliableServer`] with its defaults on `server:9000`, its monitor
-//! (the built-in checks, run every second), the soak's server-initiated closes (each a
-//! resume, so a token rotation), and the sender: one message per client per second, round
-//! robin, but for the idle clients, which get one every [`IDLE_EVERY`] rounds.
+//! The server host: a [`ReliableServer`] with its defaults on `server:9000`, keeping its
+//! sessions in the run's store, its monitor (the built-in checks, run every second), the
+//! soak's server-initiated closes (each a resume, so a token rotation), and the sender: one
+//! message per client per second, round robin, but for the idle clients, which get one
+//! every [`IDLE_EVERY`] rounds, each a durable send by the client's pump ([`super::pump`]).
 //!
-//! Server restarts are left for the durable session store: a restart is
-//! `Sim::bounce("server")`, and this host's software is what turmoil would run again (see
-//! `sim::HOOK_RESTARTS`).
+//! This is what turmoil runs again when the driver restarts the host (`sim::run`): a new
+//! server on the same store, which the clients resume their sessions from.
 
-use super::ledger::Account;
-use super::world::{ServerView, World};
+use super::world::{get, ServerView, World};
 use crate::harness::closer::{Closer, Closing};
 use crate::harness::monitor::Runs;
-use crate::payload::Stamp;
+use crate::harness::shared::lock;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::mpsc;
 use ws_reliability::monitor::{Monitor, MonitorError};
-use ws_reliability::protocol::SessionId;
-use ws_reliability::server::{ReliableServer, ServerConfig};
+use ws_reliability::server::{ReliableServer, ServerConfig, StoreConfig};
+use ws_reliability::store::SessionStore;
 
 /// The port the server listens on.
 pub const PORT: u16 = 9000;
@@ -32,14 +32,14 @@ pub const IDLE_EVERY: u64 = 300;
 const CLOSE_SEED: u64 = 0x00C1_05E5;
 
 /// The server host's software: serves, monitors, closes and sends until the run ends.
-pub async fn host(world: Arc<World>, seed: u64) -> turmoil::Result {
-    let server = ReliableServer::new(config());
+pub async fn host(world: Arc<World>, seed: u64, store: Arc<dyn SessionStore>) -> turmoil::Result {
+    let server = ReliableServer::new(config(store));
     let listener = turmoil::net::TcpListener::bind(("0.0.0.0", PORT)).await?;
     let chores = Chores::start(&server, &world, seed)?;
     tokio::spawn(accept(listener, server.clone()));
     tokio::spawn(super::probe::timers(Arc::clone(&world), seed, u64::MAX));
-    let clients = world.clients.len().max(1) as u64;
-    Sender { server, world, clients, chores }.send().await
+    let pumps = super::pump::start(&server, &world);
+    Sender { world, pumps, chores }.send().await
 }
 
 /// What runs beside the sending: the closes the server starts (until sending stops) and
@@ -50,30 +50,35 @@ struct Chores {
 }
 
 impl Chores {
-    /// Starts the closes and the monitor, and shows the server to the driver.
+    /// Starts the closes (seeded anew at each restart) and the monitor, and shows the
+    /// server to the driver.
     fn start(server: &ReliableServer, world: &World, seed: u64) -> Result<Chores, MonitorError> {
-        let closer = Closer::follow(server.registry());
-        let closing = closer.start(server.registry(), world.clients.len(), seed ^ CLOSE_SEED);
-        let closes = Arc::clone(&closer.outcomes);
-        let runs = monitoring(server)?;
+        let mut closer = Closer::follow(server.registry());
+        closer.outcomes = Arc::clone(&world.closes);
+        let seed = seed ^ CLOSE_SEED ^ get(&world.restarts);
+        let closing = closer.start(server.registry(), world.clients.len(), seed);
+        monitoring(server, &world.runs)?;
         let registry = server.registry().clone();
-        let _shown = world.server.set(ServerView { registry, runs, closes });
+        *lock(&world.server) = Some(ServerView { registry });
         Ok(Chores { _closer: closer, closing: Some(closing) })
     }
 }
 
-/// The server's defaults, incoming messages on one shared stream (nothing reads it).
-fn config() -> ServerConfig {
+/// The server's defaults, its sessions in `store`, incoming messages on one shared stream
+/// (nothing reads it).
+fn config(store: Arc<dyn SessionStore>) -> ServerConfig {
     let mut config = ServerConfig::default();
     config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
+    config.store = Some(StoreConfig::new(store, "server"));
     config
 }
 
-/// The server's built-in checks, run every second.
-fn monitoring(server: &ReliableServer) -> Result<Arc<Runs>, MonitorError> {
+/// The server's built-in checks, run every second, recorded in `runs`.
+fn monitoring(server: &ReliableServer, runs: &Arc<Runs>) -> Result<(), MonitorError> {
     let mut monitor = Monitor::new();
     server.register_checks(&mut monitor)?;
-    Ok(Runs::spawn(Arc::new(monitor)))
+    Runs::spawn_into(Arc::new(monitor), Arc::clone(runs));
+    Ok(())
 }
 
 async fn accept(listener: turmoil::net::TcpListener, server: ReliableServer) {
@@ -83,18 +88,19 @@ async fn accept(listener: turmoil::net::TcpListener, server: ReliableServer) {
     }
 }
 
-/// The sender: one message every [`ROUND`] / clients, to each client in turn.
+/// The sender: one turn every [`ROUND`] / clients, to each client in turn, handed to the
+/// client's pump.
 struct Sender {
-    server: ReliableServer,
     world: Arc<World>,
-    clients: u64,
+    pumps: Vec<mpsc::Sender<u64>>,
     chores: Chores,
 }
 
 impl Sender {
     /// Sends while sending is on; then stops the server's closes too, for the drain.
     async fn send(mut self) -> turmoil::Result {
-        let mut ticks = tokio::time::interval(ROUND / u32::try_from(self.clients)?);
+        let clients = u32::try_from(self.pumps.len().max(1))?;
+        let mut ticks = tokio::time::interval(ROUND / clients);
         for turn in 0_u64.. {
             ticks.tick().await;
             self.turn(turn);
@@ -105,28 +111,15 @@ impl Sender {
     fn turn(&mut self, turn: u64) {
         let sending = self.world.sending.load(Ordering::Relaxed);
         self.chores.closing = self.chores.closing.take().filter(|_| sending);
-        if sending && due(turn, self.clients) {
-            self.send_one(turn);
+        let clients = self.pumps.len().max(1) as u64;
+        if sending && due(turn, clients) {
+            self.hand(turn, (turn % clients) as usize);
         }
     }
 
-    /// Sends the client whose turn it is its next number, noted in its ledger once
-    /// accepted.
-    fn send_one(&self, turn: u64) {
-        let index = turn % self.clients;
-        let mut account = self.world.account(index as usize);
-        let Some(session) = account.current else { return };
-        let stamp = Stamp { client: index as u32, number: account.next_number() };
-        let accepted =
-            planted(&self.world, turn) || self.server.send(session, stamp.message()).is_ok();
-        self.note(&mut account, session, accepted);
-    }
-
-    /// Notes a send in the client's ledger once accepted, as refused otherwise.
-    fn note(&self, account: &mut Account, session: SessionId, accepted: bool) {
-        if accepted {
-            account.sent_to(session);
-        } else {
+    /// Hands turn `turn` to client `index`'s pump; refused when the pump is behind.
+    fn hand(&self, turn: u64, index: usize) {
+        if self.pumps[index].try_send(turn).is_err() {
             self.world.count(|churn| churn.refused_sends += 1);
         }
     }
@@ -141,12 +134,12 @@ fn due(turn: u64, clients: u64) -> bool {
 /// The planted bug (tests only): the message of turn `world.plant` is noted as sent and
 /// never sent.
 #[cfg(test)]
-fn planted(world: &World, turn: u64) -> bool {
+pub(super) fn planted(world: &World, turn: u64) -> bool {
     world.plant.load(Ordering::Relaxed) == turn
 }
 
 /// No bug is planted outside the tests.
 #[cfg(not(test))]
-fn planted(_world: &World, _turn: u64) -> bool {
+pub(super) fn planted(_world: &World, _turn: u64) -> bool {
     false
 }

@@ -10,7 +10,7 @@ use crate::harness::monitor::Runs;
 use crate::harness::shared::lock;
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use ws_reliability::conn::Registry;
 
 /// Adds one to `counter`.
@@ -33,6 +33,9 @@ pub struct Client {
     pub slow_ms: AtomicU64,
     /// Whether it is connected now.
     pub up: AtomicBool,
+    /// Whether the server restarted since its last connection (its next one counts as a
+    /// session restored from the store, or lost in the restart).
+    pub restarted: AtomicBool,
 }
 
 /// How connections came and went, counted by the clients' watchers and the sender.
@@ -56,6 +59,10 @@ pub struct Churn {
     pub gave_up: u64,
     /// Connections the clients saw end with the server's 1001 (its closes).
     pub server_closes_seen: u64,
+    /// Sessions resumed on a restarted server (loaded from its store).
+    pub restored: u64,
+    /// Sessions lost across a restart (SESSION_LOST on the first connection after it).
+    pub lost_in_restart: u64,
 }
 
 /// The timer probe's findings: how late the timers fired.
@@ -83,15 +90,21 @@ impl Timers {
     }
 }
 
-/// What the server host shows the driver: its connections and its monitor's runs.
+/// What the server host shows the driver: its connections (of the server running now).
 #[derive(Debug, Clone)]
 pub struct ServerView {
     /// The server's connection registry (read only).
     pub registry: Registry,
-    /// The monitor's runs and lowest coverage.
-    pub runs: Arc<Runs>,
-    /// How the closes the server started ended.
-    pub closes: Arc<Outcomes>,
+}
+
+/// What the driver asks of the server host's power, done between two steps of the
+/// simulation (`sim::run`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Power {
+    /// The host crashes: its runtime is dropped where it stands (every task, every socket).
+    Crash,
+    /// The host's software starts again, on the same store.
+    Start,
 }
 
 /// Everything the hosts share.
@@ -112,8 +125,16 @@ pub struct World {
     pub churn: Mutex<Churn>,
     /// The timer probe.
     pub timers: Timers,
-    /// The server, once its host started.
-    pub server: OnceLock<ServerView>,
+    /// The server running now, once its host started.
+    pub server: Mutex<Option<ServerView>>,
+    /// The monitor's runs and lowest coverage, over every start of the server.
+    pub runs: Arc<Runs>,
+    /// How the closes the server started ended, over every start of the server.
+    pub closes: Arc<Outcomes>,
+    /// What the driver asked of the server host's power, not done yet.
+    pub power: Mutex<Option<Power>>,
+    /// Server restarts (crashes) so far.
+    pub restarts: AtomicU64,
     /// Tests only: the sender's turn whose message is noted as sent and never sent (a
     /// planted bug the checks must catch), `u64::MAX` for none.
     #[cfg(test)]
@@ -160,6 +181,22 @@ impl World {
     /// The churn figures so far.
     pub fn churned(&self) -> Churn {
         *lock(&self.churn)
+    }
+
+    /// The server running now.
+    pub fn server_view(&self) -> Option<ServerView> {
+        lock(&self.server).clone()
+    }
+
+    /// Notes that the server host crashed: every client's message in flight is no longer
+    /// promised, and every client's next connection is counted as after a restart.
+    pub fn crashed(&self) {
+        bump(&self.restarts);
+        *lock(&self.server) = None;
+        for client in &self.clients {
+            lock(&client.account).crashed();
+            client.restarted.store(true, Ordering::Relaxed);
+        }
     }
 
     /// Every client's figures, added up.

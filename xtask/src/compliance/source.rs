@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// Directories never scanned.
-const SKIPPED_DIRS: &[&str] = &["target", ".git", "node_modules"];
+/// Directories never scanned (`vendor`: third-party crates patched for us, kept as their
+/// authors wrote them but for the patch).
+const SKIPPED_DIRS: &[&str] = &["target", ".git", "node_modules", "vendor"];
 
 /// One Rust source file of the workspace.
 #[derive(Debug, Clone)]

@@ -43,7 +43,7 @@ impl ReliableServer {
         let identity = Bytes::copy_from_slice(session.identity.as_bytes());
         let key = SessionKey(*session.id.as_bytes());
         let expires_at = deadlines.expires_at;
-        let progress = Progress::default();
+        let progress = fresh_progress();
         SessionRecord { key, identity, tokens, progress, expires_at, owner, epoch }
     }
 
@@ -236,4 +236,11 @@ fn failed(op: &'static str) -> impl Fn(StoreError) -> Refused {
         crate::metrics::store_failed(op);
         Refused::Close(CloseCode::Internal)
     }
+}
+
+/// A fresh session's progress: nothing sent or received yet, its numbers after ws-core's
+/// sequence origin (0, but in a simulated run, which moves it near 2^32 on both ends).
+fn fresh_progress() -> Progress {
+    let origin = ws_core::sequence::origin();
+    Progress { received_through: origin, acked_through: origin, next_seq: origin + 1 }
 }
