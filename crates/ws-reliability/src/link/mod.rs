@@ -7,6 +7,7 @@ mod deliver;
 mod encode;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod fuzzing;
+mod lazy;
 mod pack;
 mod reader;
 mod refusal;
@@ -247,16 +248,13 @@ impl Link {
         pack::BATCH_BYTES.min(self.limits.max_message_size())
     }
 
-    /// Runs the flusher and the reader until the connection ends; the flusher is stopped
-    /// before this returns, so a resume never races it.
+    /// Runs the reader, and the flusher once there is work for it, until the connection
+    /// ends; the flusher is stopped before this returns, so a resume never races it.
     pub(crate) async fn pump<St>(&self, stream: &mut St, out: &Outgoing) -> LinkEnd
     where
         St: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
     {
-        let flusher = self.spawn_flusher(out);
-        let end = self.read(stream, out).await;
-        drop(flusher.stop().await); // its sink is a sender of the writer
-        end
+        self.read(stream, out).await
     }
 
     /// The ack schedule for this link's limits.

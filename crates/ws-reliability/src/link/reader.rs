@@ -4,6 +4,7 @@
 
 use super::burst::{Burst, Gathered};
 use super::deliver::Numbered;
+use super::lazy::LazyFlusher;
 use super::{lock, Link, Outgoing};
 use crate::protocol::{
     from_message, to_message, AckBatcher, CloseCode, Frame, Mode, ProtocolError,
@@ -32,15 +33,17 @@ pub(crate) enum LinkEnd {
 
 pub(super) type Step = ControlFlow<LinkEnd>;
 
-/// The reader's own state: the ack schedule and when the peer was last heard.
+/// The reader's own state: the ack schedule, when the peer was last heard, and the
+/// outbox's flusher once there was work for it.
 struct Reading {
     acks: AckBatcher,
     seen: Instant,
+    flusher: LazyFlusher,
 }
 
 impl Reading {
     fn new(acks: AckBatcher) -> Self {
-        Reading { acks, seen: Instant::now() }
+        Reading { acks, seen: Instant::now(), flusher: LazyFlusher::default() }
     }
 
     /// Notes that something (a frame, a ping, an error) arrived now.
@@ -76,7 +79,9 @@ fn slow_consumer() -> LinkEnd {
 type Read = Option<Result<Message, WsError>>;
 
 impl Link {
-    /// Reads until the connection ends; sends acks through `out`.
+    /// Reads until the connection ends; sends acks through `out`, and starts the outbox's
+    /// flusher into `out` when the outbox first has work or the peer first sends data (an
+    /// idle link keeps no flusher task); the flusher is stopped before this returns.
     pub(crate) async fn read<St>(&self, stream: &mut St, out: &Outgoing) -> LinkEnd
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
@@ -86,9 +91,16 @@ impl Link {
         loop {
             if let ControlFlow::Break(end) = self.next(stream, &mut reading, out).await {
                 self.flush_ack(&mut reading.acks, out);
+                reading.flusher.stop().await;
                 return end;
             }
         }
+    }
+
+    /// Starts the flusher (the outbox has work): the branch that waited for it is off.
+    fn start_flusher(&self, flusher: &mut LazyFlusher, out: &Outgoing) -> Step {
+        flusher.start(self, out);
+        ControlFlow::Continue(())
     }
 
     /// Sends the ack the schedule still owes, as much of it as the link may.
@@ -107,6 +119,9 @@ impl Link {
             () = self.stop.broken.cancelled() => ControlFlow::Break(LinkEnd::WriteFailed),
             () = silence(reading.seen, self.stop.idle_timeout) => ControlFlow::Break(silent()),
             () = self.parts.outbox.ack_overdue() => ControlFlow::Break(slow_consumer()),
+            () = self.parts.outbox.until_due(), if reading.flusher.is_idle() => {
+                self.start_flusher(&mut reading.flusher, out)
+            }
             seq = reading.acks.expired() => send_ack(out, self.ackable(seq)),
             read = stream.next() => self.on_burst(read, stream, reading, out).await,
         }
@@ -128,6 +143,9 @@ impl Link {
         let first = reading.saw(first);
         let gathered = self.gather(first, stream, &mut reading.acks);
         gathered.ack.into_iter().for_each(|seq| queue_ack(out, self.ackable(seq)));
+        if !gathered.delivered.messages.is_empty() {
+            reading.flusher.start(self, out); // delivering may wait: the flusher must not
+        }
         self.deliver(gathered.delivered).await;
         gathered.step
     }
