@@ -3,6 +3,7 @@
 
 mod buffered;
 mod burst;
+mod configs;
 mod deliver;
 mod encode;
 #[cfg(feature = "fuzzing")]
@@ -23,6 +24,7 @@ pub(crate) use write_ahead::WriteAhead;
 pub(crate) use writer::{spawn_writer, Broken, Outgoing, Side};
 
 use crate::protocol::{AckBatcher, AckConfig, Data, InOrder, Limits, Mode, Payload, SessionId};
+use configs::{ConfigKey, SharedConfigs};
 use encode::Outbound;
 use pack::Packer;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -69,11 +71,13 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 pub(crate) struct OutboxBase {
     config: OutboxConfig,
     dead_letters: Arc<AtomicU64>,
+    /// The settings of each kind of session outbox, built once.
+    shared: Arc<SharedConfigs>,
 }
 
 impl OutboxBase {
     pub(crate) fn new(config: OutboxConfig) -> Self {
-        OutboxBase { config, dead_letters: Arc::default() }
+        OutboxBase { config, dead_letters: Arc::default(), shared: Arc::default() }
     }
 
     /// Messages that used up their attempts so far (never with the default settings).
@@ -94,11 +98,9 @@ impl OutboxBase {
         held: bool,
     ) -> Outbox<Stored> {
         let capacity = usize::try_from(limits.max_unacked).unwrap_or(usize::MAX);
-        let config = self.config.clone().with_confirmation(confirmation);
-        let config = if held { config.held_until_released() } else { config };
-        let config = config.with_capacity_messages(capacity).with_max_attempts(u32::MAX);
-        let batch = config.batch_size().min(capacity); // a batch the window can hold wakes the flusher
-        Outbox::new(config.with_batch_size(batch), self.dead_letter_handler())
+        let key = ConfigKey { confirmation, capacity, held };
+        let config = self.shared.get(key, || key.config(&self.config));
+        Outbox::new(config, self.dead_letter_handler())
     }
 
     fn dead_letter_handler(&self) -> DeadLetterHandler<Stored> {
