@@ -51,12 +51,23 @@ impl Reading {
         self.seen = Instant::now();
         read
     }
+
+    /// When the peer has been silent for `idle`, if there is an idle timeout.
+    fn silent_at(&self, idle: Option<Duration>) -> Option<Instant> {
+        idle.map(|idle| self.seen + idle)
+    }
+
+    /// The next time the reader must act: the ack schedule's deadline or the idle timeout,
+    /// whichever comes first (one timer in the reader's state, not one each).
+    fn next_timer(&self, idle: Option<Duration>) -> Option<Instant> {
+        self.acks.deadline().into_iter().chain(self.silent_at(idle)).min()
+    }
 }
 
-/// Completes `idle` after `seen`; never without an idle timeout.
-async fn silence(seen: Instant, idle: Option<Duration>) {
-    match idle {
-        Some(idle) => tokio::time::sleep_until(seen + idle).await,
+/// Completes at `deadline`; never without one.
+async fn timer(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,
     }
 }
@@ -97,6 +108,18 @@ impl Link {
         }
     }
 
+    /// The timer came: the link is dead if the peer was silent past the idle timeout, else
+    /// the time-based ack (or the keepalive) is due.
+    fn on_timer(&self, reading: &mut Reading, out: &Outgoing) -> Step {
+        let now = Instant::now();
+        if reading.silent_at(self.stop.idle_timeout).is_some_and(|silent| silent <= now) {
+            return ControlFlow::Break(silent());
+        }
+        let due = reading.acks.poll_expired(now);
+        due.into_iter().for_each(|seq| queue_ack(out, self.ackable(seq)));
+        ControlFlow::Continue(())
+    }
+
     /// Starts the flusher (the outbox has work): the branch that waited for it is off.
     fn start_flusher(&self, flusher: &mut LazyFlusher, out: &Outgoing) -> Step {
         flusher.start(self, out);
@@ -117,12 +140,11 @@ impl Link {
         tokio::select! {
             () = self.stop.cancel.cancelled() => ControlFlow::Break(LinkEnd::Cancelled),
             () = self.stop.broken.cancelled() => ControlFlow::Break(LinkEnd::WriteFailed),
-            () = silence(reading.seen, self.stop.idle_timeout) => ControlFlow::Break(silent()),
+            () = timer(reading.next_timer(self.stop.idle_timeout)) => self.on_timer(reading, out),
             () = self.parts.outbox.ack_overdue() => ControlFlow::Break(slow_consumer()),
             () = self.parts.outbox.until_due(), if reading.flusher.is_idle() => {
                 self.start_flusher(&mut reading.flusher, out)
             }
-            seq = reading.acks.expired() => send_ack(out, self.ackable(seq)),
             read = stream.next() => self.on_burst(read, stream, reading, out).await,
         }
     }
@@ -221,11 +243,6 @@ impl Link {
         let delivered = Numbered { write_ahead: parts.write_ahead.clone(), ..delivered };
         crate::metrics::delivered(parts.deliver.send(parts.session, delivered).await, count);
     }
-}
-
-fn send_ack(out: &Outgoing, seq: u64) -> Step {
-    queue_ack(out, seq);
-    ControlFlow::Continue(())
 }
 
 fn queue_ack(out: &Outgoing, seq: u64) {
