@@ -16,7 +16,6 @@ impl<M> Outbox<M> {
         let deadline = self.lock().next_deadline();
         let woken = self.shared.notify.wake.notified(); // after the look: no lost wake-up
         match deadline {
-            Some(deadline) if deadline <= Instant::now() => {}
             // boxed: the timer lives only while a deadline is set, not in every idle waiter
             Some(deadline) => Box::pin(wake_or_sleep(woken, deadline)).await,
             None => woken.await,
@@ -32,8 +31,11 @@ impl<M> Outbox<M> {
     }
 }
 
-/// Waits for `woken` or until `deadline`, whichever comes first.
+/// Waits for `woken` or until `deadline`, whichever comes first; at once if it passed.
 async fn wake_or_sleep(woken: Notified<'_>, deadline: Instant) {
+    if deadline <= Instant::now() {
+        return;
+    }
     tokio::select! {
         () = woken => {}
         () = tokio::time::sleep_until(deadline) => {}

@@ -31,3 +31,6 @@ impl LazyFlusher {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

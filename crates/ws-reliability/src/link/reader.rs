@@ -101,11 +101,16 @@ impl Link {
         let mut reading = Reading::new(self.acks_after(last));
         loop {
             if let ControlFlow::Break(end) = self.next(stream, &mut reading, out).await {
-                self.flush_ack(&mut reading.acks, out);
-                reading.flusher.stop().await;
-                return end;
+                return self.finish(reading, out, end).await;
             }
         }
+    }
+
+    /// The link ended with `end`: sends the ack the schedule still owes, stops the flusher.
+    async fn finish(&self, mut reading: Reading, out: &Outgoing, end: LinkEnd) -> LinkEnd {
+        self.flush_ack(&mut reading.acks, out);
+        reading.flusher.stop().await;
+        end
     }
 
     /// The timer came: the link is dead if the peer was silent past the idle timeout, else

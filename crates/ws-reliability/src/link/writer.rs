@@ -4,7 +4,7 @@
 //! everything queued with one flush.
 
 use super::encode::{encode_batch, Outbound};
-use super::refusal::{after_refusal, Refusal};
+use super::refusal::{after_writes, Refusal};
 use futures::channel::mpsc::{unbounded, TrySendError, UnboundedReceiver, UnboundedSender};
 use futures::{Sink, SinkExt, StreamExt};
 use std::future::Future;
@@ -160,13 +160,10 @@ where
 {
     async move {
         let refused = write_until_refused(&mut receiver, &mut sink).await.err();
-        if let Some(closing) = refused.map(|error| error.is_closing()) {
-            let after = after_refusal(closing, receiver, &broken.token, broken.side);
-            if !Box::pin(after).await {
-                return; // the write failed: nothing more goes through this sink
-            }
+        let closing = refused.map(|error| error.is_closing());
+        if Box::pin(after_writes(closing, receiver, &broken)).await {
+            let _closing_anyway = sink.close().await;
         }
-        let _closing_anyway = sink.close().await;
     }
 }
 
