@@ -23,7 +23,8 @@ impl ConfigKey {
         let config = base.clone().with_confirmation(self.confirmation);
         let config = if self.held { config.held_until_released() } else { config };
         let config = config.with_capacity_messages(self.capacity).with_max_attempts(u32::MAX);
-        let batch = config.batch_size().min(self.capacity); // a batch the window holds wakes the flusher
+        // a batch the window can hold: a full window wakes the flusher
+        let batch = config.batch_size().min(self.capacity);
         config.with_batch_size(batch)
     }
 }

@@ -2,8 +2,8 @@
 //! message left from an earlier connection) or the peer first sends data: an idle link
 //! keeps no flusher task, only its reader waiting for that work (`docs/learnings.md` § 16).
 
-use super::{Link, Outgoing};
-use ws_batch::Flusher;
+use super::{Link, Outgoing, Stored};
+use ws_batch::{Flusher, Outbox};
 
 /// A link's flusher once started; until then, nothing.
 #[derive(Debug, Default)]
@@ -12,9 +12,12 @@ pub(super) struct LazyFlusher {
 }
 
 impl LazyFlusher {
-    /// Whether it was not started yet.
-    pub(super) fn is_idle(&self) -> bool {
-        self.running.is_none()
+    /// Completes when `outbox` has work while no flusher runs; never once one runs.
+    pub(super) async fn needed(&self, outbox: &Outbox<Stored>) {
+        match self.running {
+            None => outbox.until_due().await,
+            Some(_) => std::future::pending().await,
+        }
     }
 
     /// Starts the flusher of `link`'s outbox into `out`, unless it runs already.

@@ -125,9 +125,9 @@ impl Link {
         ControlFlow::Continue(())
     }
 
-    /// Starts the flusher (the outbox has work): the branch that waited for it is off.
-    fn start_flusher(&self, flusher: &mut LazyFlusher, out: &Outgoing) -> Step {
-        flusher.start(self, out);
+    /// Starts the flusher (the outbox has work): the wait for it never completes again.
+    fn start_flusher(&self, reading: &mut Reading, out: &Outgoing) -> Step {
+        reading.flusher.start(self, out);
         ControlFlow::Continue(())
     }
 
@@ -147,9 +147,7 @@ impl Link {
             () = self.stop.broken.cancelled() => ControlFlow::Break(LinkEnd::WriteFailed),
             () = timer(reading.next_timer(self.stop.idle_timeout)) => self.on_timer(reading, out),
             () = self.parts.outbox.ack_overdue() => ControlFlow::Break(slow_consumer()),
-            () = self.parts.outbox.until_due(), if reading.flusher.is_idle() => {
-                self.start_flusher(&mut reading.flusher, out)
-            }
+            () = reading.flusher.needed(&self.parts.outbox) => self.start_flusher(reading, out),
             read = stream.next() => self.on_burst(read, stream, reading, out).await,
         }
     }
