@@ -57,7 +57,8 @@ struct Shared<M> {
     /// Serialises flushes and requeues, so a retried batch is never overtaken.
     flush_lock: tokio::sync::Mutex<()>,
     notify: Notifiers,
-    config: OutboxConfig,
+    /// Shared by every outbox built from the same `Arc` (a server's session outboxes).
+    config: Arc<OutboxConfig>,
     dead_letters: DeadLetterHandler<M>,
     instruments: Instruments,
 }
@@ -133,8 +134,11 @@ impl<M: MessageSize> Outbox<M> {
 }
 
 impl<M> Outbox<M> {
-    /// An empty outbox whose dead letters go to `dead_letters`.
-    pub fn new(config: OutboxConfig, dead_letters: DeadLetterHandler<M>) -> Self {
+    /// An empty outbox whose dead letters go to `dead_letters`. Many outboxes with the
+    /// same settings (a server's sessions) share one `Arc<OutboxConfig>` rather than each
+    /// keeping a copy.
+    pub fn new(config: impl Into<Arc<OutboxConfig>>, dead_letters: DeadLetterHandler<M>) -> Self {
+        let config = config.into();
         let state = Mutex::new(State::new(&config));
         let flush_lock = tokio::sync::Mutex::new(());
         let instruments = Instruments::register();

@@ -9,11 +9,15 @@ impl<M> Outbox<M> {
     /// Waits until pending messages are due (at once, for new ones), a push found none
     /// pending, a batch is full, messages were requeued, the window reopened, or the next
     /// retry or ack deadline came. With nothing queued it sleeps until a push: no polling.
-    pub(crate) async fn until_due(&self) {
+    /// The [`Flusher`](crate::Flusher) waits here between flushes; an owner that starts
+    /// its flusher only once there is work (an idle link holds no flusher task) waits here
+    /// first.
+    pub async fn until_due(&self) {
         let deadline = self.lock().next_deadline();
         let woken = self.shared.notify.wake.notified(); // after the look: no lost wake-up
         match deadline {
-            Some(deadline) => wake_or_sleep(woken, deadline).await,
+            // boxed: the timer lives only while a deadline is set, not in every idle waiter
+            Some(deadline) => Box::pin(wake_or_sleep(woken, deadline)).await,
             None => woken.await,
         }
         #[cfg(test)]

@@ -113,18 +113,27 @@ impl ReliableServer {
         drop(tokio::spawn(self.clone().serve_owned(stream, peer, transport)));
     }
 
-    #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
     fn serve_owned(
         self,
         stream: tokio::net::TcpStream,
         peer: SocketAddr,
         transport: &Transport,
-    ) -> impl Future<Output = ()> {
-        let transport = transport.clone();
-        async move {
-            let _nodelay_is_an_optimisation = stream.set_nodelay(true);
-            transport.serve(&self, stream, peer).await;
-        }
+    ) -> impl Future<Output = ()> + Send + 'static {
+        let _nodelay_is_an_optimisation = stream.set_nodelay(true);
+        transport.serve(self, stream, peer)
+    }
+
+    /// [`serve_stream_from`](Self::serve_stream_from) for the accept loop: the future owns
+    /// the server (one pointer), and the socket only inside the boxed opening.
+    #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
+    pub(crate) fn serve_owned_stream(
+        self,
+        stream: tokio::net::TcpStream,
+        peer: SocketAddr,
+    ) -> impl Future<Output = ()> + Send + 'static {
+        let server = self.clone();
+        let opening = Box::pin(async move { server.open_stream(stream, Some(peer)).await });
+        async move { self.attach_opened(opening).await }
     }
 
     /// Performs the WebSocket handshake on `stream` (any byte stream: TCP, the fault

@@ -97,8 +97,11 @@ impl ReliableServer {
         self.attach_opened(Box::pin(self.open_foreign(ws, mode, upgrade)))
     }
 
-    /// Runs the connection `opening` yields, if any. `opening` is boxed so that its (large,
-    /// short-lived) state is freed before the connection idles.
+    /// Runs the connection `opening` yields, if any: takes the session over from its
+    /// previous connection, answers WELCOME (wsr.v1), and runs the link. `opening` is
+    /// boxed so that its (large, short-lived) state is freed before the connection idles,
+    /// and the [`Ready`] it yields is a local, not a captured value, so that its storage is
+    /// not kept once it is taken apart (captured values are kept for the future's life).
     #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
     pub(crate) fn attach_opened<'a, S, F>(
         &'a self,
@@ -109,27 +112,30 @@ impl ReliableServer {
         F: Future<Output = Option<Ready<S>>> + 'a,
     {
         async move {
-            if let Some(ready) = opening.await {
-                self.attach(ready).await;
-            }
-        }
-    }
-
-    /// Takes the session over from its previous connection, answers WELCOME (wsr.v1),
-    /// and runs the link.
-    #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
-    fn attach<S>(&self, ready: Ready<S>) -> impl Future<Output = ()> + '_
-    where
-        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    {
-        async move {
+            let Some(ready) = opening.await else { return };
             let session = Arc::clone(&ready.opened.session);
             let (cancel, generation) = session.attach();
             let _serial = session.serial().await;
-            let Some(welcome) = self.greeting(&ready).await else { return self.gone(ready).await };
-            let running = self.start(ready, cancel, welcome);
+            let Some(running) = self.started(ready, cancel).await else { return };
             self.ended(&session, generation, &self.run(running).await);
         }
+    }
+
+    /// The greeting of `ready` once the previous connection stopped, then its start;
+    /// `None`, the connection let go, when its session ended meanwhile.
+    async fn started<S>(
+        &self,
+        ready: Ready<S>,
+        cancel: CancellationToken,
+    ) -> Option<Running<impl Stream<Item = Result<Message, WsError>> + Unpin>>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let Some(welcome) = self.greeting(&ready).await else {
+            self.gone(ready).await;
+            return None;
+        };
+        Some(self.start(ready, cancel, welcome))
     }
 
     /// The greeting of `ready` once the previous connection stopped: `None` when its

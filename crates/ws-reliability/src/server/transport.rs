@@ -2,8 +2,14 @@
 //! side of a TLS handshake; [`ReliableServer::listen_tls`].
 
 use super::ReliableServer;
+use futures::future::Either;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use tokio::net::TcpStream;
+
+/// A connection's whole future, boxed (the TLS path).
+type Boxed = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// What an accepted socket goes through before the WebSocket handshake.
 #[derive(Debug, Clone)]
@@ -16,14 +22,35 @@ pub(crate) enum Transport {
 }
 
 impl Transport {
-    /// Serves `stream` from `peer` until it ends.
-    pub(crate) async fn serve(self, server: &ReliableServer, stream: TcpStream, peer: SocketAddr) {
+    /// The future serving `stream` from `peer` until it ends, built here and not in an
+    /// `async` block: what a connection's future captures it keeps for the connection's
+    /// life, so the plain path's socket goes straight into the boxed opening and the
+    /// long-lived part holds only the server and that box.
+    pub(crate) fn serve(
+        &self,
+        server: ReliableServer,
+        stream: TcpStream,
+        peer: SocketAddr,
+    ) -> impl Future<Output = ()> + Send + 'static {
         match self {
-            Transport::Plain => server.serve_stream_from(stream, peer).await,
+            Transport::Plain => Either::<_, Boxed>::Left(server.serve_owned_stream(stream, peer)),
             #[cfg(feature = "tls")]
-            Transport::Tls(tls) => serve_tls(server, &tls, stream, peer).await,
+            Transport::Tls(tls) => {
+                Either::Right(serve_tls_owned(server, tls.clone(), stream, peer))
+            }
         }
     }
+}
+
+/// [`serve_tls`] as an owned, boxed future.
+#[cfg(feature = "tls")]
+fn serve_tls_owned(
+    server: ReliableServer,
+    tls: crate::tls::TlsConfig,
+    stream: TcpStream,
+    peer: SocketAddr,
+) -> Boxed {
+    Box::pin(async move { serve_tls(&server, &tls, stream, peer).await })
 }
 
 /// The TLS handshake, then the WebSocket handshake and the session; a failed or timed-out

@@ -6,11 +6,13 @@
 
 mod buffered;
 mod burst;
+mod configs;
 mod deliver;
 mod encode;
 mod error;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod fuzzing;
+mod lazy;
 mod pack;
 mod reader;
 mod refusal;
@@ -28,6 +30,7 @@ pub use write_ahead::WriteAhead;
 pub use writer::{spawn_writer, Broken, Outgoing, Side};
 
 use crate::protocol::{AckBatcher, AckConfig, Data, InOrder, Limits, Mode, Payload, SessionId};
+use configs::{ConfigKey, SharedConfigs};
 use encode::Outbound;
 use pack::Packer;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -73,12 +76,14 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct OutboxBase {
     config: OutboxConfig,
     dead_letters: Arc<AtomicU64>,
+    /// The settings of each kind of session outbox, built once.
+    shared: Arc<SharedConfigs>,
 }
 
 impl OutboxBase {
     /// Settings every session's outbox starts from, with no dead letters yet.
     pub fn new(config: OutboxConfig) -> Self {
-        OutboxBase { config, dead_letters: Arc::default() }
+        OutboxBase { config, dead_letters: Arc::default(), shared: Arc::default() }
     }
 
     /// Messages that used up their attempts so far (never with the default settings).
@@ -98,11 +103,9 @@ impl OutboxBase {
         held: bool,
     ) -> Outbox<Stored> {
         let capacity = usize::try_from(limits.max_unacked).unwrap_or(usize::MAX);
-        let config = self.config.clone().with_confirmation(confirmation);
-        let config = if held { config.held_until_released() } else { config };
-        let config = config.with_capacity_messages(capacity).with_max_attempts(u32::MAX);
-        let batch = config.batch_size().min(capacity); // a batch the window can hold wakes the flusher
-        Outbox::new(config.with_batch_size(batch), self.dead_letter_handler())
+        let key = ConfigKey { confirmation, capacity, held };
+        let config = self.shared.get(key, || key.config(&self.config));
+        Outbox::new(config, self.dead_letter_handler())
     }
 
     fn dead_letter_handler(&self) -> DeadLetterHandler<Stored> {
@@ -252,16 +255,13 @@ impl Link {
         pack::BATCH_BYTES.min(self.limits.max_message_size())
     }
 
-    /// Runs the flusher and the reader until the connection ends; the flusher is stopped
-    /// before this returns, so a resume never races it.
+    /// Runs the reader, and the flusher once there is work for it, until the connection
+    /// ends; the flusher is stopped before this returns, so a resume never races it.
     pub async fn pump<St>(&self, stream: &mut St, out: &Outgoing) -> LinkEnd
     where
         St: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
     {
-        let flusher = self.spawn_flusher(out);
-        let end = self.read(stream, out).await;
-        drop(flusher.stop().await); // its sink is a sender of the writer
-        end
+        self.read(stream, out).await
     }
 
     /// The ack schedule for this link's limits.

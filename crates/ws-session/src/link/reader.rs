@@ -4,6 +4,7 @@
 
 use super::burst::{Burst, Gathered};
 use super::deliver::Numbered;
+use super::lazy::LazyFlusher;
 use super::{lock, Link, Outgoing};
 use crate::protocol::{
     from_message, to_message, AckBatcher, CloseCode, Frame, Mode, ProtocolError,
@@ -32,15 +33,17 @@ pub enum LinkEnd {
 
 pub(super) type Step = ControlFlow<LinkEnd>;
 
-/// The reader's own state: the ack schedule and when the peer was last heard.
+/// The reader's own state: the ack schedule, when the peer was last heard, and the
+/// outbox's flusher once there was work for it.
 struct Reading {
     acks: AckBatcher,
     seen: Instant,
+    flusher: LazyFlusher,
 }
 
 impl Reading {
     fn new(acks: AckBatcher) -> Self {
-        Reading { acks, seen: Instant::now() }
+        Reading { acks, seen: Instant::now(), flusher: LazyFlusher::default() }
     }
 
     /// Notes that something (a frame, a ping, an error) arrived now.
@@ -48,12 +51,23 @@ impl Reading {
         self.seen = Instant::now();
         read
     }
+
+    /// When the peer has been silent for `idle`, if there is an idle timeout.
+    fn silent_at(&self, idle: Option<Duration>) -> Option<Instant> {
+        idle.map(|idle| self.seen + idle)
+    }
+
+    /// The next time the reader must act: the ack schedule's deadline or the idle timeout,
+    /// whichever comes first (one timer in the reader's state, not one each).
+    fn next_timer(&self, idle: Option<Duration>) -> Option<Instant> {
+        self.acks.deadline().into_iter().chain(self.silent_at(idle)).min()
+    }
 }
 
-/// Completes `idle` after `seen`; never without an idle timeout.
-async fn silence(seen: Instant, idle: Option<Duration>) {
-    match idle {
-        Some(idle) => tokio::time::sleep_until(seen + idle).await,
+/// Completes at `deadline`; never without one.
+async fn timer(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,
     }
 }
@@ -76,7 +90,9 @@ fn slow_consumer() -> LinkEnd {
 type Read = Option<Result<Message, WsError>>;
 
 impl Link {
-    /// Reads until the connection ends; sends acks through `out`.
+    /// Reads until the connection ends; sends acks through `out`, and starts the outbox's
+    /// flusher into `out` when the outbox first has work or the peer first sends data (an
+    /// idle link keeps no flusher task); the flusher is stopped before this returns.
     pub(crate) async fn read<St>(&self, stream: &mut St, out: &Outgoing) -> LinkEnd
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
@@ -85,10 +101,34 @@ impl Link {
         let mut reading = Reading::new(self.acks_after(last));
         loop {
             if let ControlFlow::Break(end) = self.next(stream, &mut reading, out).await {
-                self.flush_ack(&mut reading.acks, out);
-                return end;
+                return self.finish(reading, out, end).await;
             }
         }
+    }
+
+    /// The link ended with `end`: sends the ack the schedule still owes, stops the flusher.
+    async fn finish(&self, mut reading: Reading, out: &Outgoing, end: LinkEnd) -> LinkEnd {
+        self.flush_ack(&mut reading.acks, out);
+        reading.flusher.stop().await;
+        end
+    }
+
+    /// The timer came: the link is dead if the peer was silent past the idle timeout, else
+    /// the time-based ack (or the keepalive) is due.
+    fn on_timer(&self, reading: &mut Reading, out: &Outgoing) -> Step {
+        let now = Instant::now();
+        if reading.silent_at(self.stop.idle_timeout).is_some_and(|silent| silent <= now) {
+            return ControlFlow::Break(silent());
+        }
+        let due = reading.acks.poll_expired(now);
+        due.into_iter().for_each(|seq| queue_ack(out, self.ackable(seq)));
+        ControlFlow::Continue(())
+    }
+
+    /// Starts the flusher (the outbox has work): the wait for it never completes again.
+    fn start_flusher(&self, reading: &mut Reading, out: &Outgoing) -> Step {
+        reading.flusher.start(self, out);
+        ControlFlow::Continue(())
     }
 
     /// Sends the ack the schedule still owes, as much of it as the link may.
@@ -105,9 +145,9 @@ impl Link {
         tokio::select! {
             () = self.stop.cancel.cancelled() => ControlFlow::Break(LinkEnd::Cancelled),
             () = self.stop.broken.cancelled() => ControlFlow::Break(LinkEnd::WriteFailed),
-            () = silence(reading.seen, self.stop.idle_timeout) => ControlFlow::Break(silent()),
+            () = timer(reading.next_timer(self.stop.idle_timeout)) => self.on_timer(reading, out),
             () = self.parts.outbox.ack_overdue() => ControlFlow::Break(slow_consumer()),
-            seq = reading.acks.expired() => send_ack(out, self.ackable(seq)),
+            () = reading.flusher.needed(&self.parts.outbox) => self.start_flusher(reading, out),
             read = stream.next() => self.on_burst(read, stream, reading, out).await,
         }
     }
@@ -128,6 +168,9 @@ impl Link {
         let first = reading.saw(first);
         let gathered = self.gather(first, stream, &mut reading.acks);
         gathered.ack.into_iter().for_each(|seq| queue_ack(out, self.ackable(seq)));
+        if !gathered.delivered.messages.is_empty() {
+            reading.flusher.start(self, out); // delivering may wait: the flusher must not
+        }
         self.deliver(gathered.delivered).await;
         gathered.step
     }
@@ -203,11 +246,6 @@ impl Link {
         let delivered = Numbered { write_ahead: parts.write_ahead.clone(), ..delivered };
         crate::metrics::delivered(parts.deliver.send(parts.session, delivered).await, count);
     }
-}
-
-fn send_ack(out: &Outgoing, seq: u64) -> Step {
-    queue_ack(out, seq);
-    ControlFlow::Continue(())
 }
 
 fn queue_ack(out: &Outgoing, seq: u64) {

@@ -33,6 +33,19 @@ impl Refusal for SendError {
     }
 }
 
+/// Whether the writer still closes its sink once its writes ended: yes when none was
+/// refused, else as [`after_refusal`] says (`refused`: whether the refusal meant closing).
+pub(super) async fn after_writes(
+    refused: Option<bool>,
+    receiver: UnboundedReceiver<Vec<Message>>,
+    broken: &super::writer::Broken,
+) -> bool {
+    match refused {
+        Some(closing) => after_refusal(closing, receiver, &broken.token, broken.side).await,
+        None => true,
+    }
+}
+
 /// After the sink refused a write (`closing`: see [`Refusal`]): a closing connection sends
 /// nothing more of the link's (what was queued is dropped: the outbox keeps every message
 /// until the peer acks it, and resends it on resume), so the writer swallows what comes

@@ -4,9 +4,10 @@
 //! everything queued with one flush.
 
 use super::encode::{encode_batch, Outbound};
-use super::refusal::{after_refusal, Refusal};
+use super::refusal::{after_writes, Refusal};
 use futures::channel::mpsc::{unbounded, TrySendError, UnboundedReceiver, UnboundedSender};
 use futures::{Sink, SinkExt, StreamExt};
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use tokio::task::JoinHandle;
@@ -138,18 +139,26 @@ where
     (outgoing, tokio::spawn(write_all(receiver, sink, broken)))
 }
 
-async fn write_all<S>(mut receiver: UnboundedReceiver<Vec<Message>>, mut sink: S, broken: Broken)
+/// The writer task's future: `async move` rather than an `async fn` (which keeps its
+/// arguments twice in its state, rust-lang/rust#62958), and the refusal's error dropped
+/// once read, so an idle writer's task holds little more than its channel and sink.
+#[allow(clippy::manual_async_fn)]
+fn write_all<S>(
+    mut receiver: UnboundedReceiver<Vec<Message>>,
+    mut sink: S,
+    broken: Broken,
+) -> impl Future<Output = ()>
 where
     S: Sink<Message> + Unpin,
     S::Error: Refusal,
 {
-    if let Err(error) = write_until_refused(&mut receiver, &mut sink).await {
-        let closing = error.is_closing();
-        if !Box::pin(after_refusal(closing, receiver, &broken.token, broken.side)).await {
-            return; // the write failed: nothing more goes through this sink
+    async move {
+        let refused = write_until_refused(&mut receiver, &mut sink).await.err();
+        let closing = refused.map(|error| error.is_closing());
+        if Box::pin(after_writes(closing, receiver, &broken)).await {
+            let _closing_anyway = sink.close().await;
         }
     }
-    let _closing_anyway = sink.close().await;
 }
 
 /// Writes every batch that comes until the last sender is gone, or a write is refused.
