@@ -3,7 +3,7 @@
 // the server (`conn`) and the client (`reconnect`) each use their part
 #![cfg_attr(not(all(feature = "conn", feature = "reconnect")), allow(unused_imports, dead_code))]
 
-use crate::protocol::SessionId;
+use crate::protocol::{Payload, SessionId};
 use crate::Error;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use tokio_tungstenite::tungstenite::Message;
@@ -24,6 +24,13 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// than `limit` ([`ws_session::link::checked_payload`]).
 pub(crate) fn checked_payload(message: Message, limit: u64) -> Result<Stored, Error> {
     Ok(ws_session::link::checked_payload(message, limit)?)
+}
+
+/// The payload of an application message, refused as [`checked_payload`] refuses, not yet
+/// copied in ([`ws_session::link::checked`]).
+#[inline]
+pub(crate) fn checked(message: Message, limit: u64) -> Result<Payload, Error> {
+    Ok(ws_session::link::checked(message, limit)?)
 }
 
 /// The error of a push the outbox refused, with the message handed back.

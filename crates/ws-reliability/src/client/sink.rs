@@ -4,7 +4,8 @@
 use super::state::ClientState;
 use super::ReliableClient;
 use crate::error::Error;
-use crate::link::{checked_payload, outbox_full, BufferedSink, Stored, SINK_BUFFER};
+use crate::link::{checked, outbox_full, BufferedSink, Stored, SINK_BUFFER};
+use crate::protocol::Payload;
 use futures::Sink;
 use std::collections::VecDeque;
 use std::future::Future;
@@ -33,8 +34,13 @@ type Room = Pin<Box<dyn Future<Output = Result<u64, Error>> + Send>>;
 #[derive(Debug)]
 pub struct ClientSink {
     state: Arc<ClientState>,
-    buffer: VecDeque<Stored>,
+    /// Accepted messages not yet in the outbox, as payloads (each copied in as a
+    /// [`Stored`] on its way into the outbox).
+    buffer: VecDeque<Payload>,
     waiting: Option<Waiting>,
+    /// The session's `max_payload`, read at the start of each run of the buffer (the
+    /// limits are behind a lock a WELCOME may change).
+    max_payload: u64,
 }
 
 /// The wait for room of the first message a full outbox refused.
@@ -55,7 +61,8 @@ impl ReliableClient {
 
 impl ClientSink {
     pub(super) fn new(state: Arc<ClientState>) -> Self {
-        ClientSink { state, buffer: VecDeque::with_capacity(SINK_BUFFER), waiting: None }
+        let buffer = VecDeque::with_capacity(SINK_BUFFER);
+        ClientSink { state, buffer, waiting: None, max_payload: 0 }
     }
 
     fn state(&self) -> &Arc<ClientState> {
@@ -67,8 +74,10 @@ impl ClientSink {
         if self.buffer.len() >= SINK_BUFFER {
             return Err(Error::NotReady { session: self.state().session_or_zero(), message });
         }
-        let max_payload = self.state().limits().max_payload;
-        self.buffer.push_back(checked_payload(message, max_payload)?);
+        if self.buffer.is_empty() {
+            self.max_payload = self.state().limits().max_payload;
+        }
+        self.buffer.push_back(checked(message, self.max_payload)?);
         Ok(())
     }
 
@@ -93,8 +102,10 @@ impl BufferedSink for ClientSink {
 
     fn push_buffered(&mut self) -> Result<(), Error> {
         let buffer = &mut self.buffer;
-        let Pushed { refused, .. } =
-            self.state.outbox().push_many(std::iter::from_fn(|| buffer.pop_front()));
+        let Pushed { refused, .. } = self
+            .state
+            .outbox()
+            .push_many(std::iter::from_fn(|| buffer.pop_front().map(Stored::from)));
         let first = refused.and_then(OutboxError::into_message);
         let state = Arc::clone(self.state());
         self.waiting = first.map(|first| Waiting(Box::pin(room_for(state, first))));

@@ -8,12 +8,13 @@
 //! room (the client's acks) while the outbox is full. Every message is accounted as
 //! `send_wait` accounts it, a run of them at once.
 
+use super::budget::Headroom;
 use super::session::SessionState;
 use super::wait::{ended, room_for};
 use super::ReliableServer;
 use crate::error::Error;
 use crate::link::{BufferedSink, Stored};
-use crate::protocol::SessionId;
+use crate::protocol::{Payload, SessionId};
 use futures::Sink;
 use std::collections::VecDeque;
 use std::pin::Pin;
@@ -59,14 +60,17 @@ pub const SINK_BUFFER: usize = crate::link::SINK_BUFFER;
 pub struct SessionSink {
     server: ReliableServer,
     session: Arc<SessionState>,
-    /// Accepted messages not yet in the outbox, oldest first.
-    buffer: VecDeque<Stored>,
+    /// Accepted messages not yet in the outbox, oldest first, as payloads (cheap to move:
+    /// each is copied in as a [`Stored`] on its way into the outbox).
+    buffer: VecDeque<Payload>,
     /// The oldest accepted message, waiting for room in the full outbox (it goes first).
     waiting: Option<Room>,
     /// The last finished wait's box, reused by the next one.
     spare: Option<Room>,
     /// A flush's wait for the store's commit (a session kept in a store).
     committing: Option<ReusableBoxFuture<'static, bool>>,
+    /// What the buffer's run may still take from the server's byte budget.
+    headroom: Headroom,
 }
 
 impl ReliableServer {
@@ -83,7 +87,16 @@ impl ReliableServer {
 impl SessionSink {
     pub(super) fn new(server: ReliableServer, session: Arc<SessionState>) -> Self {
         let buffer = VecDeque::with_capacity(SINK_BUFFER);
-        SessionSink { server, session, buffer, waiting: None, spare: None, committing: None }
+        let headroom = Headroom::default();
+        SessionSink {
+            server,
+            session,
+            buffer,
+            waiting: None,
+            spare: None,
+            committing: None,
+            headroom,
+        }
     }
 
     /// The server the session lives on.
@@ -98,21 +111,32 @@ impl SessionSink {
 
     /// Checks `message` and keeps it in the buffer.
     fn accept(&mut self, message: Message) -> Result<(), Error> {
+        let message = self.admissible(message)?;
+        let payload = self.server.budgeted_payload(&self.session, message, &mut self.headroom)?;
+        self.buffer.push_back(payload);
+        Ok(())
+    }
+
+    /// `message`, unless the buffer is full or the session ended.
+    fn admissible(&self, message: Message) -> Result<Message, Error> {
         if self.buffer.len() >= SINK_BUFFER {
             return Err(Error::NotReady { session: self.session.id, message });
         }
         if self.session.has_ended() {
             return Err(ended(&self.session, message));
         }
-        self.buffer.push_back(self.server.budgeted(&self.session, message)?);
-        Ok(())
+        Ok(message)
     }
 
     /// Pushes the buffer under one lock and accounts what was queued; the first message a
     /// full outbox refused, if any (the rest stay in the buffer).
     fn push_many(&mut self) -> Option<Stored> {
+        self.headroom = Headroom::default(); // the run is in the outbox: in the meter now
         let buffer = &mut self.buffer;
-        let pushed = self.session.outbox.push_many(std::iter::from_fn(|| buffer.pop_front()));
+        let pushed = self
+            .session
+            .outbox
+            .push_many(std::iter::from_fn(|| buffer.pop_front().map(Stored::from)));
         self.server.queued(&self.session, pushed.seqs.clone());
         pushed.refused.and_then(OutboxError::into_message)
     }
@@ -122,7 +146,7 @@ impl SessionSink {
         let oldest = self
             .buffer
             .pop_front()
-            .map_or(Message::Binary(Default::default()), Stored::into_message);
+            .map_or(Message::Binary(Default::default()), Payload::into_message);
         refused(ended(&self.session, oldest))
     }
 

@@ -120,15 +120,24 @@ impl OutboxBase {
 /// An application message as an outbox keeps it, refused when it is not data or too large
 /// for the session's `max_payload` (the peer would close with 1009 and the resend would
 /// fail again).
+#[inline]
 pub fn checked_payload(message: Message, limit: u64) -> Result<Stored, PushError> {
+    checked(message, limit).map(Stored::from)
+}
+
+/// The payload of an application message, refused as [`checked_payload`] refuses, not yet
+/// copied in: a sink keeps payloads (cheap to move) and stores each as it enters the outbox.
+#[inline]
+pub fn checked(message: Message, limit: u64) -> Result<Payload, PushError> {
     let payload = data_payload(message)?;
     if payload.len() as u64 > limit {
         return Err(too_large(payload, limit));
     }
-    Ok(Stored::from(payload))
+    Ok(payload)
 }
 
 /// The payload of a text or binary message; any other is refused and handed back.
+#[inline]
 fn data_payload(message: Message) -> Result<Payload, PushError> {
     match message {
         Message::Text(text) => Ok(Payload::Text(text)),
