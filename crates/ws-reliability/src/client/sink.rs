@@ -5,7 +5,6 @@ use super::state::ClientState;
 use super::ReliableClient;
 use crate::error::Error;
 use crate::link::{checked, outbox_full, BufferedSink, Stored, SINK_BUFFER};
-use crate::protocol::Payload;
 use futures::Sink;
 use std::collections::VecDeque;
 use std::future::Future;
@@ -34,9 +33,8 @@ type Room = Pin<Box<dyn Future<Output = Result<u64, Error>> + Send>>;
 #[derive(Debug)]
 pub struct ClientSink {
     state: Arc<ClientState>,
-    /// Accepted messages not yet in the outbox, as payloads (each copied in as a
-    /// [`Stored`] on its way into the outbox).
-    buffer: VecDeque<Payload>,
+    /// Accepted messages not yet in the outbox, stored as the outbox keeps them.
+    buffer: VecDeque<Stored>,
     waiting: Option<Waiting>,
     /// The session's `max_payload`, read at the start of each run of the buffer (the
     /// limits are behind a lock a WELCOME may change).
@@ -77,7 +75,7 @@ impl ClientSink {
         if self.buffer.is_empty() {
             self.max_payload = self.state().limits().max_payload;
         }
-        self.buffer.push_back(checked(message, self.max_payload)?);
+        self.buffer.push_back(Stored::from(checked(message, self.max_payload)?));
         Ok(())
     }
 
@@ -102,10 +100,8 @@ impl BufferedSink for ClientSink {
 
     fn push_buffered(&mut self) -> Result<(), Error> {
         let buffer = &mut self.buffer;
-        let Pushed { refused, .. } = self
-            .state
-            .outbox()
-            .push_many(std::iter::from_fn(|| buffer.pop_front().map(Stored::from)));
+        let Pushed { refused, .. } =
+            self.state.outbox().push_many(std::iter::from_fn(|| buffer.pop_front()));
         let first = refused.and_then(OutboxError::into_message);
         let state = Arc::clone(self.state());
         self.waiting = first.map(|first| Waiting(Box::pin(room_for(state, first))));

@@ -29,9 +29,10 @@ use ws_batch::MessageSize;
 ///   (acks of other sessions would have to free it): they return the error at once.
 ///
 /// The checks are made before each push without a lock across sessions, so concurrent
-/// sends (and a sink's buffer, at most [`SINK_BUFFER`](super::SINK_BUFFER) messages checked
-/// one by one) can pass `max_outbox_bytes` by the messages in flight at that instant, and
-/// concurrent handshakes `max_sessions` by the handshakes in progress.
+/// sends can pass `max_outbox_bytes` by the messages in flight at that instant (a sink
+/// counts its own buffered run, at most [`SINK_BUFFER`](super::SINK_BUFFER) messages,
+/// against the meter it read at the run's start), and concurrent handshakes
+/// `max_sessions` by the handshakes in progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Budget {
@@ -95,8 +96,8 @@ impl ReliableServer {
     }
 
     /// The payload of `message`, checked as [`budgeted`](Self::budgeted) checks it and
-    /// within the byte budget, not yet copied in (a sink stores it on its way into the
-    /// outbox). The shared meter (an atomic every outbox moves: a read is a cache miss under
+    /// within the byte budget, not yet copied in (the sink stores it in place: no stored
+    /// message moved through `Result`s). The shared meter (an atomic every outbox moves: a read is a cache miss under
     /// load) is read only when the run's `headroom` is short, about once per run of a sink.
     pub(super) fn budgeted_payload(
         &self,

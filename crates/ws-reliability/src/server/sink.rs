@@ -14,7 +14,7 @@ use super::wait::{ended, room_for};
 use super::ReliableServer;
 use crate::error::Error;
 use crate::link::{BufferedSink, Stored};
-use crate::protocol::{Payload, SessionId};
+use crate::protocol::SessionId;
 use futures::Sink;
 use std::collections::VecDeque;
 use std::pin::Pin;
@@ -60,9 +60,10 @@ pub const SINK_BUFFER: usize = crate::link::SINK_BUFFER;
 pub struct SessionSink {
     server: ReliableServer,
     session: Arc<SessionState>,
-    /// Accepted messages not yet in the outbox, oldest first, as payloads (cheap to move:
-    /// each is copied in as a [`Stored`] on its way into the outbox).
-    buffer: VecDeque<Payload>,
+    /// Accepted messages not yet in the outbox, oldest first, stored as the outbox keeps
+    /// them (a small payload copied in and the application's buffer freed at once, on the
+    /// thread that allocated it, while the allocator's cache still has room for it).
+    buffer: VecDeque<Stored>,
     /// The oldest accepted message, waiting for room in the full outbox (it goes first).
     waiting: Option<Room>,
     /// The last finished wait's box, reused by the next one.
@@ -113,7 +114,7 @@ impl SessionSink {
     fn accept(&mut self, message: Message) -> Result<(), Error> {
         let message = self.admissible(message)?;
         let payload = self.server.budgeted_payload(&self.session, message, &mut self.headroom)?;
-        self.buffer.push_back(payload);
+        self.buffer.push_back(Stored::from(payload));
         Ok(())
     }
 
@@ -133,10 +134,7 @@ impl SessionSink {
     fn push_many(&mut self) -> Option<Stored> {
         self.headroom = Headroom::default(); // the run is in the outbox: in the meter now
         let buffer = &mut self.buffer;
-        let pushed = self
-            .session
-            .outbox
-            .push_many(std::iter::from_fn(|| buffer.pop_front().map(Stored::from)));
+        let pushed = self.session.outbox.push_many(std::iter::from_fn(|| buffer.pop_front()));
         self.server.queued(&self.session, pushed.seqs.clone());
         pushed.refused.and_then(OutboxError::into_message)
     }
@@ -146,7 +144,7 @@ impl SessionSink {
         let oldest = self
             .buffer
             .pop_front()
-            .map_or(Message::Binary(Default::default()), Payload::into_message);
+            .map_or(Message::Binary(Default::default()), Stored::into_message);
         refused(ended(&self.session, oldest))
     }
 

@@ -126,7 +126,7 @@ pub fn checked_payload(message: Message, limit: u64) -> Result<Stored, PushError
 }
 
 /// The payload of an application message, refused as [`checked_payload`] refuses, not yet
-/// copied in: a sink keeps payloads (cheap to move) and stores each as it enters the outbox.
+/// copied in: a sink checks it (and its budget) before it stores it in place.
 #[inline]
 pub fn checked(message: Message, limit: u64) -> Result<Payload, PushError> {
     let payload = data_payload(message)?;
