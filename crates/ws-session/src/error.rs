@@ -1,11 +1,11 @@
 //! [`Error`]: what the server and client API return when they cannot do what was asked.
 
+use crate::link::PushError;
 use crate::protocol::SessionId;
 use tokio_tungstenite::tungstenite::Message;
-use ws_session::link::PushError;
 
-/// An operation of [`ReliableServer`](crate::server::ReliableServer) or
-/// [`ReliableClient`](crate::client::ReliableClient) that did not happen. Every variant that
+/// An operation of [`SessionServer`](crate::server::SessionServer) or
+/// `ws-reliability`'s `ReliableClient` that did not happen. Every variant that
 /// refused a message hands it back.
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
@@ -20,7 +20,7 @@ pub enum Error {
         /// The message that was not queued.
         message: Message,
     },
-    /// [`ReliableServer::sink`](crate::server::ReliableServer::sink) was asked for a
+    /// [`SessionServer::sink`](crate::server::SessionServer::sink) was asked for a
     /// session that does not exist (never existed, expired, or closed). Nothing was
     /// refused: no message to hand back.
     #[error("no session {session}")]
@@ -70,7 +70,7 @@ pub enum Error {
         message: Message,
     },
     /// The session store failed to take a message for a session another node runs
-    /// ([`ReliableServer::post`](crate::server::ReliableServer::post)): nothing was posted.
+    /// ([`SessionServer::post`](crate::server::SessionServer::post)): nothing was posted.
     #[error("session store failed to post to {session}: {source}")]
     Store {
         /// The session the message was for.
@@ -122,7 +122,7 @@ pub enum Error {
         /// The server's reason.
         reason: String,
     },
-    /// [`ReliableClient::connect`](crate::client::ReliableClient::connect) got no session
+    /// `ReliableClient::connect` (`ws-reliability`) got no session
     /// within its first-connect limit (`timeouts.first_connect`): the client is stopped.
     #[error("no session after {attempts} failed attempts{}", last.as_ref().map(|last| format!(", the last: {last}")).unwrap_or_default())]
     FirstConnect {
@@ -134,16 +134,16 @@ pub enum Error {
     /// The server answered SESSION_LOST: the next attempt starts a fresh session.
     #[error("session lost: {0}")]
     SessionLost(crate::protocol::SessionLostReason),
-    /// A TLS handshake failed (feature `tls`): e.g. [`TlsError::UnknownIssuer`](crate::tls::TlsError::UnknownIssuer).
+    /// A TLS handshake failed (feature `tls`): e.g. [`TlsError::UnknownIssuer`](ws_conn::tls::TlsError::UnknownIssuer).
     #[cfg(feature = "tls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     #[error(transparent)]
-    Tls(#[from] crate::tls::TlsError),
+    Tls(#[from] ws_conn::tls::TlsError),
     /// TLS could not be set up (feature `tls`): a PEM file, a key, the roots.
     #[cfg(feature = "tls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     #[error(transparent)]
-    TlsConfig(#[from] crate::tls::TlsConfigError),
+    TlsConfig(#[from] ws_conn::tls::TlsConfigError),
 }
 
 impl From<PushError> for Error {
@@ -188,10 +188,10 @@ impl Error {
 
     /// A dial's failure: a failed TLS handshake typed ([`Error::Tls`], feature `tls`), any
     /// other an [`Error::Io`].
-    #[cfg_attr(not(all(feature = "batch", feature = "reconnect")), allow(dead_code))]
-    pub(crate) fn dialed(error: std::io::Error) -> Error {
+    #[doc(hidden)] // `ws-reliability`'s connector types its dials' failures with it
+    pub fn dialed(error: std::io::Error) -> Error {
         #[cfg(feature = "tls")]
-        let error = match crate::tls::TlsError::from_io(error) {
+        let error = match ws_conn::tls::TlsError::from_io(error) {
             Ok(tls) => return Error::Tls(tls),
             Err(error) => error,
         };

@@ -1,10 +1,7 @@
 //! Health (feature `monitor`): the helpers behind the server's and the client's built-in
 //! checks, and [`serve_health`], which serves `/metrics` and `/health`.
 // The helpers serve the built-in checks, which need a server or a client.
-#![cfg_attr(
-    not(all(feature = "batch", any(feature = "conn", feature = "reconnect"))),
-    allow(dead_code)
-)]
+#![cfg_attr(not(any(feature = "server", feature = "client")), allow(dead_code))]
 
 use crate::rollout::{Fix, Rollout};
 use std::net::SocketAddr;
@@ -29,16 +26,20 @@ pub async fn serve_health(
 
 /// A built-in warning check of a `T` (a server, a client) that must read 0: its name, what
 /// it measures, and how it reads it.
-pub(crate) struct ZeroCheck<T> {
-    pub(crate) name: &'static str,
-    pub(crate) what: &'static str,
-    pub(crate) read: fn(&T) -> f64,
+#[doc(hidden)] // `ws-reliability`'s client registers its checks with it
+pub struct ZeroCheck<T> {
+    /// The check's name.
+    pub name: &'static str,
+    /// What it measures.
+    pub what: &'static str,
+    /// How it reads it.
+    pub read: fn(&T) -> f64,
 }
 
 impl<T: Send + Sync + 'static> ZeroCheck<T> {
     /// Registers the check of `target` in `monitor`. While `rollout`'s `monitor` switch is
     /// off it reads nothing and says so (`docs/rollout.md`).
-    pub(crate) fn register(
+    pub fn register(
         &self,
         monitor: &mut Monitor,
         rollout: &Rollout,

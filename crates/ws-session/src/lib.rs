@@ -19,12 +19,37 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub mod client;
+mod error;
 pub mod events;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+#[cfg(feature = "monitor")]
+#[cfg_attr(docsrs, doc(cfg(feature = "monitor")))]
+pub mod health;
+#[cfg(any(feature = "server", feature = "client"))]
+mod hooks;
 pub mod link;
 mod metrics;
 pub mod protocol;
+pub mod rollout;
+#[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
+pub mod server;
+#[cfg(any(feature = "server", feature = "client"))]
+mod session_link;
+#[cfg(all(feature = "sync", any(feature = "server", feature = "client")))]
+mod state_sync;
 #[cfg(test)]
 mod testing;
+
+pub use error::Error;
+#[cfg(any(feature = "server", feature = "client"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "server", feature = "client"))))]
+pub use hooks::Hooks;
+#[cfg(all(feature = "sync", any(feature = "server", feature = "client")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
+pub use state_sync::{SessionSync, SyncFailure};

@@ -33,7 +33,9 @@ impl Transport {
         peer: SocketAddr,
     ) -> impl Future<Output = ()> + Send + 'static {
         match self {
-            Transport::Plain => Either::<_, Boxed>::Left(server.serve_owned_stream(stream, peer)),
+            Transport::Plain => {
+                Either::<_, Boxed>::Left(server.sessions.serve_owned_stream(stream, peer))
+            }
             #[cfg(feature = "tls")]
             Transport::Tls(tls) => {
                 Either::Right(serve_tls_owned(server, tls.clone(), stream, peer))

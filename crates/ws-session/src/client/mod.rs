@@ -1,42 +1,31 @@
-//! [`ReliableClient`]: wsr.v1 with reconnection (ws-reconnect), resume, an outbox that
-//! keeps outgoing messages until the server acks them (ws-batch), and in-order,
-//! exactly-once delivery to the application.
+//! The client's session state: its configuration ([`ClientConfig`]), its events
+//! ([`ClientEvent`]), what it keeps across connections ([`ClientState`]: the outbox, the
+//! inbound order, the session and its token, the sync) and [`ClientSink`].
+//! `ws-reliability`'s `ReliableClient` drives it with ws-reconnect: each attempt dials,
+//! greets with [`ClientState::hello`], and runs a link over the state's outbox.
 
-mod connector;
-mod first;
-mod health;
-mod link;
 mod race;
-mod route;
 mod sink;
-mod start;
 mod state;
-mod transport;
-mod value;
+mod tls;
 
-pub use connector::ProtocolConnector;
-pub use first::FirstConnect;
-pub use link::ClientLink;
 pub use sink::ClientSink;
-pub use transport::ClientTls;
-pub use value::ClientIncoming;
+#[doc(hidden)] // driven by `ws-reliability`'s connector, the reconnect loop
+pub use state::ClientState;
+pub use tls::ClientTls;
 
-use crate::error::Error;
-use crate::link::{lock, DeliverRx};
 use crate::protocol::{SessionId, SessionLostReason, DEFAULT_HELLO_TIMEOUT};
-use state::ClientState;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio_tungstenite::tungstenite::{Bytes, Message};
+use tokio_tungstenite::tungstenite::Bytes;
 use ws_batch::OutboxConfig;
-use ws_reconnect::{CloseHint, ClosePolicy, ReconnectConfig, Stopped};
+use ws_reconnect::{CloseHint, ClosePolicy, ReconnectConfig};
 
 /// Default silence after which a client drops its connection and resumes: 45 s, three of
 /// the server's keepalive intervals ([`KEEPALIVE_DEAD_AFTER`](crate::protocol::KEEPALIVE_DEAD_AFTER),
 /// `docs/protocol.md` § 7).
 pub const DEFAULT_IDLE_TIMEOUT: Duration = crate::protocol::KEEPALIVE_DEAD_AFTER;
 
-/// How a [`ReliableClient`] connects, retries and buffers.
+/// How a `ReliableClient` (`ws-reliability`) connects, retries and buffers.
 ///
 /// | setting | default | why |
 /// |---|---|---|
@@ -71,7 +60,7 @@ pub struct ClientConfig {
     /// lost; `sync`; `monitor`): keep a clone to change them while it runs.
     pub rollout: crate::rollout::Rollout,
     /// The roots `wss://` connections trust (feature `tls`; without it a `wss://` URL is
-    /// refused by [`ReliableClient::connect`]).
+    /// refused by `ReliableClient::connect`).
     pub tls: ClientTls,
     /// Other URLs of the same service (nodes sharing a session store,
     /// `ServerConfig::store`): after a failed attempt the client moves on to the next URL,
@@ -82,7 +71,7 @@ pub struct ClientConfig {
 impl Default for ClientConfig {
     fn default() -> Self {
         let reconnect = default_reconnect();
-        let outbox = crate::link::session_outbox_config().with_ack_timeout(None);
+        let outbox = crate::session_link::session_outbox_config().with_ack_timeout(None);
         let auth = Bytes::new();
         let incoming_buffer = 1024;
         let hooks = crate::Hooks::default();
@@ -136,8 +125,32 @@ pub struct Timeouts {
     /// and pings every 20 s by default) for this long is dead: a silent half-open link.
     /// `None` never gives up. Default 45 s.
     pub idle: Option<Duration>,
-    /// How long [`ReliableClient::connect`] waits for its first session.
+    /// How long `ReliableClient::connect` waits for its first session.
     pub first_connect: FirstConnect,
+}
+
+/// How long `ReliableClient::connect` waits for a first session: at most `attempts`
+/// failed attempts and at most `within` in all. Default 3 attempts within 10 s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FirstConnect {
+    /// Failed attempts after which `connect` gives up (at least 1).
+    pub attempts: u32,
+    /// Time after which `connect` gives up.
+    pub within: Duration,
+}
+
+impl Default for FirstConnect {
+    fn default() -> Self {
+        FirstConnect { attempts: 3, within: Duration::from_secs(10) }
+    }
+}
+
+impl FirstConnect {
+    /// At most `attempts` failed attempts within `within`.
+    pub fn new(attempts: u32, within: Duration) -> Self {
+        FirstConnect { attempts: attempts.max(1), within }
+    }
 }
 
 impl Default for Timeouts {
@@ -176,10 +189,10 @@ pub enum ClientEvent {
     /// an unknown issuer. The reconnector retries with backoff as after any failed attempt.
     #[cfg(feature = "tls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
-    TlsFailed(crate::tls::TlsError),
+    TlsFailed(ws_conn::tls::TlsError),
     /// What the reconnector did: a connection made, lost, or failed, a backoff, a callback
     /// that failed or whose circuit opened (the same events as
-    /// [`ReliableClient::reconnect_events`], in their order among themselves).
+    /// `ReliableClient::reconnect_events`, in their order among themselves).
     Reconnect(ws_reconnect::Event),
     /// This subscriber fell behind and missed `missed` events (counted in
     /// `ws_reliability_events_lagged_total{source="client"}`).
@@ -199,76 +212,4 @@ impl crate::events::Lagging for ClientEvent {
         None
     }
     const SOURCE: &'static str = "client";
-}
-
-/// A reliable WebSocket client: see the [module docs](self).
-#[derive(Debug)]
-pub struct ReliableClient {
-    state: Arc<ClientState>,
-    reconnect: ws_reconnect::Client,
-    incoming: Mutex<Option<DeliverRx>>,
-    /// The client's own sink, behind its `Sink` impl (a mutex only to keep the client
-    /// `Sync`: the impl takes `&mut self` and never locks).
-    sink: Mutex<ClientSink>,
-    circuits: health::OpenCircuits,
-}
-
-impl ReliableClient {
-    /// The client's handles around its running reconnector: its delivery stream, its own
-    /// sink, the watch of its callbacks' circuits.
-    fn around(
-        state: Arc<ClientState>,
-        reconnect: ws_reconnect::Client,
-        incoming: DeliverRx,
-    ) -> Self {
-        let client_events = state.events.clone();
-        let circuits = health::OpenCircuits::watch(reconnect.subscribe(), client_events);
-        let sink = Mutex::new(ClientSink::new(Arc::clone(&state)));
-        let incoming = Mutex::new(Some(incoming));
-        ReliableClient { state, reconnect, incoming, sink, circuits }
-    }
-
-    /// Queues `message` for the server; it is sent when connected and kept until the
-    /// server acks it. A full outbox refuses it ([`Error::OutboxFull`], handed back).
-    pub fn send(&self, message: Message) -> Result<u64, Error> {
-        let payload = crate::link::checked_payload(message, self.state.limits().max_payload)?;
-        self.state.push(payload)
-    }
-
-    /// The messages from the server, each exactly once and in order. `None` after the
-    /// first call.
-    pub fn incoming(&self) -> Option<ClientIncoming> {
-        lock(&self.incoming).take().map(|receiver| ClientIncoming { receiver })
-    }
-
-    /// The session events from now on; a subscriber that falls behind gets
-    /// [`ClientEvent::Lagged`], never a silent gap.
-    pub fn events(&self) -> crate::events::Events<ClientEvent> {
-        crate::events::Events::new(self.state.events.subscribe())
-    }
-
-    /// The reconnector's events (connects, disconnects, backoff, callbacks).
-    pub fn reconnect_events(&self) -> ws_reconnect::EventStream {
-        self.reconnect.subscribe()
-    }
-
-    /// Outgoing messages not yet acked by the server.
-    pub fn unacked(&self) -> usize {
-        self.state.outbox().stats().len()
-    }
-
-    /// The current session, once a WELCOME arrived.
-    pub fn session(&self) -> Option<SessionId> {
-        self.state.session()
-    }
-
-    /// The runtime switches this client follows (the same handle as its config's).
-    pub fn rollout(&self) -> &crate::rollout::Rollout {
-        self.state.rollout()
-    }
-
-    /// Closes with 1000 (the server forgets the session) and stops reconnecting.
-    pub async fn shutdown(self) -> Stopped {
-        self.reconnect.shutdown().await
-    }
 }

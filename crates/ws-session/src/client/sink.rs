@@ -1,10 +1,9 @@
-//! [`ClientSink`]: a `futures::Sink<Message>` into a [`ReliableClient`]'s outbox, with
-//! backpressure: what [`ReliableClient::send`] does for one message, for a stream of them.
+//! [`ClientSink`]: a `futures::Sink<Message>` into a `ReliableClient`'s outbox, with
+//! backpressure: what `ReliableClient::send` does for one message, for a stream of them.
 
 use super::state::ClientState;
-use super::ReliableClient;
 use crate::error::Error;
-use crate::link::{checked_payload, outbox_full, BufferedSink, Stored, SINK_BUFFER};
+use crate::session_link::{checked_payload, outbox_full, BufferedSink, Stored, SINK_BUFFER};
 use futures::Sink;
 use std::collections::VecDeque;
 use std::future::Future;
@@ -17,7 +16,7 @@ use ws_batch::{OutboxError, Pushed};
 /// A refused message waiting for room in the outbox.
 type Room = Pin<Box<dyn Future<Output = Result<u64, Error>> + Send>>;
 
-/// A [`Sink`] of [`Message`]s to the server, from [`ReliableClient::sink`]: `feed`, `send`,
+/// A [`Sink`] of [`Message`]s to the server, from `ReliableClient::sink`: `feed`, `send`,
 /// `send_all` or `forward` into it as into a tokio-tungstenite socket.
 ///
 /// - **Buffered like a socket**: `start_send` checks a message (data, within the server's
@@ -26,7 +25,7 @@ type Room = Pin<Box<dyn Future<Output = Result<u64, Error>> + Send>>;
 ///   `poll_ready`) or at a flush.
 /// - **Backpressure**: `poll_ready` and `poll_flush` pend while the outbox is full, until
 ///   the server's acks make room. A queued message is sent when connected and kept until
-///   the server acks it, across reconnects, as with [`ReliableClient::send`].
+///   the server acks it, across reconnects, as with `ReliableClient::send`.
 /// - **Flush** is ready once every message is in the outbox, not once the server has it.
 /// - **Drop** with messages still in the sink: they are never sent; counted
 ///   (`ws_reliability_send_refused_total{reason="sink_dropped"}`) and logged.
@@ -46,15 +45,10 @@ impl std::fmt::Debug for Waiting {
     }
 }
 
-impl ReliableClient {
-    /// A sink of messages to the server with backpressure (see [`ClientSink`]).
-    pub fn sink(&self) -> ClientSink {
-        ClientSink::new(Arc::clone(&self.state))
-    }
-}
-
 impl ClientSink {
-    pub(super) fn new(state: Arc<ClientState>) -> Self {
+    /// A sink into `state`'s outbox (`ReliableClient::sink` in `ws-reliability`).
+    #[doc(hidden)] // `ws-reliability`'s `ReliableClient` hands these out
+    pub fn new(state: Arc<ClientState>) -> Self {
         ClientSink { state, buffer: VecDeque::with_capacity(SINK_BUFFER), waiting: None }
     }
 

@@ -3,10 +3,10 @@
 
 use super::{ClientConfig, ClientEvent};
 use crate::error::Error;
-use crate::link::{lock, outbox_full, DeliverTx, Inbound, OutboxBase, Stored};
 use crate::protocol::{
     Hello, InOrder, Limits, Resume, ResumeToken, SessionId, SessionLostReason, Welcome,
 };
+use crate::session_link::{lock, outbox_full, DeliverTx, Inbound, OutboxBase, Stored};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -44,20 +44,24 @@ impl From<&ClientConfig> for Settings {
     }
 }
 
-/// Shared by the client handle and every connection attempt.
+/// Shared by the client handle and every connection attempt: `ws-reliability`'s
+/// `ReliableClient` and its connector (the reconnect loop) drive it.
 #[derive(Debug)]
-pub(crate) struct ClientState {
+pub struct ClientState {
     session: Mutex<Option<Resumable>>,
     outbox: Mutex<Outbox<Stored>>,
     inbound: Mutex<Inbound>,
     limits: Mutex<Limits>,
     settings: Settings,
-    pub(crate) deliver: DeliverTx,
-    pub(crate) events: broadcast::Sender<ClientEvent>,
+    /// Where every connection's reader delivers, in order, to the application.
+    pub deliver: DeliverTx,
+    /// The client's events, one stream for the application.
+    pub events: broadcast::Sender<ClientEvent>,
 }
 
 impl ClientState {
-    pub(crate) fn new(config: &ClientConfig, deliver: DeliverTx) -> Self {
+    /// The state of a client configured by `config`, delivering into `deliver`.
+    pub fn new(config: &ClientConfig, deliver: DeliverTx) -> Self {
         let limits = Limits::default();
         let settings = Settings::from(config);
         let outbox = Mutex::new(settings.base.outbox_with(Confirmation::Ack, &limits, false));
@@ -70,7 +74,7 @@ impl ClientState {
     }
 
     /// The HELLO for the next connection: a resume when a session is held.
-    pub(crate) fn hello(&self) -> Hello {
+    pub fn hello(&self) -> Hello {
         let session = lock(&self.session).clone();
         let last_received = lock(&self.inbound()).last_delivered();
         let resume =
@@ -80,7 +84,7 @@ impl ClientState {
 
     /// Applies a WELCOME: keeps the new token; on a resume the server's `last_received`
     /// acks the outbox and the rest is requeued to be resent first.
-    pub(crate) async fn welcomed(&self, welcome: &Welcome) {
+    pub async fn welcomed(&self, welcome: &Welcome) {
         let held = Resumable { id: welcome.session, token: welcome.token.clone() };
         *lock(&self.session) = Some(held);
         self.apply_limits(welcome.limits);
@@ -138,7 +142,7 @@ impl ClientState {
     /// unconfirmed outgoing messages are reported, and the next HELLO is fresh. The old
     /// outbox is closed before it is counted: a push that raced the replacement either made
     /// it in (and is counted here) or is refused and goes to the fresh outbox.
-    pub(crate) fn lost(&self, reason: SessionLostReason) {
+    pub fn lost(&self, reason: SessionLostReason) {
         let previous = lock(&self.session).take().map(|held| held.id);
         let fresh = self.settings.base.outbox_with(Confirmation::Ack, &Limits::default(), false);
         let old = std::mem::replace(&mut *lock(&self.outbox), fresh);
@@ -152,7 +156,7 @@ impl ClientState {
     /// Tells the application about a failed attempt it can act on: a TLS failure (feature
     /// `tls`) is counted and becomes a [`ClientEvent::TlsFailed`].
     #[cfg(feature = "tls")]
-    pub(crate) fn attempt_failed(&self, error: &Error) {
+    pub fn attempt_failed(&self, error: &Error) {
         if let Error::Tls(tls) = error {
             crate::metrics::tls_failed("client", tls.label());
             let _no_subscriber = self.events.send(ClientEvent::TlsFailed(tls.clone()));
@@ -161,27 +165,28 @@ impl ClientState {
 
     /// Without TLS, no failed attempt needs more than the reconnector's event.
     #[cfg(not(feature = "tls"))]
-    pub(crate) fn attempt_failed(&self, _error: &Error) {}
+    pub fn attempt_failed(&self, _error: &Error) {}
 
     /// The runtime switches this client follows.
-    pub(crate) fn rollout(&self) -> &crate::rollout::Rollout {
+    pub fn rollout(&self) -> &crate::rollout::Rollout {
         &self.settings.rollout
     }
 
     /// Messages dead-lettered so far (never with the default settings).
     #[cfg(feature = "monitor")]
-    pub(crate) fn dead_letters(&self) -> u64 {
+    pub fn dead_letters(&self) -> u64 {
         self.settings.base.dead_letters()
     }
 
     /// Whether the outbox holds as many messages as the server's window allows.
     #[cfg(feature = "monitor")]
-    pub(crate) fn outbox_is_full(&self) -> bool {
+    pub fn outbox_is_full(&self) -> bool {
         self.outbox().stats().len() as u64 >= self.limits().max_unacked
     }
 
+    /// Registers `client.sync_state` (critical) when a synchronizer is configured.
     #[cfg(all(feature = "monitor", feature = "sync"))]
-    pub(crate) fn register_sync_check(
+    pub fn register_sync_check(
         &self,
         monitor: &mut ws_monitor::Monitor,
     ) -> Result<(), ws_monitor::MonitorError> {
@@ -194,8 +199,9 @@ impl ClientState {
             .map(drop)
     }
 
+    /// Without the `sync` feature there is no synchronizer to check.
     #[cfg(all(feature = "monitor", not(feature = "sync")))]
-    pub(crate) fn register_sync_check(
+    pub fn register_sync_check(
         &self,
         _monitor: &mut ws_monitor::Monitor,
     ) -> Result<(), ws_monitor::MonitorError> {
@@ -203,18 +209,19 @@ impl ClientState {
     }
 
     /// How long the server may stay silent before the connection counts as lost.
-    pub(crate) fn idle_timeout(&self) -> Option<Duration> {
+    pub fn idle_timeout(&self) -> Option<Duration> {
         self.settings.idle_timeout
     }
 
-    pub(crate) fn outbox(&self) -> Outbox<Stored> {
+    /// The outbox of the current session.
+    pub fn outbox(&self) -> Outbox<Stored> {
         lock(&self.outbox).clone()
     }
 
     /// Pushes `payload` into the client's outbox. A SESSION_LOST may replace the outbox
     /// between taking it and pushing: the closed one refuses the push, and it goes into the
     /// fresh one, so a send never lands where nothing will send it.
-    pub(crate) fn push(&self, mut payload: Stored) -> Result<u64, Error> {
+    pub fn push(&self, mut payload: Stored) -> Result<u64, Error> {
         loop {
             let outbox = self.outbox();
             super::race::between_take_and_push();
@@ -231,19 +238,22 @@ impl ClientState {
     }
 
     /// The session to name in an error: the current one, or all zeros before the first.
-    pub(crate) fn session_or_zero(&self) -> SessionId {
+    pub fn session_or_zero(&self) -> SessionId {
         self.session().unwrap_or(SessionId::from_bytes([0; 16]))
     }
 
-    pub(crate) fn inbound(&self) -> Inbound {
+    /// The in-order receive state of the current session.
+    pub fn inbound(&self) -> Inbound {
         Arc::clone(&lock(&self.inbound))
     }
 
-    pub(crate) fn limits(&self) -> Limits {
+    /// The server's limits, from its last WELCOME.
+    pub fn limits(&self) -> Limits {
         *lock(&self.limits)
     }
 
-    pub(crate) fn session(&self) -> Option<SessionId> {
+    /// The current session, once a WELCOME arrived.
+    pub fn session(&self) -> Option<SessionId> {
         lock(&self.session).as_ref().map(|held| held.id)
     }
 }

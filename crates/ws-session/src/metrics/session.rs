@@ -1,5 +1,6 @@
-//! The facade's metrics, one function per counter; names documented in the README.
-#![cfg_attr(not(feature = "conn"), allow(dead_code))] // the server's counters
+//! The server's and the client's session metrics, one function per counter; names (kept
+//! from when they were `ws-reliability`'s) documented in the README.
+#![cfg_attr(not(feature = "server"), allow(dead_code))] // the server's counters
 
 use crate::protocol::{CloseCode, SessionLostReason};
 
@@ -58,14 +59,13 @@ pub(crate) fn session_expired() {
     metrics::counter!("ws_reliability_sessions_expired_total").increment(1);
 }
 
-/// The authentication hook refused a HELLO.
 /// The authentication hook refused a HELLO (`hook`), or a resume came from another
 /// identity than the session's (`identity`).
 pub(crate) fn auth_refused(reason: &'static str) {
     metrics::counter!("ws_reliability_auth_refused_total", "reason" => reason).increment(1);
 }
 
-/// Accepting a TCP connection or its WebSocket handshake failed.
+/// A WebSocket handshake over a byte stream failed (or timed out).
 pub(crate) fn accept_failed() {
     metrics::counter!("ws_reliability_accept_failures_total").increment(1);
 }
@@ -90,7 +90,7 @@ pub(crate) fn sync_failed(critical: bool) {
 }
 
 /// A TLS handshake failed on `side` (`server` or `client`), by kind (a
-/// [`TlsError`](crate::tls::TlsError) label).
+/// [`TlsError`](ws_conn::tls::TlsError) label).
 #[cfg(feature = "tls")]
 pub(crate) fn tls_failed(side: &'static str, kind: &'static str) {
     let counter =
@@ -103,24 +103,8 @@ pub(crate) fn session_refused(reason: &'static str) {
     metrics::counter!("ws_reliability_sessions_refused_total", "reason" => reason).increment(1);
 }
 
-/// `ReliableClient::connect` gave up on its first session.
-pub(crate) fn first_connect_failed() {
-    metrics::counter!("ws_reliability_first_connect_failures_total").increment(1);
-}
-
-/// An upgrade answered by the axum handler that never became a session's socket, by
-/// `reason`: `origin` (403), `too_many` (503, the handshake limit), `timed_out` (hyper did
-/// not hand the connection over within the handshake timeout), `failed` (the connection
-/// ended first).
-#[cfg(feature = "axum")]
-pub(crate) fn upgrade_failed(reason: &'static str) {
-    let counter =
-        metrics::counter!("ws_reliability_axum_upgrade_failures_total", "reason" => reason);
-    counter.increment(1);
-}
-
 /// A journal round committed to the session store (`ok`) or failed (retried), and its time.
-#[cfg(all(feature = "batch", feature = "conn"))]
+#[cfg(feature = "server")]
 pub(crate) fn store_commit(backend: &'static str, took: std::time::Duration, ok: bool) {
     let outcome = if ok { "committed" } else { "failed" };
     let labels = [("backend", backend), ("outcome", outcome)];
@@ -129,7 +113,7 @@ pub(crate) fn store_commit(backend: &'static str, took: std::time::Duration, ok:
 }
 
 /// The store refused a session's write: another node owns it, or it is gone.
-#[cfg(all(feature = "batch", feature = "conn"))]
+#[cfg(feature = "server")]
 pub(crate) fn store_refused(refusal: &ws_store::Refusal) {
     let reason = match refusal {
         ws_store::Refusal::Fenced { .. } => "fenced",
@@ -142,7 +126,7 @@ pub(crate) fn store_refused(refusal: &ws_store::Refusal) {
 
 /// A message for a session another node runs was posted to the store (`outcome`:
 /// `stored`, or `refused` when the store did not take it).
-#[cfg(all(feature = "batch", feature = "conn"))]
+#[cfg(feature = "server")]
 pub(crate) fn posted(stored: bool) {
     let outcome = if stored { "stored" } else { "refused" };
     metrics::counter!("ws_reliability_posts_total", "outcome" => outcome).increment(1);
@@ -150,7 +134,7 @@ pub(crate) fn posted(stored: bool) {
 
 /// A store operation outside the journal failed (`op`: create, load, claim, remove,
 /// notices, inbox).
-#[cfg(all(feature = "batch", feature = "conn"))]
+#[cfg(feature = "server")]
 pub(crate) fn store_failed(op: &'static str) {
     metrics::counter!("ws_reliability_store_failures_total", "op" => op).increment(1);
 }

@@ -1,10 +1,10 @@
-//! The sessions waiting for [`ReliableServer::accept`]: a bounded queue, as a listening
+//! The sessions waiting for [`SessionServer::accept`]: a bounded queue, as a listening
 //! socket's backlog. Past it new sessions are refused (1013) and counted.
 
 use super::hello::Refused;
 use super::session::SessionState;
 use super::value::Session;
-use super::{IncomingMode, ReliableServer, SessionEvent};
+use super::{IncomingMode, SessionEvent, SessionServer};
 use crate::protocol::CloseCode;
 use std::sync::Arc;
 use tokio::sync::mpsc::{self, Permit};
@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 /// A place in the backlog, reserved before a fresh session is created.
 pub(super) type Place<'a> = Option<Permit<'a, Arc<SessionState>>>;
 
-/// Opened sessions not yet taken by [`ReliableServer::accept`].
+/// Opened sessions not yet taken by [`SessionServer::accept`].
 #[derive(Debug)]
 pub(super) struct Backlog {
     sender: mpsc::Sender<Arc<SessionState>>,
@@ -59,13 +59,13 @@ fn backlog_full() -> Refused {
     Refused::Close(CloseCode::TryAgainLater)
 }
 
-impl ReliableServer {
+impl SessionServer {
     /// The next session a client opened, as a value to hold: a `Stream` of its messages
     /// and a `Sink` to its client ([`Session`]); `None` once the server shut down. Like
     /// `TcpListener::accept`, in a loop:
     ///
     /// ```no_run
-    /// # async fn run(server: ws_reliability::server::ReliableServer) {
+    /// # async fn run(server: ws_reliability::server::SessionServer) {
     /// while let Some(session) = server.accept().await {
     ///     tokio::spawn(async move { /* read and write `session` */ drop(session) });
     /// }

@@ -3,14 +3,14 @@
 
 use super::hello::Refused;
 use super::session::SessionState;
-use super::{ReliableServer, SessionEvent};
+use super::{SessionEvent, SessionServer};
 use crate::error::Error;
-use crate::link::Stored;
 use crate::protocol::CloseCode;
+use crate::session_link::Stored;
 use tokio_tungstenite::tungstenite::Message;
 use ws_batch::MessageSize;
 
-/// The server-wide budget of a [`ReliableServer`](super::ReliableServer): how many sessions
+/// The server-wide budget of a [`SessionServer`](super::SessionServer): how many sessions
 /// it keeps (attached or detached within their resume window) and how many bytes all their
 /// outboxes hold together. Each outbox is also bounded on its own (`limits.max_unacked`
 /// messages, and ws-batch's 4 MiB byte cap), but 10 000 sessions of 4 MiB are 40 GB: the
@@ -70,7 +70,7 @@ impl Pressure {
     }
 }
 
-impl ReliableServer {
+impl SessionServer {
     /// Room for a fresh session: at `max_sessions`, the oldest detached session expires;
     /// with none, the session is refused with 1013 (counted).
     pub(super) fn room_for_session(&self) -> Result<(), Refused> {

@@ -1,4 +1,4 @@
-//! [`ServerConfig`]: the limits, timeouts and fix-crate settings of a [`ReliableServer`](super::ReliableServer).
+//! [`ServerConfig`]: the limits, timeouts and fix-crate settings of a [`SessionServer`](super::SessionServer).
 
 use crate::protocol::{Limits, DEFAULT_HELLO_TIMEOUT, KEEPALIVE_INTERVAL};
 use std::time::Duration;
@@ -7,7 +7,7 @@ use ws_conn::ConnConfig;
 
 use super::incoming::IncomingMode;
 
-/// How a [`ReliableServer`](super::ReliableServer) runs. Start from the default.
+/// How a [`SessionServer`](super::SessionServer) runs. Start from the default.
 ///
 /// | setting | default | why |
 /// |---|---|---|
@@ -17,7 +17,7 @@ use super::incoming::IncomingMode;
 /// | `conn` | ws-conn defaults: 10 000 connections, ping every 20 s, ghost after 60 s; HTTP upgrade within 10 s, 1 024 at once; a browser's `Origin` must be the request's host | `conn.limits.handshake` and `conn.limits.origins` bound what a socket takes before its session (the crate README's limits table) |
 /// | `outbox` | ws-batch defaults but batches of 256 messages, capacity forced to `limits.max_unacked`, and the ack timeout (30 s) reports instead of resending | the outbox never holds more than the peer's window; a batch of a quarter of the window costs one wake-up and one `send` per 256 messages; a client that leaves a message unacked 30 s is a slow consumer, closed with 4001 and kept resumable, and nothing is sent twice on one connection |
 /// | `incoming.buffer` | 1024 | a slow application backpressures the readers, never grows memory |
-/// | `incoming.mode` | [`IncomingMode::Accept`] | each session a value from `ReliableServer::accept`; `Shared` gives one stream for all sessions (`ReliableServer::incoming`), `PerSession` a stream per session id (`ReliableServer::incoming_of`) |
+/// | `incoming.mode` | [`IncomingMode::Accept`] | each session a value from `SessionServer::accept`; `Shared` gives one stream for all sessions (`SessionServer::incoming`), `PerSession` a stream per session id (`SessionServer::incoming_of`) |
 /// | `incoming.backlog` | 1024 | sessions opened and not yet accepted; past it new sessions are refused with 1013 |
 /// | `budget` | 10 000 sessions, 256 MiB over all outboxes | bounds the whole server (each outbox is also bounded on its own: `limits.max_unacked` messages and ws-batch's 4 MiB); past it the oldest detached session expires early, then fresh sessions are refused with 1013 and sends with `Error::BudgetExceeded` ([`Budget`](super::Budget)) |
 /// | `rollout` | every fix on, no guard | keep a clone to flip switches at runtime (`docs/rollout.md`) |
@@ -57,7 +57,7 @@ impl Default for ServerConfig {
         let limits = Limits::default();
         let hello_timeout = DEFAULT_HELLO_TIMEOUT;
         let conn = ConnConfig::default();
-        let outbox = crate::link::server_outbox_config();
+        let outbox = crate::session_link::server_outbox_config();
         let hooks = crate::Hooks::default();
         let rollout = crate::rollout::Rollout::new();
         let incoming = IncomingConfig::default();

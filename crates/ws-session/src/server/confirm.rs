@@ -2,14 +2,14 @@
 //! the WELCOME (`docs/protocol.md` § 7): its first DATA or ACK on the resumed connection.
 
 use super::session::SessionState;
-use super::ReliableServer;
-use crate::link::lock;
+use super::SessionServer;
 use crate::protocol::{from_message, to_message, Frame, Limits, ResumeToken, Welcome};
+use crate::session_link::lock;
 use futures::{Stream, StreamExt};
 use std::sync::Arc;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
-impl ReliableServer {
+impl SessionServer {
     /// The `welcome` to send first on `session`'s new connection, and its `stream` watched
     /// for the client's proof that the WELCOME arrived.
     pub(crate) fn welcomed<St>(

@@ -13,9 +13,9 @@ mod open;
 
 use super::hello::Opened;
 use super::session::SessionState;
-use super::{ReliableServer, SessionEvent};
-use crate::link::{spawn_writer, Framing, Link, LinkEnd, Side, Stop};
+use super::{SessionEvent, SessionServer};
 use crate::protocol::{Mode, Welcome};
+use crate::session_link::{spawn_writer, Framing, Link, LinkEnd, Side, Stop};
 use close::{Closing, Ending};
 use futures::Stream;
 use std::future::Future;
@@ -62,7 +62,7 @@ where
     }
 }
 
-impl ReliableServer {
+impl SessionServer {
     /// Serves an already-upgraded socket until it ends: `mode` is what the handshake
     /// negotiated ([`protocol::negotiate`](crate::protocol::negotiate)), `headers` the
     /// upgrade request's, for the authentication hook and the origin policy
@@ -84,8 +84,9 @@ impl ReliableServer {
 
     /// [`serve_upgraded`](Self::serve_upgraded) with all the server knows of the upgrade
     /// request (URI, headers, peer address): the path of an upgrade answered by axum or
-    /// hyper (feature `axum`).
-    pub(crate) fn serve_foreign<S>(
+    /// hyper (`ws-reliability`'s feature `axum`).
+    #[doc(hidden)] // `ws-reliability`'s axum adapter
+    pub fn serve_foreign<S>(
         &self,
         ws: WebSocketStream<S>,
         mode: Mode,

@@ -2,7 +2,7 @@
 
 use crate::protocol::{Mode, SessionId, SessionLostReason};
 
-/// One thing that happened to a session, from [`ReliableServer::events`](super::ReliableServer::events).
+/// One thing that happened to a session, from [`SessionServer::events`](super::SessionServer::events).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SessionEvent {
@@ -66,7 +66,7 @@ pub enum SessionEvent {
     },
     /// This subscriber fell behind and missed `missed` events (counted in
     /// `ws_reliability_events_lagged_total{source="server"}`): what it tracks from events
-    /// may be stale; [`ReliableServer::sessions`](super::ReliableServer::sessions) is the truth.
+    /// may be stale; [`SessionServer::sessions`](super::SessionServer::sessions) is the truth.
     Lagged {
         /// How many events it missed.
         missed: u64,

@@ -1,7 +1,7 @@
-//! [`ReliableServer::broadcast`]: one message queued for many sessions, each refusal
+//! [`SessionServer::broadcast`]: one message queued for many sessions, each refusal
 //! reported with the message handed back.
 
-use super::ReliableServer;
+use super::SessionServer;
 use crate::error::Error;
 use crate::protocol::SessionId;
 use tokio_tungstenite::tungstenite::Message;
@@ -25,7 +25,7 @@ pub struct BroadcastReport {
     pub refused: Vec<Error>,
 }
 
-impl ReliableServer {
+impl SessionServer {
     /// Queues `message` for every session of `target`; reports each refusal.
     pub fn broadcast(&self, target: Target<'_>, message: Message) -> BroadcastReport {
         let ids = match target {

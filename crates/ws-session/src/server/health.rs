@@ -1,13 +1,13 @@
 //! The server's built-in health checks for ws-monitor (feature `monitor`): ghost
 //! connections, dead letters, full outboxes, and the state synchronizer.
 
-use super::ReliableServer;
+use super::SessionServer;
 use crate::health::ZeroCheck;
 use ws_conn::ConnState;
 use ws_monitor::{Monitor, MonitorError};
 
 /// The warning checks; each must stay at 0.
-const CHECKS: [ZeroCheck<ReliableServer>; 3] = [
+const CHECKS: [ZeroCheck<SessionServer>; 3] = [
     ZeroCheck {
         name: "server.ghost_connections",
         what: "connections failed and not swept yet",
@@ -21,7 +21,7 @@ const CHECKS: [ZeroCheck<ReliableServer>; 3] = [
     },
 ];
 
-impl ReliableServer {
+impl SessionServer {
     /// Registers the server's checks in `monitor`: `server.ghost_connections`,
     /// `server.dead_letters`, `server.outbox_depth` (warnings, each must be 0) and, with a
     /// synchronizer configured, `server.sync_state` (critical).
@@ -48,15 +48,15 @@ impl ReliableServer {
     }
 }
 
-fn failed_connections(server: &ReliableServer) -> f64 {
+fn failed_connections(server: &SessionServer) -> f64 {
     server.inner.registry.count(ConnState::Failed) as f64
 }
 
-fn dead_letters(server: &ReliableServer) -> f64 {
+fn dead_letters(server: &SessionServer) -> f64 {
     server.inner.outbox_base.dead_letters() as f64
 }
 
-fn full_outboxes(server: &ReliableServer) -> f64 {
+fn full_outboxes(server: &SessionServer) -> f64 {
     let limit = usize::try_from(server.inner.config.limits.max_unacked).unwrap_or(usize::MAX);
     let sessions = server.inner.sessions.all();
     sessions.iter().filter(|session| session.outbox.stats().len() >= limit).count() as f64

@@ -3,11 +3,11 @@
 
 use super::auth::{AuthRequest, Identity, Refusal, Upgrade};
 use super::session::SessionState;
-use super::{IncomingMode, ReliableServer, SessionEvent};
-use crate::link::lock;
+use super::{IncomingMode, SessionEvent, SessionServer};
 use crate::protocol::{
     to_message, CloseCode, ErrorNotice, Frame, Hello, Mode, Resume, SessionLostReason, Welcome,
 };
+use crate::session_link::lock;
 use futures::{SinkExt, StreamExt};
 use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -36,7 +36,7 @@ pub(crate) struct Opened {
     pub(crate) batch: bool,
 }
 
-impl ReliableServer {
+impl SessionServer {
     /// Reads the HELLO under the hello timeout.
     pub(crate) async fn read_hello<S>(
         &self,
@@ -176,7 +176,7 @@ impl ReliableServer {
     }
 }
 
-impl ReliableServer {
+impl SessionServer {
     /// A resume answered SESSION_LOST: counted, and an event naming the session presented.
     pub(crate) fn announce_lost(
         &self,

@@ -1,10 +1,10 @@
 //! What the server runs beside the data path: the application's state callbacks on every
 //! open and resume (feature `sync`).
 
-use super::ReliableServer;
+use super::SessionServer;
 use crate::protocol::SessionId;
 
-impl ReliableServer {
+impl SessionServer {
     /// Runs the state callbacks for `session` on their own task; a failure is an event.
     #[cfg(feature = "sync")]
     pub(crate) fn start_sync(&self, session: SessionId, resumed: bool) {

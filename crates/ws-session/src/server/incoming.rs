@@ -1,8 +1,8 @@
 //! [`Incoming`]: the stream of messages every session delivered, in order per session;
 //! [`SessionIncoming`]: one session's, with [`IncomingMode::PerSession`].
 
-use crate::link::DeliverRx;
 use crate::protocol::SessionId;
+use crate::session_link::DeliverRx;
 use futures::Stream;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -33,23 +33,23 @@ impl Stream for Incoming {
 #[non_exhaustive]
 pub enum IncomingMode {
     /// Each session is a value the application takes from
-    /// [`ReliableServer::accept`](super::ReliableServer::accept) and reads as a stream of
+    /// [`SessionServer::accept`](super::SessionServer::accept) and reads as a stream of
     /// its own, bounded by `incoming.buffer`: a handler per session, like a handler per
     /// socket. Sessions not yet accepted wait in a backlog of `incoming.backlog`.
     #[default]
     Accept,
     /// Every session into one stream of `(session, message)`,
-    /// [`ReliableServer::incoming`](super::ReliableServer::incoming): one reader for all.
+    /// [`SessionServer::incoming`](super::SessionServer::incoming): one reader for all.
     Shared,
     /// Each session into its own stream of messages,
-    /// [`ReliableServer::incoming_of`](super::ReliableServer::incoming_of), bounded by
+    /// [`SessionServer::incoming_of`](super::SessionServer::incoming_of), bounded by
     /// `incoming_buffer` on its own: a handler per session, like a handler per socket, and
     /// a slow one holds back only its own client. Nothing arrives in the shared stream.
     PerSession,
 }
 
 /// The messages one session delivered, in order, each exactly once, from
-/// [`ReliableServer::incoming_of`](super::ReliableServer::incoming_of). It ends once the
+/// [`SessionServer::incoming_of`](super::SessionServer::incoming_of). It ends once the
 /// session ended (closed, or its resume window passed) and its last connection is gone.
 /// Once it is dropped, the session's further messages are not delivered: counted in
 /// `ws_reliability_messages_received_total{outcome="no_reader"}`; nothing else pauses.

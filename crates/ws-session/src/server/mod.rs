@@ -1,43 +1,11 @@
-//! [`ReliableServer`]: wsr.v1 over tokio-tungstenite, with an outbox per session (ws-batch),
-//! connection lifecycle and ghost sweeping (ws-conn), resume, limits and session events.
-//!
-//! Needs the `batch` and `conn` features. The wire protocol is `docs/protocol.md`.
-//!
-//! ```
-//! use futures::{SinkExt, StreamExt};
-//! use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
-//! use ws_reliability::server::{ReliableServer, Session, ServerConfig};
-//! use ws_reliability::Message;
-//!
-//! /// One session, held like a socket: echo what its client sends, with its sequence number.
-//! async fn handle(mut session: Session) {
-//!     while let Some(received) = session.next().await {
-//!         let reply = format!("{} #{}", received.message.to_text().unwrap_or("?"), received.seq);
-//!         if session.send(Message::text(reply)).await.is_err() {
-//!             return; // the session ended: the error hands the message back
-//!         }
-//!     }
-//! }
-//!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let server = ReliableServer::new(ServerConfig::default());
-//! let listener = server.listen("127.0.0.1:0").await?;
-//! let acceptor = server.clone();
-//! tokio::spawn(async move {
-//!     while let Some(session) = acceptor.accept().await {
-//!         tokio::spawn(handle(session));
-//!     }
-//! });
-//!
-//! let url = format!("ws://{}/", listener.local_addr());
-//! let client = ReliableClient::connect(&url, ClientConfig::default()).await?; // once welcomed
-//! let mut from_server = client.incoming().ok_or("taken")?;
-//! client.send(Message::text("hi"))?; // buffered while disconnected, resent after a resume
-//! assert_eq!(from_server.next().await, Some(Message::text("hi #1")));
-//! # Ok(())
-//! # }
-//! ```
+//! The server's session layer: [`SessionServer`], every session of a wsr.v1 server, with an
+//! outbox per session (ws-batch), connections registered in a ws-conn [`Registry`], resume,
+//! limits, a byte budget, session events and, with a session store, the write-ahead journal
+//! (`durable/`). It is fed WebSocket connections: a byte stream to upgrade
+//! ([`SessionServer::serve_stream`]) or a socket upgraded elsewhere
+//! ([`SessionServer::serve_upgraded`]); `ws-reliability`'s `SessionServer` adds the TCP
+//! accept loop (`listen`, `listen_tls`) and the axum adapter around it. The wire protocol is
+//! `docs/protocol.md`.
 //!
 //! Per connection: admission and registration in the ws-conn [`Registry`] (heartbeat pings,
 //! ghosts swept), a ws-batch outbox per session with ack confirmation whose DATA frames carry
@@ -49,21 +17,19 @@
 //! messages, confirmed when flushed, and their session ends with the connection.
 //!
 //! A server that is a hub rather than a handler per session sends by session id
-//! ([`ReliableServer::send`], [`ReliableServer::broadcast`], [`ReliableServer::sink`]) and
+//! ([`SessionServer::send`], [`SessionServer::broadcast`], [`SessionServer::sink`]) and
 //! reads every session's messages from one stream ([`IncomingMode::Shared`],
-//! [`ReliableServer::incoming`]); the ids come with [`ReliableServer::events`].
+//! [`SessionServer::incoming`]); the ids come with [`SessionServer::events`].
 //!
 //! **When an outbox is full** (`max_unacked` messages not yet acked: a slow or gone
-//! consumer), [`ReliableServer::send`] refuses the message with [`Error::OutboxFull`] and
+//! consumer), [`SessionServer::send`] refuses the message with [`Error::OutboxFull`] and
 //! hands it back; nothing is dropped and memory stays bounded. Retry later, shed load, or
-//! close the session; or wait for room with [`ReliableServer::send_wait`], or with a
-//! [`SessionSink`] ([`ReliableServer::sink`]): a `futures::Sink<Message>` to one session
+//! close the session; or wait for room with [`SessionServer::send_wait`], or with a
+//! [`SessionSink`] ([`SessionServer::sink`]): a `futures::Sink<Message>` to one session
 //! whose `poll_ready` pends while its outbox is full, and which skips the session lookup
 //! `send` and `send_wait` make per message.
 
-mod accept;
-// the authentication hook's types live in ws-session; `auth::` paths stay as they were
-use ws_session::auth;
+use crate::auth;
 mod backlog;
 mod budget;
 mod config;
@@ -72,6 +38,7 @@ mod connection;
 pub(crate) mod durable;
 mod event;
 mod fanout;
+mod handshake;
 #[cfg(feature = "monitor")]
 mod health;
 pub(crate) mod hello;
@@ -81,28 +48,24 @@ mod session;
 mod sessions;
 mod sink;
 mod switches;
-mod transport;
 mod value;
 mod wait;
 
-#[cfg(feature = "axum")]
-pub(crate) use accept::origin_check;
-pub use accept::{Listener, LISTEN_BACKLOG};
-#[cfg(feature = "axum")]
-pub(crate) use auth::Upgrade;
 pub use auth::{AuthHook, AuthRequest, Identity, Refusal};
 pub use budget::Budget;
 pub use config::{IncomingConfig, ServerConfig};
 pub use durable::{Delivery, StoreConfig, DEFAULT_LEASE, DEFAULT_NOTICE_POLL};
 pub use event::SessionEvent;
 pub use fanout::{BroadcastReport, Target};
+#[doc(hidden)] // for `ws-reliability`'s axum adapter
+pub use handshake::origin_check;
 pub use incoming::{Incoming, IncomingMode, SessionIncoming};
 pub use sink::{SessionSink, SINK_BUFFER};
 pub use value::{Received, Session};
 
 use crate::error::Error;
-use crate::link::{lock, DeliverRx, DeliverTx, OutboxBase, Stored};
 use crate::protocol::SessionId;
+use crate::session_link::{lock, DeliverRx, DeliverTx, OutboxBase, Stored};
 use session::SessionState;
 use sessions::Sessions;
 use std::sync::{Arc, Mutex};
@@ -111,11 +74,12 @@ use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Message;
 use ws_conn::Registry;
 
-/// A WebSocket server that loses no message: see the [module docs](self).
+/// The sessions of a WebSocket server that loses no message: see the [module docs](self).
+/// `ws_reliability::server::SessionServer` is this with its accept loop.
 ///
 /// Cheap to clone: clones share the sessions, the registry and the streams.
 #[derive(Debug, Clone)]
-pub struct ReliableServer {
+pub struct SessionServer {
     inner: Arc<Inner>,
 }
 
@@ -139,7 +103,7 @@ struct Channels {
 
 impl Channels {
     fn new(buffer: usize) -> Self {
-        let (deliver, incoming) = crate::link::delivery_channel(buffer);
+        let (deliver, incoming) = crate::session_link::delivery_channel(buffer);
         Channels { deliver, incoming: Mutex::new(Some(incoming)) }
     }
 }
@@ -159,11 +123,11 @@ impl Inner {
 
 impl std::fmt::Debug for Inner {
     fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        out.debug_struct("ReliableServer").field("sessions", &self.sessions.len()).finish()
+        out.debug_struct("SessionServer").field("sessions", &self.sessions.len()).finish()
     }
 }
 
-impl ReliableServer {
+impl SessionServer {
     /// A server that lets every client in.
     pub fn new(config: ServerConfig) -> Self {
         Self::with_auth(config, auth::allow_all())
@@ -171,7 +135,7 @@ impl ReliableServer {
 
     /// A server whose `hook` decides every HELLO, fresh and resume alike.
     pub fn with_auth(config: ServerConfig, hook: AuthHook) -> Self {
-        ReliableServer { inner: Arc::new(Inner::new(config, hook)) }
+        SessionServer { inner: Arc::new(Inner::new(config, hook)) }
     }
 
     /// Queues `message` for `session`; returns its sequence number. A full outbox refuses
@@ -194,7 +158,7 @@ impl ReliableServer {
     }
 
     fn payload(&self, message: Message) -> Result<Stored, Error> {
-        crate::link::checked_payload(message, self.inner.config.limits.max_payload)
+        crate::session_link::checked_payload(message, self.inner.config.limits.max_payload)
     }
 
     /// The stream of every message delivered by every session, as `(session, message)`,
@@ -278,6 +242,6 @@ impl ReliableServer {
 fn push_refused(session: &SessionState, error: ws_batch::OutboxError<Stored>) -> Error {
     match error {
         ws_batch::OutboxError::Closed { message } => wait::ended(session, message.into_message()),
-        full => crate::link::outbox_full(session.id, full),
+        full => crate::session_link::outbox_full(session.id, full),
     }
 }

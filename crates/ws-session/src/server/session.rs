@@ -2,9 +2,9 @@
 //! the receive state, the resume guard and the connection currently attached.
 
 use super::durable::DurableSession;
-use crate::link::{lock, DeliverRx, DeliverTx, Inbound, OutboxBase, Stored};
 use crate::protocol::{InOrder, Mode, ProtocolError, ResumeGuard, SessionId};
 use crate::rollout::Fix;
+use crate::session_link::{lock, DeliverRx, DeliverTx, Inbound, OutboxBase, Stored};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::time::Instant;
@@ -115,7 +115,7 @@ impl SessionState {
     /// The session with its own delivery channel of `buffer` messages
     /// ([`IncomingMode::PerSession`](super::IncomingMode)).
     pub(crate) fn with_own_incoming(self, buffer: usize) -> Self {
-        let (deliver, incoming) = crate::link::delivery_channel(buffer);
+        let (deliver, incoming) = crate::session_link::delivery_channel(buffer);
         let own = Own { deliver: Mutex::new(Some(deliver)), incoming: Mutex::new(Some(incoming)) };
         SessionState { own: Some(Box::new(own)), ..self }
     }
@@ -225,9 +225,9 @@ impl SessionState {
 
     /// What the session lends a new connection's link; `shared` is the server's delivery
     /// channel, used unless the session has its own.
-    pub(crate) fn link_parts(&self, shared: &DeliverTx) -> crate::link::SessionParts {
+    pub(crate) fn link_parts(&self, shared: &DeliverTx) -> crate::session_link::SessionParts {
         let deliver = self.deliver_via(shared);
-        let parts = crate::link::SessionParts::new(
+        let parts = crate::session_link::SessionParts::new(
             self.id,
             self.outbox.clone(),
             Arc::clone(&self.inbound),
@@ -263,7 +263,7 @@ fn outbox_for(
 
 /// A delivery channel whose receiver is gone: what it is sent is refused (and counted).
 fn closed_delivery() -> DeliverTx {
-    crate::link::delivery_channel(1).0
+    crate::session_link::delivery_channel(1).0
 }
 
 mod stored;

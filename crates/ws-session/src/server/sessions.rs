@@ -3,8 +3,8 @@
 
 use super::durable::{Journal, StoreConfig};
 use super::session::SessionState;
-use crate::link::lock;
 use crate::protocol::{SessionId, SessionLostReason};
+use crate::session_link::lock;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use ws_batch::ByteMeter;

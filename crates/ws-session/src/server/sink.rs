@@ -1,8 +1,8 @@
 //! [`SessionSink`]: a `futures::Sink<Message>` into one session's outbox, with
-//! backpressure, from [`ReliableServer::sink`].
+//! backpressure, from [`SessionServer::sink`].
 //!
 //! The sink holds the session itself: no lookup in the server's session map per message,
-//! as [`ReliableServer::send`] and [`ReliableServer::send_wait`] do. Like a socket, it
+//! as [`SessionServer::send`] and [`SessionServer::send_wait`] do. Like a socket, it
 //! buffers what it is fed: `start_send` checks a message and keeps it; a full buffer (at
 //! `poll_ready`) or a flush moves the buffer into the outbox under one lock, waiting for
 //! room (the client's acks) while the outbox is full. Every message is accounted as
@@ -10,10 +10,10 @@
 
 use super::session::SessionState;
 use super::wait::{ended, room_for};
-use super::ReliableServer;
+use super::SessionServer;
 use crate::error::Error;
-use crate::link::{BufferedSink, Stored};
 use crate::protocol::SessionId;
+use crate::session_link::{BufferedSink, Stored};
 use futures::Sink;
 use std::collections::VecDeque;
 use std::pin::Pin;
@@ -29,9 +29,9 @@ type Room = ReusableBoxFuture<'static, Result<u64, Error>>;
 /// How many accepted messages a sink holds before `poll_ready` moves them into the outbox
 /// (a flush moves them at once): one lock, one metrics update and one guard update per
 /// run of messages instead of per message.
-pub const SINK_BUFFER: usize = crate::link::SINK_BUFFER;
+pub const SINK_BUFFER: usize = crate::session_link::SINK_BUFFER;
 
-/// A [`Sink`] of [`Message`]s to one session, from [`ReliableServer::sink`]: `feed`,
+/// A [`Sink`] of [`Message`]s to one session, from [`SessionServer::sink`]: `feed`,
 /// `send`, `send_all` or `forward` into it as into a tokio-tungstenite socket.
 ///
 /// - **Buffered like a socket**: `start_send` checks a message and keeps it; up to
@@ -40,7 +40,7 @@ pub const SINK_BUFFER: usize = crate::link::SINK_BUFFER;
 /// - **Backpressure**: `poll_ready` pends while the buffer is full and the session's
 ///   outbox holds `max_unacked` messages, until the client's acks free room (no busy loop).
 /// - **Flush means queued**: `poll_flush` is ready once every accepted message is in the
-///   session's outbox, queued for the client like a message [`ReliableServer::send`] took;
+///   session's outbox, queued for the client like a message [`SessionServer::send`] took;
 ///   its delivery is confirmed later by the client's acks (and survives a resume).
 ///   With a store (`ServerConfig::store`) it is ready once the store committed them too:
 ///   a durable send, which survives a crash of this process (`docs/durability.md`); or
@@ -57,7 +57,7 @@ pub const SINK_BUFFER: usize = crate::link::SINK_BUFFER;
 ///   and the drop is logged as a warning. Flush before dropping.
 #[derive(Debug)]
 pub struct SessionSink {
-    server: ReliableServer,
+    server: SessionServer,
     session: Arc<SessionState>,
     /// Accepted messages not yet in the outbox, oldest first.
     buffer: VecDeque<Stored>,
@@ -69,7 +69,7 @@ pub struct SessionSink {
     committing: Option<ReusableBoxFuture<'static, bool>>,
 }
 
-impl ReliableServer {
+impl SessionServer {
     /// A [`SessionSink`] to `session`: a `futures::Sink<Message>` with backpressure, for
     /// many messages to one session without a session lookup per message. Refused with
     /// [`Error::SessionNotFound`] when no such session lives.
@@ -81,13 +81,13 @@ impl ReliableServer {
 }
 
 impl SessionSink {
-    pub(super) fn new(server: ReliableServer, session: Arc<SessionState>) -> Self {
+    pub(super) fn new(server: SessionServer, session: Arc<SessionState>) -> Self {
         let buffer = VecDeque::with_capacity(SINK_BUFFER);
         SessionSink { server, session, buffer, waiting: None, spare: None, committing: None }
     }
 
     /// The server the session lives on.
-    pub(super) fn server(&self) -> &ReliableServer {
+    pub(super) fn server(&self) -> &SessionServer {
         &self.server
     }
 

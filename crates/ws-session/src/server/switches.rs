@@ -3,9 +3,9 @@
 //! its rollback guard.
 
 use super::session::SessionState;
-use super::{Inner, ReliableServer};
-use crate::link::lock;
+use super::{Inner, SessionServer};
 use crate::rollout::{Fix, Outcomes, RolloutEvent};
+use crate::session_link::lock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Weak};
 use tokio::sync::broadcast::{error::RecvError, Receiver};
@@ -19,7 +19,7 @@ pub(super) struct Upkeep {
     following: AtomicBool,
 }
 
-impl ReliableServer {
+impl SessionServer {
     /// On the first connection: applies the `conn` switch and starts following it.
     pub(super) fn ensure_maintenance(&self) {
         if self.inner.upkeep.following.swap(true, Ordering::AcqRel) {

@@ -1,13 +1,13 @@
 //! [`Session`]: one client's session as a value the application holds, from
-//! [`ReliableServer::accept`]: a `Stream` of the messages its client sends and a `Sink` of
+//! [`SessionServer::accept`]: a `Stream` of the messages its client sends and a `Sink` of
 //! the messages to send it, across every resume of its client.
 
 use super::auth::Identity;
 use super::session::SessionState;
-use super::{ReliableServer, SessionSink};
+use super::{SessionServer, SessionSink};
 use crate::error::Error;
-use crate::link::DeliverRx;
 use crate::protocol::{Mode, SessionId};
+use crate::session_link::DeliverRx;
 use futures::{Sink, SinkExt, Stream};
 use std::pin::Pin;
 use std::sync::Arc;
@@ -28,7 +28,7 @@ pub struct Received {
     pub message: Message,
 }
 
-/// One client's session, from [`ReliableServer::accept`]: held like a socket, it outlives
+/// One client's session, from [`SessionServer::accept`]: held like a socket, it outlives
 /// the client's connections.
 ///
 /// - a [`Stream`] of [`Received`] messages, each exactly once and in order across resumes;
@@ -51,7 +51,7 @@ pub struct Session {
 }
 
 impl Session {
-    pub(super) fn new(server: &ReliableServer, state: Arc<SessionState>) -> Option<Self> {
+    pub(super) fn new(server: &SessionServer, state: Arc<SessionState>) -> Option<Self> {
         let incoming = state.take_incoming()?;
         let sink = SessionSink::new(server.clone(), Arc::clone(&state));
         Some(Session { state, incoming, sink, closed: false })

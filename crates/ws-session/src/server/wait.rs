@@ -1,19 +1,19 @@
-//! [`ReliableServer::send_wait`]: a send that waits for room in the session's outbox
+//! [`SessionServer::send_wait`]: a send that waits for room in the session's outbox
 //! instead of refusing, the backpressure a `Sink`'s `feed` gives. The waiting and the
 //! accounting here are shared with [`SessionSink`](super::SessionSink).
 
 use super::session::SessionState;
-use super::{push_refused, ReliableServer};
+use super::{push_refused, SessionServer};
 use crate::error::Error;
-use crate::link::Stored;
 use crate::protocol::SessionId;
 use crate::rollout::Outcomes;
+use crate::session_link::Stored;
 use std::ops::ControlFlow;
 use std::ops::Range;
 use std::sync::Arc;
 use tokio_tungstenite::tungstenite::Message;
 
-impl ReliableServer {
+impl SessionServer {
     /// Queues `message` for `session` like [`send`](Self::send), but waits while the
     /// session's outbox is full (until the client acks) instead of refusing it: the
     /// backpressure a `Sink`'s `feed` gives. Refused, the message handed back, when the

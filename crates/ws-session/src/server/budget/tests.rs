@@ -7,18 +7,18 @@ use super::super::hello::Refused;
 use super::super::session::SessionState;
 use crate::error::Error;
 use crate::protocol::{CloseCode, Mode, SessionLostReason};
-use crate::server::{IncomingMode, ReliableServer, ServerConfig, SessionEvent};
+use crate::server::{IncomingMode, ServerConfig, SessionEvent, SessionServer};
 use std::sync::Arc;
 use tokio_tungstenite::tungstenite::Message;
 
-fn server(configure: impl FnOnce(&mut ServerConfig)) -> ReliableServer {
+fn server(configure: impl FnOnce(&mut ServerConfig)) -> SessionServer {
     let mut config = ServerConfig::default();
     config.incoming.mode = IncomingMode::Shared;
     configure(&mut config);
-    ReliableServer::new(config)
+    SessionServer::new(config)
 }
 
-fn open(server: &ReliableServer) -> Result<Arc<SessionState>, Refused> {
+fn open(server: &SessionServer) -> Result<Arc<SessionState>, Refused> {
     let request = Upgrade::default().request(Default::default(), None);
     let opening = futures::FutureExt::now_or_never(server.open_fresh(Mode::V1, &request));
     let opened = opening.unwrap_or(Err(Refused::Close(CloseCode::Internal))); // no store: at once
@@ -70,7 +70,7 @@ async fn past_max_sessions_the_oldest_detached_expires_else_1013() {
 
 #[tokio::test]
 async fn past_the_byte_budget_a_detached_sessions_bytes_go_first_then_sends_are_refused() {
-    let entry = crate::link::checked_payload(message(), u64::MAX).unwrap();
+    let entry = crate::session_link::checked_payload(message(), u64::MAX).unwrap();
     let size = ws_batch::MessageSize::message_size(&entry);
     let server = server(|config| config.budget.max_outbox_bytes = 3 * size);
     let gone = open(&server).unwrap();

@@ -1,11 +1,11 @@
 //! The end of a connection: the close frame its end calls for, the writer's last flush,
 //! the peer's close awaited (bounded), and its release from the registry.
 
-use super::super::ReliableServer;
-use crate::link::{spawn_writer, Broken, LinkEnd, Outgoing, Side};
+use super::super::SessionServer;
 use crate::protocol::CloseCode;
 use crate::protocol::{to_message, Frame, SessionLostReason};
 use crate::rollout::Fix;
+use crate::session_link::{spawn_writer, Broken, LinkEnd, Outgoing, Side};
 use futures::{Stream, StreamExt};
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame as WsCloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use ws_conn::{CloseFrame, ConnId};
 
-impl ReliableServer {
+impl SessionServer {
     /// Sends the close frame `end` calls for (the application's `farewell` when it ended
     /// the session), lets the writer finish, waits for the peer's close, and takes the
     /// connection out of the registry.
@@ -116,7 +116,7 @@ fn code_reason(code: CloseCode) -> &'static str {
     }
 }
 
-impl ReliableServer {
+impl SessionServer {
     /// A resume whose session ended while it waited for the previous connection (evicted
     /// or expired): SESSION_LOST 02 instead of WELCOME, then close 4000 (counted, and a
     /// `SessionEvent::Lost`); nothing is delivered to, or acked from, an ended session.

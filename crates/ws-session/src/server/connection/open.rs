@@ -2,10 +2,10 @@
 //! HELLO (wsr.v1) or the legacy session, and the refusals, each closing the socket once its
 //! slot in the registry is freed (the close waits up to 5 s for the peer, holding none).
 
-use super::super::accept::origin_check;
 use super::super::auth::Upgrade;
+use super::super::handshake::origin_check;
 use super::super::hello::{close_with, Opened, Refused};
-use super::super::ReliableServer;
+use super::super::SessionServer;
 use super::Ready;
 use crate::protocol::{CloseCode, Hello, Mode, SessionId};
 use std::net::IpAddr;
@@ -14,7 +14,7 @@ use tokio_tungstenite::tungstenite::http::HeaderMap;
 use tokio_tungstenite::WebSocketStream;
 use ws_conn::Admission;
 
-impl ReliableServer {
+impl SessionServer {
     /// Admits an upgraded socket and opens its session (HELLO for wsr.v1); `None` once it
     /// was refused and closed. With the peer's address known, it is admitted under the
     /// per-address limits of its client (behind a trusted proxy, the address the proxy's

@@ -1,4 +1,4 @@
-//! Connections over loopback: messages larger than the server's read buffer arrive whole.
+//! The read buffers of both ends, and a resume racing its session's end, over loopback.
 
 use crate::protocol::{Limits, DEFAULT_CLIENT_READ_BUFFER_SIZE, DEFAULT_SERVER_READ_BUFFER_SIZE};
 
@@ -22,49 +22,13 @@ fn the_client_reads_with_its_large_buffer_and_the_same_limits() {
     assert_eq!(client.write_buffer_size, shared.write_buffer_size);
 }
 
-#[cfg(feature = "reconnect")]
-mod loopback {
-    use super::DEFAULT_SERVER_READ_BUFFER_SIZE;
-    use crate::client::{ClientConfig, ReliableClient};
-    use crate::server::{ReliableServer, ServerConfig};
-    use futures::StreamExt;
-    use std::time::Duration;
-    use tokio_tungstenite::tungstenite::Message;
-
-    /// The failure guard of the wait, far above any expected duration.
-    const GUARD: Duration = Duration::from_secs(20);
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn messages_larger_than_the_read_buffer_arrive_whole_and_in_order() {
-        let mut config = ServerConfig::default();
-        config.incoming.mode = crate::server::IncomingMode::Shared;
-        let server = ReliableServer::new(config);
-        let listener = server.listen("127.0.0.1:0").await.unwrap();
-        let mut incoming = server.incoming().unwrap();
-        let url = format!("ws://{}/", listener.local_addr());
-        let client = ReliableClient::start(&url, ClientConfig::default()).unwrap();
-        let sizes = [10, 5 * DEFAULT_SERVER_READ_BUFFER_SIZE, 300_000, 1];
-        let sent: Vec<Message> = sizes.iter().map(|&size| Message::binary(payload(size))).collect();
-        for message in &sent {
-            client.send(message.clone()).unwrap();
-        }
-        let read = incoming.by_ref().map(|(_session, message)| message).take(sent.len());
-        let got: Vec<Message> = tokio::time::timeout(GUARD, read.collect()).await.unwrap();
-        assert_eq!(got, sent);
-    }
-
-    fn payload(size: usize) -> Vec<u8> {
-        (0..size).map(|index| (index % 251) as u8).collect()
-    }
-}
-
 /// A resume that passed its checks but found its session ended when its turn came (an
 /// eviction or expiry between the two) is answered SESSION_LOST 02, never a WELCOME into
 /// an ended session, where what the client sent would be acked and then dropped.
 mod resume_race {
-    use crate::link::lock;
     use crate::protocol::{connect, from_message, to_message, Frame, Hello, Limits, Resume};
-    use crate::server::{IncomingMode, ReliableServer, ServerConfig, SessionEvent};
+    use crate::server::{IncomingMode, ServerConfig, SessionEvent, SessionServer};
+    use crate::session_link::lock;
     use futures::{SinkExt, StreamExt};
     use std::time::Duration;
     use tokio::net::TcpStream;
@@ -87,10 +51,10 @@ mod resume_race {
     async fn a_resume_that_races_its_sessions_end_is_answered_session_lost() {
         let mut config = ServerConfig::default();
         config.incoming.mode = IncomingMode::Shared;
-        let server = ReliableServer::new(config);
-        let listener = server.listen("127.0.0.1:0").await.unwrap();
+        let server = SessionServer::new(config);
+        let listener = crate::testing::serve_on_loopback(&server).await;
         let mut events = server.events();
-        let mut first = hello(listener.local_addr(), Hello::default()).await;
+        let mut first = hello(listener, Hello::default()).await;
         let Ok(Some(Frame::Welcome(welcome))) =
             from_message(&next(&mut first).await, &Limits::default())
         else {
@@ -102,8 +66,7 @@ mod resume_race {
         let turn = state.serial().await; // the session held, as a connection still closing holds it
         let resume =
             Resume { session: welcome.session, token: welcome.token.clone(), last_received: 0 };
-        let mut second =
-            hello(listener.local_addr(), Hello { resume: Some(resume), ..Hello::default() }).await;
+        let mut second = hello(listener, Hello { resume: Some(resume), ..Hello::default() }).await;
         while *lock(&state.guard).token() == welcome.token {
             tokio::time::sleep(Duration::from_millis(1)).await; // until the resume passed its checks
         }

@@ -1,7 +1,7 @@
 //! Between the session's own types and the store's: tokens as digests, outbox entries.
 
-use crate::link::Stored;
 use crate::protocol::{GuardDigests, Payload, TokenDigest};
+use crate::session_link::Stored;
 use bytes::BytesMut;
 use tokio_tungstenite::tungstenite::Bytes;
 use tokio_tungstenite::tungstenite::Utf8Bytes;

@@ -4,7 +4,7 @@
 
 use super::state::{Draft, DurableSession, Reached};
 use super::StoreConfig;
-use crate::link::lock;
+use crate::session_link::lock;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

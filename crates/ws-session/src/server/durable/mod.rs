@@ -28,7 +28,7 @@ pub const DEFAULT_LEASE: Duration = Duration::from_secs(10);
 /// How often a node looks for messages other nodes posted to its sessions, by default.
 pub const DEFAULT_NOTICE_POLL: Duration = Duration::from_millis(20);
 
-/// Where a [`ReliableServer`](super::ReliableServer) keeps its sessions besides its memory:
+/// Where a [`SessionServer`](super::SessionServer) keeps its sessions besides its memory:
 /// a store, the name of this node, and its lease.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -41,7 +41,7 @@ pub struct StoreConfig {
     /// of it): a node killed with SIGKILL owns its sessions this long at most.
     pub lease: Duration,
     /// How often this node takes its notices: the sessions it runs that other nodes
-    /// posted to ([`ReliableServer::post`](super::ReliableServer::post)). A post reaches
+    /// posted to ([`SessionServer::post`](super::SessionServer::post)). A post reaches
     /// the client within about this much plus one commit.
     pub notice_poll: Duration,
 }
@@ -121,7 +121,7 @@ impl super::Inner {
     }
 }
 
-impl super::ReliableServer {
+impl super::SessionServer {
     /// Starts the journal and the lease renewal, when the server keeps a store.
     pub(crate) fn start_journal(&self) {
         let Some(journal) = self.inner.sessions.journal() else { return };
@@ -133,7 +133,7 @@ impl super::ReliableServer {
     }
 }
 
-impl super::ReliableServer {
+impl super::SessionServer {
     /// A resume of a stored session: the client's ack, the rotated token and the renewed
     /// lease are noted, and the WELCOME waits until the store has the new token (else a
     /// crash now would leave the client a token the store never knew).

@@ -1,4 +1,4 @@
-//! Messages for a session another node runs: [`ReliableServer::post`] adds them to the
+//! Messages for a session another node runs: [`SessionServer::post`] adds them to the
 //! session's inbox in the store, which leaves its owner a notice; each node takes its
 //! notices every `StoreConfig::notice_poll` and moves the posts into the sessions' outboxes
 //! (`DurableSession::take_posts`). The inbox is the log: a notice only wakes the owner,
@@ -8,14 +8,14 @@ use super::convert::kind_of;
 use super::StoreConfig;
 use crate::error::Error;
 use crate::protocol::SessionId;
-use crate::server::{Inner, ReliableServer};
+use crate::server::{Inner, SessionServer};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::time::MissedTickBehavior;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 use ws_store::{Refusal, SessionKey, StoreError};
 
-/// Where [`ReliableServer::post`] put a message.
+/// Where [`SessionServer::post`] put a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Delivery {
@@ -34,7 +34,7 @@ pub enum Delivery {
     },
 }
 
-impl ReliableServer {
+impl SessionServer {
     /// Sends `message` to `session` wherever it runs. On this node: queued like
     /// [`send_wait`](Self::send_wait) (waiting for room), and with a store, resolved once
     /// the store committed it (a durable send, else [`Error::NotDurable`]). On another

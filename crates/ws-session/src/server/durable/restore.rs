@@ -5,18 +5,18 @@
 use super::convert::{digests_of, stored_of, tokens_of};
 use super::state::Start;
 use super::{DurableSession, Journal, StoreConfig};
-use crate::link::lock;
 use crate::protocol::{CloseCode, Mode, Resume, ResumeGuard, SessionLostReason};
 use crate::server::hello::{refusal, Opened, Refused};
 use crate::server::session::{Kept, Opening, SessionState};
 use crate::server::AuthRequest;
-use crate::server::{Identity, ReliableServer};
+use crate::server::{Identity, SessionServer};
+use crate::session_link::lock;
 use std::sync::Arc;
 use tokio_tungstenite::tungstenite::Bytes;
 use ws_store::{Claim, Epoch, Lease, Loaded, Lookup, Progress, Refusal, SessionKey};
 use ws_store::{SessionRecord, StoreError, UnixMillis};
 
-impl ReliableServer {
+impl SessionServer {
     /// Writes a fresh resumable `session` to the store, if the server keeps one; refused
     /// with 1011 when the store fails (the client retries).
     pub(crate) async fn persist(&self, session: &SessionState) -> Result<(), Refused> {

@@ -3,8 +3,8 @@
 
 use super::convert::Entries;
 use super::Journal;
-use crate::link::{lock, Outgoing, Stored};
 use crate::protocol::{to_message, Frame};
+use crate::session_link::{lock, Outgoing, Stored};
 use marks::Marks;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -2,8 +2,8 @@
 //! rest of the server asks of it.
 
 use super::SessionState;
-use crate::link::lock;
 use crate::server::durable::DurableSession;
+use crate::session_link::lock;
 use std::sync::Arc;
 
 impl SessionState {
@@ -32,10 +32,10 @@ impl SessionState {
     }
 
     /// How the session's links note their progress, when it is kept in a store.
-    pub(crate) fn write_ahead(&self) -> Option<Arc<dyn crate::link::WriteAhead>> {
+    pub(crate) fn write_ahead(&self) -> Option<Arc<dyn crate::session_link::WriteAhead>> {
         let notes =
             self.durable().map(|durable| crate::server::durable::Notes(Arc::clone(durable)));
-        notes.map(|notes| Arc::new(notes) as Arc<dyn crate::link::WriteAhead>)
+        notes.map(|notes| Arc::new(notes) as Arc<dyn crate::session_link::WriteAhead>)
     }
 
     /// Notes the guard's tokens for the store (after a rotation or its confirmation);

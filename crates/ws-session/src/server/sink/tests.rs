@@ -5,7 +5,7 @@ use super::{SessionSink, SINK_BUFFER};
 use crate::error::Error;
 use crate::protocol::{Mode, SessionId};
 use crate::server::session::SessionState;
-use crate::server::{ReliableServer, ServerConfig};
+use crate::server::{ServerConfig, SessionServer};
 use futures::{FutureExt, Sink, SinkExt};
 use metrics_util::debugging::DebuggingRecorder;
 use std::collections::HashMap;
@@ -14,15 +14,15 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 
-fn server(max_unacked: u64) -> ReliableServer {
+fn server(max_unacked: u64) -> SessionServer {
     let mut config = ServerConfig::default();
     config.limits.max_unacked = max_unacked;
     config.limits.max_payload = 16;
-    ReliableServer::new(config)
+    SessionServer::new(config)
 }
 
 /// A live wsr.v1 session of `server`, as a HELLO would open it.
-fn open(server: &ReliableServer) -> Arc<SessionState> {
+fn open(server: &SessionServer) -> Arc<SessionState> {
     let inner = &server.inner;
     let session =
         SessionState::new(Mode::V1, Default::default(), &inner.config, &inner.outbox_base);
@@ -31,7 +31,7 @@ fn open(server: &ReliableServer) -> Arc<SessionState> {
     session
 }
 
-fn sink_to(server: &ReliableServer) -> (SessionSink, Arc<SessionState>) {
+fn sink_to(server: &SessionServer) -> (SessionSink, Arc<SessionState>) {
     let session = open(server);
     (server.sink(session.id).unwrap(), session)
 }

@@ -3,10 +3,10 @@
 //! write (another node's claim) marks the session lost.
 
 use super::Journal;
-use crate::link::{OutboxBase, Stored};
 use crate::protocol::{Limits, Payload};
 use crate::server::durable::state::{DurableSession, Start};
 use crate::server::StoreConfig;
+use crate::session_link::{OutboxBase, Stored};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use ws_batch::{Confirmation, Outbox};
@@ -84,7 +84,7 @@ async fn fixture(failures: usize) -> Fixture {
         failures: AtomicUsize::new(failures),
     });
     let journal = Journal::new(StoreConfig::new(store.clone(), "a"));
-    let base = OutboxBase::new(crate::link::server_outbox_config());
+    let base = OutboxBase::new(crate::session_link::server_outbox_config());
     let outbox = base.outbox_with(Confirmation::Ack, &Limits::default(), true);
     let key = SessionKey([3; 16]);
     let mut record = SessionRecord { key, ..SessionRecord::default() };

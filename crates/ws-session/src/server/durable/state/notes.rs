@@ -1,7 +1,7 @@
 //! [`Notes`]: a stored session as its links see it (`link::WriteAhead`).
 
 use super::DurableSession;
-use crate::link::WriteAhead;
+use crate::session_link::WriteAhead;
 use std::sync::Arc;
 
 /// A stored session as its links see it.

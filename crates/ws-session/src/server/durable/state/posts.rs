@@ -3,8 +3,8 @@
 //! the inbox position they came from, and a crash can neither lose nor repeat one.
 
 use super::{DurableSession, Marks};
-use crate::link::lock;
 use crate::server::durable::convert::stored_of_posted;
+use crate::session_link::lock;
 use std::sync::Arc;
 use ws_store::Posted;
 
