@@ -108,7 +108,7 @@ impl ReliableServer {
         transport: &Transport,
     ) -> impl Future<Output = ()> + Send + 'static {
         let _nodelay_is_an_optimisation = stream.set_nodelay(true);
-        transport.serve(self, stream, peer)
+        transport.serve(self.sessions, stream, peer)
     }
 }
 

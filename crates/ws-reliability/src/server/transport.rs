@@ -1,7 +1,7 @@
 //! How the accept loop serves a socket: as it is, or (feature `tls`) after the server's
 //! side of a TLS handshake; [`ReliableServer::listen_tls`].
 
-use super::ReliableServer;
+use super::{ReliableServer, SessionServer};
 use futures::future::Either;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -28,14 +28,12 @@ impl Transport {
     /// long-lived part holds only the server and that box.
     pub(crate) fn serve(
         &self,
-        server: ReliableServer,
+        server: SessionServer,
         stream: TcpStream,
         peer: SocketAddr,
     ) -> impl Future<Output = ()> + Send + 'static {
         match self {
-            Transport::Plain => {
-                Either::<_, Boxed>::Left(server.sessions.serve_owned_stream(stream, peer))
-            }
+            Transport::Plain => Either::<_, Boxed>::Left(server.serve_owned_stream(stream, peer)),
             #[cfg(feature = "tls")]
             Transport::Tls(tls) => {
                 Either::Right(serve_tls_owned(server, tls.clone(), stream, peer))
@@ -47,7 +45,7 @@ impl Transport {
 /// [`serve_tls`] as an owned, boxed future.
 #[cfg(feature = "tls")]
 fn serve_tls_owned(
-    server: ReliableServer,
+    server: SessionServer,
     tls: crate::tls::TlsConfig,
     stream: TcpStream,
     peer: SocketAddr,
@@ -60,7 +58,7 @@ fn serve_tls_owned(
 /// (`ws_reliability_tls_failures_total{side="server",kind}`).
 #[cfg(feature = "tls")]
 async fn serve_tls(
-    server: &ReliableServer,
+    server: &SessionServer,
     tls: &crate::tls::TlsConfig,
     stream: TcpStream,
     peer: SocketAddr,

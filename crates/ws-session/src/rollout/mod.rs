@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use ws_reliability::rollout::{Fix, GuardConfig, Rollout, RolloutEvent, Setting};
+//! use ws_session::rollout::{Fix, GuardConfig, Rollout, RolloutEvent, Setting};
 //!
 //! let rollout = Rollout::new(); // every fix on
 //! rollout.set(Fix::Batch, Setting::Percent(10))?; // 10% of new sessions
@@ -24,7 +24,7 @@
 //! }
 //! assert_eq!(rollout.setting(Fix::Sync), Setting::Off);
 //! assert!(matches!(events.try_recv(), Ok(RolloutEvent::RolledBack { fix: Fix::Sync, .. })));
-//! # Ok::<(), ws_reliability::rollout::RolloutError>(())
+//! # Ok::<(), ws_session::rollout::RolloutError>(())
 //! ```
 //!
 //! | metric | type | labels | meaning |

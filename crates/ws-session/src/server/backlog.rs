@@ -65,7 +65,7 @@ impl SessionServer {
     /// `TcpListener::accept`, in a loop:
     ///
     /// ```no_run
-    /// # async fn run(server: ws_reliability::server::SessionServer) {
+    /// # async fn run(server: ws_session::server::SessionServer) {
     /// while let Some(session) = server.accept().await {
     ///     tokio::spawn(async move { /* read and write `session` */ drop(session) });
     /// }

@@ -75,7 +75,7 @@ use tokio_tungstenite::tungstenite::Message;
 use ws_conn::Registry;
 
 /// The sessions of a WebSocket server that loses no message: see the [module docs](self).
-/// `ws_reliability::server::SessionServer` is this with its accept loop.
+/// `ws_reliability::server::ReliableServer` is this with its accept loop.
 ///
 /// Cheap to clone: clones share the sessions, the registry and the streams.
 #[derive(Debug, Clone)]
