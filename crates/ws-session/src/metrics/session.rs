@@ -89,9 +89,9 @@ pub(crate) fn sync_failed(critical: bool) {
     metrics::counter!("ws_reliability_sync_failures_total", "criticality" => level).increment(1);
 }
 
-/// A TLS handshake failed on `side` (`server` or `client`), by kind (a
-/// [`TlsError`](ws_conn::tls::TlsError) label).
-#[cfg(feature = "tls")]
+/// A client's TLS handshake failed, by kind (a [`TlsError`](ws_conn::tls::TlsError)
+/// label); the server's are counted by `ws-reliability`'s accept loop.
+#[cfg(all(feature = "tls", feature = "client"))]
 pub(crate) fn tls_failed(side: &'static str, kind: &'static str) {
     let counter =
         metrics::counter!("ws_reliability_tls_failures_total", "side" => side, "kind" => kind);
