@@ -66,8 +66,31 @@ impl ReliableServer {
         self.listen_on(addr, Transport::Plain).await
     }
 
+    /// Like [`listen`](Self::listen), over TLS: the same accept loop, each accepted socket
+    /// going through the TLS handshake (within `tls`'s handshake timeout) before the
+    /// WebSocket handshake. Clients connect to `wss://`. A failed handshake drops the
+    /// socket and is counted in `ws_reliability_tls_failures_total{side="server",kind}`.
+    ///
+    /// ```no_run
+    /// # async fn example(server: ws_reliability::server::ReliableServer) -> Result<(), ws_reliability::Error> {
+    /// use ws_reliability::tls::TlsConfig;
+    /// let tls = TlsConfig::from_pem_files("fullchain.pem", "key.pem")?;
+    /// let listener = server.listen_tls("0.0.0.0:443", tls).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+    pub async fn listen_tls(
+        &self,
+        addr: impl ToSocketAddrs,
+        tls: crate::tls::TlsConfig,
+    ) -> Result<Listener, crate::Error> {
+        self.listen_on(addr, Transport::Tls(tls)).await
+    }
+
     /// Binds `addr` and runs the accept loop, each socket served over `transport`.
-    pub(super) async fn listen_on(
+    async fn listen_on(
         &self,
         addr: impl ToSocketAddrs,
         transport: Transport,
