@@ -146,6 +146,15 @@ impl<'txn> Tables<'txn> {
         self.outbox.retain_in(span(key, acked), keep).map_err(failed)
     }
 
+    /// How many posts the session's inbox holds: its ids run without a gap from the first
+    /// one left (consumed posts go from the front) up to `next_post - 1`.
+    pub fn inbox_len(&self, key: &SessionKey, next_post: u64) -> Result<usize, StoreError> {
+        let first = self.inbox.range(span(key, u64::MAX)).map_err(failed)?.next();
+        let first_id = first.transpose().map_err(failed)?.map(|(entry, _)| entry.value().1);
+        let held = first_id.map_or(0, |first_id| next_post.saturating_sub(first_id));
+        Ok(usize::try_from(held).unwrap_or(usize::MAX))
+    }
+
     /// Adds a posted message to the session's inbox.
     pub fn post(&mut self, key: &SessionKey, posted: &Posted) -> Result<(), StoreError> {
         let value = encode_message(posted.kind, &posted.payload);
