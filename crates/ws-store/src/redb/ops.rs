@@ -129,8 +129,7 @@ impl Inner {
             post.fits(tables.inbox_len(key, slot.next_post)?)?;
             let posted = slot.post(post.kind, post.payload);
             tables.save(&slot)?;
-            tables.post(key, &posted)?;
-            tables.notice(&slot.record.owner.node.0, key)?;
+            tables.post(&slot, &posted)?;
             Ok(posted)
         })
     }

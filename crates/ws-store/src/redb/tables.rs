@@ -155,11 +155,13 @@ impl<'txn> Tables<'txn> {
         Ok(usize::try_from(held).unwrap_or(usize::MAX))
     }
 
-    /// Adds a posted message to the session's inbox.
-    pub fn post(&mut self, key: &SessionKey, posted: &Posted) -> Result<(), StoreError> {
+    /// Adds a posted message to the inbox of `slot`'s session and leaves its owner a
+    /// notice.
+    pub fn post(&mut self, slot: &Slot, posted: &Posted) -> Result<(), StoreError> {
+        let key = &slot.record.key;
         let value = encode_message(posted.kind, &posted.payload);
         self.inbox.insert((id(key), posted.id), value.as_slice()).map_err(failed)?;
-        Ok(())
+        self.notice(&slot.record.owner.node.0, key)
     }
 
     /// Leaves `node` a notice that `key` was posted to.
