@@ -73,8 +73,8 @@ pub(crate) use ws_session::server::origin_check;
 pub use ws_session::server::{
     AuthHook, AuthRequest, BroadcastReport, Budget, Delivery, Identity, Incoming, IncomingConfig,
     IncomingMode, Received, Refusal, ServerConfig, Session, SessionEvent, SessionIncoming,
-    SessionServer, SessionSink, StoreConfig, Target, DEFAULT_LEASE, DEFAULT_NOTICE_POLL,
-    SINK_BUFFER,
+    SessionServer, SessionSink, StoreConfig, Target, DEFAULT_LEASE, DEFAULT_MAX_INBOX,
+    DEFAULT_NOTICE_POLL, SINK_BUFFER,
 };
 
 /// A WebSocket server that loses no message: its sessions, a [`SessionServer`] whose every

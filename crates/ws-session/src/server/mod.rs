@@ -54,7 +54,7 @@ mod wait;
 pub use auth::{AuthHook, AuthRequest, Identity, Refusal};
 pub use budget::Budget;
 pub use config::{IncomingConfig, ServerConfig};
-pub use durable::{Delivery, StoreConfig, DEFAULT_LEASE, DEFAULT_NOTICE_POLL};
+pub use durable::{Delivery, StoreConfig, DEFAULT_LEASE, DEFAULT_MAX_INBOX, DEFAULT_NOTICE_POLL};
 pub use event::SessionEvent;
 pub use fanout::{BroadcastReport, Target};
 #[doc(hidden)] // for `ws-reliability`'s axum adapter

@@ -27,6 +27,8 @@ use ws_store::{Deadlines, NodeId, Owner, SessionStore, UnixMillis};
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(10);
 /// How often a node looks for messages other nodes posted to its sessions, by default.
 pub const DEFAULT_NOTICE_POLL: Duration = Duration::from_millis(20);
+/// How many posted messages a session's inbox may hold in the store, by default.
+pub const DEFAULT_MAX_INBOX: usize = 4096;
 
 /// Where a [`SessionServer`](super::SessionServer) keeps its sessions besides its memory:
 /// a store, the name of this node, and its lease.
@@ -44,13 +46,20 @@ pub struct StoreConfig {
     /// posted to ([`SessionServer::post`](super::SessionServer::post)). A post reaches
     /// the client within about this much plus one commit.
     pub notice_poll: Duration,
+    /// How many messages posted from other nodes a session's inbox may hold while its
+    /// owner has not moved them into the outbox (its client is slow, or gone until the
+    /// session expires): a post past it is refused ([`Error::Store`](crate::Error::Store),
+    /// the message handed back), so the store's memory stays bounded.
+    pub max_inbox: usize,
 }
 
 impl StoreConfig {
     /// `store`, written by the node named `node`, with the default lease.
     pub fn new(store: Arc<dyn SessionStore>, node: impl Into<String>) -> Self {
         let node = NodeId(node.into());
-        StoreConfig { store, node, lease: DEFAULT_LEASE, notice_poll: DEFAULT_NOTICE_POLL }
+        let lease = DEFAULT_LEASE;
+        let notice_poll = DEFAULT_NOTICE_POLL;
+        StoreConfig { store, node, lease, notice_poll, max_inbox: DEFAULT_MAX_INBOX }
     }
 
     /// The same with another lease.
@@ -61,6 +70,11 @@ impl StoreConfig {
     /// The same with another interval between looks at the notices.
     pub fn with_notice_poll(self, notice_poll: Duration) -> Self {
         StoreConfig { notice_poll, ..self }
+    }
+
+    /// The same with another bound on each session's inbox.
+    pub fn with_max_inbox(self, max_inbox: usize) -> Self {
+        StoreConfig { max_inbox, ..self }
     }
 
     /// This node as the owner of a session it creates, under `deadlines`.

@@ -13,7 +13,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::time::MissedTickBehavior;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
-use ws_store::{Refusal, SessionKey, StoreError};
+use ws_store::{NewPost, Refusal, SessionKey, StoreError};
 
 /// Where [`SessionServer::post`] put a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +41,9 @@ impl SessionServer {
     /// node sharing the store: added to the session's inbox there, for its owner to send
     /// (within about `StoreConfig::notice_poll`); a crash of either node loses nothing
     /// (`docs/durability.md`). Refused with [`Error::UnknownSession`] when neither this
-    /// node nor the store has the session, [`Error::Store`] when the store failed (the
-    /// message handed back in both).
+    /// node nor the store has the session, [`Error::Store`] when the store failed or
+    /// refused (the session's inbox holds `StoreConfig::max_inbox` posts:
+    /// `Refusal::InboxFull`); the message is handed back in each.
     pub async fn post(&self, session: SessionId, message: Message) -> Result<Delivery, Error> {
         if self.inner.sessions.get(&session).is_some() {
             return self.post_here(session, message).await;
@@ -70,7 +71,8 @@ impl SessionServer {
         let stored = self.payload(message.clone())?;
         let payload = Bytes::copy_from_slice(stored.as_bytes());
         let key = SessionKey(*session.as_bytes());
-        let posted = config.store.post(&key, kind_of(&stored), payload).await;
+        let post = NewPost { kind: kind_of(&stored), payload, max_inbox: config.max_inbox };
+        let posted = config.store.post(&key, post).await;
         crate::metrics::posted(posted.is_ok());
         let refused = |source| post_refused(PostRefused { session, source, message });
         posted.map(|posted| Delivery::Posted { id: posted.id }).map_err(refused)

@@ -10,7 +10,8 @@ use crate::session_link::{OutboxBase, Stored};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use ws_batch::{Confirmation, Outbox};
-use ws_store::{Claim, Lookup, MemoryStore, Posted, SessionKey, SessionRecord, SessionStore};
+use ws_store::SessionStore;
+use ws_store::{Claim, Lookup, MemoryStore, NewPost, Posted, SessionKey, SessionRecord};
 use ws_store::{Epoch, Kind, Lease, NodeId, Refusal, SessionWrite, StoreError, UnixMillis};
 
 /// A `MemoryStore` whose first `failures` commits fail (a store that is down for a while).
@@ -48,13 +49,8 @@ impl SessionStore for Flaky {
         }
         self.inner.commit(writes).await
     }
-    async fn post(
-        &self,
-        key: &SessionKey,
-        kind: Kind,
-        payload: bytes::Bytes,
-    ) -> Result<Posted, StoreError> {
-        self.inner.post(key, kind, payload).await
+    async fn post(&self, key: &SessionKey, post: NewPost) -> Result<Posted, StoreError> {
+        self.inner.post(key, post).await
     }
     async fn notices(&self, node: &NodeId) -> Result<Vec<SessionKey>, StoreError> {
         self.inner.notices(node).await
@@ -158,10 +154,11 @@ async fn a_write_refused_by_another_nodes_claim_loses_the_session() {
 async fn posts_move_into_the_outbox_once_and_leave_the_inbox_in_the_same_commit() {
     let fixture = fixture(0).await;
     let store = &fixture.store;
-    store.post(&fixture.key, Kind::Text, "one".into()).await.unwrap();
+    let post = |kind, payload| NewPost { kind, payload, max_inbox: 16 };
+    store.post(&fixture.key, post(Kind::Text, "one".into())).await.unwrap();
     let broken = bytes::Bytes::from_static(&[0xff]); // text that is not UTF-8: a damaged store
-    store.post(&fixture.key, Kind::Text, broken).await.unwrap();
-    store.post(&fixture.key, Kind::Binary, "two".into()).await.unwrap();
+    store.post(&fixture.key, post(Kind::Text, broken)).await.unwrap();
+    store.post(&fixture.key, post(Kind::Binary, "two".into())).await.unwrap();
     let posted = store.inbox(&fixture.key, 0).await.unwrap();
     let taken = fixture.durable.take_posts(&posted);
     assert_eq!((taken.last_seq, taken.complete), (Some(2), true), "the broken one passed over");
