@@ -1,10 +1,11 @@
 //! ReliableClient → ReliableServer upload with their default configurations: one sender
 //! task per client feeding the client's sink ([`ReliableClient::sink`]), whose `feed` waits
 //! while the outbox is full. The server reads each session's stream
-//! ([`ReliableServer::incoming_of`], [`IncomingMode::PerSession`]) on a task of its own and
-//! checks it in order, as the raw side reads each connection on a task of its own. (Until
-//! issue 20 one task read every session from the shared stream, checking each message
-//! against a map of sessions: a hub's workload, not raw's.)
+//! ([`ReliableServer::incoming_of`](ws_reliability::server::SessionServer::incoming_of),
+//! [`IncomingMode::PerSession`]) on a task of its own and checks it in order, as the raw
+//! side reads each connection on a task of its own. (Until issue 20 one task read every
+//! session from the shared stream, checking each message against a map of sessions: a
+//! hub's workload, not raw's.)
 
 use crate::args::Workload;
 use crate::push::reliable::{connect, Connected};
