@@ -123,8 +123,7 @@ pub async fn finish(
     finish_counted(started, counts(receivers), senders, workload).await
 }
 
-/// [`finish`] with the receivers' counts from one future (the reliable upload's server
-/// reads every session from one stream), in any order.
+/// [`finish`] with the receivers' counts from one future, in any order.
 pub async fn finish_counted(
     started: Start,
     received: impl Future<Output = Result<Vec<u64>, BenchError>>,

@@ -1,29 +1,39 @@
 //! ReliableClient → ReliableServer upload with their default configurations: one sender
 //! task per client feeding the client's sink ([`ReliableClient::sink`]), whose `feed` waits
-//! while the outbox is full. The server reads [`ReliableServer::incoming`](ws_reliability::server::SessionServer::incoming) and checks every
-//! session in order.
+//! while the outbox is full. The server reads each session's stream
+//! ([`ReliableServer::incoming_of`](ws_reliability::server::SessionServer::incoming_of),
+//! [`IncomingMode::PerSession`]) on a task of its own and checks it in order, as the raw
+//! side reads each connection on a task of its own. (Until issue 20 one task read every
+//! session from the shared stream, checking each message against a map of sessions: a
+//! hub's workload, not raw's.)
 
-use super::receive_sessions;
 use crate::args::Workload;
 use crate::push::reliable::{connect, Connected};
 use crate::push::{self, Pace, Start, Throughput, SETUP_LIMIT};
 use crate::{payload, BenchError};
-use futures::SinkExt;
+use futures::{SinkExt, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::task::JoinHandle;
 use ws_reliability::client::ReliableClient;
-use ws_reliability::server::{Incoming, ReliableServer};
+use ws_reliability::server::{IncomingMode, ReliableServer};
 
 /// Connects `clients` clients, then times the upload of `workload` from each.
 pub async fn run(clients: usize, workload: Workload) -> Result<Throughput, BenchError> {
-    let server = ReliableServer::new(crate::limits::server_config());
-    let incoming = server.incoming().ok_or(BenchError::Reliable("incoming taken".into()))?;
+    let server = ReliableServer::new(per_session_config());
     let listener = server.listen("127.0.0.1:0").await?;
     let url = format!("ws://{}/", listener.local_addr());
     let clients = shared(tokio::time::timeout(SETUP_LIMIT, connect(&url, clients)).await??);
-    let throughput = measure(incoming, &clients, workload).await;
+    let throughput = measure(&server, &clients, workload).await;
     close(&server, clients).await;
     throughput
+}
+
+/// The bench's server configuration, each session's messages in a stream of its own.
+fn per_session_config() -> ws_reliability::server::ServerConfig {
+    let mut config = crate::limits::server_config();
+    config.incoming.mode = IncomingMode::PerSession;
+    config
 }
 
 /// The clients, each shared with its sender task.
@@ -32,16 +42,29 @@ fn shared(connected: Vec<Connected>) -> Vec<Arc<ReliableClient>> {
 }
 
 async fn measure(
-    incoming: Incoming,
+    server: &ReliableServer,
     clients: &[Arc<ReliableClient>],
     workload: Workload,
 ) -> Result<Throughput, BenchError> {
     let started = Start::now();
-    let received = tokio::spawn(receive_sessions(incoming, clients.len()));
+    let receive = |client: &Arc<ReliableClient>| spawn_receiver(server, client);
+    let receivers = clients.iter().map(receive).collect::<Result<_, _>>()?;
     let pace = Pace::new(workload, started.at);
     let upload = |client: &Arc<_>| tokio::spawn(upload(Arc::clone(client), pace));
     let senders = clients.iter().map(upload).collect();
-    push::finish_counted(started, async { received.await? }, senders, workload).await
+    push::finish(started, receivers, senders, workload).await
+}
+
+/// Reads and checks the messages `client`'s session delivers to the server, on a task of
+/// its own.
+fn spawn_receiver(
+    server: &ReliableServer,
+    client: &ReliableClient,
+) -> Result<JoinHandle<Result<u64, BenchError>>, BenchError> {
+    let session = client.session().ok_or(BenchError::Reliable("no session".into()))?;
+    let incoming = server.incoming_of(session);
+    let incoming = incoming.ok_or_else(|| BenchError::Reliable("no session stream".into()))?;
+    Ok(tokio::spawn(push::receive(incoming.map(Ok))))
 }
 
 /// Feeds messages into the client's sink while `pace` says so (each `feed` waits while the

@@ -28,6 +28,7 @@ impl ByteMeter {
     }
 
     /// The bytes held now by every outbox sharing this meter.
+    #[inline]
     pub fn bytes(&self) -> usize {
         self.bytes.load(Ordering::Acquire)
     }

@@ -19,6 +19,13 @@ pub(crate) fn checked_payload(message: Message, limit: u64) -> Result<Stored, Er
     Ok(crate::link::checked_payload(message, limit)?)
 }
 
+/// The payload of an application message, refused as [`checked_payload`] refuses, not yet
+/// copied in ([`crate::link::checked`]).
+#[inline]
+pub(crate) fn checked(message: Message, limit: u64) -> Result<crate::protocol::Payload, Error> {
+    Ok(crate::link::checked(message, limit)?)
+}
+
 /// The error of a push the outbox refused, with the message handed back.
 pub(crate) fn outbox_full(session: SessionId, error: OutboxError<Stored>) -> Error {
     crate::link::outbox_full(session, error).into()

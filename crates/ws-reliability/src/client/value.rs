@@ -20,7 +20,7 @@ impl Stream for ClientIncoming {
     type Item = Message;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Message>> {
-        self.receiver.poll_recv(cx).map(|delivered| delivered.map(|(_, message)| message))
+        self.receiver.poll_message(cx)
     }
 }
 
@@ -34,7 +34,7 @@ impl Stream for ReliableClient {
         let Some(receiver) = incoming.unwrap_or_else(|poisoned| poisoned.into_inner()) else {
             return Poll::Ready(None);
         };
-        receiver.poll_recv(cx).map(|delivered| delivered.map(|(_, message)| message))
+        receiver.poll_message(cx)
     }
 }
 

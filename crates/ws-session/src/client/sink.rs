@@ -3,7 +3,7 @@
 
 use super::state::ClientState;
 use crate::error::Error;
-use crate::session_link::{checked_payload, outbox_full, BufferedSink, Stored, SINK_BUFFER};
+use crate::session_link::{checked, outbox_full, BufferedSink, Stored, SINK_BUFFER};
 use futures::Sink;
 use std::collections::VecDeque;
 use std::future::Future;
@@ -32,8 +32,12 @@ type Room = Pin<Box<dyn Future<Output = Result<u64, Error>> + Send>>;
 #[derive(Debug)]
 pub struct ClientSink {
     state: Arc<ClientState>,
+    /// Accepted messages not yet in the outbox, stored as the outbox keeps them.
     buffer: VecDeque<Stored>,
     waiting: Option<Waiting>,
+    /// The session's `max_payload`, read at the start of each run of the buffer (the
+    /// limits are behind a lock a WELCOME may change).
+    max_payload: u64,
 }
 
 /// The wait for room of the first message a full outbox refused.
@@ -49,7 +53,8 @@ impl ClientSink {
     /// A sink into `state`'s outbox (`ReliableClient::sink` in `ws-reliability`).
     #[doc(hidden)] // `ws-reliability`'s `ReliableClient` hands these out
     pub fn new(state: Arc<ClientState>) -> Self {
-        ClientSink { state, buffer: VecDeque::with_capacity(SINK_BUFFER), waiting: None }
+        let buffer = VecDeque::with_capacity(SINK_BUFFER);
+        ClientSink { state, buffer, waiting: None, max_payload: 0 }
     }
 
     fn state(&self) -> &Arc<ClientState> {
@@ -61,8 +66,10 @@ impl ClientSink {
         if self.buffer.len() >= SINK_BUFFER {
             return Err(Error::NotReady { session: self.state().session_or_zero(), message });
         }
-        let max_payload = self.state().limits().max_payload;
-        self.buffer.push_back(checked_payload(message, max_payload)?);
+        if self.buffer.is_empty() {
+            self.max_payload = self.state().limits().max_payload;
+        }
+        self.buffer.push_back(Stored::from(checked(message, self.max_payload)?));
         Ok(())
     }
 

@@ -102,30 +102,53 @@ impl DeliverTx {
 
 impl DeliverRx {
     /// The next delivered message, `None` once every sender is gone and all was read.
+    #[inline]
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Delivered>> {
-        let next = std::task::ready!(self.poll_numbered(cx));
-        Poll::Ready(next.map(|(_seq, message)| (self.session, message)))
+        let next = std::task::ready!(self.poll_message(cx));
+        Poll::Ready(next.map(|message| (self.session, message)))
+    }
+
+    /// The next delivered message alone: what a stream of one session's messages yields,
+    /// without carrying its session and number through every poll.
+    #[inline]
+    pub fn poll_message(&mut self, cx: &mut Context<'_>) -> Poll<Option<Message>> {
+        if !std::task::ready!(self.poll_filled(cx)) {
+            return Poll::Ready(None);
+        }
+        self.taken();
+        Poll::Ready(self.ready.next())
     }
 
     /// The next delivered message with its sequence number in its session.
+    #[inline]
     pub fn poll_numbered(&mut self, cx: &mut Context<'_>) -> Poll<Option<(u64, Message)>> {
+        if !std::task::ready!(self.poll_filled(cx)) {
+            return Poll::Ready(None);
+        }
+        let seq = self.taken();
+        Poll::Ready(self.ready.next().map(|message| (seq, message)))
+    }
+
+    /// Waits until a message is ready; `false` once every sender is gone and all was read.
+    fn poll_filled(&mut self, cx: &mut Context<'_>) -> Poll<bool> {
         while self.ready.len() == 0 {
             let Some(batch) = std::task::ready!(self.receiver.poll_recv(cx)) else {
-                return Poll::Ready(None);
+                return Poll::Ready(false);
             };
             self.take(batch);
         }
-        let next = self.ready.next();
-        Poll::Ready(next.map(|message| self.numbered(message)))
+        Poll::Ready(true)
     }
 
-    /// `message` with its sequence number: the one after the last taken (the last of all,
-    /// `u64::MAX`, has no next: the fuzz corpus delivers it).
-    fn numbered(&mut self, message: Message) -> (u64, Message) {
+    /// The sequence number of the next message of `ready`, which is about to be taken: the
+    /// one after the last taken (the last of all, `u64::MAX`, has no next: the fuzz corpus
+    /// delivers it).
+    #[inline]
+    fn taken(&mut self) -> u64 {
         let seq = self.next;
         self.next = seq.saturating_add(1);
         self.write_ahead.iter().for_each(|write_ahead| write_ahead.consumed(seq));
-        (seq, message)
+        seq
     }
 
     fn take(&mut self, batch: Batch) {

@@ -6,6 +6,7 @@
 
 mod buffered;
 mod burst;
+mod checked;
 mod configs;
 mod deliver;
 mod encode;
@@ -21,6 +22,7 @@ mod write_ahead;
 mod writer;
 
 pub use buffered::{BufferedSink, SINK_BUFFER};
+pub use checked::{checked, checked_payload};
 pub use deliver::{channel as delivery_channel, DeliverRx, DeliverTx, Delivered};
 pub use error::PushError;
 pub use reader::LinkEnd;
@@ -29,7 +31,7 @@ pub use stored::Stored;
 pub use write_ahead::WriteAhead;
 pub use writer::{spawn_writer, Broken, Outgoing, Side};
 
-use crate::protocol::{AckBatcher, AckConfig, Data, InOrder, Limits, Mode, Payload, SessionId};
+use crate::protocol::{AckBatcher, AckConfig, Data, InOrder, Limits, Mode, SessionId};
 use configs::{ConfigKey, SharedConfigs};
 use encode::Outbound;
 use pack::Packer;
@@ -115,30 +117,6 @@ impl OutboxBase {
             crate::metrics::dead_letter();
         })
     }
-}
-
-/// An application message as an outbox keeps it, refused when it is not data or too large
-/// for the session's `max_payload` (the peer would close with 1009 and the resend would
-/// fail again).
-pub fn checked_payload(message: Message, limit: u64) -> Result<Stored, PushError> {
-    let payload = data_payload(message)?;
-    if payload.len() as u64 > limit {
-        return Err(too_large(payload, limit));
-    }
-    Ok(Stored::from(payload))
-}
-
-/// The payload of a text or binary message; any other is refused and handed back.
-fn data_payload(message: Message) -> Result<Payload, PushError> {
-    match message {
-        Message::Text(text) => Ok(Payload::Text(text)),
-        Message::Binary(bytes) => Ok(Payload::Binary(bytes)),
-        other => Err(PushError::NotData { message: other }),
-    }
-}
-
-fn too_large(payload: Payload, limit: u64) -> PushError {
-    PushError::TooLarge { size: payload.len(), limit, message: payload.into_message() }
 }
 
 /// The error of a push the outbox refused, with the message handed back.

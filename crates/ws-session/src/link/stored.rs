@@ -34,6 +34,7 @@ pub struct Small {
 }
 
 impl From<Payload> for Stored {
+    #[inline]
     fn from(payload: Payload) -> Self {
         Small::copy(&payload).map_or(Stored::Shared(payload), Stored::Small)
     }
@@ -78,6 +79,7 @@ impl MessageSize for Stored {
     /// The memory an outbox holds for the message, not only its payload: the entry (a
     /// small payload is copied into it) and a shared payload's bytes. So the outbox's byte
     /// cap and the server's byte budget bound memory even with tiny messages.
+    #[inline]
     fn message_size(&self) -> usize {
         let inline = matches!(self, Stored::Small(_));
         let shared = if inline { 0 } else { self.as_bytes().len() };
@@ -85,8 +87,19 @@ impl MessageSize for Stored {
     }
 }
 
+impl Stored {
+    /// The [`message_size`](MessageSize::message_size) `payload` will have once stored,
+    /// without storing it (a budget checks a payload before it is copied in).
+    #[inline]
+    pub fn size_of_payload(payload: &Payload) -> usize {
+        let shared = if payload.len() > INLINE_MAX { payload.len() } else { 0 };
+        std::mem::size_of::<Stored>() + ENTRY_COST + shared
+    }
+}
+
 impl Small {
     /// A copy of `payload`, if it is small enough.
+    #[inline]
     pub(crate) fn copy(payload: &Payload) -> Option<Small> {
         let source = payload.as_bytes();
         let len = u8::try_from(source.len()).ok()?;

@@ -5,7 +5,7 @@ use super::hello::Refused;
 use super::session::SessionState;
 use super::{SessionEvent, SessionServer};
 use crate::error::Error;
-use crate::protocol::CloseCode;
+use crate::protocol::{CloseCode, Payload};
 use crate::session_link::Stored;
 use tokio_tungstenite::tungstenite::Message;
 use ws_batch::MessageSize;
@@ -29,9 +29,10 @@ use ws_batch::MessageSize;
 ///   (acks of other sessions would have to free it): they return the error at once.
 ///
 /// The checks are made before each push without a lock across sessions, so concurrent
-/// sends (and a sink's buffer, at most [`SINK_BUFFER`](super::SINK_BUFFER) messages checked
-/// one by one) can pass `max_outbox_bytes` by the messages in flight at that instant, and
-/// concurrent handshakes `max_sessions` by the handshakes in progress.
+/// sends can pass `max_outbox_bytes` by the messages in flight at that instant (a sink
+/// counts its own buffered run, at most [`SINK_BUFFER`](super::SINK_BUFFER) messages,
+/// against the meter it read at the run's start), and concurrent handshakes
+/// `max_sessions` by the handshakes in progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Budget {
@@ -94,16 +95,59 @@ impl SessionServer {
         self.within_budget(session, payload)
     }
 
+    /// The payload of `message`, checked as [`budgeted`](Self::budgeted) checks it and
+    /// within the byte budget, not yet copied in (the sink stores it in place: no stored
+    /// message moved through `Result`s). The shared meter (an atomic every outbox moves: a read is a cache miss under
+    /// load) is read only when the run's `headroom` is short, about once per run of a sink.
+    pub(super) fn budgeted_payload(
+        &self,
+        session: &SessionState,
+        message: Message,
+        headroom: &mut Headroom,
+    ) -> Result<Payload, Error> {
+        let payload = crate::session_link::checked(message, self.inner.config.limits.max_payload)?;
+        match self.reserve(headroom, Stored::size_of_payload(&payload)) {
+            Ok(()) => Ok(payload),
+            Err(budget) => Err(over_budget(session, budget, payload.into_message())),
+        }
+    }
+
+    /// Takes `size` bytes from `headroom`; when it is short, makes room in the budget for
+    /// them and the run's (as [`within_budget`](Self::within_budget) does) and reads what
+    /// is left into it.
+    fn reserve(&self, headroom: &mut Headroom, size: usize) -> Result<(), usize> {
+        if headroom.take(size) {
+            return Ok(());
+        }
+        self.make_room(headroom.run + size)?;
+        headroom.refill(self.budget_left(), size);
+        Ok(())
+    }
+
+    /// The bytes the budget has left now (one read of the shared meter).
+    fn budget_left(&self) -> usize {
+        self.inner.config.budget.max_outbox_bytes.saturating_sub(self.outbox_bytes())
+    }
+
     /// `payload` for `session` if the byte budget has room for it, after expiring the
     /// oldest detached sessions that hold bytes if it has not; else the refusal.
     fn within_budget(&self, session: &SessionState, payload: Stored) -> Result<Stored, Error> {
+        match self.make_room(payload.message_size()) {
+            Ok(()) => Ok(payload),
+            Err(budget) => Err(over_budget(session, budget, payload.into_message())),
+        }
+    }
+
+    /// Room for `size` more bytes in the byte budget, after expiring the oldest detached
+    /// sessions that hold bytes if need be; else the budget, which has no room.
+    fn make_room(&self, size: usize) -> Result<(), usize> {
         let budget = self.inner.config.budget.max_outbox_bytes;
-        while self.outbox_bytes().saturating_add(payload.message_size()) > budget {
+        while self.outbox_bytes().saturating_add(size) > budget {
             if !self.evict_oldest(Pressure::Bytes) {
-                return Err(over_budget(session, budget, payload));
+                return Err(budget);
             }
         }
-        Ok(payload)
+        Ok(())
     }
 
     /// Expires the oldest detached session (holding bytes, under byte pressure); whether
@@ -127,15 +171,44 @@ impl SessionServer {
     }
 }
 
+/// What a run of one sink's messages may still take from the byte budget without reading
+/// the shared meter again, and what the run took so far (its messages are not in the meter
+/// until they reach the outbox). A sink starts it afresh (empty) with every run, so it is
+/// never older than one run of [`SINK_BUFFER`](super::SINK_BUFFER) messages: concurrent
+/// sends can pass the budget by what is in flight, as [`Budget`] says, a sink's own
+/// buffer cannot.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Headroom {
+    left: usize,
+    run: usize,
+}
+
+impl Headroom {
+    /// Takes `size` bytes if there are that many left; whether it did.
+    fn take(&mut self, size: usize) -> bool {
+        let Some(rest) = self.left.checked_sub(size) else { return false };
+        self.left = rest;
+        self.run += size;
+        true
+    }
+
+    /// Takes `size` bytes after a fresh reading: the budget has `left` bytes beside the
+    /// run's, which are not in it yet.
+    fn refill(&mut self, left: usize, size: usize) {
+        self.run += size;
+        self.left = left.saturating_sub(self.run);
+    }
+}
+
 /// A fresh session refused at `max_sessions`, every session attached (counted).
 fn sessions_full() -> Refused {
     crate::metrics::session_refused("max_sessions");
     Refused::Close(CloseCode::TryAgainLater)
 }
 
-/// The refusal of `payload` for `session`: the byte budget is spent.
-fn over_budget(session: &SessionState, budget: usize, payload: Stored) -> Error {
-    Error::BudgetExceeded { session: session.id, budget, message: payload.into_message() }
+/// The refusal of `message` for `session`: the byte budget is spent.
+fn over_budget(session: &SessionState, budget: usize, message: Message) -> Error {
+    Error::BudgetExceeded { session: session.id, budget, message }
 }
 
 #[cfg(test)]

@@ -68,6 +68,6 @@ impl Stream for SessionIncoming {
     type Item = Message;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Message>> {
-        self.receiver.poll_recv(cx).map(|delivered| delivered.map(|(_session, message)| message))
+        self.receiver.poll_message(cx)
     }
 }

@@ -8,6 +8,7 @@
 //! room (the client's acks) while the outbox is full. Every message is accounted as
 //! `send_wait` accounts it, a run of them at once.
 
+use super::budget::Headroom;
 use super::session::SessionState;
 use super::wait::{ended, room_for};
 use super::SessionServer;
@@ -59,14 +60,30 @@ pub const SINK_BUFFER: usize = crate::session_link::SINK_BUFFER;
 pub struct SessionSink {
     server: SessionServer,
     session: Arc<SessionState>,
-    /// Accepted messages not yet in the outbox, oldest first.
-    buffer: VecDeque<Stored>,
+    /// Accepted messages not yet in the outbox, and what they took of the byte budget.
+    run: Run,
     /// The oldest accepted message, waiting for room in the full outbox (it goes first).
     waiting: Option<Room>,
     /// The last finished wait's box, reused by the next one.
     spare: Option<Room>,
     /// A flush's wait for the store's commit (a session kept in a store).
     committing: Option<ReusableBoxFuture<'static, bool>>,
+}
+
+/// A sink's run: the messages it accepted that are not yet in the outbox, oldest first,
+/// stored as the outbox keeps them (a small payload copied in and the application's buffer
+/// freed at once, on the thread that allocated it, while the allocator's cache still has
+/// room for it), and what the run may still take from the server's byte budget.
+#[derive(Debug)]
+struct Run {
+    stored: VecDeque<Stored>,
+    headroom: Headroom,
+}
+
+impl Run {
+    fn new() -> Self {
+        Run { stored: VecDeque::with_capacity(SINK_BUFFER), headroom: Headroom::default() }
+    }
 }
 
 impl SessionServer {
@@ -82,8 +99,14 @@ impl SessionServer {
 
 impl SessionSink {
     pub(super) fn new(server: SessionServer, session: Arc<SessionState>) -> Self {
-        let buffer = VecDeque::with_capacity(SINK_BUFFER);
-        SessionSink { server, session, buffer, waiting: None, spare: None, committing: None }
+        SessionSink {
+            server,
+            session,
+            run: Run::new(),
+            waiting: None,
+            spare: None,
+            committing: None,
+        }
     }
 
     /// The server the session lives on.
@@ -98,20 +121,29 @@ impl SessionSink {
 
     /// Checks `message` and keeps it in the buffer.
     fn accept(&mut self, message: Message) -> Result<(), Error> {
-        if self.buffer.len() >= SINK_BUFFER {
+        let message = self.admissible(message)?;
+        let headroom = &mut self.run.headroom;
+        let payload = self.server.budgeted_payload(&self.session, message, headroom)?;
+        self.run.stored.push_back(Stored::from(payload));
+        Ok(())
+    }
+
+    /// `message`, unless the buffer is full or the session ended.
+    fn admissible(&self, message: Message) -> Result<Message, Error> {
+        if self.run.stored.len() >= SINK_BUFFER {
             return Err(Error::NotReady { session: self.session.id, message });
         }
         if self.session.has_ended() {
             return Err(ended(&self.session, message));
         }
-        self.buffer.push_back(self.server.budgeted(&self.session, message)?);
-        Ok(())
+        Ok(message)
     }
 
     /// Pushes the buffer under one lock and accounts what was queued; the first message a
     /// full outbox refused, if any (the rest stay in the buffer).
     fn push_many(&mut self) -> Option<Stored> {
-        let buffer = &mut self.buffer;
+        self.run.headroom = Headroom::default(); // the run is in the outbox: in the meter now
+        let buffer = &mut self.run.stored;
         let pushed = self.session.outbox.push_many(std::iter::from_fn(|| buffer.pop_front()));
         self.server.queued(&self.session, pushed.seqs.clone());
         pushed.refused.and_then(OutboxError::into_message)
@@ -120,7 +152,8 @@ impl SessionSink {
     /// The oldest message of an ended session, handed back (and counted).
     fn refuse_oldest(&mut self) -> Error {
         let oldest = self
-            .buffer
+            .run
+            .stored
             .pop_front()
             .map_or(Message::Binary(Default::default()), Stored::into_message);
         refused(ended(&self.session, oldest))
@@ -163,7 +196,7 @@ impl SessionSink {
 
     /// Accepted messages not yet in the outbox.
     fn unqueued(&self) -> usize {
-        self.buffer.len() + usize::from(self.waiting.is_some())
+        self.run.stored.len() + usize::from(self.waiting.is_some())
     }
 }
 
@@ -171,7 +204,7 @@ impl BufferedSink for SessionSink {
     type Error = Error;
 
     fn buffered(&self) -> usize {
-        self.buffer.len()
+        self.run.stored.len()
     }
 
     fn poll_waiting(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {

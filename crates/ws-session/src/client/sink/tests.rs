@@ -4,6 +4,7 @@
 use super::*;
 use crate::client::{ClientConfig, ClientEvent};
 use crate::protocol::{SessionLostReason, DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_UNACKED};
+use crate::session_link::checked_payload;
 use futures::SinkExt;
 
 /// A client that never connects (no connector drives its state): its outbox only fills.

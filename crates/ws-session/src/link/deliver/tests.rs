@@ -120,3 +120,20 @@ async fn the_last_sequence_number_of_all_is_delivered_without_overflow() {
     assert!(tx.send(session(1), last).await);
     assert_eq!(next_numbered(&mut rx).await, Some((u64::MAX, Message::text("z"))));
 }
+
+/// `poll_message` (what a client's stream uses) and `poll_numbered` (a server session's)
+/// take from the same batches and keep one numbering, in either order.
+#[tokio::test]
+async fn messages_alone_and_numbered_share_one_numbering() {
+    let (tx, mut rx) = channel(16);
+    let three = vec![Message::text("a"), Message::text("b"), Message::text("c")];
+    assert!(
+        tx.send(session(1), Numbered { first: 7, messages: three, ..Numbered::default() }).await
+    );
+    drop(tx);
+    assert_eq!(poll_fn(|cx| rx.poll_message(cx)).await, Some(Message::text("a")));
+    assert_eq!(poll_fn(|cx| rx.poll_numbered(cx)).await, Some((8, Message::text("b"))));
+    assert_eq!(poll_fn(|cx| rx.poll_message(cx)).await, Some(Message::text("c")));
+    assert_eq!(poll_fn(|cx| rx.poll_message(cx)).await, None);
+    assert_eq!(poll_fn(|cx| rx.poll_numbered(cx)).await, None);
+}

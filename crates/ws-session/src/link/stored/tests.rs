@@ -60,3 +60,14 @@ fn a_message_counts_its_entry_and_a_shared_payload_for_the_byte_caps() {
     assert_eq!(small.message_size(), ENTRY, "about 160 bytes per entry, as documented");
     assert_eq!(large.message_size(), ENTRY + 1000);
 }
+
+/// A budget checks a payload before it is copied in: its size then is what the outbox
+/// counts once it holds it, at the inline limit and past it.
+#[test]
+fn the_size_of_a_payload_is_the_size_it_has_once_stored() {
+    let sizes = [0, 64, INLINE_MAX, INLINE_MAX + 1, 4096];
+    for payload in sizes.map(binary).into_iter().chain([Payload::Text("héllo".into())]) {
+        let expected = Stored::from(payload.clone()).message_size();
+        assert_eq!(Stored::size_of_payload(&payload), expected, "{} bytes", payload.len());
+    }
+}

@@ -88,3 +88,37 @@ async fn past_the_byte_budget_a_detached_sessions_bytes_go_first_then_sends_are_
     assert!(matches!(&refused, Error::BudgetExceeded { budget, .. } if *budget == 3 * size));
     assert_eq!(refused.into_message(), Some(message()), "handed back");
 }
+
+/// A sink reads the shared meter once per run and counts what its own buffer took since:
+/// messages fed but not yet flushed cannot pass the budget together (the meter does not
+/// have them yet), and after the flush the meter's fresh reading refuses the next one.
+#[tokio::test]
+async fn a_sinks_buffered_run_counts_against_the_byte_budget() {
+    use futures::SinkExt;
+    let entry = crate::link::checked_payload(message(), u64::MAX).unwrap();
+    let size = ws_batch::MessageSize::message_size(&entry);
+    let server = server(|config| config.budget.max_outbox_bytes = 3 * size);
+    let live = open(&server).unwrap();
+    let mut sink = server.sink(live.id).unwrap();
+    for _ in 0..3 {
+        sink.feed(message()).await.unwrap();
+    }
+    assert_eq!(server.outbox_bytes(), 0, "fed, still in the sink");
+    let refused = sink.feed(message()).await.unwrap_err();
+    assert!(matches!(&refused, Error::BudgetExceeded { budget, .. } if *budget == 3 * size));
+    sink.flush().await.unwrap();
+    assert_eq!(server.outbox_bytes(), 3 * size);
+    let refused = sink.feed(message()).await.unwrap_err();
+    assert_eq!(refused.into_message(), Some(message()), "handed back");
+}
+
+#[test]
+fn headroom_takes_what_it_has_and_counts_the_run() {
+    let mut headroom = super::Headroom::default();
+    assert!(!headroom.take(1), "a new run has nothing: it reads the meter");
+    headroom.refill(100, 30);
+    assert!(headroom.take(70));
+    assert!(!headroom.take(1), "spent");
+    headroom.refill(150, 20);
+    assert_eq!(headroom, super::Headroom { left: 30, run: 120 }, "the run is not in the meter");
+}

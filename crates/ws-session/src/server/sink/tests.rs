@@ -70,7 +70,7 @@ async fn fed_messages_are_queued_in_order_and_accounted_like_send_wait() {
     sink.flush().await.unwrap();
     assert_eq!(session.outbox.stats().len(), 3);
     assert_eq!(session.last_pushed(), 3);
-    assert!(sink.buffer.is_empty() && sink.waiting.is_none());
+    assert!(sink.run.stored.is_empty() && sink.waiting.is_none());
 }
 
 #[tokio::test]
@@ -135,7 +135,7 @@ async fn a_session_that_ends_before_the_push_hands_the_message_back() {
     session.end();
     let refused = sink.flush().await.unwrap_err();
     assert_eq!(refused.into_message(), Some(Message::text("held")));
-    assert!(sink.buffer.is_empty());
+    assert!(sink.run.stored.is_empty());
     assert_eq!(session.outbox.stats().len(), 0);
 }
 
