@@ -95,9 +95,11 @@ fn post_refused(refused: PostRefused) -> Error {
     }
 }
 
-/// Takes this node's notices every `every` until the server is gone.
+/// Takes this node's notices every `every` (the first look one `every` after the start)
+/// until the server is gone.
 pub(super) async fn take_notices(server: Weak<Inner>, every: Duration) {
-    let mut ticks = tokio::time::interval(every.max(Duration::from_millis(1)));
+    let every = every.max(Duration::from_millis(1));
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
