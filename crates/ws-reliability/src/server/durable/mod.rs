@@ -27,6 +27,8 @@ use ws_store::{Deadlines, NodeId, Owner, SessionStore, UnixMillis};
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(10);
 /// How often a node looks for messages other nodes posted to its sessions, by default.
 pub const DEFAULT_NOTICE_POLL: Duration = Duration::from_millis(20);
+/// How often a node removes the store's expired sessions, by default.
+pub const DEFAULT_SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// Where a [`ReliableServer`](super::ReliableServer) keeps its sessions besides its memory:
 /// a store, the name of this node, and its lease.
@@ -44,13 +46,21 @@ pub struct StoreConfig {
     /// posted to ([`ReliableServer::post`](super::ReliableServer::post)). A post reaches
     /// the client within about this much plus one commit.
     pub notice_poll: Duration,
+    /// How often this node removes the sessions whose resume window passed from the store
+    /// ([`SessionStore::sweep`]): those no node holds any more, such as the sessions of a
+    /// node that died whose clients never came back, which nothing else removes from a
+    /// redb file or a `MemoryStore` (Redis expires its keys by itself: its sweep is a
+    /// no-op). Every node sweeps; a sweep removes only what expired.
+    pub sweep_every: Duration,
 }
 
 impl StoreConfig {
     /// `store`, written by the node named `node`, with the default lease.
     pub fn new(store: Arc<dyn SessionStore>, node: impl Into<String>) -> Self {
         let node = NodeId(node.into());
-        StoreConfig { store, node, lease: DEFAULT_LEASE, notice_poll: DEFAULT_NOTICE_POLL }
+        let lease = DEFAULT_LEASE;
+        let sweep_every = DEFAULT_SWEEP_EVERY;
+        StoreConfig { store, node, lease, notice_poll: DEFAULT_NOTICE_POLL, sweep_every }
     }
 
     /// The same with another lease.
@@ -61,6 +71,11 @@ impl StoreConfig {
     /// The same with another interval between looks at the notices.
     pub fn with_notice_poll(self, notice_poll: Duration) -> Self {
         StoreConfig { notice_poll, ..self }
+    }
+
+    /// The same with another interval between sweeps of the store's expired sessions.
+    pub fn with_sweep_every(self, sweep_every: Duration) -> Self {
+        StoreConfig { sweep_every, ..self }
     }
 
     /// This node as the owner of a session it creates, under `deadlines`.
@@ -109,7 +124,25 @@ async fn renew_leases(server: std::sync::Weak<super::Inner>, every: Duration) {
     }
 }
 
+/// Removes the store's expired sessions every `every` (the first sweep at once: a node
+/// that restarts clears what expired while it was down), until the server is gone; a
+/// failed sweep is counted.
+async fn sweep_expired(server: std::sync::Weak<super::Inner>, every: Duration) {
+    let mut ticks = tokio::time::interval(every.max(Duration::from_millis(1)));
+    loop {
+        ticks.tick().await;
+        let Some(store) = server.upgrade().and_then(|inner| inner.store()) else { return };
+        let swept = store.sweep(UnixMillis::now()).await;
+        swept.map_or_else(|_| crate::metrics::store_failed("sweep"), crate::metrics::swept);
+    }
+}
+
 impl super::Inner {
+    /// The store, when the server keeps one.
+    fn store(&self) -> Option<Arc<dyn SessionStore>> {
+        self.sessions.journal().map(|journal| Arc::clone(&journal.config().store))
+    }
+
     /// Notes a renewed lease for every stored session with a connection attached.
     fn renew_attached(&self) {
         let Some(journal) = self.sessions.journal() else { return };
@@ -129,6 +162,7 @@ impl super::ReliableServer {
         let every = journal.config().lease / 3;
         let server = Arc::downgrade(&self.inner);
         tokio::spawn(renew_leases(server.clone(), every.max(Duration::from_millis(1))));
+        tokio::spawn(sweep_expired(server.clone(), journal.config().sweep_every));
         tokio::spawn(posts::take_notices(server, journal.config().notice_poll));
     }
 }
