@@ -18,7 +18,8 @@ fn short_lived(store: &Arc<dyn SessionStore>, node: &str, sweep_every: Duration)
     let mut config = ServerConfig::default();
     config.limits.resume_window = Duration::from_millis(100);
     let stored = StoreConfig::new(Arc::clone(store), node).with_lease(Duration::from_millis(50));
-    config.store = Some(stored.with_sweep_every(sweep_every));
+    let kept = Duration::from_millis(50);
+    config.store = Some(stored.with_sweep_every(sweep_every).with_keep_expired(kept));
     config
 }
 

@@ -15,6 +15,7 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 use ws_reliability::events::Events;
+use ws_reliability::protocol::{SessionId, SessionLostReason};
 use ws_reliability::reconnect::{DisconnectReason, Event};
 
 /// How often a client host looks whether the run is ending.
@@ -124,19 +125,14 @@ async fn watch_events(mut events: Events<ClientEvent>, index: usize, world: Arc<
 fn on_event(event: ClientEvent, index: usize, world: &World) {
     match event {
         ClientEvent::Connected { session, resumed } => connected(world, index, session, resumed),
-        ClientEvent::SessionLost { session, .. } => lost(world, index, session),
+        ClientEvent::SessionLost { session, reason, .. } => lost(world, index, session, reason),
         ClientEvent::Reconnect(event) => on_reconnect(&event, index, world),
         ClientEvent::Lagged { missed } => world.count(|churn| churn.events_missed += missed),
         _ => {}
     }
 }
 
-fn connected(
-    world: &World,
-    index: usize,
-    session: ws_reliability::protocol::SessionId,
-    resumed: bool,
-) {
+fn connected(world: &World, index: usize, session: SessionId, resumed: bool) {
     world.account(index).welcomed(session);
     world.clients[index].up.store(true, Ordering::Relaxed);
     let restarted = world.clients[index].restarted.swap(false, Ordering::Relaxed);
@@ -146,13 +142,11 @@ fn connected(
     });
 }
 
-fn lost(world: &World, index: usize, session: Option<ws_reliability::protocol::SessionId>) {
+fn lost(world: &World, index: usize, session: Option<SessionId>, reason: SessionLostReason) {
     world.account(index).lost(session);
     let restarted = world.clients[index].restarted.swap(false, Ordering::Relaxed);
-    world.count(|churn| {
-        churn.sessions_lost += 1;
-        churn.lost_in_restart += u64::from(restarted);
-    });
+    let expired = matches!(reason, SessionLostReason::Expired | SessionLostReason::UnknownSession);
+    world.count(|churn| churn.lost(restarted, expired));
 }
 
 fn on_reconnect(event: &Event, index: usize, world: &World) {

@@ -125,7 +125,7 @@ struct Spec {
 }
 
 /// Every check of a simulated run; all are required.
-const SPECS: [Spec; 13] = [
+const SPECS: [Spec; 14] = [
     Spec { metric: "messages delivered", goal: "> 0", evaluate: delivered },
     Spec { metric: "silent losses", goal: "0", evaluate: |r| zero(r.delivery.silent_losses) },
     Spec { metric: "duplicated", goal: "0", evaluate: |r| zero(r.delivery.duplicated) },
@@ -139,6 +139,7 @@ const SPECS: [Spec; 13] = [
     Spec { metric: "faults injected", goal: "> 0", evaluate: faults },
     Spec { metric: "clients settled", goal: "all", evaluate: |r| settled(r.settled) },
     Spec { metric: "sessions restored", goal: "> 0 if restarted", evaluate: restored },
+    Spec { metric: "lost in a restart", goal: "0", evaluate: |r| zero(r.churn.lost_in_restart) },
 ];
 
 /// The checks of a simulated run.
@@ -205,10 +206,25 @@ pub fn table(report: &SimReport) -> String {
     let mut text =
         format!("simulated {} s, seed {}: {}\n", run.simulated_seconds, run.seed, run.command);
     report.hours.iter().for_each(|hour| text.push_str(&hour_line(hour)));
+    text.push_str(&restarts_line(report));
     report.checks.iter().for_each(|check| text.push_str(&check_line(check)));
+    text + &end_line(report)
+}
+
+/// The wall clock the run took and its verdict.
+fn end_line(report: &SimReport) -> String {
     let wall = report.wall_clock;
     let speed = format!("wall clock {:.1} s ({:.0}x)", wall.seconds, wall.speedup);
-    text + &format!("{speed}; passed: {}\n", report.passed)
+    format!("{speed}; passed: {}\n", report.passed)
+}
+
+/// The server's restarts and what became of the sessions across them.
+fn restarts_line(report: &SimReport) -> String {
+    let churn = &report.churn;
+    format!(
+        "server restarts {}: sessions restored from the store {}, expired meanwhile {}, lost {}\n",
+        report.server.restarts, churn.restored, churn.expired_in_restart, churn.lost_in_restart
+    )
 }
 
 fn hour_line(hour: &Hour) -> String {

@@ -44,9 +44,12 @@ fn target_dir() -> PathBuf {
 /// The `ws-soak` arguments of a simulated run.
 pub fn soak_args(duration: &str, options: &Options) -> Vec<String> {
     let seed = options.seed.map(|seed| ["--seed".to_owned(), seed.to_string()]);
+    let restarts = options.cluster.kill_server_every.clone();
+    let restarts = restarts.map(|every| ["--restart-every".to_owned(), every]);
     let json = options.json.then(|| "--json".to_owned());
     let fixed = ["--simulate", duration, "--out", REPORT].map(str::to_owned);
-    fixed.into_iter().chain(seed.into_iter().flatten()).chain(json).collect()
+    let given = seed.into_iter().chain(restarts).flatten();
+    fixed.into_iter().chain(given).chain(json).collect()
 }
 
 #[cfg(test)]
@@ -59,5 +62,13 @@ mod tests {
         assert_eq!(args, ["--simulate", "2h", "--out", REPORT, "--seed", "1"]);
         assert!(rustflags().ends_with("--cfg tokio_unstable"));
         assert!(binary(&target_dir()).ends_with("simulation/release/ws-soak"));
+    }
+
+    #[test]
+    fn the_server_kills_of_a_simulated_run_are_its_restarts() {
+        let mut options = Options::simulated();
+        options.cluster.kill_server_every = Some("0".to_owned());
+        let args = soak_args("24h", &options);
+        assert_eq!(args[6..], ["--restart-every", "0"]);
     }
 }

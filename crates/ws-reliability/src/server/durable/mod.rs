@@ -29,6 +29,8 @@ pub const DEFAULT_LEASE: Duration = Duration::from_secs(10);
 pub const DEFAULT_NOTICE_POLL: Duration = Duration::from_millis(20);
 /// How often a node removes the store's expired sessions, by default.
 pub const DEFAULT_SWEEP_EVERY: Duration = Duration::from_secs(60);
+/// How long an expired session stays in the store before a sweep removes it, by default.
+pub const DEFAULT_KEEP_EXPIRED: Duration = Duration::from_secs(3600);
 
 /// Where a [`ReliableServer`](super::ReliableServer) keeps its sessions besides its memory:
 /// a store, the name of this node, and its lease.
@@ -50,17 +52,23 @@ pub struct StoreConfig {
     /// ([`SessionStore::sweep`]): those no node holds any more, such as the sessions of a
     /// node that died whose clients never came back, which nothing else removes from a
     /// redb file or a `MemoryStore` (Redis expires its keys by itself: its sweep is a
-    /// no-op). Every node sweeps; a sweep removes only what expired.
+    /// no-op). Every node sweeps; a sweep removes only what expired at least
+    /// [`keep_expired`](Self::keep_expired) ago.
     pub sweep_every: Duration,
+    /// How long a session whose resume window passed stays in the store before a sweep
+    /// removes it: a client that comes back within it is told its session expired
+    /// (`SESSION_LOST 02`), after it that it is unknown (`01`).
+    pub keep_expired: Duration,
 }
 
 impl StoreConfig {
     /// `store`, written by the node named `node`, with the default lease.
     pub fn new(store: Arc<dyn SessionStore>, node: impl Into<String>) -> Self {
         let node = NodeId(node.into());
-        let lease = DEFAULT_LEASE;
+        let notice_poll = DEFAULT_NOTICE_POLL;
         let sweep_every = DEFAULT_SWEEP_EVERY;
-        StoreConfig { store, node, lease, notice_poll: DEFAULT_NOTICE_POLL, sweep_every }
+        let keep_expired = DEFAULT_KEEP_EXPIRED;
+        StoreConfig { store, node, lease: DEFAULT_LEASE, notice_poll, sweep_every, keep_expired }
     }
 
     /// The same with another lease.
@@ -76,6 +84,11 @@ impl StoreConfig {
     /// The same with another interval between sweeps of the store's expired sessions.
     pub fn with_sweep_every(self, sweep_every: Duration) -> Self {
         StoreConfig { sweep_every, ..self }
+    }
+
+    /// The same with expired sessions kept this long before a sweep removes them.
+    pub fn with_keep_expired(self, keep_expired: Duration) -> Self {
+        StoreConfig { keep_expired, ..self }
     }
 
     /// This node as the owner of a session it creates, under `deadlines`.
@@ -115,7 +128,7 @@ where
 /// Renews the lease of every attached stored session of `server` every `every`, until
 /// the server is gone.
 async fn renew_leases(server: std::sync::Weak<super::Inner>, every: Duration) {
-    let mut ticks = tokio::time::interval(every);
+    let mut ticks = tokio::time::interval(every.max(Duration::from_millis(1)));
     ticks.tick().await; // the first tick is at once: the sessions were just written
     loop {
         ticks.tick().await;
@@ -124,15 +137,15 @@ async fn renew_leases(server: std::sync::Weak<super::Inner>, every: Duration) {
     }
 }
 
-/// Removes the store's expired sessions every `every` (the first sweep at once: a node
-/// that restarts clears what expired while it was down), until the server is gone; a
-/// failed sweep is counted.
-async fn sweep_expired(server: std::sync::Weak<super::Inner>, every: Duration) {
+/// Removes the store's sessions expired `kept` ago or longer every `every` (the first
+/// sweep at once: a node that restarts clears what expired while it was down), until the
+/// server is gone; a failed sweep is counted.
+async fn sweep_expired(server: std::sync::Weak<super::Inner>, every: Duration, kept: Duration) {
     let mut ticks = tokio::time::interval(every.max(Duration::from_millis(1)));
     loop {
         ticks.tick().await;
         let Some(store) = server.upgrade().and_then(|inner| inner.store()) else { return };
-        let swept = store.sweep(UnixMillis::now()).await;
+        let swept = store.sweep(UnixMillis::now().before(kept)).await;
         swept.map_or_else(|_| crate::metrics::store_failed("sweep"), crate::metrics::swept);
     }
 }
@@ -155,15 +168,16 @@ impl super::Inner {
 }
 
 impl super::ReliableServer {
-    /// Starts the journal and the lease renewal, when the server keeps a store.
+    /// Starts the journal, the lease renewal, the sweeps and the notices, when the server
+    /// keeps a store.
     pub(crate) fn start_journal(&self) {
         let Some(journal) = self.inner.sessions.journal() else { return };
         journal.start();
-        let every = journal.config().lease / 3;
+        let config = journal.config();
         let server = Arc::downgrade(&self.inner);
-        tokio::spawn(renew_leases(server.clone(), every.max(Duration::from_millis(1))));
-        tokio::spawn(sweep_expired(server.clone(), journal.config().sweep_every));
-        tokio::spawn(posts::take_notices(server, journal.config().notice_poll));
+        tokio::spawn(renew_leases(server.clone(), config.lease / 3));
+        tokio::spawn(sweep_expired(server.clone(), config.sweep_every, config.keep_expired));
+        tokio::spawn(posts::take_notices(server, config.notice_poll));
     }
 }
 
