@@ -3,6 +3,7 @@
 //! the harness's: 0 when every success metric was met. With `--simulate DURATION`, the
 //! simulated soak instead ([`simulate`]).
 
+pub mod determinism;
 mod simulate;
 
 use crate::cmd::{self, Outcome};

@@ -14,12 +14,17 @@ pub const REPORT: &str = "target/reliability/simulation.json";
 
 /// Builds the simulating `ws-soak` and simulates `duration`.
 pub fn run(duration: &str, options: &Options) -> Outcome {
+    let mut soak = Command::new(built()?);
+    soak.args(soak_args(duration, options)).current_dir(cmd::workspace_root());
+    verdict(exit_code(soak)?)
+}
+
+/// Builds the simulating `ws-soak`; the path of the binary.
+pub fn built() -> Result<PathBuf, String> {
     if !cmd::status(build())? {
         return Err("building ws-soak with its simulation feature failed".into());
     }
-    let mut soak = Command::new(binary(&target_dir()));
-    soak.args(soak_args(duration, options)).current_dir(cmd::workspace_root());
-    verdict(exit_code(soak)?)
+    Ok(binary(&target_dir()))
 }
 
 /// The release build of `ws-soak` with the `simulation` feature and `tokio_unstable`.
