@@ -40,17 +40,17 @@ fn deterministic(report: &str) -> Result<String, String> {
     serde_json::to_string_pretty(&value).map_err(|error| error.to_string())
 }
 
+/// What a failed comparison means.
+const NOT_REPEATED: &str =
+    "two runs of seed 1 wrote different reports (target/reliability/determinism-*.json)";
+const SEED_IGNORED: &str = "seeds 1 and 2 wrote the same report: the seed changes nothing";
+
 /// Whether seed 1 repeated itself and seed 2 did not; says which failed.
 fn verdict(first: &str, again: &str, other: &str) -> bool {
-    let repeated = first == again;
-    let differs = first != other;
-    if !repeated {
-        eprintln!("determinism: two runs of seed 1 wrote different reports (target/reliability/determinism-*.json)");
-    }
-    if !differs {
-        eprintln!("determinism: seeds 1 and 2 wrote the same report: the seed changes nothing");
-    }
-    repeated && differs
+    let failures = [(first != again, NOT_REPEATED), (first == other, SEED_IGNORED)];
+    let failed: Vec<_> = failures.iter().filter(|(failed, _)| *failed).collect();
+    failed.iter().for_each(|(_, why)| eprintln!("determinism: {why}"));
+    failed.is_empty()
 }
 
 #[cfg(test)]
