@@ -1,13 +1,14 @@
 //! The client's side of `docs/protocol.md`, over real sockets against a server written by
 //! hand: HELLO first and once, no frame to a server that did not select wsr.v1, which
 //! closes end a session and which resume, SESSION_LOST reporting the unconfirmed
-//! messages, and a silent link abandoned and resumed.
+//! messages, a silent link abandoned and resumed, and no message sent twice on a live link
+//! that the server keeps alive but never acks.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
 use common::*;
-use futures::{SinkExt, StreamExt};
+use futures::{FutureExt, SinkExt, StreamExt};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode as WsCloseCode;
@@ -178,4 +179,63 @@ async fn a_silent_link_is_abandoned_and_resumed() {
     connected(&client).await;
     let Frame::Hello(hello) = next_frame(&mut accept_v1(&listener).await).await else { panic!() };
     assert_eq!(hello.resume.map(|resume| resume.session), Some(welcome.session));
+}
+
+// [M6.8] a sender never sends a DATA twice on one connection: a server that keeps the link
+// alive with its keepalive (`ACK 0` every 15 s, [M7.10]) but never acks a message gets each
+// message once, for 5 minutes of paused time (the client's outbox has no ack timeout).
+#[tokio::test(start_paused = true)]
+async fn an_unacked_message_is_not_sent_again_on_a_live_connection() {
+    let (listener, client) = client_of_raw_server(client_config()).await;
+    let (_hello, _welcome, mut ws) = welcome_next(&listener).await;
+    connected(&client).await;
+    for text in ["a", "b", "c"] {
+        client.send(Message::text(text)).unwrap();
+    }
+    let _held = ManualClock::hold();
+    let mut data = Vec::new();
+    for round in 0..20u8 {
+        tokio::time::advance(KEEPALIVE_INTERVAL).await;
+        ws.send(to_message(&Frame::Ack(0))).await.unwrap();
+        data.extend(data_until_pong(&mut ws, round).await);
+    }
+    assert_eq!(data, [(1, "a".to_owned()), (2, "b".to_owned()), (3, "c".to_owned())]);
+    assert!(listener.accept().now_or_never().is_none(), "the link stayed up: no resume");
+}
+
+/// Time that moves only when the test says (`tokio::time::advance`) while it lives: a
+/// blocking task held open keeps tokio's paused clock from jumping to the next timer while
+/// the test waits for the client on a socket.
+struct ManualClock {
+    _release: std::sync::mpsc::Sender<()>,
+}
+
+impl ManualClock {
+    fn hold() -> Self {
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        tokio::task::spawn_blocking(move || held.recv());
+        ManualClock { _release: release }
+    }
+}
+
+/// The DATA frames read from `ws` until the pong to a ping sent now: everything the client
+/// sent before it answered (its reader answers in order). The link must stay open.
+async fn data_until_pong(ws: &mut Raw, round: u8) -> Vec<(u64, String)> {
+    ws.send(Message::Ping(vec![round].into())).await.unwrap();
+    let mut data = Vec::new();
+    loop {
+        let message = ws.next().await.expect("the link stays open").unwrap();
+        match from_message(&message, &Limits::default()).unwrap() {
+            Some(Frame::Data(one)) => data.push((one.seq, payload_text(&one.payload))),
+            _ if message == Message::Pong(vec![round].into()) => return data,
+            _ => assert!(!message.is_close(), "closed: {message:?}"),
+        }
+    }
+}
+
+fn payload_text(payload: &Payload) -> String {
+    match payload {
+        Payload::Text(text) => text.to_string(),
+        Payload::Binary(bytes) => format!("{bytes:?}"),
+    }
 }

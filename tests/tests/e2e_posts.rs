@@ -123,3 +123,24 @@ async fn posts_for_a_dead_owner_come_with_the_session_to_the_node_that_claims_it
     assert!(matches!(here, Delivery::Here { .. }), "B runs it now: {here:?}");
     assert_eq!(next_text(&mut incoming).await, "p3", "once each, in order");
 }
+
+#[tokio::test]
+async fn a_post_past_the_inbox_bound_is_refused_and_handed_back_until_the_owner_moves_some() {
+    let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::new().unwrap());
+    let addr_a = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let node_a = forgetful_node(addr_a, Arc::clone(&store)).await;
+    let bounded = StoreConfig::new(store, "b").with_max_inbox(2);
+    let (node_b, _listener_b) = server(stored(bounded)).await;
+    let address = url(addr_a);
+    let client = guarded("connect", ReliableClient::connect(&address, client_config())).await;
+    let session = client.unwrap().session().unwrap();
+    for index in 1..=2 {
+        let delivery = node_b.post(session, Message::text(format!("p{index}"))).await.unwrap();
+        assert!(matches!(delivery, Delivery::Posted { .. }), "{delivery:?}");
+    }
+    let refused = node_b.post(session, Message::text("p3")).await.unwrap_err();
+    let Error::Store { ref source, .. } = refused else { panic!("{refused:?}") };
+    assert_eq!(source.refusal(), Some(&ws_store::Refusal::InboxFull { max: 2 }));
+    assert_eq!(refused.into_message(), Some(Message::text("p3")), "handed back");
+    kill(node_a).await;
+}

@@ -1,5 +1,5 @@
 //! The reliable fan-out server: a ReliableServer with room for every session
-//! ([`crate::limits::many_config`]), one task calling [`ReliableServer::broadcast`] to
+//! ([`crate::limits::many_config`]), one task calling [`ReliableServer::broadcast`](ws_reliability::server::SessionServer::broadcast) to
 //! every session as the broadcasts fall due; a refusal (a full outbox, the server's
 //! budget) is counted, and the end marker then goes to each session with `send_wait`.
 

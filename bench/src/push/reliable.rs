@@ -1,6 +1,6 @@
 //! ReliableServer → ReliableClient with their default configurations (wsr.v1, sequence
 //! numbers, outbox, batched acks): one sender task per session feeding the session's
-//! [`SessionSink`](ws_reliability::server::SessionSink) ([`ReliableServer::sink`]), whose
+//! [`SessionSink`](ws_reliability::server::SessionSink) ([`ReliableServer::sink`](ws_reliability::server::SessionServer::sink)), whose
 //! `feed` waits while the outbox is full; each client reads [`ReliableClient::incoming`].
 
 use super::{Pace, Throughput, CONNECTS_AT_ONCE, SETUP_LIMIT};

@@ -35,7 +35,7 @@ impl Backend {
     /// Its name in the table.
     pub fn label(self) -> &'static str {
         match self {
-            Backend::None => "ReliableServer, no store",
+            Backend::None => "in memory (the default: no store)",
             Backend::Memory => "MemoryStore",
             Backend::Redb => "RedbStore, Fsync (default)",
             Backend::RedbOsCache => "RedbStore, NoFsync(OsCache)",

@@ -1,6 +1,6 @@
 //! ReliableClient → ReliableServer upload with their default configurations: one sender
 //! task per client feeding the client's sink ([`ReliableClient::sink`]), whose `feed` waits
-//! while the outbox is full. The server reads [`ReliableServer::incoming`] and checks every
+//! while the outbox is full. The server reads [`ReliableServer::incoming`](ws_reliability::server::SessionServer::incoming) and checks every
 //! session in order.
 
 use super::receive_sessions;

@@ -3,6 +3,7 @@
 mod admission;
 mod lifecycle;
 mod maintenance;
+mod slots;
 mod sweep;
 
 pub use admission::{Admission, ConnHandle};
@@ -15,9 +16,9 @@ use crate::rate::AcceptRate;
 use crate::{metrics, Activity, CloseCode, ConnConfig, ConnError, ConnEvent, ConnId, ConnState};
 use crate::{Connection, ForceCause, Refusal};
 use crate::{Handshakes, Limits};
+use slots::{IdSource, Slots};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::broadcast;
 use tokio::task::AbortHandle;
@@ -53,13 +54,13 @@ impl Gates {
 struct Inner {
     config: ConnConfig,
     entries: Mutex<HashMap<ConnId, Arc<Entry>, crate::MapHasher>>,
-    /// Admitted connections: registered, or holding an [`Admission`].
-    slots: AtomicUsize,
-    next_id: AtomicU64,
+    /// Admitted connections (registered, or holding an [`Admission`]), and the door a
+    /// shutdown closes.
+    slots: Slots,
+    ids: IdSource,
     gates: Gates,
     events: broadcast::Sender<ConnEvent>,
     epoch: Instant,
-    shutting_down: AtomicBool,
 }
 
 impl Registry {
@@ -68,11 +69,10 @@ impl Registry {
         let gates = Gates::new(&config.limits);
         let events = broadcast::channel(config.event_capacity.max(1)).0;
         let entries = Mutex::default();
-        let slots = AtomicUsize::new(0);
-        let next_id = AtomicU64::new(1);
+        let slots = Slots::default();
+        let ids = IdSource::default();
         let epoch = Instant::now();
-        let shutting_down = AtomicBool::new(false);
-        let inner = Inner { config, entries, slots, next_id, gates, events, epoch, shutting_down };
+        let inner = Inner { config, entries, slots, ids, gates, events, epoch };
         Registry { inner: Arc::new(inner) }
     }
 
@@ -138,15 +138,14 @@ impl Registry {
     }
 
     fn check_open(&self) -> Result<(), ConnError> {
-        let open = !self.inner.shutting_down.load(Ordering::Acquire);
+        let open = !self.inner.slots.is_closed();
         open.then_some(()).ok_or_else(|| refuse(Refusal::ShuttingDown, CloseCode::GOING_AWAY))
     }
 
     fn take_slot(&self) -> Result<(), ConnError> {
-        let max = self.inner.config.limits.max_connections;
-        let take = |held: usize| (held < max).then_some(held + 1);
-        let taken = self.inner.slots.fetch_update(Ordering::AcqRel, Ordering::Acquire, take);
-        taken.map(drop).map_err(|_| refuse(Refusal::Limit, self.inner.config.limits.refusal_code))
+        let limits = &self.inner.config.limits;
+        let taken = self.inner.slots.take(limits.max_connections);
+        taken.then_some(()).ok_or_else(|| refuse(Refusal::Limit, limits.refusal_code))
     }
 
     fn check_rate(&self) -> Result<(), ConnError> {
@@ -177,7 +176,7 @@ impl Registry {
     /// the gauge `ws_conn_admissions_pending`.
     pub fn pending(&self) -> usize {
         let registered = self.len();
-        self.inner.slots.load(Ordering::Acquire).saturating_sub(registered)
+        self.inner.slots.held().saturating_sub(registered)
     }
 
     /// How many connections are in `state`.
@@ -229,7 +228,7 @@ impl Registry {
         conn: Box<dyn Connection>,
         address: Option<AddressSlot>,
     ) -> ConnHandle {
-        let id = ConnId::from_u64(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
+        let id = self.inner.ids.next();
         let entry = Arc::new(Entry::new(id, activity.clone(), conn, address));
         if self.enter(&entry) {
             // Only a racing closer can win, and it removes the connection just the same.
@@ -245,7 +244,7 @@ impl Registry {
         let mut entries = self.entries();
         entries.insert(entry.id, Arc::clone(entry));
         self.emit(ConnEvent::Opened { id: entry.id }); // under the lock: before its other events
-        let late = self.inner.shutting_down.load(Ordering::Acquire);
+        let late = self.inner.slots.is_closed();
         drop(entries);
         metrics::opened();
         late
@@ -258,7 +257,7 @@ impl Registry {
         entry.transition_from(from, ConnState::Closed)?;
         entries.remove(&entry.id);
         drop(entries);
-        self.inner.slots.fetch_sub(1, Ordering::AcqRel);
+        self.inner.slots.give_back();
         entry.release_address();
         metrics::removed();
         Ok(())

@@ -56,7 +56,6 @@ pub mod axum;
 #[cfg(all(feature = "reconnect", feature = "batch"))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "reconnect", feature = "batch"))))]
 pub mod client;
-mod error;
 #[doc(inline)]
 pub use ws_fault as fault;
 #[doc(inline)]
@@ -65,21 +64,16 @@ pub use ws_session::events;
 #[doc(hidden)]
 pub mod fuzzing;
 #[cfg(feature = "monitor")]
-mod health;
-#[cfg(all(feature = "batch", any(feature = "conn", feature = "reconnect")))]
-mod hooks;
-#[cfg(feature = "monitor")]
 #[cfg_attr(docsrs, doc(cfg(feature = "monitor")))]
-pub use health::serve_health;
+pub use ws_session::health::serve_health;
 #[cfg(all(feature = "batch", any(feature = "conn", feature = "reconnect")))]
-pub use hooks::Hooks;
-#[cfg(all(feature = "batch", any(feature = "conn", feature = "reconnect")))]
-mod link;
-#[cfg(all(feature = "batch", any(feature = "conn", feature = "reconnect")))]
+pub use ws_session::Hooks;
+#[cfg(any(all(feature = "batch", any(feature = "conn", feature = "reconnect")), feature = "axum"))]
 mod metrics;
 #[doc(inline)]
 pub use ws_session::protocol;
-pub mod rollout;
+#[doc(inline)]
+pub use ws_session::rollout;
 /// Where sessions live between connections and processes: the `ws-store` crate
 /// (`ServerConfig::store`; backends `MemoryStore`, `RedbStore` with the feature `redb`,
 /// `RedisStore` with `redis`).
@@ -87,20 +81,16 @@ pub use ws_store as store;
 #[cfg(all(feature = "batch", feature = "conn"))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "batch", feature = "conn"))))]
 pub mod server;
-#[cfg(all(feature = "sync", feature = "batch", any(feature = "conn", feature = "reconnect")))]
-mod state_sync;
-#[cfg(test)]
-mod testing;
 #[cfg(feature = "tls")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
 pub mod tls;
 #[cfg(all(feature = "sync", feature = "batch", any(feature = "conn", feature = "reconnect")))]
 #[cfg_attr(docsrs, doc(cfg(feature = "sync")))]
-pub use state_sync::{SessionSync, SyncFailure};
+pub use ws_session::{SessionSync, SyncFailure};
 
-pub use error::Error;
 /// The WebSocket message type of the whole API (tokio-tungstenite's).
 pub use tokio_tungstenite::tungstenite::Message;
+pub use ws_session::Error;
 
 #[cfg(feature = "batch")]
 #[cfg_attr(docsrs, doc(cfg(feature = "batch")))]

@@ -34,3 +34,8 @@ pub(crate) fn idle_timeout() {
 pub(crate) fn dead_letter() {
     metrics::counter!("ws_reliability_dead_letters_total").increment(1);
 }
+
+#[cfg(any(feature = "server", feature = "client"))]
+mod session;
+#[cfg(any(feature = "server", feature = "client"))]
+pub(crate) use session::*;

@@ -1,4 +1,5 @@
-//! Helpers for the crate's unit tests: reading counters out of a `DebuggingRecorder`.
+//! Helpers for the crate's unit tests: reading counters out of a `DebuggingRecorder`, and
+//! a loopback accept loop for a `SessionServer`.
 
 use metrics_util::debugging::{DebugValue, Snapshotter};
 use std::collections::HashMap;
@@ -17,4 +18,22 @@ pub(crate) fn counters_by(
         (key.name() == name).then(|| (value.unwrap_or_default().to_owned(), count))
     });
     counters.collect()
+}
+
+/// Serves `server`'s handshake and sessions on a fresh loopback port (the unit tests' own
+/// accept loop; `ws-reliability`'s `listen` is the real one): the address to connect to.
+#[cfg(feature = "server")]
+pub(crate) async fn serve_on_loopback(
+    server: &crate::server::SessionServer,
+) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = server.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, peer)) = listener.accept().await {
+            let server = server.clone();
+            tokio::spawn(async move { server.serve_stream_from(stream, peer).await });
+        }
+    });
+    addr
 }

@@ -70,6 +70,27 @@ pub struct Posted {
     pub payload: Bytes,
 }
 
+/// A message to post to a session's inbox ([`SessionStore::post`](crate::SessionStore::post)),
+/// and how many posts the inbox may hold before this one is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPost {
+    /// Text or binary.
+    pub kind: Kind,
+    /// The application payload.
+    pub payload: Bytes,
+    /// The most posts the inbox may hold, this one included: a bound on what a session
+    /// whose owner does not move its posts (a slow or departed client) keeps in the store.
+    pub max_inbox: usize,
+}
+
+impl NewPost {
+    /// Whether an inbox holding `held` posts has room for this one.
+    pub fn fits(&self, held: usize) -> Result<(), crate::Refusal> {
+        let max = self.max_inbox as u64;
+        (held < self.max_inbox).then_some(()).ok_or(crate::Refusal::InboxFull { max })
+    }
+}
+
 /// A session as loaded: its record, its unacknowledged outbox, and what other nodes posted
 /// to it that its owner has not yet moved into the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]

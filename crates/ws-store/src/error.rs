@@ -32,6 +32,13 @@ pub enum Refusal {
         /// The one written.
         got: u64,
     },
+    /// The session's inbox holds as many posts as the poster allowed: its owner has not
+    /// moved them into the outbox (its client is slow or gone). Nothing was added.
+    #[error("the inbox is full: {max} posts wait for the session's owner")]
+    InboxFull {
+        /// The poster's limit.
+        max: u64,
+    },
 }
 
 /// Why a store operation failed.

@@ -57,7 +57,8 @@ pub use self::redis::{RedisConfig, RedisStore, Replication};
 #[cfg(feature = "redb")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redb")))]
 pub use crate::redb::{Durability, NoFsync, RedbConfig, RedbStore};
-pub use changes::{Changes, Claim, Damage, Deadlines, Loaded, Lookup, Posted, SessionWrite};
+pub use changes::SessionWrite;
+pub use changes::{Changes, Claim, Damage, Deadlines, Loaded, Lookup, NewPost, Posted};
 pub use error::{Refusal, StoreError};
 pub use memory::MemoryStore;
 pub use record::{Entry, Epoch, Kind, Lease, NodeId, Owner, Progress, SessionKey, SessionRecord};

@@ -5,12 +5,11 @@
 //! servers in one process (tests, the simulation), share sessions. Nothing survives the
 //! process.
 
-use crate::changes::{Claim, Lookup, Posted, SessionWrite};
+use crate::changes::{Claim, Lookup, NewPost, Posted, SessionWrite};
 use crate::error::{Refusal, StoreError};
-use crate::record::{Epoch, Kind, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
+use crate::record::{Epoch, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
 use crate::slot::Slot;
 use crate::store::SessionStore;
-use bytes::Bytes;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
@@ -104,17 +103,13 @@ impl SessionStore for MemoryStore {
         crate::observe::observe_commit("memory", writes.len(), commit).await
     }
 
-    async fn post(
-        &self,
-        key: &SessionKey,
-        kind: Kind,
-        payload: Bytes,
-    ) -> Result<Posted, StoreError> {
+    async fn post(&self, key: &SessionKey, post: NewPost) -> Result<Posted, StoreError> {
         let mut slots = self.slots();
         let slot = slots.get_mut(key).ok_or(Refusal::Missing)?;
+        post.fits(slot.inbox.len())?;
         let node = slot.record.owner.node.clone();
         self.notices_of().entry(node).or_default().insert(*key);
-        Ok(slot.post(kind, payload))
+        Ok(slot.post(post.kind, post.payload))
     }
 
     async fn notices(&self, node: &NodeId) -> Result<Vec<SessionKey>, StoreError> {

@@ -1,9 +1,8 @@
 //! [`SessionStore`]: the trait every backend implements.
 
-use crate::changes::{Claim, Lookup, Posted, SessionWrite};
+use crate::changes::{Claim, Lookup, NewPost, Posted, SessionWrite};
 use crate::error::{Refusal, StoreError};
-use crate::record::{Epoch, Kind, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
-use bytes::Bytes;
+use crate::record::{Epoch, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
 
 /// Where sessions live between connections, processes and nodes.
 ///
@@ -38,13 +37,9 @@ pub trait SessionStore: std::fmt::Debug + Send + Sync {
         -> Result<Vec<Result<(), Refusal>>, StoreError>;
 
     /// Adds a message to the session's inbox, for its owner (any node may post), and
-    /// leaves the owner a notice (see [`notices`](Self::notices)), in one atomic step.
-    async fn post(
-        &self,
-        key: &SessionKey,
-        kind: Kind,
-        payload: Bytes,
-    ) -> Result<Posted, StoreError>;
+    /// leaves the owner a notice (see [`notices`](Self::notices)), in one atomic step;
+    /// [`Refusal::InboxFull`] when the inbox already holds `post.max_inbox` messages.
+    async fn post(&self, key: &SessionKey, post: NewPost) -> Result<Posted, StoreError>;
 
     /// The sessions owned by `node` that were posted to since its last call, each once,
     /// in key order. A notice only wakes the owner: the messages stay in the inbox until a

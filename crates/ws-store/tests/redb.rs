@@ -133,7 +133,7 @@ async fn a_sweep_removes_expired_sessions_with_their_outbox_and_inbox() -> Outco
     let lease = store.create(&created).await?;
     let changes = Changes { append: entries(1..=3), ..Changes::default() };
     assert_eq!(write(&store, &lease, changes).await?, Ok(()));
-    store.post(&created.key, ws_store::Kind::Text, "posted".into()).await?;
+    store.post(&created.key, conformance::post(ws_store::Kind::Text, "posted")).await?;
     assert_eq!(store.sweep(created.expires_at).await?, 1, "one session expired");
     assert_eq!(store.load(&created.key, NOW).await?, Lookup::Missing, "swept");
     store.create(&created).await?;

@@ -12,7 +12,7 @@ use redis::Commands;
 use redis_server::RedisServer;
 use std::time::Duration;
 use ws_store::{Changes, Damage, Kind, Lookup, Refusal, SessionStore, StoreError, UnixMillis};
-use ws_store::{RedisConfig, RedisStore, Replication};
+use ws_store::{NewPost, RedisConfig, RedisStore, Replication};
 
 async fn store(server: &RedisServer) -> Result<RedisStore, StoreError> {
     RedisStore::connect(&server.url, RedisConfig::default()).await
@@ -84,7 +84,7 @@ async fn keys_expire_by_themselves() -> Result<(), StoreError> {
     let lease = store.create(&created).await?;
     let changes = Changes { append: entries(1..=1), ..Changes::default() };
     assert_eq!(write(&store, &lease, changes).await?, Ok(()));
-    store.post(&created.key, Kind::Text, "posted".into()).await?;
+    store.post(&created.key, conformance::post(Kind::Text, "posted")).await?;
     let names = store.config().keys(&created.key);
     let mut redis = server.connection()?;
     for key in [&names.record, &names.outbox, &names.inbox] {
@@ -107,15 +107,20 @@ async fn a_post_through_another_store_reaches_the_owners_load() -> Result<(), St
     let (owner, other) = (store(&server).await?, store(&server).await?);
     let created = record(&owner).await?;
     let lease = owner.create(&created).await?;
-    let first = other.post(&created.key, Kind::Text, "from b".into()).await?;
-    let second = other.post(&created.key, Kind::Binary, vec![0, 255].into()).await?;
+    let first = other.post(&created.key, conformance::post(Kind::Text, "from b")).await?;
+    let second = other
+        .post(
+            &created.key,
+            NewPost { payload: vec![0, 255].into(), ..conformance::post(Kind::Binary, "") },
+        )
+        .await?;
     assert_eq!((first.id, second.id), (1, 2), "post ids count from 1");
     assert_eq!(found(&owner, &created.key).await?.inbox, vec![first.clone(), second.clone()]);
     let moved =
         Changes { append: entries(1..=1), inbox_through: Some(first.id), ..Changes::default() };
     assert_eq!(write(&owner, &lease, moved).await?, Ok(()));
     assert_eq!(found(&other, &created.key).await?.inbox, vec![second]);
-    let missing = other.post(&conformance::fresh_key()?, Kind::Text, "x".into()).await;
+    let missing = other.post(&conformance::fresh_key()?, conformance::post(Kind::Text, "x")).await;
     assert_eq!(
         missing.map_err(|error| error.refusal().cloned()).err(),
         Some(Some(Refusal::Missing))

@@ -40,19 +40,22 @@ fn each_target_has_its_verdict() {
         Measured { raw: push(4_000_000), stores: sides(rates), storms: vec![storm(900.0, 0)] };
     let report = StoreReport::new(setup(), measured);
     let verdicts = report.verdicts;
-    assert!((verdicts.memory_ratio - 2.9 / 3.0).abs() < 1e-9);
-    assert!(verdicts.memory_pass && verdicts.redb_pass && !verdicts.redis_pass);
+    assert!((verdicts.in_memory.default_ratio - 3.0 / 4.0).abs() < 1e-9);
+    assert!((verdicts.in_memory.memory_store_ratio - 2.9 / 3.0).abs() < 1e-9);
+    assert!(!verdicts.in_memory.default_pass, "0.75x raw");
+    assert!(verdicts.redb_pass && !verdicts.redis_pass);
     assert_eq!(verdicts.storm_pass, Some(true));
     assert_eq!(report.stores[2].ratio_to_raw, 0.3);
 }
 
 #[test]
-fn a_slow_memory_store_a_lost_session_or_no_storm_show() {
+fn a_fast_default_a_lost_session_or_no_storm_show() {
     let rates = [3_000_000, 2_000_000, 1_000_000, 1, 1_000_000];
     let storms = vec![storm(100.0, 0), storm(100.0, 1)];
-    let measured = Measured { raw: push(1), stores: sides(rates), storms };
+    let measured = Measured { raw: push(3_300_000), stores: sides(rates), storms };
     let verdicts = StoreReport::new(setup(), measured).verdicts;
-    assert!(!verdicts.memory_pass && verdicts.redb_pass && verdicts.redis_pass);
+    assert!(verdicts.in_memory.default_pass, "0.91x raw");
+    assert!(verdicts.redb_pass && verdicts.redis_pass);
     assert_eq!(verdicts.storm_pass, Some(false));
     let none = Measured { raw: push(1), stores: sides(rates), storms: Vec::new() };
     assert_eq!(StoreReport::new(setup(), none).verdicts.storm_pass, None);
@@ -71,11 +74,13 @@ fn the_table_and_the_json_show_every_side() {
     );
     assert!(
         table.contains(
-            "| MemoryStore | 2 900 000 | 0.72x | 2.00 | 0.97x no store's, >= 0.9x: PASS |"
+            "| MemoryStore | 2 900 000 | 0.72x | 2.00 | 0.97x the default's (write-ahead in memory; no target) |"
         ),
         "{table}"
     );
     assert!(table.contains("| RedisStore | 900 000 | 0.23x | 2.00 | >= 1 M/s: MISS |"), "{table}");
+    let default = "| in memory (the default: no store) | 3 000 000 | 0.75x | 2.00 | unchanged, >= 0.9x raw: MISS |";
+    assert!(table.contains(default), "{table}");
     assert!(
         table.contains(
             "| redb | 0.20 | 1000 | 0 | 0 | 1.0 | 2500.0 | 2500.0 | p99 < 2000 ms, 0 lost: MISS |"
@@ -100,4 +105,6 @@ fn the_table_and_the_json_show_every_side() {
     );
     assert_eq!(json["storms"][0]["p99_ms"], 2500.0);
     assert_eq!(json["durable_target_msgs_per_sec"], 1e6);
+    assert_eq!(json["default_ratio"], 0.75);
+    assert_eq!(json["default_pass"], false);
 }

@@ -3,7 +3,6 @@
 use super::Registry;
 use crate::address::AddressSlot;
 use crate::{metrics, Activity, ConnId, Connection};
-use std::sync::atomic::Ordering;
 
 /// Room for one connection, reserved by [`Registry::admit`] or [`Registry::admit_from`];
 /// dropping it frees the room (and the address's connection).
@@ -43,7 +42,7 @@ impl Admission {
 impl Drop for Admission {
     fn drop(&mut self) {
         if self.holds_slot {
-            self.registry.inner.slots.fetch_sub(1, Ordering::AcqRel);
+            self.registry.inner.slots.give_back();
             metrics::admission_pending(-1.0);
         }
     }

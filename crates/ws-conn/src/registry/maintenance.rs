@@ -3,7 +3,6 @@
 use super::Registry;
 use crate::entry::Entry;
 use crate::{CloseCode, CloseFrame, ConnEvent, ConnState, ForceCause};
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::{self, error::RecvError};
@@ -83,7 +82,7 @@ impl Registry {
     /// empty, and stays so: a connection admitted before and registered after is
     /// force-closed at once.
     pub async fn shutdown(&self, grace: Duration) -> ShutdownReport {
-        self.inner.shutting_down.store(true, Ordering::Release);
+        self.inner.slots.close();
         let mut events = self.subscribe();
         let span = tracing::info_span!("ws_conn.shutdown", ?grace);
         let deadline = Instant::now() + capped_delay(grace);

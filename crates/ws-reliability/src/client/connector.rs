@@ -3,11 +3,8 @@
 //! (or meets SESSION_LOST), and starts the connection's link.
 
 use super::link::ClientLink;
-use super::state::ClientState;
-use crate::error::Error;
-use crate::link::{spawn_writer, Framing, Link, LinkEnd, Outgoing, SessionParts, Side, Stop};
 use crate::protocol::{connect, from_message, to_message, Frame, Mode, Welcome};
-use crate::rollout::{Fix, Rollout};
+use crate::Error;
 use futures::channel::mpsc::{unbounded, UnboundedSender};
 use futures::{SinkExt, StreamExt};
 use std::future::Future;
@@ -17,6 +14,9 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
+use ws_session::client::ClientState;
+use ws_session::link::{spawn_writer, Framing, Link, LinkEnd, Outgoing, SessionParts, Side, Stop};
+use ws_session::rollout::{Fix, Rollout};
 
 /// Dials, upgrades and greets, for every attempt of the reconnector.
 pub struct ProtocolConnector<D> {
@@ -210,7 +210,7 @@ impl EndReport {
 
 /// The close the reconnector gives up on: the `reconnect` switch is off.
 fn switched_off() -> CloseFrame {
-    let code = super::RECONNECT_SWITCHED_OFF.into();
+    let code = ws_session::client::RECONNECT_SWITCHED_OFF.into();
     CloseFrame { code, reason: "the reconnect fix is switched off".into() }
 }
 

@@ -3,35 +3,10 @@
 //! reconnect limits, which allow minutes.
 
 use super::{ClientConfig, ClientEvent, ReliableClient};
-use crate::error::Error;
 use crate::protocol::SessionId;
+use crate::Error;
 use futures::StreamExt;
-use std::time::Duration;
 use ws_reconnect::{AttemptError, Event, EventStream};
-
-/// How long [`ReliableClient::connect`] waits for a first session: at most `attempts`
-/// failed attempts and at most `within` in all. Default 3 attempts within 10 s.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct FirstConnect {
-    /// Failed attempts after which `connect` gives up (at least 1).
-    pub attempts: u32,
-    /// Time after which `connect` gives up.
-    pub within: Duration,
-}
-
-impl Default for FirstConnect {
-    fn default() -> Self {
-        FirstConnect { attempts: 3, within: Duration::from_secs(10) }
-    }
-}
-
-impl FirstConnect {
-    /// At most `attempts` failed attempts within `within`.
-    pub fn new(attempts: u32, within: Duration) -> Self {
-        FirstConnect { attempts: attempts.max(1), within }
-    }
-}
 
 impl ReliableClient {
     /// Connects to `url` ([`start`](Self::start)) and returns once the server welcomed a

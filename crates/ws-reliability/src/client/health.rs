@@ -32,7 +32,7 @@ impl OpenCircuits {
     }
 
     fn apply(&self, event: &Event) {
-        let mut open = crate::link::lock(&self.0);
+        let mut open = super::lock(&self.0);
         match event {
             Event::CircuitOpened { callback } => drop(open.insert(Arc::clone(callback))),
             Event::CircuitClosed { callback } => drop(open.remove(callback)),
@@ -42,16 +42,16 @@ impl OpenCircuits {
 
     /// How many circuits are open now.
     pub(crate) fn count(&self) -> usize {
-        crate::link::lock(&self.0).len()
+        super::lock(&self.0).len()
     }
 }
 
 #[cfg(feature = "monitor")]
 mod checks {
     use super::ReliableClient;
-    use crate::health::ZeroCheck;
     use std::sync::Arc;
     use ws_monitor::{Monitor, MonitorError};
+    use ws_session::health::ZeroCheck;
 
     /// The warning checks; each must stay at 0.
     const CHECKS: [ZeroCheck<Arc<ReliableClient>>; 3] = [

@@ -2,12 +2,12 @@
 //! moves in the link's own tasks; the reconnector sees the close or the error that ends it,
 //! and its shutdown close goes out through the same writer.
 
-use crate::link::Outgoing;
 use futures::channel::mpsc::UnboundedReceiver;
 use futures::{Sink, Stream};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use ws_session::link::Outgoing;
 
 /// One connection as `ws_reconnect` drives it: a `Sink` into the connection's writer and a
 /// `Stream` that yields how the connection ended.

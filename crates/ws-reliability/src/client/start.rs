@@ -2,14 +2,14 @@
 //! tried in turn), each dialed over TCP or TLS, or over a caller's dialer.
 
 use super::route::Route;
-use super::state::ClientState;
 use super::transport::Target;
 use super::{ClientConfig, ProtocolConnector, ReliableClient};
-use crate::error::Error;
+use crate::Error;
 use std::future::Future;
 use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 use ws_reconnect::Reconnector;
+use ws_session::client::ClientState;
 
 impl ReliableClient {
     /// Starts a client of a `ws://` URL over TCP, or of a `wss://` URL over TLS (feature
@@ -68,7 +68,7 @@ impl ReliableClient {
         F: Future<Output = std::io::Result<S>> + Send,
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let (deliver, incoming) = crate::link::delivery_channel(config.incoming_buffer);
+        let (deliver, incoming) = ws_session::link::delivery_channel(config.incoming_buffer);
         let state = Arc::new(ClientState::new(&config, deliver));
         let connector =
             ProtocolConnector::new(route, dial, Arc::clone(&state), config.timeouts.hello);

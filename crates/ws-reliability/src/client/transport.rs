@@ -1,41 +1,10 @@
 //! How a [`ReliableClient`](super::ReliableClient) reaches its URL: [`Target`] (the host and
 //! port to dial, and whether `wss://` asks for TLS), plain TCP, and TLS over it (feature
-//! `tls`, with the roots of [`ClientTls`]).
+//! `tls`, with the roots of [`ClientTls`](super::ClientTls)).
 
-use crate::error::Error;
+use crate::Error;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-/// The TLS settings of a client's `wss://` connections. With the feature `tls`,
-/// `ClientTls::new` (or `TlsRoots::into()`) chooses the roots; the default trusts the
-/// platform's (`TlsRoots::Native`). Without the feature it
-/// holds nothing and a `wss://` URL is refused.
-#[derive(Debug, Clone, Default)]
-pub struct ClientTls {
-    #[cfg(feature = "tls")]
-    roots: crate::tls::TlsRoots,
-}
-
-#[cfg(feature = "tls")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
-impl ClientTls {
-    /// `wss://` connections trusting `roots`.
-    pub fn new(roots: crate::tls::TlsRoots) -> Self {
-        ClientTls { roots }
-    }
-
-    /// The roots `wss://` connections trust.
-    pub fn roots(&self) -> &crate::tls::TlsRoots {
-        &self.roots
-    }
-}
-
-#[cfg(feature = "tls")]
-impl From<crate::tls::TlsRoots> for ClientTls {
-    fn from(roots: crate::tls::TlsRoots) -> Self {
-        ClientTls::new(roots)
-    }
-}
 
 /// Where a URL points.
 #[derive(Debug, Clone)]
@@ -72,7 +41,8 @@ pub(crate) use tls::TlsDialer;
 
 #[cfg(feature = "tls")]
 mod tls {
-    use super::{ClientTls, Target};
+    use super::Target;
+    use crate::client::ClientTls;
     use crate::tls::TlsConfigError;
     use rustls::pki_types::ServerName;
     use tokio::net::TcpStream;
@@ -92,7 +62,7 @@ mod tls {
         /// A dialer to `target` trusting `tls`'s roots (the native roots load here).
         pub(crate) fn new(target: Target, tls: &ClientTls) -> Result<Self, TlsConfigError> {
             let name = server_name(&target.host)?;
-            let connector = tls.roots.connector()?;
+            let connector = tls.roots().connector()?;
             Ok(TlsDialer { target, name, connector })
         }
 

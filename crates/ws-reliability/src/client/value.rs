@@ -3,12 +3,12 @@
 //! taken apart from it.
 
 use super::{ClientSink, ReliableClient};
-use crate::error::Error;
-use crate::link::DeliverRx;
+use crate::Error;
 use futures::{Sink, Stream};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use tokio_tungstenite::tungstenite::Message;
+use ws_session::link::DeliverRx;
 
 /// The stream of messages from the server, from [`ReliableClient::incoming`].
 #[derive(Debug)]

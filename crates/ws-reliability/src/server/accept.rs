@@ -1,22 +1,13 @@
-//! The server's own accept loop, and the handshake over any byte stream: subprotocol
-//! negotiation in the handshake callback, the upgrade request's URI and headers kept for auth.
+//! The server's own accept loop: binds, accepts, pauses after an error of the listener,
+//! and hands each socket to the sessions' handshake (`SessionServer::serve_stream_from`).
 
-use super::auth::Upgrade;
-use super::connection::Ready;
 use super::transport::Transport;
 use super::ReliableServer;
-use crate::protocol::{negotiate, Mode};
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpSocket, ToSocketAddrs};
 use tokio::task::JoinHandle;
-use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
-use tokio_tungstenite::tungstenite::http::header::{HOST, ORIGIN};
-use tokio_tungstenite::tungstenite::http::{HeaderMap, StatusCode};
-use tokio_tungstenite::WebSocketStream;
-use ws_conn::{AcceptBackoff, OriginPolicy, OriginRefused};
+use ws_conn::AcceptBackoff;
 
 /// A running accept loop; dropping it (or [`Listener::stop`]) stops accepting. Connections
 /// already accepted go on.
@@ -68,18 +59,38 @@ fn bind_one(addr: SocketAddr) -> std::io::Result<TcpListener> {
     socket.listen(LISTEN_BACKLOG)
 }
 
-/// What the handshake callback saw.
-type Seen = Arc<Mutex<Option<(Mode, Upgrade)>>>;
-
 impl ReliableServer {
     /// Binds `addr` and accepts connections on a background task, each served by
-    /// [`serve_stream`](Self::serve_stream) on its own task.
+    /// [`serve_stream_from`](super::SessionServer::serve_stream_from) on its own task.
     pub async fn listen(&self, addr: impl ToSocketAddrs) -> Result<Listener, crate::Error> {
         self.listen_on(addr, Transport::Plain).await
     }
 
+    /// Like [`listen`](Self::listen), over TLS: the same accept loop, each accepted socket
+    /// going through the TLS handshake (within `tls`'s handshake timeout) before the
+    /// WebSocket handshake. Clients connect to `wss://`. A failed handshake drops the
+    /// socket and is counted in `ws_reliability_tls_failures_total{side="server",kind}`.
+    ///
+    /// ```no_run
+    /// # async fn example(server: ws_reliability::server::ReliableServer) -> Result<(), ws_reliability::Error> {
+    /// use ws_reliability::tls::TlsConfig;
+    /// let tls = TlsConfig::from_pem_files("fullchain.pem", "key.pem")?;
+    /// let listener = server.listen_tls("0.0.0.0:443", tls).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+    pub async fn listen_tls(
+        &self,
+        addr: impl ToSocketAddrs,
+        tls: crate::tls::TlsConfig,
+    ) -> Result<Listener, crate::Error> {
+        self.listen_on(addr, Transport::Tls(tls)).await
+    }
+
     /// Binds `addr` and runs the accept loop, each socket served over `transport`.
-    pub(super) async fn listen_on(
+    async fn listen_on(
         &self,
         addr: impl ToSocketAddrs,
         transport: Transport,
@@ -120,71 +131,7 @@ impl ReliableServer {
         transport: &Transport,
     ) -> impl Future<Output = ()> + Send + 'static {
         let _nodelay_is_an_optimisation = stream.set_nodelay(true);
-        transport.serve(self, stream, peer)
-    }
-
-    /// [`serve_stream_from`](Self::serve_stream_from) for the accept loop: the future owns
-    /// the server (one pointer), and the socket only inside the boxed opening.
-    #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
-    pub(crate) fn serve_owned_stream(
-        self,
-        stream: tokio::net::TcpStream,
-        peer: SocketAddr,
-    ) -> impl Future<Output = ()> + Send + 'static {
-        let server = self.clone();
-        let opening = Box::pin(async move { server.open_stream(stream, Some(peer)).await });
-        async move { self.attach_opened(opening).await }
-    }
-
-    /// Performs the WebSocket handshake on `stream` (any byte stream: TCP, the fault
-    /// wrapper, turmoil), negotiating `wsr.v1`, then serves it until it ends. The
-    /// handshake counts against `conn.limits.handshake` (past `max_in_progress` the stream
-    /// is dropped unread; past `timeout` it is dropped) and checks `conn.limits.origins`
-    /// (a refused origin gets HTTP 403).
-    pub fn serve_stream<S>(&self, stream: S) -> impl Future<Output = ()> + '_
-    where
-        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    {
-        self.attach_opened(Box::pin(self.open_stream(stream, None)))
-    }
-
-    /// Like [`serve_stream`](Self::serve_stream) for a socket from `peer`: admitted under
-    /// the per-address limits of `conn.limits.per_address` (the client being `peer`, or
-    /// the address a trusted proxy at `peer` names in its header). The accept loops of
-    /// [`listen`](Self::listen) and `listen_tls` serve every socket this way.
-    pub fn serve_stream_from<S>(&self, stream: S, peer: SocketAddr) -> impl Future<Output = ()> + '_
-    where
-        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    {
-        self.attach_opened(Box::pin(self.open_stream(stream, Some(peer))))
-    }
-
-    /// The handshake, then the admission (by `peer`'s address, if known) and the session
-    /// of the upgraded socket.
-    async fn open_stream<S>(&self, stream: S, peer: Option<SocketAddr>) -> Option<Ready<S>>
-    where
-        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    {
-        let upgrade = self.inner.registry.handshakes().run(self.handshake(stream));
-        let Ok(Some((ws, mode, request))) = upgrade.await else {
-            crate::metrics::accept_failed();
-            return None;
-        };
-        self.open_upgraded(ws, mode, Upgrade { peer, ..request }).await
-    }
-
-    /// The WebSocket handshake with the negotiated mode and the request's URI and headers.
-    async fn handshake<S>(&self, stream: S) -> Option<(WebSocketStream<S>, Mode, Upgrade)>
-    where
-        S: AsyncRead + AsyncWrite + Unpin,
-    {
-        let seen: Seen = Arc::default();
-        let config = Some(self.inner.config.limits.server_websocket_config());
-        let origins = &self.inner.config.conn.limits.origins;
-        let callback = handshake_callback(Arc::clone(&seen), origins);
-        let ws = tokio_tungstenite::accept_hdr_async_with_config(stream, callback, config).await;
-        let (mode, request) = crate::link::lock(&seen).take()?;
-        Some((ws.ok()?, mode, request))
+        transport.serve(self.sessions, stream, peer)
     }
 }
 
@@ -192,42 +139,6 @@ impl ReliableServer {
 async fn accept_failed(backoff: &mut AcceptBackoff, error: &std::io::Error) {
     crate::metrics::accept_failed();
     backoff.pause(error).await;
-}
-
-#[allow(clippy::result_large_err)] // the error type is fixed by tungstenite
-fn handshake_callback(
-    seen: Seen,
-    origins: &OriginPolicy,
-) -> impl FnOnce(&Request, Response) -> Result<Response, ErrorResponse> + '_ {
-    move |request: &Request, mut response: Response| {
-        admitted_origin(origins, request.headers())?;
-        let mode = negotiate(request, &mut response);
-        *crate::link::lock(&seen) = Some((mode, Upgrade::of(request)));
-        Ok(response)
-    }
-}
-
-/// The request's `Origin` checked against `policy` (`Host` for the same-host default);
-/// a refused one is answered with 403 before the upgrade.
-#[allow(clippy::result_large_err)] // the error type is fixed by tungstenite
-fn admitted_origin(policy: &OriginPolicy, headers: &HeaderMap) -> Result<(), ErrorResponse> {
-    origin_check(policy, headers).map_err(|refused| forbidden(&refused))
-}
-
-/// The request's `Origin` against `policy`, with its `Host` for the same-host default (a
-/// header that is not text matches nothing).
-pub(crate) fn origin_check(
-    policy: &OriginPolicy,
-    headers: &HeaderMap,
-) -> Result<(), OriginRefused> {
-    let text = |name| headers.get(name).map(|value| value.to_str().unwrap_or_default());
-    policy.check(text(ORIGIN), text(HOST))
-}
-
-fn forbidden(refused: &OriginRefused) -> ErrorResponse {
-    let mut response = ErrorResponse::new(Some(refused.to_string()));
-    *response.status_mut() = StatusCode::FORBIDDEN;
-    response
 }
 
 #[cfg(test)]

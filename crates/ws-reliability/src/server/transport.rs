@@ -1,7 +1,7 @@
 //! How the accept loop serves a socket: as it is, or (feature `tls`) after the server's
-//! side of a TLS handshake; [`ReliableServer::listen_tls`].
+//! side of a TLS handshake (`ReliableServer::listen_tls`).
 
-use super::ReliableServer;
+use super::SessionServer;
 use futures::future::Either;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -28,7 +28,7 @@ impl Transport {
     /// long-lived part holds only the server and that box.
     pub(crate) fn serve(
         &self,
-        server: ReliableServer,
+        server: SessionServer,
         stream: TcpStream,
         peer: SocketAddr,
     ) -> impl Future<Output = ()> + Send + 'static {
@@ -45,7 +45,7 @@ impl Transport {
 /// [`serve_tls`] as an owned, boxed future.
 #[cfg(feature = "tls")]
 fn serve_tls_owned(
-    server: ReliableServer,
+    server: SessionServer,
     tls: crate::tls::TlsConfig,
     stream: TcpStream,
     peer: SocketAddr,
@@ -58,7 +58,7 @@ fn serve_tls_owned(
 /// (`ws_reliability_tls_failures_total{side="server",kind}`).
 #[cfg(feature = "tls")]
 async fn serve_tls(
-    server: &ReliableServer,
+    server: &SessionServer,
     tls: &crate::tls::TlsConfig,
     stream: TcpStream,
     peer: SocketAddr,
@@ -66,30 +66,5 @@ async fn serve_tls(
     match tls.accept(stream).await {
         Ok(stream) => server.serve_stream_from(stream, peer).await,
         Err(error) => crate::metrics::tls_failed("server", error.label()),
-    }
-}
-
-#[cfg(feature = "tls")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
-impl ReliableServer {
-    /// Like [`listen`](Self::listen), over TLS: the same accept loop, each accepted socket
-    /// going through the TLS handshake (within `tls`'s handshake timeout) before the
-    /// WebSocket handshake. Clients connect to `wss://`. A failed handshake drops the
-    /// socket and is counted in `ws_reliability_tls_failures_total{side="server",kind}`.
-    ///
-    /// ```no_run
-    /// # async fn example(server: ws_reliability::server::ReliableServer) -> Result<(), ws_reliability::Error> {
-    /// use ws_reliability::tls::TlsConfig;
-    /// let tls = TlsConfig::from_pem_files("fullchain.pem", "key.pem")?;
-    /// let listener = server.listen_tls("0.0.0.0:443", tls).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn listen_tls(
-        &self,
-        addr: impl tokio::net::ToSocketAddrs,
-        tls: crate::tls::TlsConfig,
-    ) -> Result<super::Listener, crate::Error> {
-        self.listen_on(addr, Transport::Tls(tls)).await
     }
 }

@@ -12,11 +12,10 @@ mod tables;
 
 pub use config::{Durability, NoFsync, RedbConfig};
 
-use crate::changes::{Claim, Lookup, Posted, SessionWrite};
+use crate::changes::{Claim, Lookup, NewPost, Posted, SessionWrite};
 use crate::error::{Refusal, StoreError};
-use crate::record::{Epoch, Kind, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
+use crate::record::{Epoch, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
 use crate::store::SessionStore;
-use bytes::Bytes;
 use group::Op;
 use ops::Inner;
 use std::path::Path;
@@ -122,14 +121,9 @@ impl SessionStore for RedbStore {
         crate::observe::observe_commit(BACKEND, writes.len(), commit).await
     }
 
-    async fn post(
-        &self,
-        key: &SessionKey,
-        kind: Kind,
-        payload: Bytes,
-    ) -> Result<Posted, StoreError> {
+    async fn post(&self, key: &SessionKey, post: NewPost) -> Result<Posted, StoreError> {
         let key = *key;
-        self.run(move |inner| inner.post(&key, kind, payload)).await
+        self.run(move |inner| inner.post(&key, post)).await
     }
 
     async fn notices(&self, node: &NodeId) -> Result<Vec<SessionKey>, StoreError> {

@@ -4,12 +4,11 @@ use super::config::{Policy, RedbConfig};
 use super::failed;
 use super::group::{self, Group, Pending};
 use super::tables::{load_inbox, load_slot, Tables, INBOX, META, NOTICES, OUTBOX, SESSIONS};
-use crate::changes::{Lookup, Posted, SessionWrite};
+use crate::changes::{Lookup, NewPost, Posted, SessionWrite};
 use crate::error::{Refusal, StoreError};
-use crate::record::{Epoch, Kind, Lease, NodeId, SessionKey, UnixMillis};
+use crate::record::{Epoch, Lease, NodeId, SessionKey, UnixMillis};
 use crate::slot::Slot;
 use ::redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable};
-use bytes::Bytes;
 use std::path::Path;
 
 /// The key of the epoch in the metadata table.
@@ -124,13 +123,13 @@ impl Inner {
     }
 
     /// See [`SessionStore::post`](crate::SessionStore::post).
-    pub fn post(&self, key: &SessionKey, kind: Kind, payload: Bytes) -> Result<Posted, StoreError> {
+    pub fn post(&self, key: &SessionKey, post: NewPost) -> Result<Posted, StoreError> {
         self.write(|tables| {
             let mut slot = tables.existing(key)?;
-            let posted = slot.post(kind, payload);
+            post.fits(tables.inbox_len(key, slot.next_post)?)?;
+            let posted = slot.post(post.kind, post.payload);
             tables.save(&slot)?;
-            tables.post(key, &posted)?;
-            tables.notice(&slot.record.owner.node.0, key)?;
+            tables.post(&slot, &posted)?;
             Ok(posted)
         })
     }

@@ -146,11 +146,22 @@ impl<'txn> Tables<'txn> {
         self.outbox.retain_in(span(key, acked), keep).map_err(failed)
     }
 
-    /// Adds a posted message to the session's inbox.
-    pub fn post(&mut self, key: &SessionKey, posted: &Posted) -> Result<(), StoreError> {
+    /// How many posts the session's inbox holds: its ids run without a gap from the first
+    /// one left (consumed posts go from the front) up to `next_post - 1`.
+    pub fn inbox_len(&self, key: &SessionKey, next_post: u64) -> Result<usize, StoreError> {
+        let first = self.inbox.range(span(key, u64::MAX)).map_err(failed)?.next();
+        let first_id = first.transpose().map_err(failed)?.map(|(entry, _)| entry.value().1);
+        let held = first_id.map_or(0, |first_id| next_post.saturating_sub(first_id));
+        Ok(usize::try_from(held).unwrap_or(usize::MAX))
+    }
+
+    /// Adds a posted message to the inbox of `slot`'s session and leaves its owner a
+    /// notice.
+    pub fn post(&mut self, slot: &Slot, posted: &Posted) -> Result<(), StoreError> {
+        let key = &slot.record.key;
         let value = encode_message(posted.kind, &posted.payload);
         self.inbox.insert((id(key), posted.id), value.as_slice()).map_err(failed)?;
-        Ok(())
+        self.notice(&slot.record.owner.node.0, key)
     }
 
     /// Leaves `node` a notice that `key` was posted to.

@@ -3,8 +3,8 @@
 use super::config::KeyNames;
 use super::fields::{pending, used};
 use super::reply::kind_code;
-use crate::changes::{Changes, Claim, Deadlines, SessionWrite};
-use crate::record::{Kind, Lease, SessionKey, Tokens, UnixMillis};
+use crate::changes::{Changes, Claim, Deadlines, NewPost, SessionWrite};
+use crate::record::{Lease, SessionKey, Tokens, UnixMillis};
 use redis::{Script, ScriptInvocation};
 
 /// A call of `script` on one session's three keys.
@@ -69,16 +69,15 @@ pub fn lease(invocation: &mut ScriptInvocation<'_>, lease: &Lease) {
 
 /// `post.lua`'s arguments after the grace.
 pub fn post(invocation: &mut ScriptInvocation<'_>, message: Message<'_>) {
-    invocation.arg(kind_code(message.kind)).arg(message.payload);
+    invocation.arg(kind_code(message.post.kind)).arg(message.post.payload.as_ref());
     invocation.arg(&message.notices).arg(message.key.to_string());
+    invocation.arg(message.post.max_inbox);
 }
 
 /// A posted message and where its owner's notice goes.
 pub struct Message<'a> {
-    /// Text or binary.
-    pub kind: Kind,
-    /// The payload.
-    pub payload: &'a [u8],
+    /// The message, and the most posts its inbox may hold.
+    pub post: &'a NewPost,
     /// The notice sets' prefix.
     pub notices: String,
     /// The session.

@@ -55,12 +55,11 @@ mod scripts;
 
 pub use config::{KeyNames, RedisConfig, Replication};
 
-use crate::changes::{Claim, Lookup, Posted, SessionWrite};
+use crate::changes::{Claim, Lookup, NewPost, Posted, SessionWrite};
 use crate::error::{Refusal, StoreError};
-use crate::record::{Epoch, Kind, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
+use crate::record::{Epoch, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
 use crate::slot::Slot;
 use crate::store::SessionStore;
-use bytes::Bytes;
 use redis::aio::ConnectionManager;
 use redis::{Script, ScriptInvocation, Value};
 use reply::{stream, Reply};
@@ -213,18 +212,13 @@ impl SessionStore for RedisStore {
         self.commit_all(writes).await
     }
 
-    async fn post(
-        &self,
-        key: &SessionKey,
-        kind: Kind,
-        payload: Bytes,
-    ) -> Result<Posted, StoreError> {
+    async fn post(&self, key: &SessionKey, post: NewPost) -> Result<Posted, StoreError> {
         let mut invocation = self.expiring(&scripts::POST, key);
         let notices = self.config.notices_prefix();
-        args::post(&mut invocation, args::Message { kind, payload: &payload, notices, key });
+        args::post(&mut invocation, args::Message { post: &post, notices, key });
         let answer = self.call(&invocation).await?;
         let id = Reply::of(&answer)?.accepted_number()?;
-        Ok(Posted { id, kind, payload })
+        Ok(Posted { id, kind: post.kind, payload: post.payload })
     }
 
     async fn notices(&self, node: &NodeId) -> Result<Vec<SessionKey>, StoreError> {

@@ -45,6 +45,7 @@ impl<'a> Reply<'a> {
         match self.status {
             b"ok" => Ok(Ok(())),
             b"fenced" | b"order" => self.numbered().map(Err),
+            b"full" => self.number(0).map(|max| Err(Refusal::InboxFull { max })),
             status => named(status).map(Err),
         }
     }

@@ -4,8 +4,10 @@
 
 #![allow(dead_code)] // each backend's test file uses what it needs
 
+mod inbox;
+
 use ws_store::{Changes, Claim, Damage, Deadlines, Entry, Kind, Lease, Lookup, NodeId, Owner};
-use ws_store::{Progress, TokenHash, Tokens, UnixMillis};
+use ws_store::{NewPost, Progress, TokenHash, Tokens, UnixMillis};
 use ws_store::{Refusal, SessionKey, SessionRecord, SessionStore, SessionWrite, StoreError};
 
 /// The time every case starts at.
@@ -22,12 +24,21 @@ pub async fn run_all(store: &dyn SessionStore) -> Result<(), StoreError> {
     claim_fences(store).await?;
     expiry(store).await?;
     progress(store).await?;
-    inbox(store).await?;
-    notices(store).await?;
+    inbox::inbox(store).await?;
+    inbox::full_inbox(store).await?;
+    inbox::notices(store).await?;
     many_at_once(store).await?;
     damage(store).await?;
     removal(store).await
 }
+
+/// A post of `payload` to an inbox that may hold [`MAX_INBOX`] posts.
+pub fn post(kind: Kind, payload: &'static str) -> NewPost {
+    NewPost { kind, payload: payload.into(), max_inbox: MAX_INBOX }
+}
+
+/// The inbox bound of [`post`].
+pub const MAX_INBOX: usize = 16;
 
 /// A fresh random session key.
 pub fn fresh_key() -> Result<SessionKey, StoreError> {
@@ -205,40 +216,6 @@ pub async fn progress(store: &dyn SessionStore) -> Result<(), StoreError> {
     let record = found(store, &created.key).await?.record;
     assert_eq!((record.progress.received_through, record.tokens), (5, tokens), "progress: kept");
     assert_eq!((record.owner.lease_until, record.expires_at), (NOW, deadlines.expires_at));
-    Ok(())
-}
-
-/// Posted messages wait in the inbox, in order, until a write moves them into the outbox.
-pub async fn inbox(store: &dyn SessionStore) -> Result<(), StoreError> {
-    let created = record(store).await?;
-    let lease = store.create(&created).await?;
-    let first = store.post(&created.key, Kind::Text, "one".into()).await?;
-    let second = store.post(&created.key, Kind::Binary, "two".into()).await?;
-    assert!(first.id < second.id, "inbox: ids increase");
-    assert_eq!(found(store, &created.key).await?.inbox, vec![first.clone(), second.clone()]);
-    let moved =
-        Changes { append: entries(1..=1), inbox_through: Some(first.id), ..Changes::default() };
-    assert_eq!(write(store, &lease, moved).await?, Ok(()), "inbox: moved");
-    assert_eq!(found(store, &created.key).await?.inbox, vec![second], "inbox: consumed once");
-    Ok(())
-}
-
-/// A post leaves the owner one notice, taken once; the inbox reads from an id on.
-pub async fn notices(store: &dyn SessionStore) -> Result<(), StoreError> {
-    let mut created = record(store).await?;
-    created.owner.node = NodeId(format!("owner-{}", created.key));
-    let lease = store.create(&created).await?;
-    let first = store.post(&created.key, Kind::Text, "one".into()).await?;
-    let second = store.post(&created.key, Kind::Binary, "two".into()).await?;
-    assert_eq!(store.notices(&created.owner.node).await?, vec![created.key], "one notice");
-    assert!(store.notices(&created.owner.node).await?.is_empty(), "notices: taken once");
-    assert!(!store.notices(&NodeId("a".into())).await?.contains(&created.key), "owner only");
-    assert_eq!(store.inbox(&created.key, 0).await?, vec![first.clone(), second.clone()]);
-    assert_eq!(store.inbox(&created.key, first.id).await?, vec![second.clone()], "after");
-    let moved = Changes { inbox_through: Some(first.id), ..Changes::default() };
-    assert_eq!(write(store, &lease, moved).await?, Ok(()));
-    assert_eq!(store.inbox(&created.key, 0).await?, vec![second], "inbox: moved ones gone");
-    assert!(store.inbox(&fresh_key()?, 0).await?.is_empty(), "inbox: unknown session");
     Ok(())
 }
 

@@ -1,0 +1,269 @@
+//! [`SessionState`]: what the server keeps for one client across its connections: the outbox,
+//! the receive state, the resume guard and the connection currently attached.
+
+use super::durable::DurableSession;
+use crate::protocol::{InOrder, Mode, ProtocolError, ResumeGuard, SessionId};
+use crate::rollout::Fix;
+use crate::session_link::{lock, DeliverRx, DeliverTx, Inbound, OutboxBase, Stored};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_util::sync::CancellationToken;
+use ws_batch::{Confirmation, Outbox};
+
+/// What a session keeps across processes: its id, token state and receive progress.
+pub(crate) struct Kept {
+    pub(crate) id: SessionId,
+    pub(crate) guard: ResumeGuard,
+    /// The client's messages delivered through here.
+    pub(crate) received: u64,
+}
+
+/// How a session was opened: protocol, owner, whether it outlives its connection.
+pub(crate) struct Opening {
+    pub(crate) mode: Mode,
+    pub(crate) identity: super::Identity,
+    pub(crate) resumable: bool,
+}
+
+/// The connection attached to a session, if any, and how many attached so far.
+#[derive(Debug, Default)]
+struct Attachment {
+    cancel: Option<CancellationToken>,
+    generation: u64,
+    /// When the last connection detached, while none is attached.
+    detached_at: Option<Instant>,
+}
+
+/// Who runs the session: the attached connection, and the lock it holds while it runs.
+#[derive(Debug, Default)]
+struct Control {
+    attachment: Mutex<Attachment>,
+    /// Held by the connection that runs the session, so a resume waits for the old one.
+    serial: tokio::sync::Mutex<()>,
+    /// The highest sequence number ever queued for the client.
+    pushed: AtomicU64,
+    /// Set once the session is removed for good (closed or expired): never acked again.
+    ended: AtomicBool,
+    /// The close the application ended the session with, for its connection.
+    farewell: Mutex<Option<CloseFrame>>,
+    /// Its write-ahead state when the server keeps sessions in a store.
+    durable: std::sync::OnceLock<Arc<DurableSession>>,
+}
+
+/// A session's own delivery channel ([`IncomingMode::PerSession`](super::IncomingMode)).
+#[derive(Debug)]
+struct Own {
+    /// Where the session's links deliver; taken when the session ends, so its stream ends
+    /// once the last connection is gone.
+    deliver: Mutex<Option<DeliverTx>>,
+    /// The stream's end, until the application takes it.
+    incoming: Mutex<Option<DeliverRx>>,
+}
+
+/// One client's session.
+#[derive(Debug)]
+pub(crate) struct SessionState {
+    pub(crate) id: SessionId,
+    pub(crate) mode: Mode,
+    /// Whether the session outlives its connection: wsr.v1 with the `batch` fix, whose
+    /// outbox keeps every message until the client acks it.
+    pub(crate) resumable: bool,
+    pub(crate) outbox: Outbox<Stored>,
+    pub(crate) inbound: Inbound,
+    pub(crate) guard: Mutex<ResumeGuard>,
+    /// Who the session belongs to (the authentication hook's answer).
+    pub(crate) identity: super::Identity,
+    control: Control,
+    own: Option<Box<Own>>,
+}
+
+impl SessionState {
+    /// A fresh session of `identity` with a new id and token, under `config`'s limits and
+    /// switches. Without the `batch` fix (rolled out of it, or a legacy peer) its outbox
+    /// confirms on flush and it ends with its connection.
+    pub(crate) fn new(
+        mode: Mode,
+        identity: super::Identity,
+        config: &super::ServerConfig,
+        base: &OutboxBase,
+    ) -> Result<Self, ProtocolError> {
+        let id = SessionId::generate()?;
+        let resumable = mode == Mode::V1 && config.rollout.enabled_for(Fix::Batch, &id);
+        let guard = ResumeGuard::new(config.limits.resume_window)?;
+        let kept = Kept { id, guard, received: 0 };
+        Ok(Self::with(kept, Opening { mode, identity, resumable }, config, base))
+    }
+
+    /// A session from its `kept` parts: its outbox held for the store's writes when the
+    /// server keeps a resumable session in a store.
+    pub(crate) fn with(
+        kept: Kept,
+        opening: Opening,
+        config: &super::ServerConfig,
+        base: &OutboxBase,
+    ) -> Self {
+        let outbox = outbox_for(&opening, config, base);
+        let inbound = Arc::new(Mutex::new(InOrder::resuming_after(kept.received)));
+        let guard = Mutex::new(kept.guard);
+        let Opening { mode, identity, resumable } = opening;
+        let control = Control::default();
+        Self { id: kept.id, mode, resumable, outbox, inbound, guard, identity, control, own: None }
+    }
+
+    /// The session with its own delivery channel of `buffer` messages
+    /// ([`IncomingMode::PerSession`](super::IncomingMode)).
+    pub(crate) fn with_own_incoming(self, buffer: usize) -> Self {
+        let (deliver, incoming) = crate::session_link::delivery_channel(buffer);
+        let own = Own { deliver: Mutex::new(Some(deliver)), incoming: Mutex::new(Some(incoming)) };
+        SessionState { own: Some(Box::new(own)), ..self }
+    }
+
+    /// Where a new connection of the session delivers: its own channel if it has one (a
+    /// closed one once the session ended), else the server's `shared` one.
+    pub(crate) fn deliver_via(&self, shared: &DeliverTx) -> DeliverTx {
+        match &self.own {
+            None => shared.clone(),
+            Some(own) => lock(&own.deliver).clone().unwrap_or_else(closed_delivery),
+        }
+    }
+
+    /// The session's own stream, the first time it is asked for.
+    pub(crate) fn take_incoming(&self) -> Option<DeliverRx> {
+        self.own.as_ref().and_then(|own| lock(&own.incoming).take())
+    }
+
+    /// Waits until no other connection runs the session; holds it until dropped.
+    pub(crate) async fn serial(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.control.serial.lock().await
+    }
+
+    /// Notes the sequence number of a message just pushed (and for the store's journal).
+    pub(crate) fn pushed(&self, seq: u64) {
+        self.control.pushed.fetch_max(seq, Ordering::Relaxed);
+        if let Some(durable) = self.durable() {
+            durable.pushed(seq);
+        }
+    }
+
+    /// The highest sequence number ever queued for the client.
+    pub(crate) fn last_pushed(&self) -> u64 {
+        self.control.pushed.load(Ordering::Relaxed)
+    }
+
+    /// Marks the session ended for good (removed: closed or expired). A
+    /// [`SessionSink`](super::SessionSink) or a waiting `send_wait` then hands its message
+    /// back instead of queueing it where no ack will ever come.
+    pub(crate) fn end(&self) {
+        self.control.ended.store(true, Ordering::Release);
+        self.outbox.close(); // a push waiting for room is handed its message back at once
+        if let Some(own) = &self.own {
+            drop(lock(&own.deliver).take()); // the stream ends once its connections are gone
+        }
+    }
+
+    /// Notes the close the application ends the session with (before it is removed).
+    pub(crate) fn say_farewell(&self, frame: CloseFrame) {
+        *lock(&self.control.farewell) = Some(frame);
+    }
+
+    /// The close the application ended the session with, if it did. (A connection whose
+    /// session moved to another node is cancelled without one: 4003, at once.)
+    pub(crate) fn farewell(&self) -> Option<CloseFrame> {
+        lock(&self.control.farewell).clone()
+    }
+
+    /// Whether the session ended for good: one atomic load, no map lookup.
+    pub(crate) fn has_ended(&self) -> bool {
+        self.control.ended.load(Ordering::Acquire)
+    }
+
+    /// Attaches a new connection: the previous one (if any) is told to stop. Returns the
+    /// new connection's cancel token and generation.
+    pub(crate) fn attach(&self) -> (CancellationToken, u64) {
+        let token = self.connection_token();
+        let mut attachment = lock(&self.control.attachment);
+        if let Some(previous) = attachment.cancel.replace(token.clone()) {
+            previous.cancel();
+        }
+        attachment.generation += 1;
+        attachment.detached_at = None;
+        (token, attachment.generation)
+    }
+
+    /// A new connection's cancel token; for a stored session, cancelled too when another
+    /// node takes the session over.
+    fn connection_token(&self) -> CancellationToken {
+        let durable = self.durable();
+        durable.map_or_else(CancellationToken::new, |durable| durable.lost().child_token())
+    }
+
+    /// Detaches connection `generation` if it is still the attached one: starts the resume
+    /// window. Returns whether it was.
+    pub(crate) fn detach(&self, generation: u64) -> bool {
+        let mut attachment = lock(&self.control.attachment);
+        let current = attachment.generation == generation && attachment.cancel.is_some();
+        if current {
+            attachment.cancel = None;
+            attachment.detached_at = Some(Instant::now());
+            lock(&self.guard).connection_lost(Instant::now());
+        }
+        current
+    }
+
+    /// Whether connection `generation` was the last one and nothing attached since.
+    pub(crate) fn still_detached(&self, generation: u64) -> bool {
+        let attachment = lock(&self.control.attachment);
+        attachment.generation == generation && attachment.cancel.is_none()
+    }
+
+    /// Whether a connection is attached now.
+    pub(crate) fn is_attached(&self) -> bool {
+        lock(&self.control.attachment).cancel.is_some()
+    }
+
+    /// What the session lends a new connection's link; `shared` is the server's delivery
+    /// channel, used unless the session has its own.
+    pub(crate) fn link_parts(&self, shared: &DeliverTx) -> crate::session_link::SessionParts {
+        let deliver = self.deliver_via(shared);
+        let parts = crate::session_link::SessionParts::new(
+            self.id,
+            self.outbox.clone(),
+            Arc::clone(&self.inbound),
+            deliver,
+        );
+        parts.noting(self.write_ahead())
+    }
+
+    /// Since when the session has no connection, if it had one and it detached.
+    pub(crate) fn detached_since(&self) -> Option<Instant> {
+        lock(&self.control.attachment).detached_at
+    }
+
+    /// Stops the attached connection, if any.
+    pub(crate) fn cancel(&self) {
+        if let Some(token) = &lock(&self.control.attachment).cancel {
+            token.cancel();
+        }
+    }
+}
+
+/// The outbox of a session opened as `opening`: ack-confirmed while it can resume, held
+/// for the store's writes when the server keeps it in one.
+fn outbox_for(
+    opening: &Opening,
+    config: &super::ServerConfig,
+    base: &OutboxBase,
+) -> Outbox<Stored> {
+    let held = opening.resumable && config.store.is_some();
+    let confirmation = if opening.resumable { Confirmation::Ack } else { Confirmation::Flush };
+    base.outbox_with(confirmation, &config.limits, held)
+}
+
+/// A delivery channel whose receiver is gone: what it is sent is refused (and counted).
+fn closed_delivery() -> DeliverTx {
+    crate::session_link::delivery_channel(1).0
+}
+
+mod stored;
