@@ -43,6 +43,10 @@ pub struct Args {
     /// and clock, deterministic from `--seed` (needs the `simulation` feature).
     #[arg(long, value_parser = parse_duration)]
     pub simulate: Option<Duration>,
+    /// With `--simulate`: crash the server host and start it again on its store this often
+    /// (default 5m; 0 for never).
+    #[arg(long, value_parser = parse_every)]
+    pub restart_every: Option<Duration>,
     /// Internal: run as the server process of the memory probe.
     #[arg(long, hide = true)]
     pub serve_idle: bool,
@@ -98,6 +102,14 @@ fn bounded(duration: Duration) -> Result<Duration, String> {
         Duration::ZERO => Err("the duration must be at least 1s".into()),
         long if long > MAX_DURATION => Err("the duration must be at most 24h".into()),
         fine => Ok(fine),
+    }
+}
+
+/// Parses an interval: `0` for never, else as [`parse_duration`].
+pub fn parse_every(text: &str) -> Result<Duration, String> {
+    match text.trim() {
+        "0" | "0s" => Ok(Duration::ZERO),
+        other => parse_duration(other),
     }
 }
 

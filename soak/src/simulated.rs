@@ -15,14 +15,21 @@ static COUNTING: &stats_alloc::StatsAlloc<std::alloc::System> = &stats_alloc::IN
 /// Simulates `duration`; the exit code (0 when every check passed).
 #[cfg(feature = "simulation")]
 pub fn run(args: &Args, duration: Duration) -> Result<u8, SoakError> {
-    let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
-    let options = SimOptions { duration, seed, heap, restart_every: RESTART_EVERY };
-    eprintln!("ws-soak: simulating {duration:?}, seed {seed}");
+    let options = options(args, duration);
+    eprintln!("ws-soak: simulating {duration:?}, seed {}", options.seed);
     eprintln!("ws-soak: reproduce with: {}", ws_soak::sim::reproduce(&options));
     let report = ws_soak::sim::run(&options)?;
     ws_soak::report::write(&report, &args.out)?;
     print(&report, args);
     Ok(u8::from(!report.passed))
+}
+
+/// What `args` ask to simulate for `duration` (a random seed when none was given).
+#[cfg(feature = "simulation")]
+fn options(args: &Args, duration: Duration) -> SimOptions {
+    let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
+    let restart_every = args.restart_every.unwrap_or(RESTART_EVERY);
+    SimOptions { duration, seed, heap, restart_every }
 }
 
 /// Without the `simulation` feature there is nothing to simulate with.

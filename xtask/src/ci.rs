@@ -24,6 +24,10 @@ const STEPS: &[Step] = &[
         run: || reliability::run(&reliability::Options::simulated()),
     },
     Step {
+        name: "simulated soak repeats from its seed (seed 1 twice, seed 2)",
+        run: reliability::determinism::run,
+    },
+    Step {
         name: "short nodes soak (redis, 2 nodes, kills)",
         run: || reliability::run(&reliability::Options::nodes_short()),
     },

@@ -53,6 +53,11 @@ impl UnixMillis {
     pub fn after(self, span: std::time::Duration) -> Self {
         Self(self.0.saturating_add(saturating_millis(span)))
     }
+
+    /// This time less `span` (saturating at the epoch).
+    pub fn before(self, span: std::time::Duration) -> Self {
+        Self(self.0.saturating_sub(saturating_millis(span)))
+    }
 }
 
 fn saturating_millis(span: std::time::Duration) -> u64 {

@@ -15,6 +15,7 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 use ws_reliability::events::Events;
+use ws_reliability::protocol::{SessionId, SessionLostReason};
 use ws_reliability::reconnect::{DisconnectReason, Event};
 
 /// How often a client host looks whether the run is ending.
@@ -60,19 +61,29 @@ pub struct Place {
 /// What a connect into a partitioned link costs before it fails (a SYN that no one answers).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// How long a connect waits for its SYN-ACK before it gives up, as a kernel's SYN retries
+/// do (Linux: about 2 minutes): past the longest held link (20 s), so a connect into a
+/// held link completes, and one whose SYN a partition swallowed ends and frees its socket
+/// (turmoil, patched, removes the socket of a connect dropped before its SYN-ACK).
+const SYN_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// Connects host `host`'s client to the server, or fails after [`CONNECT_TIMEOUT`] while
-/// the link is partitioned. turmoil keeps the port (and the socket) of a connect dropped
-/// before its SYN-ACK forever (a 24 h run ran out of a host's 16 384 ports after ~4
+/// the link is partitioned. Unpatched, turmoil kept the port (and the socket) of a connect
+/// dropped before its SYN-ACK forever (a 24 h run ran out of a host's 16 384 ports after ~4
 /// simulated hours): no connect is attempted into a partition, and a connect runs in a task
 /// of its own, so that one the client gives up on (a held link) still completes, and its
-/// stream is dropped, closed, when no one takes it.
+/// stream is dropped, closed, when no one takes it; one whose SYN a partition that began
+/// meanwhile swallowed gives up after [`SYN_TIMEOUT`] (its socket removed by turmoil's
+/// patch), where it used to wait, and hold its socket, for good.
 async fn dial(world: Arc<World>, host: usize) -> std::io::Result<turmoil::net::TcpStream> {
     if world.cut[host].load(Ordering::Relaxed) {
         tokio::time::sleep(CONNECT_TIMEOUT).await;
         return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "link partitioned"));
     }
-    let connect = tokio::spawn(turmoil::net::TcpStream::connect(("server", PORT)));
-    connect.await.map_err(std::io::Error::other)?
+    let connect = turmoil::net::TcpStream::connect(("server", PORT));
+    let connect = tokio::spawn(tokio::time::timeout(SYN_TIMEOUT, connect));
+    let connected = connect.await.map_err(std::io::Error::other)?;
+    connected.map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "no SYN-ACK"))?
 }
 
 /// Starts client `index` of host `host` and its watchers.
@@ -124,19 +135,14 @@ async fn watch_events(mut events: Events<ClientEvent>, index: usize, world: Arc<
 fn on_event(event: ClientEvent, index: usize, world: &World) {
     match event {
         ClientEvent::Connected { session, resumed } => connected(world, index, session, resumed),
-        ClientEvent::SessionLost { session, .. } => lost(world, index, session),
+        ClientEvent::SessionLost { session, reason, .. } => lost(world, index, session, reason),
         ClientEvent::Reconnect(event) => on_reconnect(&event, index, world),
         ClientEvent::Lagged { missed } => world.count(|churn| churn.events_missed += missed),
         _ => {}
     }
 }
 
-fn connected(
-    world: &World,
-    index: usize,
-    session: ws_reliability::protocol::SessionId,
-    resumed: bool,
-) {
+fn connected(world: &World, index: usize, session: SessionId, resumed: bool) {
     world.account(index).welcomed(session);
     world.clients[index].up.store(true, Ordering::Relaxed);
     let restarted = world.clients[index].restarted.swap(false, Ordering::Relaxed);
@@ -146,13 +152,11 @@ fn connected(
     });
 }
 
-fn lost(world: &World, index: usize, session: Option<ws_reliability::protocol::SessionId>) {
+fn lost(world: &World, index: usize, session: Option<SessionId>, reason: SessionLostReason) {
     world.account(index).lost(session);
     let restarted = world.clients[index].restarted.swap(false, Ordering::Relaxed);
-    world.count(|churn| {
-        churn.sessions_lost += 1;
-        churn.lost_in_restart += u64::from(restarted);
-    });
+    let expired = matches!(reason, SessionLostReason::Expired | SessionLostReason::UnknownSession);
+    world.count(|churn| churn.lost(restarted, expired));
 }
 
 fn on_reconnect(event: &Event, index: usize, world: &World) {

@@ -2,7 +2,7 @@
 //! duration, samples every hour, then calms the network, stops sending, drains, counts the
 //! ghosts and writes the report. The simulation ends when the driver does.
 
-use super::hours::{Hour, Meter};
+use super::hours::{heap_growth_per_hour, Hour, Meter, Sample};
 use super::report::{SimReport, SimRun, SimServer};
 use super::restarts::Restarts;
 use super::storm::Storm;
@@ -45,11 +45,11 @@ pub type Outbox = Arc<Mutex<Option<SimReport>>>;
 pub async fn drive(world: Arc<World>, plan: Plan, out: Outbox) -> turmoil::Result {
     connected(&world).await?;
     let mut weather = Weather::new(&plan);
-    let hours = weather.hours(&world, &plan).await;
+    let samples = weather.hours(&world, &plan).await;
     weather.calm(&world);
     drain(&world).await;
-    let server = ending(&world).await;
-    *lock(&out) = Some(weather.report(&world, plan.run, Ended { hours, server }));
+    let ended = samples.ended(ending(&world).await);
+    *lock(&out) = Some(weather.report(&world, plan.run, ended));
     Ok(())
 }
 
@@ -77,10 +77,34 @@ async fn connected(world: &World) -> turmoil::Result {
     }
 }
 
-/// What the run ends with: every hour's figures and the server's.
+/// What the run ends with: every hour's figures, the heap's trend and the server's.
 struct Ended {
     hours: Vec<Hour>,
+    heap_growth_per_hour: Option<f64>,
     server: SimServer,
+}
+
+/// The figures sampled while the weather runs: every hour's end, and the heap every minute.
+#[derive(Default)]
+struct Samples {
+    hours: Vec<Hour>,
+    minutes: Vec<Sample>,
+}
+
+impl Samples {
+    /// Samples the end of second `second`, when it ends a minute (and an hour).
+    fn second(&mut self, second: u64, world: &World, plan: &Plan) {
+        if second % 60 == 59 {
+            self.minutes.push(Sample::take(second, world, &plan.heap));
+        }
+        self.hours.extend(on_the_hour(second, world, plan));
+    }
+
+    /// What the run ended with: the hours, the heap's trend over the minutes, `server`.
+    fn ended(self, server: SimServer) -> Ended {
+        let heap_growth_per_hour = heap_growth_per_hour(&self.minutes);
+        Ended { hours: self.hours, heap_growth_per_hour, server }
+    }
 }
 
 /// What strikes second by second: the storm on the links and the server's restarts.
@@ -97,15 +121,15 @@ impl Weather {
 
     /// The weather, second by second, for the run's duration; the figures of every hour
     /// (and of the last, partial one).
-    async fn hours(&mut self, world: &World, plan: &Plan) -> Vec<Hour> {
+    async fn hours(&mut self, world: &World, plan: &Plan) -> Samples {
         let mut seconds = tokio::time::interval(Duration::from_secs(1));
-        let mut hours = Vec::new();
+        let mut samples = Samples::default();
         for second in 0..plan.run.simulated_seconds {
             seconds.tick().await;
             self.step(second, world);
-            hours.extend(on_the_hour(second, world, plan));
+            samples.second(second, world, plan);
         }
-        partial(hours, plan, world)
+        Samples { hours: partial(samples.hours, plan, world), ..samples }
     }
 
     fn step(&mut self, second: u64, world: &World) {
@@ -115,9 +139,11 @@ impl Weather {
 
     /// The run's report, checked.
     fn report(&self, world: &World, run: SimRun, ended: Ended) -> SimReport {
-        let Ended { hours, server } = ended;
+        let Ended { hours, heap_growth_per_hour, server } = ended;
         let faults = self.storm.faults;
-        SimReport { hours, faults, server, ..figures(world, run) }.checked()
+        let report =
+            SimReport { hours, heap_growth_per_hour, faults, server, ..figures(world, run) };
+        report.checked()
     }
 
     /// Ends every fault and starts the server if it is down.

@@ -2,7 +2,7 @@
 //! Every field but `wall_clock` follows from the seed: two runs with the same seed write
 //! the same JSON but for that one.
 
-use super::hours::{heap_growth_per_hour, mean_heap, Hour};
+use super::hours::{mean_heap, Hour};
 use super::ledger::Tally;
 use super::storm::Faults;
 use super::world::Churn;
@@ -91,6 +91,9 @@ pub struct SimReport {
     pub timers: TimerFigures,
     /// The end of every simulated hour.
     pub hours: Vec<Hour>,
+    /// The live heap's growth per hour, fitted on a sample a minute with the connected
+    /// clients factored out (`None` for a run too short for a trend).
+    pub heap_growth_per_hour: Option<f64>,
     /// Whether every client received what was sent to it, or was told it is lost, by the
     /// end of the drain.
     pub settled: bool,
@@ -125,7 +128,7 @@ struct Spec {
 }
 
 /// Every check of a simulated run; all are required.
-const SPECS: [Spec; 13] = [
+const SPECS: [Spec; 14] = [
     Spec { metric: "messages delivered", goal: "> 0", evaluate: delivered },
     Spec { metric: "silent losses", goal: "0", evaluate: |r| zero(r.delivery.silent_losses) },
     Spec { metric: "duplicated", goal: "0", evaluate: |r| zero(r.delivery.duplicated) },
@@ -139,6 +142,7 @@ const SPECS: [Spec; 13] = [
     Spec { metric: "faults injected", goal: "> 0", evaluate: faults },
     Spec { metric: "clients settled", goal: "all", evaluate: |r| settled(r.settled) },
     Spec { metric: "sessions restored", goal: "> 0 if restarted", evaluate: restored },
+    Spec { metric: "lost in a restart", goal: "0", evaluate: |r| zero(r.churn.lost_in_restart) },
 ];
 
 /// The checks of a simulated run.
@@ -186,7 +190,7 @@ fn coverage(report: &SimReport) -> (String, bool) {
 /// The live heap grows less than 1% of its mean per 24 hours (plus 64 KiB); a run of
 /// fewer than three hours shows no trend (its first is the warm-up).
 fn heap(report: &SimReport) -> (String, bool) {
-    let Some(growth) = heap_growth_per_hour(&report.hours) else {
+    let Some(growth) = report.heap_growth_per_hour else {
         return ("n/a (< 3 h)".to_owned(), true);
     };
     let met = growth * 24.0 <= mean_heap(&report.hours) * 0.01 + 65_536.0;
@@ -205,10 +209,25 @@ pub fn table(report: &SimReport) -> String {
     let mut text =
         format!("simulated {} s, seed {}: {}\n", run.simulated_seconds, run.seed, run.command);
     report.hours.iter().for_each(|hour| text.push_str(&hour_line(hour)));
+    text.push_str(&restarts_line(report));
     report.checks.iter().for_each(|check| text.push_str(&check_line(check)));
+    text + &end_line(report)
+}
+
+/// The wall clock the run took and its verdict.
+fn end_line(report: &SimReport) -> String {
     let wall = report.wall_clock;
     let speed = format!("wall clock {:.1} s ({:.0}x)", wall.seconds, wall.speedup);
-    text + &format!("{speed}; passed: {}\n", report.passed)
+    format!("{speed}; passed: {}\n", report.passed)
+}
+
+/// The server's restarts and what became of the sessions across them.
+fn restarts_line(report: &SimReport) -> String {
+    let churn = &report.churn;
+    format!(
+        "server restarts {}: sessions restored from the store {}, expired meanwhile {}, lost {}\n",
+        report.server.restarts, churn.restored, churn.expired_in_restart, churn.lost_in_restart
+    )
 }
 
 fn hour_line(hour: &Hour) -> String {

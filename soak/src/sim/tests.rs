@@ -43,8 +43,9 @@ fn without_the_bug_the_run_passes_and_another_seed_gives_another_run() {
     assert_ne!(other.deterministic_json(), clean.deterministic_json());
 }
 
+/// Every 60 s a restart. It failed with 2 732 of 8 124 durable sends undelivered until a
+/// restored session's outbox numbered on from the store under the moved sequence origin.
 #[test]
-#[ignore = "fails: durable sends go undelivered across a simulated restart (issue 19)"]
 fn sessions_survive_server_restarts_and_every_durable_send_arrives_once_in_order() {
     let every = Duration::from_secs(60);
     let report = run(&SimOptions { restart_every: every, ..options(5, None) }).unwrap();

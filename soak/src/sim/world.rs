@@ -61,8 +61,25 @@ pub struct Churn {
     pub server_closes_seen: u64,
     /// Sessions resumed on a restarted server (loaded from its store).
     pub restored: u64,
-    /// Sessions lost across a restart (SESSION_LOST on the first connection after it).
+    /// Sessions that expired across a restart: SESSION_LOST "expired" (02) or "unknown"
+    /// (01) on the first connection after it. The client was cut off past the resume
+    /// window (a long partition), as it would have lost it without a restart; "unknown"
+    /// when the session expired in the server's memory before the restart (removed from the
+    /// store then: the restarted server cannot tell it from one it never had).
+    pub expired_in_restart: u64,
+    /// Sessions lost across a restart for any other reason (a token refused, a record
+    /// damaged or beyond what the store holds): must stay 0.
     pub lost_in_restart: u64,
+}
+
+impl Churn {
+    /// Counts a SESSION_LOST: on the first connection after a restart or not, and whether
+    /// the session's resume window had passed.
+    pub fn lost(&mut self, restarted: bool, expired: bool) {
+        self.sessions_lost += 1;
+        self.expired_in_restart += u64::from(restarted && expired);
+        self.lost_in_restart += u64::from(restarted && !expired);
+    }
 }
 
 /// The timer probe's findings: how late the timers fired.

@@ -555,6 +555,12 @@ impl Tcp {
         self.sockets.swap_remove(&pair);
     }
 
+    /// ws-reliability patch: the host crashed; its stream sockets are gone (a peer's
+    /// next segment is answered with RST).
+    pub(crate) fn crash(&mut self) {
+        self.sockets.clear();
+    }
+
     pub(crate) fn close_stream_half(&mut self, pair: SocketPair) {
         // Receiving a RST removes the socket, so it's possible that has occurred
         // when halves of the stream drop.

@@ -170,6 +170,11 @@ impl<'a> Sim<'a> {
             World::enter(&self.world, || {
                 rt.crash();
 
+                // ws-reliability patch: a crashed host's stream sockets are gone with it
+                // (its process is); dropping its tasks did not always release them, and
+                // a peer reusing a port later met "already connected"
+                World::current(|world| world.current_host_mut().tcp.crash());
+
                 // Discard pending filesystem operations
                 #[cfg(feature = "unstable-fs")]
                 World::current(|world| {

@@ -3,6 +3,7 @@
 //! the harness's: 0 when every success metric was met. With `--simulate DURATION`, the
 //! simulated soak instead ([`simulate`]).
 
+pub mod determinism;
 mod simulate;
 
 use crate::cmd::{self, Outcome};
@@ -34,7 +35,9 @@ pub struct Options {
     #[arg(long)]
     pub json: bool,
     /// Simulate this long instead (30m, 2h, 24h): 100 clients under turmoil's simulated
-    /// network and clock, deterministic from `--seed` (the other flags do not apply).
+    /// network and clock, deterministic from `--seed`; `--kill-server-every` sets how often
+    /// the simulated server restarts (default 5m, 0 for never); the other flags do not
+    /// apply.
     #[arg(long)]
     pub simulate: Option<String>,
     /// Sessions in a store, server nodes as child processes killed on schedule.

@@ -20,7 +20,8 @@ pub struct Cluster {
     /// Server nodes (child processes; more than 1 needs --store redis).
     #[arg(long)]
     pub nodes: Option<usize>,
-    /// Kill a node with SIGKILL and restart it this often (e.g. 10s; not with --store memory).
+    /// Kill a node with SIGKILL and restart it this often (e.g. 10s; not with --store memory);
+    /// with --simulate, how often the simulated server host crashes (default 5m, 0 for never).
     #[arg(long)]
     pub kill_server_every: Option<String>,
 }

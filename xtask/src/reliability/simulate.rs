@@ -14,12 +14,17 @@ pub const REPORT: &str = "target/reliability/simulation.json";
 
 /// Builds the simulating `ws-soak` and simulates `duration`.
 pub fn run(duration: &str, options: &Options) -> Outcome {
+    let mut soak = Command::new(built()?);
+    soak.args(soak_args(duration, options)).current_dir(cmd::workspace_root());
+    verdict(exit_code(soak)?)
+}
+
+/// Builds the simulating `ws-soak`; the path of the binary.
+pub fn built() -> Result<PathBuf, String> {
     if !cmd::status(build())? {
         return Err("building ws-soak with its simulation feature failed".into());
     }
-    let mut soak = Command::new(binary(&target_dir()));
-    soak.args(soak_args(duration, options)).current_dir(cmd::workspace_root());
-    verdict(exit_code(soak)?)
+    Ok(binary(&target_dir()))
 }
 
 /// The release build of `ws-soak` with the `simulation` feature and `tokio_unstable`.
@@ -44,9 +49,12 @@ fn target_dir() -> PathBuf {
 /// The `ws-soak` arguments of a simulated run.
 pub fn soak_args(duration: &str, options: &Options) -> Vec<String> {
     let seed = options.seed.map(|seed| ["--seed".to_owned(), seed.to_string()]);
+    let restarts = options.cluster.kill_server_every.clone();
+    let restarts = restarts.map(|every| ["--restart-every".to_owned(), every]);
     let json = options.json.then(|| "--json".to_owned());
     let fixed = ["--simulate", duration, "--out", REPORT].map(str::to_owned);
-    fixed.into_iter().chain(seed.into_iter().flatten()).chain(json).collect()
+    let given = seed.into_iter().chain(restarts).flatten();
+    fixed.into_iter().chain(given).chain(json).collect()
 }
 
 #[cfg(test)]
@@ -59,5 +67,13 @@ mod tests {
         assert_eq!(args, ["--simulate", "2h", "--out", REPORT, "--seed", "1"]);
         assert!(rustflags().ends_with("--cfg tokio_unstable"));
         assert!(binary(&target_dir()).ends_with("simulation/release/ws-soak"));
+    }
+
+    #[test]
+    fn the_server_kills_of_a_simulated_run_are_its_restarts() {
+        let mut options = Options::simulated();
+        options.cluster.kill_server_every = Some("0".to_owned());
+        let args = soak_args("24h", &options);
+        assert_eq!(args[6..], ["--restart-every", "0"]);
     }
 }

@@ -5,9 +5,11 @@ use super::Queue;
 
 impl<M> Queue<M> {
     /// Numbers on from `acked`, as if every message through it was sent and acked; only a
-    /// queue that never numbered a message. Returns whether it did.
+    /// queue that never numbered a message (its next number still the first after ws-core's
+    /// sequence origin: 1, but in a simulated run that moved the origin). Returns whether
+    /// it did.
     pub(crate) fn continue_after(&mut self, acked: u64) -> bool {
-        let fresh = self.next_seq == 1;
+        let fresh = self.next_seq == ws_core::sequence::origin() + 1;
         if fresh {
             self.next_seq = acked.saturating_add(1);
             self.acked_through = acked;

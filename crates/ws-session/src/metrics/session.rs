@@ -133,8 +133,14 @@ pub(crate) fn posted(stored: bool) {
 }
 
 /// A store operation outside the journal failed (`op`: create, load, claim, remove,
-/// notices, inbox).
+/// notices, inbox, sweep).
 #[cfg(feature = "server")]
 pub(crate) fn store_failed(op: &'static str) {
     metrics::counter!("ws_reliability_store_failures_total", "op" => op).increment(1);
+}
+
+/// A sweep removed `count` expired sessions from the session store.
+#[cfg(feature = "server")]
+pub(crate) fn swept(count: usize) {
+    metrics::counter!("ws_reliability_store_swept_total").increment(count as u64);
 }

@@ -84,6 +84,24 @@ async fn an_outbox_continues_a_numbering_from_elsewhere() {
     assert_eq!(outbox.ack(4_294_967_296).unwrap(), 2);
 }
 
+/// Under a moved sequence origin (a simulated run) a fresh outbox numbers from it, and is
+/// still fresh for a numbering continued from elsewhere (a session restored from a store):
+/// it was not, and every restored session of a simulated restart refused its client's acks.
+#[cfg(feature = "simulation")]
+#[tokio::test]
+async fn a_fresh_outbox_continues_a_numbering_under_a_moved_origin() {
+    ws_core::sequence::set_origin((1 << 32) - 600);
+    let outbox = outbox(8);
+    assert!(outbox.continue_after((1 << 32) - 10), "a fresh outbox continues");
+    assert_eq!(outbox.push("a".into()).unwrap(), (1 << 32) - 9);
+    assert!(!outbox.continue_after((1 << 32) - 600), "only before the first message is numbered");
+    assert_eq!(
+        outbox.flush(&mut futures::sink::drain()).await.unwrap().last_seq,
+        Some((1 << 32) - 9)
+    );
+    assert!(outbox.ack((1 << 32) - 9).is_ok(), "the client's ack of it is known");
+}
+
 fn held() -> Outbox<String> {
     let config = OutboxConfig::default().with_confirmation(Confirmation::Ack);
     let (outbox, _dead) = Outbox::with_dead_letter_channel(config.held_until_released());

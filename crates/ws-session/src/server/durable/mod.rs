@@ -27,6 +27,10 @@ use ws_store::{Deadlines, NodeId, Owner, SessionStore, UnixMillis};
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(10);
 /// How often a node looks for messages other nodes posted to its sessions, by default.
 pub const DEFAULT_NOTICE_POLL: Duration = Duration::from_millis(20);
+/// How often a node removes the store's expired sessions, by default.
+pub const DEFAULT_SWEEP_EVERY: Duration = Duration::from_secs(60);
+/// How long an expired session stays in the store before a sweep removes it, by default.
+pub const DEFAULT_KEEP_EXPIRED: Duration = Duration::from_secs(3600);
 /// How many posted messages a session's inbox may hold in the store, by default.
 pub const DEFAULT_MAX_INBOX: usize = 4096;
 
@@ -46,6 +50,17 @@ pub struct StoreConfig {
     /// posted to ([`SessionServer::post`](super::SessionServer::post)). A post reaches
     /// the client within about this much plus one commit.
     pub notice_poll: Duration,
+    /// How often this node removes the sessions whose resume window passed from the store
+    /// ([`SessionStore::sweep`]): those no node holds any more, such as the sessions of a
+    /// node that died whose clients never came back, which nothing else removes from a
+    /// redb file or a `MemoryStore` (Redis expires its keys by itself: its sweep is a
+    /// no-op). Every node sweeps; a sweep removes only what expired at least
+    /// [`keep_expired`](Self::keep_expired) ago.
+    pub sweep_every: Duration,
+    /// How long a session whose resume window passed stays in the store before a sweep
+    /// removes it: a client that comes back within it is told its session expired
+    /// (`SESSION_LOST 02`), after it that it is unknown (`01`).
+    pub keep_expired: Duration,
     /// How many messages posted from other nodes a session's inbox may hold while its
     /// owner has not moved them into the outbox (its client is slow, or gone until the
     /// session expires): a post past it is refused ([`Error::Store`](crate::Error::Store),
@@ -59,7 +74,10 @@ impl StoreConfig {
         let node = NodeId(node.into());
         let lease = DEFAULT_LEASE;
         let notice_poll = DEFAULT_NOTICE_POLL;
-        StoreConfig { store, node, lease, notice_poll, max_inbox: DEFAULT_MAX_INBOX }
+        let max_inbox = DEFAULT_MAX_INBOX;
+        let sweep_every = DEFAULT_SWEEP_EVERY;
+        let keep_expired = DEFAULT_KEEP_EXPIRED;
+        StoreConfig { store, node, lease, notice_poll, max_inbox, sweep_every, keep_expired }
     }
 
     /// The same with another lease.
@@ -70,6 +88,16 @@ impl StoreConfig {
     /// The same with another interval between looks at the notices.
     pub fn with_notice_poll(self, notice_poll: Duration) -> Self {
         StoreConfig { notice_poll, ..self }
+    }
+
+    /// The same with another interval between sweeps of the store's expired sessions.
+    pub fn with_sweep_every(self, sweep_every: Duration) -> Self {
+        StoreConfig { sweep_every, ..self }
+    }
+
+    /// The same with expired sessions kept this long before a sweep removes them.
+    pub fn with_keep_expired(self, keep_expired: Duration) -> Self {
+        StoreConfig { keep_expired, ..self }
     }
 
     /// The same with another bound on each session's inbox.
@@ -114,7 +142,7 @@ where
 /// Renews the lease of every attached stored session of `server` every `every`, until
 /// the server is gone.
 async fn renew_leases(server: std::sync::Weak<super::Inner>, every: Duration) {
-    let mut ticks = tokio::time::interval(every);
+    let mut ticks = tokio::time::interval(every.max(Duration::from_millis(1)));
     ticks.tick().await; // the first tick is at once: the sessions were just written
     loop {
         ticks.tick().await;
@@ -123,7 +151,25 @@ async fn renew_leases(server: std::sync::Weak<super::Inner>, every: Duration) {
     }
 }
 
+/// Removes the store's sessions expired `kept` ago or longer every `every` (the first
+/// sweep at once: a node that restarts clears what expired while it was down), until the
+/// server is gone; a failed sweep is counted.
+async fn sweep_expired(server: std::sync::Weak<super::Inner>, every: Duration, kept: Duration) {
+    let mut ticks = tokio::time::interval(every.max(Duration::from_millis(1)));
+    loop {
+        ticks.tick().await;
+        let Some(store) = server.upgrade().and_then(|inner| inner.store()) else { return };
+        let swept = store.sweep(UnixMillis::now().before(kept)).await;
+        swept.map_or_else(|_| crate::metrics::store_failed("sweep"), crate::metrics::swept);
+    }
+}
+
 impl super::Inner {
+    /// The store, when the server keeps one.
+    fn store(&self) -> Option<Arc<dyn SessionStore>> {
+        self.sessions.journal().map(|journal| Arc::clone(&journal.config().store))
+    }
+
     /// Notes a renewed lease for every stored session with a connection attached.
     fn renew_attached(&self) {
         let Some(journal) = self.sessions.journal() else { return };
@@ -136,14 +182,16 @@ impl super::Inner {
 }
 
 impl super::SessionServer {
-    /// Starts the journal and the lease renewal, when the server keeps a store.
+    /// Starts the journal, the lease renewal, the sweeps and the notices, when the server
+    /// keeps a store.
     pub(crate) fn start_journal(&self) {
         let Some(journal) = self.inner.sessions.journal() else { return };
         journal.start();
-        let every = journal.config().lease / 3;
+        let config = journal.config();
         let server = Arc::downgrade(&self.inner);
-        tokio::spawn(renew_leases(server.clone(), every.max(Duration::from_millis(1))));
-        tokio::spawn(posts::take_notices(server, journal.config().notice_poll));
+        tokio::spawn(renew_leases(server.clone(), config.lease / 3));
+        tokio::spawn(sweep_expired(server.clone(), config.sweep_every, config.keep_expired));
+        tokio::spawn(posts::take_notices(server, config.notice_poll));
     }
 }
 

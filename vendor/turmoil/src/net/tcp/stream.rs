@@ -95,9 +95,11 @@ impl TcpStream {
             Ok::<_, Error>((pair, rx, bidi))
         })?;
 
+        let pending = PendingConnect(Some(pair));
         syn_ack.await.map_err(|_| {
             io::Error::new(io::ErrorKind::ConnectionRefused, pair.remote.to_string())
         })?;
+        pending.established();
 
         tracing::trace!(target: TRACING_TARGET, src = ?pair.remote, dst = ?pair.local, protocol = %"TCP SYN-ACK", "Recv");
 
@@ -589,6 +591,25 @@ impl AsyncWrite for TcpStream {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
         Pin::new(&mut self.write_half).poll_shutdown(cx)
+    }
+}
+
+/// ws-reliability patch: the socket a connect registered, removed if the connect is
+/// dropped (a timeout, its task crashed) or refused before its SYN-ACK; unpatched, it
+/// stayed registered for good, its port taken.
+struct PendingConnect(Option<SocketPair>);
+
+impl PendingConnect {
+    fn established(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for PendingConnect {
+    fn drop(&mut self) {
+        if let Some(pair) = self.0 {
+            World::current_if_set(|world| world.current_host_mut().tcp.reset_stream(pair));
+        }
     }
 }
 
