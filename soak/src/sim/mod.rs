@@ -93,19 +93,13 @@ pub struct SimOptions {
 }
 
 /// The command that repeats a simulated run (naming the restart interval when it is not
-/// the default, and a planted leak).
+/// the default, a store other than redb and a planted leak).
 pub fn reproduce(options: &SimOptions) -> String {
     let duration = crate::args::format_duration(options.duration);
     let command = format!("cargo xtask reliability --simulate {duration} --seed {}", options.seed);
-    let leak = match options.leak_per_minute {
-        0 => String::new(),
-        bytes => format!(" --plant-leak {bytes}"),
-    };
-    let store = match options.store {
-        StoreKind::Redb => "",
-        StoreKind::Memory => " --store memory",
-    };
-    command + &restarts_flag(options.restart_every) + store + &leak
+    let leak = Some(options.leak_per_minute).filter(|bytes| *bytes > 0);
+    let leak = leak.map(|bytes| format!(" --plant-leak {bytes}")).unwrap_or_default();
+    command + &restarts_flag(options.restart_every) + options.store.flag() + &leak
 }
 
 /// The flag of a restart interval that is not the default.

@@ -31,6 +31,16 @@ pub enum StoreKind {
     Memory,
 }
 
+impl StoreKind {
+    /// The flag that names this store in a command, empty for the default.
+    pub fn flag(self) -> &'static str {
+        match self {
+            StoreKind::Redb => "",
+            StoreKind::Memory => " --store memory",
+        }
+    }
+}
+
 /// The store the server host opens at each start.
 #[derive(Debug, Clone)]
 pub enum Shelf {

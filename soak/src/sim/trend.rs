@@ -98,10 +98,9 @@ impl Moments {
         if determinant <= 1e-9 * self.hour_hour * self.clients_clients {
             return self.plain();
         }
-        let hour_row = Row { hour: self.clients_clients, clients: -self.hour_clients };
-        let clients_row = Row { hour: -self.hour_clients, clients: self.hour_hour };
-        let hour_row = hour_row.over(determinant);
-        let clients = clients_row.over(determinant).times(self.hour_heap, self.clients_heap);
+        let hour_row = Row::over(self.clients_clients, -self.hour_clients, determinant);
+        let clients_row = Row::over(-self.hour_clients, self.hour_hour, determinant);
+        let clients = clients_row.times(self.hour_heap, self.clients_heap);
         Coefficients { hour: hour_row.times(self.hour_heap, self.clients_heap), clients, hour_row }
     }
 
@@ -125,8 +124,9 @@ impl Row {
         self.hour * hour + self.clients * clients
     }
 
-    fn over(self, divisor: f64) -> Row {
-        Row { hour: self.hour / divisor, clients: self.clients / divisor }
+    /// The row (`hour`, `clients`) divided by `divisor`.
+    fn over(hour: f64, clients: f64, divisor: f64) -> Row {
+        Row { hour: hour / divisor, clients: clients / divisor }
     }
 }
 
