@@ -2,10 +2,10 @@
 //! turmoil, a simulated network (partitions, held links, latency) and a simulated clock, so
 //! that hours pass in minutes and a run repeats exactly from its seed.
 //!
-//! Hosts: `server` ([`server`], its sessions in a [`MemoryStore`] that outlives the host, as
-//! a file outlives a process: turmoil runs every host on this one thread, so redb's file I/O
-//! on tokio's blocking pool would finish on the wall clock, not the simulated one, and the
-//! run would no longer repeat from its seed; crashed and started again every
+//! Hosts: `server` ([`server`], its sessions in a redb file it opens at every start, or a
+//! `MemoryStore` that outlives the host, see [`store`]; redb runs inline on the host's task
+//! under `ws-store/simulation`, since turmoil runs every host on this one thread and the
+//! blocking pool's threads would finish on the wall clock; crashed and started again every
 //! [`RESTART_EVERY`], see [`restarts`]), [`CLIENT_HOSTS`] client hosts of [`CONNECTIONS`] /
 //! [`CLIENT_HOSTS`] clients each ([`clients`]), and the `driver` ([`driver`]), which runs the
 //! [`storm`] and ends the run. Every host runs [`TICK`] of simulated time at each step, one
@@ -16,7 +16,8 @@
 //! `--cfg tokio_unstable` (as `cargo xtask reliability --simulate` builds it); fastrand's
 //! thread generator (behind ws-core's `JitterRng` and every `fastrand::Rng::new`) seeded;
 //! session ids and resume tokens from ws-session's seeded generator (`ws-session/simulation`);
-//! the store's clock is the simulated one (`ws-store/simulation`); every hash map hashes with
+//! the store's clock is the simulated one and redb's transactions inline
+//! (`ws-store/simulation`); every hash map hashes with
 //! fixed keys, ours under `simulation` and turmoil's by its patch (`vendor/turmoil`).
 
 pub mod clients;
