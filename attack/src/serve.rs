@@ -45,7 +45,7 @@ fn lower_open_files(nofile: u64) -> Result<(), String> {
 }
 
 /// The most bytes the server's outboxes held together, sampled every 10 ms (the server's
-/// own count, `ReliableServer::outbox_bytes`, against `budget.max_outbox_bytes`).
+/// own count, `ReliableServer::outbox_bytes`, against `sessions.budget.max_outbox_bytes`).
 struct OutboxPeak {
     peak: Arc<AtomicUsize>,
     budget: usize,
@@ -55,7 +55,7 @@ impl OutboxPeak {
     fn watch(server: &ReliableServer) -> Self {
         let peak = Arc::new(AtomicUsize::new(0));
         tokio::spawn(sample(server.clone(), Arc::clone(&peak)));
-        OutboxPeak { peak, budget: config().budget.max_outbox_bytes }
+        OutboxPeak { peak, budget: config().sessions.budget.max_outbox_bytes }
     }
 
     /// `outbox_bytes PEAK BUDGET`: the child's last stdout line.

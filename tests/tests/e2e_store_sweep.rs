@@ -19,7 +19,7 @@ fn short_lived(store: &Arc<dyn SessionStore>, node: &str, sweep_every: Duration)
     config.limits.resume_window = Duration::from_millis(100);
     let stored = StoreConfig::new(Arc::clone(store), node).with_lease(Duration::from_millis(50));
     let kept = Duration::from_millis(50);
-    config.store = Some(stored.with_sweep_every(sweep_every).with_keep_expired(kept));
+    config.sessions.store = Some(stored.with_sweep_every(sweep_every).with_keep_expired(kept));
     config
 }
 

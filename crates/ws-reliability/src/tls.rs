@@ -16,7 +16,7 @@
 //! let listener = server.listen_tls("0.0.0.0:443", tls).await?;
 //!
 //! let mut config = ClientConfig::default();
-//! config.tls = TlsRoots::Webpki.into(); // or Native (the default), or from_pem_file
+//! config.server.tls = TlsRoots::Webpki.into(); // or Native (the default), or from_pem_file
 //! let client = ReliableClient::connect("wss://example.com/", config).await?;
 //! # Ok(())
 //! # }

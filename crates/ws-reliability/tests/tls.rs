@@ -145,7 +145,7 @@ async fn webpki_roots_meet_the_test_ca_as_an_unknown_issuer() {
     let pki = Pki::new();
     let (server, _listener, url) = tls_server(&pki).await;
     let mut config = ClientConfig::default();
-    config.tls = TlsRoots::Webpki.into();
+    config.server.tls = TlsRoots::Webpki.into();
 
     let client = ReliableClient::start(&url, config).unwrap();
     let mut events = client.events();
@@ -196,7 +196,7 @@ async fn custom_roots_from_the_ca_file_reach_the_server() {
     let pki = Pki::new();
     let (_server, _listener, url) = tls_server(&pki).await;
     let mut config = ClientConfig::default();
-    config.tls = TlsRoots::from_pem_file(&pki.ca).unwrap().into();
+    config.server.tls = TlsRoots::from_pem_file(&pki.ca).unwrap().into();
 
     let client = ReliableClient::start(&url, config).unwrap();
     let mut events = client.events();

@@ -90,7 +90,7 @@ async fn redis(args: &StoreArgs) -> Result<Arc<dyn SessionStore>, String> {
 
 fn config(store: &Arc<dyn SessionStore>, node: &str) -> ServerConfig {
     let mut config = ServerConfig::default();
-    config.store = Some(StoreConfig::new(Arc::clone(store), node));
+    config.sessions.store = Some(StoreConfig::new(Arc::clone(store), node));
     // every client connects from 127.0.0.1: no per-address limit, as in the soak
     config.conn.limits.per_address = crate::harness::address_limits();
     config

@@ -62,7 +62,7 @@ pub fn client_config() -> ClientConfig {
 /// [`take_with_faults`] arms a fault, instead of having read everything ahead.
 pub fn lockstep_client_config() -> ClientConfig {
     let mut config = client_config();
-    config.incoming_buffer = 16;
+    config.queues.incoming = 16;
     config
 }
 

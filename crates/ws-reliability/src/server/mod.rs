@@ -72,9 +72,9 @@ pub(crate) use ws_session::auth::Upgrade;
 pub(crate) use ws_session::server::origin_check;
 pub use ws_session::server::{
     AuthHook, AuthRequest, BroadcastReport, Budget, Delivery, Identity, Incoming, IncomingConfig,
-    IncomingMode, Received, Refusal, ServerConfig, Session, SessionEvent, SessionIncoming,
-    SessionServer, SessionSink, StoreConfig, Target, DEFAULT_LEASE, DEFAULT_MAX_INBOX,
-    DEFAULT_NOTICE_POLL, SINK_BUFFER,
+    IncomingMode, Received, Refusal, ServerConfig, ServerTimeouts, Session, SessionEvent,
+    SessionIncoming, SessionServer, SessionSink, SessionsConfig, StoreConfig, Target,
+    DEFAULT_LEASE, DEFAULT_MAX_INBOX, DEFAULT_NOTICE_POLL, SINK_BUFFER,
 };
 
 /// A WebSocket server that loses no message: its sessions, a [`SessionServer`] whose every

@@ -33,14 +33,22 @@ struct Settings {
 
 impl From<&ClientConfig> for Settings {
     fn from(config: &ClientConfig) -> Self {
-        let base = OutboxBase::new(config.outbox.clone());
-        let auth = config.auth.clone();
+        let base = OutboxBase::new(config.queues.outbox.clone());
+        let auth = config.server.auth.clone();
         let idle_timeout = config.timeouts.idle;
         let rollout = config.rollout.clone();
         #[cfg(feature = "sync")]
         return Settings { base, auth, idle_timeout, rollout, sync: config.hooks.sync.clone() };
         #[cfg(not(feature = "sync"))]
         Settings { base, auth, idle_timeout, rollout }
+    }
+}
+
+impl Settings {
+    /// The outbox of a session not yet welcomed: ack-confirmed, under the default limits
+    /// until a WELCOME sets the server's window.
+    fn fresh_outbox(&self) -> Outbox<Stored> {
+        self.base.outbox_with(Confirmation::Ack, &Limits::default(), false)
     }
 }
 
@@ -62,13 +70,11 @@ pub struct ClientState {
 impl ClientState {
     /// The state of a client configured by `config`, delivering into `deliver`.
     pub fn new(config: &ClientConfig, deliver: DeliverTx) -> Self {
-        let limits = Limits::default();
         let settings = Settings::from(config);
-        let outbox = Mutex::new(settings.base.outbox_with(Confirmation::Ack, &limits, false));
-        let fresh = Arc::new(Mutex::new(InOrder::new()));
+        let outbox = Mutex::new(settings.fresh_outbox());
         let session = Mutex::new(None);
-        let inbound = Mutex::new(fresh);
-        let limits = Mutex::new(limits);
+        let inbound = Mutex::new(Arc::new(Mutex::new(InOrder::new())));
+        let limits = Mutex::new(Limits::default());
         let events = broadcast::channel(256).0;
         ClientState { session, outbox, inbound, limits, settings, deliver, events }
     }
@@ -144,8 +150,7 @@ impl ClientState {
     /// it in (and is counted here) or is refused and goes to the fresh outbox.
     pub fn lost(&self, reason: SessionLostReason) {
         let previous = lock(&self.session).take().map(|held| held.id);
-        let fresh = self.settings.base.outbox_with(Confirmation::Ack, &Limits::default(), false);
-        let old = std::mem::replace(&mut *lock(&self.outbox), fresh);
+        let old = std::mem::replace(&mut *lock(&self.outbox), self.settings.fresh_outbox());
         old.close();
         let unconfirmed = old.stats().len();
         *lock(&self.inbound) = Arc::new(Mutex::new(InOrder::new()));

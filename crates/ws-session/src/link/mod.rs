@@ -97,7 +97,7 @@ impl OutboxBase {
     /// the `batch` fix), flush-confirmed otherwise (legacy peers, sessions rolled out of
     /// the fix); bounded to `max_unacked` messages so a sender never passes the peer's
     /// window, with batches no larger than that (a full window wakes the flusher at once);
-    /// `held` until a store committed its messages (write-ahead, `ServerConfig::store`).
+    /// `held` until a store committed its messages (write-ahead, `ServerConfig::sessions.store`).
     pub fn outbox_with(
         &self,
         confirmation: Confirmation,

@@ -219,7 +219,7 @@ impl SessionServer {
     fn stop_for(&self, cancel: CancellationToken) -> Stop {
         let config = &self.inner.config;
         let window = Some(config.limits.max_unacked);
-        Stop { cancel, window, keepalive: Some(config.keepalive), ..Stop::default() }
+        Stop { cancel, window, keepalive: Some(config.timeouts.keepalive), ..Stop::default() }
     }
 
     /// The session after its connection ended: detached and resumable (wsr.v1), or gone.

@@ -53,7 +53,7 @@ mod wait;
 
 pub use auth::{AuthHook, AuthRequest, Identity, Refusal};
 pub use budget::Budget;
-pub use config::{IncomingConfig, ServerConfig};
+pub use config::{IncomingConfig, ServerConfig, ServerTimeouts, SessionsConfig};
 pub use durable::{Delivery, StoreConfig, DEFAULT_LEASE, DEFAULT_MAX_INBOX, DEFAULT_NOTICE_POLL};
 pub use event::SessionEvent;
 pub use fanout::{BroadcastReport, Target};
@@ -65,7 +65,7 @@ pub use value::{Received, Session};
 
 use crate::error::Error;
 use crate::protocol::SessionId;
-use crate::session_link::{lock, DeliverRx, DeliverTx, OutboxBase, Stored};
+use crate::session_link::{lock, DeliverRx, DeliverTx, Stored};
 use session::SessionState;
 use sessions::Sessions;
 use std::sync::{Arc, Mutex};
@@ -92,7 +92,6 @@ struct Inner {
     channels: Channels,
     backlog: backlog::Backlog,
     auth: AuthHook,
-    outbox_base: OutboxBase,
 }
 
 /// The channel delivered messages go through, and its receiving end until it is taken.
@@ -114,10 +113,9 @@ impl Inner {
         let channels = Channels::new(config.incoming.buffer);
         let events = broadcast::channel(1024).0;
         let upkeep = Upkeep::default();
-        let sessions = Sessions::new(config.store.clone());
-        let outbox_base = OutboxBase::new(config.outbox.clone().with_byte_meter(sessions.meter()));
+        let sessions = Sessions::new(&config.sessions);
         let backlog = backlog::Backlog::new(config.incoming.backlog);
-        Inner { config, registry, upkeep, sessions, events, channels, backlog, auth, outbox_base }
+        Inner { config, registry, upkeep, sessions, events, channels, backlog, auth }
     }
 }
 
@@ -201,7 +199,7 @@ impl SessionServer {
     }
 
     /// The bytes every session's outbox holds now (one atomic load): what
-    /// `budget.max_outbox_bytes` bounds, the gauge `ws_reliability_outbox_bytes`.
+    /// `sessions.budget.max_outbox_bytes` bounds, the gauge `ws_reliability_outbox_bytes`.
     pub fn outbox_bytes(&self) -> usize {
         self.inner.sessions.outbox_bytes()
     }
