@@ -119,12 +119,8 @@ impl SessionServer {
     ) -> SessionState {
         let opening = Opening { mode: Mode::V1, identity, resumable: true };
         let config = &self.inner.config;
-        let session = SessionState::with(
-            kept(record, guard),
-            opening,
-            config,
-            self.inner.sessions.outbox_base(),
-        );
+        let base = self.inner.sessions.outbox_base();
+        let session = SessionState::with(kept(record, guard), opening, config, base);
         crate::server::hello::own_incoming(session, config)
     }
 
