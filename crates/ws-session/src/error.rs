@@ -1,6 +1,5 @@
 //! [`Error`]: what the server and client API return when they cannot do what was asked.
 
-use crate::link::PushError;
 use crate::protocol::SessionId;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -144,18 +143,6 @@ pub enum Error {
     #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     #[error(transparent)]
     TlsConfig(#[from] ws_conn::tls::TlsConfigError),
-}
-
-impl From<PushError> for Error {
-    fn from(error: PushError) -> Self {
-        match error {
-            PushError::OutboxFull { session, capacity, message } => {
-                Self::OutboxFull { session, capacity, message }
-            }
-            PushError::TooLarge { size, limit, message } => Self::TooLarge { size, limit, message },
-            PushError::NotData { message } => Self::NotData { message },
-        }
-    }
 }
 
 impl Error {
