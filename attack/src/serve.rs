@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use ws_reliability::server::Listen;
 use ws_reliability::server::{IncomingMode, ReliableServer, ServerConfig, Target};
 use ws_reliability::Message;
 

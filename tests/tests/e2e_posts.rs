@@ -17,6 +17,7 @@ use std::time::Duration;
 use tokio::runtime::Runtime;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::client::{ClientIncoming, ReliableClient};
+use ws_reliability::server::Listen;
 use ws_reliability::server::{Delivery, IncomingMode, ReliableServer, ServerConfig, StoreConfig};
 use ws_reliability::Error;
 use ws_store::{MemoryStore, SessionStore};

@@ -15,6 +15,7 @@ use tokio::runtime::Runtime;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::client::ReliableClient;
 use ws_reliability::protocol::*;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{ReliableServer, ServerConfig, SessionEvent, StoreConfig};
 use ws_store::{MemoryStore, SessionStore};
 

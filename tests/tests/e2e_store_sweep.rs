@@ -9,6 +9,7 @@ use common::*;
 use std::sync::Arc;
 use std::time::Duration;
 use ws_reliability::protocol::*;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{ReliableServer, ServerConfig, StoreConfig};
 use ws_store::{Lookup, MemoryStore, SessionKey, SessionStore, UnixMillis};
 

@@ -15,6 +15,7 @@ use crate::{payload, BenchError};
 use futures::SinkExt;
 use std::sync::Arc;
 use ws_reliability::protocol::SessionId;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{ReliableServer, ServerConfig, SessionSink, StoreConfig};
 use ws_reliability::store::SessionStore;
 

@@ -11,6 +11,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
+use ws_reliability::server::Listen;
 use ws_reliability::server::{ReliableServer, ServerConfig};
 use ws_reliability::Message;
 

@@ -8,7 +8,7 @@
 //! # #[cfg(all(feature = "batch", feature = "conn", feature = "reconnect"))]
 //! # async fn example() -> Result<(), ws_reliability::Error> {
 //! use ws_reliability::client::{ClientConfig, ReliableClient};
-//! use ws_reliability::server::{ReliableServer, ServerConfig};
+//! use ws_reliability::server::{Listen, ReliableServer, ServerConfig};
 //! use ws_reliability::tls::{TlsConfig, TlsRoots};
 //!
 //! let server = ReliableServer::new(ServerConfig::default());

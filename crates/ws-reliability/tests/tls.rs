@@ -25,6 +25,7 @@ use tempfile::TempDir;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 use ws_reliability::reconnect::{AttemptError, Event};
+use ws_reliability::server::Listen;
 use ws_reliability::server::{Listener, ReliableServer, ServerConfig};
 use ws_reliability::tls::{TlsConfig, TlsConfigError, TlsError, TlsRoots};
 use ws_reliability::{Error, Message};

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::Message;
+use ws_reliability::server::Listen;
 use ws_reliability::server::SessionSink;
 use ws_reliability::server::{ReliableServer, ServerConfig, Session, SessionEvent, StoreConfig};
 use ws_reliability::store::{Lookup, SessionKey, SessionStore, UnixMillis};

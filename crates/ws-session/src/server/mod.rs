@@ -3,8 +3,8 @@
 //! limits, a byte budget, session events and, with a session store, the write-ahead journal
 //! (`durable/`). It is fed WebSocket connections: a byte stream to upgrade
 //! ([`SessionServer::serve_stream`]) or a socket upgraded elsewhere
-//! ([`SessionServer::serve_upgraded`]); `ws-reliability`'s `SessionServer` adds the TCP
-//! accept loop (`listen`, `listen_tls`) and the axum adapter around it. The wire protocol is
+//! ([`SessionServer::serve_upgraded`]); `ws-reliability` adds the TCP accept loop (its trait
+//! `Listen`: `listen`, `listen_tls`) and the axum adapter around it. The wire protocol is
 //! `docs/protocol.md`.
 //!
 //! Per connection: admission and registration in the ws-conn [`Registry`] (heartbeat pings,
@@ -75,7 +75,8 @@ use tokio_tungstenite::tungstenite::Message;
 use ws_conn::Registry;
 
 /// The sessions of a WebSocket server that loses no message: see the [module docs](self).
-/// `ws_reliability::server::ReliableServer` is this with its accept loop.
+/// `ws_reliability::server::ReliableServer` is this type, its accept loop the facade's
+/// `Listen` trait.
 ///
 /// Cheap to clone: clones share the sessions, the registry and the streams.
 #[derive(Debug, Clone)]
