@@ -230,6 +230,13 @@ pub enum ClientEvent {
     },
 }
 
+#[cfg(feature = "sync")]
+impl crate::state_sync::SyncEvent for ClientEvent {
+    fn sync_failed(failure: crate::SyncFailure) -> Self {
+        ClientEvent::SyncFailed(failure)
+    }
+}
+
 impl crate::events::Lagging for ClientEvent {
     fn lagged(missed: u64) -> Self {
         ClientEvent::Lagged { missed }

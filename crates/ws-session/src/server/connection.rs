@@ -153,7 +153,7 @@ impl SessionServer {
     /// Starts the state sync; the WELCOME of a wsr.v1 session (after a resume's requeue),
     /// none for legacy.
     async fn welcome_for(&self, session: &SessionState, resumed: Option<u64>) -> Option<Welcome> {
-        self.start_sync(session.id, resumed.is_some());
+        self.inner.notifier.start_sync(session.id, resumed.is_some());
         match session.mode {
             Mode::V1 => Some(Box::pin(self.prepare(session, resumed)).await),
             Mode::Legacy => None,

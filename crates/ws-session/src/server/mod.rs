@@ -42,8 +42,8 @@ mod handshake;
 #[cfg(feature = "monitor")]
 mod health;
 pub(crate) mod hello;
-mod hooks;
 mod incoming;
+mod notifier;
 mod session;
 mod sessions;
 mod sink;
@@ -70,7 +70,6 @@ use session::SessionState;
 use sessions::Sessions;
 use std::sync::{Arc, Mutex};
 use switches::Upkeep;
-use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Message;
 use ws_conn::Registry;
 
@@ -89,7 +88,7 @@ struct Inner {
     registry: Registry,
     upkeep: Upkeep,
     sessions: Sessions,
-    events: broadcast::Sender<SessionEvent>,
+    notifier: notifier::Notifier,
     channels: Channels,
     backlog: backlog::Backlog,
     auth: AuthHook,
@@ -112,11 +111,11 @@ impl Inner {
     fn new(config: ServerConfig, auth: AuthHook) -> Self {
         let registry = Registry::new(config.conn.clone());
         let channels = Channels::new(config.incoming.buffer);
-        let events = broadcast::channel(1024).0;
+        let notifier = notifier::Notifier::new(&config);
         let upkeep = Upkeep::default();
         let sessions = Sessions::new(&config.sessions);
         let backlog = backlog::Backlog::new(config.incoming.backlog);
-        Inner { config, registry, upkeep, sessions, events, channels, backlog, auth }
+        Inner { config, registry, upkeep, sessions, notifier, channels, backlog, auth }
     }
 }
 
@@ -186,12 +185,12 @@ impl SessionServer {
     /// Every session event from now on; a subscriber that falls behind gets
     /// [`SessionEvent::Lagged`], never a silent gap.
     pub fn events(&self) -> crate::events::Events<SessionEvent> {
-        crate::events::Events::new(self.inner.events.subscribe())
+        self.inner.notifier.subscribe()
     }
 
     /// The events about `session` only (and `Lagged`), from now on.
     pub(crate) fn session_events(&self, session: SessionId) -> crate::events::Events<SessionEvent> {
-        crate::events::Events::of(self.inner.events.subscribe(), session)
+        self.inner.notifier.subscribe_to(session)
     }
 
     /// The ids of every live session (attached or within its resume window).
@@ -234,7 +233,7 @@ impl SessionServer {
     }
 
     fn emit(&self, event: SessionEvent) {
-        let _no_subscriber_is_fine = self.inner.events.send(event);
+        self.inner.notifier.emit(event);
     }
 }
 
