@@ -76,7 +76,7 @@ impl SessionServer {
         let session = self.new_session(mode, identity)?;
         self.persist(&session).await?;
         self.inner.sessions.insert(Arc::clone(&session));
-        self.opened(&session, place);
+        self.inner.notifier.opened(&session, place);
         Ok(Opened { session, resumed: None, batch: false })
     }
 

@@ -65,6 +65,7 @@ pub use value::{Received, Session};
 
 use crate::error::Error;
 use crate::protocol::SessionId;
+use crate::rollout::Outcomes;
 use crate::session_link::{lock, DeliverRx, DeliverTx, Stored};
 use session::SessionState;
 use sessions::Sessions;
@@ -112,7 +113,7 @@ impl Inner {
         let registry = Registry::new(config.conn.clone());
         let channels = Channels::new(config.incoming.buffer);
         let notifier = notifier::Notifier::new(&config);
-        let upkeep = Upkeep::default();
+        let upkeep = Upkeep::new(&registry, &config.rollout);
         let sessions = Sessions::new(&config.sessions);
         let backlog = backlog::Backlog::new(config.incoming.backlog);
         Inner { config, registry, upkeep, sessions, notifier, channels, backlog, auth }
@@ -151,7 +152,7 @@ impl SessionServer {
     fn push(&self, session: &SessionState, message: Message) -> Result<u64, Error> {
         let payload = self.budgeted(session, message)?;
         let pushed = session.outbox.push(payload).map_err(|error| push_refused(session, error));
-        self.batch_outcome(session, pushed.is_ok());
+        switches::record_batch(self.rollout(), session, Outcomes::one(pushed.is_ok()));
         pushed.inspect(|seq| session.pushed(*seq))
     }
 
@@ -180,6 +181,30 @@ impl SessionServer {
         }
         let session = self.inner.sessions.get(&session)?;
         session.take_incoming().map(SessionIncoming::new)
+    }
+
+    /// The next session a client opened, as a value to hold: a `Stream` of its messages
+    /// and a `Sink` to its client ([`Session`]); `None` once the server shut down. Like
+    /// `TcpListener::accept`, in a loop:
+    ///
+    /// ```no_run
+    /// # async fn run(server: ws_session::server::SessionServer) {
+    /// while let Some(session) = server.accept().await {
+    ///     tokio::spawn(async move { /* read and write `session` */ drop(session) });
+    /// }
+    /// # }
+    /// ```
+    ///
+    /// With [`IncomingMode::Accept`] (the default). Sessions wait here, at most
+    /// `incoming.backlog` of them (past it new sessions are refused with 1013); a resume
+    /// continues the session already accepted. In the other modes nothing arrives here.
+    pub async fn accept(&self) -> Option<Session> {
+        loop {
+            let state = self.inner.backlog.next().await?;
+            if let Some(session) = Session::new(self, state) {
+                return Some(session);
+            }
+        }
     }
 
     /// Every session event from now on; a subscriber that falls behind gets
@@ -222,6 +247,12 @@ impl SessionServer {
         self.inner.registry.shutdown(grace).await
     }
 
+    /// Whether the heartbeat and the ghost sweeper run now (the `conn` switch is on and a
+    /// first connection started them).
+    pub fn is_sweeping(&self) -> bool {
+        self.inner.upkeep.is_running()
+    }
+
     /// The configuration.
     pub fn config(&self) -> &ServerConfig {
         &self.inner.config
@@ -230,6 +261,14 @@ impl SessionServer {
     /// The runtime switches and rollback guards (the same handle as `config().rollout`).
     pub fn rollout(&self) -> &crate::rollout::Rollout {
         &self.inner.config.rollout
+    }
+
+    /// On the first connection: the upkeep following the `conn` switch, and the journal's
+    /// tasks when the server keeps a store.
+    fn ensure_started(&self) {
+        if self.inner.upkeep.start() {
+            self.start_journal();
+        }
     }
 
     fn emit(&self, event: SessionEvent) {

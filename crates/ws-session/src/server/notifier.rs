@@ -1,11 +1,14 @@
 //! [`Notifier`]: what a server tells its application besides the messages: session events,
-//! to every subscriber, and the state callbacks (feature `sync`) run on every open and
-//! resume, whose failures are events too.
+//! to every subscriber, a fresh session to `accept`, and the state callbacks (feature
+//! `sync`) run on every open and resume, whose failures are events too.
 
+use super::backlog::Place;
+use super::session::SessionState;
 use super::{ServerConfig, SessionEvent};
 use crate::events::Events;
 use crate::protocol::SessionId;
 use crate::state_sync::StateSync;
+use std::sync::Arc;
 use tokio::sync::broadcast;
 
 /// How many events a subscriber may fall behind before it gets `Lagged`.
@@ -29,6 +32,16 @@ impl Notifier {
     /// Tells every subscriber.
     pub(super) fn emit(&self, event: SessionEvent) {
         let _no_subscriber_is_fine = self.events.send(event);
+    }
+
+    /// Announces a fresh session: its event, and (sessions accepted as values) the session
+    /// itself in the place reserved for it in the backlog.
+    pub(super) fn opened(&self, session: &Arc<SessionState>, place: Place<'_>) {
+        let identity = session.identity.clone();
+        self.emit(SessionEvent::Opened { session: session.id, mode: session.mode, identity });
+        if let Some(place) = place {
+            place.send(Arc::clone(session));
+        }
     }
 
     /// A new subscriber to every session's events.

@@ -130,7 +130,7 @@ impl SessionServer {
         self.room_for_session()?;
         let place = self.inner.backlog.place(self.inner.config.incoming.mode)?;
         self.inner.sessions.insert(Arc::clone(&session));
-        self.opened(&session, place);
+        self.inner.notifier.opened(&session, place);
         Ok(Opened { session, resumed: Some(last_received), batch: false })
     }
 }
