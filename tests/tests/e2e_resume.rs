@@ -104,6 +104,26 @@ fn forged_replayed_unknown_and_expired_resumes_are_lost_and_counted() {
     assert_eq!(lost, 4, "forged, unknown, replayed and expired are each counted");
 }
 
+// [M7.8] a BATCH confirms the rotation as a DATA does: a client that only uploads in BATCH
+// frames (and so never ACKs) voids its old token with its first one
+#[tokio::test]
+async fn a_batch_confirms_the_rotation_and_voids_the_presented_token() {
+    let (_server, listener) = server(ServerConfig::default()).await;
+    let addr = listener.local_addr();
+    let (first, ws) = welcome(addr, Hello { batch: true, ..Hello::default() }).await;
+    drop(ws);
+    let again = Hello { batch: true, ..resume(first.session, first.token.clone(), 0) };
+    let (second, mut ws) = welcome(addr, again).await;
+    assert!(second.resumed && second.batch, "{second:?}");
+    let payloads = vec![Payload::Text("one".into()), Payload::Text("two".into())];
+    let batch = to_message(&Frame::Batch(Batch { first: 1, payloads }));
+    futures::SinkExt::send(&mut ws, batch).await.unwrap();
+    ws.close(None).await.ok();
+    guarded("server close", async { while ws.next().await.is_some() {} }).await;
+    let replayed = resume(first.session, first.token, 0);
+    assert_eq!(refused(addr, replayed).await, SessionLostReason::TokenReplayed);
+}
+
 // [M7.5] the half-open connection is closed with 4003
 #[tokio::test]
 async fn a_resume_replaces_a_half_open_connection_with_4003() {

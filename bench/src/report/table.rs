@@ -53,7 +53,7 @@ impl Wording {
     const UPLOAD: Wording = Wording {
         way: "uploaded by",
         sender: "client ",
-        send: "ReliableClient::send (retried every 1 ms while full)",
+        send: "feed into a client sink (waits while the outbox is full); a reader per session",
     };
 
     /// The wording of the direction `setup` measures.

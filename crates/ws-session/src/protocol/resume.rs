@@ -25,11 +25,11 @@ pub enum Presented {
 ///
 /// Tokens are compared in constant time. An accepted resume rotates the token, but the
 /// presented token stays valid (pending) until the client proves it received the new one:
-/// [`confirm`](Self::confirm) on its first DATA or ACK, or a resume with the new token. So
-/// a WELCOME lost to a dropped connection costs a retry, not the session; once confirmed,
-/// the old token is a replay. A refusal never changes the guard. Outcomes are counted in
-/// `ws_protocol_resumes_total{outcome}` (`accepted`, `expired`, `token_mismatch`,
-/// `token_replayed`).
+/// [`confirm`](Self::confirm) on its first DATA, BATCH or ACK, or a resume with the new
+/// token. So a WELCOME lost to a dropped connection costs a retry, not the session; once
+/// confirmed, the old token is a replay. A refusal never changes the guard. Outcomes are
+/// counted in `ws_protocol_resumes_total{outcome}` (`accepted`, `expired`,
+/// `token_mismatch`, `token_replayed`).
 #[derive(Debug)]
 pub struct ResumeGuard {
     current: ResumeToken,

@@ -1,5 +1,6 @@
 //! [`Confirmation`]: commits a resume's token rotation once the client proves it received
-//! the WELCOME (`docs/protocol.md` § 7): its first DATA or ACK on the resumed connection.
+//! the WELCOME (`docs/protocol.md` § 7): its first DATA, BATCH or ACK on the resumed
+//! connection.
 
 use super::session::SessionState;
 use super::SessionServer;
@@ -46,7 +47,8 @@ impl Confirmation {
         Confirmation { session: Arc::clone(session), welcomed, limits }
     }
 
-    /// `stream`, unchanged, confirming the rotation on the first DATA or ACK read from it.
+    /// `stream`, unchanged, confirming the rotation on the first DATA, BATCH or ACK read from
+    /// it (until then each message is decoded a second time here, so the first must do).
     pub(crate) fn watch<St>(mut self, stream: St) -> impl Stream<Item = St::Item> + Unpin
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
@@ -64,7 +66,9 @@ impl Confirmation {
     }
 }
 
-/// Whether `message` is a DATA or an ACK: the client only sends them after its WELCOME.
+/// Whether `message` is a DATA, a BATCH (consecutive DATA) or an ACK: the client sends
+/// none of them before its WELCOME.
 fn proves_welcome(message: &Message, limits: &Limits) -> bool {
-    matches!(from_message(message, limits), Ok(Some(Frame::Data(_) | Frame::Ack(_))))
+    let decoded = from_message(message, limits);
+    matches!(decoded, Ok(Some(Frame::Data(_) | Frame::Batch(_) | Frame::Ack(_))))
 }

@@ -173,7 +173,7 @@ impl SessionServer {
     }
 
     /// Registers the connection and starts its writer, the WELCOME (wsr.v1) queued first;
-    /// the client's first DATA or ACK confirms the token the WELCOME carried.
+    /// the client's first DATA, BATCH or ACK confirms the token the WELCOME carried.
     fn start<S>(
         &self,
         ready: Ready<S>,
