@@ -11,6 +11,7 @@
 mod close;
 mod open;
 
+use super::confirm::welcomed;
 use super::hello::Opened;
 use super::session::SessionState;
 use super::{SessionEvent, SessionServer};
@@ -184,7 +185,7 @@ impl SessionServer {
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let Ready { split: (conn, sink, stream), admission, opened } = ready;
-        let (first, stream) = self.welcomed(&opened.session, welcome, stream);
+        let (first, stream) = welcomed(&opened.session, welcome, self.config().limits, stream);
         let link = self.link(&opened, cancel);
         let id = admission.register(conn).id();
         let (out, writer) = spawn_writer(sink, first, link.stop.writer_breaks(Side::Server));
