@@ -35,7 +35,7 @@ pub struct Ending {
     pub stderr_tail: String,
     /// The most bytes its outboxes held together (its own count, sampled every 10 ms).
     pub peak_outbox_bytes: u64,
-    /// Its `budget.max_outbox_bytes`.
+    /// Its `sessions.budget.max_outbox_bytes`.
     pub outbox_budget_bytes: u64,
 }
 

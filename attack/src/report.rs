@@ -96,7 +96,7 @@ fn rss_failure(server: &ServerFigures) -> Option<String> {
     (server.peak_rss_bytes > server.rss_budget_bytes).then_some(text)
 }
 
-/// The server's outboxes held more than its budget (`budget.max_outbox_bytes`), or it
+/// The server's outboxes held more than its budget (`sessions.budget.max_outbox_bytes`), or it
 /// never reported them.
 fn outbox_failure(server: &ServerFigures) -> Option<String> {
     let Ending { peak_outbox_bytes: peak, outbox_budget_bytes: budget, .. } = server.ending;

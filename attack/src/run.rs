@@ -61,7 +61,7 @@ pub fn limits() -> LimitsInUse {
     limits.nofile = NOFILE;
     limits.handshakes_in_progress = handshake.max_in_progress as u64;
     limits.handshake_timeout_ms = handshake.timeout.as_millis() as u64;
-    limits.hello_timeout_ms = config.hello_timeout.as_millis() as u64;
+    limits.hello_timeout_ms = config.timeouts.hello.as_millis() as u64;
     limits
 }
 

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use ws_reliability::server::Listen;
 use ws_reliability::server::{IncomingMode, ReliableServer, ServerConfig, Target};
 use ws_reliability::Message;
 
@@ -45,7 +46,7 @@ fn lower_open_files(nofile: u64) -> Result<(), String> {
 }
 
 /// The most bytes the server's outboxes held together, sampled every 10 ms (the server's
-/// own count, `ReliableServer::outbox_bytes`, against `budget.max_outbox_bytes`).
+/// own count, `ReliableServer::outbox_bytes`, against `sessions.budget.max_outbox_bytes`).
 struct OutboxPeak {
     peak: Arc<AtomicUsize>,
     budget: usize,
@@ -55,7 +56,7 @@ impl OutboxPeak {
     fn watch(server: &ReliableServer) -> Self {
         let peak = Arc::new(AtomicUsize::new(0));
         tokio::spawn(sample(server.clone(), Arc::clone(&peak)));
-        OutboxPeak { peak, budget: config().budget.max_outbox_bytes }
+        OutboxPeak { peak, budget: config().sessions.budget.max_outbox_bytes }
     }
 
     /// `outbox_bytes PEAK BUDGET`: the child's last stdout line.

@@ -88,14 +88,14 @@ pub fn many_config(capacity: usize) -> ws_reliability::server::ServerConfig {
     limits.max_connections = capacity.max(limits.max_connections);
     limits.accept_burst = MANY_ACCEPT_RATE;
     limits.accept_per_second = MANY_ACCEPT_RATE;
-    config.budget.max_sessions = capacity.max(config.budget.max_sessions);
+    config.sessions.budget.max_sessions = capacity.max(config.sessions.budget.max_sessions);
     config
 }
 
 /// The admission limits of `config`, as the run prints them.
 pub fn admission(config: &ws_reliability::server::ServerConfig) -> String {
     let limits = &config.conn.limits;
-    let sessions = format!("budget max_sessions {}", config.budget.max_sessions);
+    let sessions = format!("budget max_sessions {}", config.sessions.budget.max_sessions);
     let rate = format!("accept {}/s burst {}", limits.accept_per_second, limits.accept_burst);
     let handshakes = format!("handshakes at once {}", limits.handshake.max_in_progress);
     let global =
@@ -129,13 +129,17 @@ mod tests {
     fn many_sessions_fit_and_addresses_keep_their_defaults() {
         let config = many_config(19_000);
         assert_eq!(config.conn.limits.max_connections, 19_000);
-        assert_eq!(config.budget.max_sessions, 19_000);
+        assert_eq!(config.sessions.budget.max_sessions, 19_000);
         let per_address = config.conn.limits.per_address.clone();
         assert_eq!(per_address, ws_reliability::conn::AddressLimits::default());
         assert!(crate::source::PER_ADDRESS <= per_address.accept_burst as usize);
         let printed = admission(&config);
         assert!(printed.contains("max_connections 19000") && printed.contains("per address: 64"));
-        assert_eq!(many_config(10).budget.max_sessions, 10_000, "never below the defaults");
+        assert_eq!(
+            many_config(10).sessions.budget.max_sessions,
+            10_000,
+            "never below the defaults"
+        );
     }
 
     #[test]

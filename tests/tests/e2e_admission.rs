@@ -111,7 +111,7 @@ async fn read_until(stream: &mut TcpStream, end: &[u8]) -> Vec<u8> {
 async fn a_socket_closed_for_no_hello_frees_its_slot_before_its_close_is_answered() {
     let mut config = ServerConfig::default();
     config.conn.limits.max_connections = 1;
-    config.hello_timeout = Duration::from_secs(1); // the window in which `pending` is 1
+    config.timeouts.hello = Duration::from_secs(1); // the window in which `pending` is 1
     let (server, listener) = server(config).await;
     let mut silent = upgraded_by_hand(listener.local_addr()).await;
     until("the upgraded socket counted as pending", || server.registry().pending() == 1).await;

@@ -1,4 +1,4 @@
-//! The server-wide budget over real sockets (`ServerConfig::budget`): past `max_sessions`
+//! The server-wide budget over real sockets (`ServerConfig::sessions.budget`): past `max_sessions`
 //! the oldest detached session expires early (a resume of it gets SESSION_LOST 02), and
 //! only when every session is attached is a fresh one refused with 1013; past
 //! `max_outbox_bytes` a detached session's bytes are reclaimed first, then sends are
@@ -69,7 +69,7 @@ fn fill(server: &ReliableServer, session: SessionId) -> usize {
             Ok(_) => continue,
             Err(Error::BudgetExceeded { message, budget, .. }) => {
                 assert_eq!(message, payload(index), "the refusal hands the message back");
-                assert_eq!(budget, server.config().budget.max_outbox_bytes);
+                assert_eq!(budget, server.config().sessions.budget.max_outbox_bytes);
                 return index;
             }
             Err(other) => panic!("expected BudgetExceeded, got {other:?}"),
@@ -126,7 +126,7 @@ fn past_max_sessions_the_oldest_detached_session_expires_and_else_1013() {
 
 async fn max_sessions_scenario() {
     let mut config = ServerConfig::default();
-    config.budget.max_sessions = 3;
+    config.sessions.budget.max_sessions = 3;
     let (server, listener) = server(config).await;
     let addr = listener.local_addr();
     let mut events = server.events();
@@ -154,7 +154,7 @@ fn past_the_byte_budget_sends_are_refused_until_acks_free_bytes() {
 
 async fn byte_budget_scenario(snapshotter: Snapshotter) {
     let mut config = ServerConfig::default();
-    config.budget.max_outbox_bytes = 16 * 1024;
+    config.sessions.budget.max_outbox_bytes = 16 * 1024;
     let (server, listener) = server(config).await;
     let (welcome, mut ws) = welcomed(listener.local_addr()).await;
     let taken = fill(&server, welcome.session);
@@ -179,7 +179,7 @@ async fn byte_budget_scenario(snapshotter: Snapshotter) {
 #[tokio::test]
 async fn a_detached_sessions_bytes_are_reclaimed_before_a_send_is_refused() {
     let mut config = ServerConfig::default();
-    config.budget.max_outbox_bytes = 16 * 1024;
+    config.sessions.budget.max_outbox_bytes = 16 * 1024;
     let (server, listener) = server(config).await;
     let addr = listener.local_addr();
     let mut events = server.events();

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::client::{ClientConfig, FirstConnect, ReliableClient};
+use ws_reliability::server::Listen;
 use ws_reliability::server::{AuthHook, Refusal, ReliableServer, ServerConfig, Session};
 use ws_reliability::Error;
 

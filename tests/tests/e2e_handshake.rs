@@ -43,7 +43,7 @@ async fn instead_of_hello(addr: SocketAddr, message: Message) -> Option<u16> {
 #[tokio::test]
 async fn a_socket_without_hello_gets_nothing_but_a_close_with_4002() {
     let mut config = ServerConfig::default();
-    config.hello_timeout = Duration::from_millis(100);
+    config.timeouts.hello = Duration::from_millis(100);
     let (_server, listener) = server(config).await;
     let mut ws = raw_v1(listener.local_addr()).await;
     let first = guarded("first message", ws.next()).await.unwrap().unwrap();

@@ -17,13 +17,14 @@ use std::time::Duration;
 use tokio::runtime::Runtime;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::client::{ClientIncoming, ReliableClient};
+use ws_reliability::server::Listen;
 use ws_reliability::server::{Delivery, IncomingMode, ReliableServer, ServerConfig, StoreConfig};
 use ws_reliability::Error;
 use ws_store::{MemoryStore, SessionStore};
 
 fn stored(config: StoreConfig) -> ServerConfig {
     let mut server = ServerConfig::default();
-    server.store = Some(config);
+    server.sessions.store = Some(config);
     server
 }
 
@@ -108,7 +109,7 @@ async fn posts_for_a_dead_owner_come_with_the_session_to_the_node_that_claims_it
     let node_a = forgetful_node(addr_a, Arc::clone(&store)).await;
     let (node_b, listener_b) = server(stored(StoreConfig::new(store, "b"))).await;
     let mut config = client_config();
-    config.fallback_urls = vec![url(listener_b.local_addr())];
+    config.server.fallback_urls = vec![url(listener_b.local_addr())];
     let client = guarded("connect", ReliableClient::connect(&url(addr_a), config)).await.unwrap();
     let mut incoming = client.incoming().unwrap();
     let session = client.session().unwrap();

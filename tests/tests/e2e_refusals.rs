@@ -146,10 +146,10 @@ async fn a_resume_below_the_clients_own_ack_is_lost_as_unrecoverable() {
 // delivered (ACK 0 before anything); 15 s by default
 #[tokio::test]
 async fn a_quiet_server_sends_its_last_ack_every_keepalive_interval() {
-    assert_eq!(ServerConfig::default().keepalive, KEEPALIVE_INTERVAL);
+    assert_eq!(ServerConfig::default().timeouts.keepalive, KEEPALIVE_INTERVAL);
     assert_eq!(KEEPALIVE_INTERVAL, Duration::from_secs(15));
     let mut config = small();
-    config.keepalive = Duration::from_millis(100);
+    config.timeouts.keepalive = Duration::from_millis(100);
     let (_server, listener) = server(config).await;
     let (_welcome, mut ws) = welcomed(listener.local_addr()).await;
     assert_eq!(next_frame(&mut ws).await, Frame::Ack(0), "nothing delivered yet");

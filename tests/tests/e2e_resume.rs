@@ -11,6 +11,7 @@ use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::protocol::*;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{ServerConfig, SessionEvent};
 
 fn resume(session: SessionId, token: ResumeToken, last_received: u64) -> Hello {

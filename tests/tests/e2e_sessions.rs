@@ -12,6 +12,7 @@ use std::sync::Arc;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::client::{ClientConfig, ReliableClient};
 use ws_reliability::protocol::*;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{
     AuthHook, Identity, Refusal, ReliableServer, ServerConfig, Session, SessionEvent,
 };

@@ -17,7 +17,7 @@ const ACK_TIMEOUT: Duration = Duration::from_millis(300);
 
 fn impatient() -> ServerConfig {
     let mut config = ServerConfig::default();
-    config.outbox = config.outbox.with_ack_timeout(Some(ACK_TIMEOUT));
+    config.sessions.outbox = config.sessions.outbox.with_ack_timeout(Some(ACK_TIMEOUT));
     config
 }
 

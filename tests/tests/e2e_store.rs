@@ -1,4 +1,4 @@
-//! Sessions kept in a store (`ServerConfig::store`) over real sockets: a server process
+//! Sessions kept in a store (`ServerConfig::sessions.store`) over real sockets: a server process
 //! that dies (its runtime dropped: no task runs another line, as under SIGKILL) and a new
 //! one on the same address and store; the client resumes there and loses nothing; two
 //! live nodes on one store, where a resume on the second closes the first's connection
@@ -15,6 +15,7 @@ use tokio::runtime::Runtime;
 use tokio_tungstenite::tungstenite::Message;
 use ws_reliability::client::ReliableClient;
 use ws_reliability::protocol::*;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{ReliableServer, ServerConfig, SessionEvent, StoreConfig};
 use ws_store::{MemoryStore, SessionStore};
 
@@ -30,7 +31,7 @@ type Shared = Arc<Mutex<Seen>>;
 
 fn stored(store: &Arc<dyn SessionStore>, node: &str) -> ServerConfig {
     let mut config = ServerConfig::default();
-    config.store = Some(StoreConfig::new(Arc::clone(store), node));
+    config.sessions.store = Some(StoreConfig::new(Arc::clone(store), node));
     config
 }
 
@@ -192,7 +193,7 @@ async fn a_client_resumes_on_another_node_sharing_a_redis_store_when_its_node_di
     let plan_b = Plan { first: 4, sends: 1, takes: 2 };
     let node_b = node(addr_b, stored(&store_b, "b"), plan_b, Arc::clone(&seen_b)).await;
     let mut config = client_config();
-    config.fallback_urls = vec![url(addr_b)];
+    config.server.fallback_urls = vec![url(addr_b)];
     let client =
         guarded("connect to A", ReliableClient::connect(&url(addr_a), config)).await.unwrap();
     let mut incoming = client.incoming().unwrap();

@@ -9,6 +9,7 @@ use common::*;
 use std::sync::Arc;
 use std::time::Duration;
 use ws_reliability::protocol::*;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{ReliableServer, ServerConfig, StoreConfig};
 use ws_store::{Lookup, MemoryStore, SessionKey, SessionStore, UnixMillis};
 
@@ -19,7 +20,7 @@ fn short_lived(store: &Arc<dyn SessionStore>, node: &str, sweep_every: Duration)
     config.limits.resume_window = Duration::from_millis(100);
     let stored = StoreConfig::new(Arc::clone(store), node).with_lease(Duration::from_millis(50));
     let kept = Duration::from_millis(50);
-    config.store = Some(stored.with_sweep_every(sweep_every).with_keep_expired(kept));
+    config.sessions.store = Some(stored.with_sweep_every(sweep_every).with_keep_expired(kept));
     config
 }
 

@@ -4,7 +4,7 @@
 //! fan-out rate: one loop per core writes each broadcast to every socket of its share, back
 //! to back for `--duration` (default 3 s); the delivered rate counts until the last
 //! client's end marker. Then an open-loop broadcast at 10%, 50% and 90% of it, raw (the
-//! same loops, paced) then reliable ([`ReliableServer::broadcast`](ws_reliability::server::SessionServer::broadcast)
+//! same loops, paced) then reliable ([`ReliableServer::broadcast`](ws_reliability::server::ReliableServer::broadcast)
 //! to every session). Each broadcast is stamped with the time it was due, on
 //! `CLOCK_MONOTONIC` ([`crate::mono`], one clock for both processes), so a server that
 //! falls behind shows it in the latency; the clients check the order and that every

@@ -1,5 +1,5 @@
 //! The reliable fan-out server: a ReliableServer with room for every session
-//! ([`crate::limits::many_config`]), one task calling [`ReliableServer::broadcast`](ws_reliability::server::SessionServer::broadcast) to
+//! ([`crate::limits::many_config`]), one task calling [`ReliableServer::broadcast`](ws_reliability::server::ReliableServer::broadcast) to
 //! every session as the broadcasts fall due; a refusal (a full outbox, the server's
 //! budget) is counted, and the end marker then goes to each session with `send_wait`.
 
@@ -8,6 +8,7 @@ use crate::{payload, BenchError};
 use futures::{StreamExt, TryStreamExt};
 use std::time::Duration;
 use ws_reliability::protocol::SessionId;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{BroadcastReport, Listener, ReliableServer, Target};
 
 /// End markers sent at once.

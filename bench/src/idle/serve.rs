@@ -15,6 +15,7 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use ws_reliability::protocol::Limits;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{Listener, ReliableServer, ServerConfig};
 
 /// Connections admitted per second and in a burst by the reliable probe server, instead of

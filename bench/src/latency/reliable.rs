@@ -10,6 +10,7 @@ use crate::push::SETUP_LIMIT;
 use crate::BenchError;
 use futures::StreamExt;
 use std::time::Duration;
+use ws_reliability::server::Listen;
 use ws_reliability::server::ReliableServer;
 
 /// Connects `clients` clients, then pushes `rate` messages per second to each for `time`;

@@ -1,6 +1,6 @@
 //! ReliableServer → ReliableClient with their default configurations (wsr.v1, sequence
 //! numbers, outbox, batched acks): one sender task per session feeding the session's
-//! [`SessionSink`](ws_reliability::server::SessionSink) ([`ReliableServer::sink`](ws_reliability::server::SessionServer::sink)), whose
+//! [`SessionSink`](ws_reliability::server::SessionSink) ([`ReliableServer::sink`](ws_reliability::server::ReliableServer::sink)), whose
 //! `feed` waits while the outbox is full; each client reads [`ReliableClient::incoming`].
 
 use super::{Pace, Throughput, CONNECTS_AT_ONCE, SETUP_LIMIT};
@@ -12,6 +12,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use ws_reliability::client::{ClientConfig, ReliableClient};
 use ws_reliability::protocol::SessionId;
+use ws_reliability::server::Listen;
 use ws_reliability::server::ReliableServer;
 
 /// A task counting messages.

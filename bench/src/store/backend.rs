@@ -15,7 +15,7 @@ use ws_reliability::store::{RedisConfig, RedisStore, SessionStore};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Backend {
-    /// No store (`ServerConfig::store` unset, the default): a flush means queued.
+    /// No store (`ServerConfig::sessions.store` unset, the default): a flush means queued.
     None,
     /// `MemoryStore`.
     Memory,

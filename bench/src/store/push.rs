@@ -15,6 +15,7 @@ use crate::{payload, BenchError};
 use futures::SinkExt;
 use std::sync::Arc;
 use ws_reliability::protocol::SessionId;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{ReliableServer, ServerConfig, SessionSink, StoreConfig};
 use ws_reliability::store::SessionStore;
 
@@ -24,7 +25,7 @@ pub const NODE: &str = "bench";
 /// [`crate::limits::server_config`] keeping its sessions in `store`, if any.
 pub fn config(store: Option<Arc<dyn SessionStore>>) -> ServerConfig {
     let mut config = crate::limits::server_config();
-    config.store = store.map(|store| StoreConfig::new(store, NODE));
+    config.sessions.store = store.map(|store| StoreConfig::new(store, NODE));
     config
 }
 
@@ -111,7 +112,7 @@ mod tests {
     async fn with_a_store_the_server_keeps_it() {
         let store = ws_reliability::store::MemoryStore::new().unwrap();
         let config = config(Some(Arc::new(store)));
-        assert_eq!(config.store.unwrap().node.0, NODE);
-        assert!(super::config(None).store.is_none());
+        assert_eq!(config.sessions.store.unwrap().node.0, NODE);
+        assert!(super::config(None).sessions.store.is_none());
     }
 }

@@ -1,7 +1,7 @@
 //! ReliableClient → ReliableServer upload with their default configurations: one sender
 //! task per client feeding the client's sink ([`ReliableClient::sink`]), whose `feed` waits
 //! while the outbox is full. The server reads each session's stream
-//! ([`ReliableServer::incoming_of`](ws_reliability::server::SessionServer::incoming_of),
+//! ([`ReliableServer::incoming_of`](ws_reliability::server::ReliableServer::incoming_of),
 //! [`IncomingMode::PerSession`]) on a task of its own and checks it in order, as the raw
 //! side reads each connection on a task of its own. (Until issue 20 one task read every
 //! session from the shared stream, checking each message against a map of sessions: a
@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinHandle;
 use ws_reliability::client::ReliableClient;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{IncomingMode, ReliableServer};
 
 /// Connects `clients` clients, then times the upload of `workload` from each.

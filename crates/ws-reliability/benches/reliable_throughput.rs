@@ -11,6 +11,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
+use ws_reliability::server::Listen;
 use ws_reliability::server::{ReliableServer, ServerConfig};
 use ws_reliability::Message;
 
@@ -108,7 +109,8 @@ struct ReliablePair {
 
 async fn reliable_pair() -> ReliablePair {
     let mut config = ServerConfig::default();
-    config.outbox = config.outbox.with_flush_interval(std::time::Duration::from_millis(1));
+    config.sessions.outbox =
+        config.sessions.outbox.with_flush_interval(std::time::Duration::from_millis(1));
     config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
     let server = ReliableServer::new(config);
     let listener = server.listen("127.0.0.1:0").await.unwrap();

@@ -9,6 +9,7 @@
 //! with `cargo run -p ws-reliability --example echo_client --features full`.
 
 use futures::{SinkExt, StreamExt};
+use ws_reliability::server::Listen;
 use ws_reliability::server::{ReliableServer, ServerConfig, Session};
 use ws_reliability::Message;
 

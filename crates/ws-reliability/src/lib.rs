@@ -41,7 +41,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! ws-reliability = { version = "0.1", features = ["batch", "conn"] }
+//! ws-reliability = { version = "0.2", features = ["batch", "conn"] }
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -75,7 +75,7 @@ pub use ws_session::protocol;
 #[doc(inline)]
 pub use ws_session::rollout;
 /// Where sessions live between connections and processes: the `ws-store` crate
-/// (`ServerConfig::store`; backends `MemoryStore`, `RedbStore` with the feature `redb`,
+/// (`ServerConfig::sessions.store`; backends `MemoryStore`, `RedbStore` with the feature `redb`,
 /// `RedisStore` with `redis`).
 pub use ws_store as store;
 #[cfg(all(feature = "batch", feature = "conn"))]

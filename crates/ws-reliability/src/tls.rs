@@ -8,7 +8,7 @@
 //! # #[cfg(all(feature = "batch", feature = "conn", feature = "reconnect"))]
 //! # async fn example() -> Result<(), ws_reliability::Error> {
 //! use ws_reliability::client::{ClientConfig, ReliableClient};
-//! use ws_reliability::server::{ReliableServer, ServerConfig};
+//! use ws_reliability::server::{Listen, ReliableServer, ServerConfig};
 //! use ws_reliability::tls::{TlsConfig, TlsRoots};
 //!
 //! let server = ReliableServer::new(ServerConfig::default());
@@ -16,7 +16,7 @@
 //! let listener = server.listen_tls("0.0.0.0:443", tls).await?;
 //!
 //! let mut config = ClientConfig::default();
-//! config.tls = TlsRoots::Webpki.into(); // or Native (the default), or from_pem_file
+//! config.server.tls = TlsRoots::Webpki.into(); // or Native (the default), or from_pem_file
 //! let client = ReliableClient::connect("wss://example.com/", config).await?;
 //! # Ok(())
 //! # }

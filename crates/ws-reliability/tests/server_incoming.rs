@@ -8,6 +8,7 @@ use futures::{SinkExt, StreamExt};
 use std::time::Duration;
 use ws_reliability::client::{ClientConfig, ReliableClient};
 use ws_reliability::protocol::SessionId;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{IncomingMode, Listener, ReliableServer, ServerConfig};
 use ws_reliability::Message;
 

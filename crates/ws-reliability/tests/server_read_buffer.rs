@@ -7,6 +7,7 @@ use futures::StreamExt;
 use std::time::Duration;
 use ws_reliability::client::{ClientConfig, ReliableClient};
 use ws_reliability::protocol::DEFAULT_SERVER_READ_BUFFER_SIZE;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{IncomingMode, ReliableServer, ServerConfig};
 use ws_reliability::Message;
 

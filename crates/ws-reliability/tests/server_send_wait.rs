@@ -55,7 +55,7 @@ async fn send_wait_refuses_a_control_message() {
 async fn a_session_that_ends_while_send_wait_waits_hands_the_message_back() {
     let (server, listener) = server(2, DEFAULT_MAX_PAYLOAD).await;
     let mut config = ClientConfig::default();
-    config.incoming_buffer = 1;
+    config.queues.incoming = 1;
     let (client, session) = client(&listener, config).await;
     let filling = async {
         let mut n = 0;

@@ -30,7 +30,7 @@ type Socket = WebSocketStream<TcpStream>;
 /// A client that reads one message at a time: its acks stop while nobody reads.
 async fn slow_client(listener: &Listener) -> (ReliableClient, SessionId) {
     let mut config = ClientConfig::default();
-    config.incoming_buffer = 1;
+    config.queues.incoming = 1;
     client(listener, config).await
 }
 

@@ -25,6 +25,7 @@ use tempfile::TempDir;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 use ws_reliability::reconnect::{AttemptError, Event};
+use ws_reliability::server::Listen;
 use ws_reliability::server::{Listener, ReliableServer, ServerConfig};
 use ws_reliability::tls::{TlsConfig, TlsConfigError, TlsError, TlsRoots};
 use ws_reliability::{Error, Message};
@@ -145,7 +146,7 @@ async fn webpki_roots_meet_the_test_ca_as_an_unknown_issuer() {
     let pki = Pki::new();
     let (server, _listener, url) = tls_server(&pki).await;
     let mut config = ClientConfig::default();
-    config.tls = TlsRoots::Webpki.into();
+    config.server.tls = TlsRoots::Webpki.into();
 
     let client = ReliableClient::start(&url, config).unwrap();
     let mut events = client.events();
@@ -196,7 +197,7 @@ async fn custom_roots_from_the_ca_file_reach_the_server() {
     let pki = Pki::new();
     let (_server, _listener, url) = tls_server(&pki).await;
     let mut config = ClientConfig::default();
-    config.tls = TlsRoots::from_pem_file(&pki.ca).unwrap().into();
+    config.server.tls = TlsRoots::from_pem_file(&pki.ca).unwrap().into();
 
     let client = ReliableClient::start(&url, config).unwrap();
     let mut events = client.events();

@@ -1,6 +1,5 @@
 //! [`Error`]: what the server and client API return when they cannot do what was asked.
 
-use crate::link::PushError;
 use crate::protocol::SessionId;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -28,7 +27,7 @@ pub enum Error {
         /// The session asked for.
         session: SessionId,
     },
-    /// A flush to a session kept in a store (`ServerConfig::store`) could not wait for the
+    /// A flush to a session kept in a store (`ServerConfig::sessions.store`) could not wait for the
     /// store's commit: the session moved to another node or ended first. The messages are
     /// queued; whether they survive a crash of this process is not known.
     #[error("session {session} ended or moved before the store committed what was flushed")]
@@ -57,7 +56,7 @@ pub enum Error {
         /// The refused message.
         message: Message,
     },
-    /// The server's byte budget over all session outboxes (`ServerConfig::budget`) is spent
+    /// The server's byte budget over all session outboxes (`ServerConfig::sessions.budget`) is spent
     /// and no detached session was left to expire for room: the message is refused, never
     /// dropped; retry once clients ack, or shed load.
     #[error("outbox budget of {budget} bytes over all sessions spent (session {session})")]
@@ -144,18 +143,6 @@ pub enum Error {
     #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     #[error(transparent)]
     TlsConfig(#[from] ws_conn::tls::TlsConfigError),
-}
-
-impl From<PushError> for Error {
-    fn from(error: PushError) -> Self {
-        match error {
-            PushError::OutboxFull { session, capacity, message } => {
-                Self::OutboxFull { session, capacity, message }
-            }
-            PushError::TooLarge { size, limit, message } => Self::TooLarge { size, limit, message },
-            PushError::NotData { message } => Self::NotData { message },
-        }
-    }
 }
 
 impl Error {

@@ -46,7 +46,7 @@ pub mod rollout;
 pub mod server;
 #[cfg(any(feature = "server", feature = "client"))]
 mod session_link;
-#[cfg(all(feature = "sync", any(feature = "server", feature = "client")))]
+#[cfg(any(feature = "server", feature = "client"))]
 mod state_sync;
 #[cfg(test)]
 mod testing;

@@ -1,6 +1,6 @@
 //! The soak's own accept loop: every accepted socket is wrapped in the fault injector of
 //! the client it belongs to (found by the client's local port) before the WebSocket
-//! upgrade, then served by [`ReliableServer::serve_stream_from`](ws_reliability::server::SessionServer::serve_stream_from) (admitted by the peer's
+//! upgrade, then served by [`ReliableServer::serve_stream_from`](ws_reliability::server::ReliableServer::serve_stream_from) (admitted by the peer's
 //! address, as the server's own accept loop does), so faults strike the server's end of the
 //! connections too.
 

@@ -14,6 +14,7 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 use ws_reliability::client::ReliableClient;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{ReliableServer, ServerConfig};
 
 /// How long the idle clients have to connect to the child.

@@ -35,7 +35,7 @@ fn config(fallbacks: Vec<String>) -> ClientConfig {
     let mut config = ClientConfig::default();
     config.reconnect.backoff =
         Backoff::new(Duration::from_millis(10), 2.0, Duration::from_millis(200));
-    config.fallback_urls = fallbacks;
+    config.server.fallback_urls = fallbacks;
     config
 }
 

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::Message;
+use ws_reliability::server::Listen;
 use ws_reliability::server::SessionSink;
 use ws_reliability::server::{ReliableServer, ServerConfig, Session, SessionEvent, StoreConfig};
 use ws_reliability::store::{Lookup, SessionKey, SessionStore, UnixMillis};
@@ -90,7 +91,7 @@ async fn redis(args: &StoreArgs) -> Result<Arc<dyn SessionStore>, String> {
 
 fn config(store: &Arc<dyn SessionStore>, node: &str) -> ServerConfig {
     let mut config = ServerConfig::default();
-    config.store = Some(StoreConfig::new(Arc::clone(store), node));
+    config.sessions.store = Some(StoreConfig::new(Arc::clone(store), node));
     // every client connects from 127.0.0.1: no per-address limit, as in the soak
     config.conn.limits.per_address = crate::harness::address_limits();
     config

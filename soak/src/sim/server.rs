@@ -70,7 +70,7 @@ impl Chores {
 fn config(store: Arc<dyn SessionStore>) -> ServerConfig {
     let mut config = ServerConfig::default();
     config.incoming.mode = ws_reliability::server::IncomingMode::Shared;
-    config.store = Some(StoreConfig::new(store, "server"));
+    config.sessions.store = Some(StoreConfig::new(store, "server"));
     config
 }
 

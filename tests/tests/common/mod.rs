@@ -12,6 +12,7 @@ use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 use ws_reliability::core::Backoff;
 use ws_reliability::fault::{FaultConfig, FaultInjector, FaultKind};
 use ws_reliability::protocol::{from_message, to_message, Frame, Hello, Limits, SessionId};
+use ws_reliability::server::Listen;
 use ws_reliability::server::{Listener, ReliableServer, ServerConfig, SessionEvent};
 
 /// The failure guard of every wait: far above any expected duration, never a measurement.
@@ -62,7 +63,7 @@ pub fn client_config() -> ClientConfig {
 /// [`take_with_faults`] arms a fault, instead of having read everything ahead.
 pub fn lockstep_client_config() -> ClientConfig {
     let mut config = client_config();
-    config.incoming_buffer = 16;
+    config.queues.incoming = 16;
     config
 }
 

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, Command};
+use ws_reliability::server::Listen;
 use ws_reliability::server::{ReliableServer, ServerConfig};
 use ws_reliability::store::{RedbConfig, RedbStore, RedisConfig, RedisStore, SessionStore};
 

@@ -2,7 +2,7 @@
 //! `wss://` URLs ([`TlsRoots`]), the certificate and key a server serves ([`TlsConfig`]),
 //! and their typed errors ([`TlsError`] for a handshake that failed, [`TlsConfigError`] for
 //! a setup that failed). `ws-reliability` re-exports it as `ws_reliability::tls`: its
-//! `ReliableClient` dials with the roots, its `ReliableServer::listen_tls` serves the
+//! `ReliableClient` dials with the roots, its `Listen::listen_tls` serves the
 //! config.
 //!
 //! ```no_run

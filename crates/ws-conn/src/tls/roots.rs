@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tokio_rustls::TlsConnector;
 
 /// The certificate roots a client (`ws-reliability`'s `ReliableClient`) trusts for
-/// `wss://` URLs, chosen in its `ClientConfig::tls`.
+/// `wss://` URLs, chosen in its `ClientConfig::server.tls`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub enum TlsRoots {

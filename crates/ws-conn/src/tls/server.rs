@@ -16,7 +16,7 @@ pub const DEFAULT_TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What a TLS server serves: rustls's server configuration (a certificate chain and its
 /// private key, over the ring provider) and how long a handshake may take. Give it to
-/// `ws-reliability`'s `ReliableServer::listen_tls`.
+/// `ws-reliability`'s `Listen::listen_tls`.
 #[derive(Debug, Clone)]
 pub struct TlsConfig {
     config: Arc<rustls::ServerConfig>,

@@ -172,7 +172,7 @@ impl App {
 /// The server's configuration: the defaults, with the keepalive of `WSR_KEEPALIVE_MS`.
 fn server_config(web: std::net::SocketAddr) -> Result<ServerConfig, Failure> {
     let mut config = http::admitting_pages_of(web);
-    config.keepalive = Duration::from_millis(env_or("WSR_KEEPALIVE_MS", 15_000)?);
+    config.timeouts.keepalive = Duration::from_millis(env_or("WSR_KEEPALIVE_MS", 15_000)?);
     Ok(config)
 }
 

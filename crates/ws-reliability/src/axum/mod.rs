@@ -48,8 +48,9 @@
 //! The handler does not use axum's own `WebSocketUpgrade` and does not convert axum's
 //! `ws::Message`: [`ReliableUpgrade`] checks the upgrade request itself and takes hyper's
 //! raw upgraded connection, on which tokio-tungstenite runs as on the server's own
-//! sockets; everything after the upgrade is the path of [`ReliableServer::listen`]. It
-//! extracts with any router state (the server need not be in it).
+//! sockets; everything after the upgrade is the path of
+//! [`Listen::listen`](crate::server::Listen::listen). It extracts with any router state (the
+//! server need not be in it).
 //!
 //! # What the handler does, and what it does not
 //!

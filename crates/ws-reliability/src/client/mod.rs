@@ -20,8 +20,8 @@ pub use connector::ProtocolConnector;
 pub use link::ClientLink;
 pub use value::ClientIncoming;
 pub use ws_session::client::{
-    ClientConfig, ClientEvent, ClientSink, ClientTls, FirstConnect, Timeouts, DEFAULT_IDLE_TIMEOUT,
-    RECONNECT_SWITCHED_OFF,
+    ClientConfig, ClientEvent, ClientQueues, ClientSink, ClientTls, FirstConnect, ServerAccess,
+    Timeouts, DEFAULT_IDLE_TIMEOUT, RECONNECT_SWITCHED_OFF,
 };
 
 use crate::Error;

@@ -1,5 +1,5 @@
 //! [`Route`]: the URLs a client tries in turn, its own first, then
-//! `ClientConfig::fallback_urls`; a failed attempt moves on to the next.
+//! `ClientConfig::server.fallback_urls`; a failed attempt moves on to the next.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -1,4 +1,4 @@
-//! How a [`ReliableClient`] starts: its URLs (its own and `ClientConfig::fallback_urls`,
+//! How a [`ReliableClient`] starts: its URLs (its own and `ClientConfig::server.fallback_urls`,
 //! tried in turn), each dialed over TCP or TLS, or over a caller's dialer.
 
 use super::route::Route;
@@ -13,14 +13,14 @@ use ws_session::client::ClientState;
 
 impl ReliableClient {
     /// Starts a client of a `ws://` URL over TCP, or of a `wss://` URL over TLS (feature
-    /// `tls`, trusting the roots of `config.tls`), connecting, reconnecting and resuming in
+    /// `tls`, trusting the roots of `config.server.tls`), connecting, reconnecting and resuming in
     /// the background: it returns at once, and what is sent meanwhile waits in the outbox.
     /// [`connect`](Self::connect) waits for the first session instead. A `wss://` URL
     /// without the feature, or TLS that cannot be set up (no native roots), is refused
     /// here; a TLS handshake that fails is an attempt's failure like any other
     /// (`Error::Tls` in the reconnector's `ConnectFailed`), and a `ClientEvent::TlsFailed`.
     pub fn start(url: &str, config: ClientConfig) -> Result<Self, Error> {
-        let route = Arc::new(Route::new(url, &config.fallback_urls));
+        let route = Arc::new(Route::new(url, &config.server.fallback_urls));
         let targets: Vec<Target> =
             route.urls().iter().map(|url| Target::parse(url)).collect::<Result<_, _>>()?;
         if targets.iter().any(|target| target.secure) {
@@ -36,7 +36,7 @@ impl ReliableClient {
         config: ClientConfig,
         targets: Vec<Target>,
     ) -> Result<Self, Error> {
-        let dialer = |target| super::transport::TlsDialer::new(target, &config.tls);
+        let dialer = |target| super::transport::TlsDialer::new(target, &config.server.tls);
         let dialers = targets.into_iter().map(dialer).collect::<Result<Vec<_>, _>>()?;
         let dialing = Arc::clone(&route);
         Ok(Self::routed(route, config, move || dial_tls(dialing.pick(&dialers))))
@@ -68,7 +68,7 @@ impl ReliableClient {
         F: Future<Output = std::io::Result<S>> + Send,
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let (deliver, incoming) = ws_session::link::delivery_channel(config.incoming_buffer);
+        let (deliver, incoming) = ws_session::link::delivery_channel(config.queues.incoming);
         let state = Arc::new(ClientState::new(&config, deliver));
         let connector =
             ProtocolConnector::new(route, dial, Arc::clone(&state), config.timeouts.hello);

@@ -1,8 +1,9 @@
-//! The server's own accept loop: binds, accepts, pauses after an error of the listener,
-//! and hands each socket to the sessions' handshake (`SessionServer::serve_stream_from`).
+//! The server's own accept loop, [`Listen`]: binds, accepts, pauses after an error of the
+//! listener, and hands each socket to the sessions' handshake
+//! (`SessionServer::serve_owned_stream`).
 
 use super::transport::Transport;
-use super::ReliableServer;
+use super::SessionServer;
 use std::future::Future;
 use std::net::SocketAddr;
 use tokio::net::{TcpListener, TcpSocket, ToSocketAddrs};
@@ -59,12 +60,16 @@ fn bind_one(addr: SocketAddr) -> std::io::Result<TcpListener> {
     socket.listen(LISTEN_BACKLOG)
 }
 
-impl ReliableServer {
+/// The facade's accept loop on a [`ReliableServer`](super::ReliableServer) (ws-session's
+/// [`SessionServer`]): `use ws_reliability::server::Listen;` to call `server.listen(addr)`.
+/// Sealed: implemented for [`SessionServer`] only.
+pub trait Listen: sealed::Sealed {
     /// Binds `addr` and accepts connections on a background task, each served by
-    /// [`serve_stream_from`](super::SessionServer::serve_stream_from) on its own task.
-    pub async fn listen(&self, addr: impl ToSocketAddrs) -> Result<Listener, crate::Error> {
-        self.listen_on(addr, Transport::Plain).await
-    }
+    /// [`serve_stream_from`](SessionServer::serve_stream_from) on its own task.
+    fn listen(
+        &self,
+        addr: impl ToSocketAddrs + Send,
+    ) -> impl Future<Output = Result<Listener, crate::Error>> + Send;
 
     /// Like [`listen`](Self::listen), over TLS: the same accept loop, each accepted socket
     /// going through the TLS handshake (within `tls`'s handshake timeout) before the
@@ -73,6 +78,7 @@ impl ReliableServer {
     ///
     /// ```no_run
     /// # async fn example(server: ws_reliability::server::ReliableServer) -> Result<(), ws_reliability::Error> {
+    /// use ws_reliability::server::Listen;
     /// use ws_reliability::tls::TlsConfig;
     /// let tls = TlsConfig::from_pem_files("fullchain.pem", "key.pem")?;
     /// let listener = server.listen_tls("0.0.0.0:443", tls).await?;
@@ -81,64 +87,88 @@ impl ReliableServer {
     /// ```
     #[cfg(feature = "tls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
-    pub async fn listen_tls(
+    fn listen_tls(
         &self,
-        addr: impl ToSocketAddrs,
+        addr: impl ToSocketAddrs + Send,
         tls: crate::tls::TlsConfig,
-    ) -> Result<Listener, crate::Error> {
-        self.listen_on(addr, Transport::Tls(tls)).await
+    ) -> impl Future<Output = Result<Listener, crate::Error>> + Send;
+}
+
+/// Only ws-session's `SessionServer` listens: the trait is the facade's part of its API.
+mod sealed {
+    /// The one type implementing [`Listen`](super::Listen).
+    pub trait Sealed {}
+
+    impl Sealed for super::SessionServer {}
+}
+
+impl Listen for SessionServer {
+    fn listen(
+        &self,
+        addr: impl ToSocketAddrs + Send,
+    ) -> impl Future<Output = Result<Listener, crate::Error>> + Send {
+        Listener::start(self.clone(), addr, Transport::Plain)
     }
 
-    /// Binds `addr` and runs the accept loop, each socket served over `transport`.
-    async fn listen_on(
+    #[cfg(feature = "tls")]
+    fn listen_tls(
         &self,
+        addr: impl ToSocketAddrs + Send,
+        tls: crate::tls::TlsConfig,
+    ) -> impl Future<Output = Result<Listener, crate::Error>> + Send {
+        Listener::start(self.clone(), addr, Transport::Tls(tls))
+    }
+}
+
+impl Listener {
+    /// Binds `addr` and runs the accept loop of `server`, each socket served over
+    /// `transport`.
+    async fn start(
+        server: SessionServer,
         addr: impl ToSocketAddrs,
         transport: Transport,
     ) -> Result<Listener, crate::Error> {
         let listener = bind(addr).await?;
         let local_addr = listener.local_addr()?;
-        let task = tokio::spawn(self.clone().accept_loop(listener, transport));
+        let backoff = AcceptBackoff::default();
+        let task = tokio::spawn(AcceptLoop { server, listener, transport, backoff }.run());
         Ok(Listener { local_addr, task })
     }
+}
 
+/// What the accept loop's task holds: the sessions it feeds, its socket, how each accepted
+/// socket is served, and its pause after errors.
+struct AcceptLoop {
+    server: SessionServer,
+    listener: TcpListener,
+    transport: Transport,
+    backoff: AcceptBackoff,
+}
+
+impl AcceptLoop {
     /// Accepts until stopped; after an error of the listener (EMFILE, ENFILE) it pauses,
     /// 1 ms doubling up to 1 s, instead of spinning.
-    async fn accept_loop(self, listener: TcpListener, transport: Transport) {
-        let mut backoff = AcceptBackoff::default();
+    async fn run(mut self) {
         loop {
-            match listener.accept().await {
-                Ok((stream, peer)) => self.accepted(stream, peer, &transport, &mut backoff),
-                Err(error) => accept_failed(&mut backoff, &error).await,
+            match self.listener.accept().await {
+                Ok((stream, peer)) => self.accepted(stream, peer),
+                Err(error) => self.failed(&error).await,
             }
         }
     }
 
-    fn accepted(
-        &self,
-        stream: tokio::net::TcpStream,
-        peer: SocketAddr,
-        transport: &Transport,
-        backoff: &mut AcceptBackoff,
-    ) {
-        backoff.reset();
-        drop(tokio::spawn(self.clone().serve_owned(stream, peer, transport)));
-    }
-
-    fn serve_owned(
-        self,
-        stream: tokio::net::TcpStream,
-        peer: SocketAddr,
-        transport: &Transport,
-    ) -> impl Future<Output = ()> + Send + 'static {
+    /// Serves `stream` on a task of its own.
+    fn accepted(&mut self, stream: tokio::net::TcpStream, peer: SocketAddr) {
+        self.backoff.reset();
         let _nodelay_is_an_optimisation = stream.set_nodelay(true);
-        transport.serve(self.sessions, stream, peer)
+        drop(tokio::spawn(self.transport.serve(self.server.clone(), stream, peer)));
     }
-}
 
-/// Counts an accept error and waits out the pause it calls for.
-async fn accept_failed(backoff: &mut AcceptBackoff, error: &std::io::Error) {
-    crate::metrics::accept_failed();
-    backoff.pause(error).await;
+    /// Counts an accept error and waits out the pause it calls for.
+    async fn failed(&mut self, error: &std::io::Error) {
+        crate::metrics::accept_failed();
+        self.backoff.pause(error).await;
+    }
 }
 
 #[cfg(test)]

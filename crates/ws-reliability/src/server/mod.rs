@@ -6,7 +6,7 @@
 //! ```
 //! use futures::{SinkExt, StreamExt};
 //! use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
-//! use ws_reliability::server::{ReliableServer, Session, ServerConfig};
+//! use ws_reliability::server::{Listen, ReliableServer, Session, ServerConfig};
 //! use ws_reliability::Message;
 //!
 //! /// One session, held like a socket: echo what its client sends, with its sequence number.
@@ -40,9 +40,9 @@
 //! ```
 //!
 //! The sessions are ws-session's [`SessionServer`] (`ws_session::server`): every session,
-//! its outbox, resume, limits, the byte budget, events and the session store; a
-//! `ReliableServer` is one with its accept loop ([`listen`](ReliableServer::listen),
-//! `listen_tls`), and every method of `SessionServer` is a method of `ReliableServer`.
+//! its outbox, resume, limits, the byte budget, events and the session store.
+//! [`ReliableServer`] is the same type under the facade's name; the facade adds its accept
+//! loop as the [`Listen`] trait ([`listen`](Listen::listen), `listen_tls`).
 //!
 //! Per connection: admission and registration in the ws-conn [`Registry`](ws_conn::Registry) (heartbeat pings,
 //! ghosts swept), a ws-batch outbox per session with ack confirmation whose DATA frames carry
@@ -61,54 +61,31 @@
 //! **When an outbox is full** (`max_unacked` messages not yet acked: a slow or gone
 //! consumer), [`SessionServer::send`] refuses the message with [`Error::OutboxFull`](crate::Error::OutboxFull) and
 //! hands it back; nothing is dropped and memory stays bounded. Retry later, shed load, or
+//! close the session; or wait for room with [`SessionServer::send_wait`], or with a
+//! [`SessionSink`] ([`SessionServer::sink`]).
 
 mod accept;
 mod transport;
 
-pub use accept::{Listener, LISTEN_BACKLOG};
+pub use accept::{Listen, Listener, LISTEN_BACKLOG};
 #[cfg(feature = "axum")]
 pub(crate) use ws_session::auth::Upgrade;
 #[cfg(feature = "axum")]
 pub(crate) use ws_session::server::origin_check;
 pub use ws_session::server::{
     AuthHook, AuthRequest, BroadcastReport, Budget, Delivery, Identity, Incoming, IncomingConfig,
-    IncomingMode, Received, Refusal, ServerConfig, Session, SessionEvent, SessionIncoming,
-    SessionServer, SessionSink, StoreConfig, Target, DEFAULT_LEASE, DEFAULT_MAX_INBOX,
-    DEFAULT_NOTICE_POLL, SINK_BUFFER,
+    IncomingMode, Received, Refusal, ServerConfig, ServerTimeouts, Session, SessionEvent,
+    SessionIncoming, SessionServer, SessionSink, SessionsConfig, StoreConfig, Target,
+    DEFAULT_LEASE, DEFAULT_MAX_INBOX, DEFAULT_NOTICE_POLL, SINK_BUFFER,
 };
 
-/// A WebSocket server that loses no message: its sessions, a [`SessionServer`] whose every
-/// method it offers (through `Deref`), and its own accept loop. See the [module docs](self).
+/// A WebSocket server that loses no message: ws-session's [`SessionServer`] under the
+/// facade's name, with its accept loop from the [`Listen`] trait (`listen`, `listen_tls`).
+/// See the [module docs](self).
+///
+/// A type alias rather than a newtype (`docs/ARCHITECTURE.md`, "Where the design
+/// changed"): every method of `SessionServer` is a method of `ReliableServer`, and an
+/// intra-doc link such as [`ReliableServer::send`] resolves.
 ///
 /// Cheap to clone: clones share the sessions, the registry and the streams.
-#[derive(Debug, Clone)]
-pub struct ReliableServer {
-    sessions: SessionServer,
-}
-
-impl ReliableServer {
-    /// A server that lets every client in.
-    pub fn new(config: ServerConfig) -> Self {
-        Self::from(SessionServer::new(config))
-    }
-
-    /// A server whose `hook` decides every HELLO, fresh and resume alike.
-    pub fn with_auth(config: ServerConfig, hook: AuthHook) -> Self {
-        Self::from(SessionServer::with_auth(config, hook))
-    }
-}
-
-impl From<SessionServer> for ReliableServer {
-    fn from(sessions: SessionServer) -> Self {
-        ReliableServer { sessions }
-    }
-}
-
-/// The sessions: `send`, `accept`, `events`, `serve_stream`, ... (see [`SessionServer`]).
-impl std::ops::Deref for ReliableServer {
-    type Target = SessionServer;
-
-    fn deref(&self) -> &SessionServer {
-        &self.sessions
-    }
-}
+pub type ReliableServer = SessionServer;

@@ -1,5 +1,5 @@
 //! How the accept loop serves a socket: as it is, or (feature `tls`) after the server's
-//! side of a TLS handshake (`ReliableServer::listen_tls`).
+//! side of a TLS handshake (`Listen::listen_tls`).
 
 use super::SessionServer;
 use futures::future::Either;

@@ -4,6 +4,7 @@
 
 use ws_reliability::client::{ClientConfig, ClientEvent, ReliableClient};
 use ws_reliability::protocol::SessionId;
+use ws_reliability::server::Listen;
 use ws_reliability::server::{Listener, ReliableServer, ServerConfig};
 
 /// A server on an ephemeral loopback port with `max_unacked` and `max_payload`.

@@ -25,72 +25,100 @@ use ws_reconnect::{CloseHint, ClosePolicy, ReconnectConfig};
 /// `docs/protocol.md` § 7).
 pub const DEFAULT_IDLE_TIMEOUT: Duration = crate::protocol::KEEPALIVE_DEAD_AFTER;
 
-/// How a `ReliableClient` (`ws-reliability`) connects, retries and buffers.
+/// How a `ReliableClient` (`ws-reliability`) connects, retries and buffers. Start from the
+/// default; the settings are grouped by concern, each group with its own `Default`.
 ///
 /// | setting | default | why |
 /// |---|---|---|
 /// | `reconnect` | ws-reconnect defaults; every close code reconnects but 1000 (the session ended), 1008 (credentials refused) and 4003 (another connection took the session) | a resume must follow any lost connection (`docs/protocol.md` § 8) |
-/// | `outbox` | ws-batch defaults but batches of 256 messages, no ack timeout, capacity = `limits.max_unacked` of the client's config; send window = the `max_unacked` of each WELCOME | outgoing messages wait while disconnected, bounded; never more in flight than the server accepts; nothing is sent twice on one connection (`docs/protocol.md` [M6.8]): a server that acks late (its application is slow, or it keeps sessions in a store) is waited for, a dead one is found by the idle timeout, and unacked messages go again after the resume |
-/// | `auth` | empty | the HELLO credentials for the server's hook |
 /// | `timeouts.hello` | 10 s | a server that never answers HELLO is a failed attempt |
-/// | `incoming_buffer` | 1024 | a slow application backpressures the reader |
 /// | `timeouts.idle` | 45 s | three missed server keepalives (a frame every 15 s at most): the link is half-open |
-/// | `tls` | the platform's roots (feature `tls`) | a `wss://` server's certificate must lead to a root the machine trusts; `SSL_CERT_FILE` replaces them |
-/// | `fallback_urls` | none | more nodes of one service: a failed attempt moves on to the next URL |
+/// | `timeouts.first_connect` | 3 failed attempts within 10 s | `ReliableClient::connect` returns an error rather than wait out the reconnect limits |
+/// | `queues.outbox` | ws-batch defaults but batches of 256 messages, no ack timeout, capacity = `limits.max_unacked` of the client's config; send window = the `max_unacked` of each WELCOME | outgoing messages wait while disconnected, bounded; never more in flight than the server accepts; nothing is sent twice on one connection (`docs/protocol.md` [M6.8]): a server that acks late (its application is slow, or it keeps sessions in a store) is waited for, a dead one is found by the idle timeout, and unacked messages go again after the resume |
+/// | `queues.incoming` | 1024 | a slow application backpressures the reader |
+/// | `server.auth` | empty | the HELLO credentials for the server's hook |
+/// | `server.tls` | the platform's roots (feature `tls`) | a `wss://` server's certificate must lead to a root the machine trusts; `SSL_CERT_FILE` replaces them |
+/// | `server.fallback_urls` | none | more nodes of one service: a failed attempt moves on to the next URL |
 ///
 /// The connection reads with a 32 KiB buffer
 /// ([`DEFAULT_CLIENT_READ_BUFFER_SIZE`](crate::protocol::DEFAULT_CLIENT_READ_BUFFER_SIZE)),
 /// so one `recv` takes a whole BATCH message from the server.
+///
+/// ```
+/// use std::time::Duration;
+/// use ws_session::client::ClientConfig;
+///
+/// let mut config = ClientConfig::default();
+/// config.server.auth = "secret".into();
+/// config.timeouts.idle = Some(Duration::from_secs(20));
+/// config.queues.incoming = 64;
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ClientConfig {
     /// Backoff, limits and callbacks of the reconnector.
     pub reconnect: ReconnectConfig,
-    /// The outbox of outgoing messages.
-    pub outbox: OutboxConfig,
-    /// Credentials sent in every HELLO.
-    pub auth: Bytes,
-    /// Delivered messages waiting for the application.
-    pub incoming_buffer: usize,
+    /// How long to wait for WELCOME, for any sign of life from the server, and for the
+    /// first session.
+    pub timeouts: Timeouts,
+    /// The outgoing messages kept until acked, and the delivered ones waiting for the
+    /// application.
+    pub queues: ClientQueues,
+    /// Where the server is besides the URL, the roots its certificate must lead to, and
+    /// the credentials the client shows it.
+    pub server: ServerAccess,
     /// The application's callbacks (state sync after every WELCOME).
     pub hooks: crate::Hooks,
-    /// How long to wait for WELCOME, and for any sign of life from the server.
-    pub timeouts: Timeouts,
     /// The runtime switches this client follows (`reconnect`, decided when a connection is
     /// lost; `sync`; `monitor`): keep a clone to change them while it runs.
     pub rollout: crate::rollout::Rollout,
-    /// The roots `wss://` connections trust (feature `tls`; without it a `wss://` URL is
-    /// refused by `ReliableClient::connect`).
-    pub tls: ClientTls,
-    /// Other URLs of the same service (nodes sharing a session store,
-    /// `ServerConfig::store`): after a failed attempt the client moves on to the next URL,
-    /// in turn, and resumes its session on whichever node it reaches.
-    pub fallback_urls: Vec<String>,
 }
 
 impl Default for ClientConfig {
     fn default() -> Self {
-        let reconnect = default_reconnect();
-        let outbox = crate::session_link::session_outbox_config().with_ack_timeout(None);
-        let auth = Bytes::new();
-        let incoming_buffer = 1024;
-        let hooks = crate::Hooks::default();
-        let timeouts = Timeouts::default();
-        let rollout = crate::rollout::Rollout::new();
-        let tls = ClientTls::default();
-        let fallback_urls = Vec::new();
         ClientConfig {
-            reconnect,
-            outbox,
-            auth,
-            incoming_buffer,
-            hooks,
-            timeouts,
-            rollout,
-            tls,
-            fallback_urls,
+            reconnect: default_reconnect(),
+            timeouts: Timeouts::default(),
+            queues: ClientQueues::default(),
+            server: ServerAccess::default(),
+            hooks: crate::Hooks::default(),
+            rollout: crate::rollout::Rollout::new(),
         }
     }
+}
+
+/// A client's two queues: its outbox, where outgoing messages wait (while disconnected
+/// too) until the server acks them, and the delivered messages waiting for the application.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ClientQueues {
+    /// The outbox of outgoing messages.
+    pub outbox: OutboxConfig,
+    /// How many delivered messages wait for the application before the reader pauses.
+    pub incoming: usize,
+}
+
+impl Default for ClientQueues {
+    fn default() -> Self {
+        let outbox = crate::session_link::session_outbox_config().with_ack_timeout(None);
+        ClientQueues { outbox, incoming: 1024 }
+    }
+}
+
+/// What a client knows of its server besides the URL it connects to: other URLs of the
+/// same service, the roots its certificate must lead to, and the credentials to show.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ServerAccess {
+    /// Credentials sent in every HELLO.
+    pub auth: Bytes,
+    /// The roots `wss://` connections trust (feature `tls`; without it a `wss://` URL is
+    /// refused by `ReliableClient::connect`).
+    pub tls: ClientTls,
+    /// Other URLs of the same service (nodes sharing a session store,
+    /// `ServerConfig::sessions.store`): after a failed attempt the client moves on to the
+    /// next URL, in turn, and resumes its session on whichever node it reaches.
+    pub fallback_urls: Vec<String>,
 }
 
 /// The close code a client reports to its own reconnector when the `reconnect` switch is
@@ -200,6 +228,13 @@ pub enum ClientEvent {
         /// How many events it missed.
         missed: u64,
     },
+}
+
+#[cfg(feature = "sync")]
+impl crate::state_sync::SyncEvent for ClientEvent {
+    fn sync_failed(failure: crate::SyncFailure) -> Self {
+        ClientEvent::SyncFailed(failure)
+    }
 }
 
 impl crate::events::Lagging for ClientEvent {

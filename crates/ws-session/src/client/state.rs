@@ -7,6 +7,7 @@ use crate::protocol::{
     Hello, InOrder, Limits, Resume, ResumeToken, SessionId, SessionLostReason, Welcome,
 };
 use crate::session_link::{lock, outbox_full, DeliverTx, Inbound, OutboxBase, Stored};
+use crate::state_sync::StateSync;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -27,20 +28,24 @@ struct Settings {
     auth: Bytes,
     idle_timeout: Option<Duration>,
     rollout: crate::rollout::Rollout,
-    #[cfg(feature = "sync")]
-    sync: Option<ws_sync::Synchronizer<crate::SessionSync>>,
+    sync: StateSync<ClientEvent>,
 }
 
-impl From<&ClientConfig> for Settings {
-    fn from(config: &ClientConfig) -> Self {
-        let base = OutboxBase::new(config.outbox.clone());
-        let auth = config.auth.clone();
+impl Settings {
+    /// The settings of `config`, the state callbacks' failures sent to `events`.
+    fn new(config: &ClientConfig, events: &broadcast::Sender<ClientEvent>) -> Self {
+        let base = OutboxBase::new(config.queues.outbox.clone());
+        let auth = config.server.auth.clone();
         let idle_timeout = config.timeouts.idle;
         let rollout = config.rollout.clone();
-        #[cfg(feature = "sync")]
-        return Settings { base, auth, idle_timeout, rollout, sync: config.hooks.sync.clone() };
-        #[cfg(not(feature = "sync"))]
-        Settings { base, auth, idle_timeout, rollout }
+        let sync = StateSync::new(&config.hooks, &rollout, events);
+        Settings { base, auth, idle_timeout, rollout, sync }
+    }
+
+    /// The outbox of a session not yet welcomed: ack-confirmed, under the default limits
+    /// until a WELCOME sets the server's window.
+    fn fresh_outbox(&self) -> Outbox<Stored> {
+        self.base.outbox_with(Confirmation::Ack, &Limits::default(), false)
     }
 }
 
@@ -62,14 +67,12 @@ pub struct ClientState {
 impl ClientState {
     /// The state of a client configured by `config`, delivering into `deliver`.
     pub fn new(config: &ClientConfig, deliver: DeliverTx) -> Self {
-        let limits = Limits::default();
-        let settings = Settings::from(config);
-        let outbox = Mutex::new(settings.base.outbox_with(Confirmation::Ack, &limits, false));
-        let fresh = Arc::new(Mutex::new(InOrder::new()));
-        let session = Mutex::new(None);
-        let inbound = Mutex::new(fresh);
-        let limits = Mutex::new(limits);
         let events = broadcast::channel(256).0;
+        let settings = Settings::new(config, &events);
+        let outbox = Mutex::new(settings.fresh_outbox());
+        let session = Mutex::new(None);
+        let inbound = Mutex::new(Arc::new(Mutex::new(InOrder::new())));
+        let limits = Mutex::new(Limits::default());
         ClientState { session, outbox, inbound, limits, settings, deliver, events }
     }
 
@@ -91,7 +94,7 @@ impl ClientState {
         self.resend_after(welcome.last_received).await;
         let event = ClientEvent::Connected { session: welcome.session, resumed: welcome.resumed };
         let _no_subscriber = self.events.send(event);
-        self.start_sync(welcome.session, welcome.resumed);
+        self.settings.sync.start(welcome.session, welcome.resumed);
     }
 
     /// The server's limits: what the reader enforces, and the send window the outbox's
@@ -100,30 +103,6 @@ impl ClientState {
         *lock(&self.limits) = limits;
         self.outbox().set_window(usize::try_from(limits.max_unacked).unwrap_or(usize::MAX));
     }
-
-    /// The synchronizer, when one is configured and `session` has the `sync` fix.
-    #[cfg(feature = "sync")]
-    fn synchronizer_for(
-        &self,
-        session: &SessionId,
-    ) -> Option<ws_sync::Synchronizer<crate::SessionSync>> {
-        let on = self.settings.rollout.enabled_for(crate::rollout::Fix::Sync, session);
-        self.settings.sync.clone().filter(|_| on)
-    }
-
-    /// Runs the state callbacks on their own task; a failure is an event.
-    #[cfg(feature = "sync")]
-    fn start_sync(&self, session: SessionId, resumed: bool) {
-        let Some(sync) = self.synchronizer_for(&session) else { return };
-        let context = crate::SessionSync { session, resumed };
-        let outcome =
-            SyncOutcome { rollout: self.settings.rollout.clone(), events: self.events.clone() };
-        tokio::spawn(outcome.of(sync, context));
-    }
-
-    /// Without the `sync` feature there are no state callbacks.
-    #[cfg(not(feature = "sync"))]
-    fn start_sync(&self, _session: SessionId, _resumed: bool) {}
 
     /// Everything up to `last_received` arrived; the rest goes out again, first, but a
     /// message larger than the WELCOME's `max_payload` (numbered under an earlier limit)
@@ -144,8 +123,7 @@ impl ClientState {
     /// it in (and is counted here) or is refused and goes to the fresh outbox.
     pub fn lost(&self, reason: SessionLostReason) {
         let previous = lock(&self.session).take().map(|held| held.id);
-        let fresh = self.settings.base.outbox_with(Confirmation::Ack, &Limits::default(), false);
-        let old = std::mem::replace(&mut *lock(&self.outbox), fresh);
+        let old = std::mem::replace(&mut *lock(&self.outbox), self.settings.fresh_outbox());
         old.close();
         let unconfirmed = old.stats().len();
         *lock(&self.inbound) = Arc::new(Mutex::new(InOrder::new()));
@@ -190,7 +168,7 @@ impl ClientState {
         &self,
         monitor: &mut ws_monitor::Monitor,
     ) -> Result<(), ws_monitor::MonitorError> {
-        let Some(sync) = self.settings.sync.clone() else { return Ok(()) };
+        let Some(sync) = self.settings.sync.synchronizer().cloned() else { return Ok(()) };
         let rollout = self.settings.rollout.clone();
         let check = ws_monitor::from_fn(move || crate::health::sync_check(&sync, &rollout));
         let critical = ws_core::Criticality::Critical;
@@ -255,29 +233,5 @@ impl ClientState {
     /// The current session, once a WELCOME arrived.
     pub fn session(&self) -> Option<SessionId> {
         lock(&self.session).as_ref().map(|held| held.id)
-    }
-}
-
-/// Where the outcome of a run of the state callbacks goes: the `sync` guard, and a
-/// failure as a `ClientEvent::SyncFailed`.
-#[cfg(feature = "sync")]
-struct SyncOutcome {
-    rollout: crate::rollout::Rollout,
-    events: broadcast::Sender<ClientEvent>,
-}
-
-#[cfg(feature = "sync")]
-impl SyncOutcome {
-    /// Runs the callbacks of `sync` for `context` and reports the outcome.
-    async fn of(
-        self,
-        sync: ws_sync::Synchronizer<crate::SessionSync>,
-        context: crate::SessionSync,
-    ) {
-        let failure = crate::state_sync::run(&sync, context).await;
-        self.rollout.record(crate::rollout::Fix::Sync, failure.is_none());
-        if let Some(failure) = failure {
-            let _no_subscriber_is_fine = self.events.send(ClientEvent::SyncFailed(failure));
-        }
     }
 }

@@ -1,7 +1,8 @@
 //! Which application messages an outbox takes: text and binary messages within the
 //! session's `max_payload`, refused with the message handed back otherwise.
 
-use super::{PushError, Stored};
+use super::Stored;
+use crate::error::Error;
 use crate::protocol::Payload;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -9,14 +10,14 @@ use tokio_tungstenite::tungstenite::Message;
 /// for the session's `max_payload` (the peer would close with 1009 and the resend would
 /// fail again).
 #[inline]
-pub fn checked_payload(message: Message, limit: u64) -> Result<Stored, PushError> {
+pub fn checked_payload(message: Message, limit: u64) -> Result<Stored, Error> {
     checked(message, limit).map(Stored::from)
 }
 
 /// The payload of an application message, refused as [`checked_payload`] refuses, not yet
 /// copied in: a sink checks it (and its budget) before it stores it in place.
 #[inline]
-pub fn checked(message: Message, limit: u64) -> Result<Payload, PushError> {
+pub fn checked(message: Message, limit: u64) -> Result<Payload, Error> {
     let payload = data_payload(message)?;
     if payload.len() as u64 > limit {
         return Err(too_large(payload, limit));
@@ -26,14 +27,14 @@ pub fn checked(message: Message, limit: u64) -> Result<Payload, PushError> {
 
 /// The payload of a text or binary message; any other is refused and handed back.
 #[inline]
-fn data_payload(message: Message) -> Result<Payload, PushError> {
+fn data_payload(message: Message) -> Result<Payload, Error> {
     match message {
         Message::Text(text) => Ok(Payload::Text(text)),
         Message::Binary(bytes) => Ok(Payload::Binary(bytes)),
-        other => Err(PushError::NotData { message: other }),
+        other => Err(Error::NotData { message: other }),
     }
 }
 
-fn too_large(payload: Payload, limit: u64) -> PushError {
-    PushError::TooLarge { size: payload.len(), limit, message: payload.into_message() }
+fn too_large(payload: Payload, limit: u64) -> Error {
+    Error::TooLarge { size: payload.len(), limit, message: payload.into_message() }
 }

@@ -10,7 +10,6 @@ mod checked;
 mod configs;
 mod deliver;
 mod encode;
-mod error;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod fuzzing;
 mod lazy;
@@ -24,13 +23,13 @@ mod writer;
 pub use buffered::{BufferedSink, SINK_BUFFER};
 pub use checked::{checked, checked_payload};
 pub use deliver::{channel as delivery_channel, DeliverRx, DeliverTx, Delivered};
-pub use error::PushError;
 pub use reader::LinkEnd;
 pub use refusal::Refusal;
 pub use stored::Stored;
 pub use write_ahead::WriteAhead;
 pub use writer::{spawn_writer, Broken, Outgoing, Side};
 
+use crate::error::Error;
 use crate::protocol::{AckBatcher, AckConfig, Data, InOrder, Limits, Mode, SessionId};
 use configs::{ConfigKey, SharedConfigs};
 use encode::Outbound;
@@ -97,7 +96,7 @@ impl OutboxBase {
     /// the `batch` fix), flush-confirmed otherwise (legacy peers, sessions rolled out of
     /// the fix); bounded to `max_unacked` messages so a sender never passes the peer's
     /// window, with batches no larger than that (a full window wakes the flusher at once);
-    /// `held` until a store committed its messages (write-ahead, `ServerConfig::store`).
+    /// `held` until a store committed its messages (write-ahead, `ServerConfig::sessions.store`).
     pub fn outbox_with(
         &self,
         confirmation: Confirmation,
@@ -120,11 +119,11 @@ impl OutboxBase {
 }
 
 /// The error of a push the outbox refused, with the message handed back.
-pub fn outbox_full(session: SessionId, error: OutboxError<Stored>) -> PushError {
+pub fn outbox_full(session: SessionId, error: OutboxError<Stored>) -> Error {
     let capacity = refused_capacity(&error);
     let message =
         error.into_message().map_or(Message::Binary(Default::default()), Stored::into_message);
-    PushError::OutboxFull { session, capacity, message }
+    Error::OutboxFull { session, capacity, message }
 }
 
 fn refused_capacity(error: &OutboxError<Stored>) -> usize {

@@ -1,5 +1,5 @@
 //! [`WriteAhead`]: what a link of a session kept in a store reports, and the most it may
-//! acknowledge (the server's `ServerConfig::store`; a client's links have none).
+//! acknowledge (the server's `ServerConfig::sessions.store`; a client's links have none).
 
 /// A session whose progress is written to a store before it is acknowledged.
 pub trait WriteAhead: Send + Sync + std::fmt::Debug {

@@ -3,8 +3,7 @@
 
 use super::hello::Refused;
 use super::session::SessionState;
-use super::value::Session;
-use super::{IncomingMode, SessionEvent, SessionServer};
+use super::IncomingMode;
 use crate::protocol::CloseCode;
 use std::sync::Arc;
 use tokio::sync::mpsc::{self, Permit};
@@ -40,7 +39,7 @@ impl Backlog {
     }
 
     /// The next opened session; `None` once the server shut down.
-    async fn next(&self) -> Option<Arc<SessionState>> {
+    pub(super) async fn next(&self) -> Option<Arc<SessionState>> {
         let mut receiver = self.receiver.lock().await;
         tokio::select! {
             () = self.stopped.cancelled() => None,
@@ -57,39 +56,4 @@ impl Backlog {
 fn backlog_full() -> Refused {
     crate::metrics::session_refused("backlog_full");
     Refused::Close(CloseCode::TryAgainLater)
-}
-
-impl SessionServer {
-    /// The next session a client opened, as a value to hold: a `Stream` of its messages
-    /// and a `Sink` to its client ([`Session`]); `None` once the server shut down. Like
-    /// `TcpListener::accept`, in a loop:
-    ///
-    /// ```no_run
-    /// # async fn run(server: ws_session::server::SessionServer) {
-    /// while let Some(session) = server.accept().await {
-    ///     tokio::spawn(async move { /* read and write `session` */ drop(session) });
-    /// }
-    /// # }
-    /// ```
-    ///
-    /// With [`IncomingMode::Accept`] (the default). Sessions wait here, at most
-    /// `incoming.backlog` of them (past it new sessions are refused with 1013); a resume
-    /// continues the session already accepted. In the other modes nothing arrives here.
-    pub async fn accept(&self) -> Option<Session> {
-        loop {
-            let state = self.inner.backlog.next().await?;
-            if let Some(session) = Session::new(self, state) {
-                return Some(session);
-            }
-        }
-    }
-
-    /// Announces a fresh session: its event, and its place in the backlog.
-    pub(super) fn opened(&self, session: &Arc<SessionState>, place: Place<'_>) {
-        let identity = session.identity.clone();
-        self.emit(SessionEvent::Opened { session: session.id, mode: session.mode, identity });
-        if let Some(place) = place {
-            place.send(Arc::clone(session));
-        }
-    }
 }

@@ -75,7 +75,7 @@ impl SessionServer {
     /// Room for a fresh session: at `max_sessions`, the oldest detached session expires;
     /// with none, the session is refused with 1013 (counted).
     pub(super) fn room_for_session(&self) -> Result<(), Refused> {
-        let max = self.inner.config.budget.max_sessions;
+        let max = self.inner.config.sessions.budget.max_sessions;
         while self.inner.sessions.len() >= max {
             if !self.evict_oldest(Pressure::Sessions) {
                 return Err(sessions_full());
@@ -126,7 +126,7 @@ impl SessionServer {
 
     /// The bytes the budget has left now (one read of the shared meter).
     fn budget_left(&self) -> usize {
-        self.inner.config.budget.max_outbox_bytes.saturating_sub(self.outbox_bytes())
+        self.inner.config.sessions.budget.max_outbox_bytes.saturating_sub(self.outbox_bytes())
     }
 
     /// `payload` for `session` if the byte budget has room for it, after expiring the
@@ -141,7 +141,7 @@ impl SessionServer {
     /// Room for `size` more bytes in the byte budget, after expiring the oldest detached
     /// sessions that hold bytes if need be; else the budget, which has no room.
     fn make_room(&self, size: usize) -> Result<(), usize> {
-        let budget = self.inner.config.budget.max_outbox_bytes;
+        let budget = self.inner.config.sessions.budget.max_outbox_bytes;
         while self.outbox_bytes().saturating_add(size) > budget {
             if !self.evict_oldest(Pressure::Bytes) {
                 return Err(budget);

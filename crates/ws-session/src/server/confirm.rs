@@ -3,29 +3,25 @@
 //! connection.
 
 use super::session::SessionState;
-use super::SessionServer;
 use crate::protocol::{from_message, to_message, Frame, Limits, ResumeToken, Welcome};
 use crate::session_link::lock;
 use futures::{Stream, StreamExt};
 use std::sync::Arc;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
-impl SessionServer {
-    /// The `welcome` to send first on `session`'s new connection, and its `stream` watched
-    /// for the client's proof that the WELCOME arrived.
-    pub(crate) fn welcomed<St>(
-        &self,
-        session: &Arc<SessionState>,
-        welcome: Option<Welcome>,
-        stream: St,
-    ) -> (Option<Message>, impl Stream<Item = St::Item> + Unpin)
-    where
-        St: Stream<Item = Result<Message, WsError>> + Unpin,
-    {
-        let limits = self.inner.config.limits;
-        let watched = Confirmation::new(session, welcome.as_ref(), limits).watch(stream);
-        (welcome.map(|welcome| to_message(&Frame::Welcome(welcome))), watched)
-    }
+/// The `welcome` to send first on `session`'s new connection, and its `stream` (read under
+/// `limits`) watched for the client's proof that the WELCOME arrived.
+pub(crate) fn welcomed<St>(
+    session: &Arc<SessionState>,
+    welcome: Option<Welcome>,
+    limits: Limits,
+    stream: St,
+) -> (Option<Message>, impl Stream<Item = St::Item> + Unpin)
+where
+    St: Stream<Item = Result<Message, WsError>> + Unpin,
+{
+    let watched = Confirmation::new(session, welcome.as_ref(), limits).watch(stream);
+    (welcome.map(|welcome| to_message(&Frame::Welcome(welcome))), watched)
 }
 
 /// Watches a connection's first frames for the proof that its WELCOME arrived.

@@ -11,6 +11,7 @@
 mod close;
 mod open;
 
+use super::confirm::welcomed;
 use super::hello::Opened;
 use super::session::SessionState;
 use super::{SessionEvent, SessionServer};
@@ -153,7 +154,7 @@ impl SessionServer {
     /// Starts the state sync; the WELCOME of a wsr.v1 session (after a resume's requeue),
     /// none for legacy.
     async fn welcome_for(&self, session: &SessionState, resumed: Option<u64>) -> Option<Welcome> {
-        self.start_sync(session.id, resumed.is_some());
+        self.inner.notifier.start_sync(session.id, resumed.is_some());
         match session.mode {
             Mode::V1 => Some(Box::pin(self.prepare(session, resumed)).await),
             Mode::Legacy => None,
@@ -184,7 +185,7 @@ impl SessionServer {
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let Ready { split: (conn, sink, stream), admission, opened } = ready;
-        let (first, stream) = self.welcomed(&opened.session, welcome, stream);
+        let (first, stream) = welcomed(&opened.session, welcome, self.config().limits, stream);
         let link = self.link(&opened, cancel);
         let id = admission.register(conn).id();
         let (out, writer) = spawn_writer(sink, first, link.stop.writer_breaks(Side::Server));
@@ -219,7 +220,7 @@ impl SessionServer {
     fn stop_for(&self, cancel: CancellationToken) -> Stop {
         let config = &self.inner.config;
         let window = Some(config.limits.max_unacked);
-        Stop { cancel, window, keepalive: Some(config.keepalive), ..Stop::default() }
+        Stop { cancel, window, keepalive: Some(config.timeouts.keepalive), ..Stop::default() }
     }
 
     /// The session after its connection ended: detached and resumable (wsr.v1), or gone.

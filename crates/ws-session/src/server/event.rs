@@ -40,7 +40,7 @@ pub enum SessionEvent {
         unacked: usize,
     },
     /// The session was detached and expired before its resume window passed, to keep the
-    /// server within its budget (`ServerConfig::budget`): the oldest detached session goes
+    /// server within its budget (`ServerConfig::sessions.budget`): the oldest detached session goes
     /// first. Its messages are abandoned; a resume gets SESSION_LOST `02` expired.
     Evicted {
         /// The session.
@@ -50,7 +50,7 @@ pub enum SessionEvent {
     },
     /// Another node sharing the store took the session over (its client resumed there):
     /// its connection here was closed with 4003 and it is gone from this server
-    /// (`ServerConfig::store`).
+    /// (`ServerConfig::sessions.store`).
     Moved {
         /// The session.
         session: SessionId,

@@ -53,7 +53,7 @@ fn failed_connections(server: &SessionServer) -> f64 {
 }
 
 fn dead_letters(server: &SessionServer) -> f64 {
-    server.inner.outbox_base.dead_letters() as f64
+    server.inner.sessions.outbox_base().dead_letters() as f64
 }
 
 fn full_outboxes(server: &SessionServer) -> f64 {

@@ -45,7 +45,7 @@ impl SessionServer {
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
-        let timeout = self.inner.config.hello_timeout;
+        let timeout = self.inner.config.timeouts.hello;
         let first = tokio::time::timeout(timeout, ws.next()).await;
         let message = first.map_err(|_| CloseCode::HelloTimeout)?.ok_or(CloseCode::GoingAway)?;
         let message = message.map_err(|error| read_error_code(&error))?;
@@ -76,7 +76,7 @@ impl SessionServer {
         let session = self.new_session(mode, identity)?;
         self.persist(&session).await?;
         self.inner.sessions.insert(Arc::clone(&session));
-        self.opened(&session, place);
+        self.inner.notifier.opened(&session, place);
         Ok(Opened { session, resumed: None, batch: false })
     }
 
@@ -84,7 +84,7 @@ impl SessionServer {
     /// each session one.
     fn new_session(&self, mode: Mode, identity: Identity) -> Result<Arc<SessionState>, Refused> {
         let config = &self.inner.config;
-        let fresh = SessionState::new(mode, identity, config, &self.inner.outbox_base);
+        let fresh = SessionState::new(mode, identity, config, self.inner.sessions.outbox_base());
         let session = fresh.map_err(|_| Refused::Close(CloseCode::Internal))?;
         Ok(Arc::new(own_incoming(session, config)))
     }

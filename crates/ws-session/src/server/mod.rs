@@ -3,8 +3,8 @@
 //! limits, a byte budget, session events and, with a session store, the write-ahead journal
 //! (`durable/`). It is fed WebSocket connections: a byte stream to upgrade
 //! ([`SessionServer::serve_stream`]) or a socket upgraded elsewhere
-//! ([`SessionServer::serve_upgraded`]); `ws-reliability`'s `SessionServer` adds the TCP
-//! accept loop (`listen`, `listen_tls`) and the axum adapter around it. The wire protocol is
+//! ([`SessionServer::serve_upgraded`]); `ws-reliability` adds the TCP accept loop (its trait
+//! `Listen`: `listen`, `listen_tls`) and the axum adapter around it. The wire protocol is
 //! `docs/protocol.md`.
 //!
 //! Per connection: admission and registration in the ws-conn [`Registry`] (heartbeat pings,
@@ -42,8 +42,8 @@ mod handshake;
 #[cfg(feature = "monitor")]
 mod health;
 pub(crate) mod hello;
-mod hooks;
 mod incoming;
+mod notifier;
 mod session;
 mod sessions;
 mod sink;
@@ -53,7 +53,7 @@ mod wait;
 
 pub use auth::{AuthHook, AuthRequest, Identity, Refusal};
 pub use budget::Budget;
-pub use config::{IncomingConfig, ServerConfig};
+pub use config::{IncomingConfig, ServerConfig, ServerTimeouts, SessionsConfig};
 pub use durable::{Delivery, StoreConfig, DEFAULT_LEASE, DEFAULT_MAX_INBOX, DEFAULT_NOTICE_POLL};
 pub use event::SessionEvent;
 pub use fanout::{BroadcastReport, Target};
@@ -65,17 +65,18 @@ pub use value::{Received, Session};
 
 use crate::error::Error;
 use crate::protocol::SessionId;
-use crate::session_link::{lock, DeliverRx, DeliverTx, OutboxBase, Stored};
+use crate::rollout::Outcomes;
+use crate::session_link::{lock, DeliverRx, DeliverTx, Stored};
 use session::SessionState;
 use sessions::Sessions;
 use std::sync::{Arc, Mutex};
 use switches::Upkeep;
-use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Message;
 use ws_conn::Registry;
 
 /// The sessions of a WebSocket server that loses no message: see the [module docs](self).
-/// `ws_reliability::server::ReliableServer` is this with its accept loop.
+/// `ws_reliability::server::ReliableServer` is this type, its accept loop the facade's
+/// `Listen` trait.
 ///
 /// Cheap to clone: clones share the sessions, the registry and the streams.
 #[derive(Debug, Clone)]
@@ -88,11 +89,10 @@ struct Inner {
     registry: Registry,
     upkeep: Upkeep,
     sessions: Sessions,
-    events: broadcast::Sender<SessionEvent>,
+    notifier: notifier::Notifier,
     channels: Channels,
     backlog: backlog::Backlog,
     auth: AuthHook,
-    outbox_base: OutboxBase,
 }
 
 /// The channel delivered messages go through, and its receiving end until it is taken.
@@ -112,12 +112,11 @@ impl Inner {
     fn new(config: ServerConfig, auth: AuthHook) -> Self {
         let registry = Registry::new(config.conn.clone());
         let channels = Channels::new(config.incoming.buffer);
-        let events = broadcast::channel(1024).0;
-        let upkeep = Upkeep::default();
-        let sessions = Sessions::new(config.store.clone());
-        let outbox_base = OutboxBase::new(config.outbox.clone().with_byte_meter(sessions.meter()));
+        let notifier = notifier::Notifier::new(&config);
+        let upkeep = Upkeep::new(&registry, &config.rollout);
+        let sessions = Sessions::new(&config.sessions);
         let backlog = backlog::Backlog::new(config.incoming.backlog);
-        Inner { config, registry, upkeep, sessions, events, channels, backlog, auth, outbox_base }
+        Inner { config, registry, upkeep, sessions, notifier, channels, backlog, auth }
     }
 }
 
@@ -153,7 +152,7 @@ impl SessionServer {
     fn push(&self, session: &SessionState, message: Message) -> Result<u64, Error> {
         let payload = self.budgeted(session, message)?;
         let pushed = session.outbox.push(payload).map_err(|error| push_refused(session, error));
-        self.batch_outcome(session, pushed.is_ok());
+        switches::record_batch(self.rollout(), session, Outcomes::one(pushed.is_ok()));
         pushed.inspect(|seq| session.pushed(*seq))
     }
 
@@ -184,15 +183,39 @@ impl SessionServer {
         session.take_incoming().map(SessionIncoming::new)
     }
 
+    /// The next session a client opened, as a value to hold: a `Stream` of its messages
+    /// and a `Sink` to its client ([`Session`]); `None` once the server shut down. Like
+    /// `TcpListener::accept`, in a loop:
+    ///
+    /// ```no_run
+    /// # async fn run(server: ws_session::server::SessionServer) {
+    /// while let Some(session) = server.accept().await {
+    ///     tokio::spawn(async move { /* read and write `session` */ drop(session) });
+    /// }
+    /// # }
+    /// ```
+    ///
+    /// With [`IncomingMode::Accept`] (the default). Sessions wait here, at most
+    /// `incoming.backlog` of them (past it new sessions are refused with 1013); a resume
+    /// continues the session already accepted. In the other modes nothing arrives here.
+    pub async fn accept(&self) -> Option<Session> {
+        loop {
+            let state = self.inner.backlog.next().await?;
+            if let Some(session) = Session::new(self, state) {
+                return Some(session);
+            }
+        }
+    }
+
     /// Every session event from now on; a subscriber that falls behind gets
     /// [`SessionEvent::Lagged`], never a silent gap.
     pub fn events(&self) -> crate::events::Events<SessionEvent> {
-        crate::events::Events::new(self.inner.events.subscribe())
+        self.inner.notifier.subscribe()
     }
 
     /// The events about `session` only (and `Lagged`), from now on.
     pub(crate) fn session_events(&self, session: SessionId) -> crate::events::Events<SessionEvent> {
-        crate::events::Events::of(self.inner.events.subscribe(), session)
+        self.inner.notifier.subscribe_to(session)
     }
 
     /// The ids of every live session (attached or within its resume window).
@@ -201,7 +224,7 @@ impl SessionServer {
     }
 
     /// The bytes every session's outbox holds now (one atomic load): what
-    /// `budget.max_outbox_bytes` bounds, the gauge `ws_reliability_outbox_bytes`.
+    /// `sessions.budget.max_outbox_bytes` bounds, the gauge `ws_reliability_outbox_bytes`.
     pub fn outbox_bytes(&self) -> usize {
         self.inner.sessions.outbox_bytes()
     }
@@ -224,6 +247,12 @@ impl SessionServer {
         self.inner.registry.shutdown(grace).await
     }
 
+    /// Whether the heartbeat and the ghost sweeper run now (the `conn` switch is on and a
+    /// first connection started them).
+    pub fn is_sweeping(&self) -> bool {
+        self.inner.upkeep.is_running()
+    }
+
     /// The configuration.
     pub fn config(&self) -> &ServerConfig {
         &self.inner.config
@@ -234,8 +263,16 @@ impl SessionServer {
         &self.inner.config.rollout
     }
 
+    /// On the first connection: the upkeep following the `conn` switch, and the journal's
+    /// tasks when the server keeps a store.
+    fn ensure_started(&self) {
+        if self.inner.upkeep.start() {
+            self.start_journal();
+        }
+    }
+
     fn emit(&self, event: SessionEvent) {
-        let _no_subscriber_is_fine = self.inner.events.send(event);
+        self.inner.notifier.emit(event);
     }
 }
 

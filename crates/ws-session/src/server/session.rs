@@ -256,7 +256,7 @@ fn outbox_for(
     config: &super::ServerConfig,
     base: &OutboxBase,
 ) -> Outbox<Stored> {
-    let held = opening.resumable && config.store.is_some();
+    let held = opening.resumable && config.sessions.store.is_some();
     let confirmation = if opening.resumable { Confirmation::Ack } else { Confirmation::Flush };
     base.outbox_with(confirmation, &config.limits, held)
 }

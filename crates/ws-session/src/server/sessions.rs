@@ -1,10 +1,11 @@
 //! [`Sessions`]: every live session of a server by id, the ids that expired last, and the
 //! bytes their outboxes hold.
 
-use super::durable::{Journal, StoreConfig};
+use super::config::SessionsConfig;
+use super::durable::Journal;
 use super::session::SessionState;
 use crate::protocol::{SessionId, SessionLostReason};
-use crate::session_link::lock;
+use crate::session_link::{lock, OutboxBase};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use ws_batch::ByteMeter;
@@ -27,16 +28,21 @@ pub(crate) struct Sessions {
     expired: Mutex<VecDeque<SessionId>>,
     /// Every session outbox counts its bytes here (`ws_reliability_outbox_bytes`).
     meter: ByteMeter,
+    /// What every session's outbox is built from: the configured outbox, counted by `meter`.
+    outbox_base: OutboxBase,
     /// Writes the sessions to the store, when the server keeps them in one.
     journal: Option<Journal>,
 }
 
 impl Sessions {
-    /// No session yet; with `store`, each resumable one is written there.
-    pub(crate) fn new(store: Option<StoreConfig>) -> Self {
+    /// No session yet; their outboxes as `config.outbox` says, counted together, and with
+    /// `config.store`, each resumable session written there.
+    pub(crate) fn new(config: &SessionsConfig) -> Self {
         let meter = ByteMeter::with_gauge(crate::metrics::outbox_bytes());
-        let journal = store.map(Journal::new);
-        Sessions { map: Mutex::default(), expired: Mutex::default(), meter, journal }
+        let outbox_base = OutboxBase::new(config.outbox.clone().with_byte_meter(meter.clone()));
+        let journal = config.store.clone().map(Journal::new);
+        let expired = Mutex::default();
+        Sessions { map: Mutex::default(), expired, meter, outbox_base, journal }
     }
 
     /// The journal writing the sessions to the store, if the server keeps one.
@@ -44,9 +50,9 @@ impl Sessions {
         self.journal.as_ref()
     }
 
-    /// The meter every session outbox of the server counts its bytes into.
-    pub(crate) fn meter(&self) -> ByteMeter {
-        self.meter.clone()
+    /// What every session's outbox is built from.
+    pub(crate) fn outbox_base(&self) -> &OutboxBase {
+        &self.outbox_base
     }
 
     /// The bytes every session outbox holds now.

@@ -43,7 +43,7 @@ pub const SINK_BUFFER: usize = crate::session_link::SINK_BUFFER;
 /// - **Flush means queued**: `poll_flush` is ready once every accepted message is in the
 ///   session's outbox, queued for the client like a message [`SessionServer::send`] took;
 ///   its delivery is confirmed later by the client's acks (and survives a resume).
-///   With a store (`ServerConfig::store`) it is ready once the store committed them too:
+///   With a store (`ServerConfig::sessions.store`) it is ready once the store committed them too:
 ///   a durable send, which survives a crash of this process (`docs/durability.md`); or
 ///   [`Error::NotDurable`] if the session moved or ended first.
 ///   `poll_close` flushes; it does not end the session.

@@ -1,59 +1,64 @@
-//! How the server follows its runtime switches (`docs/rollout.md`): the `conn` switch
-//! starts and stops the heartbeat and the ghost sweeper; the `batch` fix's outcomes feed
-//! its rollback guard.
+//! How the server follows its runtime switches (`docs/rollout.md`): [`Upkeep`], the `conn`
+//! switch starting and stopping the heartbeat and the ghost sweeper; [`record_batch`], the
+//! `batch` fix's outcomes fed to its rollback guard.
 
 use super::session::SessionState;
-use super::{Inner, SessionServer};
-use crate::rollout::{Fix, Outcomes, RolloutEvent};
+use crate::rollout::{Fix, Outcomes, Rollout, RolloutEvent};
 use crate::session_link::lock;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use tokio::sync::broadcast::{error::RecvError, Receiver};
-use ws_conn::Maintenance;
+use ws_conn::{Maintenance, Registry};
 
-/// The registry's heartbeat and sweeper, run while the `conn` switch is on.
-#[derive(Debug, Default)]
+/// The registry's heartbeat and sweeper, run while the `conn` switch is on: started with
+/// the server's first connection, then following every change of the switch.
+#[derive(Debug)]
 pub(super) struct Upkeep {
-    maintenance: Mutex<Option<Maintenance>>,
+    switched: Arc<Switched>,
     /// Whether a task follows the `conn` switch (started with the first connection).
     following: AtomicBool,
 }
 
-impl SessionServer {
-    /// On the first connection: applies the `conn` switch and starts following it.
-    pub(super) fn ensure_maintenance(&self) {
-        if self.inner.upkeep.following.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        let changes = self.inner.config.rollout.events(); // before applying: none missed
-        self.start_journal();
-        self.inner.apply_conn_switch();
-        tokio::spawn(follow_conn_switch(std::sync::Arc::downgrade(&self.inner), changes));
+/// The maintenance and what switches it: shared with the task following the switch.
+#[derive(Debug)]
+struct Switched {
+    maintenance: Mutex<Option<Maintenance>>,
+    registry: Registry,
+    rollout: Rollout,
+}
+
+impl Upkeep {
+    /// The upkeep of `registry` under the `conn` switch of `rollout`; nothing runs yet.
+    pub(super) fn new(registry: &Registry, rollout: &Rollout) -> Self {
+        let maintenance = Mutex::new(None);
+        let switched =
+            Switched { maintenance, registry: registry.clone(), rollout: rollout.clone() };
+        Upkeep { switched: Arc::new(switched), following: AtomicBool::new(false) }
     }
 
-    /// Feeds a push's outcome to the `batch` guard: a full outbox is the fix's failure.
-    pub(super) fn batch_outcome(&self, session: &SessionState, queued: bool) {
-        self.batch_outcomes(session, Outcomes::one(queued));
-    }
-
-    /// Feeds many pushes' outcomes to the `batch` guard at once.
-    pub(super) fn batch_outcomes(&self, session: &SessionState, outcomes: Outcomes) {
-        if session.resumable {
-            self.inner.config.rollout.record_counts(Fix::Batch, outcomes);
+    /// On the first call: applies the `conn` switch and starts following it; `true` that
+    /// first time only.
+    pub(super) fn start(&self) -> bool {
+        if self.following.swap(true, Ordering::AcqRel) {
+            return false;
         }
+        let changes = self.switched.rollout.events(); // before applying: none missed
+        self.switched.apply();
+        tokio::spawn(follow(Arc::downgrade(&self.switched), changes));
+        true
     }
 
     /// Whether the heartbeat and the ghost sweeper run now.
-    pub fn is_sweeping(&self) -> bool {
-        lock(&self.inner.upkeep.maintenance).as_ref().is_some_and(Maintenance::is_running)
+    pub(super) fn is_running(&self) -> bool {
+        lock(&self.switched.maintenance).as_ref().is_some_and(Maintenance::is_running)
     }
 }
 
-impl Inner {
+impl Switched {
     /// Starts or stops the heartbeat and sweeper to match the `conn` switch.
-    fn apply_conn_switch(&self) {
-        let mut maintenance = lock(&self.upkeep.maintenance);
-        match (self.config.rollout.is_on(Fix::Conn), maintenance.is_some()) {
+    fn apply(&self) {
+        let mut maintenance = lock(&self.maintenance);
+        match (self.rollout.is_on(Fix::Conn), maintenance.is_some()) {
             (true, false) => *maintenance = Some(self.registry.spawn_maintenance()),
             (false, true) => *maintenance = None, // dropping it stops both tasks
             _ => {}
@@ -62,9 +67,17 @@ impl Inner {
 }
 
 /// Applies every change of the `conn` switch until the server or the switches are gone.
-async fn follow_conn_switch(server: Weak<Inner>, mut changes: Receiver<RolloutEvent>) {
+async fn follow(switched: Weak<Switched>, mut changes: Receiver<RolloutEvent>) {
     while let Ok(()) | Err(RecvError::Lagged(_)) = changes.recv().await.map(drop) {
-        let Some(inner) = server.upgrade() else { return };
-        inner.apply_conn_switch();
+        let Some(switched) = switched.upgrade() else { return };
+        switched.apply();
+    }
+}
+
+/// Feeds pushes' outcomes into `session` to the `batch` guard of `rollout`: a full outbox
+/// is the fix's failure. Only sessions with the fix count.
+pub(super) fn record_batch(rollout: &Rollout, session: &SessionState, outcomes: Outcomes) {
+    if session.resumable {
+        rollout.record_counts(Fix::Batch, outcomes);
     }
 }

@@ -42,7 +42,8 @@ impl SessionServer {
     /// session's highest pushed sequence number.
     pub(super) fn queued(&self, session: &SessionState, seqs: Range<u64>) {
         if let Some(last) = seqs.end.checked_sub(1).filter(|_| !seqs.is_empty()) {
-            self.batch_outcomes(session, Outcomes::successes(seqs.end - seqs.start));
+            let successes = Outcomes::successes(seqs.end - seqs.start);
+            super::switches::record_batch(self.rollout(), session, successes);
             session.pushed(last);
         }
     }

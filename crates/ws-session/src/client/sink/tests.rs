@@ -33,7 +33,7 @@ impl Offline {
 
 fn offline_client() -> Offline {
     let config = ClientConfig::default();
-    let (deliver, incoming) = crate::link::delivery_channel(config.incoming_buffer);
+    let (deliver, incoming) = crate::link::delivery_channel(config.queues.incoming);
     Offline { state: Arc::new(ClientState::new(&config, deliver)), _incoming: incoming }
 }
 

@@ -37,14 +37,14 @@ fn message() -> Message {
 
 #[test]
 fn the_default_budget_bounds_sessions_and_bytes() {
-    let budget = ServerConfig::default().budget;
+    let budget = ServerConfig::default().sessions.budget;
     assert_eq!(budget.max_sessions, 10_000);
     assert_eq!(budget.max_outbox_bytes, 256 * 1024 * 1024);
 }
 
 #[tokio::test(start_paused = true)]
 async fn past_max_sessions_the_oldest_detached_expires_else_1013() {
-    let server = server(|config| config.budget.max_sessions = 2);
+    let server = server(|config| config.sessions.budget.max_sessions = 2);
     let mut events = server.events();
     let older = open(&server).unwrap();
     let newer = open(&server).unwrap();
@@ -72,7 +72,7 @@ async fn past_max_sessions_the_oldest_detached_expires_else_1013() {
 async fn past_the_byte_budget_a_detached_sessions_bytes_go_first_then_sends_are_refused() {
     let entry = crate::session_link::checked_payload(message(), u64::MAX).unwrap();
     let size = ws_batch::MessageSize::message_size(&entry);
-    let server = server(|config| config.budget.max_outbox_bytes = 3 * size);
+    let server = server(|config| config.sessions.budget.max_outbox_bytes = 3 * size);
     let gone = open(&server).unwrap();
     let live = open(&server).unwrap();
     server.send(gone.id, message()).unwrap();
@@ -97,7 +97,7 @@ async fn a_sinks_buffered_run_counts_against_the_byte_budget() {
     use futures::SinkExt;
     let entry = crate::link::checked_payload(message(), u64::MAX).unwrap();
     let size = ws_batch::MessageSize::message_size(&entry);
-    let server = server(|config| config.budget.max_outbox_bytes = 3 * size);
+    let server = server(|config| config.sessions.budget.max_outbox_bytes = 3 * size);
     let live = open(&server).unwrap();
     let mut sink = server.sink(live.id).unwrap();
     for _ in 0..3 {

@@ -28,7 +28,7 @@ impl SessionServer {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        self.ensure_maintenance();
+        self.ensure_started();
         let client = upgrade.peer.map(|peer| self.client_of(peer.ip(), upgrade.headers.as_ref()));
         let (ws, admission) = self.admit(ws, client).await?;
         let opening = match mode {

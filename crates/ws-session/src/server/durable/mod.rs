@@ -1,4 +1,4 @@
-//! Sessions kept in a [`SessionStore`] (`ServerConfig::store`), so they survive the
+//! Sessions kept in a [`SessionStore`] (`ServerConfig::sessions.store`), so they survive the
 //! server process and move between nodes: see `docs/durability.md`.
 //!
 //! Write-ahead: a session's outbox holds every message until the store committed it

@@ -119,8 +119,8 @@ impl SessionServer {
     ) -> SessionState {
         let opening = Opening { mode: Mode::V1, identity, resumable: true };
         let config = &self.inner.config;
-        let session =
-            SessionState::with(kept(record, guard), opening, config, &self.inner.outbox_base);
+        let base = self.inner.sessions.outbox_base();
+        let session = SessionState::with(kept(record, guard), opening, config, base);
         crate::server::hello::own_incoming(session, config)
     }
 
@@ -130,7 +130,7 @@ impl SessionServer {
         self.room_for_session()?;
         let place = self.inner.backlog.place(self.inner.config.incoming.mode)?;
         self.inner.sessions.insert(Arc::clone(&session));
-        self.opened(&session, place);
+        self.inner.notifier.opened(&session, place);
         Ok(Opened { session, resumed: Some(last_received), batch: false })
     }
 }

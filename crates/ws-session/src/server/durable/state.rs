@@ -44,7 +44,7 @@ impl Pending {
     }
 }
 
-/// A session's write-ahead state (`ServerConfig::store`).
+/// A session's write-ahead state (`ServerConfig::sessions.store`).
 #[derive(Debug)]
 pub(crate) struct DurableSession {
     lease: Lease,

@@ -1,4 +1,4 @@
-//! A session kept in a store (`ServerConfig::store`): its write-ahead state, and what the
+//! A session kept in a store (`ServerConfig::sessions.store`): its write-ahead state, and what the
 //! rest of the server asks of it.
 
 use super::SessionState;

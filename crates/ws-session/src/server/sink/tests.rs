@@ -24,8 +24,12 @@ fn server(max_unacked: u64) -> SessionServer {
 /// A live wsr.v1 session of `server`, as a HELLO would open it.
 fn open(server: &SessionServer) -> Arc<SessionState> {
     let inner = &server.inner;
-    let session =
-        SessionState::new(Mode::V1, Default::default(), &inner.config, &inner.outbox_base);
+    let session = SessionState::new(
+        Mode::V1,
+        Default::default(),
+        &inner.config,
+        inner.sessions.outbox_base(),
+    );
     let session = Arc::new(session.unwrap());
     inner.sessions.insert(Arc::clone(&session));
     session
