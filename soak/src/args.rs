@@ -47,6 +47,16 @@ pub struct Args {
     /// (default 5m; 0 for never).
     #[arg(long, value_parser = parse_every)]
     pub restart_every: Option<Duration>,
+    /// With `--simulate`: where the simulated server keeps its sessions across its restarts,
+    /// a redb file (default) or a memory store.
+    #[cfg(feature = "simulation")]
+    #[arg(long, value_enum, default_value_t)]
+    pub store: crate::sim::store::StoreKind,
+    /// Simulation only, hidden: a planted leak, bytes the driver allocates and keeps every
+    /// simulated minute, which the heap check must catch (learnings § 21).
+    #[cfg(feature = "simulation")]
+    #[arg(long, hide = true)]
+    pub plant_leak: Option<u64>,
     /// Internal: run as the server process of the memory probe.
     #[arg(long, hide = true)]
     pub serve_idle: bool,

@@ -29,7 +29,9 @@ pub fn run(args: &Args, duration: Duration) -> Result<u8, SoakError> {
 fn options(args: &Args, duration: Duration) -> SimOptions {
     let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
     let restart_every = args.restart_every.unwrap_or(RESTART_EVERY);
-    SimOptions { duration, seed, heap, restart_every }
+    let leak_per_minute = args.plant_leak.unwrap_or(0);
+    let store = args.store;
+    SimOptions { duration, seed, heap, restart_every, store, leak_per_minute }
 }
 
 /// Without the `simulation` feature there is nothing to simulate with.

@@ -2,7 +2,9 @@
 //! clock the simulation sets, its simulated wall clock, so that leases, resume windows and
 //! expiry follow simulated time (the soak under turmoil runs hours in minutes), and
 //! [`MemoryStore`](crate::MemoryStore)'s map hashed with fixed keys, so that a run allocates
-//! alike at each launch. Never enable it in a service's build.
+//! alike at each launch, and (with `redb`) `RedbStore`'s transactions run inline on the
+//! calling task instead of tokio's blocking pool, whose threads finish on the wall clock.
+//! Never enable it in a service's build.
 
 use std::sync::OnceLock;
 use std::time::Duration;

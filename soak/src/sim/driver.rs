@@ -2,10 +2,11 @@
 //! duration, samples every hour, then calms the network, stops sending, drains, counts the
 //! ghosts and writes the report. The simulation ends when the driver does.
 
-use super::hours::{heap_growth_per_hour, Hour, Meter, Sample};
+use super::hours::{Hour, Meter, Sample};
 use super::report::{SimReport, SimRun, SimServer};
 use super::restarts::Restarts;
 use super::storm::Storm;
+use super::trend::{heap_trend, HeapTrend};
 use super::world::{get, World};
 use crate::harness::shared::lock;
 use std::sync::atomic::Ordering;
@@ -36,6 +37,8 @@ pub struct Plan {
     pub heap: Meter,
     /// How often the server restarts (zero: never).
     pub restart_every: Duration,
+    /// The planted leak: bytes kept every simulated minute (0: none).
+    pub leak_per_minute: u64,
 }
 
 /// Where the driver leaves the report.
@@ -80,30 +83,51 @@ async fn connected(world: &World) -> turmoil::Result {
 /// What the run ends with: every hour's figures, the heap's trend and the server's.
 struct Ended {
     hours: Vec<Hour>,
-    heap_growth_per_hour: Option<f64>,
+    heap_trend: Option<HeapTrend>,
     server: SimServer,
 }
 
-/// The figures sampled while the weather runs: every hour's end, and the heap every minute.
+/// The figures sampled while the weather runs: every hour's end, and the heap every minute;
+/// and what the planted leak keeps.
 #[derive(Default)]
 struct Samples {
     hours: Vec<Hour>,
     minutes: Vec<Sample>,
+    leaked: Vec<Box<[u8]>>,
 }
 
 impl Samples {
+    /// Room for every sample of the run (and the planted leak's list), allocated at the
+    /// start so that the samples' own growth, ~1.4 KB per simulated hour, is not in the
+    /// heap they measure.
+    fn for_run(plan: &Plan) -> Samples {
+        let seconds = plan.run.simulated_seconds as usize;
+        let hours = Vec::with_capacity(seconds / 3600 + 2);
+        let minutes = seconds / 60 + 1;
+        let leaked = Vec::with_capacity(minutes);
+        Samples { hours, minutes: Vec::with_capacity(minutes), leaked }
+    }
+
     /// Samples the end of second `second`, when it ends a minute (and an hour).
     fn second(&mut self, second: u64, world: &World, plan: &Plan) {
         if second % 60 == 59 {
+            self.leak(plan.leak_per_minute);
             self.minutes.push(Sample::take(second, world, &plan.heap));
         }
         self.hours.extend(on_the_hour(second, world, plan));
     }
 
+    /// The planted leak: `bytes` more kept until the end (nothing for 0).
+    fn leak(&mut self, bytes: u64) {
+        if bytes > 0 {
+            self.leaked.push(vec![1; bytes as usize].into_boxed_slice());
+        }
+    }
+
     /// What the run ended with: the hours, the heap's trend over the minutes, `server`.
     fn ended(self, server: SimServer) -> Ended {
-        let heap_growth_per_hour = heap_growth_per_hour(&self.minutes);
-        Ended { hours: self.hours, heap_growth_per_hour, server }
+        let heap_trend = heap_trend(&self.minutes);
+        Ended { hours: self.hours, heap_trend, server }
     }
 }
 
@@ -123,7 +147,7 @@ impl Weather {
     /// (and of the last, partial one).
     async fn hours(&mut self, world: &World, plan: &Plan) -> Samples {
         let mut seconds = tokio::time::interval(Duration::from_secs(1));
-        let mut samples = Samples::default();
+        let mut samples = Samples::for_run(plan);
         for second in 0..plan.run.simulated_seconds {
             seconds.tick().await;
             self.step(second, world);
@@ -139,10 +163,9 @@ impl Weather {
 
     /// The run's report, checked.
     fn report(&self, world: &World, run: SimRun, ended: Ended) -> SimReport {
-        let Ended { hours, heap_growth_per_hour, server } = ended;
+        let Ended { hours, heap_trend, server } = ended;
         let faults = self.storm.faults;
-        let report =
-            SimReport { hours, heap_growth_per_hour, faults, server, ..figures(world, run) };
+        let report = SimReport { hours, heap_trend, faults, server, ..figures(world, run) };
         report.checked()
     }
 

@@ -96,7 +96,7 @@ impl Hour {
 }
 
 /// The live heap and the clients connected at the end of a simulated minute: what the heap
-/// trend is fitted on (a sample a minute, not an hour: the heap at an instant swings by
+/// trend is fitted on ([`super::trend`]; a sample a minute, not an hour: the heap at an instant swings by
 /// ~900 KB with what is in flight, and 23 hourly points left the fit's standard error at
 /// ~31 KB/h, above the goal it checks).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -116,94 +116,6 @@ impl Sample {
     }
 }
 
-/// The live heap's growth per hour, with the clients connected at each sample factored
-/// out: the least-squares fit of the live bytes on the time and those clients, over the
-/// samples after the first hour (the warm-up), its time coefficient in bytes per hour;
-/// `None` when those samples span less than an hour (no trend to see). Each connected
-/// client holds ~56 KB (its connection, its session, its client), and how many are
-/// connected swings by tens: a plain slope follows that noise (-28 KB/h for seed 1,
-/// +95 KB/h for seed 2 over 24 h, the same code). Where the clients do not vary apart from
-/// the time, the plain slope.
-pub fn heap_growth_per_hour(samples: &[Sample]) -> Option<f64> {
-    let warm: Vec<&Sample> = samples.iter().filter(|sample| sample.seconds >= 3600).collect();
-    let span = warm.last()?.seconds - warm.first()?.seconds;
-    let points: Vec<Point> = warm.into_iter().map(Point::of).collect();
-    (span >= 3600).then(|| Moments::of(&points).hour_slope())
-}
-
-/// One hour's end as the fit sees it.
-#[derive(Debug, Clone, Copy, Default)]
-struct Point {
-    hour: f64,
-    clients: f64,
-    heap: f64,
-}
-
-impl Point {
-    fn of(sample: &Sample) -> Point {
-        let hour = sample.seconds as f64 / 3600.0;
-        Point { hour, clients: sample.clients as f64, heap: sample.live_bytes as f64 }
-    }
-
-    /// The point less `mean`, coordinate by coordinate.
-    fn minus(self, mean: Point) -> Point {
-        let heap = self.heap - mean.heap;
-        Point { hour: self.hour - mean.hour, clients: self.clients - mean.clients, heap }
-    }
-
-    /// The mean of `points`.
-    fn mean(points: &[Point]) -> Point {
-        let count = (points.len() as f64).max(1.0);
-        let total = points.iter().fold(Point::default(), |sum, point| sum.plus(*point));
-        Point { hour: total.hour / count, clients: total.clients / count, heap: total.heap / count }
-    }
-
-    fn plus(self, other: Point) -> Point {
-        let heap = self.heap + other.heap;
-        Point { hour: self.hour + other.hour, clients: self.clients + other.clients, heap }
-    }
-}
-
-/// The sums of squares and products of the points less their mean.
-#[derive(Debug, Clone, Copy, Default)]
-struct Moments {
-    hour_hour: f64,
-    clients_clients: f64,
-    hour_clients: f64,
-    hour_heap: f64,
-    clients_heap: f64,
-}
-
-impl Moments {
-    fn of(points: &[Point]) -> Moments {
-        let mean = Point::mean(points);
-        points.iter().map(|point| point.minus(mean)).fold(Moments::default(), Moments::add)
-    }
-
-    fn add(self, delta: Point) -> Moments {
-        Moments {
-            hour_hour: self.hour_hour + delta.hour * delta.hour,
-            clients_clients: self.clients_clients + delta.clients * delta.clients,
-            hour_clients: self.hour_clients + delta.hour * delta.clients,
-            hour_heap: self.hour_heap + delta.hour * delta.heap,
-            clients_heap: self.clients_heap + delta.clients * delta.heap,
-        }
-    }
-
-    /// The hour's coefficient of the fit on hour and clients; the plain slope over the
-    /// hours where the clients do not vary apart from the hours (a singular fit); 0 for
-    /// fewer than two hours.
-    fn hour_slope(&self) -> f64 {
-        let determinant =
-            self.hour_hour * self.clients_clients - self.hour_clients * self.hour_clients;
-        let joint = (self.clients_clients * self.hour_heap - self.hour_clients * self.clients_heap)
-            / determinant;
-        let singular = determinant <= 1e-9 * self.hour_hour * self.clients_clients;
-        let slope = if singular { self.hour_heap / self.hour_hour } else { joint };
-        Some(slope).filter(|slope| slope.is_finite()).unwrap_or(0.0)
-    }
-}
-
 /// The mean live heap over `hours`, bytes.
 pub fn mean_heap(hours: &[Hour]) -> f64 {
     let total: f64 = hours.iter().map(|hour| hour.heap.live_bytes as f64).sum();
@@ -214,48 +126,11 @@ pub fn mean_heap(hours: &[Hour]) -> f64 {
 mod tests {
     use super::*;
 
-    fn hours(live: &[u64]) -> Vec<Hour> {
-        let hour = |(index, bytes): (usize, &u64)| Hour {
-            hour: index as u64 + 1,
-            heap: Heap { live_bytes: *bytes, allocations: 0 },
-            ..Hour::default()
-        };
-        live.iter().enumerate().map(hour).collect()
-    }
-
-    /// A sample at the end of each hour of `hours`.
-    fn hourly(hours: &[Hour]) -> Vec<Sample> {
-        let sample = |hour: &Hour| Sample {
-            seconds: hour.hour * 3600 - 1,
-            clients: hour.connected.clients,
-            live_bytes: hour.heap.live_bytes,
-        };
-        hours.iter().map(sample).collect()
-    }
-
-    fn growth(live: &[u64]) -> Option<f64> {
-        heap_growth_per_hour(&hourly(&hours(live)))
-    }
-
     #[test]
-    fn a_steady_heap_has_no_slope_and_a_leak_has_one() {
-        assert_eq!(growth(&[900, 1000, 1000, 1000]), Some(0.0));
-        assert_eq!(growth(&[5000, 1000, 1100, 1200]), Some(100.0));
-        assert_eq!(growth(&[1000, 2000]), None, "a warm-up and one hour");
-        assert_eq!(mean_heap(&hours(&[1000, 3000])), 2000.0);
-    }
-
-    #[test]
-    fn the_connected_clients_are_factored_out_of_the_trend() {
-        let clients = [50, 90, 20, 70, 40, 80];
-        let mut hours = hours(&[0; 6]);
-        for (hour, connected) in hours.iter_mut().zip(clients) {
-            hour.connected.clients = connected;
-            hour.heap.live_bytes = 56_000 * connected as u64 + 100 * hour.hour;
-        }
-        let growth = heap_growth_per_hour(&hourly(&hours)).unwrap();
-        assert!((growth - 100.0).abs() < 1e-3, "{growth}");
-        hours.iter_mut().for_each(|hour| hour.heap.live_bytes -= 100 * hour.hour);
-        assert!(heap_growth_per_hour(&hourly(&hours)).unwrap().abs() < 1e-3, "no leak, no trend");
+    fn the_mean_heap_is_over_the_hours() {
+        let hour =
+            |live_bytes| Hour { heap: Heap { live_bytes, allocations: 0 }, ..Hour::default() };
+        assert_eq!(mean_heap(&[hour(1000), hour(3000)]), 2000.0);
+        assert_eq!(mean_heap(&[]), 0.0);
     }
 }

@@ -2,10 +2,10 @@
 //! turmoil, a simulated network (partitions, held links, latency) and a simulated clock, so
 //! that hours pass in minutes and a run repeats exactly from its seed.
 //!
-//! Hosts: `server` ([`server`], its sessions in a [`MemoryStore`] that outlives the host, as
-//! a file outlives a process: turmoil runs every host on this one thread, so redb's file I/O
-//! on tokio's blocking pool would finish on the wall clock, not the simulated one, and the
-//! run would no longer repeat from its seed; crashed and started again every
+//! Hosts: `server` ([`server`], its sessions in a redb file it opens at every start, or a
+//! `MemoryStore` that outlives the host, see [`store`]; redb runs inline on the host's task
+//! under `ws-store/simulation`, since turmoil runs every host on this one thread and the
+//! blocking pool's threads would finish on the wall clock; crashed and started again every
 //! [`RESTART_EVERY`], see [`restarts`]), [`CLIENT_HOSTS`] client hosts of [`CONNECTIONS`] /
 //! [`CLIENT_HOSTS`] clients each ([`clients`]), and the `driver` ([`driver`]), which runs the
 //! [`storm`] and ends the run. Every host runs [`TICK`] of simulated time at each step, one
@@ -16,7 +16,8 @@
 //! `--cfg tokio_unstable` (as `cargo xtask reliability --simulate` builds it); fastrand's
 //! thread generator (behind ws-core's `JitterRng` and every `fastrand::Rng::new`) seeded;
 //! session ids and resume tokens from ws-session's seeded generator (`ws-session/simulation`);
-//! the store's clock is the simulated one (`ws-store/simulation`); every hash map hashes with
+//! the store's clock is the simulated one and redb's transactions inline
+//! (`ws-store/simulation`); every hash map hashes with
 //! fixed keys, ours under `simulation` and turmoil's by its patch (`vendor/turmoil`).
 
 pub mod clients;
@@ -28,7 +29,9 @@ pub mod pump;
 pub mod report;
 pub mod restarts;
 pub mod server;
+pub mod store;
 pub mod storm;
+pub mod trend;
 pub mod world;
 
 use crate::harness::shared::lock;
@@ -38,8 +41,8 @@ use hours::HeapProbe;
 use report::{Shape, SimReport, SimRun, WallClock};
 use std::sync::Arc;
 use std::time::Duration;
+use store::{Shelf, StoreKind};
 use world::{Power, World};
-use ws_reliability::store::{MemoryStore, SessionStore};
 
 /// Client connections.
 pub const CONNECTIONS: usize = 100;
@@ -80,20 +83,32 @@ pub struct SimOptions {
     /// How often the server host crashes and starts again ([`RESTART_EVERY`]; zero for
     /// never).
     pub restart_every: Duration,
+    /// Where the server keeps its sessions (`--store`; redb by default).
+    pub store: StoreKind,
+    /// A planted leak (`--plant-leak`, hidden): bytes the driver allocates and keeps every
+    /// simulated minute, 0 for none; the heap check must fail with one near its goal.
+    pub leak_per_minute: u64,
     /// Tests only: the sender's turn whose message is noted as sent and never sent.
     #[cfg(test)]
     pub plant: Option<u64>,
 }
 
 /// The command that repeats a simulated run (naming the restart interval when it is not
-/// the default).
+/// the default, a store other than redb and a planted leak).
 pub fn reproduce(options: &SimOptions) -> String {
     let duration = crate::args::format_duration(options.duration);
     let command = format!("cargo xtask reliability --simulate {duration} --seed {}", options.seed);
-    match options.restart_every {
-        RESTART_EVERY => command,
-        Duration::ZERO => command + " --kill-server-every 0",
-        every => command + " --kill-server-every " + &crate::args::format_duration(every),
+    let leak = Some(options.leak_per_minute).filter(|bytes| *bytes > 0);
+    let leak = leak.map(|bytes| format!(" --plant-leak {bytes}")).unwrap_or_default();
+    command + &restarts_flag(options.restart_every) + options.store.flag() + &leak
+}
+
+/// The flag of a restart interval that is not the default.
+fn restarts_flag(every: Duration) -> String {
+    match every {
+        RESTART_EVERY => String::new(),
+        Duration::ZERO => " --kill-server-every 0".to_owned(),
+        every => " --kill-server-every ".to_owned() + &crate::args::format_duration(every),
     }
 }
 
@@ -130,7 +145,7 @@ fn seed_everything(seed: u64) {
 fn simulate(options: &SimOptions, world: Arc<World>) -> Result<Finished, SoakError> {
     let out: Outbox = Arc::default();
     let mut sim = builder(options).build();
-    let plan = plan(options, add_hosts(&mut sim, &world, options.seed)?);
+    let plan = plan(options, add_hosts(&mut sim, &world, options)?);
     sim.client("driver", driver::drive(Arc::clone(&world), plan, Arc::clone(&out)));
     step_all(&mut sim, &world)?;
     let report = lock(&out).take();
@@ -169,16 +184,13 @@ fn crash(sim: &mut turmoil::Sim<'_>, world: &World) {
 fn add_hosts(
     sim: &mut turmoil::Sim<'_>,
     world: &Arc<World>,
-    seed: u64,
+    options: &SimOptions,
 ) -> Result<Vec<String>, SoakError> {
-    let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::new().map_err(store_error)?);
+    let shelf = Shelf::new(options.store)?;
     let shared = Arc::clone(world);
-    sim.host("server", move || server::host(Arc::clone(&shared), seed, Arc::clone(&store)));
+    let seed = options.seed;
+    sim.host("server", move || server::host(Arc::clone(&shared), seed, shelf.clone()));
     Ok((0..CLIENT_HOSTS).map(|host| add_client_host(sim, world, seed, host)).collect())
-}
-
-fn store_error(error: ws_reliability::store::StoreError) -> SoakError {
-    SoakError::Simulation(format!("the memory store: {error}"))
 }
 
 /// Client host `host`, with its share of the clients; its name.
@@ -201,22 +213,23 @@ fn add_client_host(
 /// meter started now.
 fn plan(options: &SimOptions, hosts: Vec<String>) -> Plan {
     let heap = hours::Meter::start(options.heap);
-    Plan { run: sim_run(options), hosts, heap, restart_every: options.restart_every }
+    let restart_every = options.restart_every;
+    let leak_per_minute = options.leak_per_minute;
+    Plan { run: sim_run(options), hosts, heap, restart_every, leak_per_minute }
 }
 
 fn sim_run(options: &SimOptions) -> SimRun {
     let command = reproduce(options);
     let simulated_seconds = options.duration.as_secs();
-    SimRun { seed: options.seed, command, simulated_seconds, shape: SHAPE }
+    SimRun { seed: options.seed, command, simulated_seconds, shape: shape(options.store) }
 }
 
-/// The run's shape.
-const SHAPE: Shape = Shape {
-    connections: CONNECTIONS,
-    client_hosts: CLIENT_HOSTS,
-    tick_us: TICK.as_micros() as u64,
-    sequence_origin: SEQUENCE_ORIGIN,
-};
+/// The run's shape, its sessions in `store`.
+fn shape(store: StoreKind) -> Shape {
+    let tick_us = TICK.as_micros() as u64;
+    let sequence_origin = SEQUENCE_ORIGIN;
+    Shape { connections: CONNECTIONS, client_hosts: CLIENT_HOSTS, tick_us, sequence_origin, store }
+}
 
 /// The driver's report, before the wall clock is added.
 struct Finished(SimReport);

@@ -5,6 +5,7 @@
 use super::hours::{mean_heap, Hour};
 use super::ledger::Tally;
 use super::storm::Faults;
+use super::trend::HeapTrend;
 use super::world::Churn;
 use crate::report::{percent, Check, Monitored, ServerCloses};
 use serde::Serialize;
@@ -34,6 +35,8 @@ pub struct Shape {
     pub tick_us: u64,
     /// Every session's sequence numbers start after this (near 2^32).
     pub sequence_origin: u64,
+    /// Where the server keeps its sessions.
+    pub store: super::store::StoreKind,
 }
 
 /// The server at the end of the run.
@@ -91,9 +94,9 @@ pub struct SimReport {
     pub timers: TimerFigures,
     /// The end of every simulated hour.
     pub hours: Vec<Hour>,
-    /// The live heap's growth per hour, fitted on a sample a minute with the connected
-    /// clients factored out (`None` for a run too short for a trend).
-    pub heap_growth_per_hour: Option<f64>,
+    /// The live heap's growth per hour and its standard error, fitted on a sample a minute
+    /// with the connected clients factored out (`None` for a run too short for a trend).
+    pub heap_trend: Option<HeapTrend>,
     /// Whether every client received what was sent to it, or was told it is lost, by the
     /// end of the drain.
     pub settled: bool,
@@ -190,11 +193,12 @@ fn coverage(report: &SimReport) -> (String, bool) {
 /// The live heap grows less than 1% of its mean per 24 hours (plus 64 KiB); a run of
 /// fewer than three hours shows no trend (its first is the warm-up).
 fn heap(report: &SimReport) -> (String, bool) {
-    let Some(growth) = report.heap_growth_per_hour else {
+    let Some(trend) = report.heap_trend else {
         return ("n/a (< 3 h)".to_owned(), true);
     };
+    let growth = trend.bytes_per_hour;
     let met = growth * 24.0 <= mean_heap(&report.hours) * 0.01 + 65_536.0;
-    (format!("{growth:.0} B/h"), met)
+    (format!("{growth:.0} ± {:.0} B/h", trend.standard_error), met)
 }
 
 /// Every timer the probe set fired within one simulation step of when it was due.

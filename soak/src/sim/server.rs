@@ -1,5 +1,5 @@
 //! The server host: a [`ReliableServer`] with its defaults on `server:9000`, keeping its
-//! sessions in the run's store, its monitor (the built-in checks, run every second), the
+//! sessions in the run's store (opened at every start, see [`super::store`]), its monitor (the built-in checks, run every second), the
 //! soak's server-initiated closes (each a resume, so a token rotation), and the sender: one
 //! message per client per second, round robin, but for the idle clients, which get one
 //! every [`IDLE_EVERY`] rounds, each a durable send by the client's pump ([`super::pump`]).
@@ -7,6 +7,7 @@
 //! This is what turmoil runs again when the driver restarts the host (`sim::run`): a new
 //! server on the same store, which the clients resume their sessions from.
 
+use super::store::Shelf;
 use super::world::{get, ServerView, World};
 use crate::harness::closer::{Closer, Closing};
 use crate::harness::monitor::Runs;
@@ -32,8 +33,8 @@ pub const IDLE_EVERY: u64 = 300;
 const CLOSE_SEED: u64 = 0x00C1_05E5;
 
 /// The server host's software: serves, monitors, closes and sends until the run ends.
-pub async fn host(world: Arc<World>, seed: u64, store: Arc<dyn SessionStore>) -> turmoil::Result {
-    let server = ReliableServer::new(config(store));
+pub async fn host(world: Arc<World>, seed: u64, shelf: Shelf) -> turmoil::Result {
+    let server = ReliableServer::new(config(shelf.open()?));
     let listener = turmoil::net::TcpListener::bind(("0.0.0.0", PORT)).await?;
     let chores = Chores::start(&server, &world, seed)?;
     tokio::spawn(accept(listener, server.clone()));

@@ -36,10 +36,15 @@ pub struct Options {
     pub json: bool,
     /// Simulate this long instead (30m, 2h, 24h): 100 clients under turmoil's simulated
     /// network and clock, deterministic from `--seed`; `--kill-server-every` sets how often
-    /// the simulated server restarts (default 5m, 0 for never); the other flags do not
-    /// apply.
+    /// the simulated server restarts (default 5m, 0 for never), `--store redb|memory` where
+    /// it keeps its sessions (default redb, a file reopened at every restart); the other
+    /// flags do not apply.
     #[arg(long)]
     pub simulate: Option<String>,
+    /// With `--simulate`, hidden: a planted leak of this many bytes every simulated minute,
+    /// which the heap check must catch.
+    #[arg(long, hide = true)]
+    pub plant_leak: Option<u64>,
     /// Sessions in a store, server nodes as child processes killed on schedule.
     #[command(flatten)]
     pub cluster: nodes::Cluster,

@@ -4,7 +4,7 @@
 //! in `<target>/simulation` so that the flag does not invalidate the main build; then run
 //! with `--simulate DURATION`, its report written to `target/reliability/simulation.json`.
 
-use super::{binary, exit_code, target, verdict, Options};
+use super::{binary, exit_code, shown, target, verdict, Options};
 use crate::cmd::{self, Outcome};
 use std::path::PathBuf;
 use std::process::Command;
@@ -48,13 +48,21 @@ fn target_dir() -> PathBuf {
 
 /// The `ws-soak` arguments of a simulated run.
 pub fn soak_args(duration: &str, options: &Options) -> Vec<String> {
-    let seed = options.seed.map(|seed| ["--seed".to_owned(), seed.to_string()]);
-    let restarts = options.cluster.kill_server_every.clone();
-    let restarts = restarts.map(|every| ["--restart-every".to_owned(), every]);
-    let json = options.json.then(|| "--json".to_owned());
     let fixed = ["--simulate", duration, "--out", REPORT].map(str::to_owned);
-    let given = seed.into_iter().chain(restarts).flatten();
-    fixed.into_iter().chain(given).chain(json).collect()
+    let given = flags(options).into_iter().filter_map(|(flag, value)| Some([flag.into(), value?]));
+    let json = options.json.then(|| "--json".to_owned());
+    fixed.into_iter().chain(given.flatten()).chain(json).collect()
+}
+
+/// Each flag of a simulated run with its value, if given (`--kill-server-every` is the
+/// simulated server's restart interval, `--store` where it keeps its sessions).
+fn flags(options: &Options) -> [(&'static str, Option<String>); 4] {
+    [
+        ("--seed", shown(options.seed)),
+        ("--restart-every", options.cluster.kill_server_every.clone()),
+        ("--store", options.cluster.store.clone()),
+        ("--plant-leak", shown(options.plant_leak)),
+    ]
 }
 
 #[cfg(test)]
@@ -75,5 +83,19 @@ mod tests {
         options.cluster.kill_server_every = Some("0".to_owned());
         let args = soak_args("24h", &options);
         assert_eq!(args[6..], ["--restart-every", "0"]);
+    }
+
+    #[test]
+    fn a_planted_leak_is_passed_on() {
+        let mut options = Options::simulated();
+        options.plant_leak = Some(200);
+        assert_eq!(soak_args("24h", &options)[6..], ["--plant-leak", "200"]);
+    }
+
+    #[test]
+    fn the_store_of_a_simulated_run_is_passed_on() {
+        let mut options = Options::simulated();
+        options.cluster.store = Some("memory".to_owned());
+        assert_eq!(soak_args("2h", &options)[6..], ["--store", "memory"]);
     }
 }

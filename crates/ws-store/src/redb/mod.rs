@@ -39,7 +39,9 @@ fn failed(error: impl std::fmt::Display) -> StoreError {
 /// per transaction, not per resume, and each call still gets its own outcome (a refused
 /// claim leaves the others to commit).
 /// redb is synchronous: every transaction runs on tokio's blocking pool
-/// ([`tokio::task::spawn_blocking`]), so the calls need a tokio runtime and never block it.
+/// ([`tokio::task::spawn_blocking`]), so the calls need a tokio runtime and never block it
+/// (under the `simulation` feature, never in a service's build, inline on the calling task
+/// instead: a simulated run must not wait on threads).
 ///
 /// # Durability
 /// With [`Durability::Fsync`] (the default) a commit that returned is on the disk: it
@@ -67,6 +69,7 @@ impl RedbStore {
     }
 
     /// Runs `job` on the database on tokio's blocking pool.
+    #[cfg(not(feature = "simulation"))]
     async fn run<T: Send + 'static>(
         &self,
         job: impl FnOnce(&Inner) -> Result<T, StoreError> + Send + 'static,
@@ -76,8 +79,21 @@ impl RedbStore {
         joined.map_err(failed)?
     }
 
+    /// Runs `job` on the database inline, on the calling task (feature `simulation`): the
+    /// blocking pool's threads finish on the wall clock, which a simulated run must not
+    /// depend on. The task blocks for the transaction (and its fsync): a simulation's clock
+    /// does not move meanwhile.
+    #[cfg(feature = "simulation")]
+    async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&Inner) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        job(&self.inner)
+    }
+
     /// Queues `op` for the next group commit (see `group.rs`), drains the queue on the
-    /// blocking pool and waits for the operation's outcome.
+    /// blocking pool (inline under `simulation`: the drain applies `op` itself) and waits
+    /// for the operation's outcome.
     async fn grouped(&self, op: Op) -> Result<Lease, StoreError> {
         let outcome = self.inner.group().push(op);
         self.run(|inner| {
