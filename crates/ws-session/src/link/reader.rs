@@ -4,7 +4,7 @@
 
 use super::burst::{Burst, Gathered};
 use super::deliver::Numbered;
-use super::lazy::LazyFlusher;
+use super::lazy::{LazyFlusher, Wanted};
 use super::{lock, Link, Outgoing};
 use crate::protocol::{
     from_message, to_message, AckBatcher, CloseCode, Frame, Mode, ProtocolError,
@@ -72,6 +72,16 @@ async fn timer(deadline: Option<Instant>) {
     }
 }
 
+/// The link's token was cancelled: by its writer after a failed write (it closed its
+/// channel first), or from outside.
+fn stopped(out: &Outgoing) -> LinkEnd {
+    if out.is_closed() {
+        LinkEnd::WriteFailed
+    } else {
+        LinkEnd::Cancelled
+    }
+}
+
 /// A peer silent past the idle timeout: the link is dead (a half-open connection).
 fn silent() -> LinkEnd {
     crate::metrics::idle_timeout();
@@ -125,9 +135,12 @@ impl Link {
         ControlFlow::Continue(())
     }
 
-    /// Starts the flusher (the outbox has work): the wait for it never completes again.
-    fn start_flusher(&self, reading: &mut Reading, out: &Outgoing) -> Step {
-        reading.flusher.start(self, out);
+    /// Starts the flusher (the outbox has work), or closes a peer overdue with its acks.
+    fn on_wanted(&self, wanted: Wanted, reading: &mut Reading, out: &Outgoing) -> Step {
+        match wanted {
+            Wanted::Flusher => reading.flusher.start(self, out),
+            Wanted::Overdue => return ControlFlow::Break(slow_consumer()),
+        }
         ControlFlow::Continue(())
     }
 
@@ -143,11 +156,9 @@ impl Link {
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
         tokio::select! {
-            () = self.stop.cancel.cancelled() => ControlFlow::Break(LinkEnd::Cancelled),
-            () = self.stop.broken.cancelled() => ControlFlow::Break(LinkEnd::WriteFailed),
+            () = self.stop.cancel.cancelled() => ControlFlow::Break(stopped(out)),
             () = timer(reading.next_timer(self.stop.idle_timeout)) => self.on_timer(reading, out),
-            () = self.parts.outbox.ack_overdue() => ControlFlow::Break(slow_consumer()),
-            () = reading.flusher.needed(&self.parts.outbox) => self.start_flusher(reading, out),
+            wanted = reading.flusher.wanted(&self.parts.outbox) => self.on_wanted(wanted, reading, out),
             read = stream.next() => self.on_burst(read, stream, reading, out).await,
         }
     }
