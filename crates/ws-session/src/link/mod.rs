@@ -9,6 +9,7 @@ mod burst;
 mod checked;
 mod configs;
 mod deliver;
+mod delivery;
 mod encode;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod fuzzing;
