@@ -1,7 +1,7 @@
 //! What a burst the reader took becomes: delivered at once when the application has room,
 //! or waiting for it. Only the waiting one keeps state across an `await`, boxed, so the
 //! reader's future, which every idle link holds, has no room for a delivery in it
-//! (`docs/learnings.md` § 26).
+//! (`docs/learnings.md` § 27).
 
 use super::deliver::Numbered;
 use super::reader::Step;

@@ -23,7 +23,7 @@ pub(super) struct LazyFlusher {
 impl LazyFlusher {
     /// What `outbox` wants of the reader next: while no flusher runs, completes when the
     /// outbox has work; once one runs, when the peer is overdue with its acks. One wait
-    /// where there were two (`docs/learnings.md` § 26): only a flush finds a peer overdue
+    /// where there were two (`docs/learnings.md` § 27): only a flush finds a peer overdue
     /// (and a resume's requeue clears it), so without a flusher there is none to wait for.
     pub(super) async fn wanted(&self, outbox: &Outbox<Stored>) -> Wanted {
         if self.running.is_some() {

@@ -194,7 +194,7 @@ impl SessionParts {
 pub struct Stop {
     /// Stops the link from outside (a resume on another connection, a shutdown), or from
     /// its writer when a write fails: the connection is lost. One token for both (one
-    /// allocation and one wait per idle link fewer, `docs/learnings.md` § 26); the writer
+    /// allocation and one wait per idle link fewer, `docs/learnings.md` § 27); the writer
     /// closes its channel before it cancels, which is how the reader tells them apart.
     pub cancel: CancellationToken,
     /// Ends the link when the peer sends nothing (not even a ping) for this long.
