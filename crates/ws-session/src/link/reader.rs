@@ -6,7 +6,7 @@ use super::burst::{Burst, Gathered};
 use super::deliver::Numbered;
 use super::delivery::{Delivery, Waiting};
 use super::lazy::{LazyFlusher, Wanted};
-use super::{lock, Link, Outgoing};
+use super::{lock, Link, Outgoing, Stored};
 use crate::protocol::{
     from_message, to_message, AckBatcher, CloseCode, Frame, Mode, ProtocolError,
 };
@@ -17,6 +17,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use ws_batch::Outbox;
 
 /// How a link ended.
 #[derive(Debug, Clone)]
@@ -61,8 +62,13 @@ impl Reading {
 
     /// The next time the reader must act: the ack schedule's deadline or the idle timeout,
     /// whichever comes first (one timer in the reader's state, not one each).
-    fn next_timer(&self, idle: Option<Duration>) -> Option<Instant> {
+    fn due(&self, idle: Option<Duration>) -> Option<Instant> {
         self.acks.deadline().into_iter().chain(self.silent_at(idle)).min()
+    }
+
+    /// What `outbox` wants of the reader: its flusher started, or a peer closed as overdue.
+    fn wanted<'a>(&'a self, outbox: &'a Outbox<Stored>) -> impl Future<Output = Wanted> + 'a {
+        self.flusher.wanted(outbox)
     }
 }
 
@@ -170,23 +176,24 @@ impl Link {
         async move {
             tokio::select! {
                 () = self.stop.cancel.cancelled() => ControlFlow::Break(stopped(out)),
-                () = timer(reading.next_timer(self.stop.idle_timeout)) => self.on_timer(reading, out),
-                wanted = reading.flusher.wanted(&self.parts.outbox) => self.on_wanted(wanted, reading, out),
-                read = stream.next() => self.on_burst(read, stream, reading, out).step(&self.parts).await,
+                () = timer(reading.due(self.stop.idle_timeout)) => self.on_timer(reading, out),
+                wanted = reading.wanted(&self.parts.outbox) => self.on_wanted(wanted, reading, out),
+                read = stream.next() => self.on_burst(read, stream, reading, out).await,
             }
         }
     }
 
     /// Takes `first` and every frame already readable (up to one delivery batch) in one go:
     /// one lock of the receive state, at most one ack (queued at once: the messages it
-    /// confirms are accepted and delivered right after, whatever happens), one delivery.
-    fn on_burst<St>(
-        &self,
+    /// confirms are accepted and delivered right after, whatever happens), one delivery:
+    /// at once when the application has room, else by a boxed wait.
+    fn on_burst<'a, St>(
+        &'a self,
         first: Read,
         stream: &mut St,
         reading: &mut Reading,
         out: &Outgoing,
-    ) -> Delivery
+    ) -> impl Future<Output = Step> + 'a
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
@@ -196,7 +203,7 @@ impl Link {
         if !gathered.delivered.messages.is_empty() {
             reading.flusher.start(self, out); // delivering may wait: the flusher must not
         }
-        self.deliver(gathered)
+        self.deliver(gathered).step(&self.parts)
     }
 
     fn gather<St>(&self, first: Read, stream: &mut St, acks: &mut AckBatcher) -> Gathered
