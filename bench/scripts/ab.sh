@@ -31,8 +31,10 @@ for pass in 1 2; do
   for bin in "$@"; do
     echo "== $(basename "$bin") pass $pass $(uptime | sed 's/.*load/load/')" >> "$out"
     # shellcheck disable=SC2086
-    timeout 900 nice -n -20 "$bin" $args 2>/dev/null \
+    timeout 900 nice -n -20 "$bin" $args 2>"$out.stderr" \
       | grep -E "throughput|rounds|latency|memory|idle|busy|^\| [0-9]" >> "$out"
+    status=${PIPESTATUS[0]}
+    [ "$status" -eq 0 ] || echo "exit $status: $(tail -n 3 "$out.stderr")" >> "$out"
   done
 done
 echo END >> "$out"
