@@ -108,8 +108,7 @@ impl Sink<Outbound> for Outgoing {
 }
 
 /// What a failed write breaks: the link's token ([`Stop::cancel`](super::Stop::cancel): its
-/// reader then ends), and
-/// which end of the connection wrote (for the metrics).
+/// reader then ends), and which end of the connection wrote (for the metrics).
 #[derive(Debug, Clone)]
 pub struct Broken {
     /// Cancelled when a write fails.
