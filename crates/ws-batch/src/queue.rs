@@ -232,7 +232,8 @@ impl<M> Queue<M> {
     /// Removes confirmed entries from the front; those in the batch being sent wait for it.
     /// By the state order, they are the `Sent` ones (then the `Pending` ones, if no batch is
     /// being sent) up to `acked_through` ([`acked_prefix`](Self::acked_prefix)), counted out
-    /// of the stats per state, and dropped in one pass that sums their bytes.
+    /// of the stats per state, and dropped in one pass that sums their bytes; the slots a
+    /// drained backlog left are given back (`queue/shrink.rs`).
     fn drain_acked(&mut self) -> usize {
         let reach =
             if self.stats.sending > 0 { self.stats.awaiting_ack } else { self.entries.len() };
@@ -240,6 +241,7 @@ impl<M> Queue<M> {
         let sent = count.min(self.stats.awaiting_ack);
         let bytes = self.entries.drain(..count).map(|entry| entry.size).sum();
         self.stats.forget(sent, count - sent, bytes);
+        self.shrink_after_drain();
         count
     }
 
@@ -288,5 +290,6 @@ pub(crate) struct Settled<M> {
 mod batch;
 mod discard;
 mod numbering;
+mod shrink;
 #[cfg(test)]
 mod tests;

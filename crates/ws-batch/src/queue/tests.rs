@@ -217,3 +217,51 @@ fn an_overdue_peer_s_ack_deadline_is_no_deadline() {
     assert_eq!(queue.next_deadline(ALL), Some(ack_deadline));
     assert_eq!(queue.next_deadline(Due { pending: true, ack: false }), None, "reported once");
 }
+
+/// Sends every entry of `queue` in one batch (all `Sent`, awaiting their ack).
+fn send_all(queue: &mut Queue<String>) {
+    let len = queue.stats().len();
+    let batch = begin(queue, len);
+    queue.settle_sent(batch, Instant::now() + Duration::from_secs(60), false);
+}
+
+#[test]
+fn a_drained_backlog_gives_its_slots_back() {
+    let mut queue = queue_of(1000);
+    send_all(&mut queue);
+    assert!(queue.entries.capacity() >= 1000);
+    queue.ack(990).unwrap();
+    assert_eq!(queue.stats().len(), 10);
+    assert!(queue.entries.capacity() <= super::shrink::MIN_SLOTS, "{}", queue.entries.capacity());
+    queue.ack(1000).unwrap();
+    assert!(queue.entries.capacity() <= super::shrink::MIN_SLOTS);
+}
+
+#[test]
+fn a_queue_a_quarter_full_keeps_its_slots_then_halves_them() {
+    let mut queue = queue_of(1000);
+    send_all(&mut queue);
+    let grown = queue.entries.capacity();
+    queue.ack(1000 - grown as u64 / 4).unwrap();
+    assert_eq!(queue.entries.capacity(), grown, "a quarter of the slots used: kept");
+    queue.ack(1001 - grown as u64 / 4).unwrap();
+    let len = queue.stats().len();
+    assert!(queue.entries.capacity() <= 2 * len, "{} for {len}", queue.entries.capacity());
+    assert!(queue.entries.capacity() >= len);
+}
+
+#[test]
+fn a_short_queue_keeps_its_slots() {
+    let mut queue = queue_of(super::shrink::MIN_SLOTS);
+    let room = queue.entries.capacity();
+    send_all(&mut queue);
+    queue.ack(queue.next_seq() - 1).unwrap();
+    assert_eq!(queue.entries.capacity(), room);
+}
+
+#[test]
+fn a_discarded_backlog_gives_its_slots_back() {
+    let mut queue = queue_of(1000);
+    assert_eq!(queue.discard(), 1000);
+    assert!(queue.entries.capacity() <= super::shrink::MIN_SLOTS);
+}
