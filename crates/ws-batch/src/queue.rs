@@ -232,16 +232,17 @@ impl<M> Queue<M> {
     /// Removes confirmed entries from the front; those in the batch being sent wait for it.
     /// By the state order, they are the `Sent` ones (then the `Pending` ones, if no batch is
     /// being sent) up to `acked_through` ([`acked_prefix`](Self::acked_prefix)), counted out
-    /// of the stats per state, and dropped in one pass that sums their bytes; the slots a
-    /// drained backlog left are given back (`queue/shrink.rs`).
+    /// of the stats per state, and dropped in one pass that sums their bytes; the slots of a
+    /// backlog gone since the previous drain are given back (`queue/shrink.rs`).
     fn drain_acked(&mut self) -> usize {
         let reach =
             if self.stats.sending > 0 { self.stats.awaiting_ack } else { self.entries.len() };
         let count = self.acked_prefix().min(reach);
         let sent = count.min(self.stats.awaiting_ack);
+        let peak = self.entries.len();
         let bytes = self.entries.drain(..count).map(|entry| entry.size).sum();
         self.stats.forget(sent, count - sent, bytes);
-        self.shrink_after_drain();
+        self.shrink_to_peak(peak);
         count
     }
 

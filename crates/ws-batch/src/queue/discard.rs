@@ -12,7 +12,7 @@ impl<M> Queue<M> {
         self.entries.retain(|entry| entry.state == EntryState::Sending);
         let bytes = self.entries.iter().map(|entry| entry.size).sum();
         self.stats = OutboxStats { sending: self.stats.sending, bytes, ..OutboxStats::default() };
-        self.shrink_after_drain();
+        self.shrink_to_peak(self.entries.len());
         before - self.entries.len()
     }
 }

@@ -225,38 +225,61 @@ fn send_all(queue: &mut Queue<String>) {
     queue.settle_sent(batch, Instant::now() + Duration::from_secs(60), false);
 }
 
-#[test]
-fn a_drained_backlog_gives_its_slots_back() {
-    let mut queue = queue_of(1000);
-    send_all(&mut queue);
-    assert!(queue.entries.capacity() >= 1000);
-    queue.ack(990).unwrap();
-    assert_eq!(queue.stats().len(), 10);
-    assert!(queue.entries.capacity() <= super::shrink::MIN_SLOTS, "{}", queue.entries.capacity());
-    queue.ack(1000).unwrap();
-    assert!(queue.entries.capacity() <= super::shrink::MIN_SLOTS);
+/// Pushes `count` messages and sends them.
+fn push_and_send(queue: &mut Queue<String>, count: usize) {
+    (0..count).for_each(|index| _ = queue.push(format!("n{index}"), 2));
+    send_all(queue);
 }
 
 #[test]
-fn a_queue_a_quarter_full_keeps_its_slots_then_halves_them() {
+fn a_drained_backlog_gives_its_slots_back_at_the_next_drain() {
     let mut queue = queue_of(1000);
     send_all(&mut queue);
     let grown = queue.entries.capacity();
-    queue.ack(1000 - grown as u64 / 4).unwrap();
-    assert_eq!(queue.entries.capacity(), grown, "a quarter of the slots used: kept");
-    queue.ack(1001 - grown as u64 / 4).unwrap();
-    let len = queue.stats().len();
-    assert!(queue.entries.capacity() <= 2 * len, "{} for {len}", queue.entries.capacity());
-    assert!(queue.entries.capacity() >= len);
+    queue.ack(990).unwrap();
+    assert_eq!(queue.entries.capacity(), grown, "the backlog just drained: kept");
+    push_and_send(&mut queue, 5);
+    queue.ack(1000).unwrap();
+    assert_eq!(queue.stats().len(), 5);
+    assert!(queue.entries.capacity() <= super::shrink::MIN_SLOTS, "{}", queue.entries.capacity());
+}
+
+#[test]
+fn a_backlog_that_comes_back_at_every_ack_keeps_its_slots() {
+    let mut queue = queue_of(0);
+    push_and_send(&mut queue, 1000);
+    let grown = queue.entries.capacity();
+    for _ in 0..3 {
+        queue.ack(queue.next_seq() - 1).unwrap();
+        assert_eq!(queue.entries.capacity(), grown);
+        push_and_send(&mut queue, 1000);
+    }
+}
+
+#[test]
+fn a_peak_of_a_quarter_keeps_the_slots_and_a_lower_one_halves_them() {
+    let mut queue = queue_of(1000);
+    send_all(&mut queue);
+    let grown = queue.entries.capacity();
+    let quarter = grown as u64 / 4;
+    queue.ack(1000 - quarter).unwrap();
+    queue.ack(1001 - quarter).unwrap();
+    assert_eq!(queue.entries.capacity(), grown, "a peak of a quarter of the slots: kept");
+    let peak = queue.stats().len();
+    queue.ack(1002 - quarter).unwrap();
+    let slots = queue.entries.capacity();
+    assert!(slots <= 2 * peak && slots >= peak, "{slots} slots after a peak of {peak}");
 }
 
 #[test]
 fn a_short_queue_keeps_its_slots() {
     let mut queue = queue_of(super::shrink::MIN_SLOTS);
-    let room = queue.entries.capacity();
+    let slots = queue.entries.capacity();
     send_all(&mut queue);
     queue.ack(queue.next_seq() - 1).unwrap();
-    assert_eq!(queue.entries.capacity(), room);
+    push_and_send(&mut queue, 1);
+    queue.ack(queue.next_seq() - 1).unwrap();
+    assert_eq!(queue.entries.capacity(), slots);
 }
 
 #[test]
