@@ -239,10 +239,10 @@ impl<M> Queue<M> {
             if self.stats.sending > 0 { self.stats.awaiting_ack } else { self.entries.len() };
         let count = self.acked_prefix().min(reach);
         let sent = count.min(self.stats.awaiting_ack);
-        let peak = self.entries.len();
         let bytes = self.entries.drain(..count).map(|entry| entry.size).sum();
         self.stats.forget(sent, count - sent, bytes);
-        self.shrink_to_peak(peak);
+        // The peak since the previous drain: the length before this one.
+        self.shrink_to_peak(self.entries.len() + count);
         count
     }
 
