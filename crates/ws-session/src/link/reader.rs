@@ -14,6 +14,7 @@ use futures::{FutureExt, Stream, StreamExt};
 use std::future::Future;
 use std::ops::ControlFlow;
 use std::time::Duration;
+use tokio::task::coop::cooperative;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
@@ -155,8 +156,11 @@ impl Link {
     }
 
     /// The reader's next step: what comes first of a stop, its timer, the outbox's wants
-    /// and a read. `async move` rather than an `async fn`, which would keep its arguments
-    /// twice in every idle link's future (rust-lang/rust#62958).
+    /// and a read. A burst's first read costs a unit of the task's coop budget (a burst
+    /// delivered at once costs none otherwise), so a reader that keeps finding frames and
+    /// room yields now and then, and the writer sends the acks it queued (§ 29 of
+    /// `docs/learnings.md`). `async move` rather than an `async fn`, which would keep its
+    /// arguments twice in every idle link's future (rust-lang/rust#62958).
     #[allow(clippy::manual_async_fn)]
     fn next<'a, St>(
         &'a self,
@@ -172,7 +176,7 @@ impl Link {
                 () = self.stop.cancel.cancelled() => ControlFlow::Break(stopped(out)),
                 () = timer(reading.next_timer(self.stop.idle_timeout)) => self.on_timer(reading, out),
                 wanted = reading.flusher.wanted(&self.parts.outbox) => self.on_wanted(wanted, reading, out),
-                read = stream.next() => self.on_burst(read, stream, reading, out).step(&self.parts).await,
+                read = cooperative(stream.next()) => self.on_burst(read, stream, reading, out).step(&self.parts).await,
             }
         }
     }
@@ -288,3 +292,6 @@ fn read_error(error: &WsError) -> LinkEnd {
         None => LinkEnd::Lost,
     }
 }
+
+#[cfg(test)]
+mod tests;
