@@ -42,11 +42,14 @@ struct Reading {
     acks: AckBatcher,
     seen: Instant,
     flusher: LazyFlusher,
+    /// The last burst queued an ack: the reader yields before it reads on.
+    ack_queued: bool,
 }
 
 impl Reading {
     fn new(acks: AckBatcher) -> Self {
-        Reading { acks, seen: Instant::now(), flusher: LazyFlusher::default() }
+        let flusher = LazyFlusher::default();
+        Reading { acks, seen: Instant::now(), flusher, ack_queued: false }
     }
 
     /// Notes that something (a frame, a ping, an error) arrived now.
@@ -156,11 +159,14 @@ impl Link {
     }
 
     /// The reader's next step: what comes first of a stop, its timer, the outbox's wants
-    /// and a read. A burst's first read costs a unit of the task's coop budget (a burst
-    /// delivered at once costs none otherwise), so a reader that keeps finding frames and
-    /// room yields now and then, and the writer sends the acks it queued (§ 29 of
-    /// `docs/learnings.md`). `async move` rather than an `async fn`, which would keep its
-    /// arguments twice in every idle link's future (rust-lang/rust#62958).
+    /// and a read. After a burst that queued an ack it yields first, so that the writer
+    /// (woken by the ack, and on a multi-thread runtime in this worker's slot that no
+    /// other worker takes) sends it before the next burst: a reader that keeps finding
+    /// frames and room would otherwise hold it back until the peer's window runs dry. A
+    /// burst's first read costs a unit of the task's coop budget, as the delivery's
+    /// semaphore did before a burst was delivered at once (§ 29 of `docs/learnings.md`).
+    /// `async move` rather than an `async fn`, which would keep its arguments twice in
+    /// every idle link's future (rust-lang/rust#62958).
     #[allow(clippy::manual_async_fn)]
     fn next<'a, St>(
         &'a self,
@@ -172,6 +178,9 @@ impl Link {
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
         async move {
+            if std::mem::take(&mut reading.ack_queued) {
+                tokio::task::yield_now().await;
+            }
             tokio::select! {
                 () = self.stop.cancel.cancelled() => ControlFlow::Break(stopped(out)),
                 () = timer(reading.next_timer(self.stop.idle_timeout)) => self.on_timer(reading, out),
@@ -196,6 +205,7 @@ impl Link {
     {
         let first = reading.saw(first);
         let gathered = self.gather(first, stream, &mut reading.acks);
+        reading.ack_queued = gathered.ack.is_some();
         gathered.ack.into_iter().for_each(|seq| queue_ack(out, self.ackable(seq)));
         if !gathered.delivered.messages.is_empty() {
             reading.flusher.start(self, out); // delivering may wait: the flusher must not
