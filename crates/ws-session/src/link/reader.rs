@@ -13,11 +13,13 @@ use crate::protocol::{
 use futures::{FutureExt, Stream, StreamExt};
 use std::future::Future;
 use std::ops::ControlFlow;
-use std::time::Duration;
 use tokio::task::coop::cooperative;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+
+mod reading;
+use reading::{timer, Reading};
 
 /// How a link ended.
 #[derive(Debug, Clone)]
@@ -35,48 +37,6 @@ pub enum LinkEnd {
 }
 
 pub(super) type Step = ControlFlow<LinkEnd>;
-
-/// The reader's own state: the ack schedule, when the peer was last heard, and the
-/// outbox's flusher once there was work for it.
-struct Reading {
-    acks: AckBatcher,
-    seen: Instant,
-    flusher: LazyFlusher,
-    /// The last burst queued an ack: the reader yields before it reads on.
-    ack_queued: bool,
-}
-
-impl Reading {
-    fn new(acks: AckBatcher) -> Self {
-        let flusher = LazyFlusher::default();
-        Reading { acks, seen: Instant::now(), flusher, ack_queued: false }
-    }
-
-    /// Notes that something (a frame, a ping, an error) arrived now.
-    fn saw<T>(&mut self, read: T) -> T {
-        self.seen = Instant::now();
-        read
-    }
-
-    /// When the peer has been silent for `idle`, if there is an idle timeout.
-    fn silent_at(&self, idle: Option<Duration>) -> Option<Instant> {
-        idle.map(|idle| self.seen + idle)
-    }
-
-    /// The next time the reader must act: the ack schedule's deadline or the idle timeout,
-    /// whichever comes first (one timer in the reader's state, not one each).
-    fn next_timer(&self, idle: Option<Duration>) -> Option<Instant> {
-        self.acks.deadline().into_iter().chain(self.silent_at(idle)).min()
-    }
-}
-
-/// Completes at `deadline`; never without one.
-async fn timer(deadline: Option<Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
-    }
-}
 
 /// The link's token was cancelled: by its writer after a failed write (it closed its
 /// channel first), or from outside.
