@@ -119,10 +119,11 @@ impl Link {
     }
 
     /// The reader's next step: what comes first of a stop, its timer, the outbox's wants
-    /// and a read. After a burst that queued an ack it yields first, so that the writer
-    /// (woken by the ack, and on a multi-thread runtime in this worker's slot that no
-    /// other worker takes) sends it before the next burst: a reader that keeps finding
-    /// frames and room would otherwise hold it back until the peer's window runs dry. A
+    /// and a read. After a burst whose ack confirms a quarter of the window more than the
+    /// last it yielded after, it yields first, so that the writer (woken by the ack, and on
+    /// a multi-thread runtime in this worker's slot that no other worker takes) sends it:
+    /// a reader that keeps finding frames and room held acks back until the peer's window
+    /// ran dry. A
     /// burst's first read costs a unit of the task's coop budget, as the delivery's
     /// semaphore did before a burst was delivered at once (§ 29 of `docs/learnings.md`).
     /// `async move` rather than an `async fn`, which would keep its arguments twice in
@@ -138,9 +139,7 @@ impl Link {
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
         async move {
-            if std::mem::take(&mut reading.ack_queued) {
-                tokio::task::yield_now().await;
-            }
+            reading.pay_yield().await;
             tokio::select! {
                 () = self.stop.cancel.cancelled() => ControlFlow::Break(stopped(out)),
                 () = timer(reading.next_timer(self.stop.idle_timeout)) => self.on_timer(reading, out),
@@ -165,7 +164,7 @@ impl Link {
     {
         let first = reading.saw(first);
         let gathered = self.gather(first, stream, &mut reading.acks);
-        reading.ack_queued = gathered.ack.is_some();
+        reading.queued(gathered.ack, self.limits.max_unacked / 4);
         gathered.ack.into_iter().for_each(|seq| queue_ack(out, self.ackable(seq)));
         if !gathered.delivered.messages.is_empty() {
             reading.flusher.start(self, out); // delivering may wait: the flusher must not
