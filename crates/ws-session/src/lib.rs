@@ -40,6 +40,7 @@ mod hooks;
 pub mod link;
 mod metrics;
 pub mod protocol;
+pub mod read_ahead;
 pub mod rollout;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]

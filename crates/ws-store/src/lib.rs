@@ -39,6 +39,7 @@
 mod changes;
 mod error;
 mod memory;
+mod notices;
 mod observe;
 mod record;
 #[cfg(feature = "redb")]

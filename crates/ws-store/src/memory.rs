@@ -7,10 +7,11 @@
 
 use crate::changes::{Claim, Lookup, NewPost, Posted, SessionWrite};
 use crate::error::{Refusal, StoreError};
+use crate::notices::Notices;
 use crate::record::{Epoch, Lease, NodeId, SessionKey, SessionRecord, UnixMillis};
 use crate::slot::Slot;
 use crate::store::SessionStore;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 /// The hasher of the map: std's randomly keyed one; fixed under the `simulation` feature.
@@ -27,7 +28,7 @@ pub struct MemoryStore {
     epoch: Epoch,
     slots: Mutex<HashMap<SessionKey, Slot, MapHasher>>,
     /// Per node, the sessions it owns that were posted to since it last looked.
-    notices: Mutex<BTreeMap<NodeId, BTreeSet<SessionKey>>>,
+    notices: Mutex<Notices>,
 }
 
 impl MemoryStore {
@@ -40,19 +41,8 @@ impl MemoryStore {
         self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn notices_of(&self) -> MutexGuard<'_, BTreeMap<NodeId, BTreeSet<SessionKey>>> {
+    fn notices_of(&self) -> MutexGuard<'_, Notices> {
         self.notices.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Runs `change` on the slot under `key`, or refuses with [`Refusal::Missing`].
-    fn with_slot<T>(
-        &self,
-        key: &SessionKey,
-        change: impl FnOnce(&mut Slot) -> Result<T, Refusal>,
-    ) -> Result<T, StoreError> {
-        let mut slots = self.slots();
-        let slot = slots.get_mut(key).ok_or(Refusal::Missing)?;
-        Ok(change(slot)?)
     }
 
     /// Applies one session's write, or refuses it.
@@ -92,7 +82,12 @@ impl SessionStore for MemoryStore {
     }
 
     async fn claim(&self, claim: &Claim, now: UnixMillis) -> Result<Lease, StoreError> {
-        self.with_slot(&claim.key, |slot| slot.claim(claim, now))
+        let mut slots = self.slots();
+        let slot = slots.get_mut(&claim.key).ok_or(Refusal::Missing)?;
+        let previous = slot.record.owner.node.clone();
+        let lease = slot.claim(claim, now)?;
+        self.notices_of().pass(&previous, &claim.node, &claim.key);
+        Ok(lease)
     }
 
     async fn commit(
@@ -107,14 +102,12 @@ impl SessionStore for MemoryStore {
         let mut slots = self.slots();
         let slot = slots.get_mut(key).ok_or(Refusal::Missing)?;
         post.fits(slot.inbox.len())?;
-        let node = slot.record.owner.node.clone();
-        self.notices_of().entry(node).or_default().insert(*key);
+        self.notices_of().leave(&slot.record.owner.node, *key);
         Ok(slot.post(post.kind, post.payload))
     }
 
     async fn notices(&self, node: &NodeId) -> Result<Vec<SessionKey>, StoreError> {
-        let taken = self.notices_of().remove(node).unwrap_or_default();
-        Ok(taken.into_iter().collect())
+        Ok(self.notices_of().take(node))
     }
 
     async fn inbox(&self, key: &SessionKey, after: u64) -> Result<Vec<Posted>, StoreError> {
@@ -127,6 +120,7 @@ impl SessionStore for MemoryStore {
         let mut slots = self.slots();
         let slot = slots.get(&lease.key).ok_or(Refusal::Missing)?;
         slot.check_fence(lease)?;
+        self.notices_of().forget(&lease.node, &lease.key);
         slots.remove(&lease.key);
         Ok(())
     }
@@ -134,7 +128,17 @@ impl SessionStore for MemoryStore {
     async fn sweep(&self, now: UnixMillis) -> Result<usize, StoreError> {
         let mut slots = self.slots();
         let before = slots.len();
-        slots.retain(|_, slot| !slot.expired(now));
+        let mut notices = self.notices_of();
+        slots.retain(|_, slot| kept(slot, now, &mut notices));
         Ok(before - slots.len())
     }
+}
+
+/// Whether a sweep at `now` keeps `slot`; a session it drops takes its notice along.
+fn kept(slot: &Slot, now: UnixMillis, notices: &mut Notices) -> bool {
+    if !slot.expired(now) {
+        return true;
+    }
+    notices.forget(&slot.record.owner.node, &slot.record.key);
+    false
 }

@@ -44,7 +44,10 @@ pub trait SessionStore: std::fmt::Debug + Send + Sync {
     /// The sessions owned by `node` that were posted to since its last call, each once,
     /// in key order. A notice only wakes the owner: the messages stay in the inbox until a
     /// [`commit`](Self::commit) moves them (`Changes::inbox_through`), so an owner that
-    /// dies after taking a notice loses nothing (the next owner loads the inbox).
+    /// dies after taking a notice loses nothing (the next owner loads the inbox). A notice
+    /// follows its session: a [`claim`](Self::claim) passes it to the new owner, and
+    /// [`remove`](Self::remove) and [`sweep`](Self::sweep) take it along, so a node that
+    /// never asks again (gone for good) is not left notices of sessions that are gone.
     async fn notices(&self, node: &NodeId) -> Result<Vec<SessionKey>, StoreError>;
 
     /// The session's posted messages with ids above `after`, in order (empty for a

@@ -86,8 +86,9 @@ async fn keys_expire_by_themselves() -> Result<(), StoreError> {
     assert_eq!(write(&store, &lease, changes).await?, Ok(()));
     store.post(&created.key, conformance::post(Kind::Text, "posted")).await?;
     let names = store.config().keys(&created.key);
+    let notices = format!("{}{}", store.config().notices_prefix(), created.owner.node.0);
     let mut redis = server.connection()?;
-    for key in [&names.record, &names.outbox, &names.inbox] {
+    for key in [&names.record, &names.outbox, &names.inbox, &notices] {
         let ttl: i64 = redis.pttl(key).expect("PTTL");
         assert!((1..=1_000).contains(&ttl), "{key} expires in {ttl} ms (800 + 200 grace)");
     }
@@ -97,6 +98,8 @@ async fn keys_expire_by_themselves() -> Result<(), StoreError> {
         redis.exists::<_, u64>(&names.record).expect("EXISTS") == 0
     });
     assert!(gone, "Redis deleted the record within 5 s");
+    let noticed: u64 = redis.exists(&notices).expect("EXISTS");
+    assert_eq!(noticed, 0, "the owner's notice set expired with the session");
     assert_eq!(store.load(&created.key, UnixMillis::now()).await?, Lookup::Missing);
     Ok(())
 }

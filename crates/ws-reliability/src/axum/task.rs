@@ -9,6 +9,7 @@ use hyper_util::rt::TokioIo;
 use tokio_tungstenite::tungstenite::protocol::Role;
 use tokio_tungstenite::WebSocketStream;
 use ws_conn::HandshakePermit;
+use ws_session::read_ahead::ReadAhead;
 
 /// An upgrade answered with 101, not yet handed over by hyper.
 pub(super) struct Pending {
@@ -28,6 +29,7 @@ impl Pending {
         let Some(io) = upgraded(&server, on_upgrade).await else { return };
         drop(permit);
         let config = Some(server.config().limits.server_websocket_config());
+        let io = ReadAhead::new(io); // large reads while busy, as the server's own sockets
         let ws = WebSocketStream::from_raw_socket(io, Role::Server, config).await;
         server.serve_foreign(ws, mode, upgrade).await;
     }

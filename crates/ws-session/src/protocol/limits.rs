@@ -22,7 +22,10 @@ pub const DEFAULT_BUFFER_SIZE: usize = 4096;
 /// A server connection's read buffer ([`Limits::server_websocket_config`]): 1 KiB. The
 /// server mostly reads ACKs (a few bytes) and the buffer stays allocated for as long as
 /// the connection is open, busy or idle; a larger message still arrives whole
-/// (tungstenite grows the buffer for its frame), it only takes more reads.
+/// (tungstenite grows the buffer for its frame). A busy connection does not pay for the
+/// small buffer in reads: the server reads its sockets through
+/// [`ReadAhead`](crate::read_ahead::ReadAhead), which reads 32 KiB at a time while the
+/// peer keeps sending.
 pub const DEFAULT_SERVER_READ_BUFFER_SIZE: usize = 1024;
 /// A client connection's read buffer ([`Limits::client_websocket_config`]): 32 KiB, a
 /// quarter of tungstenite's default. A client holds one connection, and the server pushes

@@ -6,6 +6,7 @@ use super::auth::Upgrade;
 use super::connection::Ready;
 use super::SessionServer;
 use crate::protocol::{negotiate, Mode};
+use crate::read_ahead::ReadAhead;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -59,7 +60,11 @@ impl SessionServer {
 
     /// The handshake, then the admission (by `peer`'s address, if known) and the session
     /// of the upgraded socket.
-    async fn open_stream<S>(&self, stream: S, peer: Option<SocketAddr>) -> Option<Ready<S>>
+    async fn open_stream<S>(
+        &self,
+        stream: S,
+        peer: Option<SocketAddr>,
+    ) -> Option<Ready<ReadAhead<S>>>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
@@ -71,8 +76,12 @@ impl SessionServer {
         self.open_upgraded(ws, mode, Upgrade { peer, ..request }).await
     }
 
-    /// The WebSocket handshake with the negotiated mode and the request's URI and headers.
-    async fn handshake<S>(&self, stream: S) -> Option<(WebSocketStream<S>, Mode, Upgrade)>
+    /// The WebSocket handshake with the negotiated mode and the request's URI and headers;
+    /// the socket is read ahead while busy (see [`ReadAhead`]).
+    async fn handshake<S>(
+        &self,
+        stream: S,
+    ) -> Option<(WebSocketStream<ReadAhead<S>>, Mode, Upgrade)>
     where
         S: AsyncRead + AsyncWrite + Unpin,
     {
@@ -80,6 +89,7 @@ impl SessionServer {
         let config = Some(self.inner.config.limits.server_websocket_config());
         let origins = &self.inner.config.conn.limits.origins;
         let callback = handshake_callback(Arc::clone(&seen), origins);
+        let stream = ReadAhead::new(stream);
         let ws = tokio_tungstenite::accept_hdr_async_with_config(stream, callback, config).await;
         let (mode, request) = crate::session_link::lock(&seen).take()?;
         Some((ws.ok()?, mode, request))

@@ -56,10 +56,13 @@ fn fresh(tables: &Tables<'_>, record: &SessionRecord) -> Result<Slot, StoreError
     Ok(Slot::new(record.clone()))
 }
 
-/// The session's slot after `claim`, refused as [`Slot::claim`] refuses.
-fn claimed(tables: &Tables<'_>, claim: &Claim, now: UnixMillis) -> Result<Slot, StoreError> {
+/// The session's slot after `claim`, refused as [`Slot::claim`] refuses; the previous
+/// owner's notice passes to the new owner.
+fn claimed(tables: &mut Tables<'_>, claim: &Claim, now: UnixMillis) -> Result<Slot, StoreError> {
     let mut slot = tables.existing(&claim.key)?;
+    let previous = slot.record.owner.node.clone();
     slot.claim(claim, now)?;
+    tables.pass_notice(&previous.0, &claim.node.0, &claim.key)?;
     Ok(slot)
 }
 

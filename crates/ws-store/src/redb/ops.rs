@@ -147,8 +147,9 @@ impl Inner {
     /// See [`SessionStore::remove`](crate::SessionStore::remove).
     pub fn remove(&self, lease: &Lease) -> Result<(), StoreError> {
         self.write(|tables| {
-            tables.existing(&lease.key)?.check_fence(lease)?;
-            tables.delete(&lease.key)
+            let slot = tables.existing(&lease.key)?;
+            slot.check_fence(lease)?;
+            tables.delete(&slot)
         })
     }
 
@@ -156,7 +157,7 @@ impl Inner {
     pub fn sweep(&self, now: UnixMillis) -> Result<usize, StoreError> {
         self.write(|tables| {
             let expired = tables.expired(now)?;
-            expired.iter().try_for_each(|key| tables.delete(key))?;
+            expired.iter().try_for_each(|slot| tables.delete(slot))?;
             Ok(expired.len())
         })
     }

@@ -5,7 +5,8 @@
 //! appended (see `batch.rs`); `inbox`: (session key, post id) → a posted message; both
 //! ordered by session, so a session's entries are one range, and an ack trims with one
 //! range delete. `notices`: (owner node, session key) → nothing: the sessions posted to
-//! since their owner last looked. `meta`: `"epoch"` → the store epoch.
+//! since their owner last looked; a claim moves the entry to the new owner and a delete
+//! removes it. `meta`: `"epoch"` → the store epoch.
 
 use super::batch::{decode_batch, encode_batch, last_seq};
 use super::codec::{decode_message, decode_slot, encode_message, encode_slot, Message};
@@ -170,6 +171,20 @@ impl<'txn> Tables<'txn> {
         Ok(())
     }
 
+    /// Passes `from`'s notice of `key`, if it has one, to `to` (the session's new owner).
+    pub fn pass_notice(
+        &mut self,
+        from: &str,
+        to: &str,
+        key: &SessionKey,
+    ) -> Result<(), StoreError> {
+        let held = self.notices.remove((from, id(key))).map_err(failed)?.is_some();
+        if held {
+            self.notice(to, key)?;
+        }
+        Ok(())
+    }
+
     /// Takes `node`'s notices: the sessions posted to since it last looked, in key order.
     pub fn take_notices(&mut self, node: &str) -> Result<Vec<SessionKey>, StoreError> {
         let range = (node, 0)..=(node, u128::MAX);
@@ -187,20 +202,22 @@ impl<'txn> Tables<'txn> {
         self.inbox.retain_in(span(key, through), |_, _| false).map_err(failed)
     }
 
-    /// Removes the session with its outbox and inbox.
-    pub fn delete(&mut self, key: &SessionKey) -> Result<(), StoreError> {
+    /// Removes the session with its outbox, inbox and its owner's notice.
+    pub fn delete(&mut self, slot: &Slot) -> Result<(), StoreError> {
+        let key = &slot.record.key;
         self.sessions.remove(id(key)).map_err(failed)?;
+        self.notices.remove((slot.record.owner.node.0.as_str(), id(key))).map_err(failed)?;
         self.outbox.retain_in(span(key, u64::MAX), |_, _| false).map_err(failed)?;
         self.consume(key, u64::MAX)
     }
 
-    /// The sessions expired at `now`.
-    pub fn expired(&self, now: UnixMillis) -> Result<Vec<SessionKey>, StoreError> {
+    /// The sessions expired at `now` (records only).
+    pub fn expired(&self, now: UnixMillis) -> Result<Vec<Slot>, StoreError> {
         let mut expired = Vec::new();
         for item in self.sessions.iter().map_err(failed)? {
             let slot = decode_slot(item.map_err(failed)?.1.value())?;
             if slot.expired(now) {
-                expired.push(slot.record.key);
+                expired.push(slot);
             }
         }
         Ok(expired)

@@ -14,12 +14,13 @@ pub fn on_session<'a>(script: &'a Script, names: &KeyNames) -> ScriptInvocation<
     invocation
 }
 
-/// `claim.lua`'s arguments.
-pub fn claim(invocation: &mut ScriptInvocation<'_>, claim: &Claim, now: UnixMillis) {
+/// `claim.lua`'s arguments after the grace; `notices` is the notice sets' prefix.
+pub fn claim(invocation: &mut ScriptInvocation<'_>, claim: &Claim, now: UnixMillis, notices: &str) {
     invocation.arg(now.0).arg(&claim.expected.0[..]).arg(&claim.node.0);
     let deadlines = claim.deadlines;
     invocation.arg(deadlines.lease_until.0).arg(deadlines.expires_at.0);
     tokens(invocation, &claim.tokens);
+    invocation.arg(notices).arg(claim.key.to_string());
 }
 
 fn tokens(invocation: &mut ScriptInvocation<'_>, tokens: &Tokens) {
@@ -65,6 +66,12 @@ fn optional(value: Option<u64>) -> String {
 /// The lease a write or a removal is fenced with: node, generation.
 pub fn lease(invocation: &mut ScriptInvocation<'_>, lease: &Lease) {
     invocation.arg(&lease.node.0).arg(lease.generation);
+}
+
+/// `remove.lua`'s arguments: the lease, then the notice sets' prefix and the session key.
+pub fn remove(invocation: &mut ScriptInvocation<'_>, lease: &Lease, notices: &str) {
+    self::lease(invocation, lease);
+    invocation.arg(notices).arg(lease.key.to_string());
 }
 
 /// `post.lua`'s arguments after the grace.

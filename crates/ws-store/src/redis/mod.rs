@@ -10,7 +10,11 @@
 //! - `…:in`, a stream, the inbox of messages posted by other nodes: ids `<post id>-0`.
 //!
 //! Per node, `<prefix>:notices:<node>`, a set: the sessions it owns that were posted to
-//! since it last looked ([`notices`](SessionStore::notices) takes it).
+//! since it last looked ([`notices`](SessionStore::notices) takes it). A claim passes the
+//! previous owner's notice to the new owner and `remove` drops it; a session that expires
+//! leaves its notice in the set, which expires with the latest session it noted (every
+//! post extends it to the posted session's expiry), so the set of a node that is gone for
+//! good goes too.
 //!
 //! The store's epoch is the key `<prefix>:epoch`, created with `SET NX` by the first store
 //! that connects and read by every other at connect time. A Redis that restarted empty
@@ -18,8 +22,8 @@
 //! a record of another epoch) sets it again to the epoch this store knew, unless another
 //! store did first, whose epoch this one then adopts, so every node converges on one. Each operation is one Lua script
 //! that touches one session's keys only (a global key read inside a per-session script
-//! fails on Redis Cluster; `post` also adds to the owner's notice set, the one key outside
-//! the session's tag): the epoch is compared on the Rust side, where a record of
+//! fails on Redis Cluster; `post`, `claim` and `remove` also touch notice sets, the keys
+//! outside the session's tag): the epoch is compared on the Rust side, where a record of
 //! another epoch loads as [`Damage::Epoch`](crate::Damage::Epoch). The keys are
 //! hash-tagged for Redis Cluster, but this backend is untested on Cluster.
 //!
@@ -198,7 +202,7 @@ impl SessionStore for RedisStore {
 
     async fn claim(&self, claim: &Claim, now: UnixMillis) -> Result<Lease, StoreError> {
         let mut invocation = self.expiring(&scripts::CLAIM, &claim.key);
-        args::claim(&mut invocation, claim, now);
+        args::claim(&mut invocation, claim, now, &self.config.notices_prefix());
         let answer = self.call(&invocation).await?;
         let reply = Reply::of(&answer)?;
         reply.accepted()?;
@@ -240,7 +244,7 @@ impl SessionStore for RedisStore {
 
     async fn remove(&self, lease: &Lease) -> Result<(), StoreError> {
         let mut invocation = self.session(&scripts::REMOVE, &lease.key);
-        args::lease(&mut invocation, lease);
+        args::remove(&mut invocation, lease, &self.config.notices_prefix());
         Reply::of(&self.call(&invocation).await?)?.accepted()
     }
 

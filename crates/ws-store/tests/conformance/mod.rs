@@ -29,7 +29,8 @@ pub async fn run_all(store: &dyn SessionStore) -> Result<(), StoreError> {
     inbox::notices(store).await?;
     many_at_once(store).await?;
     damage(store).await?;
-    removal(store).await
+    removal(store).await?;
+    inbox::notices_follow_the_session(store).await
 }
 
 /// A post of `payload` to an inbox that may hold [`MAX_INBOX`] posts.

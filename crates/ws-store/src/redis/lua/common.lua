@@ -8,6 +8,7 @@ end
 
 -- Expires all three keys at the record's expiry, or `grace` ms after the server's clock
 -- when that expiry has passed already, plus `grace` (clock skew between nodes and Redis).
+-- Returns that instant.
 local function expire_all(expires_at, grace)
   local time = redis.call('TIME')
   local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -15,6 +16,22 @@ local function expire_all(expires_at, grace)
   for _, key in ipairs(KEYS) do
     redis.call('PEXPIREAT', key, at)
   end
+  return at
+end
+
+-- Keeps `set` (a node's notice set) at least until `at`: a set lives as long as the
+-- latest session it noted, so the set of a node that is gone for good expires too.
+local function outlive(set, at)
+  if redis.call('PEXPIRETIME', set) < tonumber(at) then
+    redis.call('PEXPIREAT', set, at)
+  end
+end
+
+-- Leaves node `owner` a notice of `member` (a session key in hex) in its set under
+-- `prefix`, kept until `at`.
+local function notice(prefix, owner, member, at)
+  redis.call('SADD', prefix .. owner, member)
+  outlive(prefix .. owner, at)
 end
 
 -- nil when `node` holds generation `generation` of the session, else the refusal.
