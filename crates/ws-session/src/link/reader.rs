@@ -125,7 +125,7 @@ impl Link {
     /// a reader that keeps finding frames and room held acks back until the peer's window
     /// ran dry. A
     /// burst's first read costs a unit of the task's coop budget, as the delivery's
-    /// semaphore did before a burst was delivered at once (§ 29 of `docs/learnings.md`).
+    /// semaphore did before a burst was delivered at once (§ 30 of `docs/learnings.md`).
     /// `async move` rather than an `async fn`, which would keep its arguments twice in
     /// every idle link's future (rust-lang/rust#62958).
     #[allow(clippy::manual_async_fn)]

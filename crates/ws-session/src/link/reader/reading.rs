@@ -72,7 +72,7 @@ pub(super) async fn timer(deadline: Option<Instant>) {
 /// Returns to the scheduler once, woken at once: put back at the end of the worker's
 /// queue, behind the tasks woken meanwhile, not (as `tokio::task::yield_now`) only after
 /// the worker's next poll of its I/O driver, which cost the push a third when it ran
-/// after every ack (`docs/learnings.md` § 29).
+/// after every ack (`docs/learnings.md` § 30).
 pub(super) struct Requeue {
     done: bool,
 }
