@@ -119,15 +119,12 @@ impl Link {
     }
 
     /// The reader's next step: what comes first of a stop, its timer, the outbox's wants
-    /// and a read. After a burst whose ack confirms a quarter of the window more than the
-    /// last it yielded after, it yields first, so that the writer (woken by the ack, and on
-    /// a multi-thread runtime in this worker's slot that no other worker takes) sends it:
-    /// a reader that keeps finding frames and room held acks back until the peer's window
-    /// ran dry. A
-    /// burst's first read costs a unit of the task's coop budget, as the delivery's
-    /// semaphore did before a burst was delivered at once (§ 30 of `docs/learnings.md`).
-    /// `async move` rather than an `async fn`, which would keep its arguments twice in
-    /// every idle link's future (rust-lang/rust#62958).
+    /// and a read. A burst's first read costs a unit of the task's coop budget (a burst
+    /// delivered at once costs none otherwise), as the delivery's semaphore did before:
+    /// a reader that keeps finding frames and room yields now and then, and the writer
+    /// sends the acks it queued (§ 30 of `docs/learnings.md`). `async move` rather than an
+    /// `async fn`, which would keep its arguments twice in every idle link's future
+    /// (rust-lang/rust#62958).
     #[allow(clippy::manual_async_fn)]
     fn next<'a, St>(
         &'a self,
@@ -139,7 +136,6 @@ impl Link {
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
         async move {
-            reading.pay_yield().await;
             tokio::select! {
                 () = self.stop.cancel.cancelled() => ControlFlow::Break(stopped(out)),
                 () = timer(reading.next_timer(self.stop.idle_timeout)) => self.on_timer(reading, out),
@@ -164,7 +160,6 @@ impl Link {
     {
         let first = reading.saw(first);
         let gathered = self.gather(first, stream, &mut reading.acks);
-        reading.queued(gathered.ack, self.limits.max_unacked / 4);
         gathered.ack.into_iter().for_each(|seq| queue_ack(out, self.ackable(seq)));
         if !gathered.delivered.messages.is_empty() {
             reading.flusher.start(self, out); // delivering may wait: the flusher must not
