@@ -6,7 +6,7 @@
 use crate::protocol::SessionId;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore, TryAcquireError};
 use tokio_tungstenite::tungstenite::Message;
 
 /// One message handed to the application, with the session it came from.
@@ -91,12 +91,31 @@ impl DeliverTx {
 
     /// Hands `numbered` messages of `session` over; `false` when nobody reads any more.
     pub(crate) async fn send(&self, session: SessionId, numbered: Numbered) -> bool {
-        let wanted = numbered.messages.len().min(self.capacity);
-        let needed = u32::try_from(wanted).unwrap_or(u32::MAX);
+        let needed = self.needed(&numbered);
         let Ok(room) = Arc::clone(&self.room).acquire_many_owned(needed).await else {
             return false;
         };
         self.sender.send(Batch { session, numbered, _room: room }).is_ok()
+    }
+
+    /// [`send`](Self::send) if there is room now, without waiting: `Err` hands the messages
+    /// back when there is none (a waiting sender keeps its place: the semaphore gives the
+    /// room that frees up to its waiters first).
+    pub(crate) fn try_send(
+        &self,
+        session: SessionId,
+        numbered: Numbered,
+    ) -> Result<bool, Numbered> {
+        match Arc::clone(&self.room).try_acquire_many_owned(self.needed(&numbered)) {
+            Ok(room) => Ok(self.sender.send(Batch { session, numbered, _room: room }).is_ok()),
+            Err(TryAcquireError::Closed) => Ok(false),
+            Err(TryAcquireError::NoPermits) => Err(numbered),
+        }
+    }
+
+    /// The room `numbered` takes: its messages, at most the whole buffer.
+    fn needed(&self, numbered: &Numbered) -> u32 {
+        u32::try_from(numbered.messages.len().min(self.capacity)).unwrap_or(u32::MAX)
     }
 }
 

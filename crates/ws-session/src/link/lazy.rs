@@ -5,6 +5,15 @@
 use super::{Link, Outgoing, Stored};
 use ws_batch::{Flusher, Outbox};
 
+/// What the outbox wants of a link's reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Wanted {
+    /// It has work: start the flusher.
+    Flusher,
+    /// The peer left a message unacked past the ack timeout.
+    Overdue,
+}
+
 /// A link's flusher once started; until then, nothing.
 #[derive(Debug, Default)]
 pub(super) struct LazyFlusher {
@@ -12,12 +21,17 @@ pub(super) struct LazyFlusher {
 }
 
 impl LazyFlusher {
-    /// Completes when `outbox` has work while no flusher runs; never once one runs.
-    pub(super) async fn needed(&self, outbox: &Outbox<Stored>) {
-        match self.running {
-            None => outbox.until_due().await,
-            Some(_) => std::future::pending().await,
+    /// What `outbox` wants of the reader next: while no flusher runs, completes when the
+    /// outbox has work; once one runs, when the peer is overdue with its acks. One wait
+    /// where there were two (`docs/learnings.md` § 27): only a flush finds a peer overdue
+    /// (and a resume's requeue clears it), so without a flusher there is none to wait for.
+    pub(super) async fn wanted(&self, outbox: &Outbox<Stored>) -> Wanted {
+        if self.running.is_some() {
+            outbox.ack_overdue().await;
+            return Wanted::Overdue;
         }
+        outbox.until_due().await;
+        Wanted::Flusher
     }
 
     /// Starts the flusher of `link`'s outbox into `out`, unless it runs already.

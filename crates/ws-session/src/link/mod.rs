@@ -9,6 +9,7 @@ mod burst;
 mod checked;
 mod configs;
 mod deliver;
+mod delivery;
 mod encode;
 #[cfg(feature = "fuzzing")]
 pub(crate) mod fuzzing;
@@ -191,12 +192,13 @@ impl SessionParts {
 /// What ends a link besides its connection.
 #[derive(Debug, Clone, Default)]
 pub struct Stop {
-    /// Stops the link from outside (a resume on another connection, a shutdown).
+    /// Stops the link from outside (a resume on another connection, a shutdown), or from
+    /// its writer when a write fails: the connection is lost. One token for both (one
+    /// allocation and one wait per idle link fewer, `docs/learnings.md` § 27); the writer
+    /// closes its channel before it cancels, which is how the reader tells them apart.
     pub cancel: CancellationToken,
     /// Ends the link when the peer sends nothing (not even a ping) for this long.
     pub idle_timeout: Option<Duration>,
-    /// Cancelled by the writer when a write fails: the connection is lost.
-    pub broken: CancellationToken,
     /// Ends the link with 4001 when the peer sends DATA past the last ack sent plus this
     /// many (the server enforces `max_unacked`, `docs/protocol.md` § 6; a client does not).
     pub window: Option<u64>,
@@ -208,7 +210,7 @@ pub struct Stop {
 impl Stop {
     /// What a failed write of this link's writer breaks, on `side`.
     pub fn writer_breaks(&self, side: Side) -> Broken {
-        Broken { token: self.broken.clone(), side }
+        Broken { token: self.cancel.clone(), side }
     }
 }
 

@@ -4,17 +4,22 @@
 
 use super::burst::{Burst, Gathered};
 use super::deliver::Numbered;
-use super::lazy::LazyFlusher;
+use super::delivery::{Delivery, Waiting};
+use super::lazy::{LazyFlusher, Wanted};
 use super::{lock, Link, Outgoing};
 use crate::protocol::{
     from_message, to_message, AckBatcher, CloseCode, Frame, Mode, ProtocolError,
 };
 use futures::{FutureExt, Stream, StreamExt};
+use std::future::Future;
 use std::ops::ControlFlow;
-use std::time::Duration;
+use tokio::task::coop::cooperative;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+
+mod reading;
+use reading::{timer, Reading};
 
 /// How a link ended.
 #[derive(Debug, Clone)]
@@ -33,42 +38,13 @@ pub enum LinkEnd {
 
 pub(super) type Step = ControlFlow<LinkEnd>;
 
-/// The reader's own state: the ack schedule, when the peer was last heard, and the
-/// outbox's flusher once there was work for it.
-struct Reading {
-    acks: AckBatcher,
-    seen: Instant,
-    flusher: LazyFlusher,
-}
-
-impl Reading {
-    fn new(acks: AckBatcher) -> Self {
-        Reading { acks, seen: Instant::now(), flusher: LazyFlusher::default() }
-    }
-
-    /// Notes that something (a frame, a ping, an error) arrived now.
-    fn saw<T>(&mut self, read: T) -> T {
-        self.seen = Instant::now();
-        read
-    }
-
-    /// When the peer has been silent for `idle`, if there is an idle timeout.
-    fn silent_at(&self, idle: Option<Duration>) -> Option<Instant> {
-        idle.map(|idle| self.seen + idle)
-    }
-
-    /// The next time the reader must act: the ack schedule's deadline or the idle timeout,
-    /// whichever comes first (one timer in the reader's state, not one each).
-    fn next_timer(&self, idle: Option<Duration>) -> Option<Instant> {
-        self.acks.deadline().into_iter().chain(self.silent_at(idle)).min()
-    }
-}
-
-/// Completes at `deadline`; never without one.
-async fn timer(deadline: Option<Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
+/// The link's token was cancelled: by its writer after a failed write (it closed its
+/// channel first), or from outside.
+fn stopped(out: &Outgoing) -> LinkEnd {
+    if out.is_closed() {
+        LinkEnd::WriteFailed
+    } else {
+        LinkEnd::Cancelled
     }
 }
 
@@ -101,16 +77,17 @@ impl Link {
         let mut reading = Reading::new(self.acks_after(last));
         loop {
             if let ControlFlow::Break(end) = self.next(stream, &mut reading, out).await {
-                return self.finish(reading, out, end).await;
+                self.finish(reading, out).stop().await;
+                return end;
             }
         }
     }
 
-    /// The link ended with `end`: sends the ack the schedule still owes, stops the flusher.
-    async fn finish(&self, mut reading: Reading, out: &Outgoing, end: LinkEnd) -> LinkEnd {
+    /// The link ended: sends the ack the schedule still owes; the flusher, to stop. Not an
+    /// `async fn`, which would keep its arguments twice in every idle link's future.
+    fn finish(&self, mut reading: Reading, out: &Outgoing) -> LazyFlusher {
         self.flush_ack(&mut reading.acks, out);
-        reading.flusher.stop().await;
-        end
+        reading.flusher
     }
 
     /// The timer came: the link is dead if the peer was silent past the idle timeout, else
@@ -125,9 +102,12 @@ impl Link {
         ControlFlow::Continue(())
     }
 
-    /// Starts the flusher (the outbox has work): the wait for it never completes again.
-    fn start_flusher(&self, reading: &mut Reading, out: &Outgoing) -> Step {
-        reading.flusher.start(self, out);
+    /// Starts the flusher (the outbox has work), or closes a peer overdue with its acks.
+    fn on_wanted(&self, wanted: Wanted, reading: &mut Reading, out: &Outgoing) -> Step {
+        match wanted {
+            Wanted::Flusher => reading.flusher.start(self, out),
+            Wanted::Overdue => return ControlFlow::Break(slow_consumer()),
+        }
         ControlFlow::Continue(())
     }
 
@@ -138,30 +118,43 @@ impl Link {
         }
     }
 
-    async fn next<St>(&self, stream: &mut St, reading: &mut Reading, out: &Outgoing) -> Step
+    /// The reader's next step: what comes first of a stop, its timer, the outbox's wants
+    /// and a read. A burst's first read costs a unit of the task's coop budget (a burst
+    /// delivered at once costs none otherwise), as the delivery's semaphore did before:
+    /// a reader that keeps finding frames and room yields now and then, and the writer
+    /// sends the acks it queued (§ 30 of `docs/learnings.md`). `async move` rather than an
+    /// `async fn`, which would keep its arguments twice in every idle link's future
+    /// (rust-lang/rust#62958).
+    #[allow(clippy::manual_async_fn)]
+    fn next<'a, St>(
+        &'a self,
+        stream: &'a mut St,
+        reading: &'a mut Reading,
+        out: &'a Outgoing,
+    ) -> impl Future<Output = Step> + 'a
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
-        tokio::select! {
-            () = self.stop.cancel.cancelled() => ControlFlow::Break(LinkEnd::Cancelled),
-            () = self.stop.broken.cancelled() => ControlFlow::Break(LinkEnd::WriteFailed),
-            () = timer(reading.next_timer(self.stop.idle_timeout)) => self.on_timer(reading, out),
-            () = self.parts.outbox.ack_overdue() => ControlFlow::Break(slow_consumer()),
-            () = reading.flusher.needed(&self.parts.outbox) => self.start_flusher(reading, out),
-            read = stream.next() => self.on_burst(read, stream, reading, out).await,
+        async move {
+            tokio::select! {
+                () = self.stop.cancel.cancelled() => ControlFlow::Break(stopped(out)),
+                () = timer(reading.next_timer(self.stop.idle_timeout)) => self.on_timer(reading, out),
+                wanted = reading.flusher.wanted(&self.parts.outbox) => self.on_wanted(wanted, reading, out),
+                read = cooperative(stream.next()) => self.on_burst(read, stream, reading, out).step(&self.parts).await,
+            }
         }
     }
 
     /// Takes `first` and every frame already readable (up to one delivery batch) in one go:
     /// one lock of the receive state, at most one ack (queued at once: the messages it
     /// confirms are accepted and delivered right after, whatever happens), one delivery.
-    async fn on_burst<St>(
+    fn on_burst<St>(
         &self,
         first: Read,
         stream: &mut St,
         reading: &mut Reading,
         out: &Outgoing,
-    ) -> Step
+    ) -> Delivery
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
@@ -171,8 +164,7 @@ impl Link {
         if !gathered.delivered.messages.is_empty() {
             reading.flusher.start(self, out); // delivering may wait: the flusher must not
         }
-        self.deliver(gathered.delivered).await;
-        gathered.step
+        self.deliver(gathered)
     }
 
     fn gather<St>(&self, first: Read, stream: &mut St, acks: &mut AckBatcher) -> Gathered
@@ -236,15 +228,16 @@ impl Link {
         }
     }
 
-    /// Hands a burst's messages to the application; a receiver that is gone is counted.
-    async fn deliver(&self, delivered: Numbered) {
-        if delivered.messages.is_empty() {
-            return;
+    /// Hands a burst's messages to the application if it has room for them now (a
+    /// receiver that is gone is counted); else they wait, with how the link goes on.
+    fn deliver(&self, gathered: Gathered) -> Delivery {
+        let count = gathered.delivered.messages.len();
+        if count == 0 {
+            return Delivery::Done(gathered.step);
         }
-        let count = delivered.messages.len();
-        let parts = &self.parts;
-        let delivered = Numbered { write_ahead: parts.write_ahead.clone(), ..delivered };
-        crate::metrics::delivered(parts.deliver.send(parts.session, delivered).await, count);
+        let write_ahead = self.parts.write_ahead.clone();
+        let numbered = Numbered { write_ahead, ..gathered.delivered };
+        Waiting { numbered, count, step: gathered.step }.try_deliver(&self.parts)
     }
 }
 
@@ -263,3 +256,6 @@ fn read_error(error: &WsError) -> LinkEnd {
         None => LinkEnd::Lost,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -51,7 +51,8 @@ pub(super) async fn after_writes(
 /// until the peer acks it, and resends it on resume), so the writer swallows what comes
 /// until its last sender is gone, then closes the sink like any writer that ends (which
 /// writes tungstenite's answer to a close the peer sent: queued when it was read, written
-/// only by a flush); returns `true` then. A failed write is counted and cancels `broken`,
+/// only by a flush); returns `true` then. A failed write is counted, closes the channel
+/// (so that the reader sees a write failure, not a stop from outside) and cancels `broken`,
 /// which ends the link; returns `false`: the sink is not touched again.
 pub(super) async fn after_refusal(
     closing: bool,
@@ -64,6 +65,7 @@ pub(super) async fn after_refusal(
         return true;
     }
     crate::metrics::write_failed(side.as_str());
+    drop(receiver); // closed before the cancel: see `Stop::cancel`
     broken.cancel();
     false
 }

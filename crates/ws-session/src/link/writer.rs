@@ -107,7 +107,8 @@ impl Sink<Outbound> for Outgoing {
     }
 }
 
-/// What a failed write breaks: the link's `broken` token (its reader then ends), and
+/// What a failed write breaks: the link's token ([`Stop::cancel`](super::Stop::cancel): its
+/// reader then ends), and
 /// which end of the connection wrote (for the metrics).
 #[derive(Debug, Clone)]
 pub struct Broken {
@@ -119,7 +120,7 @@ pub struct Broken {
 
 /// Spawns the writer over `sink`, `first` (a WELCOME) queued ahead of everything; it ends
 /// when every sender is dropped or a write fails, and closes the sink on its way out.
-/// A failed write cancels `broken`, which ends the link's reader: the connection is lost
+/// A failed write closes the channel and cancels `broken`, which ends the link's reader: the connection is lost
 /// (the session resumes on a new one) instead of half alive. A write refused because a
 /// close already went out is no failure: the writer stops sending (see [`Refusal`]).
 pub fn spawn_writer<S>(

@@ -114,7 +114,10 @@ impl SessionServer {
         F: Future<Output = Option<Ready<S>>> + 'a,
     {
         async move {
-            let Some(ready) = opening.await else { return };
+            // boxed: a `Ready` kept in this future would take its room for the connection's
+            // life (its storage outlives its move into `started`, as it was borrowed); the
+            // box goes with `started`
+            let Some(ready) = opening.await.map(Box::new) else { return };
             let session = Arc::clone(&ready.opened.session);
             let (cancel, generation) = session.attach();
             let _serial = session.serial().await;
@@ -127,17 +130,17 @@ impl SessionServer {
     /// `None`, the connection let go, when its session ended meanwhile.
     async fn started<S>(
         &self,
-        ready: Ready<S>,
+        ready: Box<Ready<S>>,
         cancel: CancellationToken,
     ) -> Option<Running<impl Stream<Item = Result<Message, WsError>> + Unpin>>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let Some(welcome) = self.greeting(&ready).await else {
-            self.gone(ready).await;
+            self.gone(*ready).await;
             return None;
         };
-        Some(self.start(ready, cancel, welcome))
+        Some(self.start(*ready, cancel, welcome))
     }
 
     /// The greeting of `ready` once the previous connection stopped: `None` when its

@@ -137,3 +137,17 @@ async fn messages_alone_and_numbered_share_one_numbering() {
     assert_eq!(poll_fn(|cx| rx.poll_message(cx)).await, None);
     assert_eq!(poll_fn(|cx| rx.poll_numbered(cx)).await, None);
 }
+
+#[tokio::test]
+async fn try_send_hands_the_messages_back_while_there_is_no_room() {
+    let (tx, mut rx) = channel(2);
+    let first = numbered(vec![Message::text("a"), Message::text("b")]);
+    assert!(matches!(tx.try_send(session(1), first), Ok(true)), "room for two: at once");
+    let refused = tx.try_send(session(1), numbered(vec![Message::text("c")]));
+    let Err(handed_back) = refused else { panic!("a full buffer took more: {refused:?}") };
+    assert_eq!(handed_back.messages, vec![Message::text("c")]);
+    assert_eq!(next(&mut rx).await, Some((session(1), Message::text("a"))));
+    assert!(matches!(tx.try_send(session(1), handed_back), Ok(true)), "the room came back");
+    drop(rx);
+    assert!(matches!(tx.try_send(session(1), numbered(vec![Message::text("d")])), Ok(false)));
+}

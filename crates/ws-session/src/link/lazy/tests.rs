@@ -58,3 +58,33 @@ async fn an_idle_link_has_no_flusher_until_its_outbox_has_a_message() {
     let sent = written.next().await;
     assert!(matches!(sent, Some(Message::Binary(_))), "the message went out: {sent:?}");
 }
+
+/// Runs the link's reader over a silent connection, its writer into `sink`; its end.
+async fn end_with(link: Link, sink: futures::channel::mpsc::UnboundedSender<Message>) -> String {
+    let (out, _writer) = spawn_writer(sink, None, link.stop.writer_breaks(Side::Server));
+    let mut silent = futures::stream::pending::<Result<Message, WsError>>();
+    let reading = tokio::spawn(async move { link.read(&mut silent, &out).await });
+    format!("{:?}", reading.await.unwrap())
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_write_ends_the_link_as_write_failed_not_cancelled() {
+    let link = idle_link();
+    let (sink, written) = unbounded::<Message>();
+    drop(written); // every write fails
+    let outbox = link.parts.outbox.clone();
+    let ending = tokio::spawn(end_with(link, sink));
+    assert!(outbox.push(Payload::Binary(vec![1].into()).into()).is_ok());
+    assert_eq!(ending.await.unwrap(), "WriteFailed", "the one token, told apart by the channel");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stop_from_outside_ends_the_link_as_cancelled() {
+    let link = idle_link();
+    let cancel = link.stop.cancel.clone();
+    let (sink, _written) = unbounded::<Message>();
+    let ending = tokio::spawn(end_with(link, sink));
+    settle().await;
+    cancel.cancel();
+    assert_eq!(ending.await.unwrap(), "Cancelled");
+}
