@@ -122,7 +122,7 @@ impl Link {
     /// and a read. A burst's first read costs a unit of the task's coop budget (a burst
     /// delivered at once costs none otherwise), as the delivery's semaphore did before:
     /// a reader that keeps finding frames and room yields now and then, and the writer
-    /// sends the acks it queued (§ 30 of `docs/learnings.md`). `async move` rather than an
+    /// sends the acks it queued (§ 31 of `docs/learnings.md`). `async move` rather than an
     /// `async fn`, which would keep its arguments twice in every idle link's future
     /// (rust-lang/rust#62958).
     #[allow(clippy::manual_async_fn)]

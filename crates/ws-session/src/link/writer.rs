@@ -120,8 +120,8 @@ pub struct Broken {
 
 /// Spawns the writer over `sink`, `first` (a WELCOME) queued ahead of everything; it ends
 /// when every sender is dropped or a write fails, and closes the sink on its way out.
-/// A failed write closes the channel and cancels `broken`, which ends the link's reader: the connection is lost
-/// (the session resumes on a new one) instead of half alive. A write refused because a
+/// A failed write closes the channel and cancels `broken`, which ends the link's reader:
+/// the connection is lost (the session resumes on a new one) instead of half alive. A write refused because a
 /// close already went out is no failure: the writer stops sending (see [`Refusal`]).
 pub fn spawn_writer<S>(
     sink: S,
