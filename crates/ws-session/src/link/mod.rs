@@ -235,12 +235,17 @@ impl Link {
     }
 
     /// Runs the reader, and the flusher once there is work for it, until the connection
-    /// ends; the flusher is stopped before this returns, so a resume never races it.
-    pub async fn pump<St>(&self, stream: &mut St, out: &Outgoing) -> LinkEnd
+    /// ends; the flusher is stopped before this returns, so a resume never races it. The
+    /// reader's own future, not one around it: every idle link holds it.
+    pub fn pump<'a, St>(
+        &'a self,
+        stream: &'a mut St,
+        out: &'a Outgoing,
+    ) -> impl std::future::Future<Output = LinkEnd> + 'a
     where
         St: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
     {
-        self.read(stream, out).await
+        self.read(stream, out)
     }
 
     /// The ack schedule for this link's limits.

@@ -69,17 +69,28 @@ impl Link {
     /// Reads until the connection ends; sends acks through `out`, and starts the outbox's
     /// flusher into `out` when the outbox first has work or the peer first sends data (an
     /// idle link keeps no flusher task); the flusher is stopped before this returns.
-    pub(crate) async fn read<St>(&self, stream: &mut St, out: &Outgoing) -> LinkEnd
+    /// `async move` rather than an `async fn`, which would keep its arguments twice; the
+    /// step that ends the loop is dropped before the flusher's stop is awaited (an `if let`
+    /// would keep it, and every idle link's future would have room for it).
+    #[allow(clippy::manual_async_fn)]
+    pub(crate) fn read<'a, St>(
+        &'a self,
+        stream: &'a mut St,
+        out: &'a Outgoing,
+    ) -> impl Future<Output = LinkEnd> + 'a
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
-        let last = lock(&self.parts.inbound).last_delivered();
-        let mut reading = Reading::new(self.acks_after(last));
-        loop {
-            if let ControlFlow::Break(end) = self.next(stream, &mut reading, out).await {
-                self.finish(reading, out).stop().await;
-                return end;
-            }
+        async move {
+            let last = lock(&self.parts.inbound).last_delivered();
+            let mut reading = Reading::new(self.acks_after(last));
+            let end = loop {
+                if let ControlFlow::Break(end) = self.next(stream, &mut reading, out).await {
+                    break end;
+                }
+            };
+            self.finish(reading, out).stop().await;
+            end
         }
     }
 
@@ -136,12 +147,13 @@ impl Link {
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
         async move {
-            tokio::select! {
-                () = self.stop.cancel.cancelled() => ControlFlow::Break(stopped(out)),
-                () = timer(reading.next_timer(self.stop.idle_timeout)) => self.on_timer(reading, out),
-                wanted = reading.flusher.wanted(&self.parts.outbox) => self.on_wanted(wanted, reading, out),
-                read = cooperative(stream.next()) => self.on_burst(read, stream, reading, out).step(&self.parts).await,
-            }
+            let delivery = tokio::select! {
+                () = self.stop.cancel.cancelled() => Delivery::Done(ControlFlow::Break(stopped(out))),
+                () = timer(reading.next_timer(self.stop.idle_timeout)) => Delivery::Done(self.on_timer(reading, out)),
+                wanted = reading.flusher.wanted(&self.parts.outbox) => Delivery::Done(self.on_wanted(wanted, reading, out)),
+                read = cooperative(stream.next()) => self.on_burst(read, stream, reading, out),
+            };
+            delivery.step(&self.parts).await
         }
     }
 

@@ -22,6 +22,21 @@ fn the_client_reads_with_its_large_buffer_and_the_same_limits() {
     assert_eq!(client.write_buffer_size, shared.write_buffer_size);
 }
 
+/// An idle connection holds its task for its whole life: tokio's task cell is the future
+/// plus 96 bytes (header, scheduler, id, trailer), in steps of 128, so a connection's
+/// future of at most 928 bytes keeps the cell at 1 KiB (1 280 B before, with a 1 144 B
+/// future; `docs/learnings.md` § 34).
+#[tokio::test]
+async fn a_connection_future_fits_a_task_cell_of_one_kib() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let _client = tokio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    let (stream, peer) = listener.accept().await.unwrap();
+    let server = crate::server::SessionServer::new(crate::server::ServerConfig::default());
+    let connection = server.serve_owned_stream(stream, peer);
+    let size = std::mem::size_of_val(&connection);
+    assert!(size <= 928, "a connection's future of {size} bytes needs a task cell over 1 KiB");
+}
+
 /// A resume that passed its checks but found its session ended when its turn came (an
 /// eviction or expiry between the two) is answered SESSION_LOST 02, never a WELCOME into
 /// an ended session, where what the client sent would be acked and then dropped.
