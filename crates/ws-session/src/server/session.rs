@@ -47,7 +47,8 @@ struct Control {
     /// Set once the session is removed for good (closed or expired): never acked again.
     ended: AtomicBool,
     /// The close the application ended the session with, for its connection.
-    farewell: Mutex<Option<CloseFrame>>,
+    /// Boxed: a session that never gets one keeps 8 bytes, not 40.
+    farewell: Mutex<Option<Box<CloseFrame>>>,
     /// Its write-ahead state when the server keeps sessions in a store.
     durable: std::sync::OnceLock<Arc<DurableSession>>,
 }
@@ -165,13 +166,13 @@ impl SessionState {
 
     /// Notes the close the application ends the session with (before it is removed).
     pub(crate) fn say_farewell(&self, frame: CloseFrame) {
-        *lock(&self.control.farewell) = Some(frame);
+        *lock(&self.control.farewell) = Some(Box::new(frame));
     }
 
     /// The close the application ended the session with, if it did. (A connection whose
     /// session moved to another node is cancelled without one: 4003, at once.)
     pub(crate) fn farewell(&self) -> Option<CloseFrame> {
-        lock(&self.control.farewell).clone()
+        lock(&self.control.farewell).as_deref().cloned()
     }
 
     /// Whether the session ended for good: one atomic load, no map lookup.
