@@ -79,12 +79,13 @@ fn texts(seen: &Shared) -> Vec<String> {
     seen.lock().unwrap().received.iter().map(|(_, text)| text.clone()).collect()
 }
 
-/// The client's messages before the crash: more than a reader acknowledges at once (64),
-/// so a server that acknowledged what its application had not taken would lose some.
-const SENT_BEFORE: usize = 100;
+/// The client's messages before the crash: more than a reader acknowledges at once (K =
+/// 256, protocol.md § 6), so a server that acknowledged what its application had not taken
+/// would lose some.
+const SENT_BEFORE: usize = 300;
 
 /// Runs the crash scenario against `store`: node A sends 5 messages durably and takes 2
-/// of the client's 100, dies; node B on the same address and store sends a 6th and takes
+/// of the client's 300, dies; node B on the same address and store sends a 6th and takes
 /// the rest (the 2 A never took were never acknowledged: the client resends them).
 async fn survives_a_crash(make_store: impl Fn() -> Arc<dyn SessionStore>) {
     let addr = free_addr();

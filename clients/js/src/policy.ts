@@ -48,7 +48,7 @@ export const DEAD_LINK_MS = 3 * KEEPALIVE_MS;
 /** T of the ack schedule: the longest an ack waits after the oldest unacked DATA ([M6.1]). */
 export const ACK_DELAY_MS = 100;
 
-/** K of the ack schedule: an ack after every K DATA frames, K = max(1, min(64, ⌊max_unacked / 2⌋)) ([M6.1]). */
+/** The ack schedule's count: an ack after every max(1, min(64, ⌊max_unacked / 2⌋)) DATA frames, sooner than [M6.1]'s K asks (allowed). */
 export const ackEvery = (maxUnacked: number): number =>
   Math.max(1, Math.min(64, Math.floor(maxUnacked / 2)));
 

@@ -112,6 +112,6 @@ fn the_documented_defaults_are_the_code_defaults() {
     assert!(DOC.contains("| hello timeout | 10 s | close 4002 |"));
     assert_eq!((KEEPALIVE_INTERVAL.as_secs(), KEEPALIVE_DEAD_AFTER.as_secs()), (15, 45));
     assert!(DOC.contains("a server frame at least every 15 s; a client gives up after 45 s"));
-    assert_eq!(AckConfig::default(), AckConfig { every: 64, after: Duration::from_millis(100) });
-    assert!(DOC.contains("K = max(1, min(64, ⌊max_unacked / 2⌋)) and T = 100 ms"));
+    assert_eq!(AckConfig::default(), AckConfig { every: 256, after: Duration::from_millis(100) });
+    assert!(DOC.contains("K = max(1, min(256, ⌊max_unacked / 4⌋)) and T = 100 ms"));
 }

@@ -67,7 +67,7 @@ test("[M6.3] window: no DATA beyond highest ACK + max_unacked", async () => {
   client.close();
 });
 
-test("[M6.1] ack schedule: after K = max(1, min(64, max_unacked/2)) DATA, or T = 100 ms after the oldest", async () => {
+test("[M6.1] ack schedule: after max(1, min(64, max_unacked/2)) DATA (sooner than K), or T = 100 ms after the oldest", async () => {
   const client = await welcomed({}, { maxUnacked: 8 }); // K = 4
   client.addEventListener("message", () => {});
   await settle();

@@ -57,7 +57,7 @@ struct Burst {
 
 impl Model {
     pub(super) fn new(input: &Input) -> Self {
-        let every = (input.limits.max_unacked / 2).clamp(1, 64);
+        let every = (input.limits.max_unacked / 4).clamp(1, 256);
         let limit = input.buffer.clamp(1, super::super::deliver::MAX_BATCH);
         let numbers = Numbers::starting_at(input.start);
         let burst = Burst { sent: input.start, ..Burst::default() };

@@ -61,14 +61,17 @@ fn duplicates_are_acked_again() {
     assert_eq!(batcher.flush(), Some(11));
 }
 
-// [M6.1] K = max(1, min(64, max_unacked / 2))
+// [M6.1] K = max(1, min(256, max_unacked / 4))
 #[test]
-fn k_is_at_least_one_and_at_most_half_the_window() {
+fn k_is_at_least_one_and_at_most_a_quarter_of_the_window() {
     let mut batcher = AckBatcher::new(config(0, 100));
     assert_eq!(batcher.record(1), Some(1));
     let small = Limits { max_unacked: 10, ..Limits::default() };
-    assert_eq!(AckConfig::for_limits(&small).every, 5);
+    assert_eq!(AckConfig::for_limits(&small).every, 2);
     assert_eq!(AckConfig::for_limits(&Limits::default()), AckConfig::default());
+    assert_eq!(AckConfig::for_limits(&Limits::default()).every, 256);
+    let large = Limits { max_unacked: 1 << 20, ..Limits::default() };
+    assert_eq!(AckConfig::for_limits(&large).every, 256);
     let tiny = Limits { max_unacked: 1, ..Limits::default() };
     assert_eq!(AckConfig::for_limits(&tiny).every, 1);
 }
