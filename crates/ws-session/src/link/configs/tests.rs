@@ -1,8 +1,8 @@
 //! One dead-letter callback for every session outbox of a base, and what it counts.
 
 use super::OutboxBase;
+use crate::link::{server_outbox_config, Stored};
 use crate::protocol::{Limits, Payload};
-use crate::session_link::{server_outbox_config, Stored};
 use std::sync::Arc;
 use ws_batch::{Confirmation, DeadLetter, SendFailure};
 
