@@ -122,8 +122,7 @@ impl SessionServer {
             let (cancel, generation) = session.attach();
             let _serial = session.serial().await;
             let Some(running) = self.started(ready, cancel).await else { return };
-            let end = self.run(running).await; // not an argument: kept while `run` runs
-            self.ended(&session, generation, &end);
+            self.ended(&session, generation, &self.run(running).await);
         }
     }
 
