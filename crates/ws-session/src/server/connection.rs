@@ -119,10 +119,10 @@ impl SessionServer {
             // box goes with `started`
             let Some(ready) = opening.await.map(Box::new) else { return };
             let session = Arc::clone(&ready.opened.session);
-            let (cancel, generation) = session.attach();
-            let _serial = session.serial().await;
+            let (cancel, turn) = session.take_turn().await;
             let Some(running) = self.started(ready, cancel).await else { return };
-            self.ended(&session, generation, &self.run(running).await);
+            let end = self.run(running).await; // not an argument: kept while `run` runs
+            self.ended(&session, turn.generation, &end);
         }
     }
 

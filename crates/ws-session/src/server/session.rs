@@ -63,6 +63,13 @@ struct Own {
     incoming: Mutex<Option<DeliverRx>>,
 }
 
+/// A connection's turn to run its session: its generation, and the session's lock, held
+/// until the connection is done.
+pub(crate) struct Turn<'a> {
+    pub(crate) generation: u64,
+    _serial: tokio::sync::MutexGuard<'a, ()>,
+}
+
 /// One client's session.
 #[derive(Debug)]
 pub(crate) struct SessionState {
@@ -138,6 +145,14 @@ impl SessionState {
     /// Waits until no other connection runs the session; holds it until dropped.
     pub(crate) async fn serial(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.control.serial.lock().await
+    }
+
+    /// Attaches a new connection (the previous one is cancelled), then waits for its
+    /// turn: the token that stops the new connection, and its [`Turn`].
+    pub(crate) async fn take_turn(&self) -> (CancellationToken, Turn<'_>) {
+        let (cancel, generation) = self.attach();
+        let serial = self.serial().await;
+        (cancel, Turn { generation, _serial: serial })
     }
 
     /// Notes the sequence number of a message just pushed (and for the store's journal).

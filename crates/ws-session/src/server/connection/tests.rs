@@ -23,9 +23,11 @@ fn the_client_reads_with_its_large_buffer_and_the_same_limits() {
 }
 
 /// An idle connection holds its task for its whole life: tokio's task cell is the future
-/// plus 96 bytes (header, scheduler, id, trailer), in steps of 128, so a connection's
-/// future of at most 928 bytes keeps the cell at 1 KiB (1 280 B before, with a 1 144 B
-/// future; `docs/learnings.md` § 34).
+/// plus about 120 bytes (header, scheduler, id, trailer, the discriminants of the accept
+/// loop's `Either` and of the task's stage), in steps of 128. A release build's
+/// connection future of 896 bytes measured a 1 KiB cell, one of 912 bytes 1 152 B
+/// (heaptrack, `docs/learnings.md` § 34). The test build's future is 16 bytes larger than
+/// the release build's (904 against 888 now; 1 160 before), so the bound here is 912.
 #[tokio::test]
 async fn a_connection_future_fits_a_task_cell_of_one_kib() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -34,7 +36,7 @@ async fn a_connection_future_fits_a_task_cell_of_one_kib() {
     let server = crate::server::SessionServer::new(crate::server::ServerConfig::default());
     let connection = server.serve_owned_stream(stream, peer);
     let size = std::mem::size_of_val(&connection);
-    assert!(size <= 928, "a connection's future of {size} bytes needs a task cell over 1 KiB");
+    assert!(size <= 912, "a connection's future of {size} bytes needs a task cell over 1 KiB");
 }
 
 /// A resume that passed its checks but found its session ended when its turn came (an
