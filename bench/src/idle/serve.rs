@@ -1,4 +1,4 @@
-//! The child's side of the memory probe: a raw tokio-tungstenite server (1 KiB read and
+//! The child's side of the memory probe: a raw tokio-tungstenite server (256 B read and
 //! 4 KiB write buffers, the same
 //! [`WebSocketConfig`](tokio_tungstenite::tungstenite::protocol::WebSocketConfig) as
 //! ReliableServer's) or a ReliableServer with its defaults, on 127.0.0.1; it prints its

@@ -121,7 +121,7 @@ fn memory_rows(memory: &MemoryReport) -> String {
 /// What the memory figures mean.
 fn memory_note(connections: usize) -> String {
     let how = "server in a child process, (RSS after - RSS before) / connections";
-    let buffers = "raw server with ReliableServer's buffers (1 KiB read, 4 KiB write)";
+    let buffers = "raw server with ReliableServer's buffers (256 B read, 4 KiB write)";
     format!("  idle: {connections} connections, {how};\n  {buffers}\n")
 }
 

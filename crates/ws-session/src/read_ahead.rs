@@ -3,11 +3,11 @@
 //!
 //! Why: a server gives tungstenite a small read buffer
 //! ([`DEFAULT_SERVER_READ_BUFFER_SIZE`](crate::protocol::DEFAULT_SERVER_READ_BUFFER_SIZE),
-//! 1 KiB), because that buffer stays allocated for the connection's whole life, busy or
-//! idle. tungstenite asks its stream for at most that much per read, so a client that
-//! uploads took one `recv` per KiB: 45 000 calls for 1 000 000 messages of 64 bytes, where
-//! tokio-tungstenite's defaults (128 KiB) took 800, and a fifth of the server's CPU went
-//! to the system calls. Under tungstenite, this stream keeps the idle cost (an empty
+//! 256 bytes), because that buffer stays allocated for the connection's whole life, busy or
+//! idle. tungstenite asks its stream for at most that much per read, so with the 1 KiB
+//! buffer of then a client that uploads took one `recv` per KiB: 45 000 calls for
+//! 1 000 000 messages of 64 bytes, where tokio-tungstenite's defaults (128 KiB) took 800,
+//! and a fifth of the server's CPU went to the system calls. Under tungstenite, this stream keeps the idle cost (an empty
 //! buffer: no allocation) and gives a busy connection large reads: once a read fills
 //! the caller's buffer (the peer is sending faster than it is read), the next read takes
 //! up to [`READ_AHEAD`] bytes at once and serves them from memory; when the socket has

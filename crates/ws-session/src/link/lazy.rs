@@ -3,6 +3,8 @@
 //! keeps no flusher task, only its reader waiting for that work (`docs/learnings.md` § 16).
 
 use super::{Link, Outgoing, Stored};
+use futures::future::{Either, FutureExt};
+use std::future::Future;
 use ws_batch::{Flusher, Outbox};
 
 /// What the outbox wants of a link's reader.
@@ -25,13 +27,17 @@ impl LazyFlusher {
     /// outbox has work; once one runs, when the peer is overdue with its acks. One wait
     /// where there were two (`docs/learnings.md` § 27): only a flush finds a peer overdue
     /// (and a resume's requeue clears it), so without a flusher there is none to wait for.
-    pub(super) async fn wanted(&self, outbox: &Outbox<Stored>) -> Wanted {
+    /// A plain future, not an `async fn`, which would keep its arguments beside the wait in
+    /// every idle link's future.
+    pub(super) fn wanted<'a>(
+        &self,
+        outbox: &'a Outbox<Stored>,
+    ) -> impl Future<Output = Wanted> + 'a {
         if self.running.is_some() {
-            outbox.ack_overdue().await;
-            return Wanted::Overdue;
+            Either::Left(outbox.ack_overdue().map(|()| Wanted::Overdue))
+        } else {
+            Either::Right(outbox.until_due().map(|()| Wanted::Flusher))
         }
-        outbox.until_due().await;
-        Wanted::Flusher
     }
 
     /// Starts the flusher of `link`'s outbox into `out`, unless it runs already.

@@ -23,6 +23,7 @@ mod writer;
 
 pub use buffered::{BufferedSink, SINK_BUFFER};
 pub use checked::{checked, checked_payload};
+pub use configs::OutboxBase;
 pub use deliver::{channel as delivery_channel, DeliverRx, DeliverTx, Delivered};
 pub use reader::LinkEnd;
 pub use refusal::Refusal;
@@ -32,15 +33,13 @@ pub use writer::{spawn_writer, Broken, Outgoing, Side};
 
 use crate::error::Error;
 use crate::protocol::{AckBatcher, AckConfig, Data, InOrder, Limits, Mode, SessionId};
-use configs::{ConfigKey, SharedConfigs};
 use encode::Outbound;
 use pack::Packer;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
-use ws_batch::{Confirmation, DeadLetterHandler, Flusher, Outbox, OutboxConfig, OutboxError};
+use ws_batch::{Flusher, Outbox, OutboxConfig, OutboxError};
 
 /// Messages a session's outbox sends per batch by default: a quarter of the default
 /// window (`max_unacked` 1024), four times ws-batch's own default of 64. Every batch costs a
@@ -71,52 +70,6 @@ pub type Inbound = Arc<Mutex<InOrder>>;
 /// section is a single assignment or a pure update).
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// The outbox settings every session shares, and the count of their dead letters.
-#[derive(Debug, Clone)]
-pub struct OutboxBase {
-    config: OutboxConfig,
-    dead_letters: Arc<AtomicU64>,
-    /// The settings of each kind of session outbox, built once.
-    shared: Arc<SharedConfigs>,
-}
-
-impl OutboxBase {
-    /// Settings every session's outbox starts from, with no dead letters yet.
-    pub fn new(config: OutboxConfig) -> Self {
-        OutboxBase { config, dead_letters: Arc::default(), shared: Arc::default() }
-    }
-
-    /// Messages that used up their attempts so far (never with the default settings).
-    pub fn dead_letters(&self) -> u64 {
-        self.dead_letters.load(Ordering::Relaxed)
-    }
-
-    /// An outbox for one session: ack-confirmed while the session can resume (wsr.v1 with
-    /// the `batch` fix), flush-confirmed otherwise (legacy peers, sessions rolled out of
-    /// the fix); bounded to `max_unacked` messages so a sender never passes the peer's
-    /// window, with batches no larger than that (a full window wakes the flusher at once);
-    /// `held` until a store committed its messages (write-ahead, `ServerConfig::sessions.store`).
-    pub fn outbox_with(
-        &self,
-        confirmation: Confirmation,
-        limits: &Limits,
-        held: bool,
-    ) -> Outbox<Stored> {
-        let capacity = usize::try_from(limits.max_unacked).unwrap_or(usize::MAX);
-        let key = ConfigKey { confirmation, capacity, held };
-        let config = self.shared.get(key, || key.config(&self.config));
-        Outbox::new(config, self.dead_letter_handler())
-    }
-
-    fn dead_letter_handler(&self) -> DeadLetterHandler<Stored> {
-        let count = Arc::clone(&self.dead_letters);
-        DeadLetterHandler::callback(move |_letter| {
-            count.fetch_add(1, Ordering::Relaxed);
-            crate::metrics::dead_letter();
-        })
-    }
 }
 
 /// The error of a push the outbox refused, with the message handed back.
@@ -235,12 +188,17 @@ impl Link {
     }
 
     /// Runs the reader, and the flusher once there is work for it, until the connection
-    /// ends; the flusher is stopped before this returns, so a resume never races it.
-    pub async fn pump<St>(&self, stream: &mut St, out: &Outgoing) -> LinkEnd
+    /// ends; the flusher is stopped before this returns, so a resume never races it. The
+    /// reader's own future, not one around it: every idle link holds it.
+    pub fn pump<'a, St>(
+        &'a self,
+        stream: &'a mut St,
+        out: &'a Outgoing,
+    ) -> impl std::future::Future<Output = LinkEnd> + 'a
     where
         St: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
     {
-        self.read(stream, out).await
+        self.read(stream, out)
     }
 
     /// The ack schedule for this link's limits.

@@ -5,14 +5,14 @@
 use super::burst::{Burst, Gathered};
 use super::deliver::Numbered;
 use super::delivery::{Delivery, Waiting};
-use super::lazy::{LazyFlusher, Wanted};
+use super::lazy::Wanted;
 use super::{lock, Link, Outgoing};
 use crate::protocol::{
     from_message, to_message, AckBatcher, CloseCode, Frame, Mode, ProtocolError,
 };
 use futures::{FutureExt, Stream, StreamExt};
 use std::future::Future;
-use std::ops::ControlFlow;
+use std::ops::ControlFlow::{self, Break};
 use tokio::task::coop::cooperative;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
@@ -69,25 +69,62 @@ impl Link {
     /// Reads until the connection ends; sends acks through `out`, and starts the outbox's
     /// flusher into `out` when the outbox first has work or the peer first sends data (an
     /// idle link keeps no flusher task); the flusher is stopped before this returns.
-    pub(crate) async fn read<St>(&self, stream: &mut St, out: &Outgoing) -> LinkEnd
+    pub(crate) fn read<'a, St>(
+        &'a self,
+        stream: &'a mut St,
+        out: &'a Outgoing,
+    ) -> impl Future<Output = LinkEnd> + 'a
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
         let last = lock(&self.parts.inbound).last_delivered();
-        let mut reading = Reading::new(self.acks_after(last));
-        loop {
-            if let ControlFlow::Break(end) = self.next(stream, &mut reading, out).await {
-                self.finish(reading, out).stop().await;
-                return end;
+        let reading = Reading::new(self.acks_after(last));
+        self.read_from(stream, out, reading)
+    }
+
+    /// [`read`](Self::read)'s loop: steps until one ends the link. `async move` rather than
+    /// an `async fn`, which would keep its arguments twice in every idle link's future; a
+    /// burst's delivery is awaited after the step's `select!` (awaited in its arm, it
+    /// kept room for the select's output in every idle link's future), and nothing of a
+    /// step is kept across the flusher's stop (`docs/learnings.md` § 35).
+    #[allow(clippy::manual_async_fn)]
+    fn read_from<'a, St>(
+        &'a self,
+        stream: &'a mut St,
+        out: &'a Outgoing,
+        mut reading: Reading,
+    ) -> impl Future<Output = LinkEnd> + 'a
+    where
+        St: Stream<Item = Result<Message, WsError>> + Unpin,
+    {
+        async move {
+            loop {
+                let delivery = self.next(stream, &mut reading, out).await;
+                if let Some(end) = self.settle(delivery, &mut reading, out).await {
+                    return end;
+                }
             }
         }
     }
 
-    /// The link ended: sends the ack the schedule still owes; the flusher, to stop. Not an
-    /// `async fn`, which would keep its arguments twice in every idle link's future.
-    fn finish(&self, mut reading: Reading, out: &Outgoing) -> LazyFlusher {
-        self.flush_ack(&mut reading.acks, out);
-        reading.flusher
+    /// Hands a step's burst to the application, and if the step ended the link, sends the
+    /// ack the schedule still owes and stops the flusher: the link's end, if it ended.
+    /// `async move` rather than an `async fn`, which would keep its arguments twice.
+    #[allow(clippy::manual_async_fn)]
+    fn settle<'a>(
+        &'a self,
+        delivery: Delivery,
+        reading: &'a mut Reading,
+        out: &'a Outgoing,
+    ) -> impl Future<Output = Option<LinkEnd>> + 'a {
+        async move {
+            let Break(end) = delivery.step(&self.parts).await else {
+                return None;
+            };
+            self.flush_ack(&mut reading.acks, out);
+            std::mem::take(&mut reading.flusher).stop().await;
+            Some(end)
+        }
     }
 
     /// The timer came: the link is dead if the peer was silent past the idle timeout, else
@@ -131,16 +168,16 @@ impl Link {
         stream: &'a mut St,
         reading: &'a mut Reading,
         out: &'a Outgoing,
-    ) -> impl Future<Output = Step> + 'a
+    ) -> impl Future<Output = Delivery> + 'a
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
         async move {
             tokio::select! {
-                () = self.stop.cancel.cancelled() => ControlFlow::Break(stopped(out)),
-                () = timer(reading.next_timer(self.stop.idle_timeout)) => self.on_timer(reading, out),
-                wanted = reading.flusher.wanted(&self.parts.outbox) => self.on_wanted(wanted, reading, out),
-                read = cooperative(stream.next()) => self.on_burst(read, stream, reading, out).step(&self.parts).await,
+                () = self.stop.cancel.cancelled() => Delivery::Done(ControlFlow::Break(stopped(out))),
+                () = timer(reading.next_timer(self.stop.idle_timeout)) => Delivery::Done(self.on_timer(reading, out)),
+                wanted = reading.flusher.wanted(&self.parts.outbox) => Delivery::Done(self.on_wanted(wanted, reading, out)),
+                read = cooperative(stream.next()) => self.on_burst(read, stream, reading, out),
             }
         }
     }

@@ -19,14 +19,15 @@ pub const KEEPALIVE_DEAD_AFTER: Duration = Duration::from_secs(45);
 /// Read and write buffer size per connection: 4 KiB instead of tungstenite's 128 KiB read
 /// buffer, so an idle connection costs a few KiB.
 pub const DEFAULT_BUFFER_SIZE: usize = 4096;
-/// A server connection's read buffer ([`Limits::server_websocket_config`]): 1 KiB. The
-/// server mostly reads ACKs (a few bytes) and the buffer stays allocated for as long as
-/// the connection is open, busy or idle; a larger message still arrives whole
+/// A server connection's read buffer ([`Limits::server_websocket_config`]): 256 bytes.
+/// The server mostly reads ACKs (a few bytes) and the buffer stays allocated for as long
+/// as the connection is open, busy or idle; a larger message still arrives whole
 /// (tungstenite grows the buffer for its frame). A busy connection does not pay for the
-/// small buffer in reads: the server reads its sockets through
+/// small buffer in system calls: the server reads its sockets through
 /// [`ReadAhead`](crate::read_ahead::ReadAhead), which reads 32 KiB at a time while the
-/// peer keeps sending.
-pub const DEFAULT_SERVER_READ_BUFFER_SIZE: usize = 1024;
+/// peer keeps sending and serves tungstenite from memory (1 KiB until
+/// `docs/learnings.md` § 35 measured 256 bytes no slower).
+pub const DEFAULT_SERVER_READ_BUFFER_SIZE: usize = 256;
 /// A client connection's read buffer ([`Limits::client_websocket_config`]): 32 KiB, a
 /// quarter of tungstenite's default. A client holds one connection, and the server pushes
 /// BATCH messages of up to 32 KiB: one read each, where 4 KiB reads took several `recv`

@@ -17,7 +17,7 @@ use super::session::SessionState;
 use super::{SessionEvent, SessionServer};
 use crate::protocol::{Mode, Welcome};
 use crate::session_link::{spawn_writer, Framing, Link, LinkEnd, Side, Stop};
-use close::{Closing, Ending};
+use close::Closing;
 use futures::Stream;
 use std::future::Future;
 use std::pin::Pin;
@@ -119,10 +119,10 @@ impl SessionServer {
             // box goes with `started`
             let Some(ready) = opening.await.map(Box::new) else { return };
             let session = Arc::clone(&ready.opened.session);
-            let (cancel, generation) = session.attach();
-            let _serial = session.serial().await;
+            let (cancel, turn) = session.take_turn().await;
             let Some(running) = self.started(ready, cancel).await else { return };
-            self.ended(&session, generation, &self.run(running).await);
+            let end = self.run(running).await; // not an argument: kept while `run` runs
+            self.ended(&session, turn.generation, &end);
         }
     }
 
@@ -204,10 +204,8 @@ impl SessionServer {
     {
         async move {
             let end = running.link.pump(&mut running.stream, &running.closing.out).await;
-            running.session.durable().iter().for_each(|durable| durable.detach_out());
-            let ending = Ending { end: end.clone(), farewell: running.session.farewell() };
-            Box::pin(self.close(running.id, ending, running.closing, running.stream)).await;
-            end
+            // boxed, `end` with it: no room for them in every idle connection's future
+            Box::pin(self.closed(running, end)).await
         }
     }
 

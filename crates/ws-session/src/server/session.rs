@@ -47,7 +47,8 @@ struct Control {
     /// Set once the session is removed for good (closed or expired): never acked again.
     ended: AtomicBool,
     /// The close the application ended the session with, for its connection.
-    farewell: Mutex<Option<CloseFrame>>,
+    /// Boxed: a session that never gets one keeps 8 bytes, not 40.
+    farewell: Mutex<Option<Box<CloseFrame>>>,
     /// Its write-ahead state when the server keeps sessions in a store.
     durable: std::sync::OnceLock<Arc<DurableSession>>,
 }
@@ -60,6 +61,13 @@ struct Own {
     deliver: Mutex<Option<DeliverTx>>,
     /// The stream's end, until the application takes it.
     incoming: Mutex<Option<DeliverRx>>,
+}
+
+/// A connection's turn to run its session: its generation, and the session's lock, held
+/// until the connection is done.
+pub(crate) struct Turn<'a> {
+    pub(crate) generation: u64,
+    _serial: tokio::sync::MutexGuard<'a, ()>,
 }
 
 /// One client's session.
@@ -139,6 +147,14 @@ impl SessionState {
         self.control.serial.lock().await
     }
 
+    /// Attaches a new connection (the previous one is cancelled), then waits for its
+    /// turn: the token that stops the new connection, and its [`Turn`].
+    pub(crate) async fn take_turn(&self) -> (CancellationToken, Turn<'_>) {
+        let (cancel, generation) = self.attach();
+        let serial = self.serial().await;
+        (cancel, Turn { generation, _serial: serial })
+    }
+
     /// Notes the sequence number of a message just pushed (and for the store's journal).
     pub(crate) fn pushed(&self, seq: u64) {
         self.control.pushed.fetch_max(seq, Ordering::Relaxed);
@@ -165,13 +181,13 @@ impl SessionState {
 
     /// Notes the close the application ends the session with (before it is removed).
     pub(crate) fn say_farewell(&self, frame: CloseFrame) {
-        *lock(&self.control.farewell) = Some(frame);
+        *lock(&self.control.farewell) = Some(Box::new(frame));
     }
 
     /// The close the application ended the session with, if it did. (A connection whose
     /// session moved to another node is cancelled without one: 4003, at once.)
     pub(crate) fn farewell(&self) -> Option<CloseFrame> {
-        lock(&self.control.farewell).clone()
+        lock(&self.control.farewell).as_deref().cloned()
     }
 
     /// Whether the session ended for good: one atomic load, no map lookup.

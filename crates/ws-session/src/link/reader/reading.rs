@@ -2,8 +2,10 @@
 
 use super::super::lazy::LazyFlusher;
 use crate::protocol::AckBatcher;
+use futures::future::Either;
+use std::future::Pending;
 use std::time::Duration;
-use tokio::time::Instant;
+use tokio::time::{Instant, Sleep};
 
 /// The reader's own state: the ack schedule, when the peer was last heard, and the
 /// outbox's flusher once there was work for it.
@@ -37,10 +39,11 @@ impl Reading {
     }
 }
 
-/// Completes at `deadline`; never without one.
-pub(super) async fn timer(deadline: Option<Instant>) {
+/// Completes at `deadline`; never without one. A plain future, not an `async fn`, which
+/// would keep `deadline` beside its sleep in every idle link's future.
+pub(super) fn timer(deadline: Option<Instant>) -> Either<Sleep, Pending<()>> {
     match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
+        Some(deadline) => Either::Left(tokio::time::sleep_until(deadline)),
+        None => Either::Right(std::future::pending()),
     }
 }

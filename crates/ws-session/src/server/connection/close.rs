@@ -2,11 +2,13 @@
 //! the peer's close awaited (bounded), and its release from the registry.
 
 use super::super::SessionServer;
+use super::Running;
 use crate::protocol::CloseCode;
 use crate::protocol::{to_message, Frame, SessionLostReason};
 use crate::rollout::Fix;
 use crate::session_link::{spawn_writer, Broken, LinkEnd, Outgoing, Side};
 use futures::{Stream, StreamExt};
+use std::future::Future;
 use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame as WsCloseFrame;
@@ -14,6 +16,24 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use ws_conn::{CloseFrame, ConnId};
 
 impl SessionServer {
+    /// Closes the connection of `running`, whose link ended with `end`.
+    #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
+    pub(super) fn closed<St>(
+        &self,
+        running: Running<St>,
+        end: LinkEnd,
+    ) -> impl Future<Output = LinkEnd> + '_
+    where
+        St: Stream<Item = Result<Message, WsError>> + Unpin + Send + 'static,
+    {
+        async move {
+            running.session.durable().iter().for_each(|durable| durable.detach_out());
+            let ending = Ending { end: end.clone(), farewell: running.session.farewell() };
+            self.close(running.id, ending, running.closing, running.stream).await;
+            end
+        }
+    }
+
     /// Sends the close frame `end` calls for (the application's `farewell` when it ended
     /// the session), lets the writer finish, waits for the peer's close, and takes the
     /// connection out of the registry.
