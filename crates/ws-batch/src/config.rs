@@ -36,6 +36,8 @@ pub struct OutboxConfig {
     pub(crate) backoff: Backoff,
     pub(crate) confirmation: Confirmation,
     pub(crate) owner: Owner,
+    /// The metric handles its outboxes share (a clone starts without).
+    pub(crate) instruments: crate::metrics::Registered,
 }
 
 /// What the owner adds: a fixed jitter seed (tests), a meter shared with other outboxes.
@@ -100,6 +102,7 @@ impl Default for OutboxConfig {
             backoff: default_backoff(),
             confirmation: Confirmation::Flush,
             owner: Owner::default(),
+            instruments: crate::metrics::Registered::default(),
         }
     }
 }

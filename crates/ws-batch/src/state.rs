@@ -4,11 +4,12 @@ use crate::config::{Confirmation, Limits, OutboxConfig};
 use crate::dead_letter::DeadLetter;
 use crate::entry::MessageSize;
 use crate::error::{OutboxError, Refusal, SendFailure};
-use crate::metrics::Gauges;
+use crate::metrics::Instruments;
 use crate::pushed::Pushed;
 use crate::queue::{Batch, Due, Queue, Settled};
 use crate::retry::Retry;
 use crate::stats::OutboxStats;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 use ws_core::JitterRng;
@@ -23,7 +24,8 @@ pub(crate) struct State<M> {
     rng: JitterRng,
     /// The stats last added to the process-wide gauges.
     reported: OutboxStats,
-    gauges: Gauges,
+    /// Shared with the outbox and every other outbox of its config.
+    instruments: Arc<Instruments>,
     peer: Peer,
     /// The highest sequence number a flush may send (`u64::MAX` unless held).
     released: u64,
@@ -49,13 +51,12 @@ impl Default for Peer {
 }
 
 impl<M> State<M> {
-    pub(crate) fn new(config: &OutboxConfig) -> Self {
+    pub(crate) fn new(config: &OutboxConfig, instruments: Arc<Instruments>) -> Self {
         let rng = config.jitter_rng();
         let reported = OutboxStats::default();
-        let gauges = Gauges::register(config.owner.meter.clone());
         let released = if config.owner.held { 0 } else { u64::MAX };
         let peer = Peer::default();
-        State { queue: Queue::new(), rng, reported, gauges, peer, released }
+        State { queue: Queue::new(), rng, reported, instruments, peer, released }
     }
 
     /// Lets messages through `seq` out; returns whether that released any more.
@@ -231,13 +232,13 @@ impl<M> State<M> {
     /// Moves the process-wide gauges to this outbox's current counts.
     pub(crate) fn publish(&mut self) {
         let now = self.queue.stats();
-        self.gauges.report(self.reported, now);
+        self.instruments.report(self.reported, now);
         self.reported = now;
     }
 
     /// Takes this outbox's counts out of the process-wide gauges.
     pub(crate) fn unpublish(&mut self) {
-        self.gauges.report(self.reported, OutboxStats::default());
+        self.instruments.report(self.reported, OutboxStats::default());
         self.reported = OutboxStats::default();
     }
 }
