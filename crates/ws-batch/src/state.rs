@@ -35,8 +35,10 @@ pub(crate) struct State<M> {
 /// whether it still takes messages, whether the peer is late with its acks.
 #[derive(Debug)]
 struct Peer {
-    /// The most messages in flight (being sent or awaiting their ack) a flush allows.
-    window: usize,
+    /// The most messages in flight (being sent or awaiting their ack) a flush allows;
+    /// `u32::MAX` for none (more than any outbox holds): 32 bits keep `Peer` at 8 bytes and
+    /// every outbox's shared state a malloc step smaller (`docs/learnings.md` § 36).
+    window: u32,
     /// Set by [`Outbox::close`](crate::Outbox::close): every push is refused from then on.
     closed: bool,
     /// The peer is overdue with its acks (reported, under `OnAckTimeout::Report`), until an
@@ -46,7 +48,7 @@ struct Peer {
 
 impl Default for Peer {
     fn default() -> Self {
-        Peer { window: usize::MAX, closed: false, overdue: false }
+        Peer { window: u32::MAX, closed: false, overdue: false }
     }
 }
 
@@ -74,7 +76,8 @@ impl<M> State<M> {
 
     /// How many more messages the window lets out now.
     fn window_room(&self) -> usize {
-        self.peer.window.saturating_sub(self.queue.stats().in_flight())
+        let window = usize::try_from(self.peer.window).unwrap_or(usize::MAX);
+        window.saturating_sub(self.queue.stats().in_flight())
     }
 
     /// The next time the flusher has work: a pending entry the window lets out, or an ack
@@ -96,7 +99,7 @@ impl<M> State<M> {
 
     /// Sets the window (at least 1); whether pending messages may now go out.
     pub(crate) fn set_window(&mut self, window: usize) -> bool {
-        self.peer.window = window.max(1);
+        self.peer.window = u32::try_from(window.max(1)).unwrap_or(u32::MAX);
         self.queue.stats().pending > 0 && self.window_room() > 0
     }
 
