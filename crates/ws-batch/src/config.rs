@@ -36,8 +36,6 @@ pub struct OutboxConfig {
     pub(crate) backoff: Backoff,
     pub(crate) confirmation: Confirmation,
     pub(crate) owner: Owner,
-    /// The metric handles its outboxes share (a clone starts without).
-    pub(crate) instruments: crate::metrics::Registered,
 }
 
 /// What the owner adds: a fixed jitter seed (tests), a meter shared with other outboxes.
@@ -47,6 +45,8 @@ pub(crate) struct Owner {
     pub(crate) meter: Option<crate::ByteMeter>,
     /// Messages wait for [`Outbox::release_through`](crate::Outbox::release_through).
     pub(crate) held: bool,
+    /// The metric handles its outboxes share (a clone of the config starts without).
+    pub(crate) instruments: crate::metrics::Registered,
 }
 
 /// How much the outbox holds and sends at once.
@@ -102,7 +102,6 @@ impl Default for OutboxConfig {
             backoff: default_backoff(),
             confirmation: Confirmation::Flush,
             owner: Owner::default(),
-            instruments: crate::metrics::Registered::default(),
         }
     }
 }

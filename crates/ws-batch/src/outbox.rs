@@ -140,7 +140,7 @@ impl<M> Outbox<M> {
     /// keeping a copy.
     pub fn new(config: impl Into<Arc<OutboxConfig>>, dead_letters: DeadLetterHandler<M>) -> Self {
         let config = config.into();
-        let instruments = config.instruments.current(&config.owner.meter);
+        let instruments = config.owner.instruments.current(&config.owner.meter);
         let state = Mutex::new(State::new(&config, Arc::clone(&instruments)));
         let flush_lock = tokio::sync::Mutex::new(());
         let notify = Notifiers::default();
