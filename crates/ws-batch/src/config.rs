@@ -45,6 +45,8 @@ pub(crate) struct Owner {
     pub(crate) meter: Option<crate::ByteMeter>,
     /// Messages wait for [`Outbox::release_through`](crate::Outbox::release_through).
     pub(crate) held: bool,
+    /// The metric handles its outboxes share (a clone of the config starts without).
+    pub(crate) instruments: crate::metrics::Registered,
 }
 
 /// How much the outbox holds and sends at once.

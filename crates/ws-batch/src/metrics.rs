@@ -3,6 +3,7 @@
 use crate::error::SendFailure;
 use crate::stats::OutboxStats;
 use metrics::{counter, gauge, histogram, Counter, Gauge, Histogram};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// Messages accepted by `push`.
@@ -32,21 +33,26 @@ pub const IN_FLIGHT: &str = "ws_batch_in_flight_messages";
 /// How long one flush took, failed ones included.
 pub const FLUSH_DURATION: &str = "ws_batch_flush_duration_seconds";
 
-/// The handles of the hot-path metrics, registered once per outbox.
+/// The handles of the hot-path metrics and the process-wide gauges (with the owner's
+/// meter), registered once per recorder and shared by every outbox of one config
+/// ([`Registered`]): an idle outbox keeps a pointer, not 128 bytes of handles
+/// (`docs/learnings.md` § 36).
 #[derive(Debug)]
 pub(crate) struct Instruments {
     enqueued: Counter,
     sent: Counter,
     acked: Counter,
     flush_duration: Histogram,
+    gauges: Gauges,
 }
 
 impl Instruments {
-    pub(crate) fn register() -> Self {
+    fn register(meter: Option<crate::ByteMeter>) -> Self {
         let enqueued = counter!(ENQUEUED);
         let sent = counter!(SENT);
         let acked = counter!(ACKED);
-        Instruments { enqueued, sent, acked, flush_duration: histogram!(FLUSH_DURATION) }
+        let flush_duration = histogram!(FLUSH_DURATION);
+        Instruments { enqueued, sent, acked, flush_duration, gauges: Gauges::register(meter) }
     }
 
     pub(crate) fn enqueued(&self, count: usize) {
@@ -71,11 +77,16 @@ impl Instruments {
             self.acked.increment(count as u64);
         }
     }
+
+    /// Moves the gauges by what one outbox changed since it last reported.
+    pub(crate) fn report(&self, before: OutboxStats, after: OutboxStats) {
+        self.gauges.report(before, after);
+    }
 }
 
-/// The process-wide gauges, moved by the deltas of one outbox.
+/// The process-wide gauges, moved by the deltas of each outbox.
 #[derive(Debug)]
-pub(crate) struct Gauges {
+struct Gauges {
     pending: Gauge,
     in_flight: Gauge,
     /// The owner's meter of bytes over many outboxes, if it set one.
@@ -83,18 +94,60 @@ pub(crate) struct Gauges {
 }
 
 impl Gauges {
-    pub(crate) fn register(meter: Option<crate::ByteMeter>) -> Self {
+    fn register(meter: Option<crate::ByteMeter>) -> Self {
         Gauges { pending: gauge!(PENDING), in_flight: gauge!(IN_FLIGHT), meter }
     }
 
-    /// Moves the gauges by what one outbox changed since it last reported.
-    pub(crate) fn report(&self, before: OutboxStats, after: OutboxStats) {
+    fn report(&self, before: OutboxStats, after: OutboxStats) {
         move_by(&self.pending, before.pending, after.pending);
         move_by(&self.in_flight, before.in_flight(), after.in_flight());
         if let Some(meter) = self.meter.as_ref().filter(|_| before.bytes != after.bytes) {
             meter.moved(before.bytes, after.bytes);
         }
     }
+}
+
+/// The [`Instruments`] one config registered last, and the recorder they are bound to. A
+/// handle records into the recorder that was current when it was registered, so an outbox
+/// built under another recorder (an application that installed its recorder after its
+/// first session, a test's local recorder) gets handles of its own, as when every outbox
+/// registered its own. A clone starts empty: it may get another meter.
+#[derive(Debug, Default)]
+pub(crate) struct Registered {
+    bound: Mutex<Option<Bound>>,
+}
+
+#[derive(Debug)]
+struct Bound {
+    /// The address of the recorder the handles were registered with.
+    recorder: usize,
+    instruments: Arc<Instruments>,
+}
+
+impl Clone for Registered {
+    fn clone(&self) -> Self {
+        Registered::default()
+    }
+}
+
+impl Registered {
+    /// The instruments of the recorder current now, with `meter`: the last ones if they
+    /// belong to it, else new ones (which replace them).
+    pub(crate) fn current(&self, meter: &Option<crate::ByteMeter>) -> Arc<Instruments> {
+        let recorder = current_recorder();
+        let mut bound = self.bound.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(same) = bound.as_ref().filter(|bound| bound.recorder == recorder) {
+            return Arc::clone(&same.instruments);
+        }
+        let instruments = Arc::new(Instruments::register(meter.clone()));
+        *bound = Some(Bound { recorder, instruments: Arc::clone(&instruments) });
+        instruments
+    }
+}
+
+/// The address of the recorder the `metrics` macros would register with now.
+fn current_recorder() -> usize {
+    metrics::with_recorder(|recorder| std::ptr::from_ref(recorder).cast::<()>().addr())
 }
 
 fn move_by(gauge: &Gauge, before: usize, after: usize) {

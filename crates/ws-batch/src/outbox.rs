@@ -60,7 +60,8 @@ struct Shared<M> {
     /// Shared by every outbox built from the same `Arc` (a server's session outboxes).
     config: Arc<OutboxConfig>,
     dead_letters: DeadLetterHandler<M>,
-    instruments: Instruments,
+    /// The same handles as the state's: shared by every outbox of `config`.
+    instruments: Arc<Instruments>,
 }
 
 /// What one flush did.
@@ -139,9 +140,9 @@ impl<M> Outbox<M> {
     /// keeping a copy.
     pub fn new(config: impl Into<Arc<OutboxConfig>>, dead_letters: DeadLetterHandler<M>) -> Self {
         let config = config.into();
-        let state = Mutex::new(State::new(&config));
+        let instruments = config.owner.instruments.current(&config.owner.meter);
+        let state = Mutex::new(State::new(&config, Arc::clone(&instruments)));
         let flush_lock = tokio::sync::Mutex::new(());
-        let instruments = Instruments::register();
         let notify = Notifiers::default();
         let shared = Shared { state, flush_lock, notify, config, dead_letters, instruments };
         Outbox { shared: Arc::new(shared) }

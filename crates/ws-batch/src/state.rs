@@ -4,11 +4,12 @@ use crate::config::{Confirmation, Limits, OutboxConfig};
 use crate::dead_letter::DeadLetter;
 use crate::entry::MessageSize;
 use crate::error::{OutboxError, Refusal, SendFailure};
-use crate::metrics::Gauges;
+use crate::metrics::Instruments;
 use crate::pushed::Pushed;
 use crate::queue::{Batch, Due, Queue, Settled};
 use crate::retry::Retry;
 use crate::stats::OutboxStats;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 use ws_core::JitterRng;
@@ -23,7 +24,8 @@ pub(crate) struct State<M> {
     rng: JitterRng,
     /// The stats last added to the process-wide gauges.
     reported: OutboxStats,
-    gauges: Gauges,
+    /// Shared with the outbox and every other outbox of its config.
+    instruments: Arc<Instruments>,
     peer: Peer,
     /// The highest sequence number a flush may send (`u64::MAX` unless held).
     released: u64,
@@ -33,8 +35,10 @@ pub(crate) struct State<M> {
 /// whether it still takes messages, whether the peer is late with its acks.
 #[derive(Debug)]
 struct Peer {
-    /// The most messages in flight (being sent or awaiting their ack) a flush allows.
-    window: usize,
+    /// The most messages in flight (being sent or awaiting their ack) a flush allows;
+    /// `u32::MAX` for none (more than any outbox holds): 32 bits keep `Peer` at 8 bytes and
+    /// every outbox's shared state a malloc step smaller (`docs/learnings.md` § 36).
+    window: u32,
     /// Set by [`Outbox::close`](crate::Outbox::close): every push is refused from then on.
     closed: bool,
     /// The peer is overdue with its acks (reported, under `OnAckTimeout::Report`), until an
@@ -44,18 +48,17 @@ struct Peer {
 
 impl Default for Peer {
     fn default() -> Self {
-        Peer { window: usize::MAX, closed: false, overdue: false }
+        Peer { window: u32::MAX, closed: false, overdue: false }
     }
 }
 
 impl<M> State<M> {
-    pub(crate) fn new(config: &OutboxConfig) -> Self {
+    pub(crate) fn new(config: &OutboxConfig, instruments: Arc<Instruments>) -> Self {
         let rng = config.jitter_rng();
         let reported = OutboxStats::default();
-        let gauges = Gauges::register(config.owner.meter.clone());
         let released = if config.owner.held { 0 } else { u64::MAX };
         let peer = Peer::default();
-        State { queue: Queue::new(), rng, reported, gauges, peer, released }
+        State { queue: Queue::new(), rng, reported, instruments, peer, released }
     }
 
     /// Lets messages through `seq` out; returns whether that released any more.
@@ -73,7 +76,8 @@ impl<M> State<M> {
 
     /// How many more messages the window lets out now.
     fn window_room(&self) -> usize {
-        self.peer.window.saturating_sub(self.queue.stats().in_flight())
+        let window = usize::try_from(self.peer.window).unwrap_or(usize::MAX);
+        window.saturating_sub(self.queue.stats().in_flight())
     }
 
     /// The next time the flusher has work: a pending entry the window lets out, or an ack
@@ -95,7 +99,7 @@ impl<M> State<M> {
 
     /// Sets the window (at least 1); whether pending messages may now go out.
     pub(crate) fn set_window(&mut self, window: usize) -> bool {
-        self.peer.window = window.max(1);
+        self.peer.window = u32::try_from(window.max(1)).unwrap_or(u32::MAX);
         self.queue.stats().pending > 0 && self.window_room() > 0
     }
 
@@ -231,13 +235,13 @@ impl<M> State<M> {
     /// Moves the process-wide gauges to this outbox's current counts.
     pub(crate) fn publish(&mut self) {
         let now = self.queue.stats();
-        self.gauges.report(self.reported, now);
+        self.instruments.report(self.reported, now);
         self.reported = now;
     }
 
     /// Takes this outbox's counts out of the process-wide gauges.
     pub(crate) fn unpublish(&mut self) {
-        self.gauges.report(self.reported, OutboxStats::default());
+        self.instruments.report(self.reported, OutboxStats::default());
         self.reported = OutboxStats::default();
     }
 }

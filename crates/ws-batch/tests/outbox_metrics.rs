@@ -8,7 +8,7 @@ use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use ws_batch::metrics as names;
-use ws_batch::{Confirmation, Outbox, OutboxConfig};
+use ws_batch::{Confirmation, DeadLetterHandler, Outbox, OutboxConfig};
 
 /// Running totals: the debugging recorder hands out what changed since its last snapshot.
 struct Totals {
@@ -110,4 +110,22 @@ fn every_metric_is_recorded_and_gauges_return_to_zero() {
     });
     assert_eq!(totals.value(names::PENDING), 0.0, "a dropped outbox leaves the gauges");
     assert_eq!(totals.value(names::IN_FLIGHT), 0.0);
+}
+
+#[test]
+fn outboxes_of_one_config_built_under_a_later_recorder_record_into_it() {
+    let config = std::sync::Arc::new(OutboxConfig::default());
+    let outbox = || Outbox::<String>::new(config.clone(), DeadLetterHandler::callback(drop));
+    let before = outbox();
+    let recorder = DebuggingRecorder::new();
+    let totals = Totals { snapshotter: recorder.snapshotter(), seen: RefCell::default() };
+    let outboxes = metrics::with_local_recorder(&recorder, || [outbox(), outbox()]);
+    before.push("not counted".to_string()).unwrap();
+    for outbox in &outboxes {
+        outbox.push("counted".to_string()).unwrap();
+    }
+    assert_eq!(totals.value(names::ENQUEUED), 2.0, "bound when built, recorded outside");
+    assert_eq!(totals.value(names::PENDING), 2.0);
+    drop(outboxes);
+    assert_eq!(totals.value(names::PENDING), 0.0);
 }

@@ -34,6 +34,10 @@ struct Attachment {
     generation: u64,
     /// When the last connection detached, while none is attached.
     detached_at: Option<Instant>,
+    /// The close the application ended the session with, for its connection. Boxed: a
+    /// session that never gets one keeps 8 bytes, not 40; under this lock rather than one
+    /// of its own, 8 bytes fewer (`docs/learnings.md` § 36).
+    farewell: Option<Box<CloseFrame>>,
 }
 
 /// Who runs the session: the attached connection, and the lock it holds while it runs.
@@ -46,9 +50,6 @@ struct Control {
     pushed: AtomicU64,
     /// Set once the session is removed for good (closed or expired): never acked again.
     ended: AtomicBool,
-    /// The close the application ended the session with, for its connection.
-    /// Boxed: a session that never gets one keeps 8 bytes, not 40.
-    farewell: Mutex<Option<Box<CloseFrame>>>,
     /// Its write-ahead state when the server keeps sessions in a store.
     durable: std::sync::OnceLock<Arc<DurableSession>>,
 }
@@ -181,13 +182,13 @@ impl SessionState {
 
     /// Notes the close the application ends the session with (before it is removed).
     pub(crate) fn say_farewell(&self, frame: CloseFrame) {
-        *lock(&self.control.farewell) = Some(Box::new(frame));
+        lock(&self.control.attachment).farewell = Some(Box::new(frame));
     }
 
     /// The close the application ended the session with, if it did. (A connection whose
     /// session moved to another node is cancelled without one: 4003, at once.)
     pub(crate) fn farewell(&self) -> Option<CloseFrame> {
-        lock(&self.control.farewell).as_deref().cloned()
+        lock(&self.control.attachment).farewell.as_deref().cloned()
     }
 
     /// Whether the session ended for good: one atomic load, no map lookup.
