@@ -5,7 +5,7 @@
 use std::time::Duration;
 use ws_soak::args::Args;
 #[cfg(feature = "simulation")]
-use ws_soak::sim::{SimOptions, RESTART_EVERY};
+use ws_soak::sim::{SimOptions, QUIET_EVERY, RESTART_EVERY};
 use ws_soak::SoakError;
 
 #[cfg(feature = "simulation")]
@@ -31,7 +31,8 @@ fn options(args: &Args, duration: Duration) -> SimOptions {
     let restart_every = args.restart_every.unwrap_or(RESTART_EVERY);
     let leak_per_minute = args.plant_leak.unwrap_or(0);
     let store = args.store;
-    SimOptions { duration, seed, heap, restart_every, store, leak_per_minute }
+    let quiet_every = QUIET_EVERY;
+    SimOptions { duration, seed, heap, restart_every, store, leak_per_minute, quiet_every }
 }
 
 /// Without the `simulation` feature there is nothing to simulate with.

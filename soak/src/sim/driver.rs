@@ -1,12 +1,13 @@
 //! The driver: a turmoil client host that runs the storm second by second for the run's
-//! duration, samples every hour, then calms the network, stops sending, drains, counts the
+//! duration, samples every minute and every hour, and at every hour's end holds a quiet
+//! instant ([`super::lull`]); then calms the network, stops sending, drains, counts the
 //! ghosts and writes the report. The simulation ends when the driver does.
 
 use super::hours::{Hour, Meter, Sample};
-use super::report::{SimReport, SimRun, SimServer};
+use super::lull::{lull, QuietInstants};
+use super::report::{HeapFigures, SimReport, SimRun, SimServer};
 use super::restarts::Restarts;
 use super::storm::Storm;
-use super::trend::{heap_trend, HeapTrend};
 use super::world::{get, World};
 use crate::harness::shared::lock;
 use std::sync::atomic::Ordering;
@@ -35,10 +36,20 @@ pub struct Plan {
     pub hosts: Vec<String>,
     /// Reads the counting allocator, from the simulation's start.
     pub heap: Meter,
-    /// How often the server restarts (zero: never).
+    /// How often the server restarts (zero: never; then the quiet instants do not crash
+    /// it either).
     pub restart_every: Duration,
     /// The planted leak: bytes kept every simulated minute (0: none).
     pub leak_per_minute: u64,
+    /// Seconds of sending between two quiet instants (0: none).
+    pub quiet_every: u64,
+}
+
+impl Plan {
+    /// Whether second `second` of sending is the last before a quiet instant.
+    fn quiet_after(&self, second: u64) -> bool {
+        self.quiet_every > 0 && (second + 1) % self.quiet_every == 0
+    }
 }
 
 /// Where the driver leaves the report.
@@ -62,12 +73,13 @@ async fn drain(world: &World) {
     until(DRAIN_LIMIT, || world.settled()).await;
 }
 
-/// Polls `done` until it holds or `limit` passed.
-async fn until(limit: Duration, done: impl Fn() -> bool) {
+/// Polls `done` until it holds or `limit` passed; whether it held.
+pub async fn until(limit: Duration, done: impl Fn() -> bool) -> bool {
     let started = tokio::time::Instant::now();
     while !done() && started.elapsed() < limit {
         tokio::time::sleep(LOOK_EVERY).await;
     }
+    done()
 }
 
 /// Waits until every client is connected.
@@ -80,19 +92,21 @@ async fn connected(world: &World) -> turmoil::Result {
     }
 }
 
-/// What the run ends with: every hour's figures, the heap's trend and the server's.
+/// What the run ends with: every hour's figures, the heap's trends and the server's.
 struct Ended {
     hours: Vec<Hour>,
-    heap_trend: Option<HeapTrend>,
+    heap: HeapFigures,
     server: SimServer,
 }
 
-/// The figures sampled while the weather runs: every hour's end, and the heap every minute;
-/// and what the planted leak keeps.
+/// The figures sampled while the weather runs: every hour's end, the heap every minute and
+/// at every quiet instant (with the server's share), the quiet instants missed; and what
+/// the planted leak keeps.
 #[derive(Default)]
 struct Samples {
     hours: Vec<Hour>,
     minutes: Vec<Sample>,
+    quiet: QuietInstants,
     leaked: Vec<Box<[u8]>>,
 }
 
@@ -102,10 +116,12 @@ impl Samples {
     /// heap they measure.
     fn for_run(plan: &Plan) -> Samples {
         let seconds = plan.run.simulated_seconds as usize;
-        let hours = Vec::with_capacity(seconds / 3600 + 2);
+        let hours = seconds / 3600 + 2;
         let minutes = seconds / 60 + 1;
         let leaked = Vec::with_capacity(minutes);
-        Samples { hours, minutes: Vec::with_capacity(minutes), leaked }
+        let quiet = QuietInstants::with_capacity(hours);
+        let minutes = Vec::with_capacity(minutes);
+        Samples { hours: Vec::with_capacity(hours), minutes, quiet, leaked }
     }
 
     /// Samples the end of second `second`, when it ends a minute (and an hour).
@@ -124,48 +140,57 @@ impl Samples {
         }
     }
 
-    /// What the run ended with: the hours, the heap's trend over the minutes, `server`.
+    /// What the run ended with: the hours, the heap's figures, `server`.
     fn ended(self, server: SimServer) -> Ended {
-        let heap_trend = heap_trend(&self.minutes);
-        Ended { hours: self.hours, heap_trend, server }
+        let heap = HeapFigures::of(self.quiet, &self.minutes);
+        Ended { hours: self.hours, heap, server }
     }
 }
 
-/// What strikes second by second: the storm on the links and the server's restarts.
+/// What strikes second by second: the storm on the links and the server's restarts; and
+/// the seconds it strikes at.
 struct Weather {
     storm: Storm,
     restarts: Restarts,
+    seconds: tokio::time::Interval,
 }
 
 impl Weather {
     fn new(plan: &Plan) -> Weather {
         let storm = Storm::new(plan.run.seed, plan.hosts.clone());
-        Weather { storm, restarts: Restarts::new(plan.restart_every) }
+        let seconds = tokio::time::interval(Duration::from_secs(1));
+        Weather { storm, restarts: Restarts::new(plan.restart_every), seconds }
     }
 
     /// The weather, second by second, for the run's duration; the figures of every hour
     /// (and of the last, partial one).
     async fn hours(&mut self, world: &World, plan: &Plan) -> Samples {
-        let mut seconds = tokio::time::interval(Duration::from_secs(1));
         let mut samples = Samples::for_run(plan);
         for second in 0..plan.run.simulated_seconds {
-            seconds.tick().await;
-            self.step(second, world);
-            samples.second(second, world, plan);
+            self.seconds.tick().await;
+            self.second(second, world, plan, &mut samples).await;
         }
         Samples { hours: partial(samples.hours, plan, world), ..samples }
     }
 
-    fn step(&mut self, second: u64, world: &World) {
+    /// Second `second`: the weather, the samples, and a quiet instant when one is due (the
+    /// seconds then count on from its end).
+    async fn second(&mut self, second: u64, world: &World, plan: &Plan, samples: &mut Samples) {
         self.storm.step(second, world);
         self.restarts.step(second, world);
+        samples.second(second, world, plan);
+        if plan.quiet_after(second) {
+            self.calm(world);
+            samples.quiet.push(lull(world, second, plan).await);
+            self.seconds.reset();
+        }
     }
 
     /// The run's report, checked.
     fn report(&self, world: &World, run: SimRun, ended: Ended) -> SimReport {
-        let Ended { hours, heap_trend, server } = ended;
+        let Ended { hours, heap, server } = ended;
         let faults = self.storm.faults;
-        let report = SimReport { hours, heap_trend, faults, server, ..figures(world, run) };
+        let report = SimReport { hours, heap, faults, server, ..figures(world, run) };
         report.checked()
     }
 

@@ -95,13 +95,14 @@ impl Hour {
     }
 }
 
-/// The live heap and the clients connected at the end of a simulated minute: what the heap
-/// trend is fitted on ([`super::trend`]; a sample a minute, not an hour: the heap at an instant swings by
-/// ~900 KB with what is in flight, and 23 hourly points left the fit's standard error at
-/// ~31 KB/h, above the goal it checks).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// The live heap and the clients connected at an instant: at the end of a simulated minute,
+/// or at a quiet instant ([`super::lull`]), what the heap trends are fitted on
+/// ([`super::trend`]). At an arbitrary minute the heap swings by ~900 KB with what is in
+/// flight, and 23 hourly points of it left the fit's standard error at ~31 KB/h, above
+/// the goal it checks; the quiet instants hold no such swing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Sample {
-    /// Simulated seconds since the start.
+    /// Simulated seconds of sending since the start (the quiet instants' pauses left out).
     pub seconds: u64,
     /// Clients connected then.
     pub clients: usize,

@@ -24,6 +24,7 @@ pub mod clients;
 pub mod driver;
 pub mod hours;
 pub mod ledger;
+pub mod lull;
 pub mod probe;
 pub mod pump;
 pub mod report;
@@ -70,6 +71,9 @@ const IDS_SEED: u64 = 0x01D5_5EED;
 /// simulated minutes (288 restarts in 24 h), so that every client resumes from the store
 /// again and again, in every phase of the storm.
 pub const RESTART_EVERY: Duration = Duration::from_secs(300);
+/// How often the driver holds a quiet instant ([`lull`]), by default: at every simulated
+/// hour's end, a heap sample an hour for the heap check.
+pub const QUIET_EVERY: Duration = Duration::from_secs(3600);
 
 /// What to simulate.
 #[derive(Debug, Clone, Copy)]
@@ -88,6 +92,8 @@ pub struct SimOptions {
     /// A planted leak (`--plant-leak`, hidden): bytes the driver allocates and keeps every
     /// simulated minute, 0 for none; the heap check must fail with one near its goal.
     pub leak_per_minute: u64,
+    /// How often the driver holds a quiet instant ([`QUIET_EVERY`]; zero for never).
+    pub quiet_every: Duration,
     /// Tests only: the sender's turn whose message is noted as sent and never sent.
     #[cfg(test)]
     pub plant: Option<u64>,
@@ -154,10 +160,19 @@ fn simulate(options: &SimOptions, world: Arc<World>) -> Result<Finished, SoakErr
 
 fn builder(options: &SimOptions) -> turmoil::Builder {
     let mut builder = turmoil::Builder::new();
-    builder.simulation_duration(options.duration + MARGIN).tick_duration(TICK);
+    builder.simulation_duration(simulated_limit(options)).tick_duration(TICK);
     builder.min_message_latency(LATENCY).max_message_latency(LATENCY);
     builder.rng_seed(options.seed).tcp_capacity(4096).epoch(std::time::UNIX_EPOCH + EPOCH);
     builder
+}
+
+/// The most simulated time a run may take: its sending, the longest quiet instants it
+/// holds, and [`MARGIN`].
+fn simulated_limit(options: &SimOptions) -> Duration {
+    let every = options.quiet_every.as_secs();
+    let quiet_instants = options.duration.as_secs().checked_div(every).unwrap_or(0);
+    let quiet = lull::LONGEST.saturating_mul(u32::try_from(quiet_instants).unwrap_or(u32::MAX));
+    options.duration + quiet + MARGIN
 }
 
 /// Steps the simulation until the driver ends, crashing and starting the server host
@@ -215,7 +230,8 @@ fn plan(options: &SimOptions, hosts: Vec<String>) -> Plan {
     let heap = hours::Meter::start(options.heap);
     let restart_every = options.restart_every;
     let leak_per_minute = options.leak_per_minute;
-    Plan { run: sim_run(options), hosts, heap, restart_every, leak_per_minute }
+    let quiet_every = options.quiet_every.as_secs();
+    Plan { run: sim_run(options), hosts, heap, restart_every, leak_per_minute, quiet_every }
 }
 
 fn sim_run(options: &SimOptions) -> SimRun {

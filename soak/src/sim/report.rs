@@ -2,10 +2,11 @@
 //! Every field but `wall_clock` follows from the seed: two runs with the same seed write
 //! the same JSON but for that one.
 
-use super::hours::{mean_heap, Hour};
+use super::hours::{mean_heap, Hour, Sample};
 use super::ledger::Tally;
+use super::lull::QuietInstants;
 use super::storm::Faults;
-use super::trend::HeapTrend;
+use super::trend::{heap_trend, quiet_trend, HeapTrend};
 use super::world::Churn;
 use crate::report::{percent, Check, Monitored, ServerCloses};
 use serde::Serialize;
@@ -68,6 +69,35 @@ pub struct TimerFigures {
     pub worst_late_us: u64,
 }
 
+/// The live heap over a run: its growth per hour with its standard error, fitted on the
+/// quiet instants (the one checked) and on a sample a minute with the connected clients
+/// factored out (beside it); each `None` for a run too short for a trend.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HeapFigures {
+    /// Fitted on the quiet instants after the first hour ([`super::lull`]).
+    pub trend: Option<HeapTrend>,
+    /// Fitted on a sample a minute after the first hour, the clients factored out.
+    pub minutes: Option<HeapTrend>,
+    /// The live heap at every quiet instant: without the server when it restarts during
+    /// the run.
+    pub quiet: Vec<Sample>,
+    /// The server's share of the live heap at every quiet instant (empty when it never
+    /// restarts).
+    pub server: Vec<i64>,
+    /// Quiet instants that did not come within their limit.
+    pub missed: u64,
+}
+
+impl HeapFigures {
+    /// The trends of the `quiet` instants' samples and of the `minutes`' samples.
+    pub fn of(quiet: QuietInstants, minutes: &[Sample]) -> HeapFigures {
+        let trend = quiet_trend(&quiet.samples);
+        let minutes = heap_trend(minutes);
+        let QuietInstants { samples, server, missed } = quiet;
+        HeapFigures { trend, minutes, quiet: samples, server, missed }
+    }
+}
+
 /// Wall-clock figures: the only ones that differ between two runs of one seed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct WallClock {
@@ -94,9 +124,8 @@ pub struct SimReport {
     pub timers: TimerFigures,
     /// The end of every simulated hour.
     pub hours: Vec<Hour>,
-    /// The live heap's growth per hour and its standard error, fitted on a sample a minute
-    /// with the connected clients factored out (`None` for a run too short for a trend).
-    pub heap_trend: Option<HeapTrend>,
+    /// The live heap's trends and its quiet instants.
+    pub heap: HeapFigures,
     /// Whether every client received what was sent to it, or was told it is lost, by the
     /// end of the drain.
     pub settled: bool,
@@ -131,7 +160,7 @@ struct Spec {
 }
 
 /// Every check of a simulated run; all are required.
-const SPECS: [Spec; 14] = [
+const SPECS: [Spec; 15] = [
     Spec { metric: "messages delivered", goal: "> 0", evaluate: delivered },
     Spec { metric: "silent losses", goal: "0", evaluate: |r| zero(r.delivery.silent_losses) },
     Spec { metric: "duplicated", goal: "0", evaluate: |r| zero(r.delivery.duplicated) },
@@ -141,6 +170,7 @@ const SPECS: [Spec; 14] = [
     Spec { metric: "clients that gave up", goal: "0", evaluate: |r| zero(r.churn.gave_up) },
     Spec { metric: "monitoring coverage", goal: "100%", evaluate: coverage },
     Spec { metric: "heap growth per hour", goal: "< 1%/day", evaluate: heap },
+    Spec { metric: "quiet instants missed", goal: "0", evaluate: |r| zero(r.heap.missed) },
     Spec { metric: "timer lateness", goal: "<= 1 tick", evaluate: timers },
     Spec { metric: "faults injected", goal: "> 0", evaluate: faults },
     Spec { metric: "clients settled", goal: "all", evaluate: |r| settled(r.settled) },
@@ -193,12 +223,12 @@ fn coverage(report: &SimReport) -> (String, bool) {
 /// The live heap grows less than 1% of its mean per 24 hours (plus 64 KiB); a run of
 /// fewer than three hours shows no trend (its first is the warm-up).
 fn heap(report: &SimReport) -> (String, bool) {
-    let Some(trend) = report.heap_trend else {
+    let Some(trend) = report.heap.trend else {
         return ("n/a (< 3 h)".to_owned(), true);
     };
     let growth = trend.bytes_per_hour;
     let met = growth * 24.0 <= mean_heap(&report.hours) * 0.01 + 65_536.0;
-    (format!("{growth:.0} ± {:.0} B/h", trend.standard_error), met)
+    (trend.to_string(), met)
 }
 
 /// Every timer the probe set fired within one simulation step of when it was due.
@@ -213,9 +243,22 @@ pub fn table(report: &SimReport) -> String {
     let mut text =
         format!("simulated {} s, seed {}: {}\n", run.simulated_seconds, run.seed, run.command);
     report.hours.iter().for_each(|hour| text.push_str(&hour_line(hour)));
+    text.push_str(&quiet_line(&report.heap));
     text.push_str(&restarts_line(report));
     report.checks.iter().for_each(|check| text.push_str(&check_line(check)));
     text + &end_line(report)
+}
+
+/// The live heap at every quiet instant (and the server's share, read apart), and the
+/// trend over the minutes beside the one checked.
+fn quiet_line(heap: &HeapFigures) -> String {
+    let bytes: Vec<String> =
+        heap.quiet.iter().map(|sample| sample.live_bytes.to_string()).collect();
+    let server: Vec<String> = heap.server.iter().map(i64::to_string).collect();
+    let minutes = heap.minutes.map(|trend| trend.to_string()).unwrap_or("n/a".to_owned());
+    let quiet = format!("quiet instants (missed {}): heap {} B\n", heap.missed, bytes.join(", "));
+    let server = format!("the server's share at each: {} B\n", server.join(", "));
+    quiet + &server + &format!("heap trend over the minutes, clients factored out: {minutes}\n")
 }
 
 /// The wall clock the run took and its verdict.

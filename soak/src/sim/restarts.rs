@@ -49,6 +49,6 @@ impl Restarts {
 }
 
 /// Leaves `power` for `sim::run` to do after this step.
-fn ask(world: &World, power: Power) {
+pub fn ask(world: &World, power: Power) {
     *lock(&world.power) = Some(power);
 }

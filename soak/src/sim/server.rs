@@ -16,6 +16,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
+use ws_reliability::conn::Registry;
 use ws_reliability::monitor::{Monitor, MonitorError};
 use ws_reliability::server::{ReliableServer, ServerConfig, StoreConfig};
 use ws_reliability::store::SessionStore;
@@ -43,11 +44,15 @@ pub async fn host(world: Arc<World>, seed: u64, shelf: Shelf) -> turmoil::Result
     Sender { world, pumps, chores }.send().await
 }
 
-/// What runs beside the sending: the closes the server starts (until sending stops) and
-/// the follower of its connections they pick from.
+/// What runs beside the sending: the closes the server starts (while sending is on: none
+/// in a quiet instant or the drain) and the follower of its connections they pick from.
 struct Chores {
-    _closer: Closer,
+    closer: Closer,
     closing: Option<Closing>,
+    registry: Registry,
+    clients: usize,
+    /// The seed of the next closes: a new one each time they start again.
+    seed: u64,
 }
 
 impl Chores {
@@ -57,11 +62,23 @@ impl Chores {
         let mut closer = Closer::follow(server.registry());
         closer.outcomes = Arc::clone(&world.closes);
         let seed = seed ^ CLOSE_SEED ^ get(&world.restarts);
-        let closing = closer.start(server.registry(), world.clients.len(), seed);
         monitoring(server, &world.runs)?;
         let registry = server.registry().clone();
-        *lock(&world.server) = Some(ServerView { registry });
-        Ok(Chores { _closer: closer, closing: Some(closing) })
+        *lock(&world.server) = Some(ServerView { registry: registry.clone() });
+        let clients = world.clients.len();
+        Ok(Chores { closer, closing: None, registry, clients, seed })
+    }
+
+    /// Closes while `sending`: stops them when it is off, starts them again (seeded anew)
+    /// when it is on again.
+    fn follow(&mut self, sending: bool) {
+        if !sending {
+            self.closing = None;
+        } else if self.closing.is_none() {
+            let closing = self.closer.start(&self.registry, self.clients, self.seed);
+            self.seed = self.seed.wrapping_add(1);
+            self.closing = Some(closing);
+        }
     }
 }
 
@@ -111,7 +128,7 @@ impl Sender {
 
     fn turn(&mut self, turn: u64) {
         let sending = self.world.sending.load(Ordering::Relaxed);
-        self.chores.closing = self.chores.closing.take().filter(|_| sending);
+        self.chores.follow(sending);
         let clients = self.pumps.len().max(1) as u64;
         if sending && due(turn, clients) {
             self.hand(turn, (turn % clients) as usize);

@@ -25,6 +25,7 @@ fn options(seed: u64, plant: Option<u64>) -> SimOptions {
         restart_every,
         store,
         leak_per_minute: 0,
+        quiet_every: Duration::ZERO,
     }
 }
 
@@ -68,4 +69,34 @@ fn sessions_survive_server_restarts_and_every_durable_send_arrives_once_in_order
     assert!(report.churn.restored > 0, "{:?}", report.churn);
     assert!(report.delivery.durable > 0);
     assert_eq!(report.delivery.silent_losses, 0);
+}
+
+/// A quiet instant every simulated minute: each comes (every client settled and connected,
+/// the server holding one connection each), the server's host is crashed for the sample
+/// without it and started again, and the run goes on after it and passes.
+#[test]
+fn the_quiet_instants_come_and_the_run_goes_on_after_them() {
+    let every = Duration::from_secs(60);
+    let report = run(&SimOptions { quiet_every: every, ..options(6, None) }).unwrap();
+    assert!(report.passed, "{:?} {:?}", failed(&report), report.heap);
+    assert_eq!(report.heap.quiet.len(), 3, "after 60, 120 and 180 s of sending");
+    assert_eq!(report.heap.missed, 0);
+    assert_eq!(report.server.restarts, 3, "one crash at each quiet instant");
+    assert_eq!(report.heap.server.len(), 3, "the server's share read at each");
+    let last = report.hours.last().map(|hour| hour.traffic.sent).unwrap_or(0);
+    // 90 messages a second: 5 400 by the first quiet instant, and more after each restart
+    assert!(last > 7_000, "sending went on after the quiet instants: {last}");
+}
+
+/// Without restarts, the quiet instants leave the server up and read the heap with it.
+#[test]
+fn without_restarts_the_quiet_instants_leave_the_server_up() {
+    let every = Duration::from_secs(90);
+    let quiet =
+        SimOptions { quiet_every: every, restart_every: Duration::ZERO, ..options(7, None) };
+    let report = run(&quiet).unwrap();
+    assert!(report.passed, "{:?} {:?}", failed(&report), report.heap);
+    assert_eq!(report.heap.quiet.len(), 2);
+    assert_eq!(report.server.restarts, 0);
+    assert!(report.heap.server.is_empty());
 }

@@ -1,6 +1,7 @@
 //! The live heap's trend over a simulated run: the least-squares fit of the live bytes on
-//! the time and the clients connected, over a sample a minute, and that fit's standard
-//! error, estimated for correlated samples (Newey-West).
+//! the time and the clients connected, and that fit's standard error, estimated for
+//! correlated samples (Newey-West); over the quiet instants (the one checked) and over a
+//! sample a minute.
 
 use super::hours::Sample;
 use serde::Serialize;
@@ -11,6 +12,9 @@ use serde::Serialize;
 /// server, a partition lasts up to 200 s. Newey-West's rule of thumb for ~1 400 samples
 /// (7) would leave most of that correlation out and understate the error.
 pub const LAG_SAMPLES: usize = 60;
+/// How many neighbouring quiet instants (an hour apart) the standard error lets be
+/// correlated: a session expired in a long partition stays in the store for an hour.
+pub const QUIET_LAGS: usize = 2;
 
 /// The live heap's growth per hour and how sure it is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -18,10 +22,18 @@ pub struct HeapTrend {
     /// The time's coefficient of the fit, bytes per hour.
     pub bytes_per_hour: f64,
     /// Its standard error, bytes per hour (Newey-West, Bartlett weights over
-    /// [`LAG_SAMPLES`] lags): a growth within about two of these of zero is not shown.
+    /// [`QUIET_LAGS`] or [`LAG_SAMPLES`] lags): a growth within about two of these of zero
+    /// is not shown.
     pub standard_error: f64,
     /// The samples fitted.
     pub samples: usize,
+}
+
+impl std::fmt::Display for HeapTrend {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let growth = self.bytes_per_hour;
+        write!(formatter, "{growth:.0} ± {:.0} B/h", self.standard_error)
+    }
 }
 
 /// The live heap's trend, with the clients connected at each sample factored out, over the
@@ -31,10 +43,23 @@ pub struct HeapTrend {
 /// noise (-28 KB/h for seed 1, +95 KB/h for seed 2 over 24 h, the same code). Where the
 /// clients do not vary apart from the time, the plain slope.
 pub fn heap_trend(samples: &[Sample]) -> Option<HeapTrend> {
+    trend(samples, LAG_SAMPLES)
+}
+
+/// The live heap's trend over the quiet instants after the first hour, a sample an hour
+/// ([`super::lull`]): every client connected, nothing in flight, so the clients do not
+/// vary and the fit is the plain slope; `None` for fewer than two (a run under 3 hours).
+pub fn quiet_trend(samples: &[Sample]) -> Option<HeapTrend> {
+    trend(samples, QUIET_LAGS)
+}
+
+/// The trend of the `samples` after the first hour, the standard error letting `lags`
+/// neighbours be correlated.
+fn trend(samples: &[Sample], lags: usize) -> Option<HeapTrend> {
     let warm: Vec<&Sample> = samples.iter().filter(|sample| sample.seconds >= 3600).collect();
     let span = warm.last()?.seconds - warm.first()?.seconds;
     let points: Vec<Point> = warm.into_iter().map(Point::of).collect();
-    (span >= 3600).then(|| Fit::of(&points).trend())
+    (span >= 3600).then(|| Fit::of(&points).trend(lags))
 }
 
 /// One sample as the fit sees it.
@@ -164,13 +189,13 @@ impl Fit {
 
     /// The hour's coefficient and its Newey-West standard error, with the small-sample
     /// correction for three fitted parameters (the mean, the hour, the clients).
-    fn trend(&self) -> HeapTrend {
+    fn trend(&self, lags: usize) -> HeapTrend {
         let coefficients = self.moments.coefficients();
         let scores: Vec<f64> =
             self.centred.iter().map(|point| coefficients.score(*point)).collect();
         let samples = scores.len();
         let correction = samples as f64 / (samples.saturating_sub(3).max(1) as f64);
-        let standard_error = finite((long_run_variance(&scores) * correction).sqrt());
+        let standard_error = finite((long_run_variance(&scores, lags) * correction).sqrt());
         HeapTrend { bytes_per_hour: finite(coefficients.hour), standard_error, samples }
     }
 }
@@ -180,12 +205,12 @@ fn finite(value: f64) -> f64 {
     Some(value).filter(|value| value.is_finite()).unwrap_or(0.0)
 }
 
-/// The variance of the sum of `scores` when each may be correlated with its
-/// [`LAG_SAMPLES`] neighbours: the lagged products weighed down linearly (Bartlett), which
-/// keeps it from going negative.
-fn long_run_variance(scores: &[f64]) -> f64 {
-    let weight = |lag: usize| 1.0 - lag as f64 / (LAG_SAMPLES + 1) as f64;
-    let lagged = (1..=LAG_SAMPLES).map(|lag| 2.0 * weight(lag) * products(scores, lag));
+/// The variance of the sum of `scores` when each may be correlated with its `lags`
+/// neighbours: the lagged products weighed down linearly (Bartlett), which keeps it from
+/// going negative.
+fn long_run_variance(scores: &[f64], lags: usize) -> f64 {
+    let weight = |lag: usize| 1.0 - lag as f64 / (lags + 1) as f64;
+    let lagged = (1..=lags).map(|lag| 2.0 * weight(lag) * products(scores, lag));
     products(scores, 0) + lagged.sum::<f64>()
 }
 

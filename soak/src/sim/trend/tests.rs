@@ -80,3 +80,34 @@ fn lasting_noise(seed: u64) -> Vec<Sample> {
         19_000_000 + 56_000 * clients + level + noise.u64(0..100_000)
     })
 }
+
+/// The quiet instants of 24 hours, every client connected, the heap `live(hour)`.
+fn quiet_hours(live: impl Fn(u64) -> u64) -> Vec<Sample> {
+    let sample =
+        |hour: u64| Sample { seconds: hour * 3600 - 1, clients: 100, live_bytes: live(hour) };
+    (1..=24).map(sample).collect()
+}
+
+#[test]
+fn the_quiet_trend_is_the_plain_slope_after_the_first_hour() {
+    let leak = quiet_trend(&quiet_hours(|hour| 20_000_000 + 12_000 * hour)).unwrap();
+    assert!((leak.bytes_per_hour - 12_000.0).abs() < 1e-3, "{leak:?}");
+    assert!(leak.standard_error < 1.0, "an exact fit: {leak:?}");
+    assert_eq!(leak.samples, 23, "the first hour is the warm-up");
+    let warm_up = |hour: u64| if hour == 1 { 10_000_000 } else { 20_000_000 };
+    assert_eq!(quiet_trend(&quiet_hours(warm_up)).unwrap().bytes_per_hour, 0.0);
+    assert!(quiet_trend(&quiet_hours(|_| 1)[..2]).is_none(), "a warm-up and one hour");
+}
+
+/// A quiet instant's own noise (±20 KB, what a link's burst buffer or a restart's refill
+/// leaves) shows no growth, and the planted leak's 12 000 B/h stands out of it.
+#[test]
+fn the_quiet_trend_tells_a_leak_from_the_quiet_instants_noise() {
+    let mut noise = fastrand::Rng::with_seed(11);
+    let mut jitter: Vec<u64> = (0..=24).map(|_| noise.u64(0..40_000)).collect();
+    let steady = quiet_trend(&quiet_hours(|hour| 20_000_000 + jitter[hour as usize])).unwrap();
+    assert!(steady.bytes_per_hour.abs() < 2.0 * steady.standard_error + 1_000.0, "{steady:?}");
+    jitter.iter_mut().enumerate().for_each(|(hour, bytes)| *bytes += 12_000 * hour as u64);
+    let leak = quiet_trend(&quiet_hours(|hour| 20_000_000 + jitter[hour as usize])).unwrap();
+    assert!(leak.bytes_per_hour - 2.0 * leak.standard_error > 9_000.0, "{leak:?}");
+}
