@@ -26,10 +26,10 @@ pub const QUIET_FOR: Duration = Duration::from_secs(30);
 /// How long the clients have to settle and connect: a partitioned client backs off for
 /// up to a minute before it resumes, a client whose session expired opens a new one, and
 /// the server drops the connections of the gone after its 60 s idle timeout.
-const QUIET_LIMIT: Duration = Duration::from_secs(780);
+pub const QUIET_LIMIT: Duration = Duration::from_secs(780);
 /// How long the server's host stays crashed before the heap is read without it (turmoil
 /// crashes it at the next step, 10 ms on).
-const CRASHED_FOR: Duration = Duration::from_secs(1);
+pub const CRASHED_FOR: Duration = Duration::from_secs(1);
 /// The most simulated time one quiet instant takes.
 pub const LONGEST: Duration = QUIET_LIMIT.saturating_add(QUIET_FOR).saturating_add(CRASHED_FOR);
 
