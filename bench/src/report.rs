@@ -11,10 +11,12 @@ mod table;
 pub(crate) use table::pushed;
 pub use table::table;
 
-/// Issue target: reliable push throughput at least this fraction of raw.
-pub const RATIO_TARGET: f64 = 0.9;
-/// Issue target: server RSS per idle wsr.v1 connection at most this many bytes (8 KiB).
-pub const IDLE_TARGET_BYTES: u64 = 8 * 1024;
+/// Issue target: reliable push throughput at least this fraction of raw (issue 15: 0.95x;
+/// the upload's own target, issue 20, is 0.9x: the table holds it to the push's line).
+pub const RATIO_TARGET: f64 = 0.95;
+/// Issue target: server RSS per idle wsr.v1 connection at most this many bytes (issue 20:
+/// 4 KiB at 10 000 connections).
+pub const IDLE_TARGET_BYTES: u64 = 4 * 1024;
 
 /// A whole run: its setup, the push throughput and, unless skipped, the idle memory.
 #[derive(Debug, Clone, Serialize)]

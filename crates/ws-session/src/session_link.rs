@@ -6,6 +6,6 @@
 pub(crate) use crate::link::{
     checked, checked_payload, delivery_channel, lock, outbox_full, server_outbox_config,
     session_outbox_config, spawn_writer, Broken, BufferedSink, DeliverRx, DeliverTx, Framing,
-    Inbound, Link, LinkEnd, OutboxBase, Outgoing, SessionParts, Side, Stop, Stored, WriteAhead,
-    SINK_BUFFER,
+    Inbound, Link, LinkEnd, LinkToken, OutboxBase, Outgoing, SessionParts, Side, Stop, Stored,
+    WriteAhead, SINK_BUFFER,
 };

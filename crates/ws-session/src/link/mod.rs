@@ -18,6 +18,7 @@ mod pack;
 mod reader;
 mod refusal;
 mod stored;
+mod token;
 mod write_ahead;
 mod writer;
 
@@ -28,6 +29,7 @@ pub use deliver::{channel as delivery_channel, DeliverRx, DeliverTx, Delivered};
 pub use reader::LinkEnd;
 pub use refusal::Refusal;
 pub use stored::Stored;
+pub use token::{Cancelled, EveryLink, LinkToken, StopMark, Stops};
 pub use write_ahead::WriteAhead;
 pub use writer::{spawn_writer, Broken, Outgoing, Side};
 
@@ -38,7 +40,6 @@ use pack::Packer;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_util::sync::CancellationToken;
 use ws_batch::{Flusher, Outbox, OutboxConfig, OutboxError};
 
 /// Messages a session's outbox sends per batch by default: a quarter of the default
@@ -149,7 +150,7 @@ pub struct Stop {
     /// its writer when a write fails: the connection is lost. One token for both (one
     /// allocation and one wait per idle link fewer, `docs/learnings.md` § 27); the writer
     /// closes its channel before it cancels, which is how the reader tells them apart.
-    pub cancel: CancellationToken,
+    pub cancel: LinkToken,
     /// Ends the link when the peer sends nothing (not even a ping) for this long.
     pub idle_timeout: Option<Duration>,
     /// Ends the link with 4001 when the peer sends DATA past the last ack sent plus this

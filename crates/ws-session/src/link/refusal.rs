@@ -6,7 +6,6 @@ use futures::channel::mpsc::{SendError, UnboundedReceiver};
 use futures::StreamExt;
 use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
-use tokio_util::sync::CancellationToken;
 
 /// An error of the writer's sink that can say whether it only means "closing".
 pub trait Refusal {
@@ -57,7 +56,7 @@ pub(super) async fn after_writes(
 pub(super) async fn after_refusal(
     closing: bool,
     receiver: UnboundedReceiver<Vec<Message>>,
-    broken: &CancellationToken,
+    broken: &super::LinkToken,
     side: super::writer::Side,
 ) -> bool {
     if closing {

@@ -12,7 +12,6 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_util::sync::CancellationToken;
 
 /// The sending side of a writer, which never blocks. As a `Sink<Outbound>` (for the
 /// flusher) it collects what is fed and hands it over as one batch, encoded, on `flush`;
@@ -56,7 +55,7 @@ impl Clone for Outgoing {
 impl Outgoing {
     /// An `Outgoing` without a writer, and the receiver of what is queued through it: the
     /// reader's fuzzing harness reads the acks there.
-    #[cfg(feature = "fuzzing")]
+    #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn detached() -> (Self, UnboundedReceiver<Vec<Message>>) {
         let (sender, receiver) = unbounded();
         (Outgoing { sender, fed: Vec::new() }, receiver)
@@ -113,7 +112,7 @@ impl Sink<Outbound> for Outgoing {
 #[derive(Debug, Clone)]
 pub struct Broken {
     /// Cancelled when a write fails.
-    pub token: CancellationToken,
+    pub token: super::LinkToken,
     /// The end that writes.
     pub side: Side,
 }

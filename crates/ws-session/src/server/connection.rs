@@ -16,7 +16,7 @@ use super::hello::Opened;
 use super::session::SessionState;
 use super::{SessionEvent, SessionServer};
 use crate::protocol::{Mode, Welcome};
-use crate::session_link::{spawn_writer, Framing, Link, LinkEnd, Side, Stop};
+use crate::session_link::{spawn_writer, Framing, Link, LinkEnd, LinkToken, Side, Stop};
 use close::Closing;
 use futures::Stream;
 use std::future::Future;
@@ -28,7 +28,6 @@ use tokio_tungstenite::tungstenite::http::HeaderMap;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame as WsCloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
-use tokio_util::sync::CancellationToken;
 use ws_conn::tungstenite::{WsConnection, WsSink, WsStream};
 use ws_conn::{Admission, ConnId};
 
@@ -131,7 +130,7 @@ impl SessionServer {
     async fn started<S>(
         &self,
         ready: Box<Ready<S>>,
-        cancel: CancellationToken,
+        cancel: LinkToken,
     ) -> Option<Running<impl Stream<Item = Result<Message, WsError>> + Unpin>>
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -181,7 +180,7 @@ impl SessionServer {
     fn start<S>(
         &self,
         ready: Ready<S>,
-        cancel: CancellationToken,
+        cancel: LinkToken,
         welcome: Option<Welcome>,
     ) -> Running<impl Stream<Item = Result<Message, WsError>> + Unpin>
     where
@@ -192,7 +191,7 @@ impl SessionServer {
         let link = self.link(&opened, cancel);
         let id = admission.register(conn).id();
         let (out, writer) = spawn_writer(sink, first, link.stop.writer_breaks(Side::Server));
-        opened.session.durable().iter().for_each(|durable| durable.attach_out(out.clone()));
+        opened.session.attach_out(&out, &link.stop.cancel);
         Running { link, session: opened.session, id, closing: Closing { out, writer }, stream }
     }
 
@@ -209,7 +208,7 @@ impl SessionServer {
         }
     }
 
-    fn link(&self, opened: &Opened, cancel: CancellationToken) -> Link {
+    fn link(&self, opened: &Opened, cancel: LinkToken) -> Link {
         let session = &opened.session;
         let parts = session.link_parts(&self.inner.channels.deliver);
         let framing = Framing { mode: session.mode, batch: opened.batch };
@@ -218,14 +217,14 @@ impl SessionServer {
 
     /// What ends a link of this server besides its connection and `cancel`: a client past
     /// the receive window (4001); and the keepalive it sends (`docs/protocol.md` § 6, § 7).
-    fn stop_for(&self, cancel: CancellationToken) -> Stop {
+    fn stop_for(&self, cancel: LinkToken) -> Stop {
         let config = &self.inner.config;
         let window = Some(config.limits.max_unacked);
         Stop { cancel, window, keepalive: Some(config.timeouts.keepalive), ..Stop::default() }
     }
 
     /// The session after its connection ended: detached and resumable (wsr.v1), or gone.
-    fn ended(&self, session: &Arc<SessionState>, generation: u64, end: &LinkEnd) {
+    fn ended(&self, session: &Arc<SessionState>, generation: u32, end: &LinkEnd) {
         if let Some(event) = gone_for_good(session, end) {
             return self.remove(session, event);
         }
@@ -238,7 +237,7 @@ impl SessionServer {
 
     /// Expires the session once its resume window passed, unless a connection attached
     /// since (or it ended meanwhile: the budget expired it early, and it may be freed).
-    async fn expire_later(self, session: Weak<SessionState>, generation: u64) {
+    async fn expire_later(self, session: Weak<SessionState>, generation: u32) {
         tokio::time::sleep(self.inner.config.limits.resume_window + Duration::from_millis(1)).await;
         let Some(session) = session.upgrade() else { return };
         if session.still_detached(generation) && !session.has_ended() {

@@ -2,14 +2,14 @@
 //! the receive state, the resume guard and the connection currently attached.
 
 use super::durable::DurableSession;
+use crate::link::{StopMark, Stops};
 use crate::protocol::{InOrder, Mode, ProtocolError, ResumeGuard, SessionId};
 use crate::rollout::Fix;
-use crate::session_link::{lock, DeliverRx, DeliverTx, Inbound, OutboxBase, Stored};
+use crate::session_link::{lock, DeliverRx, DeliverTx, Inbound, LinkToken, OutboxBase, Stored};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
-use tokio_util::sync::CancellationToken;
 use ws_batch::{Confirmation, Outbox};
 
 /// What a session keeps across processes: its id, token state and receive progress.
@@ -30,14 +30,22 @@ pub(crate) struct Opening {
 /// The connection attached to a session, if any, and how many attached so far.
 #[derive(Debug, Default)]
 struct Attachment {
-    cancel: Option<CancellationToken>,
-    generation: u64,
+    /// The links' generations and stops: no token of their own (`docs/learnings.md` § 38).
+    links: StopMark,
     /// When the last connection detached, while none is attached.
     detached_at: Option<Instant>,
     /// The close the application ended the session with, for its connection. Boxed: a
     /// session that never gets one keeps 8 bytes, not 40; under this lock rather than one
     /// of its own, 8 bytes fewer (`docs/learnings.md` § 36).
     farewell: Option<Box<CloseFrame>>,
+}
+
+impl Attachment {
+    /// Whether a connection is attached: one attached since the session began, and no
+    /// connection detached since.
+    fn attached(&self) -> bool {
+        self.links.generation() > 0 && self.detached_at.is_none()
+    }
 }
 
 /// Who runs the session: the attached connection, and the lock it holds while it runs.
@@ -48,8 +56,6 @@ struct Control {
     serial: tokio::sync::Mutex<()>,
     /// The highest sequence number ever queued for the client.
     pushed: AtomicU64,
-    /// Set once the session is removed for good (closed or expired): never acked again.
-    ended: AtomicBool,
     /// Its write-ahead state when the server keeps sessions in a store.
     durable: std::sync::OnceLock<Arc<DurableSession>>,
 }
@@ -67,7 +73,7 @@ struct Own {
 /// A connection's turn to run its session: its generation, and the session's lock, held
 /// until the connection is done.
 pub(crate) struct Turn<'a> {
-    pub(crate) generation: u64,
+    pub(crate) generation: u32,
     _serial: tokio::sync::MutexGuard<'a, ()>,
 }
 
@@ -85,6 +91,10 @@ pub(crate) struct SessionState {
     /// Who the session belongs to (the authentication hook's answer).
     pub(crate) identity: super::Identity,
     control: Control,
+    /// Set once the session is removed for good (closed or expired): never acked again.
+    /// Here rather than in `Control`, it takes room the fields above leave (a smaller
+    /// heap chunk per session, `docs/learnings.md` § 38).
+    ended: AtomicBool,
     own: Option<Box<Own>>,
 }
 
@@ -118,7 +128,9 @@ impl SessionState {
         let guard = Mutex::new(kept.guard);
         let Opening { mode, identity, resumable } = opening;
         let control = Control::default();
-        Self { id: kept.id, mode, resumable, outbox, inbound, guard, identity, control, own: None }
+        let ended = AtomicBool::new(false);
+        let own = None;
+        Self { id: kept.id, mode, resumable, outbox, inbound, guard, identity, control, ended, own }
     }
 
     /// The session with its own delivery channel of `buffer` messages
@@ -150,7 +162,7 @@ impl SessionState {
 
     /// Attaches a new connection (the previous one is cancelled), then waits for its
     /// turn: the token that stops the new connection, and its [`Turn`].
-    pub(crate) async fn take_turn(&self) -> (CancellationToken, Turn<'_>) {
+    pub(crate) async fn take_turn(self: &Arc<Self>) -> (LinkToken, Turn<'_>) {
         let (cancel, generation) = self.attach();
         let serial = self.serial().await;
         (cancel, Turn { generation, _serial: serial })
@@ -173,7 +185,7 @@ impl SessionState {
     /// [`SessionSink`](super::SessionSink) or a waiting `send_wait` then hands its message
     /// back instead of queueing it where no ack will ever come.
     pub(crate) fn end(&self) {
-        self.control.ended.store(true, Ordering::Release);
+        self.ended.store(true, Ordering::Release);
         self.outbox.close(); // a push waiting for room is handed its message back at once
         if let Some(own) = &self.own {
             drop(lock(&own.deliver).take()); // the stream ends once its connections are gone
@@ -193,36 +205,28 @@ impl SessionState {
 
     /// Whether the session ended for good: one atomic load, no map lookup.
     pub(crate) fn has_ended(&self) -> bool {
-        self.control.ended.load(Ordering::Acquire)
+        self.ended.load(Ordering::Acquire)
     }
 
     /// Attaches a new connection: the previous one (if any) is told to stop. Returns the
-    /// new connection's cancel token and generation.
-    pub(crate) fn attach(&self) -> (CancellationToken, u64) {
-        let token = self.connection_token();
+    /// new connection's token and generation; for a stored session another node has taken,
+    /// a token stopped already.
+    pub(crate) fn attach(self: &Arc<Self>) -> (LinkToken, u32) {
         let mut attachment = lock(&self.control.attachment);
-        if let Some(previous) = attachment.cancel.replace(token.clone()) {
-            previous.cancel();
-        }
-        attachment.generation += 1;
+        let (generation, running) = attachment.links.next_link();
         attachment.detached_at = None;
-        (token, attachment.generation)
-    }
-
-    /// A new connection's cancel token; for a stored session, cancelled too when another
-    /// node takes the session over.
-    fn connection_token(&self) -> CancellationToken {
-        let durable = self.durable();
-        durable.map_or_else(CancellationToken::new, |durable| durable.lost().child_token())
+        drop(attachment);
+        running.into_iter().for_each(std::task::Waker::wake);
+        let stops: Arc<dyn Stops> = Arc::clone(self) as Arc<dyn Stops>;
+        (LinkToken::of(stops, generation), generation)
     }
 
     /// Detaches connection `generation` if it is still the attached one: starts the resume
     /// window. Returns whether it was.
-    pub(crate) fn detach(&self, generation: u64) -> bool {
+    pub(crate) fn detach(&self, generation: u32) -> bool {
         let mut attachment = lock(&self.control.attachment);
-        let current = attachment.generation == generation && attachment.cancel.is_some();
+        let current = attachment.links.generation() == generation && attachment.attached();
         if current {
-            attachment.cancel = None;
             attachment.detached_at = Some(Instant::now());
             lock(&self.guard).connection_lost(Instant::now());
         }
@@ -230,14 +234,14 @@ impl SessionState {
     }
 
     /// Whether connection `generation` was the last one and nothing attached since.
-    pub(crate) fn still_detached(&self, generation: u64) -> bool {
+    pub(crate) fn still_detached(&self, generation: u32) -> bool {
         let attachment = lock(&self.control.attachment);
-        attachment.generation == generation && attachment.cancel.is_none()
+        attachment.links.generation() == generation && !attachment.attached()
     }
 
     /// Whether a connection is attached now.
     pub(crate) fn is_attached(&self) -> bool {
-        lock(&self.control.attachment).cancel.is_some()
+        lock(&self.control.attachment).attached()
     }
 
     /// What the session lends a new connection's link; `shared` is the server's delivery
@@ -260,9 +264,11 @@ impl SessionState {
 
     /// Stops the attached connection, if any.
     pub(crate) fn cancel(&self) {
-        if let Some(token) = &lock(&self.control.attachment).cancel {
-            token.cancel();
-        }
+        let mut attachment = lock(&self.control.attachment);
+        let generation = attachment.links.generation();
+        let running = attachment.links.stop(generation);
+        drop(attachment);
+        running.into_iter().for_each(std::task::Waker::wake);
     }
 }
 
@@ -284,3 +290,9 @@ fn closed_delivery() -> DeliverTx {
 }
 
 mod stored;
+
+impl Stops for SessionState {
+    fn with_mark(&self, change: &mut dyn FnMut(&mut StopMark)) {
+        change(&mut lock(&self.control.attachment).links);
+    }
+}

@@ -45,7 +45,7 @@ async fn the_writer_writes_everything_in_order_then_closes_the_sink() {
     let (out, writer) = spawn_writer(
         sink,
         Some(Message::text("welcome")),
-        Broken { token: CancellationToken::new(), side: Side::Server },
+        Broken { token: crate::link::LinkToken::new(), side: Side::Server },
     );
     let mut flusher = out.clone();
     flusher.feed(Outbound::Ready(Message::text("1"))).await.unwrap();
@@ -63,7 +63,7 @@ async fn the_writer_writes_everything_in_order_then_closes_the_sink() {
 async fn a_failed_write_cancels_broken() {
     let (sink, written) = sink_channel::<Message>();
     drop(written);
-    let broken = CancellationToken::new();
+    let broken = crate::link::LinkToken::new();
     let (out, writer) =
         spawn_writer(sink, None, Broken { token: broken.clone(), side: Side::Client });
     out.unbounded_send(Message::text("lost")).unwrap();
@@ -77,7 +77,7 @@ fn a_failed_write_is_counted_with_its_side() {
     let snapshotter = recorder.snapshotter();
     for side in [Side::Server, Side::Client, Side::Client] {
         let (_sender, receiver) = unbounded();
-        let broken = CancellationToken::new();
+        let broken = crate::link::LinkToken::new();
         let refused = super::super::refusal::after_refusal(false, receiver, &broken, side);
         let done =
             metrics::with_local_recorder(&recorder, || futures::FutureExt::now_or_never(refused));
@@ -109,7 +109,7 @@ async fn loopback_pair() -> (
 async fn a_write_refused_after_the_peers_close_still_answers_the_close() {
     let (mut server, client) = loopback_pair().await;
     let (sink, mut stream) = client.split();
-    let broken = CancellationToken::new();
+    let broken = crate::link::LinkToken::new();
     let (out, writer) =
         spawn_writer(sink, None, Broken { token: broken.clone(), side: Side::Client });
     server.close(None).await.unwrap();

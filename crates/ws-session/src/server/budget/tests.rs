@@ -26,7 +26,7 @@ fn open(server: &SessionServer) -> Result<Arc<SessionState>, Refused> {
 }
 
 /// Attaches a connection to `session` and detaches it: resumable, within its window.
-fn detach(session: &SessionState) {
+fn detach(session: &Arc<SessionState>) {
     let generation = session.attach().1;
     assert!(session.detach(generation));
 }

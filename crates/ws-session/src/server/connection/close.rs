@@ -161,5 +161,5 @@ fn lost_frame() -> Message {
 
 /// The writer of a connection that never runs a link: a failed write breaks nothing else.
 fn ready_breaks() -> Broken {
-    Broken { token: tokio_util::sync::CancellationToken::new(), side: Side::Server }
+    Broken { token: crate::session_link::LinkToken::new(), side: Side::Server }
 }

@@ -3,8 +3,8 @@
 
 use super::convert::Entries;
 use super::Journal;
-use crate::protocol::{to_message, Frame};
-use crate::session_link::{lock, Outgoing, Stored};
+use crate::session_link::{lock, Stored};
+use attached::Attached;
 use marks::Marks;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use ws_batch::Outbox;
 use ws_store::{Changes, Deadlines, Lease, Refusal, SessionWrite, Tokens};
 
+mod attached;
 mod marks;
 mod notes;
 mod posts;
@@ -56,8 +57,8 @@ pub(crate) struct DurableSession {
     /// What the store committed: the waits for durable sends and token rotations, and
     /// the most the server may ACK, read it.
     written: watch::Sender<Marks>,
-    /// The attached connection's writer, for the ACKs the journal sends.
-    out: Mutex<Option<Outgoing>>,
+    /// The attached connection's writer and the session's links.
+    link: Mutex<Attached>,
     /// Cancelled when the store refused this node's writes: another node took the session.
     lost: CancellationToken,
 }
@@ -93,9 +94,9 @@ impl DurableSession {
         let pending = Pending { noted: marks, written: marks, last_tokens, ..Pending::default() };
         let written = watch::Sender::new(marks);
         let Start { lease, journal, outbox, .. } = start;
-        let (queued, out, lost) = Default::default();
+        let (queued, link, lost) = Default::default();
         let pending = Mutex::new(pending);
-        Arc::new(DurableSession { lease, pending, queued, journal, outbox, written, out, lost })
+        Arc::new(DurableSession { lease, pending, queued, journal, outbox, written, link, lost })
     }
 
     /// Notes a message pushed as `seq`.
@@ -209,6 +210,7 @@ impl DurableSession {
     pub(crate) fn refused(&self, refusal: &Refusal) {
         crate::metrics::store_refused(refusal);
         self.lost.cancel();
+        self.stop_links();
     }
 
     /// Removes the session from the store (closed or expired here), unless another node
@@ -226,11 +228,6 @@ impl DurableSession {
     /// Whether another node took the session.
     pub(crate) fn is_lost(&self) -> bool {
         self.lost.is_cancelled()
-    }
-
-    /// Cancelled when another node takes the session.
-    pub(crate) fn lost(&self) -> &CancellationToken {
-        &self.lost
     }
 
     /// Resolves `true` once the store committed the outgoing messages through `seq`,
@@ -265,21 +262,5 @@ impl DurableSession {
     /// The highest incoming sequence number the store has as taken by the application.
     pub(crate) fn ackable(&self) -> u64 {
         self.written.borrow().consumed
-    }
-
-    /// The writer of the connection now attached, for the journal's ACKs.
-    pub(crate) fn attach_out(&self, out: Outgoing) {
-        *lock(&self.out) = Some(out);
-    }
-
-    /// The connection ended: its writer must not wait for the journal's sender.
-    pub(crate) fn detach_out(&self) {
-        lock(&self.out).take();
-    }
-
-    fn send_ack(&self, seq: u64) {
-        if let Some(out) = lock(&self.out).as_ref() {
-            let _detached_is_fine = out.unbounded_send(to_message(&Frame::Ack(seq)));
-        }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::SessionState;
 use crate::server::durable::DurableSession;
-use crate::session_link::lock;
+use crate::session_link::{lock, LinkToken, Outgoing};
 use std::sync::Arc;
 
 impl SessionState {
@@ -15,6 +15,14 @@ impl SessionState {
     /// Keeps the session in the store from now on (once).
     pub(crate) fn make_durable(&self, durable: Arc<DurableSession>) {
         let _set_once_when_created_or_restored = self.control.durable.set(durable);
+    }
+
+    /// The attached connection's writer and link, for a stored session's journal (its
+    /// ACKs; a refusal stops the link).
+    pub(crate) fn attach_out(&self, out: &Outgoing, link: &LinkToken) {
+        if let Some(durable) = self.durable() {
+            durable.attach_out(out.clone(), link);
+        }
     }
 
     /// Whether another node took the session over (its writes were refused).

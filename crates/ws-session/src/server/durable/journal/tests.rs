@@ -144,10 +144,17 @@ async fn a_write_refused_by_another_nodes_claim_loses_the_session() {
         deadlines,
     };
     fixture.store.claim(&claim, UnixMillis::now()).await.unwrap();
+    let attached = crate::link::LinkToken::new();
+    let (out, _writes) = crate::session_link::Outgoing::detached();
+    fixture.durable.attach_out(out.clone(), &attached);
     let seq = fixture.outbox.push(text("late")).unwrap();
     fixture.durable.pushed(seq);
     assert!(!fixture.durable.committed(seq).await, "fenced: never committed");
     assert!(fixture.durable.is_lost());
+    assert!(attached.is_cancelled(), "the attached link is stopped: 4003");
+    let later = crate::link::LinkToken::new();
+    fixture.durable.attach_out(out, &later);
+    assert!(later.is_cancelled(), "a link attached after the loss stops at once");
 }
 
 #[tokio::test(start_paused = true)]
