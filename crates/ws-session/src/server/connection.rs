@@ -220,7 +220,8 @@ impl SessionServer {
     fn stop_for(&self, cancel: LinkToken) -> Stop {
         let config = &self.inner.config;
         let window = Some(config.limits.max_unacked);
-        Stop { cancel, window, keepalive: Some(config.timeouts.keepalive), ..Stop::default() }
+        let keepalive = Some(config.timeouts.keepalive);
+        Stop { cancel, window, keepalive, idle_timeout: None } // no default: its token allocates
     }
 
     /// The session after its connection ended: detached and resumable (wsr.v1), or gone.
