@@ -176,7 +176,7 @@ impl<D> ProtocolConnector<D> {
             SessionParts::new(session, state.outbox(), state.inbound(), state.deliver.clone());
         let stop = Stop { idle_timeout: state.idle_timeout(), ..Stop::default() };
         let framing = Framing { mode: Mode::V1, batch };
-        Link { framing, parts, limits: state.limits(), stop }
+        Link { framing, parts, limits: std::sync::Arc::new(state.limits()), stop }
     }
 }
 

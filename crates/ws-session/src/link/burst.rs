@@ -28,21 +28,21 @@ pub(super) struct Burst<'a> {
     /// Reads taken so far (every frame counts, so a flood of pings ends a burst too).
     pub(super) reads: usize,
     limit: usize,
-    /// The receive window enforced, if any: DATA past the last ack sent plus this many is
-    /// refused with 4001 (`docs/protocol.md` § 6).
-    window: Option<u64>,
+    /// The receive window enforced ([`NO_WINDOW`](super::NO_WINDOW) for none): DATA past
+    /// the last ack sent plus this many is refused with 4001 (`docs/protocol.md` § 6).
+    window: u64,
     /// The last ack the peer can have seen: the one sent before this burst (an ack that
     /// comes due while reading goes out after it).
     sent: u64,
 }
 
 impl<'a> Burst<'a> {
-    /// A burst of at most `limit` reads, enforcing `window` if given.
+    /// A burst of at most `limit` reads, enforcing `window`.
     pub(super) fn new(
         inbound: MutexGuard<'a, InOrder>,
         acks: &'a mut AckBatcher,
         limit: usize,
-        window: Option<u64>,
+        window: u64,
     ) -> Self {
         let messages = Vec::with_capacity(limit.min(64));
         let delivered = Numbered { messages, ..Numbered::default() };
@@ -65,7 +65,7 @@ impl<'a> Burst<'a> {
 
     /// A DATA frame (or BATCH entry): a violation (4001) past the window, else accepted.
     pub(super) fn data(&mut self, data: Data) -> Step {
-        if self.window.is_some_and(|window| data.seq > self.sent.saturating_add(window)) {
+        if data.seq > self.sent.saturating_add(self.window) {
             return window_overrun();
         }
         self.accept(data)

@@ -58,9 +58,11 @@ struct Batch {
 pub struct DeliverTx {
     sender: mpsc::UnboundedSender<Batch>,
     room: Arc<Semaphore>,
-    batch_limit: usize,
-    /// The buffer's size in messages: the most room one batch can take.
-    capacity: usize,
+    /// At most [`MAX_BATCH`]; 32 bits, like `capacity`: every idle link holds this.
+    batch_limit: u32,
+    /// The buffer's size in messages (at most `u32::MAX`, what a semaphore acquires at
+    /// once): the most room one batch can take.
+    capacity: u32,
 }
 
 /// The application's end: yields the batches' messages one by one, in order.
@@ -81,10 +83,10 @@ pub struct DeliverRx {
 /// messages; one that ends with a BATCH frame may hold that frame's entries more, and a
 /// batch larger than the buffer takes all its room, so nothing else waits beside it.
 pub fn channel(buffer: usize) -> (DeliverTx, DeliverRx) {
-    let capacity = buffer.max(1);
-    let batch_limit = buffer.clamp(1, MAX_BATCH);
+    let capacity = u32::try_from(buffer.max(1)).unwrap_or(u32::MAX);
+    let batch_limit = u32::try_from(buffer.clamp(1, MAX_BATCH)).unwrap_or(u32::MAX);
     let (sender, receiver) = mpsc::unbounded();
-    let room = Arc::new(Semaphore::new(capacity));
+    let room = Arc::new(Semaphore::new(buffer.max(1)));
     let session = SessionId::from_bytes([0; 16]);
     let tx = DeliverTx { sender, room: Arc::clone(&room), batch_limit, capacity };
     let ready = Vec::new().into_iter();
@@ -94,7 +96,7 @@ pub fn channel(buffer: usize) -> (DeliverTx, DeliverRx) {
 impl DeliverTx {
     /// How many messages one batch may hold.
     pub(crate) fn batch_limit(&self) -> usize {
-        self.batch_limit
+        self.batch_limit as usize
     }
 
     /// Hands `numbered` messages of `session` over; `false` when nobody reads any more.
@@ -125,7 +127,7 @@ impl DeliverTx {
 
     /// The room `numbered` takes: its messages, at most the whole buffer.
     fn needed(&self, numbered: &Numbered) -> u32 {
-        u32::try_from(numbered.messages.len().min(self.capacity)).unwrap_or(u32::MAX)
+        u32::try_from(numbered.messages.len()).unwrap_or(u32::MAX).min(self.capacity)
     }
 }
 

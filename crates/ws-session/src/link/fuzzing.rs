@@ -86,11 +86,11 @@ impl Input {
         let base = OutboxBase::new(super::session_outbox_config());
         let outbox = base.outbox_with(ws_batch::Confirmation::Ack, &self.limits, false);
         let inbound = Arc::new(Mutex::new(InOrder::resuming_after(self.start)));
-        let stop = Stop { window: self.window, ..Stop::default() };
+        let stop = Stop { window: self.window.unwrap_or(super::NO_WINDOW), ..Stop::default() };
         let session = SessionId::from_bytes([0; 16]);
         let framing = super::Framing { mode: Mode::V1, batch: true };
         let parts = super::SessionParts::new(session, outbox, inbound, deliver);
-        Link { framing, parts, limits: self.limits, stop }
+        Link { framing, parts, limits: Arc::new(self.limits), stop }
     }
 }
 

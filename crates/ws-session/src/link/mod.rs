@@ -105,8 +105,9 @@ pub struct Link {
     pub framing: Framing,
     /// What the session lends the connection.
     pub parts: SessionParts,
-    /// The negotiated limits.
-    pub limits: Limits,
+    /// The negotiated limits: shared (a server's links share one copy), 8 bytes where a
+    /// copy took 32 in every idle link.
+    pub limits: Arc<Limits>,
     /// What ends the link besides the connection itself.
     pub stop: Stop,
 }
@@ -144,7 +145,7 @@ impl SessionParts {
 }
 
 /// What ends a link besides its connection.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Stop {
     /// Stops the link from outside (a resume on another connection, a shutdown), or from
     /// its writer when a write fails: the connection is lost. One token for both (one
@@ -154,11 +155,23 @@ pub struct Stop {
     /// Ends the link when the peer sends nothing (not even a ping) for this long.
     pub idle_timeout: Option<Duration>,
     /// Ends the link with 4001 when the peer sends DATA past the last ack sent plus this
-    /// many (the server enforces `max_unacked`, `docs/protocol.md` § 6; a client does not).
-    pub window: Option<u64>,
+    /// many (the server enforces `max_unacked`, `docs/protocol.md` § 6; a client does not:
+    /// [`NO_WINDOW`]). A plain `u64`, not an `Option`: every idle link holds it.
+    pub window: u64,
     /// Sends an ACK (a no-op) when no ack went out for this long: the server's keepalive
     /// frame (`docs/protocol.md` § 7), which a browser sees where it cannot see pings.
     pub keepalive: Option<Duration>,
+}
+
+/// A [`Stop::window`] that never closes a link: DATA past `u64::MAX` cannot come.
+pub const NO_WINDOW: u64 = u64::MAX;
+
+impl Default for Stop {
+    /// A lone token, no idle timeout, [`NO_WINDOW`], no keepalive.
+    fn default() -> Self {
+        let cancel = LinkToken::new();
+        Stop { cancel, idle_timeout: None, window: NO_WINDOW, keepalive: None }
+    }
 }
 
 impl Stop {

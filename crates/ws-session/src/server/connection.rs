@@ -13,12 +13,13 @@ mod open;
 
 use super::confirm::welcomed;
 use super::hello::Opened;
-use super::session::SessionState;
+use super::session::{SessionState, Turn};
 use super::{SessionEvent, SessionServer};
 use crate::protocol::{Mode, Welcome};
 use crate::session_link::{spawn_writer, Framing, Link, LinkEnd, LinkToken, Side, Stop};
 use close::Closing;
 use futures::Stream;
+use std::borrow::Borrow;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Weak};
@@ -95,7 +96,7 @@ impl SessionServer {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        self.attach_opened(Box::pin(self.open_foreign(ws, mode, upgrade)))
+        Self::attach_opened(self, Box::pin(self.open_foreign(ws, mode, upgrade)))
     }
 
     /// Runs the connection `opening` yields, if any: takes the session over from its
@@ -104,11 +105,12 @@ impl SessionServer {
     /// and the [`Ready`] it yields is a local, not a captured value, so that its storage is
     /// not kept once it is taken apart (captured values are kept for the future's life).
     #[allow(clippy::manual_async_fn)] // an async fn keeps its arguments twice in its state
-    pub(crate) fn attach_opened<'a, S, F>(
-        &'a self,
+    pub(crate) fn attach_opened<'a, H, S, F>(
+        server: H,
         opening: Pin<Box<F>>,
     ) -> impl Future<Output = ()> + 'a
     where
+        H: Borrow<SessionServer> + 'a,
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
         F: Future<Output = Option<Ready<S>>> + 'a,
     {
@@ -118,10 +120,10 @@ impl SessionServer {
             // box goes with `started`
             let Some(ready) = opening.await.map(Box::new) else { return };
             let session = Arc::clone(&ready.opened.session);
-            let (cancel, turn) = session.take_turn().await;
-            let Some(running) = self.started(ready, cancel).await else { return };
-            let end = self.run(running).await; // not an argument: kept while `run` runs
-            self.ended(&session, turn.generation, &end);
+            let Turn { token, generation, serial: _turn } = session.take_turn().await;
+            let Some(running) = server.borrow().started(ready, token).await else { return };
+            let end = server.borrow().run(running).await; // not an argument: kept while it runs
+            server.borrow().ended(&session, generation, &end);
         }
     }
 
@@ -212,14 +214,15 @@ impl SessionServer {
         let session = &opened.session;
         let parts = session.link_parts(&self.inner.channels.deliver);
         let framing = Framing { mode: session.mode, batch: opened.batch };
-        Link { framing, parts, limits: self.inner.config.limits, stop: self.stop_for(cancel) }
+        let limits = Arc::clone(&self.inner.channels.limits);
+        Link { framing, parts, limits, stop: self.stop_for(cancel) }
     }
 
     /// What ends a link of this server besides its connection and `cancel`: a client past
     /// the receive window (4001); and the keepalive it sends (`docs/protocol.md` § 6, § 7).
     fn stop_for(&self, cancel: LinkToken) -> Stop {
         let config = &self.inner.config;
-        let window = Some(config.limits.max_unacked);
+        let window = config.limits.max_unacked;
         let keepalive = Some(config.timeouts.keepalive);
         Stop { cancel, window, keepalive, idle_timeout: None } // no default: its token allocates
     }

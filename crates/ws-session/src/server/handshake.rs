@@ -32,7 +32,7 @@ impl SessionServer {
     ) -> impl Future<Output = ()> + Send + 'static {
         let server = self.clone();
         let opening = Box::pin(async move { server.open_stream(stream, Some(peer)).await });
-        async move { self.attach_opened(opening).await }
+        Self::attach_opened(self, opening)
     }
 
     /// Performs the WebSocket handshake on `stream` (any byte stream: TCP, the fault
@@ -44,7 +44,7 @@ impl SessionServer {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        self.attach_opened(Box::pin(self.open_stream(stream, None)))
+        Self::attach_opened(self, Box::pin(self.open_stream(stream, None)))
     }
 
     /// Like [`serve_stream`](Self::serve_stream) for a socket from `peer`: admitted under
@@ -55,7 +55,7 @@ impl SessionServer {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        self.attach_opened(Box::pin(self.open_stream(stream, Some(peer))))
+        Self::attach_opened(self, Box::pin(self.open_stream(stream, Some(peer))))
     }
 
     /// The handshake, then the admission (by `peer`'s address, if known) and the session

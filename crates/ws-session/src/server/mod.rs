@@ -95,23 +95,26 @@ struct Inner {
     auth: AuthHook,
 }
 
-/// The channel delivered messages go through, and its receiving end until it is taken.
+/// What the server lends every link: the channel delivered messages go through (and its
+/// receiving end until it is taken), and the limits, one copy for all.
 struct Channels {
     deliver: DeliverTx,
     incoming: Mutex<Option<DeliverRx>>,
+    limits: Arc<crate::protocol::Limits>,
 }
 
 impl Channels {
-    fn new(buffer: usize) -> Self {
-        let (deliver, incoming) = crate::session_link::delivery_channel(buffer);
-        Channels { deliver, incoming: Mutex::new(Some(incoming)) }
+    fn new(config: &ServerConfig) -> Self {
+        let (deliver, incoming) = crate::session_link::delivery_channel(config.incoming.buffer);
+        let limits = Arc::new(config.limits);
+        Channels { deliver, incoming: Mutex::new(Some(incoming)), limits }
     }
 }
 
 impl Inner {
     fn new(config: ServerConfig, auth: AuthHook) -> Self {
         let registry = Registry::new(config.conn.clone());
-        let channels = Channels::new(config.incoming.buffer);
+        let channels = Channels::new(&config);
         let notifier = notifier::Notifier::new(&config);
         let upkeep = Upkeep::new(&registry, &config.rollout);
         let sessions = Sessions::new(&config.sessions);

@@ -70,11 +70,13 @@ struct Own {
     incoming: Mutex<Option<DeliverRx>>,
 }
 
-/// A connection's turn to run its session: its generation, and the session's lock, held
-/// until the connection is done.
+/// A connection's turn to run its session: the token that stops it, its generation, and
+/// the session's lock, held until the connection is done. Taken apart by its owner, so
+/// that the token moves on and the generation sits beside the flags, not padded.
 pub(crate) struct Turn<'a> {
+    pub(crate) token: LinkToken,
     pub(crate) generation: u32,
-    _serial: tokio::sync::MutexGuard<'a, ()>,
+    pub(crate) serial: tokio::sync::MutexGuard<'a, ()>,
 }
 
 /// One client's session.
@@ -162,10 +164,10 @@ impl SessionState {
 
     /// Attaches a new connection (the previous one is cancelled), then waits for its
     /// turn: the token that stops the new connection, and its [`Turn`].
-    pub(crate) async fn take_turn(self: &Arc<Self>) -> (LinkToken, Turn<'_>) {
-        let (cancel, generation) = self.attach();
+    pub(crate) async fn take_turn(self: &Arc<Self>) -> Turn<'_> {
+        let (token, generation) = self.attach();
         let serial = self.serial().await;
-        (cancel, Turn { generation, _serial: serial })
+        Turn { token, generation, serial }
     }
 
     /// Notes the sequence number of a message just pushed (and for the store's journal).

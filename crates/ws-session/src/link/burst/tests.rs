@@ -13,7 +13,7 @@ fn data(seq: u64) -> Data {
 fn a_burst_is_full_at_its_limit_of_messages_even_within_few_reads() {
     let inbound = Mutex::new(InOrder::new());
     let mut acks = AckBatcher::new(AckConfig::default());
-    let mut burst = Burst::new(inbound.lock().unwrap(), &mut acks, 4, None);
+    let mut burst = Burst::new(inbound.lock().unwrap(), &mut acks, 4, crate::link::NO_WINDOW);
     burst.reads += 1;
     (1..=3).for_each(|seq| assert!(burst.data(data(seq)).is_continue()));
     assert!(burst.has_room(), "3 messages, 1 read: room left");
@@ -28,7 +28,7 @@ fn a_burst_is_full_at_its_limit_of_messages_even_within_few_reads() {
 fn a_burst_is_full_at_its_limit_of_reads() {
     let inbound = Mutex::new(InOrder::new());
     let mut acks = AckBatcher::new(AckConfig::default());
-    let mut burst = Burst::new(inbound.lock().unwrap(), &mut acks, 2, None);
+    let mut burst = Burst::new(inbound.lock().unwrap(), &mut acks, 2, crate::link::NO_WINDOW);
     burst.reads = 2;
     assert!(!burst.has_room());
 }
@@ -38,7 +38,7 @@ fn a_burst_is_full_at_its_limit_of_reads() {
 fn a_burst_refuses_data_past_the_window_counted_from_the_last_ack_sent() {
     let inbound = Mutex::new(InOrder::new());
     let mut acks = AckBatcher::new(AckConfig { every: 2, ..AckConfig::default() });
-    let mut burst = Burst::new(inbound.lock().unwrap(), &mut acks, 64, Some(3));
+    let mut burst = Burst::new(inbound.lock().unwrap(), &mut acks, 64, 3);
     (1..=3).for_each(|seq| assert!(burst.data(data(seq)).is_continue()));
     let refused = burst.data(data(4));
     assert!(matches!(refused, ControlFlow::Break(LinkEnd::Violation(CloseCode::UnackedLimit))));

@@ -21,7 +21,7 @@ fn idle_link() -> Link {
     let session = SessionId::from_bytes([7; 16]);
     let parts = SessionParts::new(session, outbox, inbound, deliver);
     let framing = Framing { mode: Mode::V1, batch: true };
-    Link { framing, parts, limits, stop: Stop::default() }
+    Link { framing, parts, limits: limits.into(), stop: Stop::default() }
 }
 
 /// Lets every task run until it waits again.

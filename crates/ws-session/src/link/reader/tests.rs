@@ -26,7 +26,7 @@ fn link_with_room() -> (Link, DeliverRx) {
     let (deliver, incoming) = delivery_channel(FRAMES);
     let parts = SessionParts::new(SessionId::from_bytes([7; 16]), outbox, inbound, deliver);
     let framing = Framing { mode: Mode::V1, batch: true };
-    (Link { framing, parts, limits, stop: Stop::default() }, incoming)
+    (Link { framing, parts, limits: limits.into(), stop: Stop::default() }, incoming)
 }
 
 fn data(seq: u64) -> Result<Message, WsError> {
