@@ -1,7 +1,7 @@
 //! The background flusher: flushes as soon as messages are pending, honours the backoff.
 
 use crate::encoder::{Encoder, PerMessage};
-use crate::outbox::Outbox;
+use crate::outbox::{DueTimer, Outbox};
 use futures::Sink;
 use std::fmt::Display;
 use tokio::sync::oneshot;
@@ -79,21 +79,36 @@ async fn run<M, S, E>(
     outbox: Outbox<M>,
     mut sink: S,
     mut encoder: E,
-    mut stopped: oneshot::Receiver<()>,
+    stopped: oneshot::Receiver<()>,
 ) -> S
 where
     E: Encoder<M>,
     S: Sink<E::Item> + Unpin,
     S::Error: Display,
 {
-    loop {
-        tokio::select! {
-            biased;
-            _ = &mut stopped => return sink,
-            () = outbox.until_due() => {}
-        }
+    let mut waits = Waits { stopped, timer: None };
+    while waits.due(&outbox).await {
         // boxed: the flush's state lives only while it runs, not in every idle task
         let _counted_and_retried = Box::pin(outbox.flush_into(&mut sink, &mut encoder)).await;
+    }
+    sink
+}
+
+/// What a flusher waits for between flushes: its stop, and the outbox's next due time on
+/// a timer kept from wait to wait.
+struct Waits {
+    stopped: oneshot::Receiver<()>,
+    timer: DueTimer,
+}
+
+impl Waits {
+    /// Waits until `outbox` has work (true) or the flusher is stopped (false).
+    async fn due<M>(&mut self, outbox: &Outbox<M>) -> bool {
+        tokio::select! {
+            biased;
+            _ = &mut self.stopped => false,
+            () = outbox.until_due_timed(&mut self.timer) => true,
+        }
     }
 }
 

@@ -27,6 +27,7 @@ mod renumber;
 mod room;
 mod window;
 
+pub(crate) use due::DueTimer;
 use in_flight::InFlight;
 
 /// A transactional outbox: a message stays queued until its send is confirmed.
