@@ -186,7 +186,7 @@ async fn run<St>(link: Link, mut stream: St, out: Outgoing, report_to: EndReport
 where
     St: futures::Stream<Item = Result<Message, WsError>> + Unpin,
 {
-    let end = link.pump(&mut stream, &out).await;
+    let end = link.pump_kept(&mut stream, &out).await;
     report_to.send(&link, &end, &out);
 }
 

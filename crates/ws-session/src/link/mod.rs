@@ -215,6 +215,21 @@ impl Link {
         self.read(stream, out)
     }
 
+    /// [`pump`](Self::pump), the reader's timer kept from step to step (boxed): a
+    /// timer-wheel insertion and removal fewer per frame read, 112 bytes of heap for the
+    /// link's life. For a link that is busy more than idle (a client's); a server's idle
+    /// links count, and it pumps with [`pump`](Self::pump) (`docs/learnings.md` § 39).
+    pub fn pump_kept<'a, St>(
+        &'a self,
+        stream: &'a mut St,
+        out: &'a Outgoing,
+    ) -> impl std::future::Future<Output = LinkEnd> + 'a
+    where
+        St: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+    {
+        self.read_timed::<St, reader::Kept>(stream, out)
+    }
+
     /// The ack schedule for this link's limits.
     pub(crate) fn ack_config(&self) -> AckConfig {
         AckConfig::for_limits(&self.limits)

@@ -15,52 +15,18 @@ use std::future::Future;
 use std::ops::ControlFlow::{self, Break};
 use tokio::task::coop::cooperative;
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
+mod end;
 mod reading;
-use reading::{timer, Reading};
+mod timer;
+pub use end::LinkEnd;
+use end::{silent, slow_consumer, stopped};
+use reading::Reading;
+pub(crate) use timer::{Fresh, Kept, StepTimer};
 
-/// How a link ended.
-#[derive(Debug, Clone)]
-pub enum LinkEnd {
-    /// The peer sent a close frame.
-    PeerClosed(Option<CloseFrame>),
-    /// The stream ended or failed without a close frame.
-    Lost,
-    /// The peer broke the protocol or a limit: close with this code.
-    Violation(CloseCode),
-    /// Stopped from outside.
-    Cancelled,
-    /// A write failed: the connection cannot carry frames any more.
-    WriteFailed,
-}
-
+/// What a step of the reader leaves: go on, or the link's end.
 pub(super) type Step = ControlFlow<LinkEnd>;
-
-/// The link's token was cancelled: by its writer after a failed write (it closed its
-/// channel first), or from outside.
-fn stopped(out: &Outgoing) -> LinkEnd {
-    if out.is_closed() {
-        LinkEnd::WriteFailed
-    } else {
-        LinkEnd::Cancelled
-    }
-}
-
-/// A peer silent past the idle timeout: the link is dead (a half-open connection).
-fn silent() -> LinkEnd {
-    crate::metrics::idle_timeout();
-    LinkEnd::Lost
-}
-
-/// A peer that left a message unacked past the outbox's ack timeout (it stopped reading,
-/// or reads and never acks): counted, closed with 4001; its session stays resumable, and
-/// nothing was resent on this connection (the server's outboxes report, they do not resend).
-fn slow_consumer() -> LinkEnd {
-    crate::metrics::slow_consumer();
-    LinkEnd::Violation(CloseCode::UnackedLimit)
-}
 
 /// One read from the connection.
 type Read = Option<Result<Message, WsError>>;
@@ -69,6 +35,7 @@ impl Link {
     /// Reads until the connection ends; sends acks through `out`, and starts the outbox's
     /// flusher into `out` when the outbox first has work or the peer first sends data (an
     /// idle link keeps no flusher task); the flusher is stopped before this returns.
+    /// Its timer made afresh at each step ([`Fresh`]).
     pub(crate) fn read<'a, St>(
         &'a self,
         stream: &'a mut St,
@@ -77,8 +44,20 @@ impl Link {
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
     {
+        self.read_timed::<St, Fresh>(stream, out)
+    }
+
+    /// [`read`](Self::read) with the timer `T` ([`StepTimer`]).
+    pub(crate) fn read_timed<'a, St, T: StepTimer + 'a>(
+        &'a self,
+        stream: &'a mut St,
+        out: &'a Outgoing,
+    ) -> impl Future<Output = LinkEnd> + 'a
+    where
+        St: Stream<Item = Result<Message, WsError>> + Unpin,
+    {
         let last = lock(&self.parts.inbound).last_delivered();
-        let reading = Reading::new(self.acks_after(last));
+        let reading = Reading::<T>::new(self.acks_after(last));
         self.read_from(stream, out, reading)
     }
 
@@ -88,11 +67,11 @@ impl Link {
     /// kept room for the select's output in every idle link's future), and nothing of a
     /// step is kept across the flusher's stop (`docs/learnings.md` § 35).
     #[allow(clippy::manual_async_fn)]
-    fn read_from<'a, St>(
+    fn read_from<'a, St, T: StepTimer + 'a>(
         &'a self,
         stream: &'a mut St,
         out: &'a Outgoing,
-        mut reading: Reading,
+        mut reading: Reading<T>,
     ) -> impl Future<Output = LinkEnd> + 'a
     where
         St: Stream<Item = Result<Message, WsError>> + Unpin,
@@ -111,10 +90,10 @@ impl Link {
     /// ack the schedule still owes and stops the flusher: the link's end, if it ended.
     /// `async move` rather than an `async fn`, which would keep its arguments twice.
     #[allow(clippy::manual_async_fn)]
-    fn settle<'a>(
+    fn settle<'a, T: StepTimer>(
         &'a self,
         delivery: Delivery,
-        reading: &'a mut Reading,
+        reading: &'a mut Reading<T>,
         out: &'a Outgoing,
     ) -> impl Future<Output = Option<LinkEnd>> + 'a {
         async move {
@@ -129,7 +108,7 @@ impl Link {
 
     /// The timer came: the link is dead if the peer was silent past the idle timeout, else
     /// the time-based ack (or the keepalive) is due.
-    fn on_timer(&self, reading: &mut Reading, out: &Outgoing) -> Step {
+    fn on_timer<T: StepTimer>(&self, reading: &mut Reading<T>, out: &Outgoing) -> Step {
         let now = Instant::now();
         if reading.silent_at(self.stop.idle_timeout).is_some_and(|silent| silent <= now) {
             return ControlFlow::Break(silent());
@@ -140,7 +119,12 @@ impl Link {
     }
 
     /// Starts the flusher (the outbox has work), or closes a peer overdue with its acks.
-    fn on_wanted(&self, wanted: Wanted, reading: &mut Reading, out: &Outgoing) -> Step {
+    fn on_wanted<T: StepTimer>(
+        &self,
+        wanted: Wanted,
+        reading: &mut Reading<T>,
+        out: &Outgoing,
+    ) -> Step {
         match wanted {
             Wanted::Flusher => reading.flusher.start(self, out),
             Wanted::Overdue => return ControlFlow::Break(slow_consumer()),
@@ -163,10 +147,10 @@ impl Link {
     /// `async fn`, which would keep its arguments twice in every idle link's future
     /// (rust-lang/rust#62958).
     #[allow(clippy::manual_async_fn)]
-    fn next<'a, St>(
+    fn next<'a, St, T: StepTimer + 'a>(
         &'a self,
         stream: &'a mut St,
-        reading: &'a mut Reading,
+        reading: &'a mut Reading<T>,
         out: &'a Outgoing,
     ) -> impl Future<Output = Delivery> + 'a
     where
@@ -175,7 +159,7 @@ impl Link {
         async move {
             tokio::select! {
                 () = self.stop.cancel.cancelled() => Delivery::Done(ControlFlow::Break(stopped(out))),
-                () = timer(reading.next_timer(self.stop.idle_timeout)) => Delivery::Done(self.on_timer(reading, out)),
+                () = T::wait(reading.next_timer(self.stop.idle_timeout), &mut reading.timer) => Delivery::Done(self.on_timer(reading, out)),
                 wanted = reading.flusher.wanted(&self.parts.outbox) => Delivery::Done(self.on_wanted(wanted, reading, out)),
                 read = cooperative(stream.next()) => self.on_burst(read, stream, reading, out),
             }
@@ -185,11 +169,11 @@ impl Link {
     /// Takes `first` and every frame already readable (up to one delivery batch) in one go:
     /// one lock of the receive state, at most one ack (queued at once: the messages it
     /// confirms are accepted and delivered right after, whatever happens), one delivery.
-    fn on_burst<St>(
+    fn on_burst<St, T: StepTimer>(
         &self,
         first: Read,
         stream: &mut St,
-        reading: &mut Reading,
+        reading: &mut Reading<T>,
         out: &Outgoing,
     ) -> Delivery
     where

@@ -1,28 +1,28 @@
-//! The reader's own state between two steps, and its one timer.
+//! The reader's own state between two steps.
 
 use super::super::lazy::LazyFlusher;
+use super::StepTimer;
 use crate::protocol::AckBatcher;
-use futures::future::Either;
-use std::future::Pending;
 use std::time::Duration;
-use tokio::time::{Instant, Sleep};
+use tokio::time::Instant;
 
-/// The reader's own state: the ack schedule, when the peer was last heard, and the
-/// outbox's flusher once there was work for it.
-pub(super) struct Reading {
+/// The reader's own state: the ack schedule, when the peer was last heard, the outbox's
+/// flusher once there was work for it, and its timer ([`StepTimer`]).
+pub(super) struct Reading<T> {
     pub(super) acks: AckBatcher,
     seen: Instant,
     pub(super) flusher: LazyFlusher,
+    pub(super) timer: T,
 }
 
-impl Reading {
+impl<T: StepTimer> Reading<T> {
     pub(super) fn new(acks: AckBatcher) -> Self {
         let flusher = LazyFlusher::default();
-        Reading { acks, seen: Instant::now(), flusher }
+        Reading { acks, seen: Instant::now(), flusher, timer: T::default() }
     }
 
     /// Notes that something (a frame, a ping, an error) arrived now.
-    pub(super) fn saw<T>(&mut self, read: T) -> T {
+    pub(super) fn saw<R>(&mut self, read: R) -> R {
         self.seen = Instant::now();
         read
     }
@@ -36,14 +36,5 @@ impl Reading {
     /// whichever comes first (one timer in the reader's state, not one each).
     pub(super) fn next_timer(&self, idle: Option<Duration>) -> Option<Instant> {
         self.acks.deadline().into_iter().chain(self.silent_at(idle)).min()
-    }
-}
-
-/// Completes at `deadline`; never without one. A plain future, not an `async fn`, which
-/// would keep `deadline` beside its sleep in every idle link's future.
-pub(super) fn timer(deadline: Option<Instant>) -> Either<Sleep, Pending<()>> {
-    match deadline {
-        Some(deadline) => Either::Left(tokio::time::sleep_until(deadline)),
-        None => Either::Right(std::future::pending()),
     }
 }
