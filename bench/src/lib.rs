@@ -53,6 +53,8 @@ pub mod report;
 pub mod run;
 pub mod source;
 pub mod store;
+#[cfg(feature = "trace")]
+pub mod trace;
 pub mod upload;
 
 pub use error::BenchError;

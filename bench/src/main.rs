@@ -23,8 +23,15 @@ fn main() -> ExitCode {
 
 /// Runs the benchmark, or an internal subcommand.
 fn run(args: Args) -> Result<(), BenchError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(dispatch(args))
+    runtime()?.block_on(dispatch(args))
+}
+
+/// The bench's runtime: tokio's defaults, traced in a `trace` build (`ws_bench::trace`).
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    #[cfg(all(feature = "trace", tokio_unstable))]
+    ws_bench::trace::install(&mut builder);
+    builder.enable_all().build()
 }
 
 /// The probe's server with `serve`, a client process with `clients`, a storm node with

@@ -95,10 +95,18 @@ async fn level(setup: &LatencySetup, load: f64) -> Result<LevelReport, BenchErro
     let rate = offered / setup.clients.max(1) as f64;
     let time = Duration::from_secs_f64(setup.level_secs);
     let raw = raw::run(setup.clients, rate, time).await?;
-    progress("raw", load, &raw);
+    measured("raw", load, &raw);
     let reliable = reliable::run(setup.clients, rate, time).await?;
-    progress("reliable", load, &reliable);
+    measured("reliable", load, &reliable);
     Ok(LevelReport { load, offered_msgs_per_sec: offered, raw, reliable })
+}
+
+/// Prints what one side measured at one load and, in a `trace` build, what its tasks
+/// waited for ([`crate::trace`]).
+fn measured(name: &str, load: f64, measured: &Percentiles) {
+    progress(name, load, measured);
+    #[cfg(feature = "trace")]
+    crate::trace::report(name, load);
 }
 
 fn progress(name: &str, load: f64, measured: &Percentiles) {

@@ -117,7 +117,10 @@ fn note(
 ) -> Result<Received, BenchError> {
     let received = payload::check(message, histogram.len())?;
     if received == Received::Next {
-        histogram.saturating_record(arrived.saturating_sub(clock::stamp(message)?));
+        let sent = clock::stamp(message)?;
+        #[cfg(feature = "trace")]
+        crate::trace::late(sent, arrived);
+        histogram.saturating_record(arrived.saturating_sub(sent));
     }
     Ok(received)
 }

@@ -35,9 +35,19 @@ async fn measure(
     let schedule = Schedule::new(rate, time);
     let push = |one: &Connected| server.sink(one.session).map(|sink| record::paced(sink, schedule));
     let senders = connected.iter().map(push).collect::<Result<Vec<_>, _>>()?;
-    let senders = senders.into_iter().map(tokio::spawn).collect();
+    let senders = senders.into_iter().map(spawn_sender).collect();
     let merged = record::merge(recordings, senders).await?;
     Ok(Percentiles::of(&merged, schedule.start.elapsed().as_secs_f64()))
+}
+
+/// Spawns a paced sender: a function of its own, so that its tasks carry this file's
+/// location (`--features trace`), not the standard library's.
+fn spawn_sender<F>(sender: F) -> tokio::task::JoinHandle<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    tokio::spawn(sender)
 }
 
 fn recorder(connected: &Connected) -> Result<record::Recording, BenchError> {

@@ -122,6 +122,9 @@ pub struct Broken {
 /// A failed write closes the channel and cancels `broken`, which ends the link's reader:
 /// the connection is lost (the session resumes on a new one) instead of half alive. A write refused because a
 /// close already went out is no failure: the writer stops sending (see [`Refusal`]).
+/// The task carries its caller's location (`#[track_caller]`), so that a runtime's task
+/// hooks and tokio-console tell a server's writers from a client's.
+#[track_caller]
 pub fn spawn_writer<S>(
     sink: S,
     first: Option<Message>,
