@@ -63,11 +63,15 @@ static EVENTS: Mutex<Vec<Event>> = Mutex::new(Vec::new());
 /// Notes a message stamped at `sent` that arrived at `arrived`, if it is late.
 #[track_caller]
 pub fn late(sent: u64, arrived: u64) {
+    late_event(sent, arrived, Location::caller()).into_iter().for_each(note);
+}
+
+/// The event of a message stamped at `sent` that arrived at `arrived` in `task`, if it
+/// is late.
+fn late_event(sent: u64, arrived: u64, task: &'static Location<'static>) -> Option<Event> {
     let nanos = arrived.saturating_sub(sent);
-    if nanos > LATE {
-        let task = Location::caller();
-        note(Event { at: arrived, kind: Kind::Late, nanos, extra: sent, task });
-    }
+    let event = Event { at: arrived, kind: Kind::Late, nanos, extra: sent, task };
+    (nanos > LATE).then_some(event)
 }
 
 fn note(event: Event) {

@@ -1,6 +1,6 @@
 //! The trace's own bookkeeping: what is late, how events are counted and written.
 
-use super::{counts, csv, late, Event, Kind, EVENTS, LATE};
+use super::{counts, csv, late_event, Event, Kind, LATE};
 use std::panic::Location;
 
 fn event(at: u64, kind: Kind) -> Event {
@@ -9,11 +9,10 @@ fn event(at: u64, kind: Kind) -> Event {
 
 #[test]
 fn only_late_messages_are_noted() {
-    let before = EVENTS.lock().map(|events| events.len()).unwrap_or(0);
-    late(1_000, 1_000 + LATE);
-    late(1_000, 1_001 + LATE);
-    let noted = EVENTS.lock().map(|events| events.len()).unwrap_or(0);
-    assert_eq!(noted, before + 1);
+    let here = Location::caller();
+    assert!(late_event(1_000, 1_000 + LATE, here).is_none(), "exactly LATE is on time");
+    let noted = late_event(1_000, 1_001 + LATE, here).map(|event| (event.kind, event.extra));
+    assert_eq!(noted, Some((Kind::Late, 1_000)), "a nanosecond more is late, from its stamp");
 }
 
 #[test]
