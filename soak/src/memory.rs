@@ -13,14 +13,40 @@ pub fn own_status() -> String {
     std::fs::read_to_string("/proc/self/status").unwrap_or_default()
 }
 
+/// Current and peak resident set size of a process, in bytes (0 where unknown), read from
+/// one status text: the kernel writes both from one look at the counters, so `peak` is never
+/// below `current`. Two reads of `/proc/self/status` promise no such thing: the resident
+/// counters are per-CPU and approximate, and other threads free memory between the reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resident {
+    /// `VmRSS`: resident now.
+    pub current: u64,
+    /// `VmHWM`: the most ever resident.
+    pub peak: u64,
+}
+
+impl Resident {
+    /// The two figures of a status text.
+    pub fn of(status: &str) -> Self {
+        let current = status_field(status, "VmRSS").unwrap_or(0);
+        let peak = status_field(status, "VmHWM").unwrap_or(0);
+        Resident { current, peak }
+    }
+
+    /// This process's figures now.
+    pub fn now() -> Self {
+        Resident::of(&own_status())
+    }
+}
+
 /// Peak resident set size of this process in bytes (0 where unknown).
 pub fn peak_rss() -> u64 {
-    status_field(&own_status(), "VmHWM").unwrap_or(0)
+    Resident::now().peak
 }
 
 /// Current resident set size of this process in bytes (0 where unknown).
 pub fn current_rss() -> u64 {
-    status_field(&own_status(), "VmRSS").unwrap_or(0)
+    Resident::now().current
 }
 
 /// Bytes per connection between a reading before (`baseline`) and one with `connections`
@@ -51,8 +77,17 @@ mod tests {
 
     #[test]
     fn this_process_has_a_resident_set() {
-        let current = current_rss();
-        assert!(peak_rss() >= current);
-        assert!(current > 0, "linux /proc is expected on the soak machine");
+        let resident = Resident::now();
+        assert!(resident.peak >= resident.current, "{resident:?}");
+        assert!(resident.current > 0, "linux /proc is expected on the soak machine");
+        assert!(current_rss() > 0 && peak_rss() > 0);
+    }
+
+    #[test]
+    fn both_figures_come_from_one_text() {
+        let status = "VmHWM:\t  20480 kB\nVmRSS:\t   10240 kB\n";
+        let resident = Resident::of(status);
+        assert_eq!(resident, Resident { current: 10240 * 1024, peak: 20480 * 1024 });
+        assert_eq!(Resident::of(""), Resident { current: 0, peak: 0 });
     }
 }

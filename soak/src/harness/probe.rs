@@ -6,7 +6,7 @@
 //! The child speaks a line protocol: it prints its address, then answers each line on its
 //! stdin with `<VmRSS bytes> <VmHWM bytes> <registered connections>`.
 
-use crate::memory::{current_rss, peak_rss, per_connection};
+use crate::memory::{per_connection, Resident};
 use crate::report::Report;
 use crate::SoakError;
 use std::process::Stdio;
@@ -88,10 +88,9 @@ fn idle_config() -> ServerConfig {
 
 /// `<VmRSS> <VmHWM> <connections>` of this process and `server`.
 fn reading_line(server: &ReliableServer) -> String {
-    let rss = current_rss();
-    let peak = peak_rss();
+    let resident = Resident::now();
     let connections = server.registry().len();
-    Reading { rss, peak, connections }.line()
+    Reading { rss: resident.current, peak: resident.peak, connections }.line()
 }
 
 /// The child's pipes to the parent: a line in asks for a reading, a line out answers.
