@@ -24,8 +24,10 @@ pub struct Args {
     /// Push for this long instead of a message count: plain seconds or 30s, 2m.
     #[arg(long, value_parser = parse_duration)]
     pub duration: Option<Duration>,
-    /// Raw then reliable push this many times, alternating (1 to 20); the report keeps the
-    /// round with the median ratio and lists every round's ratio.
+    /// Raw then reliable this many times, alternating (1 to 20). Push and upload: the report
+    /// keeps the round with the median ratio and lists every round's ratio. Latency: each
+    /// load runs this many rounds; each side's percentiles are over every round's messages,
+    /// and each round's p99s are listed.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub rounds: u32,
     /// Idle connections for the memory measurement (fewer, with a message, when the

@@ -70,6 +70,31 @@ fn fanout_measures_both_sides_from_client_processes() {
 }
 
 #[test]
+fn latency_rounds_alternate_and_every_rounds_messages_are_pooled() {
+    let output = Command::new(EXE)
+        .args(["--latency", "--clients", "2", "--duration", "1", "--rounds", "2", "--json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!((json["rounds"].as_u64(), json["level_secs"].as_f64()), (Some(2), Some(1.0)));
+    let levels = json["levels"].as_array().unwrap();
+    assert_eq!(levels.len(), 3);
+    for level in levels {
+        let per_client = (level["offered_msgs_per_sec"].as_f64().unwrap() / 2.0) as u64;
+        let delivered = 2 * 2 * per_client;
+        assert_eq!(level["raw"]["delivered"].as_u64(), Some(delivered), "{level}");
+        assert_eq!(level["reliable"]["delivered"].as_u64(), Some(delivered), "{level}");
+        assert_eq!(level["rounds"].as_array().unwrap().len(), 2, "{level}");
+        assert!(level["rounds"][1]["reliable_p99_us"].as_f64().unwrap() > 0.0, "{level}");
+    }
+    assert!(json["rounds_within_margin"].as_u64().unwrap() <= 2);
+    assert!(json["latency_pass"].is_boolean());
+    assert!(stderr.contains("latency 50% reliable round 2:"), "{stderr}");
+}
+
+#[test]
 fn connections_are_held_by_one_server_process() {
     let output = Command::new(EXE)
         .args(["--connections", "300", "--duration", "1", "--json"])

@@ -24,8 +24,8 @@ pub struct Options {
     /// Idle connections for the memory measurement (default 10000; 0 skips it).
     #[arg(long)]
     pub idle: Option<usize>,
-    /// Raw then reliable push this many times, alternating; the median round is reported
-    /// (default 1).
+    /// Raw then reliable this many times, alternating (default 1): push and upload report
+    /// the median round; latency pools every round's messages and lists each round's p99s.
     #[arg(long)]
     pub rounds: Option<u32>,
     /// Time the clients sending to the server (upload) instead of the push.

@@ -14,12 +14,14 @@ pub mod raw;
 pub mod record;
 pub mod reliable;
 pub mod report;
+pub mod rounds;
 
 pub use record::Percentiles;
 pub use report::{LatencyReport, LatencySetup, LevelReport};
 
 use crate::args::Args;
 use crate::BenchError;
+use rounds::{Pooled, Round};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -69,8 +71,8 @@ impl Schedule {
     }
 }
 
-/// Raw's maximum push rate (the push workload of `args`), then every load of [`LOADS`], raw
-/// then reliable.
+/// Raw's maximum push rate (the push workload of `args`), then every load of [`LOADS`] in
+/// `--rounds` rounds, each raw then reliable ([`rounds`]).
 pub async fn run(args: &Args) -> Result<LatencyReport, BenchError> {
     let setup = setup(args).await?;
     let mut levels = Vec::new();
@@ -86,19 +88,30 @@ async fn setup(args: &Args) -> Result<LatencySetup, BenchError> {
     let max = crate::push::raw::run(args.clients, args.workload()).await?.per_second();
     eprintln!("ws-bench: latency: raw maximum {max:.0} msgs/s");
     let level_secs = args.duration.unwrap_or(LEVEL_TIME).as_secs_f64();
-    Ok(LatencySetup { clients: args.clients, raw_max_msgs_per_sec: max, level_secs })
+    let rounds = args.rounds;
+    Ok(LatencySetup { clients: args.clients, raw_max_msgs_per_sec: max, level_secs, rounds })
 }
 
-/// One load: raw, then reliable, each offered `load × max` messages per second in all.
+/// One load: every round, each side's messages pooled over them.
 async fn level(setup: &LatencySetup, load: f64) -> Result<LevelReport, BenchError> {
-    let offered = load * setup.raw_max_msgs_per_sec;
-    let rate = offered / setup.clients.max(1) as f64;
+    let mut pooled = Pooled::new()?;
+    for round in 1..=setup.rounds {
+        pooled.add(&one_round(setup, load, round).await?)?;
+    }
+    let offered_msgs_per_sec = load * setup.raw_max_msgs_per_sec;
+    Ok(LevelReport::new(load, offered_msgs_per_sec, pooled.sides()))
+}
+
+/// Round `round` of one load: raw, then reliable, each offered `load × max` messages per
+/// second in all.
+async fn one_round(setup: &LatencySetup, load: f64, round: u32) -> Result<Round, BenchError> {
+    let rate = load * setup.raw_max_msgs_per_sec / setup.clients.max(1) as f64;
     let time = Duration::from_secs_f64(setup.level_secs);
     let raw = raw::run(setup.clients, rate, time).await?;
-    measured("raw", load, &raw);
+    measured(&format!("raw round {round}"), load, &raw.percentiles());
     let reliable = reliable::run(setup.clients, rate, time).await?;
-    measured("reliable", load, &reliable);
-    Ok(LevelReport { load, offered_msgs_per_sec: offered, raw, reliable })
+    measured(&format!("reliable round {round}"), load, &reliable.percentiles());
+    Ok(Round { raw, reliable })
 }
 
 /// Prints what one side measured at one load and, in a `trace` build, what its tasks

@@ -1,7 +1,7 @@
 //! Raw tokio-tungstenite at one load: the push benchmark's connections
 //! ([`crate::push::raw::setup`]), each server side paced by a [`Schedule`].
 
-use super::record::{self, Percentiles};
+use super::record::{self, Recorded};
 use super::Schedule;
 use crate::BenchError;
 use futures::StreamExt;
@@ -9,14 +9,14 @@ use std::time::Duration;
 
 /// Connects `clients` clients, then pushes `rate` messages per second to each for `time`;
 /// the delivered rate counts until the last client's end marker.
-pub async fn run(clients: usize, rate: f64, time: Duration) -> Result<Percentiles, BenchError> {
+pub async fn run(clients: usize, rate: f64, time: Duration) -> Result<Recorded, BenchError> {
     let (servers, clients) = crate::push::raw::setup(clients).await?;
     let recordings = clients.into_iter().map(|ws| record::spawn_recorder(ws.map(received)));
     let recordings = recordings.collect();
     let schedule = Schedule::new(rate, time);
     let senders = servers.into_iter().map(|ws| tokio::spawn(record::paced(ws, schedule)));
     let merged = record::merge(recordings, senders.collect()).await?;
-    Ok(Percentiles::of(&merged, schedule.start.elapsed().as_secs_f64()))
+    Ok(Recorded::new(merged, schedule.start.elapsed().as_secs_f64()))
 }
 
 fn received(

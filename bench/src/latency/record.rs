@@ -51,6 +51,42 @@ impl Percentiles {
     }
 }
 
+/// What one side recorded: every message's latency (nanoseconds) and the seconds it ran,
+/// one round or several pooled.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    histogram: Histogram<u64>,
+    seconds: f64,
+}
+
+impl Recorded {
+    /// `histogram`, recorded over `seconds`.
+    pub fn new(histogram: Histogram<u64>, seconds: f64) -> Self {
+        Recorded { histogram, seconds }
+    }
+
+    /// Nothing recorded yet: the pool of no round.
+    pub fn empty() -> Result<Self, BenchError> {
+        Ok(Recorded::new(histogram()?, 0.0))
+    }
+
+    /// Adds `round`'s messages and seconds to these.
+    pub fn pool(&mut self, round: &Recorded) -> Result<(), BenchError> {
+        self.histogram.add(&round.histogram).map_err(malformed)?;
+        self.seconds += round.seconds;
+        Ok(())
+    }
+
+    /// The figures of everything recorded.
+    pub fn percentiles(&self) -> Percentiles {
+        Percentiles::of(&self.histogram, self.seconds)
+    }
+}
+
+fn malformed(error: impl std::fmt::Display) -> BenchError {
+    BenchError::Malformed(error.to_string())
+}
+
 impl Percentiles {
     /// Delivered msgs/s, p50, p99, p99.9 and max, as table cells.
     pub fn cells(&self) -> String {
@@ -127,8 +163,7 @@ fn note(
 
 /// An empty histogram of nanoseconds, 1 ns to a minute.
 pub(crate) fn histogram() -> Result<Histogram<u64>, BenchError> {
-    let histogram = Histogram::new_with_bounds(1, HIGHEST_NANOS, SIGNIFICANT);
-    histogram.map_err(|error| BenchError::Malformed(error.to_string()))
+    Histogram::new_with_bounds(1, HIGHEST_NANOS, SIGNIFICANT).map_err(malformed)
 }
 
 /// Every client's histogram merged, with the senders' counts checked against them.
@@ -141,7 +176,7 @@ pub async fn merge(
     for recording in recordings {
         let one = recording.await??;
         received.push(one.len());
-        merged.add(one).map_err(|error| BenchError::Malformed(error.to_string()))?;
+        merged.add(one).map_err(malformed)?;
     }
     crate::push::verify(sent(senders).await?, received).map(|_| merged)
 }

@@ -3,7 +3,7 @@
 //! and default clients, each session's [`SessionSink`](ws_reliability::server::SessionSink)
 //! paced by a [`Schedule`].
 
-use super::record::{self, Percentiles};
+use super::record::{self, Recorded};
 use super::Schedule;
 use crate::push::reliable::{close, connect, Connected};
 use crate::push::SETUP_LIMIT;
@@ -15,7 +15,7 @@ use ws_reliability::server::ReliableServer;
 
 /// Connects `clients` clients, then pushes `rate` messages per second to each for `time`;
 /// the delivered rate counts until the last client's end marker.
-pub async fn run(clients: usize, rate: f64, time: Duration) -> Result<Percentiles, BenchError> {
+pub async fn run(clients: usize, rate: f64, time: Duration) -> Result<Recorded, BenchError> {
     let server = ReliableServer::new(crate::limits::server_config());
     let listener = server.listen("127.0.0.1:0").await?;
     let url = format!("ws://{}/", listener.local_addr());
@@ -30,14 +30,14 @@ async fn measure(
     connected: &[Connected],
     rate: f64,
     time: Duration,
-) -> Result<Percentiles, BenchError> {
+) -> Result<Recorded, BenchError> {
     let recordings = connected.iter().map(recorder).collect::<Result<_, _>>()?;
     let schedule = Schedule::new(rate, time);
     let push = |one: &Connected| server.sink(one.session).map(|sink| record::paced(sink, schedule));
     let senders = connected.iter().map(push).collect::<Result<Vec<_>, _>>()?;
     let senders = senders.into_iter().map(spawn_sender).collect();
     let merged = record::merge(recordings, senders).await?;
-    Ok(Percentiles::of(&merged, schedule.start.elapsed().as_secs_f64()))
+    Ok(Recorded::new(merged, schedule.start.elapsed().as_secs_f64()))
 }
 
 /// Spawns a paced sender: a function of its own, so that its tasks carry this file's

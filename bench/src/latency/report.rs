@@ -1,7 +1,9 @@
 //! [`LatencyReport`]: the latency axis side by side, with the issue's target at 50% load
-//! (reliable p99 at most raw p99 + 1 ms), as JSON or as a table.
+//! (reliable p99 at most raw p99 + 1 ms, on the messages of every round pooled), as JSON or
+//! as a table.
 
 use super::record::Percentiles;
+use super::rounds::{RoundP99, Sides};
 use serde::Serialize;
 
 /// Issue target: reliable p99 at most raw p99 plus this many microseconds, at 50% load.
@@ -9,8 +11,8 @@ pub const P99_MARGIN_US: f64 = 1000.0;
 /// The load the target applies to.
 pub const TARGET_LOAD: f64 = 0.5;
 
-/// One load, raw and reliable.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// One load, raw and reliable, each over every round's messages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LevelReport {
     /// The fraction of raw's maximum push rate offered.
     pub load: f64,
@@ -20,6 +22,8 @@ pub struct LevelReport {
     pub raw: Percentiles,
     /// ReliableServer → ReliableClient.
     pub reliable: Percentiles,
+    /// Each round's p99s, in run order.
+    pub rounds: Vec<RoundP99>,
 }
 
 /// What a latency run offered: its clients, raw's maximum and each load's time.
@@ -29,8 +33,10 @@ pub struct LatencySetup {
     pub clients: usize,
     /// Raw's maximum push rate measured first, messages per second.
     pub raw_max_msgs_per_sec: f64,
-    /// Seconds each load ran.
+    /// Seconds each side of each round of each load ran.
     pub level_secs: f64,
+    /// Rounds of each load, raw then reliable alternating.
+    pub rounds: u32,
 }
 
 /// The issue's latency target and whether it held.
@@ -38,8 +44,11 @@ pub struct LatencySetup {
 pub struct LatencyTarget {
     /// [`P99_MARGIN_US`].
     pub p99_margin_us: f64,
-    /// Whether reliable p99 ≤ raw p99 + the margin at [`TARGET_LOAD`] (`None` if not run).
+    /// Whether reliable p99 ≤ raw p99 + the margin at [`TARGET_LOAD`], every round's
+    /// messages pooled (`None` if not run).
     pub latency_pass: Option<bool>,
+    /// In how many rounds at [`TARGET_LOAD`] that held round by round (`None` if not run).
+    pub rounds_within_margin: Option<usize>,
 }
 
 /// The latency run.
@@ -68,11 +77,24 @@ impl LatencyTarget {
     fn of(levels: &[LevelReport]) -> Self {
         let at_target = levels.iter().find(|level| (level.load - TARGET_LOAD).abs() < 1e-9);
         let latency_pass = at_target.map(LevelReport::meets_target);
-        LatencyTarget { p99_margin_us: P99_MARGIN_US, latency_pass }
+        let rounds_within_margin = at_target.map(LevelReport::rounds_within);
+        LatencyTarget { p99_margin_us: P99_MARGIN_US, latency_pass, rounds_within_margin }
     }
 }
 
 impl LevelReport {
+    /// The report of one load offered `offered_msgs_per_sec`, from what its rounds measured.
+    pub fn new(load: f64, offered_msgs_per_sec: f64, sides: Sides) -> Self {
+        let Sides { raw, reliable, rounds } = sides;
+        LevelReport { load, offered_msgs_per_sec, raw, reliable, rounds }
+    }
+
+    /// In how many rounds reliable's p99 was within the margin of raw's in the same round.
+    pub fn rounds_within(&self) -> usize {
+        let within = |round: &&RoundP99| round.reliable_p99_us <= round.raw_p99_us + P99_MARGIN_US;
+        self.rounds.iter().filter(within).count()
+    }
+
     /// Whether reliable p99 ≤ raw p99 + [`P99_MARGIN_US`].
     pub fn meets_target(&self) -> bool {
         self.reliable.p99_us <= self.raw.p99_us + P99_MARGIN_US
@@ -88,6 +110,7 @@ pub fn table(report: &LatencyReport) -> String {
     let mut out = title(&report.setup);
     out.push_str(HEADER);
     report.levels.iter().for_each(|level| out.push_str(&level_rows(level)));
+    report.levels.iter().for_each(|level| out.push_str(&rounds_line(level)));
     out.push_str(&verdict(report));
     out
 }
@@ -96,7 +119,20 @@ fn title(setup: &LatencySetup) -> String {
     let max = setup.raw_max_msgs_per_sec / 1e6;
     let clients = setup.clients;
     let secs = setup.level_secs;
-    format!("latency: open-loop push to {clients} clients, {secs} s per load; raw max {max:.2} M msgs/s\n")
+    let rounds = setup.rounds;
+    let each = format!("{secs} s per load and side, {rounds} round(s) of raw then reliable");
+    format!("latency: open-loop push to {clients} clients, {each}; raw max {max:.2} M msgs/s\n")
+}
+
+/// Each round's p99s of a load run in more than one round; nothing for one round.
+fn rounds_line(level: &LevelReport) -> String {
+    if level.rounds.len() < 2 {
+        return String::new();
+    }
+    let pairs: Vec<String> = level.rounds.iter().map(RoundP99::pair).collect();
+    let load = level.load * 100.0;
+    let within = format!("within raw + 1 ms in {} of {}", level.rounds_within(), pairs.len());
+    format!("{load:.0}%: p99 per round, raw / reliable us: {}; {within}\n", pairs.join(", "))
 }
 
 fn level_rows(level: &LevelReport) -> String {

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::latency::clock;
+use crate::latency::rounds::RoundP99;
 
 #[tokio::test(start_paused = true)]
 async fn the_schedule_owes_messages_by_the_clock() {
@@ -34,22 +35,50 @@ fn percentiles_and_the_target() {
     assert_eq!(measured.achieved_msgs_per_sec, 500.0);
     assert!((measured.p50_us - 500.0).abs() < 1.0 && (measured.p99_us - 990.0).abs() < 1.0);
     let slower = Percentiles { p99_us: measured.p99_us + 1500.0, ..measured };
-    let level =
-        |reliable| LevelReport { load: 0.5, offered_msgs_per_sec: 1.0, raw: measured, reliable };
-    let setup = LatencySetup { clients: 1, raw_max_msgs_per_sec: 2.0, level_secs: 2.0 };
-    let met = LatencyReport::new(setup, vec![level(measured)]);
+    let met = LatencyReport::new(setup(1), vec![level(measured, measured)]);
     assert_eq!(met.target.latency_pass, Some(true));
-    let missed = LatencyReport::new(setup, vec![level(slower)]);
+    assert_eq!(met.target.rounds_within_margin, Some(1));
+    let missed = LatencyReport::new(setup(1), vec![level(measured, slower)]);
     assert_eq!(missed.target.latency_pass, Some(false));
+    assert_eq!(missed.target.rounds_within_margin, Some(0));
     let table = report::table(&missed);
     assert!(table.contains("| 50% | reliable |") && table.contains("MISS"), "{table}");
+    assert!(table.contains("1 round(s)") && !table.contains("per round"), "{table}");
+}
+
+/// A load at 50% whose one round measured `raw` and `reliable`.
+fn level(raw: Percentiles, reliable: Percentiles) -> LevelReport {
+    let round = RoundP99 { raw_p99_us: raw.p99_us, reliable_p99_us: reliable.p99_us };
+    LevelReport { load: 0.5, offered_msgs_per_sec: 1.0, raw, reliable, rounds: vec![round] }
+}
+
+fn setup(rounds: u32) -> LatencySetup {
+    LatencySetup { clients: 1, raw_max_msgs_per_sec: 2.0, level_secs: 2.0, rounds }
+}
+
+#[test]
+fn the_target_is_judged_on_the_pooled_rounds_and_each_round_is_listed() {
+    let calm = Percentiles { p99_us: 2_000.0, ..Percentiles::default() };
+    let mut half = level(calm, Percentiles { p99_us: 2_500.0, ..calm });
+    let episode = RoundP99 { raw_p99_us: 2_100.0, reliable_p99_us: 9_000.0 };
+    half.rounds.extend([episode, RoundP99 { raw_p99_us: 1_900.0, reliable_p99_us: 2_800.0 }]);
+    let report = LatencyReport::new(setup(3), vec![half]);
+    assert_eq!(report.target.latency_pass, Some(true), "the pooled p99s decide");
+    assert_eq!(report.target.rounds_within_margin, Some(2));
+    let table = report::table(&report);
+    let line = "50%: p99 per round, raw / reliable us: 2000 / 2500, 2100 / 9000, 1900 / 2800; \
+        within raw + 1 ms in 2 of 3";
+    assert!(table.contains(line) && table.contains("3 round(s)"), "{table}");
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["levels"][0]["rounds"][1]["reliable_p99_us"], 9_000.0);
+    assert_eq!(json["rounds_within_margin"], 2);
 }
 
 #[tokio::test]
 async fn both_sides_deliver_every_message_and_record_it() {
     let time = Duration::from_millis(300);
-    let raw = raw::run(2, 1000.0, time).await.unwrap();
-    let reliable = reliable::run(2, 1000.0, time).await.unwrap();
+    let raw = raw::run(2, 1000.0, time).await.unwrap().percentiles();
+    let reliable = reliable::run(2, 1000.0, time).await.unwrap().percentiles();
     for measured in [raw, reliable] {
         assert_eq!(measured.delivered, 600);
         assert!(measured.p50_us >= 1.0, "loopback takes a microsecond at least: {measured:?}");
