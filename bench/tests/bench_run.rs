@@ -88,6 +88,8 @@ fn latency_rounds_alternate_and_every_rounds_messages_are_pooled() {
         assert_eq!(level["reliable"]["delivered"].as_u64(), Some(delivered), "{level}");
         assert_eq!(level["rounds"].as_array().unwrap().len(), 2, "{level}");
         assert!(level["rounds"][1]["reliable_p99_us"].as_f64().unwrap() > 0.0, "{level}");
+        let cores = |side: &str| level["cores"][side].as_f64().unwrap();
+        assert!(cores("raw") > 0.0 && cores("reliable") > 0.0, "busy while each ran: {level}");
     }
     assert!(json["rounds_within_margin"].as_u64().unwrap() <= 2);
     assert!(json["latency_pass"].is_boolean());

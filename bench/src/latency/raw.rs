@@ -3,6 +3,7 @@
 
 use super::record::{self, Recorded};
 use super::Schedule;
+use crate::push::Start;
 use crate::BenchError;
 use futures::StreamExt;
 use std::time::Duration;
@@ -13,10 +14,11 @@ pub async fn run(clients: usize, rate: f64, time: Duration) -> Result<Recorded, 
     let (servers, clients) = crate::push::raw::setup(clients).await?;
     let recordings = clients.into_iter().map(|ws| record::spawn_recorder(ws.map(received)));
     let recordings = recordings.collect();
+    let started = Start::now();
     let schedule = Schedule::new(rate, time);
     let senders = servers.into_iter().map(|ws| tokio::spawn(record::paced(ws, schedule)));
     let merged = record::merge(recordings, senders.collect()).await?;
-    Ok(Recorded::new(merged, schedule.start.elapsed().as_secs_f64()))
+    Ok(Recorded::since(merged, started))
 }
 
 fn received(

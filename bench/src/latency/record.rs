@@ -4,11 +4,13 @@
 use super::clock::{self, now_nanos};
 use super::Schedule;
 use crate::payload::{self, Received};
+use crate::push::Start;
 use crate::BenchError;
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use hdrhistogram::Histogram;
 use serde::Serialize;
 use std::ops::Range;
+use std::time::Duration;
 use tokio::task::JoinHandle;
 use ws_reliability::Message;
 
@@ -57,12 +59,21 @@ impl Percentiles {
 pub struct Recorded {
     histogram: Histogram<u64>,
     seconds: f64,
+    /// CPU seconds the whole process used meanwhile (0 where not measured).
+    cpu_seconds: f64,
 }
 
 impl Recorded {
-    /// `histogram`, recorded over `seconds`.
+    /// `histogram`, recorded over `seconds`, its CPU time not measured.
     pub fn new(histogram: Histogram<u64>, seconds: f64) -> Self {
-        Recorded { histogram, seconds }
+        Recorded { histogram, seconds, cpu_seconds: 0.0 }
+    }
+
+    /// `histogram`, recorded from `started` until now: the wall and CPU seconds since.
+    pub fn since(histogram: Histogram<u64>, started: Start) -> Self {
+        let cpu_seconds = crate::cpu::used().saturating_sub(started.cpu).as_secs_f64();
+        let seconds = started.at.elapsed().as_secs_f64();
+        Recorded { histogram, seconds, cpu_seconds }
     }
 
     /// Nothing recorded yet: the pool of no round.
@@ -74,7 +85,13 @@ impl Recorded {
     pub fn pool(&mut self, round: &Recorded) -> Result<(), BenchError> {
         self.histogram.add(&round.histogram).map_err(malformed)?;
         self.seconds += round.seconds;
+        self.cpu_seconds += round.cpu_seconds;
         Ok(())
+    }
+
+    /// Cores the whole process kept busy on average: CPU seconds over wall seconds.
+    pub fn cores(&self) -> f64 {
+        crate::cpu::cores_busy(Duration::from_secs_f64(self.cpu_seconds), self.seconds)
     }
 
     /// The figures of everything recorded.

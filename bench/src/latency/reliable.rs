@@ -6,7 +6,7 @@
 use super::record::{self, Recorded};
 use super::Schedule;
 use crate::push::reliable::{close, connect, Connected};
-use crate::push::SETUP_LIMIT;
+use crate::push::{Start, SETUP_LIMIT};
 use crate::BenchError;
 use futures::StreamExt;
 use std::time::Duration;
@@ -32,12 +32,13 @@ async fn measure(
     time: Duration,
 ) -> Result<Recorded, BenchError> {
     let recordings = connected.iter().map(recorder).collect::<Result<_, _>>()?;
+    let started = Start::now();
     let schedule = Schedule::new(rate, time);
     let push = |one: &Connected| server.sink(one.session).map(|sink| record::paced(sink, schedule));
     let senders = connected.iter().map(push).collect::<Result<Vec<_>, _>>()?;
     let senders = senders.into_iter().map(spawn_sender).collect();
     let merged = record::merge(recordings, senders).await?;
-    Ok(Recorded::new(merged, schedule.start.elapsed().as_secs_f64()))
+    Ok(Recorded::since(merged, started))
 }
 
 /// Spawns a paced sender: a function of its own, so that its tasks carry this file's

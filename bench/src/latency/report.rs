@@ -3,7 +3,7 @@
 //! as a table.
 
 use super::record::Percentiles;
-use super::rounds::{RoundP99, Sides};
+use super::rounds::{Cores, RoundP99, Sides};
 use serde::Serialize;
 
 /// Issue target: reliable p99 at most raw p99 plus this many microseconds, at 50% load.
@@ -24,6 +24,8 @@ pub struct LevelReport {
     pub reliable: Percentiles,
     /// Each round's p99s, in run order.
     pub rounds: Vec<RoundP99>,
+    /// The cores the process kept busy while each side ran.
+    pub cores: Cores,
 }
 
 /// What a latency run offered: its clients, raw's maximum and each load's time.
@@ -85,8 +87,8 @@ impl LatencyTarget {
 impl LevelReport {
     /// The report of one load offered `offered_msgs_per_sec`, from what its rounds measured.
     pub fn new(load: f64, offered_msgs_per_sec: f64, sides: Sides) -> Self {
-        let Sides { raw, reliable, rounds } = sides;
-        LevelReport { load, offered_msgs_per_sec, raw, reliable, rounds }
+        let Sides { raw, reliable, rounds, cores } = sides;
+        LevelReport { load, offered_msgs_per_sec, raw, reliable, rounds, cores }
     }
 
     /// In how many rounds reliable's p99 was within the margin of raw's in the same round.
@@ -103,7 +105,7 @@ impl LevelReport {
 
 /// The table's header.
 const HEADER: &str = "| load | side | offered msgs/s | delivered msgs/s | p50 us | p99 us \
-    | p99.9 us | max us |\n|---|---|---|---|---|---|---|---|\n";
+    | p99.9 us | max us | cores |\n|---|---|---|---|---|---|---|---|---|\n";
 
 /// The report as a table, one row per load and side.
 pub fn table(report: &LatencyReport) -> String {
@@ -136,13 +138,24 @@ fn rounds_line(level: &LevelReport) -> String {
 }
 
 fn level_rows(level: &LevelReport) -> String {
-    row(level, "raw", &level.raw) + &row(level, "reliable", &level.reliable)
+    let raw = Side { name: "raw", measured: &level.raw, cores: level.cores.raw };
+    let reliable =
+        Side { name: "reliable", measured: &level.reliable, cores: level.cores.reliable };
+    row(level, &raw) + &row(level, &reliable)
 }
 
-fn row(level: &LevelReport, side: &str, measured: &Percentiles) -> String {
+/// One side's row of a load.
+struct Side<'a> {
+    name: &'a str,
+    measured: &'a Percentiles,
+    cores: f64,
+}
+
+fn row(level: &LevelReport, side: &Side<'_>) -> String {
     let load = level.load * 100.0;
     let offered = level.offered_msgs_per_sec;
-    format!("| {load:.0}% | {side} | {offered:.0} | {} |\n", measured.cells())
+    let cells = side.measured.cells();
+    format!("| {load:.0}% | {} | {offered:.0} | {cells} | {:.2} |\n", side.name, side.cores)
 }
 
 fn verdict(report: &LatencyReport) -> String {

@@ -23,6 +23,16 @@ impl RoundP99 {
     }
 }
 
+/// Cores the whole process kept busy while each side ran (CPU seconds over wall seconds,
+/// every round's together): the work a load costs, steadier than its tail.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Cores {
+    /// While raw ran.
+    pub raw: f64,
+    /// While reliable ran.
+    pub reliable: f64,
+}
+
 /// One round: raw, then reliable.
 #[derive(Debug, Clone)]
 pub struct Round {
@@ -49,6 +59,8 @@ pub struct Sides {
     pub reliable: Percentiles,
     /// Each round's p99s, in run order.
     pub rounds: Vec<RoundP99>,
+    /// The cores each side kept busy.
+    pub cores: Cores,
 }
 
 impl Pooled {
@@ -69,8 +81,9 @@ impl Pooled {
 
     /// The figures of every round added.
     pub fn sides(self) -> Sides {
+        let cores = Cores { raw: self.raw.cores(), reliable: self.reliable.cores() };
         let reliable = self.reliable.percentiles();
-        Sides { raw: self.raw.percentiles(), reliable, rounds: self.rounds }
+        Sides { raw: self.raw.percentiles(), reliable, rounds: self.rounds, cores }
     }
 }
 
@@ -102,6 +115,19 @@ mod tests {
         assert_eq!(sides.raw.achieved_msgs_per_sec, 990.0, "2 970 messages over 3 s");
         assert!(sides.reliable.p99_us > 19_000.0, "a third of the messages were late");
         assert!((sides.reliable.p50_us - 1_500.0).abs() < 2.0, "{:?}", sides.reliable);
+        assert_eq!(sides.cores, Cores::default(), "no CPU time measured");
+    }
+
+    #[test]
+    fn cores_are_every_rounds_cpu_seconds_over_its_wall_seconds() {
+        let started = crate::push::Start::now();
+        let spin = std::time::Instant::now();
+        while crate::cpu::used() <= started.cpu && spin.elapsed().as_secs() < 30 {}
+        let busy = Recorded::since(histogram().unwrap(), started);
+        let mut pooled = Pooled::new().unwrap();
+        pooled.add(&Round { raw: busy.clone(), reliable: busy }).unwrap();
+        let cores = pooled.sides().cores;
+        assert!(cores.raw > 0.0 && cores.raw == cores.reliable, "{cores:?}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::latency::clock;
-use crate::latency::rounds::RoundP99;
+use crate::latency::rounds::{Cores, RoundP99};
 
 #[tokio::test(start_paused = true)]
 async fn the_schedule_owes_messages_by_the_clock() {
@@ -44,12 +44,16 @@ fn percentiles_and_the_target() {
     let table = report::table(&missed);
     assert!(table.contains("| 50% | reliable |") && table.contains("MISS"), "{table}");
     assert!(table.contains("1 round(s)") && !table.contains("per round"), "{table}");
+    assert!(table.contains("| max us | cores |") && table.contains(" | 1.50 |\n"), "{table}");
+    let json = serde_json::to_value(&missed).unwrap();
+    assert_eq!(json["levels"][0]["cores"]["raw"], 1.25);
 }
 
 /// A load at 50% whose one round measured `raw` and `reliable`.
 fn level(raw: Percentiles, reliable: Percentiles) -> LevelReport {
     let round = RoundP99 { raw_p99_us: raw.p99_us, reliable_p99_us: reliable.p99_us };
-    LevelReport { load: 0.5, offered_msgs_per_sec: 1.0, raw, reliable, rounds: vec![round] }
+    let cores = Cores { raw: 1.25, reliable: 1.5 };
+    LevelReport { load: 0.5, offered_msgs_per_sec: 1.0, raw, reliable, rounds: vec![round], cores }
 }
 
 fn setup(rounds: u32) -> LatencySetup {
@@ -78,8 +82,9 @@ fn the_target_is_judged_on_the_pooled_rounds_and_each_round_is_listed() {
 async fn both_sides_deliver_every_message_and_record_it() {
     let time = Duration::from_millis(300);
     let raw = raw::run(2, 1000.0, time).await.unwrap().percentiles();
-    let reliable = reliable::run(2, 1000.0, time).await.unwrap().percentiles();
-    for measured in [raw, reliable] {
+    let reliable = reliable::run(2, 1000.0, time).await.unwrap();
+    assert!(reliable.cores() >= 0.0, "CPU time read while it ran");
+    for measured in [raw, reliable.percentiles()] {
         assert_eq!(measured.delivered, 600);
         assert!(measured.p50_us >= 1.0, "loopback takes a microsecond at least: {measured:?}");
         assert!(measured.p50_us <= measured.p99_9_us);
