@@ -90,6 +90,10 @@ fn latency_rounds_alternate_and_every_rounds_messages_are_pooled() {
         assert!(level["rounds"][1]["reliable_p99_us"].as_f64().unwrap() > 0.0, "{level}");
         let cores = |side: &str| level["cores"][side].as_f64().unwrap();
         assert!(cores("raw") > 0.0 && cores("reliable") > 0.0, "busy while each ran: {level}");
+        for side in ["raw", "reliable"] {
+            let p99 = |figures: &serde_json::Value| figures[side]["p99_us"].as_f64().unwrap();
+            assert!(p99(&level["from_due"]) >= p99(level), "sent after due: {level}");
+        }
     }
     assert!(json["rounds_within_margin"].as_u64().unwrap() <= 2);
     assert!(json["latency_pass"].is_boolean());

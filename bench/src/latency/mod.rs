@@ -6,10 +6,13 @@
 //!
 //! The pacing ([`Schedule`]) is open loop: each sender owes `rate × elapsed` messages
 //! whatever came back, sleeps on tokio's timer (1 ms resolution) until the next is due and
-//! then sends every message due, stamped with the time of that send. A sender that falls
-//! behind shows as an achieved rate below the offered one.
+//! then sends every message due, stamped with the time of that send and with the time the
+//! schedule owed it ([`latencies`]: the target is judged from the send; the figure from
+//! the due time also counts a sender that ran late). A sender that falls behind shows as
+//! an achieved rate below the offered one.
 
 pub mod clock;
+pub mod latencies;
 pub mod raw;
 pub mod record;
 pub mod reliable;
@@ -42,6 +45,8 @@ pub struct Schedule {
     pub period: Duration,
     /// Messages to send in all.
     pub total: u64,
+    /// `start` on the process clock ([`clock::nanos_at`]), read once.
+    pub start_nanos: u64,
 }
 
 impl Schedule {
@@ -49,7 +54,15 @@ impl Schedule {
     pub fn new(rate: f64, time: Duration) -> Self {
         let period = Duration::from_secs_f64(1.0 / rate.max(MIN_RATE));
         let total = (time.as_secs_f64() * rate.max(MIN_RATE)) as u64;
-        Schedule { start: Instant::now(), period, total }
+        let start = Instant::now();
+        Schedule { start, period, total, start_nanos: clock::nanos_at(start.into_std()) }
+    }
+
+    /// When message `index` is due, on the process clock ([`clock::nanos_at`]).
+    #[inline]
+    pub fn due_nanos(&self, index: u64) -> u64 {
+        let period = u64::try_from(self.period.as_nanos()).unwrap_or(u64::MAX);
+        self.start_nanos.saturating_add(period.saturating_mul(index))
     }
 
     /// How many messages are due by `now` (at most `total`).

@@ -1,7 +1,9 @@
 //! Both ends of a latency run: the paced sender, and the client that checks each message's
 //! order and records its one-way latency in a histogram ([`hdrhistogram`]).
 
-use super::clock::{self, now_nanos};
+use super::clock::{self, now_nanos, Stamps};
+pub(crate) use super::latencies::histogram;
+use super::latencies::Latencies;
 use super::Schedule;
 use crate::payload::{self, Received};
 use crate::push::Start;
@@ -14,14 +16,8 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use ws_reliability::Message;
 
-/// Significant figures the histograms keep.
-const SIGNIFICANT: u8 = 3;
-/// The largest latency a histogram tells apart, nanoseconds (a minute); longer ones count
-/// as a minute.
-const HIGHEST_NANOS: u64 = 60_000_000_000;
-
 /// A client's recording task.
-pub type Recording = JoinHandle<Result<Histogram<u64>, BenchError>>;
+pub type Recording = JoinHandle<Result<Latencies, BenchError>>;
 
 /// What one side measured at one load.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
@@ -53,37 +49,37 @@ impl Percentiles {
     }
 }
 
-/// What one side recorded: every message's latency (nanoseconds) and the seconds it ran,
-/// one round or several pooled.
+/// What one side recorded: every message's latencies and the seconds it ran, one round or
+/// several pooled.
 #[derive(Debug, Clone)]
 pub struct Recorded {
-    histogram: Histogram<u64>,
+    latencies: Latencies,
     seconds: f64,
     /// CPU seconds the whole process used meanwhile (0 where not measured).
     cpu_seconds: f64,
 }
 
 impl Recorded {
-    /// `histogram`, recorded over `seconds`, its CPU time not measured.
-    pub fn new(histogram: Histogram<u64>, seconds: f64) -> Self {
-        Recorded { histogram, seconds, cpu_seconds: 0.0 }
+    /// `latencies`, recorded over `seconds`, its CPU time not measured.
+    pub fn new(latencies: Latencies, seconds: f64) -> Self {
+        Recorded { latencies, seconds, cpu_seconds: 0.0 }
     }
 
-    /// `histogram`, recorded from `started` until now: the wall and CPU seconds since.
-    pub fn since(histogram: Histogram<u64>, started: Start) -> Self {
+    /// `latencies`, recorded from `started` until now: the wall and CPU seconds since.
+    pub fn since(latencies: Latencies, started: Start) -> Self {
         let cpu_seconds = crate::cpu::used().saturating_sub(started.cpu).as_secs_f64();
         let seconds = started.at.elapsed().as_secs_f64();
-        Recorded { histogram, seconds, cpu_seconds }
+        Recorded { latencies, seconds, cpu_seconds }
     }
 
     /// Nothing recorded yet: the pool of no round.
     pub fn empty() -> Result<Self, BenchError> {
-        Ok(Recorded::new(histogram()?, 0.0))
+        Ok(Recorded::new(Latencies::new()?, 0.0))
     }
 
     /// Adds `round`'s messages and seconds to these.
     pub fn pool(&mut self, round: &Recorded) -> Result<(), BenchError> {
-        self.histogram.add(&round.histogram).map_err(malformed)?;
+        self.latencies.add(&round.latencies)?;
         self.seconds += round.seconds;
         self.cpu_seconds += round.cpu_seconds;
         Ok(())
@@ -94,14 +90,15 @@ impl Recorded {
         crate::cpu::cores_busy(Duration::from_secs_f64(self.cpu_seconds), self.seconds)
     }
 
-    /// The figures of everything recorded.
+    /// The figures of everything recorded, each message from its send.
     pub fn percentiles(&self) -> Percentiles {
-        Percentiles::of(&self.histogram, self.seconds)
+        Percentiles::of(&self.latencies.from_sent, self.seconds)
     }
-}
 
-fn malformed(error: impl std::fmt::Display) -> BenchError {
-    BenchError::Malformed(error.to_string())
+    /// The same, each message from the time it was due.
+    pub fn from_due(&self) -> Percentiles {
+        Percentiles::of(&self.latencies.from_due, self.seconds)
+    }
 }
 
 impl Percentiles {
@@ -114,7 +111,8 @@ impl Percentiles {
 }
 
 /// Sends `schedule`'s messages into `sink` as they fall due (a flush after each run of due
-/// messages, all stamped with the time of that run), then the end marker; how many.
+/// messages, all stamped with the time of that run and each with its due time), then the
+/// end marker; how many.
 pub async fn paced<S, E>(mut sink: S, schedule: Schedule) -> Result<u64, BenchError>
 where
     S: Sink<Message, Error = E> + Unpin,
@@ -122,20 +120,22 @@ where
 {
     let mut sent = 0;
     while let Some(due) = schedule.next(sent).await {
-        feed_run(&mut sink, sent..due, now_nanos()).await?;
+        feed_run(&mut sink, &schedule, sent..due).await?;
         sent = due;
     }
     sink.send(clock::end()).await?;
     Ok(sent)
 }
 
-/// Feeds messages `indices`, stamped `at`, then flushes.
-async fn feed_run<S>(sink: &mut S, indices: Range<u64>, at: u64) -> Result<(), S::Error>
+/// Feeds messages `indices` of `schedule`, stamped now, then flushes.
+async fn feed_run<S>(sink: &mut S, schedule: &Schedule, indices: Range<u64>) -> Result<(), S::Error>
 where
     S: Sink<Message> + Unpin,
 {
+    let sent = now_nanos();
     for index in indices {
-        sink.feed(clock::stamped(index, at)).await?;
+        let stamps = Stamps { sent, due: schedule.due_nanos(index) };
+        sink.feed(clock::stamped_twice(index, stamps)).await?;
     }
     sink.flush().await
 }
@@ -149,51 +149,46 @@ where
     tokio::spawn(record(stream))
 }
 
-async fn record<S>(mut stream: S) -> Result<Histogram<u64>, BenchError>
+async fn record<S>(mut stream: S) -> Result<Latencies, BenchError>
 where
     S: Stream<Item = Result<Message, BenchError>> + Unpin,
 {
-    let mut histogram = histogram()?;
+    let mut latencies = Latencies::new()?;
     while let Some(message) = stream.next().await {
-        if note(&mut histogram, &message?, now_nanos())? == Received::End {
-            return Ok(histogram);
+        if note(&mut latencies, &message?, now_nanos())? == Received::End {
+            return Ok(latencies);
         }
     }
-    Err(BenchError::Ended { received: histogram.len() })
+    Err(BenchError::Ended { received: latencies.len() })
 }
 
 /// Checks `message`'s order and records its latency, had it `arrived` then.
 fn note(
-    histogram: &mut Histogram<u64>,
+    latencies: &mut Latencies,
     message: &Message,
     arrived: u64,
 ) -> Result<Received, BenchError> {
-    let received = payload::check(message, histogram.len())?;
+    let received = payload::check(message, latencies.len())?;
     if received == Received::Next {
-        let sent = clock::stamp(message)?;
+        let stamps = clock::stamps(message)?;
         #[cfg(feature = "trace")]
-        crate::trace::late(sent, arrived);
-        histogram.saturating_record(arrived.saturating_sub(sent));
+        crate::trace::late(stamps.sent, arrived);
+        latencies.record(stamps, arrived);
     }
     Ok(received)
 }
 
-/// An empty histogram of nanoseconds, 1 ns to a minute.
-pub(crate) fn histogram() -> Result<Histogram<u64>, BenchError> {
-    Histogram::new_with_bounds(1, HIGHEST_NANOS, SIGNIFICANT).map_err(malformed)
-}
-
-/// Every client's histogram merged, with the senders' counts checked against them.
+/// Every client's latencies merged, with the senders' counts checked against them.
 pub async fn merge(
     recordings: Vec<Recording>,
     senders: Vec<JoinHandle<Result<u64, BenchError>>>,
-) -> Result<Histogram<u64>, BenchError> {
-    let mut merged = histogram()?;
+) -> Result<Latencies, BenchError> {
+    let mut merged = Latencies::new()?;
     let mut received = Vec::with_capacity(recordings.len());
     for recording in recordings {
         let one = recording.await??;
         received.push(one.len());
-        merged.add(one).map_err(malformed)?;
+        merged.add(&one)?;
     }
     crate::push::verify(sent(senders).await?, received).map(|_| merged)
 }

@@ -3,7 +3,7 @@
 //! as a table.
 
 use super::record::Percentiles;
-use super::rounds::{Cores, RoundP99, Sides};
+use super::rounds::{Cores, FromDue, RoundP99, Sides};
 use serde::Serialize;
 
 /// Issue target: reliable p99 at most raw p99 plus this many microseconds, at 50% load.
@@ -26,6 +26,8 @@ pub struct LevelReport {
     pub rounds: Vec<RoundP99>,
     /// The cores the process kept busy while each side ran.
     pub cores: Cores,
+    /// Each side's figures with every message counted from the time it was due.
+    pub from_due: FromDue,
 }
 
 /// What a latency run offered: its clients, raw's maximum and each load's time.
@@ -87,8 +89,8 @@ impl LatencyTarget {
 impl LevelReport {
     /// The report of one load offered `offered_msgs_per_sec`, from what its rounds measured.
     pub fn new(load: f64, offered_msgs_per_sec: f64, sides: Sides) -> Self {
-        let Sides { raw, reliable, rounds, cores } = sides;
-        LevelReport { load, offered_msgs_per_sec, raw, reliable, rounds, cores }
+        let Sides { raw, reliable, rounds, cores, from_due } = sides;
+        LevelReport { load, offered_msgs_per_sec, raw, reliable, rounds, cores, from_due }
     }
 
     /// In how many rounds reliable's p99 was within the margin of raw's in the same round.
@@ -113,6 +115,7 @@ pub fn table(report: &LatencyReport) -> String {
     out.push_str(HEADER);
     report.levels.iter().for_each(|level| out.push_str(&level_rows(level)));
     report.levels.iter().for_each(|level| out.push_str(&rounds_line(level)));
+    report.levels.iter().for_each(|level| out.push_str(&due_line(level)));
     out.push_str(&verdict(report));
     out
 }
@@ -135,6 +138,17 @@ fn rounds_line(level: &LevelReport) -> String {
     let load = level.load * 100.0;
     let within = format!("within raw + 1 ms in {} of {}", level.rounds_within(), pairs.len());
     format!("{load:.0}%: p99 per round, raw / reliable us: {}; {within}\n", pairs.join(", "))
+}
+
+/// A load's p50 and p99 with each message counted from the time it was due.
+fn due_line(level: &LevelReport) -> String {
+    let FromDue { raw, reliable } = level.from_due;
+    let p50 = format!("p50 {:.0} / {:.0} us", raw.p50_us, reliable.p50_us);
+    let p99 = format!("p99 {:.0} / {:.0} us", raw.p99_us, reliable.p99_us);
+    format!(
+        "{:.0}%: from each message's due time, raw / reliable: {p50}, {p99}\n",
+        level.load * 100.0
+    )
 }
 
 fn level_rows(level: &LevelReport) -> String {

@@ -33,6 +33,16 @@ pub struct Cores {
     pub reliable: f64,
 }
 
+/// Each side's figures with every message counted from the time the schedule owed it,
+/// every round's messages pooled.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct FromDue {
+    /// Raw's.
+    pub raw: Percentiles,
+    /// Reliable's.
+    pub reliable: Percentiles,
+}
+
 /// One round: raw, then reliable.
 #[derive(Debug, Clone)]
 pub struct Round {
@@ -61,6 +71,8 @@ pub struct Sides {
     pub rounds: Vec<RoundP99>,
     /// The cores each side kept busy.
     pub cores: Cores,
+    /// The figures from each message's due time.
+    pub from_due: FromDue,
 }
 
 impl Pooled {
@@ -82,21 +94,25 @@ impl Pooled {
     /// The figures of every round added.
     pub fn sides(self) -> Sides {
         let cores = Cores { raw: self.raw.cores(), reliable: self.reliable.cores() };
+        let from_due = FromDue { raw: self.raw.from_due(), reliable: self.reliable.from_due() };
         let reliable = self.reliable.percentiles();
-        Sides { raw: self.raw.percentiles(), reliable, rounds: self.rounds, cores }
+        Sides { raw: self.raw.percentiles(), reliable, rounds: self.rounds, cores, from_due }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::latency::record::histogram;
+    use crate::latency::clock::Stamps;
+    use crate::latency::latencies::Latencies;
 
-    /// `count` messages of `micros` each, over one second.
+    /// `count` messages of `micros` each from their send, sent 100 us after their due time,
+    /// over one second.
     fn recorded(micros: u64, count: u64) -> Recorded {
-        let mut histogram = histogram().unwrap();
-        histogram.record_n(micros * 1000, count).unwrap();
-        Recorded::new(histogram, 1.0)
+        let mut latencies = Latencies::new().unwrap();
+        let stamps = Stamps { sent: 100_000, due: 0 };
+        (0..count).for_each(|_| latencies.record(stamps, 100_000 + micros * 1000));
+        Recorded::new(latencies, 1.0)
     }
 
     #[test]
@@ -116,6 +132,8 @@ mod tests {
         assert!(sides.reliable.p99_us > 19_000.0, "a third of the messages were late");
         assert!((sides.reliable.p50_us - 1_500.0).abs() < 2.0, "{:?}", sides.reliable);
         assert_eq!(sides.cores, Cores::default(), "no CPU time measured");
+        assert!((sides.from_due.reliable.p50_us - 1_600.0).abs() < 2.0, "{:?}", sides.from_due);
+        assert_eq!(sides.from_due.raw.delivered, 2_970);
     }
 
     #[test]
@@ -123,7 +141,7 @@ mod tests {
         let started = crate::push::Start::now();
         let spin = std::time::Instant::now();
         while crate::cpu::used() <= started.cpu && spin.elapsed().as_secs() < 30 {}
-        let busy = Recorded::since(histogram().unwrap(), started);
+        let busy = Recorded::since(Latencies::new().unwrap(), started);
         let mut pooled = Pooled::new().unwrap();
         pooled.add(&Round { raw: busy.clone(), reliable: busy }).unwrap();
         let cores = pooled.sides().cores;

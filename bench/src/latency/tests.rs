@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::latency::clock;
-use crate::latency::rounds::{Cores, RoundP99};
+use crate::latency::rounds::{Cores, FromDue, RoundP99};
 
 #[tokio::test(start_paused = true)]
 async fn the_schedule_owes_messages_by_the_clock() {
@@ -24,6 +24,20 @@ fn stamps_survive_the_payload() {
     assert_eq!(clock::stamp(&message).unwrap(), 123_456);
     assert_eq!(crate::payload::check(&message, 7).unwrap(), crate::payload::Received::Next);
     assert!(clock::now_nanos() <= clock::now_nanos());
+    let stamps = clock::Stamps { sent: 9_000, due: 8_000 };
+    let twice = clock::stamped_twice(3, stamps);
+    assert_eq!(clock::stamps(&twice).unwrap(), stamps);
+    assert_eq!(crate::payload::check(&twice, 3).unwrap(), crate::payload::Received::Next);
+    assert!(clock::stamps(&ws_reliability::Message::text("short")).is_err());
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_message_is_due_a_period_after_the_one_before() {
+    let schedule = Schedule::new(1000.0, Duration::from_millis(10));
+    let start = clock::nanos_at(schedule.start.into_std());
+    assert_eq!(schedule.due_nanos(0), start);
+    assert_eq!(schedule.due_nanos(3), start + 3_000_000);
+    assert!(clock::nanos_at(std::time::Instant::now()) >= start);
 }
 
 #[test]
@@ -47,13 +61,22 @@ fn percentiles_and_the_target() {
     assert!(table.contains("| max us | cores |") && table.contains(" | 1.50 |\n"), "{table}");
     let json = serde_json::to_value(&missed).unwrap();
     assert_eq!(json["levels"][0]["cores"]["raw"], 1.25);
+    assert_eq!(json["levels"][0]["from_due"]["reliable"]["p99_us"], slower.p99_us);
+    let due = format!(
+        "50%: from each message's due time, raw / reliable: p50 500 / 500 us, \
+        p99 990 / {:.0} us",
+        slower.p99_us
+    );
+    assert!(table.contains(&due), "{table}");
 }
 
 /// A load at 50% whose one round measured `raw` and `reliable`.
 fn level(raw: Percentiles, reliable: Percentiles) -> LevelReport {
     let round = RoundP99 { raw_p99_us: raw.p99_us, reliable_p99_us: reliable.p99_us };
     let cores = Cores { raw: 1.25, reliable: 1.5 };
-    LevelReport { load: 0.5, offered_msgs_per_sec: 1.0, raw, reliable, rounds: vec![round], cores }
+    let from_due = FromDue { raw, reliable };
+    let rounds = vec![round];
+    LevelReport { load: 0.5, offered_msgs_per_sec: 1.0, raw, reliable, rounds, cores, from_due }
 }
 
 fn setup(rounds: u32) -> LatencySetup {
@@ -81,10 +104,15 @@ fn the_target_is_judged_on_the_pooled_rounds_and_each_round_is_listed() {
 #[tokio::test]
 async fn both_sides_deliver_every_message_and_record_it() {
     let time = Duration::from_millis(300);
-    let raw = raw::run(2, 1000.0, time).await.unwrap().percentiles();
+    let raw = raw::run(2, 1000.0, time).await.unwrap();
     let reliable = reliable::run(2, 1000.0, time).await.unwrap();
     assert!(reliable.cores() >= 0.0, "CPU time read while it ran");
-    for measured in [raw, reliable.percentiles()] {
+    for side in [&raw, &reliable] {
+        let sent = side.percentiles();
+        let due = side.from_due();
+        assert!(due.p50_us >= sent.p50_us && due.max_us >= sent.max_us, "{due:?} {sent:?}");
+    }
+    for measured in [raw.percentiles(), reliable.percentiles()] {
         assert_eq!(measured.delivered, 600);
         assert!(measured.p50_us >= 1.0, "loopback takes a microsecond at least: {measured:?}");
         assert!(measured.p50_us <= measured.p99_9_us);
