@@ -42,6 +42,11 @@ pub struct Args {
     /// `--duration` (default 3 s); no idle-memory run.
     #[arg(long, conflicts_with = "upload")]
     pub latency: bool,
+    /// Latency: offer each load as a fraction of this many messages per second instead of
+    /// measuring raw's maximum first, so that two builds compared are offered the same
+    /// rates (the report says the maximum was given).
+    #[arg(long, requires = "latency", value_parser = positive_rate)]
+    pub raw_max: Option<f64>,
     /// Measure fan-out instead: `--sessions` clients in child processes, raw's sustainable
     /// broadcast rate, then an open-loop broadcast at 10%, 50% and 90% of it, raw and
     /// `ReliableServer::broadcast` (each phase `--duration`, default 3 s).
@@ -141,6 +146,12 @@ impl std::fmt::Display for Workload {
             Workload::Duration(time) => write!(out, "as many messages as fit in {time:?}"),
         }
     }
+}
+
+/// Parses a rate of messages per second: a finite number above 0.
+pub fn positive_rate(text: &str) -> Result<f64, String> {
+    let rate: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number"))?;
+    (rate.is_finite() && rate > 0.0).then_some(rate).ok_or("the rate must be above 0".into())
 }
 
 /// Parses `90`, `90s` or `2m` into a non-zero duration.

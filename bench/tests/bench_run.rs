@@ -79,6 +79,7 @@ fn latency_rounds_alternate_and_every_rounds_messages_are_pooled() {
     assert!(output.status.success(), "{stderr}");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!((json["rounds"].as_u64(), json["level_secs"].as_f64()), (Some(2), Some(1.0)));
+    assert_eq!(json["raw_max_given"], false, "measured first");
     let levels = json["levels"].as_array().unwrap();
     assert_eq!(levels.len(), 3);
     for level in levels {
@@ -98,6 +99,25 @@ fn latency_rounds_alternate_and_every_rounds_messages_are_pooled() {
     assert!(json["rounds_within_margin"].as_u64().unwrap() <= 2);
     assert!(json["latency_pass"].is_boolean());
     assert!(stderr.contains("latency 50% reliable round 2:"), "{stderr}");
+}
+
+#[test]
+fn a_given_raw_maximum_sets_the_offered_loads() {
+    let output = Command::new(EXE)
+        .args(["--latency", "--clients", "2", "--duration", "1", "--raw-max", "2000", "--json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["raw_max_given"], true);
+    let offered: Vec<f64> = json["levels"].as_array().unwrap().iter().map(offered_rate).collect();
+    assert_eq!(offered, [200.0, 1000.0, 1800.0], "10%, 50% and 90% of the given 2 000 msgs/s");
+    assert!(!stderr.contains("raw's maximum push rate"), "not measured: {stderr}");
+}
+
+fn offered_rate(level: &serde_json::Value) -> f64 {
+    level["offered_msgs_per_sec"].as_f64().unwrap().round()
 }
 
 #[test]

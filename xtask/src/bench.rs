@@ -35,6 +35,10 @@ pub struct Options {
     /// maximum push rate, p50/p99/p99.9 raw and reliable.
     #[arg(long, conflicts_with = "upload")]
     pub latency: bool,
+    /// Latency: offer the loads as fractions of this many msgs/s instead of measuring raw's
+    /// maximum first (two builds compared at the same offered rates).
+    #[arg(long, requires = "latency")]
+    pub raw_max: Option<f64>,
     /// Measure fan-out instead: raw's sustainable broadcast rate to `--sessions` clients
     /// (in child processes), then an open-loop broadcast at 10%, 50% and 90% of it, raw and
     /// `ReliableServer::broadcast`: delivered rate and p99 latency.
@@ -70,13 +74,14 @@ impl Options {
     }
 
     /// Each flag with its value, if given.
-    fn flags(&self) -> [(&'static str, Option<String>); 5] {
+    fn flags(&self) -> [(&'static str, Option<String>); 6] {
         [
             ("--clients", shown(self.clients)),
             ("--messages", shown(self.messages)),
             ("--duration", self.duration.clone()),
             ("--idle", shown(self.idle)),
             ("--rounds", shown(self.rounds)),
+            ("--raw-max", shown(self.raw_max)),
         ]
     }
 
@@ -153,6 +158,8 @@ mod tests {
         assert_eq!(upload.bench_args(), ["--upload", "--json"]);
         let latency = Options { latency: true, ..Options::default() };
         assert_eq!(latency.bench_args(), ["--latency"]);
+        let given = Options { latency: true, raw_max: Some(7.5e6), ..Options::default() };
+        assert_eq!(given.bench_args(), ["--raw-max", "7500000", "--latency"]);
         let fanout = Options { fanout: true, sessions: Some(500), ..Options::default() };
         assert_eq!(fanout.bench_args(), ["--sessions", "500", "--fanout"]);
         let connections = Options { connections: Some(19_000), ..Options::default() };

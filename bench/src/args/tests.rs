@@ -79,3 +79,14 @@ fn rounds_default_to_one_and_stay_within_twenty() {
     assert!(parse(&["--rounds", "0"]).is_err());
     assert!(parse(&["--rounds", "21"]).is_err());
 }
+
+#[test]
+fn a_given_raw_maximum_is_a_positive_rate_for_the_latency_axis() {
+    let given = parse(&["--latency", "--raw-max", "7500000"]).unwrap();
+    assert_eq!(given.raw_max, Some(7_500_000.0));
+    assert_eq!(parse(&["--latency"]).unwrap().raw_max, None, "measured by default");
+    assert!(parse(&["--raw-max", "7500000"]).is_err(), "only with --latency");
+    for bad in ["0", "-5", "inf", "fast"] {
+        assert!(parse(&["--latency", "--raw-max", bad]).is_err(), "{bad}");
+    }
+}

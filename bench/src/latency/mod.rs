@@ -95,14 +95,26 @@ pub async fn run(args: &Args) -> Result<LatencyReport, BenchError> {
     Ok(LatencyReport::new(setup, levels))
 }
 
-/// Measures raw's maximum push rate.
+/// Raw's maximum push rate, measured or given, and each load's time and rounds.
 async fn setup(args: &Args) -> Result<LatencySetup, BenchError> {
+    let raw_max_msgs_per_sec = raw_max(args).await?;
+    let level_secs = args.duration.unwrap_or(LEVEL_TIME).as_secs_f64();
+    let raw_max_given = args.raw_max.is_some();
+    let clients = args.clients;
+    let rounds = args.rounds;
+    Ok(LatencySetup { clients, raw_max_msgs_per_sec, raw_max_given, level_secs, rounds })
+}
+
+/// `--raw-max` if given; else raw's maximum push rate, measured with the push workload.
+async fn raw_max(args: &Args) -> Result<f64, BenchError> {
+    if let Some(given) = args.raw_max {
+        eprintln!("ws-bench: latency: raw maximum given, {given:.0} msgs/s");
+        return Ok(given);
+    }
     eprintln!("ws-bench: latency: raw's maximum push rate, {} clients…", args.clients);
     let max = crate::push::raw::run(args.clients, args.workload()).await?.per_second();
     eprintln!("ws-bench: latency: raw maximum {max:.0} msgs/s");
-    let level_secs = args.duration.unwrap_or(LEVEL_TIME).as_secs_f64();
-    let rounds = args.rounds;
-    Ok(LatencySetup { clients: args.clients, raw_max_msgs_per_sec: max, level_secs, rounds })
+    Ok(max)
 }
 
 /// One load: every round, each side's messages pooled over them.

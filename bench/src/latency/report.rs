@@ -35,8 +35,10 @@ pub struct LevelReport {
 pub struct LatencySetup {
     /// Push clients.
     pub clients: usize,
-    /// Raw's maximum push rate measured first, messages per second.
+    /// Raw's maximum push rate measured first (or given), messages per second.
     pub raw_max_msgs_per_sec: f64,
+    /// Whether that maximum was given (`--raw-max`) instead of measured in this run.
+    pub raw_max_given: bool,
     /// Seconds each side of each round of each load ran.
     pub level_secs: f64,
     /// Rounds of each load, raw then reliable alternating.
@@ -121,12 +123,18 @@ pub fn table(report: &LatencyReport) -> String {
 }
 
 fn title(setup: &LatencySetup) -> String {
-    let max = setup.raw_max_msgs_per_sec / 1e6;
     let clients = setup.clients;
     let secs = setup.level_secs;
     let rounds = setup.rounds;
     let each = format!("{secs} s per load and side, {rounds} round(s) of raw then reliable");
-    format!("latency: open-loop push to {clients} clients, {each}; raw max {max:.2} M msgs/s\n")
+    format!("latency: open-loop push to {clients} clients, {each}; {}\n", raw_max(setup))
+}
+
+/// Raw's maximum, and whether this run measured it or was given it.
+fn raw_max(setup: &LatencySetup) -> String {
+    let max = setup.raw_max_msgs_per_sec / 1e6;
+    let how = if setup.raw_max_given { "given" } else { "measured" };
+    format!("raw max {max:.2} M msgs/s ({how})")
 }
 
 /// Each round's p99s of a load run in more than one round; nothing for one round.

@@ -58,6 +58,7 @@ fn percentiles_and_the_target() {
     let table = report::table(&missed);
     assert!(table.contains("| 50% | reliable |") && table.contains("MISS"), "{table}");
     assert!(table.contains("1 round(s)") && !table.contains("per round"), "{table}");
+    assert!(table.contains("raw max 0.00 M msgs/s (measured)"), "{table}");
     assert!(table.contains("| max us | cores |") && table.contains(" | 1.50 |\n"), "{table}");
     let json = serde_json::to_value(&missed).unwrap();
     assert_eq!(json["levels"][0]["cores"]["raw"], 1.25);
@@ -80,7 +81,13 @@ fn level(raw: Percentiles, reliable: Percentiles) -> LevelReport {
 }
 
 fn setup(rounds: u32) -> LatencySetup {
-    LatencySetup { clients: 1, raw_max_msgs_per_sec: 2.0, level_secs: 2.0, rounds }
+    LatencySetup {
+        clients: 1,
+        raw_max_msgs_per_sec: 2.0,
+        raw_max_given: false,
+        level_secs: 2.0,
+        rounds,
+    }
 }
 
 #[test]
