@@ -9,6 +9,20 @@ use ws_bench::args::Args;
 
 const EXE: &str = env!("CARGO_BIN_EXE_ws-bench");
 
+/// What a successful run of the binary printed: its JSON object and its stderr.
+struct Ran {
+    json: serde_json::Value,
+    stderr: String,
+}
+
+/// Runs the binary with `args`, asserts it exited 0, and parses its stdout.
+fn run_json(args: &[&str]) -> Ran {
+    let output = Command::new(EXE).args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    Ran { json: serde_json::from_slice(&output.stdout).unwrap(), stderr }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_small_run_measures_both_sides() {
     let args =
@@ -24,12 +38,7 @@ async fn a_small_run_measures_both_sides() {
 
 #[test]
 fn the_binary_prints_one_json_object_and_exits_zero() {
-    let output = Command::new(EXE)
-        .args(["--clients", "2", "--messages", "300", "--idle", "10", "--json"])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let json = run_json(&["--clients", "2", "--messages", "300", "--idle", "10", "--json"]).json;
     assert_eq!(json["clients"], 2);
     assert!(json["ratio"].as_f64().unwrap() > 0.0);
     assert!(json["reliable_idle_bytes_per_conn"].is_u64() && json["throughput_pass"].is_boolean());
@@ -45,12 +54,7 @@ fn a_failed_run_exits_two() {
 
 #[test]
 fn fanout_measures_both_sides_from_client_processes() {
-    let output = Command::new(EXE)
-        .args(["--fanout", "--sessions", "40", "--duration", "1", "--json"])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let json = run_json(&["--fanout", "--sessions", "40", "--duration", "1", "--json"]).json;
     assert_eq!((json["sessions"].as_u64(), json["client_processes"].as_u64()), (Some(40), Some(1)));
     assert!(json["raw_max_broadcasts_per_sec"].as_f64().unwrap() > 0.0);
     let levels = json["levels"].as_array().unwrap();
@@ -71,13 +75,8 @@ fn fanout_measures_both_sides_from_client_processes() {
 
 #[test]
 fn latency_rounds_alternate_and_every_rounds_messages_are_pooled() {
-    let output = Command::new(EXE)
-        .args(["--latency", "--clients", "2", "--duration", "1", "--rounds", "2", "--json"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let Ran { json, stderr } =
+        run_json(&["--latency", "--clients", "2", "--duration", "1", "--rounds", "2", "--json"]);
     assert_eq!((json["rounds"].as_u64(), json["level_secs"].as_f64()), (Some(2), Some(1.0)));
     assert_eq!(json["raw_max_given"], false, "measured first");
     let levels = json["levels"].as_array().unwrap();
@@ -103,13 +102,16 @@ fn latency_rounds_alternate_and_every_rounds_messages_are_pooled() {
 
 #[test]
 fn a_given_raw_maximum_sets_the_offered_loads() {
-    let output = Command::new(EXE)
-        .args(["--latency", "--clients", "2", "--duration", "1", "--raw-max", "2000", "--json"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let Ran { json, stderr } = run_json(&[
+        "--latency",
+        "--clients",
+        "2",
+        "--duration",
+        "1",
+        "--raw-max",
+        "2000",
+        "--json",
+    ]);
     assert_eq!(json["raw_max_given"], true);
     let offered: Vec<f64> = json["levels"].as_array().unwrap().iter().map(offered_rate).collect();
     assert_eq!(offered, [200.0, 1000.0, 1800.0], "10%, 50% and 90% of the given 2 000 msgs/s");
@@ -122,12 +124,7 @@ fn offered_rate(level: &serde_json::Value) -> f64 {
 
 #[test]
 fn connections_are_held_by_one_server_process() {
-    let output = Command::new(EXE)
-        .args(["--connections", "300", "--duration", "1", "--json"])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let json = run_json(&["--connections", "300", "--duration", "1", "--json"]).json;
     assert_eq!(json["source_addresses"], 10);
     for side in ["raw", "reliable"] {
         assert_eq!(json[side]["connections"], 300, "{side}");
@@ -139,12 +136,17 @@ fn connections_are_held_by_one_server_process() {
 
 #[test]
 fn the_store_axis_measures_every_store_then_a_storm_per_durable_store() {
-    let output = Command::new(EXE)
-        .args(["--store", "--clients", "2", "--messages", "600", "--storm-clients", "20", "--json"])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let json = run_json(&[
+        "--store",
+        "--clients",
+        "2",
+        "--messages",
+        "600",
+        "--storm-clients",
+        "20",
+        "--json",
+    ])
+    .json;
     assert_eq!(json["raw_push"]["delivered"], 1200);
     let stores = json["stores"].as_array().unwrap();
     let names: Vec<_> = stores.iter().map(|side| side["store"].as_str().unwrap()).collect();

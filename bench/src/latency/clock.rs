@@ -13,8 +13,7 @@ static ANCHOR: OnceLock<Instant> = OnceLock::new();
 
 /// Nanoseconds since the process's anchor.
 pub fn now_nanos() -> u64 {
-    let anchor = ANCHOR.get_or_init(Instant::now);
-    u64::try_from(anchor.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    nanos_at(Instant::now())
 }
 
 /// Nanoseconds from the process's anchor to `instant` (0 for an instant before it).
@@ -35,9 +34,7 @@ pub struct Stamps {
 
 /// The `index`-th message to a client, with both its times.
 pub fn stamped_twice(index: u64, stamps: Stamps) -> Message {
-    let mut bytes = [0x5a; PAYLOAD_BYTES];
-    bytes[..8].copy_from_slice(&index.to_le_bytes());
-    bytes[8..16].copy_from_slice(&stamps.sent.to_le_bytes());
+    let mut bytes = payload_bytes(index, stamps.sent);
     bytes[16..24].copy_from_slice(&stamps.due.to_le_bytes());
     Message::binary(bytes.to_vec())
 }
@@ -50,10 +47,15 @@ pub fn stamps(message: &Message) -> Result<Stamps, BenchError> {
 
 /// The `index`-th message to a client, sent at `nanos` (see [`now_nanos`]).
 pub fn stamped(index: u64, nanos: u64) -> Message {
+    Message::binary(payload_bytes(index, nanos).to_vec())
+}
+
+/// The payload's bytes: the index, the send time, the filler.
+fn payload_bytes(index: u64, nanos: u64) -> [u8; PAYLOAD_BYTES] {
     let mut bytes = [0x5a; PAYLOAD_BYTES];
     bytes[..8].copy_from_slice(&index.to_le_bytes());
     bytes[8..16].copy_from_slice(&nanos.to_le_bytes());
-    Message::binary(bytes.to_vec())
+    bytes
 }
 
 /// When a message made by [`stamped`] was sent.
