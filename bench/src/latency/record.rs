@@ -1,5 +1,6 @@
 //! Both ends of a latency run: the paced sender, and the client that checks each message's
-//! order and records its one-way latency in a histogram ([`hdrhistogram`]).
+//! order and records its one-way latency, from its send and from its due time, in
+//! histograms ([`Latencies`], [`hdrhistogram`]).
 
 use super::clock::{self, now_nanos, Stamps};
 pub(crate) use super::latencies::histogram;

@@ -113,7 +113,6 @@ async fn both_sides_deliver_every_message_and_record_it() {
     let time = Duration::from_millis(300);
     let raw = raw::run(2, 1000.0, time).await.unwrap();
     let reliable = reliable::run(2, 1000.0, time).await.unwrap();
-    assert!(reliable.cores() >= 0.0, "CPU time read while it ran");
     for side in [&raw, &reliable] {
         let sent = side.percentiles();
         let due = side.from_due();
