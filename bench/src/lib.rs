@@ -56,5 +56,6 @@ pub mod store;
 #[cfg(feature = "trace")]
 pub mod trace;
 pub mod upload;
+pub mod workers;
 
 pub use error::BenchError;

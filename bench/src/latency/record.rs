@@ -8,6 +8,7 @@ use super::latencies::Latencies;
 use super::Schedule;
 use crate::payload::{self, Received};
 use crate::push::Start;
+use crate::workers::{WorkerLoad, Workers};
 use crate::BenchError;
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use hdrhistogram::Histogram;
@@ -58,19 +59,23 @@ pub struct Recorded {
     seconds: f64,
     /// CPU seconds the whole process used meanwhile (0 where not measured).
     cpu_seconds: f64,
+    /// What the runtime's workers counted meanwhile (zeros where not measured).
+    workers: Workers,
 }
 
 impl Recorded {
     /// `latencies`, recorded over `seconds`, its CPU time not measured.
     pub fn new(latencies: Latencies, seconds: f64) -> Self {
-        Recorded { latencies, seconds, cpu_seconds: 0.0 }
+        Recorded { latencies, seconds, cpu_seconds: 0.0, workers: Workers::default() }
     }
 
-    /// `latencies`, recorded from `started` until now: the wall and CPU seconds since.
+    /// `latencies`, recorded from `started` until now: the wall and CPU seconds since, and
+    /// the workers' counts.
     pub fn since(latencies: Latencies, started: Start) -> Self {
         let cpu_seconds = crate::cpu::used().saturating_sub(started.cpu).as_secs_f64();
         let seconds = started.at.elapsed().as_secs_f64();
-        Recorded { latencies, seconds, cpu_seconds }
+        let workers = Workers::now().since(started.workers);
+        Recorded { latencies, seconds, cpu_seconds, workers }
     }
 
     /// Nothing recorded yet: the pool of no round.
@@ -83,7 +88,13 @@ impl Recorded {
         self.latencies.add(&round.latencies)?;
         self.seconds += round.seconds;
         self.cpu_seconds += round.cpu_seconds;
+        self.workers = self.workers.plus(round.workers);
         Ok(())
+    }
+
+    /// The runtime's workers: busy cores and parks per second, over the wall seconds.
+    pub fn workers(&self) -> WorkerLoad {
+        self.workers.per_second(self.seconds)
     }
 
     /// Cores the whole process kept busy on average: CPU seconds over wall seconds.

@@ -3,7 +3,7 @@
 //! as a table.
 
 use super::record::Percentiles;
-use super::rounds::{Cores, FromDue, RoundP99, Sides};
+use super::rounds::{Cores, FromDue, RoundP99, Sides, WorkerLoads};
 use serde::Serialize;
 
 /// Issue target: reliable p99 at most raw p99 plus this many microseconds, at 50% load.
@@ -28,6 +28,8 @@ pub struct LevelReport {
     pub cores: Cores,
     /// Each side's figures with every message counted from the time it was due.
     pub from_due: FromDue,
+    /// What the runtime's workers counted while each side ran.
+    pub workers: WorkerLoads,
 }
 
 /// What a latency run offered: its clients, raw's maximum and each load's time.
@@ -91,8 +93,8 @@ impl LatencyTarget {
 impl LevelReport {
     /// The report of one load offered `offered_msgs_per_sec`, from what its rounds measured.
     pub fn new(load: f64, offered_msgs_per_sec: f64, sides: Sides) -> Self {
-        let Sides { raw, reliable, rounds, cores, from_due } = sides;
-        LevelReport { load, offered_msgs_per_sec, raw, reliable, rounds, cores, from_due }
+        let Sides { raw, reliable, rounds, cores, from_due, workers } = sides;
+        LevelReport { load, offered_msgs_per_sec, raw, reliable, rounds, cores, from_due, workers }
     }
 
     /// In how many rounds reliable's p99 was within the margin of raw's in the same round.
@@ -118,6 +120,7 @@ pub fn table(report: &LatencyReport) -> String {
     report.levels.iter().for_each(|level| out.push_str(&level_rows(level)));
     report.levels.iter().for_each(|level| out.push_str(&rounds_line(level)));
     report.levels.iter().for_each(|level| out.push_str(&due_line(level)));
+    report.levels.iter().for_each(|level| out.push_str(&workers_line(level)));
     out.push_str(&verdict(report));
     out
 }
@@ -157,6 +160,15 @@ fn due_line(level: &LevelReport) -> String {
         "{:.0}%: from each message's due time, raw / reliable: {p50}, {p99}\n",
         level.load * 100.0
     )
+}
+
+/// What tokio's workers counted at a load: busy cores and parks per second, each side.
+fn workers_line(level: &LevelReport) -> String {
+    let WorkerLoads { raw, reliable } = level.workers;
+    let busy = format!("busy {:.2} / {:.2} cores", raw.busy_cores, reliable.busy_cores);
+    let parks =
+        format!("parked {:.0} / {:.0} times a second", raw.parks_per_sec, reliable.parks_per_sec);
+    format!("{:.0}%: tokio's workers, raw / reliable: {busy}, {parks}\n", level.load * 100.0)
 }
 
 fn level_rows(level: &LevelReport) -> String {

@@ -4,6 +4,7 @@
 //! the p99 the 99th percentile of every message of the load, not of one round's.
 
 use super::record::{Percentiles, Recorded};
+use crate::workers::WorkerLoad;
 use crate::BenchError;
 use serde::Serialize;
 
@@ -43,6 +44,16 @@ pub struct FromDue {
     pub reliable: Percentiles,
 }
 
+/// What tokio's workers counted while each side ran, every round's together: workers busy
+/// below the process's cores had no core; workers that park often ran out of tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct WorkerLoads {
+    /// While raw ran.
+    pub raw: WorkerLoad,
+    /// While reliable ran.
+    pub reliable: WorkerLoad,
+}
+
 /// One round: raw, then reliable.
 #[derive(Debug, Clone)]
 pub struct Round {
@@ -73,6 +84,8 @@ pub struct Sides {
     pub cores: Cores,
     /// The figures from each message's due time.
     pub from_due: FromDue,
+    /// What the runtime's workers counted while each side ran.
+    pub workers: WorkerLoads,
 }
 
 impl Pooled {
@@ -95,8 +108,10 @@ impl Pooled {
     pub fn sides(self) -> Sides {
         let cores = Cores { raw: self.raw.cores(), reliable: self.reliable.cores() };
         let from_due = FromDue { raw: self.raw.from_due(), reliable: self.reliable.from_due() };
+        let workers = WorkerLoads { raw: self.raw.workers(), reliable: self.reliable.workers() };
         let reliable = self.reliable.percentiles();
-        Sides { raw: self.raw.percentiles(), reliable, rounds: self.rounds, cores, from_due }
+        let raw = self.raw.percentiles();
+        Sides { raw, reliable, rounds: self.rounds, cores, from_due, workers }
     }
 }
 
@@ -144,8 +159,10 @@ mod tests {
         let busy = Recorded::since(Latencies::new().unwrap(), started);
         let mut pooled = Pooled::new().unwrap();
         pooled.add(&Round { raw: busy.clone(), reliable: busy }).unwrap();
-        let cores = pooled.sides().cores;
+        let sides = pooled.sides();
+        let cores = sides.cores;
         assert!(cores.raw > 0.0 && cores.raw == cores.reliable, "{cores:?}");
+        assert_eq!(sides.workers, WorkerLoads::default(), "no runtime here: nothing counted");
     }
 
     #[test]

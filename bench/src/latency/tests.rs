@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::latency::clock;
-use crate::latency::rounds::{Cores, FromDue, RoundP99};
+use crate::latency::rounds::{Cores, FromDue, RoundP99, WorkerLoads};
+use crate::workers::WorkerLoad;
 
 #[tokio::test(start_paused = true)]
 async fn the_schedule_owes_messages_by_the_clock() {
@@ -69,6 +70,11 @@ fn percentiles_and_the_target() {
         slower.p99_us
     );
     assert!(table.contains(&due), "{table}");
+    let workers = "50%: tokio's workers, raw / reliable: busy 1.20 / 1.40 cores, \
+        parked 300 / 300 times a second\n";
+    assert!(table.contains(workers), "{table}");
+    assert_eq!(json["levels"][0]["workers"]["reliable"]["busy_cores"], 1.4);
+    assert_eq!(json["levels"][0]["workers"]["raw"]["parks_per_sec"], 300.0);
 }
 
 /// A load at 50% whose one round measured `raw` and `reliable`.
@@ -77,7 +83,11 @@ fn level(raw: Percentiles, reliable: Percentiles) -> LevelReport {
     let cores = Cores { raw: 1.25, reliable: 1.5 };
     let from_due = FromDue { raw, reliable };
     let rounds = vec![round];
-    LevelReport { load: 0.5, offered_msgs_per_sec: 1.0, raw, reliable, rounds, cores, from_due }
+    let measured = WorkerLoad { busy_cores: 1.2, parks_per_sec: 300.0 };
+    let workers =
+        WorkerLoads { raw: measured, reliable: WorkerLoad { busy_cores: 1.4, ..measured } };
+    let offered_msgs_per_sec = 1.0;
+    LevelReport { load: 0.5, offered_msgs_per_sec, raw, reliable, rounds, cores, from_due, workers }
 }
 
 fn setup(rounds: u32) -> LatencySetup {

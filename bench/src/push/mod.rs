@@ -54,19 +54,23 @@ impl Throughput {
     }
 }
 
-/// When a timed push started, by the wall clock and by the process's CPU time.
+/// When a timed push started, by the wall clock, the process's CPU time and the runtime's
+/// workers' counters.
 #[derive(Debug, Clone, Copy)]
 pub struct Start {
     /// The wall clock.
     pub at: Instant,
     /// [`crate::cpu::used`] then.
     pub cpu: Duration,
+    /// [`crate::workers::Workers::now`] then.
+    pub workers: crate::workers::Workers,
 }
 
 impl Start {
     /// Now.
     pub fn now() -> Self {
-        Start { at: Instant::now(), cpu: crate::cpu::used() }
+        let workers = crate::workers::Workers::now();
+        Start { at: Instant::now(), cpu: crate::cpu::used(), workers }
     }
 }
 
