@@ -17,6 +17,10 @@ pub(super) struct Gathered {
     pub(super) ack: Option<u64>,
     /// Whether the link goes on.
     pub(super) step: Step,
+    /// Whether the burst stopped at its limit rather than when no frame was readable: a
+    /// whole delivery batch was waiting, so the reader, or its peer's outbox, is behind
+    /// (see `Link::deliver_and_ack`).
+    pub(super) full: bool,
 }
 
 /// One burst being read.
@@ -96,7 +100,8 @@ impl<'a> Burst<'a> {
 
     /// The burst's outcome; the receive state is unlocked.
     pub(super) fn finish(self, step: Step) -> Gathered {
-        Gathered { delivered: self.delivered, ack: self.ack, step }
+        let full = !self.has_room();
+        Gathered { delivered: self.delivered, ack: self.ack, step, full }
     }
 }
 

@@ -167,8 +167,8 @@ impl Link {
     }
 
     /// Takes `first` and every frame already readable (up to one delivery batch) in one go:
-    /// one lock of the receive state, at most one ack (queued at once: the messages it
-    /// confirms are accepted and delivered right after, whatever happens), one delivery.
+    /// one lock of the receive state, one delivery, at most one ack
+    /// ([`deliver_and_ack`](Self::deliver_and_ack)).
     fn on_burst<St, T: StepTimer>(
         &self,
         first: Read,
@@ -181,11 +181,27 @@ impl Link {
     {
         let first = reading.saw(first);
         let gathered = self.gather(first, stream, &mut reading.acks);
-        gathered.ack.into_iter().for_each(|seq| queue_ack(out, self.ackable(seq)));
         if !gathered.delivered.messages.is_empty() {
             reading.flusher.start(self, out); // delivering may wait: the flusher must not
         }
-        self.deliver(gathered)
+        self.deliver_and_ack(gathered, out)
+    }
+
+    /// Hands the burst to the application and queues its ack. Of the two tasks that wakes,
+    /// the one woken last is the one a tokio worker runs next (its LIFO slot); the other
+    /// waits behind every task already queued. A burst that stopped at its limit says a
+    /// backlog (the reader, or the peer's outbox, is behind), where the peer's window
+    /// fills: the ack's writer is woken last, so the window reopens before the queue is
+    /// worked off. Otherwise the application is: a burst's wait is all its messages'
+    /// latency (`docs/learnings.md` § 44). The messages the ack confirms are accepted
+    /// whatever the delivery does (they wait in the link if the application has no room).
+    fn deliver_and_ack(&self, mut gathered: Gathered, out: &Outgoing) -> Delivery {
+        let ack = gathered.ack.take().map(|seq| self.ackable(seq));
+        let behind = gathered.full;
+        ack.filter(|_| !behind).into_iter().for_each(|seq| queue_ack(out, seq));
+        let delivery = self.deliver(gathered);
+        ack.filter(|_| behind).into_iter().for_each(|seq| queue_ack(out, seq));
+        delivery
     }
 
     fn gather<St>(&self, first: Read, stream: &mut St, acks: &mut AckBatcher) -> Gathered

@@ -1,5 +1,6 @@
 //! The reader on a connection that always has a frame ready and an application that always
-//! has room: the acks it queues go out while it reads, not only once the frames run out.
+//! has room: the acks it queues go out while it reads, not only once the frames run out;
+//! and which of the application and the ack's writer a burst wakes last.
 
 use super::super::deliver::MAX_BATCH;
 use super::super::{
@@ -12,6 +13,7 @@ use futures::channel::mpsc::{unbounded, SendError, UnboundedReceiver};
 use futures::{SinkExt, StreamExt};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 /// Twice what a task's coop budget (128 units) takes in full bursts.
@@ -65,4 +67,60 @@ async fn a_long_burst_lets_its_acks_out_before_it_ends() {
     let frame = from_message(&first, &Limits::default());
     assert!(matches!(frame, Ok(Some(Frame::Ack(_)))), "the first write is an ack: {frame:?}");
     assert!(read_then < FRAMES, "the first ack waited for all {FRAMES} frames to be read");
+}
+
+/// Notes its label in `woken` when woken.
+struct Labelled {
+    label: &'static str,
+    woken: Arc<Mutex<Vec<&'static str>>>,
+}
+
+impl futures::task::ArcWake for Labelled {
+    fn wake_by_ref(arc_self: &Arc<Self>) {
+        arc_self.woken.lock().unwrap().push(arc_self.label);
+    }
+}
+
+fn labelled(label: &'static str, woken: &Arc<Mutex<Vec<&'static str>>>) -> std::task::Waker {
+    futures::task::waker(Arc::new(Labelled { label, woken: Arc::clone(woken) }))
+}
+
+/// The tasks woken when the reader takes `frames` DATA frames, all ready at once, its ack
+/// schedule every 128 frames, its bursts up to 256 frames: the application's and the
+/// ack writer's, in the order they were woken.
+async fn woken_by_a_burst_of(frames: u64) -> Vec<&'static str> {
+    let (mut link, mut incoming) = link_with_room();
+    link.limits = Arc::new(Limits { max_unacked: 512, ..Limits::default() });
+    let (out, mut acks) = super::super::Outgoing::detached();
+    let woken = Arc::new(Mutex::new(Vec::new()));
+    let application = labelled("application", &woken);
+    let writer = labelled("writer", &woken);
+    assert!(incoming.poll_recv(&mut Context::from_waker(&application)).is_pending());
+    assert!(acks.poll_next_unpin(&mut Context::from_waker(&writer)).is_pending());
+    let mut stream =
+        futures::stream::iter((1..=frames).map(data)).chain(futures::stream::pending());
+    let mut reading = std::pin::pin!(link.read(&mut stream, &out));
+    assert!(futures::poll!(&mut reading).is_pending(), "the link goes on");
+    let ack = acks.next().await.unwrap();
+    let acked = from_message(&ack[0], &Limits::default());
+    assert!(matches!(acked, Ok(Some(Frame::Ack(seq))) if seq % 128 == 0), "{acked:?}");
+    let delivered = incoming.poll_recv(&mut Context::from_waker(&application));
+    assert!(matches!(delivered, Poll::Ready(Some(_))), "the burst was delivered");
+    let order = woken.lock().unwrap().clone();
+    order
+}
+
+/// A reader that keeps up: its application is woken last, to run next (a tokio worker
+/// runs the task woken last next, its LIFO slot): the burst's latency is its wait.
+#[tokio::test(start_paused = true)]
+async fn a_reader_that_keeps_up_wakes_its_application_last() {
+    assert_eq!(woken_by_a_burst_of(200).await, ["writer", "application"]);
+}
+
+/// A burst that stopped at its limit (256 frames or more): the reader is behind and the
+/// peer's window filling, so the ack's writer is woken last and runs next
+/// (docs/learnings.md § 44).
+#[tokio::test(start_paused = true)]
+async fn a_reader_behind_wakes_the_acks_writer_last() {
+    assert_eq!(woken_by_a_burst_of(300).await, ["application", "writer"]);
 }
