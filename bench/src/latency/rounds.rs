@@ -45,7 +45,8 @@ pub struct FromDue {
 }
 
 /// What tokio's workers counted while each side ran, every round's together: workers busy
-/// below the process's cores had no core; workers that park often ran out of tasks.
+/// beyond the process's cores had tasks but no CPU; workers that park often ran out of
+/// tasks.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct WorkerLoads {
     /// While raw ran.
