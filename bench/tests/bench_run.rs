@@ -95,7 +95,7 @@ fn latency_rounds_alternate_and_every_rounds_messages_are_pooled() {
             assert!(p99(&level["from_due"]) >= p99(level), "sent after due: {level}");
             let workers = &level["workers"][side];
             assert!(workers["busy_cores"].as_f64().unwrap() > 0.0, "tokio counted: {level}");
-            assert!(workers["parks_per_sec"].as_f64().unwrap() >= 0.0, "{level}");
+            assert!(workers["parks_per_sec"].as_f64().is_some(), "parks counted: {level}");
         }
     }
     assert!(json["rounds_within_margin"].as_u64().unwrap() <= 2);
