@@ -13,10 +13,12 @@
 //! up to [`READ_AHEAD`] bytes at once and serves them from memory; when the socket has
 //! nothing more, the buffer is freed. Writes pass through.
 
+use bytes::{Buf, BytesMut};
 use std::io;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio_util::io::poll_read_buf;
 
 /// The most a busy connection reads at once: 32 KiB, the client's read buffer (a BATCH
 /// message is at most that size).
@@ -26,35 +28,35 @@ pub const READ_AHEAD: usize = 32 * 1024;
 #[derive(Debug)]
 pub struct ReadAhead<S> {
     inner: S,
-    /// Empty (no allocation) while the connection is not busy, else [`READ_AHEAD`] bytes;
-    /// `start` and `end` are 0 whenever it is empty.
-    buffer: Box<[u8]>,
-    /// The bytes read ahead and not yet served: `buffer[start..end]`.
-    start: usize,
-    end: usize,
+    /// The bytes read ahead and not yet served. Its allocation is [`READ_AHEAD`] bytes
+    /// while `busy` and none otherwise; the socket's bytes are read into it without the
+    /// allocation being zeroed first (`poll_read_buf`).
+    unread: BytesMut,
+    /// Reads go through `unread`: a read filled its caller's buffer since the socket last
+    /// had nothing to read.
+    busy: bool,
 }
 
 impl<S> ReadAhead<S> {
     /// `inner`, not reading ahead until a read fills the caller's buffer.
     pub fn new(inner: S) -> Self {
-        ReadAhead { inner, buffer: Box::default(), start: 0, end: 0 }
+        ReadAhead { inner, unread: BytesMut::new(), busy: false }
     }
 
-    /// The bytes this stream holds for reading ahead (0 while the connection is quiet).
+    /// The bytes this stream holds for reading ahead: [`READ_AHEAD`] while the peer keeps
+    /// sending, 0 while the connection is quiet.
     pub fn buffered_capacity(&self) -> usize {
-        self.buffer.len()
-    }
-
-    fn has_unread(&self) -> bool {
-        self.start < self.end
+        if self.busy {
+            return READ_AHEAD;
+        }
+        0
     }
 
     /// Copies what was read ahead into `out`, as much as fits.
     fn serve(&mut self, out: &mut ReadBuf<'_>) {
-        let unread = self.buffer.get(self.start..self.end).unwrap_or_default();
-        let taken = unread.len().min(out.remaining());
-        out.put_slice(unread.get(..taken).unwrap_or_default());
-        self.start += taken;
+        let taken = self.unread.len().min(out.remaining());
+        out.put_slice(self.unread.get(..taken).unwrap_or_default());
+        self.unread.advance(taken);
     }
 }
 
@@ -64,30 +66,31 @@ impl<S: AsyncRead + Unpin> ReadAhead<S> {
         let wanted = out.remaining();
         ready!(Pin::new(&mut self.inner).poll_read(cx, out))?;
         if wanted > 0 && out.remaining() == 0 {
-            self.buffer = vec![0; READ_AHEAD].into_boxed_slice();
+            self.unread.reserve(READ_AHEAD);
+            self.busy = true;
         }
         Poll::Ready(Ok(()))
     }
 
     /// Ready once bytes read ahead wait to be served (none at the end of the stream).
     fn poll_unread(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        if self.has_unread() {
+        if !self.unread.is_empty() {
             return Poll::Ready(Ok(()));
         }
         self.fill(cx)
     }
 
-    /// Reads up to [`READ_AHEAD`] bytes into the buffer; when the socket has nothing, the
-    /// buffer is freed (the connection is quiet) and the read is pending.
+    /// Reads up to [`READ_AHEAD`] bytes into `unread` (empty: its served space is taken
+    /// back, no allocation); when the socket has nothing, the allocation is freed (the
+    /// connection is quiet) and the read is pending.
     fn fill(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let mut ahead = ReadBuf::new(&mut self.buffer);
-        let polled = Pin::new(&mut self.inner).poll_read(cx, &mut ahead);
-        self.end = ahead.filled().len();
-        self.start = 0;
+        self.unread.reserve(READ_AHEAD);
+        let polled = poll_read_buf(Pin::new(&mut self.inner), cx, &mut self.unread);
         if polled.is_pending() {
-            self.buffer = Box::default();
+            self.unread = BytesMut::new();
+            self.busy = false;
         }
-        polled
+        polled.map_ok(drop)
     }
 }
 
@@ -98,7 +101,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for ReadAhead<S> {
         out: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        if this.buffer.is_empty() {
+        if !this.busy {
             return this.read_direct(cx, out); // quiet: nothing is read ahead
         }
         ready!(this.poll_unread(cx))?;

@@ -97,3 +97,16 @@ async fn the_end_of_the_stream_and_writes_pass_through() {
     assert_eq!(rest, pattern(4096), "everything before the end, then the end");
     ahead.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_long_busy_spell_reuses_one_allocation() {
+    let mut ahead = ReadAhead::new(tokio::io::repeat(7));
+    let mut chunk = [0; 1024];
+    for _ in 0..1024 {
+        ahead.read_exact(&mut chunk).await.unwrap();
+        assert_eq!(chunk, [7; 1024]);
+        let held = ahead.unread.capacity();
+        assert!(held <= READ_AHEAD, "{held} bytes held: the served space was not taken back");
+    }
+    assert_eq!(ahead.buffered_capacity(), READ_AHEAD, "1 MiB read, still busy");
+}
