@@ -64,6 +64,10 @@ pub enum BenchError {
     /// The JSON report could not be written.
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
+    /// A latency run's client failed while it held the run's histograms
+    /// ([`crate::latency::recorder::Gathered`]): what they hold is unknown.
+    #[error("a client's recorder failed while it held the run's histograms")]
+    Recorder,
     /// A task panicked or was cancelled.
     #[error("task: {0}")]
     Task(#[from] tokio::task::JoinError),

@@ -15,6 +15,7 @@ pub mod clock;
 pub mod latencies;
 pub mod raw;
 pub mod record;
+pub mod recorder;
 pub mod reliable;
 pub mod report;
 pub mod rounds;

@@ -1,7 +1,7 @@
 //! Raw tokio-tungstenite at one load: the push benchmark's connections
 //! ([`crate::push::raw::setup`]), each server side paced by a [`Schedule`].
 
-use super::record::{self, Recorded};
+use super::record::{self, Recorded, Recordings};
 use super::Schedule;
 use crate::push::Start;
 use crate::BenchError;
@@ -12,12 +12,12 @@ use std::time::Duration;
 /// the delivered rate counts until the last client's end marker.
 pub async fn run(clients: usize, rate: f64, time: Duration) -> Result<Recorded, BenchError> {
     let (servers, clients) = crate::push::raw::setup(clients).await?;
-    let recordings = clients.into_iter().map(|ws| record::spawn_recorder(ws.map(received)));
-    let recordings = recordings.collect();
+    let mut recordings = Recordings::new()?;
+    clients.into_iter().for_each(|ws| recordings.spawn(ws.map(received)));
     let started = Start::now();
     let schedule = Schedule::new(rate, time);
     let senders = servers.into_iter().map(|ws| tokio::spawn(record::paced(ws, schedule)));
-    let merged = record::merge(recordings, senders.collect()).await?;
+    let merged = recordings.merge(senders.collect()).await?;
     Ok(Recorded::since(merged, started))
 }
 

@@ -1,10 +1,12 @@
 //! Both ends of a latency run: the paced sender, and the client that checks each message's
-//! order and records its one-way latency, from its send and from its due time, in
-//! histograms ([`Latencies`], [`hdrhistogram`]).
+//! order and records its one-way latency, from its send and from its due time, in the
+//! run's histograms ([`Gathered`](super::recorder::Gathered), [`Latencies`],
+//! [`hdrhistogram`]).
 
 use super::clock::{self, now_nanos, Stamps};
 pub(crate) use super::latencies::histogram;
 use super::latencies::Latencies;
+use super::recorder::{Arrival, Gathered, Recorder};
 use super::Schedule;
 use crate::payload::{self, Received};
 use crate::push::Start;
@@ -18,8 +20,8 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use ws_reliability::Message;
 
-/// A client's recording task.
-pub type Recording = JoinHandle<Result<Latencies, BenchError>>;
+/// A client's recording task: how many messages it received.
+pub type Recording = JoinHandle<Result<u64, BenchError>>;
 
 /// What one side measured at one load.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
@@ -152,57 +154,66 @@ where
     sink.flush().await
 }
 
-/// A client's side, on a task of its own: checks the order of what arrives and records
-/// each message's latency until the end marker.
-pub fn spawn_recorder<S>(stream: S) -> Recording
-where
-    S: Stream<Item = Result<Message, BenchError>> + Unpin + Send + 'static,
-{
-    tokio::spawn(record(stream))
+/// Every client's recording task of one run, and the histograms they gather into.
+#[derive(Debug)]
+pub struct Recordings {
+    tasks: Vec<Recording>,
+    gathered: Gathered,
 }
 
-async fn record<S>(mut stream: S) -> Result<Latencies, BenchError>
+impl Recordings {
+    /// No client recording yet.
+    pub fn new() -> Result<Self, BenchError> {
+        Ok(Recordings { tasks: Vec::new(), gathered: Gathered::new()? })
+    }
+
+    /// A client's side, on a task of its own: checks the order of what arrives on
+    /// `stream` and records each message's latency until the end marker.
+    pub fn spawn<S>(&mut self, stream: S)
+    where
+        S: Stream<Item = Result<Message, BenchError>> + Unpin + Send + 'static,
+    {
+        let recorder = Recorder::new(self.gathered.clone());
+        self.tasks.push(tokio::spawn(record(stream, recorder)));
+    }
+
+    /// Every client's latencies, gathered, with the senders' counts checked against what
+    /// each client received.
+    pub async fn merge(
+        self,
+        senders: Vec<JoinHandle<Result<u64, BenchError>>>,
+    ) -> Result<Latencies, BenchError> {
+        let mut received = Vec::with_capacity(self.tasks.len());
+        for recording in self.tasks {
+            received.push(recording.await??);
+        }
+        crate::push::verify(sent(senders).await?, received)?;
+        self.gathered.take()
+    }
+}
+
+async fn record<S>(mut stream: S, mut recorder: Recorder) -> Result<u64, BenchError>
 where
     S: Stream<Item = Result<Message, BenchError>> + Unpin,
 {
-    let mut latencies = Latencies::new()?;
     while let Some(message) = stream.next().await {
-        if note(&mut latencies, &message?, now_nanos())? == Received::End {
-            return Ok(latencies);
+        if note(&mut recorder, &message?, now_nanos())? == Received::End {
+            return recorder.finish();
         }
     }
-    Err(BenchError::Ended { received: latencies.len() })
+    Err(BenchError::Ended { received: recorder.received() })
 }
 
-/// Checks `message`'s order and records its latency, had it `arrived` then.
-fn note(
-    latencies: &mut Latencies,
-    message: &Message,
-    arrived: u64,
-) -> Result<Received, BenchError> {
-    let received = payload::check(message, latencies.len())?;
+/// Checks `message`'s order and keeps its latency, had it `arrived` then.
+fn note(recorder: &mut Recorder, message: &Message, arrived: u64) -> Result<Received, BenchError> {
+    let received = payload::check(message, recorder.received())?;
     if received == Received::Next {
         let stamps = clock::stamps(message)?;
         #[cfg(feature = "trace")]
         crate::trace::late(stamps.sent, arrived);
-        latencies.record(stamps, arrived);
+        recorder.keep(Arrival { stamps, arrived })?;
     }
     Ok(received)
-}
-
-/// Every client's latencies merged, with the senders' counts checked against them.
-pub async fn merge(
-    recordings: Vec<Recording>,
-    senders: Vec<JoinHandle<Result<u64, BenchError>>>,
-) -> Result<Latencies, BenchError> {
-    let mut merged = Latencies::new()?;
-    let mut received = Vec::with_capacity(recordings.len());
-    for recording in recordings {
-        let one = recording.await??;
-        received.push(one.len());
-        merged.add(&one)?;
-    }
-    crate::push::verify(sent(senders).await?, received).map(|_| merged)
 }
 
 /// What each sender sent.

@@ -3,7 +3,7 @@
 //! and default clients, each session's [`SessionSink`](ws_reliability::server::SessionSink)
 //! paced by a [`Schedule`].
 
-use super::record::{self, Recorded};
+use super::record::{self, Recorded, Recordings};
 use super::Schedule;
 use crate::push::reliable::{close, connect, Connected};
 use crate::push::{Start, SETUP_LIMIT};
@@ -31,13 +31,13 @@ async fn measure(
     rate: f64,
     time: Duration,
 ) -> Result<Recorded, BenchError> {
-    let recordings = connected.iter().map(recorder).collect::<Result<_, _>>()?;
+    let recordings = recordings(connected)?;
     let started = Start::now();
     let schedule = Schedule::new(rate, time);
     let push = |one: &Connected| server.sink(one.session).map(|sink| record::paced(sink, schedule));
     let senders = connected.iter().map(push).collect::<Result<Vec<_>, _>>()?;
     let senders = senders.into_iter().map(spawn_sender).collect();
-    let merged = record::merge(recordings, senders).await?;
+    let merged = recordings.merge(senders).await?;
     Ok(Recorded::since(merged, started))
 }
 
@@ -51,8 +51,13 @@ where
     tokio::spawn(sender)
 }
 
-fn recorder(connected: &Connected) -> Result<record::Recording, BenchError> {
-    let incoming = connected.client.incoming();
-    let incoming = incoming.ok_or_else(|| BenchError::Reliable("incoming taken".into()))?;
-    Ok(record::spawn_recorder(incoming.map(Ok)))
+/// A recording of every client's incoming messages.
+fn recordings(connected: &[Connected]) -> Result<Recordings, BenchError> {
+    let mut recordings = Recordings::new()?;
+    for one in connected {
+        let incoming = one.client.incoming();
+        let incoming = incoming.ok_or_else(|| BenchError::Reliable("incoming taken".into()))?;
+        recordings.spawn(incoming.map(Ok));
+    }
+    Ok(recordings)
 }
