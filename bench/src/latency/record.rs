@@ -1,7 +1,6 @@
 //! Both ends of a latency run: the paced sender, and the client that checks each message's
 //! order and records its one-way latency, from its send and from its due time, in the
-//! run's histograms ([`Gathered`](super::recorder::Gathered), [`Latencies`],
-//! [`hdrhistogram`]).
+//! run's histograms ([`Gathered`], [`Latencies`], [`hdrhistogram`]).
 
 use super::clock::{self, now_nanos, Stamps};
 pub(crate) use super::latencies::histogram;
