@@ -26,7 +26,7 @@ async fn pushed_frames(batch: bool, count: usize) -> Vec<Frame> {
     collect(&mut ws, count).await
 }
 
-/// Small numbered messages, well under the 120 bytes the sender packs.
+/// Small numbered messages, well under the 118 bytes the sender packs.
 fn small(count: usize) -> Vec<String> {
     (0..count).map(|index| format!("m{index}")).collect()
 }

@@ -9,6 +9,13 @@ use tokio::time::Instant;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Ticks(u64);
 
+impl Ticks {
+    /// The time from `earlier` to this point (zero if `earlier` is later).
+    pub(crate) fn since(self, earlier: Ticks) -> Duration {
+        Duration::from_nanos(self.0.saturating_sub(earlier.0))
+    }
+}
+
 /// The instant a queue counts its [`Ticks`] from.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Epoch(Instant);

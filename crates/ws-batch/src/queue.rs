@@ -39,6 +39,8 @@ pub(crate) struct Queue<M> {
     acked_through: u64,
     /// What entry times count from.
     epoch: Epoch,
+    /// The drains since the peaks went low: when to give slots back (`shrink.rs`).
+    shrink: shrink::LowPeaks,
 }
 
 impl<M> Queue<M> {
@@ -49,7 +51,9 @@ impl<M> Queue<M> {
         let stats = OutboxStats::default();
         let epoch = Epoch::now();
         let none = ws_core::sequence::origin();
-        Queue { entries, next_seq: none + 1, stats, highest_sent: none, acked_through: none, epoch }
+        let next_seq = none + 1;
+        let shrink = shrink::LowPeaks::default();
+        Queue { entries, next_seq, stats, highest_sent: none, acked_through: none, epoch, shrink }
     }
 
     /// The highest sequence number acked (or confirmed on flush) so far.
@@ -233,7 +237,7 @@ impl<M> Queue<M> {
     /// By the state order, they are the `Sent` ones (then the `Pending` ones, if no batch is
     /// being sent) up to `acked_through` ([`acked_prefix`](Self::acked_prefix)), counted out
     /// of the stats per state, and dropped in one pass that sums their bytes; the slots of a
-    /// backlog gone since the previous drain are given back (`queue/shrink.rs`).
+    /// backlog gone for a while are given back (`queue/shrink.rs`).
     fn drain_acked(&mut self) -> usize {
         let reach =
             if self.stats.sending > 0 { self.stats.awaiting_ack } else { self.entries.len() };
@@ -242,7 +246,7 @@ impl<M> Queue<M> {
         let bytes = self.entries.drain(..count).map(|entry| entry.size).sum();
         self.stats.forget(sent, count - sent, bytes);
         // The peak since the previous drain: the length before this one.
-        self.shrink_to_peak(self.entries.len() + count);
+        self.shrink_after_drain(self.entries.len() + count);
         count
     }
 

@@ -26,3 +26,13 @@ fn thirty_years_fit() {
     let far = Instant::now() + Duration::from_secs(86_400 * 365 * 30);
     assert_eq!(epoch.instant(epoch.ticks(far)), far);
 }
+
+#[test]
+fn the_time_between_ticks_is_never_negative() {
+    let epoch = Epoch::now();
+    let start = epoch.instant(Ticks::default());
+    let earlier = epoch.ticks(start + Duration::from_millis(5));
+    let later = epoch.ticks(start + Duration::from_millis(1005));
+    assert_eq!(later.since(earlier), Duration::from_secs(1));
+    assert_eq!(earlier.since(later), Duration::ZERO);
+}

@@ -13,7 +13,7 @@ use ws_core::{Backoff, Jitter, JitterRng};
 /// Every deadline counts.
 const ALL: Due = Due { pending: true, ack: true };
 
-fn queue_of(count: usize) -> Queue<String> {
+pub(super) fn queue_of(count: usize) -> Queue<String> {
     let mut queue = Queue::new();
     for index in 0..count {
         queue.push(format!("m{index}"), 2);
@@ -219,72 +219,14 @@ fn an_overdue_peer_s_ack_deadline_is_no_deadline() {
 }
 
 /// Sends every entry of `queue` in one batch (all `Sent`, awaiting their ack).
-fn send_all(queue: &mut Queue<String>) {
+pub(super) fn send_all(queue: &mut Queue<String>) {
     let len = queue.stats().len();
     let batch = begin(queue, len);
     queue.settle_sent(batch, Instant::now() + Duration::from_secs(60), false);
 }
 
 /// Pushes `count` messages and sends them.
-fn push_and_send(queue: &mut Queue<String>, count: usize) {
+pub(super) fn push_and_send(queue: &mut Queue<String>, count: usize) {
     (0..count).for_each(|index| _ = queue.push(format!("n{index}"), 2));
     send_all(queue);
-}
-
-#[test]
-fn a_drained_backlog_gives_its_slots_back_at_the_next_drain() {
-    let mut queue = queue_of(1000);
-    send_all(&mut queue);
-    let grown = queue.entries.capacity();
-    queue.ack(990).unwrap();
-    assert_eq!(queue.entries.capacity(), grown, "the backlog just drained: kept");
-    push_and_send(&mut queue, 5);
-    queue.ack(1000).unwrap();
-    assert_eq!(queue.stats().len(), 5);
-    assert!(queue.entries.capacity() <= super::shrink::MIN_SLOTS, "{}", queue.entries.capacity());
-}
-
-#[test]
-fn a_backlog_that_comes_back_at_every_ack_keeps_its_slots() {
-    let mut queue = queue_of(0);
-    push_and_send(&mut queue, 1000);
-    let grown = queue.entries.capacity();
-    for _ in 0..3 {
-        queue.ack(queue.next_seq() - 1).unwrap();
-        assert_eq!(queue.entries.capacity(), grown);
-        push_and_send(&mut queue, 1000);
-    }
-}
-
-#[test]
-fn a_peak_of_a_quarter_keeps_the_slots_and_a_lower_one_halves_them() {
-    let mut queue = queue_of(1000);
-    send_all(&mut queue);
-    let grown = queue.entries.capacity();
-    let quarter = grown as u64 / 4;
-    queue.ack(1000 - quarter).unwrap();
-    queue.ack(1001 - quarter).unwrap();
-    assert_eq!(queue.entries.capacity(), grown, "a peak of a quarter of the slots: kept");
-    let peak = queue.stats().len();
-    queue.ack(1002 - quarter).unwrap();
-    let slots = queue.entries.capacity();
-    assert!(slots <= 2 * peak && slots >= peak, "{slots} slots after a peak of {peak}");
-}
-
-#[test]
-fn a_short_queue_keeps_its_slots() {
-    let mut queue = queue_of(super::shrink::MIN_SLOTS);
-    let slots = queue.entries.capacity();
-    send_all(&mut queue);
-    queue.ack(queue.next_seq() - 1).unwrap();
-    push_and_send(&mut queue, 1);
-    queue.ack(queue.next_seq() - 1).unwrap();
-    assert_eq!(queue.entries.capacity(), slots);
-}
-
-#[test]
-fn a_discarded_backlog_gives_its_slots_back() {
-    let mut queue = queue_of(1000);
-    assert_eq!(queue.discard(), 1000);
-    assert!(queue.entries.capacity() <= super::shrink::MIN_SLOTS);
 }

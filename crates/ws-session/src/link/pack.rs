@@ -16,7 +16,7 @@ use ws_batch::Encoder;
 
 /// A BATCH message holds at most this many bytes (further capped by the peer's
 /// `max_payload`): large enough to carry a flusher's whole batch of small messages (256
-/// entries of up to 120 bytes, 31 KiB at most), so a flush is one WebSocket message and one
+/// entries of up to 118 bytes, 31 KiB at most), so a flush is one WebSocket message and one
 /// `send`. At 16 KiB a batch of 64-byte messages took a full message and a small one: two
 /// `send` calls and two reads at the peer for every 256 messages.
 pub(crate) const BATCH_BYTES: usize = 32 * 1024;

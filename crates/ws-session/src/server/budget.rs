@@ -45,7 +45,7 @@ pub struct Budget {
 
 impl Default for Budget {
     /// 10 000 sessions (the default connection limit) and 256 MiB. An outbox counts what
-    /// it holds per message, its entry (about 160 bytes, a payload of up to 120 bytes
+    /// it holds per message, its entry (about 150 bytes, a payload of up to 118 bytes
     /// copied in) plus a larger payload's bytes, so the 256 MiB bound the outboxes' memory
     /// whatever the message size (uncounted, 10 000 full outboxes of 64-byte messages took
     /// 1.8 GB). With about 10 KiB per idle connection and session (100 MiB for 10 000), a
