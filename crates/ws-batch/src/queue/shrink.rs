@@ -4,9 +4,10 @@
 //! Why not at once: under a steady load a queue's length swings with the peer's acks (a
 //! window that fills in a burst of late acks and empties after it). Shrinking at the first
 //! drain with a low peak gave the slots back between two such swings and grew them again
-//! at the next: at 50% of the latency bench's load, four reallocations a second per session,
-//! each into pages the allocator had returned to the kernel, 15 000 page faults a second
-//! in `push_many` and a p99 several times higher (`docs/learnings.md` § 46).
+//! at the next: at 50% of the latency bench's load, about four reallocations a second per
+//! session, each into pages the allocator had returned to the kernel, over 10 000 page
+//! faults a second in `push_many` (`docs/learnings.md` § 46; the latency could not be
+//! told apart on that machine).
 
 use super::Queue;
 use crate::clock::Ticks;
